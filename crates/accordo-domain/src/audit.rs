@@ -1,0 +1,332 @@
+//! The hash chain of the audit log.
+//!
+//! Each entry's hash covers the previous entry's hash, the entry's canonical bytes and the
+//! hash of its details. Details (which may hold personal data) are stored apart, so that they
+//! can be erased under a retention rule while the chain still verifies: the entry keeps the
+//! details' hash.
+
+use std::fmt;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// A SHA-256 digest.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Digest256(pub [u8; 32]);
+
+impl Digest256 {
+    pub const GENESIS: Digest256 = Digest256([0; 32]);
+
+    pub fn of(bytes: &[u8]) -> Self {
+        Self(Sha256::digest(bytes).into())
+    }
+
+    pub fn to_hex(self) -> String {
+        hex::encode(self.0)
+    }
+
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(text, &mut out).ok()?;
+        Some(Self(out))
+    }
+}
+
+impl fmt::Debug for Digest256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_hex())
+    }
+}
+
+/// One entry of the audit log, without its details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    /// Position in the chain, from 1, without gaps.
+    pub seq: i64,
+    pub id: Uuid,
+    /// Microseconds since the Unix epoch.
+    pub at_us: i64,
+    pub actor_user: Option<Uuid>,
+    /// The username at the time (kept so the log reads without joins, and survives renames).
+    pub actor_name: String,
+    pub actor_agency: Option<String>,
+    /// What was done, `<kind>.<verb>`: `user.create`, `auth.login_failed`, `return_case.read`.
+    pub action: String,
+    pub resource_kind: String,
+    pub resource_id: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl AuditEntry {
+    /// The canonical bytes the hash covers: a version tag, then each field length-prefixed,
+    /// so no two different entries share bytes.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256);
+        out.extend_from_slice(b"accordo-audit-v1");
+        out.extend_from_slice(&self.seq.to_be_bytes());
+        put(&mut out, Some(self.id.to_string().as_str()));
+        out.extend_from_slice(&self.at_us.to_be_bytes());
+        put(&mut out, self.actor_user.map(|u| u.to_string()).as_deref());
+        put(&mut out, Some(&self.actor_name));
+        put(&mut out, self.actor_agency.as_deref());
+        put(&mut out, Some(&self.action));
+        put(&mut out, Some(&self.resource_kind));
+        put(&mut out, self.resource_id.as_deref());
+        put(&mut out, self.request_id.as_deref());
+        out
+    }
+
+    /// This entry's link in the chain.
+    pub fn chain_hash(&self, prev: Digest256, details: Digest256) -> Digest256 {
+        let mut h = Sha256::new();
+        h.update(prev.0);
+        h.update(self.canonical_bytes());
+        h.update(details.0);
+        Digest256(h.finalize().into())
+    }
+}
+
+fn put(out: &mut Vec<u8>, field: Option<&str>) {
+    match field {
+        None => out.extend_from_slice(&u32::MAX.to_be_bytes()),
+        Some(text) => {
+            // An entry's field is far below 4 GiB; saturate rather than wrap if ever not.
+            let len = u32::try_from(text.len()).unwrap_or(u32::MAX - 1);
+            out.extend_from_slice(&len.to_be_bytes());
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+}
+
+/// An entry as stored: its links and, unless erased, its details.
+#[derive(Debug, Clone)]
+pub struct StoredEntry {
+    pub entry: AuditEntry,
+    pub prev_hash: String,
+    pub details_hash: String,
+    pub hash: String,
+    /// `None` once erased under retention.
+    pub details: Option<String>,
+}
+
+/// Where and why the chain is broken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    #[error("entry {seq}: expected entry {expected} here; entries were removed or reordered")]
+    Gap { seq: i64, expected: i64 },
+    #[error("entry {seq}: its link to the previous entry does not match; entries were removed, inserted or reordered")]
+    BrokenLink { seq: i64 },
+    #[error("entry {seq}: its contents do not match its hash; the entry was changed")]
+    Altered { seq: i64 },
+    #[error("entry {seq}: its details do not match the hash recorded for them; the details were changed")]
+    DetailsAltered { seq: i64 },
+    #[error("the log ends at entry {last} but the chain head says {head}; entries at the end were removed")]
+    Truncated { last: i64, head: i64 },
+    #[error("the chain head does not match the last entry {seq}")]
+    HeadMismatch { seq: i64 },
+}
+
+impl ChainBreak {
+    /// The first entry found bad.
+    pub fn seq(&self) -> i64 {
+        match *self {
+            ChainBreak::Gap { seq, .. }
+            | ChainBreak::BrokenLink { seq }
+            | ChainBreak::Altered { seq }
+            | ChainBreak::DetailsAltered { seq }
+            | ChainBreak::HeadMismatch { seq } => seq,
+            ChainBreak::Truncated { last, .. } => last + 1,
+        }
+    }
+}
+
+/// Recomputes the chain one entry at a time, in `seq` order, so a log of any length
+/// verifies in constant memory.
+#[derive(Debug)]
+pub struct ChainVerifier {
+    prev: Digest256,
+    next_seq: i64,
+    erased: u64,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self { prev: Digest256::GENESIS, next_seq: 1, erased: 0 }
+    }
+}
+
+impl ChainVerifier {
+    pub fn push(&mut self, stored: &StoredEntry) -> Result<(), ChainBreak> {
+        let seq = stored.entry.seq;
+        if seq != self.next_seq {
+            return Err(ChainBreak::Gap { seq, expected: self.next_seq });
+        }
+        if Digest256::from_hex(&stored.prev_hash) != Some(self.prev) {
+            return Err(ChainBreak::BrokenLink { seq });
+        }
+        let details_hash =
+            Digest256::from_hex(&stored.details_hash).ok_or(ChainBreak::Altered { seq })?;
+        match &stored.details {
+            Some(details) if Digest256::of(details.as_bytes()) != details_hash => {
+                return Err(ChainBreak::DetailsAltered { seq });
+            }
+            Some(_) => {}
+            None => self.erased += 1,
+        }
+        let hash = stored.entry.chain_hash(self.prev, details_hash);
+        if Digest256::from_hex(&stored.hash) != Some(hash) {
+            return Err(ChainBreak::Altered { seq });
+        }
+        self.prev = hash;
+        self.next_seq += 1;
+        Ok(())
+    }
+
+    /// Checks the end of the log against the chain head (which catches a removed tail).
+    pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<ChainSummary, ChainBreak> {
+        let last = self.next_seq - 1;
+        if head_seq != last {
+            return Err(ChainBreak::Truncated { last, head: head_seq });
+        }
+        if Digest256::from_hex(head_hash) != Some(self.prev) {
+            return Err(ChainBreak::HeadMismatch { seq: last });
+        }
+        Ok(ChainSummary { entries: last, erased_details: self.erased })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainSummary {
+    pub entries: i64,
+    pub erased_details: u64,
+}
+
+/// Builds the stored form of the next entry, given the chain head.
+pub fn link(entry: AuditEntry, details: &str, prev: Digest256) -> StoredEntry {
+    let details_hash = Digest256::of(details.as_bytes());
+    let hash = entry.chain_hash(prev, details_hash);
+    StoredEntry {
+        entry,
+        prev_hash: prev.to_hex(),
+        details_hash: details_hash.to_hex(),
+        hash: hash.to_hex(),
+        details: Some(details.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: i64) -> Vec<StoredEntry> {
+        let mut prev = Digest256::GENESIS;
+        (1..=n)
+            .map(|seq| {
+                let entry = AuditEntry {
+                    seq,
+                    id: Uuid::from_u128(seq as u128),
+                    at_us: 1_700_000_000_000_000 + seq,
+                    actor_user: Some(Uuid::from_u128(7)),
+                    actor_name: "ita.caseworker".into(),
+                    actor_agency: Some("IT-MI".into()),
+                    action: "return_case.read".into(),
+                    resource_kind: "return_case".into(),
+                    resource_id: Some(format!("case-{seq}")),
+                    request_id: None,
+                };
+                let stored = link(entry, &format!("{{\"n\":{seq}}}"), prev);
+                prev = Digest256::from_hex(&stored.hash).unwrap();
+                stored
+            })
+            .collect()
+    }
+
+    fn verify(entries: &[StoredEntry]) -> Result<ChainSummary, ChainBreak> {
+        let mut v = ChainVerifier::default();
+        for e in entries {
+            v.push(e)?;
+        }
+        let (seq, hash) = entries
+            .last()
+            .map(|e| (e.entry.seq, e.hash.clone()))
+            .unwrap_or((0, Digest256::GENESIS.to_hex()));
+        v.finish(seq, &hash)
+    }
+
+    #[test]
+    fn intact_chain_verifies() {
+        assert_eq!(verify(&chain(5)), Ok(ChainSummary { entries: 5, erased_details: 0 }));
+        assert_eq!(verify(&[]), Ok(ChainSummary { entries: 0, erased_details: 0 }));
+    }
+
+    #[test]
+    fn erased_details_keep_the_chain() {
+        let mut log = chain(4);
+        log[1].details = None;
+        assert_eq!(verify(&log), Ok(ChainSummary { entries: 4, erased_details: 1 }));
+    }
+
+    #[test]
+    fn each_tampering_names_the_first_bad_entry() {
+        let changed_field = {
+            let mut log = chain(5);
+            log[2].entry.actor_name = "someone.else".into();
+            verify(&log)
+        };
+        assert_eq!(changed_field, Err(ChainBreak::Altered { seq: 3 }));
+
+        let changed_details = {
+            let mut log = chain(5);
+            log[1].details = Some("{\"n\":99}".into());
+            verify(&log)
+        };
+        assert_eq!(changed_details, Err(ChainBreak::DetailsAltered { seq: 2 }));
+
+        let removed = {
+            let mut log = chain(5);
+            log.remove(2);
+            verify(&log)
+        };
+        assert_eq!(removed, Err(ChainBreak::Gap { seq: 4, expected: 3 }));
+
+        let reordered = {
+            let mut log = chain(5);
+            log.swap(1, 2);
+            verify(&log)
+        };
+        assert_eq!(reordered, Err(ChainBreak::Gap { seq: 3, expected: 2 }));
+
+        let renumbered_after_removal = {
+            // An attacker removes entry 3 and renumbers the rest: the links give it away.
+            let mut log = chain(5);
+            log.remove(2);
+            for (i, e) in log.iter_mut().enumerate() {
+                e.entry.seq = i as i64 + 1;
+            }
+            verify(&log)
+        };
+        assert_eq!(renumbered_after_removal, Err(ChainBreak::BrokenLink { seq: 3 }));
+
+        let tail_removed = {
+            let log = chain(5);
+            let mut v = ChainVerifier::default();
+            for e in &log[..4] {
+                v.push(e).unwrap();
+            }
+            v.finish(5, &log[4].hash)
+        };
+        assert_eq!(tail_removed, Err(ChainBreak::Truncated { last: 4, head: 5 }));
+        assert_eq!(tail_removed.unwrap_err().seq(), 5);
+    }
+
+    #[test]
+    fn canonical_bytes_separate_fields() {
+        let [a, _] = <[StoredEntry; 2]>::try_from(chain(2)).unwrap();
+        let mut moved = a.entry.clone();
+        // Moving a character from one field to the next must change the bytes.
+        moved.action = "return_case.rea".into();
+        moved.resource_kind = "dreturn_case".into();
+        assert_ne!(a.entry.canonical_bytes(), moved.canonical_bytes());
+    }
+}
