@@ -71,7 +71,11 @@ pub struct Grant {
 
 impl Grant {
     pub const fn new(role: Role, action: Action, reach: Reach) -> Self {
-        Self { role, action, reach }
+        Self {
+            role,
+            action,
+            reach,
+        }
     }
 }
 
@@ -132,11 +136,17 @@ pub struct Resource<'a> {
 
 impl<'a> Resource<'a> {
     pub fn collection(policy: &'static KindPolicy) -> Self {
-        Self { policy, record: None }
+        Self {
+            policy,
+            record: None,
+        }
     }
 
     pub fn record(policy: &'static KindPolicy, record: &'a RecordScope) -> Self {
-        Self { policy, record: Some(record) }
+        Self {
+            policy,
+            record: Some(record),
+        }
     }
 }
 
@@ -159,7 +169,10 @@ pub struct Actor {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Denied {
     #[error("none of your roles may {action} records of kind `{kind}`")]
-    NoGrant { action: &'static str, kind: &'static str },
+    NoGrant {
+        action: &'static str,
+        kind: &'static str,
+    },
     #[error("this `{kind}` record is not within your reach")]
     OutOfReach { kind: &'static str },
 }
@@ -171,10 +184,15 @@ pub fn can(actor: &Actor, action: Action, resource: Resource<'_>) -> Result<(), 
         .grants
         .iter()
         .filter(|g| g.action == action && actor.roles.contains(g.role))
-        .filter(|g| !(g.reach == Reach::Mandate && action != Action::Read && action != Action::Export))
+        .filter(|g| {
+            !(g.reach == Reach::Mandate && action != Action::Read && action != Action::Export)
+        })
         .peekable();
     if granted.peek().is_none() {
-        return Err(Denied::NoGrant { action: action.as_str(), kind: policy.kind });
+        return Err(Denied::NoGrant {
+            action: action.as_str(),
+            kind: policy.kind,
+        });
     }
     let Some(record) = resource.record else {
         // The collection: the grant lets the actor ask; the store's filter decides what
@@ -279,13 +297,20 @@ mod tests {
 
     fn actor(code: &str, country: Option<&str>, roles: &[Role]) -> Actor {
         Actor {
-            user_id: Uuid::from_u128(code.bytes().fold(roles.len() as u128, |h, b| h * 131 + b as u128)),
+            user_id: Uuid::from_u128(
+                code.bytes()
+                    .fold(roles.len() as u128, |h, b| h * 131 + b as u128),
+            ),
             username: format!("{code}.user"),
             agency: agency(code),
             country: country.map(|c| CountryCode::parse(c).unwrap()),
             roles: roles.iter().copied().collect(),
             operator: code == "IT-MI",
-            mandate: if code == "UNHCR" { vec!["report".into()] } else { vec![] },
+            mandate: if code == "UNHCR" {
+                vec!["report".into()]
+            } else {
+                vec![]
+            },
         }
     }
 
@@ -304,7 +329,12 @@ mod tests {
     };
 
     fn report(owner: &str, handling: Handling, to: Vec<Addressee>) -> RecordScope {
-        RecordScope { owner_agency: agency(owner), handling, addressees: to, subject_user: None }
+        RecordScope {
+            owner_agency: agency(owner),
+            handling,
+            addressees: to,
+            subject_user: None,
+        }
     }
 
     #[test]
@@ -330,8 +360,16 @@ mod tests {
         for (handling, to, esp_may, grc_may) in cases {
             let rec = report("IT-PS", handling, to.clone());
             let res = Resource::record(&REPORT, &rec);
-            assert_eq!(can(&esp, Action::Read, res).is_ok(), esp_may, "ESP {handling} {to:?}");
-            assert_eq!(can(&grc, Action::Read, res).is_ok(), grc_may, "GRC {handling} {to:?}");
+            assert_eq!(
+                can(&esp, Action::Read, res).is_ok(),
+                esp_may,
+                "ESP {handling} {to:?}"
+            );
+            assert_eq!(
+                can(&grc, Action::Read, res).is_ok(),
+                grc_may,
+                "GRC {handling} {to:?}"
+            );
         }
     }
 
@@ -343,7 +381,10 @@ mod tests {
         let res = Resource::record(&REPORT, &rec);
         assert!(can(&owner, Action::Read, res).is_ok());
         assert!(can(&owner, Action::Update, res).is_ok());
-        assert!(can(&other, Action::Read, res).is_ok(), "GREEN reaches the community");
+        assert!(
+            can(&other, Action::Read, res).is_ok(),
+            "GREEN reaches the community"
+        );
         assert_eq!(
             can(&other, Action::Update, res),
             Err(Denied::OutOfReach { kind: "report" })
@@ -354,15 +395,31 @@ mod tests {
     fn partner_authority_sees_only_what_is_addressed() {
         let pak = actor("PK-MOI", Some("PAK"), &[Role::PartnerAuthority]);
         let green = report("IT-PS", Handling::Green, vec![]);
-        let to_pak = report("IT-PS", Handling::Amber, vec![Addressee::Agency(agency("PK-MOI"))]);
-        let to_tun = report("IT-PS", Handling::Amber, vec![Addressee::Agency(agency("TN-MI"))]);
-        let to_pak_country =
-            report("IT-PS", Handling::Amber, vec![Addressee::Country(CountryCode::parse("PAK").unwrap())]);
+        let to_pak = report(
+            "IT-PS",
+            Handling::Amber,
+            vec![Addressee::Agency(agency("PK-MOI"))],
+        );
+        let to_tun = report(
+            "IT-PS",
+            Handling::Amber,
+            vec![Addressee::Agency(agency("TN-MI"))],
+        );
+        let to_pak_country = report(
+            "IT-PS",
+            Handling::Amber,
+            vec![Addressee::Country(CountryCode::parse("PAK").unwrap())],
+        );
         assert!(can(&pak, Action::Read, Resource::record(&REPORT, &green)).is_err());
         assert!(can(&pak, Action::Read, Resource::record(&REPORT, &to_pak)).is_ok());
         assert!(can(&pak, Action::Read, Resource::record(&REPORT, &to_tun)).is_err());
         assert!(
-            can(&pak, Action::Read, Resource::record(&REPORT, &to_pak_country)).is_err(),
+            can(
+                &pak,
+                Action::Read,
+                Resource::record(&REPORT, &to_pak_country)
+            )
+            .is_err(),
             "a partner authority needs its agency named, not its country"
         );
     }
@@ -373,7 +430,10 @@ mod tests {
         let rec = report("IT-PS", Handling::Amber, vec![]);
         let res = Resource::record(&REPORT, &rec);
         assert!(can(&unhcr, Action::Read, res).is_ok());
-        assert!(can(&unhcr, Action::Update, res).is_err(), "a mandate never grants a write");
+        assert!(
+            can(&unhcr, Action::Update, res).is_err(),
+            "a mandate never grants a write"
+        );
         let mut outside = unhcr.clone();
         outside.mandate.clear();
         assert!(can(&outside, Action::Read, res).is_err());
@@ -384,7 +444,10 @@ mod tests {
         let employer = actor("IT-EMP", Some("ITA"), &[Role::Employer]);
         assert_eq!(
             can(&employer, Action::Read, Resource::collection(&REPORT)),
-            Err(Denied::NoGrant { action: "read", kind: "report" })
+            Err(Denied::NoGrant {
+                action: "read",
+                kind: "report"
+            })
         );
     }
 
@@ -396,7 +459,10 @@ mod tests {
         assert!(can(&op, Action::Delete, Resource::record(&REPORT, &rec)).is_ok());
         assert!(can(&not_op, Action::Delete, Resource::record(&REPORT, &rec)).is_err());
         assert!(can(&not_op, Action::Delete, Resource::collection(&REPORT)).is_err());
-        assert_eq!(reaches_for(&op, Action::Delete, &REPORT), vec![Reach::Platform]);
+        assert_eq!(
+            reaches_for(&op, Action::Delete, &REPORT),
+            vec![Reach::Platform]
+        );
         assert!(reaches_for(&not_op, Action::Delete, &REPORT).is_empty());
     }
 }

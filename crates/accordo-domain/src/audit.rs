@@ -115,13 +115,19 @@ pub struct StoredEntry {
 pub enum ChainBreak {
     #[error("entry {seq}: expected entry {expected} here; entries were removed or reordered")]
     Gap { seq: i64, expected: i64 },
-    #[error("entry {seq}: its link to the previous entry does not match; entries were removed, inserted or reordered")]
+    #[error(
+        "entry {seq}: its link to the previous entry does not match; entries were removed, inserted or reordered"
+    )]
     BrokenLink { seq: i64 },
     #[error("entry {seq}: its contents do not match its hash; the entry was changed")]
     Altered { seq: i64 },
-    #[error("entry {seq}: its details do not match the hash recorded for them; the details were changed")]
+    #[error(
+        "entry {seq}: its details do not match the hash recorded for them; the details were changed"
+    )]
     DetailsAltered { seq: i64 },
-    #[error("the log ends at entry {last} but the chain head says {head}; entries at the end were removed")]
+    #[error(
+        "the log ends at entry {last} but the chain head says {head}; entries at the end were removed"
+    )]
     Truncated { last: i64, head: i64 },
     #[error("the chain head does not match the last entry {seq}")]
     HeadMismatch { seq: i64 },
@@ -152,7 +158,11 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { prev: Digest256::GENESIS, next_seq: 1, erased: 0 }
+        Self {
+            prev: Digest256::GENESIS,
+            next_seq: 1,
+            erased: 0,
+        }
     }
 }
 
@@ -160,7 +170,10 @@ impl ChainVerifier {
     pub fn push(&mut self, stored: &StoredEntry) -> Result<(), ChainBreak> {
         let seq = stored.entry.seq;
         if seq != self.next_seq {
-            return Err(ChainBreak::Gap { seq, expected: self.next_seq });
+            return Err(ChainBreak::Gap {
+                seq,
+                expected: self.next_seq,
+            });
         }
         if Digest256::from_hex(&stored.prev_hash) != Some(self.prev) {
             return Err(ChainBreak::BrokenLink { seq });
@@ -187,12 +200,18 @@ impl ChainVerifier {
     pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<ChainSummary, ChainBreak> {
         let last = self.next_seq - 1;
         if head_seq != last {
-            return Err(ChainBreak::Truncated { last, head: head_seq });
+            return Err(ChainBreak::Truncated {
+                last,
+                head: head_seq,
+            });
         }
         if Digest256::from_hex(head_hash) != Some(self.prev) {
             return Err(ChainBreak::HeadMismatch { seq: last });
         }
-        Ok(ChainSummary { entries: last, erased_details: self.erased })
+        Ok(ChainSummary {
+            entries: last,
+            erased_details: self.erased,
+        })
     }
 }
 
@@ -256,15 +275,33 @@ mod tests {
 
     #[test]
     fn intact_chain_verifies() {
-        assert_eq!(verify(&chain(5)), Ok(ChainSummary { entries: 5, erased_details: 0 }));
-        assert_eq!(verify(&[]), Ok(ChainSummary { entries: 0, erased_details: 0 }));
+        assert_eq!(
+            verify(&chain(5)),
+            Ok(ChainSummary {
+                entries: 5,
+                erased_details: 0
+            })
+        );
+        assert_eq!(
+            verify(&[]),
+            Ok(ChainSummary {
+                entries: 0,
+                erased_details: 0
+            })
+        );
     }
 
     #[test]
     fn erased_details_keep_the_chain() {
         let mut log = chain(4);
         log[1].details = None;
-        assert_eq!(verify(&log), Ok(ChainSummary { entries: 4, erased_details: 1 }));
+        assert_eq!(
+            verify(&log),
+            Ok(ChainSummary {
+                entries: 4,
+                erased_details: 1
+            })
+        );
     }
 
     #[test]
@@ -288,14 +325,26 @@ mod tests {
             log.remove(2);
             verify(&log)
         };
-        assert_eq!(removed, Err(ChainBreak::Gap { seq: 4, expected: 3 }));
+        assert_eq!(
+            removed,
+            Err(ChainBreak::Gap {
+                seq: 4,
+                expected: 3
+            })
+        );
 
         let reordered = {
             let mut log = chain(5);
             log.swap(1, 2);
             verify(&log)
         };
-        assert_eq!(reordered, Err(ChainBreak::Gap { seq: 3, expected: 2 }));
+        assert_eq!(
+            reordered,
+            Err(ChainBreak::Gap {
+                seq: 3,
+                expected: 2
+            })
+        );
 
         let renumbered_after_removal = {
             // An attacker removes entry 3 and renumbers the rest: the links give it away.
@@ -306,7 +355,10 @@ mod tests {
             }
             verify(&log)
         };
-        assert_eq!(renumbered_after_removal, Err(ChainBreak::BrokenLink { seq: 3 }));
+        assert_eq!(
+            renumbered_after_removal,
+            Err(ChainBreak::BrokenLink { seq: 3 })
+        );
 
         let tail_removed = {
             let log = chain(5);
@@ -316,7 +368,10 @@ mod tests {
             }
             v.finish(5, &log[4].hash)
         };
-        assert_eq!(tail_removed, Err(ChainBreak::Truncated { last: 4, head: 5 }));
+        assert_eq!(
+            tail_removed,
+            Err(ChainBreak::Truncated { last: 4, head: 5 })
+        );
         assert_eq!(tail_removed.unwrap_err().seq(), 5);
     }
 

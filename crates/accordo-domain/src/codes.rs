@@ -52,14 +52,18 @@ impl CountryCode {
     }
 
     fn name_of(code: &str) -> Option<&'static str> {
-        ISO_3166_ALPHA3
-            .lines()
-            .find_map(|line| line.split_once('\t').filter(|(c, _)| *c == code).map(|(_, n)| n))
+        ISO_3166_ALPHA3.lines().find_map(|line| {
+            line.split_once('\t')
+                .filter(|(c, _)| *c == code)
+                .map(|(_, n)| n)
+        })
     }
 
     /// Every code of the standard with its name, in code order.
     pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
-        ISO_3166_ALPHA3.lines().filter_map(|line| line.split_once('\t'))
+        ISO_3166_ALPHA3
+            .lines()
+            .filter_map(|line| line.split_once('\t'))
     }
 }
 
@@ -145,8 +149,15 @@ mod tests {
     fn iso_list_is_complete_and_sorted() {
         let codes: Vec<&str> = CountryCode::all().map(|(c, _)| c).collect();
         assert_eq!(codes.len(), 249);
-        assert!(codes.windows(2).all(|w| w[0] < w[1]), "list must be sorted and unique");
-        assert!(codes.iter().all(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())));
+        assert!(
+            codes.windows(2).all(|w| w[0] < w[1]),
+            "list must be sorted and unique"
+        );
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
+        );
     }
 
     #[test]
@@ -170,9 +181,21 @@ mod tests {
     #[test]
     fn agency_codes() {
         for ok in ["IT-PS", "PK-FIA", "TR-SG", "UNHCR", "IT-MI"] {
-            assert_eq!(AgencyCode::parse(ok).map(|a| a.to_string()), Ok(ok.to_owned()));
+            assert_eq!(
+                AgencyCode::parse(ok).map(|a| a.to_string()),
+                Ok(ok.to_owned())
+            );
         }
-        for bad in ["", "I", "it-ps", "-IT", "IT-", "IT PS", "1T-PS", "ABCDEFGHIJKLMNOPQ"] {
+        for bad in [
+            "",
+            "I",
+            "it-ps",
+            "-IT",
+            "IT-",
+            "IT PS",
+            "1T-PS",
+            "ABCDEFGHIJKLMNOPQ",
+        ] {
             assert!(AgencyCode::parse(bad).is_err(), "{bad:?} must be refused");
         }
     }

@@ -56,7 +56,12 @@ impl RetentionRule {
         u32::try_from(days)
             .ok()
             .filter(|d| (self.min_days..=self.max_days).contains(d))
-            .ok_or(PeriodOutOfBounds { kind: self.kind, min: self.min_days, max: self.max_days, got: days })
+            .ok_or(PeriodOutOfBounds {
+                kind: self.kind,
+                min: self.min_days,
+                max: self.max_days,
+                got: days,
+            })
     }
 
     /// The cut-off: records older than this (microseconds since the epoch) are due.
@@ -85,6 +90,9 @@ mod tests {
         assert!(RULE.check_period(0).is_err());
         assert!(RULE.check_period(366).is_err());
         assert!(RULE.check_period(-5).is_err());
-        assert_eq!(RetentionRule::cutoff_us(1, 86_400_000_000 * 3), 86_400_000_000 * 2);
+        assert_eq!(
+            RetentionRule::cutoff_us(1, 86_400_000_000 * 3),
+            86_400_000_000 * 2
+        );
     }
 }

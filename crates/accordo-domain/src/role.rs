@@ -52,7 +52,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a role; the roles are admin, analyst, officer, caseworker, partner_authority, monitor, employer")]
+#[error(
+    "`{0}` is not a role; the roles are admin, analyst, officer, caseworker, partner_authority, monitor, employer"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

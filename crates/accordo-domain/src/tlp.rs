@@ -82,7 +82,10 @@ mod tests {
         assert_eq!("AMBER+STRICT".parse(), Ok(Handling::AmberStrict));
         assert_eq!("TLP:RED".parse(), Ok(Handling::Red));
         assert!("amber".parse::<Handling>().is_err());
-        assert!("WHITE".parse::<Handling>().is_err(), "TLP 1.0's WHITE became CLEAR in 2.0");
+        assert!(
+            "WHITE".parse::<Handling>().is_err(),
+            "TLP 1.0's WHITE became CLEAR in 2.0"
+        );
         for h in Handling::ALL {
             assert_eq!(h.as_str().parse(), Ok(h));
         }

@@ -1,1 +1,256 @@
+//! Storage of accordo: the one crate that holds SQL.
+//!
+//! One set of queries serves both engines through sqlx's `Any` driver: SQLite (embedded,
+//! the default) and PostgreSQL (production). Queries use `$1`-style parameters, which both
+//! engines read; types are kept to what both share (TEXT, BIGINT). Where the dialects
+//! differ (DDL, triggers), the engine's own file is used (see [`migrate`]).
+//!
+//! Invariants:
+//! * every function that reads records on behalf of a user takes that user's scope and
+//!   filters on it in SQL;
+//! * every write happens in a [`Tx`] from [`Store::write`], which takes the audit-chain lock
+//!   first, so the change and its audit entry commit together or not at all.
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod migrate;
+pub mod notifications;
+pub mod retention;
+pub mod scope;
+pub mod testing;
+pub mod transfer;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
+
+pub use sqlx::AnyConnection as Conn;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database at {target}: {source}")]
+    Unreachable {
+        target: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    #[error("{what} already exists")]
+    Conflict { what: String },
+    #[error("{0}")]
+    Migration(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`] naming `what`.
+    pub(crate) fn conflict_as(err: sqlx::Error, what: impl Into<String>) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict { what: what.into() }
+            }
+            _ => StoreError::Database(err),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+/// A write transaction holding the audit-chain lock. Commit it, or drop it to roll back.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    engine: Engine,
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        self.inner.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite file `<data_dir>/accordo.db` in WAL mode.
+    pub async fn open_sqlite(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Invalid(format!(
+                "cannot create data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let path = data_dir.join("accordo.db");
+        Self::connect(&format!("sqlite://{}?mode=rwc", path.display())).await
+    }
+
+    /// Connects to `sqlite://…` or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let engine = if url.starts_with("sqlite:") {
+            Engine::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact(url)));
+        };
+        let unreachable = |source| StoreError::Unreachable {
+            target: redact(url),
+            source,
+        };
+        let options = AnyConnectOptions::from_str(url)
+            .map_err(unreachable)?
+            .log_statements(log::LevelFilter::Trace)
+            .log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500));
+        let pool = AnyPoolOptions::new()
+            .max_connections(if engine == Engine::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 10000",
+                            "PRAGMA synchronous = NORMAL",
+                        ] {
+                            conn.execute(pragma).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(unreachable)?;
+        Ok(Self { pool, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Connections in the pool: (open, idle).
+    pub fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
+    /// A connection for reads outside a transaction.
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Begins a write transaction. The first statement updates the audit chain's head row,
+    /// which takes the write lock at once: on SQLite this avoids a deadlocking read-to-write
+    /// upgrade, on PostgreSQL it orders appends to the chain.
+    pub async fn write(&self) -> Result<Tx> {
+        let mut inner = self.pool.begin().await?;
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+            .execute(&mut *inner)
+            .await?;
+        Ok(Tx {
+            inner,
+            engine: self.engine,
+        })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// A consistent copy of a SQLite database while it is in use (`VACUUM INTO`).
+    pub async fn backup_sqlite(&self, target: &Path) -> Result<()> {
+        if self.engine != Engine::Sqlite {
+            return Err(StoreError::Invalid(
+                "backup copies SQLite databases; for PostgreSQL use pg_dump (see accordo backup --help)".into(),
+            ));
+        }
+        if target.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{} exists already; choose a new file",
+                target.display()
+            )));
+        }
+        let path = target.to_string_lossy().replace('\'', "''");
+        sqlx::query(&format!("VACUUM INTO '{path}'"))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}@{}", &url[..scheme_end], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// 0/1 flags, stored as BIGINT on both engines.
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u@h:5432/db"
+        );
+        assert_eq!(super::redact("postgres://h/db"), "postgres://h/db");
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,1 +1,442 @@
-fn main() {}
+//! `accordo`: serve the platform, and administer it from the command line.
+//!
+//! A thin front: every command parses its arguments, opens the store and calls a service.
+
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use accordo_service::{Platform, Settings, accounts, auth, demo, retention};
+use accordo_store::Store;
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Parser)]
+#[command(
+    name = "accordo",
+    version,
+    about = "The shared operational platform of a migration partnership.",
+    long_about = "The shared operational platform of a migration partnership.\n\n\
+        Start here:  accordo serve --demo   (then open http://127.0.0.1:8080)\n\n\
+        Data lives in ./accordo-data/accordo.db (SQLite) unless --data-dir or --database-url says otherwise."
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Directory of the embedded SQLite database (accordo.db).
+    #[arg(
+        long,
+        global = true,
+        default_value = "./accordo-data",
+        env = "ACCORDO_DATA_DIR"
+    )]
+    data_dir: PathBuf,
+    /// PostgreSQL instead of SQLite, e.g. postgres://accordo@db.example/accordo.
+    #[arg(long, global = true, env = "ACCORDO_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the platform over HTTP (the API, the pages, /healthz, /readyz, /metrics).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Load the demo partnership with its synthetic users (password `accordo-demo`).
+        /// Only on a loopback address, and only into a fresh database.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply the database migrations this version needs, then exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Create or revoke API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Apply the retention rules: erase or anonymise what is past its period.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+    /// Write the whole installation to a file (JSON Lines), to move it to another engine.
+    Export { file: PathBuf },
+    /// Load an export into an empty database (all or nothing).
+    Import { file: PathBuf },
+    /// Copy a SQLite database while it is in use. For PostgreSQL use
+    /// `pg_dump --format=custom --file=accordo.dump DATABASE_URL` and `pg_restore`.
+    Backup { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password is read from standard input, or generated and printed;
+    /// the user must change it at first sign-in.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// Agency code, e.g. IT-PS.
+        #[arg(long)]
+        agency: String,
+        /// Comma-separated: admin, analyst, officer, caseworker, partner_authority, monitor, employer.
+        #[arg(long, value_delimiter = ',')]
+        roles: Vec<String>,
+        /// Read the initial password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable a user and end all their sessions and tokens.
+    Disable { username: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user; it is printed once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+        /// Lifetime in days.
+        #[arg(long)]
+        days: Option<i64>,
+    },
+    /// Revoke a token by its id.
+    Revoke { id: uuid::Uuid },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain. Exit 0 when intact; 1 naming the first bad entry.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Apply every kind's retention rule now, and audit what was done.
+    Run,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ACCORDO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("ACCORDO_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(db: &DbArgs) -> Result<Store> {
+    let store = match &db.database_url {
+        Some(url) => Store::connect(url).await?,
+        None => Store::open_sqlite(&db.data_dir).await?,
+    };
+    Ok(store)
+}
+
+async fn platform(db: &DbArgs) -> Result<Platform> {
+    let platform = Platform::new(open(db).await?, Settings::default());
+    platform.prepare().await?;
+    Ok(platform)
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve { addr, demo } => serve(&cli.db, addr, demo).await,
+        Command::Migrate => {
+            let store = open(&cli.db).await?;
+            let platform = Platform::new(store, Settings::default());
+            let applied = platform.prepare().await?;
+            if applied.is_empty() {
+                println!("the database is up to date");
+            }
+            for name in applied {
+                println!("applied {name}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(cmd) => user(&cli.db, cmd).await,
+        Command::Token(cmd) => token(&cli.db, cmd).await,
+        Command::Audit(AuditCommand::Verify) => verify(&cli.db).await,
+        Command::Retention(RetentionCommand::Run) => {
+            let platform = platform(&cli.db).await?;
+            let bar = spinner("applying retention");
+            let outcomes = retention::run(&platform, &demo::command_line_ctx(), |kind| {
+                bar.set_message(kind.to_owned())
+            })
+            .await?;
+            bar.finish_and_clear();
+            for o in outcomes {
+                println!(
+                    "{:<16} {:>9}  {} after {} days",
+                    o.kind,
+                    o.affected,
+                    o.action.as_str(),
+                    o.keep_days
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { file } => export(&cli.db, &file).await,
+        Command::Import { file } => import(&cli.db, &file).await,
+        Command::Backup { file } => {
+            let store = open(&cli.db).await?;
+            store.backup_sqlite(&file).await?;
+            println!("backed up to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn serve(db: &DbArgs, addr: SocketAddr, demo_mode: bool) -> Result<ExitCode> {
+    if demo_mode && !addr.ip().is_loopback() {
+        bail!(
+            "--demo serves synthetic users with a published password, so it listens only on a loopback address (such as 127.0.0.1), not {addr}"
+        );
+    }
+    let store = open(db).await.context("cannot start")?;
+    let platform = Platform::new(store, Settings::default());
+    let state = accordo_server::AppState::new(platform.clone());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, engine = platform.store.engine().as_str(), "listening; preparing the database");
+    let server = tokio::spawn(accordo_server::serve(listener, state.clone()));
+    platform
+        .prepare()
+        .await
+        .context("cannot prepare the database")?;
+    if demo_mode {
+        if demo::seed(&platform).await? {
+            tracing::info!(
+                "demo partnership seeded; sign in as ita.admin (or any demo user) with password accordo-demo"
+            );
+        }
+    } else if demo::is_demo(&platform).await? {
+        bail!(
+            "this database holds the demo partnership, whose users have a published password; serve it with --demo on loopback, or use a fresh --data-dir"
+        );
+    }
+    state.mark_ready();
+    println!("accordo is ready at http://{addr}");
+    server
+        .await
+        .context("server task failed")?
+        .context("server failed")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn user(db: &DbArgs, cmd: UserCommand) -> Result<ExitCode> {
+    let platform = platform(db).await?;
+    let ctx = demo::command_line_ctx();
+    match cmd {
+        UserCommand::Add {
+            username,
+            display_name,
+            agency,
+            roles,
+            password_stdin,
+        } => {
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (generated_password(), true)
+            };
+            let new = accounts::NewAccount {
+                username,
+                display_name,
+                agency,
+                roles,
+                password: password.clone(),
+                must_change_password: true,
+            };
+            let user = accounts::create_user(&platform, &ctx, new).await?;
+            println!(
+                "created {} ({}) in {} with roles {}",
+                user.username,
+                user.id,
+                user.agency,
+                user.roles.join(",")
+            );
+            if generated {
+                println!("temporary password (to be changed at first sign-in): {password}");
+            }
+        }
+        UserCommand::Disable { username } => {
+            let id = find_user(&platform, &username).await?;
+            accounts::set_disabled(&platform, &ctx, id, true).await?;
+            println!("disabled {username}; its sessions and tokens are revoked");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generated_password() -> String {
+    // 18 random hex digits (72 bits) in three groups: past the policy minimum, easy to dictate.
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    format!("{}-{}-{}", &token[..6], &token[6..12], &token[12..18])
+}
+
+async fn find_user(platform: &Platform, username: &str) -> Result<uuid::Uuid> {
+    let users = accounts::list_users(platform, &demo::command_line_ctx()).await?;
+    users
+        .iter()
+        .find(|u| u.username == username)
+        .map(|u| u.id)
+        .with_context(|| format!("no user named `{username}`"))
+}
+
+async fn token(db: &DbArgs, cmd: TokenCommand) -> Result<ExitCode> {
+    let platform = platform(db).await?;
+    match cmd {
+        TokenCommand::Create { user, label, days } => {
+            let id = find_user(&platform, &user).await?;
+            let mut conn = platform.store.read().await?;
+            let row = accordo_store::accounts::find_user_by_id(&mut conn, id)
+                .await?
+                .context("user vanished")?;
+            drop(conn);
+            if row.disabled {
+                bail!("{user} is disabled");
+            }
+            let actor = auth::actor_for(&platform, &row).await?;
+            let ctx = accordo_service::Ctx {
+                actor,
+                request_id: Some("cli".into()),
+            };
+            let issued = auth::issue_token(&platform, &ctx, &label, days).await?;
+            println!("{}", issued.secret);
+            eprintln!(
+                "token {} for {user}, expires {}",
+                issued.id,
+                jiff::Timestamp::from_microsecond(issued.expires_at_us)?
+            );
+        }
+        TokenCommand::Revoke { id } => {
+            auth::revoke(
+                &platform,
+                &demo::command_line_ctx(),
+                accordo_store::auth::CredentialKind::Token,
+                id,
+            )
+            .await?;
+            println!("revoked {id}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn verify(db: &DbArgs) -> Result<ExitCode> {
+    let store = open(db).await?;
+    let platform = Platform::new(store, Settings::default());
+    let bar = ProgressBar::new(0).with_style(bar_style());
+    let result = accordo_service::audit::verify(&platform, |done, total| {
+        bar.set_length(u64::try_from(total).unwrap_or(0));
+        bar.set_position(u64::try_from(done).unwrap_or(0));
+    })
+    .await?;
+    bar.finish_and_clear();
+    match result {
+        Ok(summary) => {
+            println!(
+                "audit log intact: {} entries verified ({} with details erased under retention)",
+                summary.entries, summary.erased_details
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(broken) => {
+            println!("audit log BROKEN at entry {}: {broken}", broken.seq());
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+async fn export(db: &DbArgs, file: &Path) -> Result<ExitCode> {
+    let store = open(db).await?;
+    let total = accordo_store::transfer::count_rows(&store).await?;
+    let bar = ProgressBar::new(total).with_style(bar_style());
+    let out = std::fs::File::create_new(file)
+        .with_context(|| format!("cannot create {} (it must not exist)", file.display()))?;
+    let mut out = std::io::BufWriter::new(out);
+    let n = accordo_store::transfer::export(&store, |line| {
+        bar.inc(1);
+        writeln!(out, "{line}")
+    })
+    .await?;
+    out.flush()?;
+    bar.finish_and_clear();
+    println!("exported {n} rows to {}", file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import(db: &DbArgs, file: &Path) -> Result<ExitCode> {
+    let store = open(db).await?;
+    accordo_store::migrate::run(&store, 0).await?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let lines: Vec<(usize, String)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.to_owned()))
+        .collect();
+    let bar = ProgressBar::new(lines.len().saturating_sub(1) as u64).with_style(bar_style());
+    let n = accordo_store::transfer::import(&store, lines, |done| bar.set_position(done)).await?;
+    bar.finish_and_clear();
+    println!(
+        "imported {n} rows from {}; run `accordo audit verify` to check the log",
+        file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+fn spinner(message: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message.to_owned());
+    bar
+}

@@ -1,0 +1,52 @@
+//! Notifications for the caller's agency.
+
+use accordo_store::notifications::Notification;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::extract::Caller;
+use crate::problem::{ApiResult, Problem};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(mark_read))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Only unread ones.
+    #[serde(default)]
+    unread: bool,
+}
+
+/// Notifications for the caller's agency, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(ListParams), responses((status = 200)))]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<ListParams>,
+) -> ApiResult<axum::Json<Vec<Notification>>> {
+    Ok(axum::Json(
+        accordo_service::notifications::list(&state.platform, &caller.ctx, p.unread).await?,
+    ))
+}
+
+/// Marks a notification read.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+async fn mark_read(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    accordo_service::notifications::mark_read(&state.platform, &caller.ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,499 @@
+//! Agencies and user accounts: create, list, disable, roles, passwords.
+
+use accordo_domain::access::{Action, Reach, Resource, reaches_for};
+use accordo_domain::{AgencyCode, CountryCode, RecordScope, RoleSet, can};
+use accordo_store::accounts::{self, AgencyRow, NewUser, UserRow, UserScope};
+use accordo_store::auth as creds;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::auth::credential_scope;
+use crate::{Ctx, Platform, Result, ServiceError, audit, new_id, passwords, policy};
+
+/// A user account as others see it: never the password hash or the second-factor secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub agency: String,
+    pub roles: Vec<String>,
+    pub disabled: bool,
+    pub totp_enrolled: bool,
+    pub must_change_password: bool,
+    pub language: String,
+    pub time_zone: String,
+}
+
+impl From<&UserRow> for UserView {
+    fn from(u: &UserRow) -> Self {
+        Self {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            agency: u.agency.clone(),
+            roles: u
+                .roles
+                .split(',')
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            disabled: u.disabled,
+            totp_enrolled: u.totp_secret.is_some(),
+            must_change_password: u.must_change_password,
+            language: u.language.clone(),
+            time_zone: u.time_zone.clone(),
+        }
+    }
+}
+
+pub async fn list_agencies(platform: &Platform, ctx: &Ctx) -> Result<Vec<AgencyRow>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::AGENCY),
+    )?;
+    Ok(accounts::list_agencies(&platform.store).await?)
+}
+
+/// What a new agency needs.
+#[derive(Debug, Clone)]
+pub struct NewAgency {
+    pub code: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub mandate: Vec<String>,
+    pub time_zone: String,
+}
+
+pub async fn create_agency(platform: &Platform, ctx: &Ctx, new: NewAgency) -> Result<AgencyRow> {
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::collection(&policy::AGENCY),
+    )?;
+    let code =
+        AgencyCode::parse(&new.code).map_err(|e| ServiceError::invalid("code", e.to_string()))?;
+    let country = new
+        .country
+        .as_deref()
+        .map(CountryCode::parse)
+        .transpose()
+        .map_err(|e| ServiceError::invalid("country", e.to_string()))?;
+    if new.name.trim().is_empty() {
+        return Err(ServiceError::invalid("name", "must not be empty"));
+    }
+    jiff::tz::TimeZone::get(&new.time_zone).map_err(|_| {
+        ServiceError::invalid(
+            "time_zone",
+            format!("`{}` is not an IANA time zone", new.time_zone),
+        )
+    })?;
+    let row = AgencyRow {
+        code: code.to_string(),
+        name: new.name.trim().to_owned(),
+        country: country.map(|c| c.to_string()),
+        operator: false,
+        mandate: new.mandate,
+        time_zone: new.time_zone,
+    };
+    let mut tx = platform.store.write().await?;
+    accounts::insert_agency(&mut tx, &row, platform.now_us()).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "agency.create",
+        "agency",
+        Some(&row.code),
+        json!({"name": row.name}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// The user scope the actor holds for `action`.
+fn user_scope(ctx: &Ctx, action: Action) -> UserScope {
+    let reaches = reaches_for(&ctx.actor, action, &policy::USER);
+    UserScope {
+        all: reaches.contains(&Reach::Platform),
+        agency: reaches
+            .contains(&Reach::OwnAgency)
+            .then(|| ctx.actor.agency.to_string()),
+        user: None,
+    }
+}
+
+pub async fn list_users(platform: &Platform, ctx: &Ctx) -> Result<Vec<UserView>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::USER),
+    )?;
+    let rows = accounts::list_users(&platform.store, &user_scope(ctx, Action::Read)).await?;
+    Ok(rows.iter().map(UserView::from).collect())
+}
+
+/// Loads a user the actor may `action`; one it may not even read is "not found".
+async fn load_user(platform: &Platform, ctx: &Ctx, id: Uuid, action: Action) -> Result<UserRow> {
+    let mut conn = platform.store.read().await?;
+    let user = accounts::get_user(&mut conn, &user_scope(ctx, Action::Read), id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("user", id))?;
+    let agency = AgencyCode::parse(&user.agency)
+        .map_err(|e| ServiceError::invalid("agency", e.to_string()))?;
+    let scope = RecordScope::owned_by(agency).about_user(user.id);
+    can(&ctx.actor, action, Resource::record(&policy::USER, &scope))?;
+    Ok(user)
+}
+
+pub async fn get_user(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<UserView> {
+    Ok(UserView::from(
+        &load_user(platform, ctx, id, Action::Read).await?,
+    ))
+}
+
+/// What a new account needs.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub agency: String,
+    pub roles: Vec<String>,
+    pub password: String,
+    /// The user must choose a new password at first sign-in.
+    pub must_change_password: bool,
+}
+
+pub fn check_username(username: &str) -> Result<()> {
+    let ok = (3..=64).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        && username.starts_with(|c: char| c.is_ascii_lowercase());
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            "username",
+            "3 to 64 characters a-z, 0-9, '.', '_' or '-', starting with a letter",
+        ))
+    }
+}
+
+pub fn parse_roles(roles: &[String]) -> Result<RoleSet> {
+    let set = RoleSet::parse_list(&roles.join(","))
+        .map_err(|e| ServiceError::invalid("roles", e.to_string()))?;
+    if set.is_empty() {
+        return Err(ServiceError::invalid(
+            "roles",
+            "at least one role is needed",
+        ));
+    }
+    Ok(set)
+}
+
+pub async fn create_user(platform: &Platform, ctx: &Ctx, new: NewAccount) -> Result<UserView> {
+    check_username(&new.username)?;
+    let roles = parse_roles(&new.roles)?;
+    let agency = AgencyCode::parse(&new.agency)
+        .map_err(|e| ServiceError::invalid("agency", e.to_string()))?;
+    let scope = RecordScope::owned_by(agency.clone());
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::record(&policy::USER, &scope),
+    )?;
+    passwords::check_policy(&new.password, &new.username)
+        .map_err(|m| ServiceError::invalid("password", m))?;
+    if new.display_name.trim().is_empty() {
+        return Err(ServiceError::invalid("display_name", "must not be empty"));
+    }
+    let mut conn = platform.store.read().await?;
+    let agency_row = accounts::find_agency(&mut conn, agency.as_str())
+        .await?
+        .ok_or_else(|| {
+            ServiceError::invalid(
+                "agency",
+                format!("no agency `{agency}`; see GET /api/v1/agencies"),
+            )
+        })?;
+    drop(conn);
+    let id = new_id();
+    let hash = passwords::hash(platform.settings.password_cost, &new.password);
+    let mut tx = platform.store.write().await?;
+    accounts::insert_user(
+        &mut tx,
+        &NewUser {
+            id,
+            username: &new.username,
+            display_name: new.display_name.trim(),
+            agency: agency.as_str(),
+            roles: &roles.to_list(),
+            password_hash: &hash,
+            must_change_password: new.must_change_password,
+            language: "en",
+            time_zone: &agency_row.time_zone,
+        },
+        platform.now_us(),
+    )
+    .await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "user.create",
+        "user",
+        Some(&id.to_string()),
+        json!({"username": new.username, "agency": agency.as_str(), "roles": roles.to_list()}),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut conn = platform.store.read().await?;
+    let row = accounts::find_user_by_id(&mut conn, id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("user", id))?;
+    Ok(UserView::from(&row))
+}
+
+/// Disables (or re-enables) an account. Disabling also ends every session and token.
+pub async fn set_disabled(
+    platform: &Platform,
+    ctx: &Ctx,
+    id: Uuid,
+    disabled: bool,
+) -> Result<UserView> {
+    let user = load_user(platform, ctx, id, Action::Update).await?;
+    if disabled && user.id == ctx.actor.user_id {
+        return Err(ServiceError::invalid(
+            "id",
+            "you cannot disable your own account",
+        ));
+    }
+    let now = platform.now_us();
+    let mut tx = platform.store.write().await?;
+    accounts::set_user_disabled(&mut tx, id, disabled, now).await?;
+    let revoked = if disabled {
+        creds::revoke_all_for_user(&mut tx, id, now).await?
+    } else {
+        0
+    };
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        action,
+        "user",
+        Some(&id.to_string()),
+        json!({"username": user.username, "revoked_credentials": revoked}),
+    )
+    .await?;
+    tx.commit().await?;
+    get_user(platform, ctx, id).await
+}
+
+/// Ends every session and token of a user.
+pub async fn revoke_all(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<u64> {
+    let user = load_user(platform, ctx, id, Action::Read).await?;
+    can(
+        &ctx.actor,
+        Action::Delete,
+        Resource::record(&policy::CREDENTIAL, &credential_scope(&user)?),
+    )?;
+    let mut tx = platform.store.write().await?;
+    let n = creds::revoke_all_for_user(&mut tx, id, platform.now_us()).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "credential.revoke_all",
+        "user",
+        Some(&id.to_string()),
+        json!({"username": user.username, "revoked": n}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+pub async fn set_roles(
+    platform: &Platform,
+    ctx: &Ctx,
+    id: Uuid,
+    roles: &[String],
+) -> Result<UserView> {
+    let user = load_user(platform, ctx, id, Action::Update).await?;
+    let set = parse_roles(roles)?;
+    let mut tx = platform.store.write().await?;
+    accounts::set_user_roles(&mut tx, id, &set.to_list(), platform.now_us()).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "user.roles",
+        "user",
+        Some(&id.to_string()),
+        json!({"username": user.username, "from": user.roles, "to": set.to_list()}),
+    )
+    .await?;
+    tx.commit().await?;
+    get_user(platform, ctx, id).await
+}
+
+/// An admin sets a temporary password; the user must change it at next sign-in, and every
+/// session and token of theirs ends.
+pub async fn reset_password(
+    platform: &Platform,
+    ctx: &Ctx,
+    id: Uuid,
+    temporary: &str,
+) -> Result<()> {
+    let user = load_user(platform, ctx, id, Action::Update).await?;
+    passwords::check_policy(temporary, &user.username)
+        .map_err(|m| ServiceError::invalid("password", m))?;
+    let hash = passwords::hash(platform.settings.password_cost, temporary);
+    let now = platform.now_us();
+    let mut tx = platform.store.write().await?;
+    accounts::set_password(&mut tx, id, &hash, true, now).await?;
+    let revoked = creds::revoke_all_for_user(&mut tx, id, now).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "user.password_reset",
+        "user",
+        Some(&id.to_string()),
+        json!({"username": user.username, "revoked_credentials": revoked}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A user changes their own password, proving the current one.
+pub async fn change_own_password(
+    platform: &Platform,
+    ctx: &Ctx,
+    current: &str,
+    new: &str,
+) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let user = accounts::find_user_by_id(&mut conn, ctx.actor.user_id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("user", ctx.actor.user_id))?;
+    drop(conn);
+    if !passwords::verify(current, &user.password_hash) {
+        return Err(ServiceError::invalid(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    passwords::check_policy(new, &user.username)
+        .map_err(|m| ServiceError::invalid("new_password", m))?;
+    if current == new {
+        return Err(ServiceError::invalid(
+            "new_password",
+            "must differ from the current one",
+        ));
+    }
+    let hash = passwords::hash(platform.settings.password_cost, new);
+    let mut tx = platform.store.write().await?;
+    accounts::set_password(&mut tx, user.id, &hash, false, platform.now_us()).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "user.password_change",
+        "user",
+        Some(&user.id.to_string()),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets whether a role's users must have a second factor.
+pub async fn set_totp_required(
+    platform: &Platform,
+    ctx: &Ctx,
+    role: &str,
+    required: bool,
+) -> Result<()> {
+    can(
+        &ctx.actor,
+        Action::Update,
+        Resource::collection(&policy::SETTINGS),
+    )?;
+    let role: accordo_domain::Role =
+        role.parse()
+            .map_err(|e: accordo_domain::role::UnknownRole| {
+                ServiceError::invalid("role", e.to_string())
+            })?;
+    let mut tx = platform.store.write().await?;
+    accounts::set_totp_required(&mut tx, role.as_str(), required).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "settings.totp_policy",
+        "settings",
+        Some(role.as_str()),
+        json!({"required": required}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Languages the interface offers.
+pub const LANGUAGES: &[&str] = &["en", "it"];
+
+/// The caller sets their own language and time zone.
+pub async fn set_preferences(
+    platform: &Platform,
+    ctx: &Ctx,
+    language: &str,
+    time_zone: &str,
+) -> Result<()> {
+    if !LANGUAGES.contains(&language) {
+        return Err(ServiceError::invalid(
+            "language",
+            format!("must be one of {}", LANGUAGES.join(", ")),
+        ));
+    }
+    jiff::tz::TimeZone::get(time_zone).map_err(|_| {
+        ServiceError::invalid(
+            "time_zone",
+            format!("`{time_zone}` is not an IANA time zone such as Europe/Rome"),
+        )
+    })?;
+    let mut tx = platform.store.write().await?;
+    accounts::set_preferences(
+        &mut tx,
+        ctx.actor.user_id,
+        language,
+        time_zone,
+        platform.now_us(),
+    )
+    .await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "user.preferences",
+        "user",
+        Some(&ctx.actor.user_id.to_string()),
+        json!({"language": language, "time_zone": time_zone}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

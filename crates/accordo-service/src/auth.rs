@@ -1,0 +1,560 @@
+//! Sign-in, sessions, API tokens, the second factor, and failed-sign-in throttling.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use accordo_domain::access::Actor;
+use accordo_domain::{AgencyCode, CountryCode, Role, RoleSet};
+use accordo_store::accounts::{self, UserRow};
+use accordo_store::auth::{self as creds, CredentialKind, CredentialRow};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use totp_rs::{Algorithm, TOTP};
+use uuid::Uuid;
+
+use crate::error::AuthFailure;
+use crate::{Ctx, Platform, Result, ServiceError, audit, new_id, passwords};
+
+/// What a sign-in offers.
+#[derive(Debug, Clone)]
+pub struct SignIn<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub totp: Option<&'a str>,
+    /// The client's address, for throttling and the audit log.
+    pub address: &'a str,
+    pub request_id: Option<&'a str>,
+}
+
+/// A secret handed to the client once; only its hash is kept.
+#[derive(Debug, Clone)]
+pub struct IssuedSecret {
+    pub id: Uuid,
+    pub secret: String,
+    pub expires_at_us: i64,
+}
+
+/// Failed sign-ins per client address, in this node's memory (per-user lockout is in the
+/// database, so it holds across nodes).
+#[derive(Debug, Default)]
+pub struct AddressThrottle {
+    failures: Mutex<HashMap<String, (u32, i64)>>,
+}
+
+impl AddressThrottle {
+    fn check(
+        &self,
+        address: &str,
+        now_us: i64,
+        limit: u32,
+        window_s: i64,
+    ) -> Result<(), AuthFailure> {
+        let map = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match map.get(address) {
+            Some(&(count, since)) if count >= limit && now_us - since < window_s * 1_000_000 => {
+                Err(AuthFailure::Throttled {
+                    retry_after_seconds: window_s - (now_us - since) / 1_000_000,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn fail(&self, address: &str, now_us: i64, window_s: i64) {
+        let mut map = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (_, since)| now_us - *since < window_s * 1_000_000);
+        }
+        let entry = map.entry(address.to_owned()).or_insert((0, now_us));
+        if now_us - entry.1 >= window_s * 1_000_000 {
+            *entry = (0, now_us);
+        }
+        entry.0 += 1;
+    }
+
+    fn clear(&self, address: &str) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(address);
+    }
+}
+
+fn random_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Tokens and session ids are 256 random bits: a fast hash is the right one to store.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The CSRF token of a session: derived from the session secret, so it needs no storage and
+/// cannot be guessed without the cookie.
+pub fn csrf_token(session_secret: &str) -> String {
+    hex::encode(Sha256::digest(
+        format!("accordo-csrf:{session_secret}").as_bytes(),
+    ))[..40]
+        .to_owned()
+}
+
+/// Builds the actor for a user row.
+pub async fn actor_for(platform: &Platform, user: &UserRow) -> Result<Actor> {
+    let mut conn = platform.store.read().await?;
+    let agency = accounts::find_agency(&mut conn, &user.agency)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("agency", &user.agency))?;
+    let bad = |what: &str| {
+        ServiceError::invalid(
+            what,
+            format!("stored value for user {} is invalid", user.username),
+        )
+    };
+    Ok(Actor {
+        user_id: user.id,
+        username: user.username.clone(),
+        agency: AgencyCode::parse(&agency.code).map_err(|_| bad("agency"))?,
+        country: agency
+            .country
+            .as_deref()
+            .map(CountryCode::parse)
+            .transpose()
+            .map_err(|_| bad("country"))?,
+        roles: RoleSet::parse_list(&user.roles).map_err(|_| bad("roles"))?,
+        operator: agency.operator,
+        mandate: agency.mandate,
+    })
+}
+
+/// Checks a username and password (and second factor); returns the user. Every failure is
+/// audited and counted.
+pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRow> {
+    let now = platform.now_us();
+    let s = &platform.settings;
+    platform.throttle.check(
+        attempt.address,
+        now,
+        s.address_failures,
+        s.address_window_seconds,
+    )?;
+    let mut conn = platform.store.read().await?;
+    let user = accounts::find_user_for_sign_in(&mut conn, attempt.username).await?;
+    let required_roles = accounts::totp_required_roles(&mut conn).await?;
+    drop(conn);
+
+    let Some(user) = user else {
+        passwords::waste_verification(s.password_cost);
+        return Err(fail(platform, attempt, None, AuthFailure::InvalidCredentials).await);
+    };
+    if let Some(until) = user.locked_until.filter(|until| *until > now) {
+        let failure = AuthFailure::Throttled {
+            retry_after_seconds: (until - now) / 1_000_000 + 1,
+        };
+        return Err(fail(platform, attempt, Some(&user), failure).await);
+    }
+    if !passwords::verify(attempt.password, &user.password_hash) {
+        return Err(fail(
+            platform,
+            attempt,
+            Some(&user),
+            AuthFailure::InvalidCredentials,
+        )
+        .await);
+    }
+    if user.disabled {
+        return Err(fail(platform, attempt, Some(&user), AuthFailure::Disabled).await);
+    }
+    match (&user.totp_secret, attempt.totp) {
+        (Some(_), None) => return Err(AuthFailure::TotpRequired.into()),
+        (Some(secret), Some(code))
+            if !totp_matches(secret, code, platform.clock.now().as_second()) =>
+        {
+            return Err(fail(platform, attempt, Some(&user), AuthFailure::TotpInvalid).await);
+        }
+        (None, _) if roles_need_totp(&user.roles, &required_roles) => {
+            return Err(AuthFailure::TotpEnrolmentRequired.into());
+        }
+        _ => {}
+    }
+    platform.throttle.clear(attempt.address);
+    let mut tx = platform.store.write().await?;
+    accounts::clear_failed_logins(&mut tx, user.id).await?;
+    audit::record_system(
+        platform,
+        &mut tx,
+        &user.username,
+        "auth.sign_in",
+        "user",
+        Some(&user.id.to_string()),
+        attempt.request_id,
+        json!({"address": attempt.address}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+fn roles_need_totp(roles: &str, required: &[String]) -> bool {
+    roles.split(',').any(|r| required.iter().any(|q| q == r))
+}
+
+/// Counts and audits a failed sign-in, and returns the failure to report.
+async fn fail(
+    platform: &Platform,
+    attempt: &SignIn<'_>,
+    user: Option<&UserRow>,
+    failure: AuthFailure,
+) -> ServiceError {
+    let now = platform.now_us();
+    let s = &platform.settings;
+    platform
+        .throttle
+        .fail(attempt.address, now, s.address_window_seconds);
+    let result: Result<()> = async {
+        let mut tx = platform.store.write().await?;
+        if let Some(user) = user {
+            if failure == AuthFailure::InvalidCredentials || failure == AuthFailure::TotpInvalid {
+                let lock = (user.failed_logins + 1 >= s.lockout_after)
+                    .then(|| now + s.lockout_minutes * 60_000_000);
+                accounts::record_failed_login(&mut tx, user.id, lock).await?;
+            }
+        }
+        audit::record_system(
+            platform,
+            &mut tx,
+            attempt.username,
+            "auth.sign_in_failed",
+            "user",
+            user.map(|u| u.id.to_string()).as_deref(),
+            attempt.request_id,
+            json!({"reason": failure.code(), "address": attempt.address}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => failure.into(),
+        // A failed audit write fails the request: report the database, not the password.
+        Err(e) => e,
+    }
+}
+
+fn totp_for(secret_b32: &str) -> Option<TOTP> {
+    let bytes = totp_rs::Secret::Encoded(secret_b32.to_owned())
+        .to_bytes()
+        .ok()?;
+    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes).ok()
+}
+
+/// RFC 6238 with one step of tolerance either side.
+pub fn totp_matches(secret_b32: &str, code: &str, unix_seconds: i64) -> bool {
+    let Ok(time) = u64::try_from(unix_seconds) else {
+        return false;
+    };
+    totp_for(secret_b32).is_some_and(|t| t.check(code.trim(), time))
+}
+
+/// The current code for a secret (for tests and the CLI's enrolment helper).
+pub fn totp_now(secret_b32: &str, unix_seconds: i64) -> Option<String> {
+    totp_for(secret_b32).map(|t| t.generate(u64::try_from(unix_seconds).unwrap_or(0)))
+}
+
+/// Issues an API token for a user who has just signed in (or for the CLI).
+pub async fn issue_token(
+    platform: &Platform,
+    ctx: &Ctx,
+    label: &str,
+    days: Option<i64>,
+) -> Result<IssuedSecret> {
+    let s = &platform.settings;
+    let days = days.unwrap_or(s.token_days_default);
+    if !(1..=s.token_days_max).contains(&days) {
+        return Err(ServiceError::invalid(
+            "days",
+            format!("must be between 1 and {}", s.token_days_max),
+        ));
+    }
+    let label = label.trim();
+    if label.is_empty() || label.len() > 100 {
+        return Err(ServiceError::invalid(
+            "label",
+            "must be 1 to 100 characters",
+        ));
+    }
+    let now = platform.now_us();
+    let issued = IssuedSecret {
+        id: new_id(),
+        secret: random_secret("acc_"),
+        expires_at_us: now + days * 86_400_000_000,
+    };
+    let mut tx = platform.store.write().await?;
+    creds::insert_token(
+        &mut tx,
+        issued.id,
+        &secret_hash(&issued.secret),
+        ctx.actor.user_id,
+        label,
+        now,
+        issued.expires_at_us,
+    )
+    .await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "credential.create",
+        "credential",
+        Some(&issued.id.to_string()),
+        json!({"type": "token", "label": label, "days": days}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// Opens a browser session for a user who has just signed in.
+pub async fn open_session(
+    platform: &Platform,
+    ctx: &Ctx,
+    address: &str,
+    user_agent: &str,
+) -> Result<IssuedSecret> {
+    let now = platform.now_us();
+    let issued = IssuedSecret {
+        id: new_id(),
+        secret: random_secret(""),
+        expires_at_us: now + platform.settings.session_hours * 3_600_000_000,
+    };
+    let agent: String = user_agent.chars().take(200).collect();
+    let mut tx = platform.store.write().await?;
+    creds::insert_session(
+        &mut tx,
+        issued.id,
+        &secret_hash(&issued.secret),
+        ctx.actor.user_id,
+        now,
+        issued.expires_at_us,
+        address,
+        &agent,
+    )
+    .await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "credential.create",
+        "credential",
+        Some(&issued.id.to_string()),
+        json!({"type": "session", "address": address}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// A verified credential and who holds it.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub actor: Actor,
+    pub credential: CredentialRow,
+    pub kind: CredentialKind,
+    pub user: UserRow,
+}
+
+/// Resolves a bearer token or a session secret to its actor, or says why not.
+pub async fn authenticate(
+    platform: &Platform,
+    kind: CredentialKind,
+    secret: &str,
+) -> Result<Authenticated> {
+    let now = platform.now_us();
+    let hash = secret_hash(secret);
+    let mut conn = platform.store.read().await?;
+    let Some(credential) = creds::find_live(&mut conn, kind, &hash, now).await? else {
+        let why = match (kind, creds::find_any(&mut conn, kind, &hash).await?) {
+            (CredentialKind::Session, _) => AuthFailure::SessionEnded,
+            (_, None) => AuthFailure::TokenUnknown,
+            (_, Some(c)) if c.revoked_at.is_some() => AuthFailure::TokenRevoked,
+            (_, Some(_)) => AuthFailure::TokenExpired,
+        };
+        return Err(why.into());
+    };
+    if kind == CredentialKind::Session {
+        let idle_limit = platform.settings.session_idle_minutes * 60_000_000;
+        if credential
+            .last_used_at
+            .is_some_and(|seen| now - seen > idle_limit)
+        {
+            return Err(AuthFailure::SessionEnded.into());
+        }
+    }
+    let user = accounts::find_user_by_id(&mut conn, credential.user_id)
+        .await?
+        .ok_or(AuthFailure::TokenUnknown)?;
+    if user.disabled {
+        return Err(AuthFailure::Disabled.into());
+    }
+    // Note the use at most once a minute, so reads do not each cost a write.
+    if credential.last_used_at.is_none_or(|t| now - t > 60_000_000) {
+        creds::touch(&mut conn, kind, credential.id, now).await?;
+    }
+    drop(conn);
+    let actor = actor_for(platform, &user).await?;
+    Ok(Authenticated {
+        actor,
+        credential,
+        kind,
+        user,
+    })
+}
+
+/// Ends a session or revokes a token of the actor's (or, for an admin, of its users).
+pub async fn revoke(platform: &Platform, ctx: &Ctx, kind: CredentialKind, id: Uuid) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let found = creds::get(&mut conn, kind, id).await?;
+    let owner = match &found {
+        Some(c) => accounts::find_user_by_id(&mut conn, c.user_id).await?,
+        None => None,
+    };
+    drop(conn);
+    let (Some(_), Some(owner)) = (found, owner) else {
+        return Err(ServiceError::not_found("credential", id));
+    };
+    let scope = credential_scope(&owner)?;
+    let resource = accordo_domain::Resource::record(&crate::policy::CREDENTIAL, &scope);
+    if accordo_domain::can(&ctx.actor, accordo_domain::Action::Read, resource).is_err() {
+        return Err(ServiceError::not_found("credential", id));
+    }
+    accordo_domain::can(&ctx.actor, accordo_domain::Action::Delete, resource)?;
+    let mut tx = platform.store.write().await?;
+    creds::revoke(&mut tx, kind, id, platform.now_us()).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "credential.revoke",
+        "credential",
+        Some(&id.to_string()),
+        json!({"user": owner.username}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) fn credential_scope(owner: &UserRow) -> Result<accordo_domain::RecordScope> {
+    let agency = AgencyCode::parse(&owner.agency)
+        .map_err(|e| ServiceError::invalid("agency", e.to_string()))?;
+    Ok(accordo_domain::RecordScope::owned_by(agency).about_user(owner.id))
+}
+
+/// Lists the actor's own sessions or tokens.
+pub async fn list_own(
+    platform: &Platform,
+    ctx: &Ctx,
+    kind: CredentialKind,
+) -> Result<Vec<CredentialRow>> {
+    let mut conn = platform.store.read().await?;
+    Ok(creds::list_for_user(&mut conn, kind, ctx.actor.user_id).await?)
+}
+
+/// Starts enrolment of a second factor: a new secret, pending until confirmed with a code.
+pub async fn begin_totp(platform: &Platform, ctx: &Ctx) -> Result<(String, String)> {
+    let mut bytes = [0u8; 20];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = totp_rs::Secret::Raw(bytes.to_vec())
+        .to_encoded()
+        .to_string();
+    let mut conn = platform.store.read().await?;
+    let user = accounts::find_user_by_id(&mut conn, ctx.actor.user_id)
+        .await?
+        .ok_or(AuthFailure::TokenUnknown)?;
+    drop(conn);
+    let mut tx = platform.store.write().await?;
+    accounts::set_totp(
+        &mut tx,
+        ctx.actor.user_id,
+        user.totp_secret.as_deref(),
+        Some(&secret),
+        platform.now_us(),
+    )
+    .await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "user.totp_begin",
+        "user",
+        Some(&ctx.actor.user_id.to_string()),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    let uri = format!(
+        "otpauth://totp/accordo:{}?secret={secret}&issuer=accordo&algorithm=SHA1&digits=6&period=30",
+        ctx.actor.username
+    );
+    Ok((secret, uri))
+}
+
+/// Confirms enrolment with a code from the authenticator; the pending secret becomes active.
+pub async fn confirm_totp(platform: &Platform, ctx: &Ctx, code: &str) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let user = accounts::find_user_by_id(&mut conn, ctx.actor.user_id)
+        .await?
+        .ok_or(AuthFailure::TokenUnknown)?;
+    drop(conn);
+    let pending = user.totp_pending.ok_or_else(|| {
+        ServiceError::invalid("code", "no enrolment is in progress; start one first")
+    })?;
+    if !totp_matches(&pending, code, platform.clock.now().as_second()) {
+        return Err(ServiceError::invalid(
+            "code",
+            "the code does not match; check the authenticator's clock and try the next code",
+        ));
+    }
+    let mut tx = platform.store.write().await?;
+    accounts::set_totp(
+        &mut tx,
+        ctx.actor.user_id,
+        Some(&pending),
+        None,
+        platform.now_us(),
+    )
+    .await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "user.totp_enrol",
+        "user",
+        Some(&ctx.actor.user_id.to_string()),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether a role is one whose users must have a second factor.
+pub async fn totp_policy(platform: &Platform) -> Result<Vec<(Role, bool)>> {
+    let mut conn = platform.store.read().await?;
+    let required = accounts::totp_required_roles(&mut conn).await?;
+    Ok(Role::ALL
+        .iter()
+        .map(|r| (*r, required.iter().any(|q| q == r.as_str())))
+        .collect())
+}

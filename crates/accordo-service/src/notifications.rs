@@ -1,0 +1,87 @@
+//! Notifications to an agency's users.
+
+use accordo_domain::access::{Action, Resource};
+use accordo_domain::{RecordScope, can};
+use accordo_store::notifications::{self, Notification};
+use uuid::Uuid;
+
+use crate::{Ctx, Platform, Result, ServiceError, audit, new_id, policy};
+
+pub async fn list(platform: &Platform, ctx: &Ctx, unread_only: bool) -> Result<Vec<Notification>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::NOTIFICATION),
+    )?;
+    let mut conn = platform.store.read().await?;
+    Ok(notifications::for_user(
+        &mut conn,
+        ctx.actor.agency.as_str(),
+        ctx.actor.user_id,
+        unread_only,
+        200,
+    )
+    .await?)
+}
+
+pub async fn mark_read(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<()> {
+    let own = RecordScope::owned_by(ctx.actor.agency.clone());
+    can(
+        &ctx.actor,
+        Action::Update,
+        Resource::record(&policy::NOTIFICATION, &own),
+    )?;
+    let mut tx = platform.store.write().await?;
+    if !notifications::mark_read(
+        &mut tx,
+        id,
+        ctx.actor.agency.as_str(),
+        ctx.actor.user_id,
+        platform.now_us(),
+    )
+    .await?
+    {
+        return Err(ServiceError::not_found("notification", id));
+    }
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "notification.read",
+        "notification",
+        Some(&id.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Notifies an agency (or one of its users) inside the caller's transaction: modules call
+/// this when something reaches another agency (a register hit, a request received).
+#[allow(clippy::too_many_arguments)]
+pub async fn notify(
+    platform: &Platform,
+    tx: &mut accordo_store::Tx,
+    agency: &str,
+    user: Option<Uuid>,
+    topic: &str,
+    title: &str,
+    body: &str,
+    resource: Option<(&str, &str)>,
+) -> Result<Uuid> {
+    let n = Notification {
+        id: new_id(),
+        agency: agency.to_owned(),
+        user_id: user,
+        topic: topic.to_owned(),
+        title: title.to_owned(),
+        body: body.to_owned(),
+        resource_kind: resource.map(|r| r.0.to_owned()),
+        resource_id: resource.map(|r| r.1.to_owned()),
+        created_at: platform.now_us(),
+        read_at: None,
+    };
+    notifications::insert(tx, &n).await?;
+    Ok(n.id)
+}

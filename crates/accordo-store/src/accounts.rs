@@ -1,0 +1,367 @@
+//! Countries, agencies, users and the per-role sign-in policy.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use uuid::Uuid;
+
+use crate::{Conn, Result, Store, StoreError, Tx, flag};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgencyRow {
+    pub code: String,
+    pub name: String,
+    /// `None` for an international body.
+    pub country: Option<String>,
+    pub operator: bool,
+    /// Kinds of record the agency monitors (the independent monitor's mandate).
+    pub mandate: Vec<String>,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub agency: String,
+    pub roles: String,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_pending: Option<String>,
+    pub disabled: bool,
+    pub failed_logins: i64,
+    pub locked_until: Option<i64>,
+    pub must_change_password: bool,
+    pub language: String,
+    pub time_zone: String,
+    pub created_at: i64,
+}
+
+/// Whose user records a query may return: the union of what is set.
+#[derive(Debug, Clone, Default)]
+pub struct UserScope {
+    pub all: bool,
+    pub agency: Option<String>,
+    pub user: Option<Uuid>,
+}
+
+pub async fn upsert_country(conn: &mut Conn, code: &str, name: &str) -> Result<()> {
+    sqlx::query("INSERT INTO countries (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = excluded.name")
+        .bind(code)
+        .bind(name)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn country_count(store: &Store) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM countries")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+pub async fn insert_agency(tx: &mut Tx, agency: &AgencyRow, now_us: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO agencies (code, name, country, operator, mandate, time_zone, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&agency.code)
+    .bind(&agency.name)
+    .bind(&agency.country)
+    .bind(flag(agency.operator))
+    .bind(agency.mandate.join(","))
+    .bind(&agency.time_zone)
+    .bind(now_us)
+    .execute(tx.conn())
+    .await
+    .map_err(|e| StoreError::conflict_as(e, format!("agency {}", agency.code)))?;
+    Ok(())
+}
+
+fn agency_from_row(row: &AnyRow) -> Result<AgencyRow> {
+    let mandate: String = row.try_get("mandate")?;
+    Ok(AgencyRow {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        country: row.try_get("country")?,
+        operator: row.try_get::<i64, _>("operator")? != 0,
+        mandate: mandate
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        time_zone: row.try_get("time_zone")?,
+    })
+}
+
+/// Agencies are reference data every signed-in user reads (their codes address records).
+pub async fn list_agencies(store: &Store) -> Result<Vec<AgencyRow>> {
+    let rows = sqlx::query("SELECT * FROM agencies ORDER BY code")
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(agency_from_row).collect()
+}
+
+pub async fn find_agency(conn: &mut Conn, code: &str) -> Result<Option<AgencyRow>> {
+    let row = sqlx::query("SELECT * FROM agencies WHERE code = $1")
+        .bind(code)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(agency_from_row).transpose()
+}
+
+pub struct NewUser<'a> {
+    pub id: Uuid,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub agency: &'a str,
+    pub roles: &'a str,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+    pub language: &'a str,
+    pub time_zone: &'a str,
+}
+
+pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>, now_us: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, agency, roles, password_hash, must_change_password,
+            language, time_zone, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+    )
+    .bind(user.id.to_string())
+    .bind(user.username)
+    .bind(user.display_name)
+    .bind(user.agency)
+    .bind(user.roles)
+    .bind(user.password_hash)
+    .bind(flag(user.must_change_password))
+    .bind(user.language)
+    .bind(user.time_zone)
+    .bind(now_us)
+    .execute(tx.conn())
+    .await
+    .map_err(|e| StoreError::conflict_as(e, format!("user {}", user.username)))?;
+    Ok(())
+}
+
+fn user_from_row(row: &AnyRow) -> Result<UserRow> {
+    let id: String = row.try_get("id")?;
+    Ok(UserRow {
+        id: Uuid::parse_str(&id).map_err(|_| StoreError::Invalid(format!("bad user id `{id}`")))?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        agency: row.try_get("agency")?,
+        roles: row.try_get("roles")?,
+        password_hash: row.try_get("password_hash")?,
+        totp_secret: row.try_get("totp_secret")?,
+        totp_pending: row.try_get("totp_pending")?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        failed_logins: row.try_get("failed_logins")?,
+        locked_until: row.try_get("locked_until")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        language: row.try_get("language")?,
+        time_zone: row.try_get("time_zone")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// For sign-in only: finds a user by name with no scope (the caller is not yet known).
+pub async fn find_user_for_sign_in(conn: &mut Conn, username: &str) -> Result<Option<UserRow>> {
+    let row = sqlx::query("SELECT * FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+/// Resolves the user behind a verified session or token.
+pub async fn find_user_by_id(conn: &mut Conn, id: Uuid) -> Result<Option<UserRow>> {
+    let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+fn user_scope_sql(scope: &UserScope, binds: &mut crate::scope::Binds) -> String {
+    let mut ors = Vec::new();
+    if scope.all {
+        ors.push("1 = 1".to_owned());
+    }
+    if let Some(agency) = &scope.agency {
+        ors.push(format!("agency = {}", binds.text(agency)));
+    }
+    if let Some(user) = scope.user {
+        ors.push(format!("id = {}", binds.text(&user.to_string())));
+    }
+    if ors.is_empty() {
+        "1 = 0".into()
+    } else {
+        format!("({})", ors.join(" OR "))
+    }
+}
+
+pub async fn list_users(store: &Store, scope: &UserScope) -> Result<Vec<UserRow>> {
+    let mut binds = crate::scope::Binds::default();
+    let sql = format!(
+        "SELECT * FROM users WHERE {} ORDER BY agency, username",
+        user_scope_sql(scope, &mut binds)
+    );
+    let rows = binds
+        .bind_all(sqlx::query(&sql))
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(user_from_row).collect()
+}
+
+pub async fn get_user(conn: &mut Conn, scope: &UserScope, id: Uuid) -> Result<Option<UserRow>> {
+    let mut binds = crate::scope::Binds::default();
+    let filter = user_scope_sql(scope, &mut binds);
+    let sql = format!(
+        "SELECT * FROM users WHERE id = {} AND {filter}",
+        binds.text(&id.to_string())
+    );
+    let row = binds
+        .bind_all(sqlx::query(&sql))
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn set_user_disabled(tx: &mut Tx, id: Uuid, disabled: bool, now_us: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+        .bind(flag(disabled))
+        .bind(now_us)
+        .bind(id.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_user_roles(tx: &mut Tx, id: Uuid, roles: &str, now_us: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET roles = $1, updated_at = $2 WHERE id = $3")
+        .bind(roles)
+        .bind(now_us)
+        .bind(id.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    tx: &mut Tx,
+    id: Uuid,
+    hash: &str,
+    must_change: bool,
+    now_us: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL,
+            updated_at = $3 WHERE id = $4",
+    )
+    .bind(hash)
+    .bind(flag(must_change))
+    .bind(now_us)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn set_preferences(
+    tx: &mut Tx,
+    id: Uuid,
+    language: &str,
+    time_zone: &str,
+    now_us: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE users SET language = $1, time_zone = $2, updated_at = $3 WHERE id = $4")
+        .bind(language)
+        .bind(time_zone)
+        .bind(now_us)
+        .bind(id.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Sets the pending (not yet confirmed) or the active second-factor secret.
+pub async fn set_totp(
+    tx: &mut Tx,
+    id: Uuid,
+    active: Option<&str>,
+    pending: Option<&str>,
+    now_us: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET totp_secret = $1, totp_pending = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(active)
+    .bind(pending)
+    .bind(now_us)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Records a failed sign-in; returns the new count.
+pub async fn record_failed_login(tx: &mut Tx, id: Uuid, locked_until: Option<i64>) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
+    )
+    .bind(locked_until)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn clear_failed_logins(tx: &mut Tx, id: Uuid) -> Result<()> {
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        .bind(id.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Roles whose users must have a second factor.
+pub async fn totp_required_roles(conn: &mut Conn) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT role FROM role_policies WHERE totp_required = 1 ORDER BY role")
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get("role")?)).collect()
+}
+
+pub async fn set_totp_required(tx: &mut Tx, role: &str, required: bool) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO role_policies (role, totp_required) VALUES ($1, $2)
+         ON CONFLICT (role) DO UPDATE SET totp_required = excluded.totp_required",
+    )
+    .bind(role)
+    .bind(flag(required))
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn get_state(conn: &mut Conn, key: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT value FROM system_state WHERE key = $1")
+        .bind(key)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| r.try_get("value")).transpose()?)
+}
+
+pub async fn set_state(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO system_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}

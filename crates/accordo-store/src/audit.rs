@@ -1,0 +1,283 @@
+//! The audit log: append in the caller's transaction, search within a scope, stream for
+//! verification.
+
+use accordo_domain::audit::{
+    AuditEntry, ChainBreak, ChainSummary, ChainVerifier, Digest256, StoredEntry, link,
+};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use uuid::Uuid;
+
+use crate::{Conn, Result, Store, StoreError, Tx};
+
+/// An entry to append; the store numbers and links it.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    pub id: Uuid,
+    pub at_us: i64,
+    pub actor_user: Option<Uuid>,
+    pub actor_name: String,
+    pub actor_agency: Option<String>,
+    pub action: String,
+    pub resource_kind: String,
+    pub resource_id: Option<String>,
+    pub request_id: Option<String>,
+    /// JSON text; may hold personal data, which retention can erase.
+    pub details: String,
+}
+
+/// Appends one entry to the chain inside `tx`.
+pub async fn append(tx: &mut Tx, new: NewEntry) -> Result<AuditEntry> {
+    let conn = tx.conn();
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    let seq: i64 = head.try_get("seq")?;
+    let prev_hex: String = head.try_get("hash")?;
+    let prev = Digest256::from_hex(&prev_hex).ok_or_else(|| {
+        StoreError::Invalid("the audit chain head is corrupt; run `accordo audit verify`".into())
+    })?;
+    let entry = AuditEntry {
+        seq: seq + 1,
+        id: new.id,
+        at_us: new.at_us,
+        actor_user: new.actor_user,
+        actor_name: new.actor_name,
+        actor_agency: new.actor_agency,
+        action: new.action,
+        resource_kind: new.resource_kind,
+        resource_id: new.resource_id,
+        request_id: new.request_id,
+    };
+    let stored = link(entry, &new.details, prev);
+    insert_stored(conn, &stored).await?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(stored.entry.seq)
+        .bind(&stored.hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(stored.entry)
+}
+
+/// Writes an already-linked entry (append, and import from another installation).
+pub(crate) async fn insert_stored(conn: &mut Conn, stored: &StoredEntry) -> Result<()> {
+    let e = &stored.entry;
+    sqlx::query(
+        "INSERT INTO audit_log (seq, id, at, actor_user, actor_name, actor_agency, action, resource_kind,
+            resource_id, request_id, details_hash, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(e.seq)
+    .bind(e.id.to_string())
+    .bind(e.at_us)
+    .bind(e.actor_user.map(|u| u.to_string()))
+    .bind(&e.actor_name)
+    .bind(&e.actor_agency)
+    .bind(&e.action)
+    .bind(&e.resource_kind)
+    .bind(&e.resource_id)
+    .bind(&e.request_id)
+    .bind(&stored.details_hash)
+    .bind(&stored.prev_hash)
+    .bind(&stored.hash)
+    .execute(&mut *conn)
+    .await?;
+    if let Some(details) = &stored.details {
+        sqlx::query("INSERT INTO audit_details (seq, details) VALUES ($1, $2)")
+            .bind(e.seq)
+            .bind(details)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Which entries a reader may see: the union of what is set.
+#[derive(Debug, Clone, Default)]
+pub struct AuditScope {
+    /// Everything (the platform operator's admin).
+    pub all: bool,
+    /// Entries of actors of this agency (an agency admin).
+    pub agency: Option<String>,
+    /// Entries about these kinds of record (the monitor's mandate).
+    pub kinds: Vec<String>,
+}
+
+/// Search criteria; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub resource_kind: Option<String>,
+    pub resource_id: Option<String>,
+    pub from_us: Option<i64>,
+    pub to_us: Option<i64>,
+    /// Entries with `seq` below this (for paging backwards from the newest).
+    pub before_seq: Option<i64>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRecord {
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+    /// `None` once erased under retention.
+    pub details: Option<serde_json::Value>,
+}
+
+/// Searches the log, newest first, within `scope`.
+pub async fn search(
+    store: &Store,
+    scope: &AuditScope,
+    query: &AuditQuery,
+) -> Result<Vec<AuditRecord>> {
+    let mut sql = String::from(
+        "SELECT l.seq, l.id, l.at, l.actor_user, l.actor_name, l.actor_agency, l.action, l.resource_kind,
+                l.resource_id, l.request_id, d.details
+         FROM audit_log l LEFT JOIN audit_details d ON d.seq = l.seq WHERE ",
+    );
+    let mut args = crate::scope::Binds::default();
+    // The scope first: no criterion can widen it.
+    let mut ors = Vec::new();
+    if scope.all {
+        ors.push("1 = 1".to_owned());
+    }
+    if let Some(agency) = &scope.agency {
+        ors.push(format!("l.actor_agency = {}", args.text(agency)));
+    }
+    if !scope.kinds.is_empty() {
+        let list: Vec<String> = scope.kinds.iter().map(|k| args.text(k)).collect();
+        ors.push(format!("l.resource_kind IN ({})", list.join(", ")));
+    }
+    if ors.is_empty() {
+        return Ok(Vec::new());
+    }
+    sql.push_str(&format!("({})", ors.join(" OR ")));
+    if let Some(actor) = &query.actor {
+        sql.push_str(&format!(" AND l.actor_name = {}", args.text(actor)));
+    }
+    if let Some(action) = &query.action {
+        sql.push_str(&format!(" AND l.action = {}", args.text(action)));
+    }
+    if let Some(kind) = &query.resource_kind {
+        sql.push_str(&format!(" AND l.resource_kind = {}", args.text(kind)));
+    }
+    if let Some(id) = &query.resource_id {
+        sql.push_str(&format!(" AND l.resource_id = {}", args.text(id)));
+    }
+    if let Some(from) = query.from_us {
+        sql.push_str(&format!(" AND l.at >= {}", args.int(from)));
+    }
+    if let Some(to) = query.to_us {
+        sql.push_str(&format!(" AND l.at < {}", args.int(to)));
+    }
+    if let Some(before) = query.before_seq {
+        sql.push_str(&format!(" AND l.seq < {}", args.int(before)));
+    }
+    sql.push_str(&format!(
+        " ORDER BY l.seq DESC LIMIT {}",
+        args.int(query.limit.clamp(1, 10_000))
+    ));
+    let rows = args
+        .bind_all(sqlx::query(&sql))
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let details: Option<String> = row.try_get("details")?;
+            Ok(AuditRecord {
+                entry: entry_from_row(row)?,
+                details: details
+                    .map(|d| serde_json::from_str(&d).unwrap_or(serde_json::Value::String(d))),
+            })
+        })
+        .collect()
+}
+
+fn entry_from_row(row: &AnyRow) -> Result<AuditEntry> {
+    let uuid = |text: String| {
+        Uuid::parse_str(&text)
+            .map_err(|_| StoreError::Invalid(format!("bad UUID `{text}` in audit_log")))
+    };
+    Ok(AuditEntry {
+        seq: row.try_get("seq")?,
+        id: uuid(row.try_get("id")?)?,
+        at_us: row.try_get("at")?,
+        actor_user: row
+            .try_get::<Option<String>, _>("actor_user")?
+            .map(uuid)
+            .transpose()?,
+        actor_name: row.try_get("actor_name")?,
+        actor_agency: row.try_get("actor_agency")?,
+        action: row.try_get("action")?,
+        resource_kind: row.try_get("resource_kind")?,
+        resource_id: row.try_get("resource_id")?,
+        request_id: row.try_get("request_id")?,
+    })
+}
+
+/// Reads the whole chain in pages and verifies it; `progress` is told how many entries are
+/// done out of how many.
+pub async fn verify(
+    store: &Store,
+    mut progress: impl FnMut(i64, i64),
+) -> Result<Result<ChainSummary, ChainBreak>> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(store.pool())
+        .await?;
+    let head_seq: i64 = head.try_get("seq")?;
+    let head_hash: String = head.try_get("hash")?;
+    let mut verifier = ChainVerifier::default();
+    let mut after = 0_i64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT l.seq, l.id, l.at, l.actor_user, l.actor_name, l.actor_agency, l.action, l.resource_kind,
+                    l.resource_id, l.request_id, l.details_hash, l.prev_hash, l.hash, d.details
+             FROM audit_log l LEFT JOIN audit_details d ON d.seq = l.seq
+             WHERE l.seq > $1 ORDER BY l.seq LIMIT 5000",
+        )
+        .bind(after)
+        .fetch_all(store.pool())
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get("seq")?;
+        for row in &rows {
+            let stored = stored_from_row(row)?;
+            if let Err(broken) = verifier.push(&stored) {
+                return Ok(Err(broken));
+            }
+        }
+        progress(after, head_seq.max(after));
+    }
+    Ok(verifier.finish(head_seq, &head_hash))
+}
+
+pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredEntry> {
+    Ok(StoredEntry {
+        entry: entry_from_row(row)?,
+        prev_hash: row.try_get("prev_hash")?,
+        details_hash: row.try_get("details_hash")?,
+        hash: row.try_get("hash")?,
+        details: row.try_get("details")?,
+    })
+}
+
+/// Erases the details of entries older than `cutoff_us` (the chain keeps their hashes).
+pub async fn erase_details_before(tx: &mut Tx, cutoff_us: i64) -> Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM audit_details WHERE seq IN (SELECT seq FROM audit_log WHERE at < $1)",
+    )
+    .bind(cutoff_us)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The number of entries in the chain.
+pub async fn len(store: &Store) -> Result<i64> {
+    let row = sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get("seq")?)
+}

@@ -1,0 +1,109 @@
+//! Notifications to an agency (or one of its users): a register hit, a request received.
+
+use serde::Serialize;
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::{Conn, Result, StoreError, Tx};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    pub id: Uuid,
+    pub agency: String,
+    pub user_id: Option<Uuid>,
+    pub topic: String,
+    pub title: String,
+    pub body: String,
+    pub resource_kind: Option<String>,
+    pub resource_id: Option<String>,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+pub async fn insert(tx: &mut Tx, n: &Notification) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO notifications (id, agency, user_id, topic, title, body, resource_kind, resource_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(n.id.to_string())
+    .bind(&n.agency)
+    .bind(n.user_id.map(|u| u.to_string()))
+    .bind(&n.topic)
+    .bind(&n.title)
+    .bind(&n.body)
+    .bind(&n.resource_kind)
+    .bind(&n.resource_id)
+    .bind(n.created_at)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// What a user sees: their agency's notifications not aimed at another user, newest first.
+pub async fn for_user(
+    conn: &mut Conn,
+    agency: &str,
+    user: Uuid,
+    unread_only: bool,
+    limit: i64,
+) -> Result<Vec<Notification>> {
+    let sql = format!(
+        "SELECT * FROM notifications WHERE agency = $1 AND (user_id IS NULL OR user_id = $2) {}
+         ORDER BY created_at DESC LIMIT $3",
+        if unread_only {
+            "AND read_at IS NULL"
+        } else {
+            ""
+        }
+    );
+    let rows = sqlx::query(&sql)
+        .bind(agency)
+        .bind(user.to_string())
+        .bind(limit.clamp(1, 500))
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let uuid = |t: String| {
+                Uuid::parse_str(&t)
+                    .map_err(|_| StoreError::Invalid("bad UUID in notifications".into()))
+            };
+            Ok(Notification {
+                id: uuid(row.try_get("id")?)?,
+                agency: row.try_get("agency")?,
+                user_id: row
+                    .try_get::<Option<String>, _>("user_id")?
+                    .map(uuid)
+                    .transpose()?,
+                topic: row.try_get("topic")?,
+                title: row.try_get("title")?,
+                body: row.try_get("body")?,
+                resource_kind: row.try_get("resource_kind")?,
+                resource_id: row.try_get("resource_id")?,
+                created_at: row.try_get("created_at")?,
+                read_at: row.try_get("read_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Marks one notification read, within the reader's agency; false if none matched.
+pub async fn mark_read(
+    tx: &mut Tx,
+    id: Uuid,
+    agency: &str,
+    user: Uuid,
+    now_us: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE notifications SET read_at = $1
+         WHERE id = $2 AND agency = $3 AND (user_id IS NULL OR user_id = $4) AND read_at IS NULL",
+    )
+    .bind(now_us)
+    .bind(id.to_string())
+    .bind(agency)
+    .bind(user.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,120 @@
+//! SQL for access scopes, and a small bind-list builder for queries assembled at run time.
+//!
+//! [`shared_record_filter`] is the SQL twin of `accordo_domain::access::can` for records
+//! that carry an owner agency, a TLP handling code and addressees (in `record_addressees`).
+//! Modules call it in every list query of a shared kind.
+
+use accordo_domain::access::{Actor, Reach};
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+
+/// Values to bind, in `$n` order.
+#[derive(Debug, Default, Clone)]
+pub struct Binds(Vec<Bind>);
+
+#[derive(Debug, Clone)]
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+impl Binds {
+    /// Adds a text value and returns its placeholder.
+    pub fn text(&mut self, value: &str) -> String {
+        self.0.push(Bind::Text(value.to_owned()));
+        format!("${}", self.0.len())
+    }
+
+    pub fn int(&mut self, value: i64) -> String {
+        self.0.push(Bind::Int(value));
+        format!("${}", self.0.len())
+    }
+
+    pub fn bind_all<'q>(
+        self,
+        mut query: Query<'q, sqlx::Any, AnyArguments<'q>>,
+    ) -> Query<'q, sqlx::Any, AnyArguments<'q>> {
+        for value in self.0 {
+            query = match value {
+                Bind::Text(t) => query.bind(t),
+                Bind::Int(i) => query.bind(i),
+            };
+        }
+        query
+    }
+}
+
+/// A boolean SQL expression over a record table aliased `alias` (with columns `id`,
+/// `owner_agency`, `handling`) that holds exactly for the records one of `reaches` lets the
+/// actor see. An empty reach list yields `1 = 0`.
+pub fn shared_record_filter(
+    actor: &Actor,
+    kind: &str,
+    alias: &str,
+    reaches: &[Reach],
+    binds: &mut Binds,
+) -> String {
+    let mut ors: Vec<String> = Vec::new();
+    let agency = actor.agency.as_str();
+    let user = actor.user_id.to_string();
+    let addressed = |binds: &mut Binds, kinds: &[(&str, &str)]| -> String {
+        let k = binds.text(kind);
+        let conds: Vec<String> = kinds
+            .iter()
+            .map(|(t, v)| {
+                format!(
+                    "(x.addressee_type = '{t}' AND x.addressee = {})",
+                    binds.text(v)
+                )
+            })
+            .collect();
+        format!(
+            "EXISTS (SELECT 1 FROM record_addressees x WHERE x.kind = {k} AND x.record_id = {alias}.id AND ({}))",
+            conds.join(" OR ")
+        )
+    };
+    for reach in reaches {
+        match reach {
+            Reach::Everyone | Reach::Platform | Reach::Mandate => return "1 = 1".into(),
+            Reach::OwnAgency => ors.push(format!("{alias}.owner_agency = {}", binds.text(agency))),
+            Reach::Itself => {}
+            Reach::Shared => {
+                ors.push(format!("{alias}.owner_agency = {}", binds.text(agency)));
+                ors.push(format!("{alias}.handling IN ('CLEAR', 'GREEN')"));
+                let mut amber = vec![("agency", agency), ("user", user.as_str())];
+                let country = actor.country.map(|c| c.as_str().to_owned());
+                if let Some(c) = &country {
+                    amber.push(("country", c.as_str()));
+                }
+                ors.push(format!(
+                    "({alias}.handling = 'AMBER' AND {})",
+                    addressed(binds, &amber)
+                ));
+                ors.push(format!(
+                    "({alias}.handling = 'AMBER+STRICT' AND {})",
+                    addressed(binds, &[("agency", agency), ("user", user.as_str())])
+                ));
+                ors.push(format!(
+                    "({alias}.handling = 'RED' AND {})",
+                    addressed(binds, &[("user", user.as_str())])
+                ));
+            }
+            Reach::Addressed => {
+                ors.push(format!("{alias}.owner_agency = {}", binds.text(agency)));
+                ors.push(format!(
+                    "({alias}.handling <> 'RED' AND {})",
+                    addressed(binds, &[("agency", agency), ("user", user.as_str())])
+                ));
+                ors.push(format!(
+                    "({alias}.handling = 'RED' AND {})",
+                    addressed(binds, &[("user", user.as_str())])
+                ));
+            }
+        }
+    }
+    if ors.is_empty() {
+        "1 = 0".into()
+    } else {
+        format!("({})", ors.join(" OR "))
+    }
+}

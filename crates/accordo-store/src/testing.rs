@@ -1,0 +1,127 @@
+//! Fresh databases for tests, on both engines.
+//!
+//! [`each_engine`] runs one test body on SQLite (a new file in a temporary directory) and,
+//! when `ACCORDO_TEST_DATABASE_URL` is set, on PostgreSQL (a new database created for the
+//! test and dropped after it). Without that variable it prints that the PostgreSQL half was
+//! skipped, so a run never passes silently on one engine.
+
+use std::future::Future;
+use std::path::PathBuf;
+
+use crate::Store;
+
+pub const PG_ENV: &str = "ACCORDO_TEST_DATABASE_URL";
+
+/// A database made for one test.
+pub struct TestDb {
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = std::env::temp_dir().join(format!("accordo-test-{}", uuid::Uuid::now_v7()));
+        let store = Store::open_sqlite(&dir).await.expect("open test SQLite");
+        TestDb {
+            store,
+            cleanup: Cleanup::Dir(dir),
+        }
+    }
+
+    pub async fn postgres(admin_url: &str) -> TestDb {
+        let name = format!("accordo_test_{}", uuid::Uuid::now_v7().simple());
+        let admin = Store::connect(admin_url)
+            .await
+            .expect("connect to ACCORDO_TEST_DATABASE_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(admin.pool())
+            .await
+            .expect("create test database");
+        admin.close().await;
+        let url = with_database(admin_url, &name);
+        let store = Store::connect(&url)
+            .await
+            .expect("connect to the test database");
+        TestDb {
+            store,
+            cleanup: Cleanup::Postgres {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+        }
+    }
+
+    /// Closes the store and removes the database.
+    pub async fn drop_db(self) {
+        self.store.close().await;
+        match self.cleanup {
+            Cleanup::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(admin) = Store::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(admin.pool())
+                        .await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// Runs `body` once per available engine, each time on a fresh database.
+pub async fn each_engine<F, Fut>(body: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let db = TestDb::sqlite().await;
+    body(db.store.clone()).await;
+    db.drop_db().await;
+    match std::env::var(PG_ENV) {
+        Ok(url) if !url.is_empty() => {
+            let db = TestDb::postgres(&url).await;
+            body(db.store.clone()).await;
+            db.drop_db().await;
+        }
+        _ => eprintln!("note: PostgreSQL half skipped: {PG_ENV} is not set"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replaces_database_name() {
+        assert_eq!(
+            super::with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://h:1/test?sslmode=disable", "x"),
+            "postgres://h:1/x?sslmode=disable"
+        );
+        assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
+    }
+}
