@@ -28,6 +28,10 @@ impl FixedClock {
         Self(AtomicI64::new(ts.as_microsecond()))
     }
 
+    pub fn now_seconds(&self) -> i64 {
+        self.0.load(Ordering::SeqCst) / 1_000_000
+    }
+
     pub fn advance(&self, seconds: i64) {
         self.0.fetch_add(seconds * 1_000_000, Ordering::SeqCst);
     }

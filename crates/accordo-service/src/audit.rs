@@ -78,8 +78,15 @@ fn scope_for(ctx: &Ctx, action: Action) -> AuditScope {
         agency: reaches
             .contains(&Reach::OwnAgency)
             .then(|| ctx.actor.agency.to_string()),
+        // `audit` in a mandate grants access to the log itself, not to the entries about
+        // searches of the log, which would show what others looked for.
         kinds: if reaches.contains(&Reach::Mandate) {
-            ctx.actor.mandate.clone()
+            ctx.actor
+                .mandate
+                .iter()
+                .filter(|k| *k != policy::AUDIT.kind)
+                .cloned()
+                .collect()
         } else {
             Vec::new()
         },

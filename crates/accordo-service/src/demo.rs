@@ -128,7 +128,7 @@ const AGENCIES: &[(&str, &str, Option<&str>, bool, &str, &str)] = &[
         "UNHCR – independent monitor",
         None,
         false,
-        "return_case,readmission_request,centre,centre_stay,safeguard",
+        "audit,return_case,readmission_request,centre,centre_stay,safeguard",
         "Europe/Rome",
     ),
 ];
