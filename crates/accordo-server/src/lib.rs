@@ -5,6 +5,10 @@
 //! call a service (which asks `can` and filters in the store), and map errors through
 //! [`problem::Problem`] in one place.
 
+// A `Problem` is the response itself, built once per failed request: boxing it would buy
+// nothing but an allocation.
+#![allow(clippy::result_large_err)]
+
 pub mod api;
 pub mod extract;
 pub mod metrics;

@@ -128,10 +128,8 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Some(seconds) = retry {
-            if let Ok(v) = HeaderValue::from_str(&seconds.max(1).to_string()) {
-                headers.insert(header::RETRY_AFTER, v);
-            }
+        if let Some(v) = retry.and_then(|s| HeaderValue::from_str(&s.max(1).to_string()).ok()) {
+            headers.insert(header::RETRY_AFTER, v);
         }
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // a test that panics is a failed test
 //! The API end to end: sign-in, tokens, sessions and CSRF, the second factor, accounts,
 //! the audit log, and bad input. Each test runs on SQLite and on PostgreSQL.
 

@@ -41,6 +41,7 @@ pub async fn record(
 
 /// Appends an entry for something done without a signed-in actor: a failed sign-in, a
 /// command-line operation, the retention run.
+#[allow(clippy::too_many_arguments)] // one per column of the entry; a struct would only rename them
 pub async fn record_system(
     platform: &Platform,
     tx: &mut Tx,

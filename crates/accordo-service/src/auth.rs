@@ -223,12 +223,12 @@ async fn fail(
         .fail(attempt.address, now, s.address_window_seconds);
     let result: Result<()> = async {
         let mut tx = platform.store.write().await?;
-        if let Some(user) = user {
-            if failure == AuthFailure::InvalidCredentials || failure == AuthFailure::TotpInvalid {
-                let lock = (user.failed_logins + 1 >= s.lockout_after)
-                    .then(|| now + s.lockout_minutes * 60_000_000);
-                accounts::record_failed_login(&mut tx, user.id, lock).await?;
-            }
+        let counts =
+            failure == AuthFailure::InvalidCredentials || failure == AuthFailure::TotpInvalid;
+        if let Some(user) = user.filter(|_| counts) {
+            let lock = (user.failed_logins + 1 >= s.lockout_after)
+                .then(|| now + s.lockout_minutes * 60_000_000);
+            accounts::record_failed_login(&mut tx, user.id, lock).await?;
         }
         audit::record_system(
             platform,
@@ -340,17 +340,15 @@ pub async fn open_session(
     };
     let agent: String = user_agent.chars().take(200).collect();
     let mut tx = platform.store.write().await?;
-    creds::insert_session(
-        &mut tx,
-        issued.id,
-        &secret_hash(&issued.secret),
-        ctx.actor.user_id,
-        now,
-        issued.expires_at_us,
+    let session = creds::NewSession {
+        id: issued.id,
+        token_hash: &secret_hash(&issued.secret),
+        user: ctx.actor.user_id,
+        expires_us: issued.expires_at_us,
         address,
-        &agent,
-    )
-    .await?;
+        user_agent: &agent,
+    };
+    creds::insert_session(&mut tx, &session, now).await?;
     audit::record(
         platform,
         &mut tx,

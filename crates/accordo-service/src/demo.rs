@@ -18,7 +18,16 @@ pub const DEMO_PASSWORD: &str = "accordo-demo";
 const DEMO_STATE_KEY: &str = "demo_partnership";
 
 /// (code, name, country, operator, mandate, time zone)
-const AGENCIES: &[(&str, &str, Option<&str>, bool, &str, &str)] = &[
+type DemoAgency = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    bool,
+    &'static str,
+    &'static str,
+);
+
+const AGENCIES: &[DemoAgency] = &[
     (
         "IT-MI",
         "Ministero dell'Interno – policy unit",

@@ -36,27 +36,28 @@ pub struct CredentialRow {
     pub last_used_at: Option<i64>,
 }
 
-pub async fn insert_session(
-    tx: &mut Tx,
-    id: Uuid,
-    token_hash: &str,
-    user: Uuid,
-    now_us: i64,
-    expires_us: i64,
-    address: &str,
-    user_agent: &str,
-) -> Result<()> {
+/// A new browser session; `token_hash` is the hash of the cookie's secret.
+pub struct NewSession<'a> {
+    pub id: Uuid,
+    pub token_hash: &'a str,
+    pub user: Uuid,
+    pub expires_us: i64,
+    pub address: &'a str,
+    pub user_agent: &'a str,
+}
+
+pub async fn insert_session(tx: &mut Tx, s: &NewSession<'_>, now_us: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, address, user_agent)
          VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
     )
-    .bind(id.to_string())
-    .bind(token_hash)
-    .bind(user.to_string())
+    .bind(s.id.to_string())
+    .bind(s.token_hash)
+    .bind(s.user.to_string())
     .bind(now_us)
-    .bind(expires_us)
-    .bind(address)
-    .bind(user_agent)
+    .bind(s.expires_us)
+    .bind(s.address)
+    .bind(s.user_agent)
     .execute(tx.conn())
     .await?;
     Ok(())

@@ -1,6 +1,6 @@
 //! `TestApp`: the real application on a fresh database, driven through its router.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::sync::Arc;
 
