@@ -65,6 +65,9 @@ pub struct NewAgency {
     pub country: Option<String>,
     pub mandate: Vec<String>,
     pub time_zone: String,
+    /// The agency operates the platform (its admins administer every agency). Only the
+    /// command line sets this, when it creates the first agency of an installation.
+    pub operator: bool,
 }
 
 pub async fn create_agency(platform: &Platform, ctx: &Ctx, new: NewAgency) -> Result<AgencyRow> {
@@ -94,7 +97,7 @@ pub async fn create_agency(platform: &Platform, ctx: &Ctx, new: NewAgency) -> Re
         code: code.to_string(),
         name: new.name.trim().to_owned(),
         country: country.map(|c| c.to_string()),
-        operator: false,
+        operator: new.operator && ctx.actor.username == "cli",
         mandate: new.mandate,
         time_zone: new.time_zone,
     };

@@ -556,3 +556,35 @@ pub async fn totp_policy(platform: &Platform) -> Result<Vec<(Role, bool)>> {
         .map(|r| (*r, required.iter().any(|q| q == r.as_str())))
         .collect())
 }
+
+/// Enrols a second factor for a user directly, from the command line: the operator hands the
+/// secret to the user in person. Returns the secret and its `otpauth://` URI.
+pub async fn enrol_totp_directly(
+    platform: &Platform,
+    ctx: &Ctx,
+    user: &UserRow,
+) -> Result<(String, String)> {
+    let mut bytes = [0u8; 20];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = totp_rs::Secret::Raw(bytes.to_vec())
+        .to_encoded()
+        .to_string();
+    let mut tx = platform.store.write().await?;
+    accounts::set_totp(&mut tx, user.id, Some(&secret), None, platform.now_us()).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "user.totp_enrol",
+        "user",
+        Some(&user.id.to_string()),
+        json!({"by": "command line"}),
+    )
+    .await?;
+    tx.commit().await?;
+    let uri = format!(
+        "otpauth://totp/accordo:{}?secret={secret}&issuer=accordo&algorithm=SHA1&digits=6&period=30",
+        user.username
+    );
+    Ok((secret, uri))
+}

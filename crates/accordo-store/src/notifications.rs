@@ -87,7 +87,8 @@ pub async fn for_user(
         .collect()
 }
 
-/// Marks one notification read, within the reader's agency; false if none matched.
+/// Marks one notification read (again is fine), within the reader's agency; false if none
+/// the reader may see matched.
 pub async fn mark_read(
     tx: &mut Tx,
     id: Uuid,
@@ -96,8 +97,8 @@ pub async fn mark_read(
     now_us: i64,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE notifications SET read_at = $1
-         WHERE id = $2 AND agency = $3 AND (user_id IS NULL OR user_id = $4) AND read_at IS NULL",
+        "UPDATE notifications SET read_at = COALESCE(read_at, $1)
+         WHERE id = $2 AND agency = $3 AND (user_id IS NULL OR user_id = $4)",
     )
     .bind(now_us)
     .bind(id.to_string())

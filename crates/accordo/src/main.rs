@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressStyle};
     version,
     about = "The shared operational platform of a migration partnership.",
     long_about = "The shared operational platform of a migration partnership.\n\n\
-        Start here:  accordo serve --demo   (then open http://127.0.0.1:8080)\n\n\
+        Start here:  accordo serve --demo   (the API answers at http://127.0.0.1:8080/api/v1; see the README tour)\n\n\
         Data lives in ./accordo-data/accordo.db (SQLite) unless --data-dir or --database-url says otherwise."
 )]
 struct Cli {
@@ -58,6 +58,9 @@ enum Command {
     },
     /// Apply the database migrations this version needs, then exit.
     Migrate,
+    /// Manage agencies (the first one of an installation is made here, with --operator).
+    #[command(subcommand)]
+    Agency(AgencyCommand),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -77,6 +80,30 @@ enum Command {
     /// Copy a SQLite database while it is in use. For PostgreSQL use
     /// `pg_dump --format=custom --file=accordo.dump DATABASE_URL` and `pg_restore`.
     Backup { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum AgencyCommand {
+    /// Add an agency.
+    Add {
+        /// Short code, e.g. IT-MI.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// ISO 3166 alpha-3 country; omit for an international body.
+        #[arg(long)]
+        country: Option<String>,
+        /// IANA time zone, e.g. Europe/Rome.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+        /// Kinds of record an independent monitor may read, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        mandate: Vec<String>,
+        /// This agency operates the platform: its admins administer every agency.
+        #[arg(long)]
+        operator: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -100,6 +127,9 @@ enum UserCommand {
     },
     /// Disable a user and end all their sessions and tokens.
     Disable { username: String },
+    /// Enrol a second factor for a user (e.g. the first admin) and print its secret, to be
+    /// handed over in person and typed into an authenticator app.
+    EnrolTotp { username: String },
 }
 
 #[derive(Subcommand)]
@@ -192,6 +222,36 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             for name in applied {
                 println!("applied {name}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agency(AgencyCommand::Add {
+            code,
+            name,
+            country,
+            time_zone,
+            mandate,
+            operator,
+        }) => {
+            let platform = platform(&cli.db).await?;
+            let new = accounts::NewAgency {
+                code,
+                name,
+                country,
+                mandate,
+                time_zone,
+                operator,
+            };
+            let row = accounts::create_agency(&platform, &demo::command_line_ctx(), new).await?;
+            println!(
+                "added agency {} ({}){}",
+                row.code,
+                row.name,
+                if row.operator {
+                    ", platform operator"
+                } else {
+                    ""
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::User(cmd) => user(&cli.db, cmd).await,
@@ -307,6 +367,16 @@ async fn user(db: &DbArgs, cmd: UserCommand) -> Result<ExitCode> {
             let id = find_user(&platform, &username).await?;
             accounts::set_disabled(&platform, &ctx, id, true).await?;
             println!("disabled {username}; its sessions and tokens are revoked");
+        }
+        UserCommand::EnrolTotp { username } => {
+            let id = find_user(&platform, &username).await?;
+            let mut conn = platform.store.read().await?;
+            let row = accordo_store::accounts::find_user_by_id(&mut conn, id)
+                .await?
+                .context("user vanished")?;
+            drop(conn);
+            let (secret, uri) = auth::enrol_totp_directly(&platform, &ctx, &row).await?;
+            println!("second factor enrolled for {username}\nsecret: {secret}\nuri:    {uri}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -85,6 +85,7 @@ async fn create_agency(
         country: a.country,
         mandate: a.mandate,
         time_zone: a.time_zone,
+        operator: false,
     };
     let row = accounts::create_agency(&state.platform, &caller.ctx, new).await?;
     Ok((StatusCode::CREATED, axum::Json(row.into())))

@@ -161,9 +161,6 @@ where
             let app = TestApp::on(TestDb::postgres(&url).await).await;
             body(app).await.finish().await;
         }
-        _ => eprintln!(
-            "note: PostgreSQL half skipped: {} is not set",
-            accordo_store::testing::PG_ENV
-        ),
+        _ => accordo_store::testing::say_postgres_skipped(),
     }
 }

@@ -1,0 +1,368 @@
+#![allow(clippy::unwrap_used)] // a test that panics is a failed test
+//! The access matrix: every API route, tried by a user of every role from the owning
+//! agency, the same country and unrelated agencies, and without credentials.
+//!
+//! The routes come from the OpenAPI document, so a new route without a row here fails the
+//! test. The expected outcome is an oracle written independently of `can`: who may use the
+//! route on a record of the victim's agency (IT-UI). A 2xx for anyone else is a leak; so is a
+//! canary string of IT-UI's records in anyone else's answer.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use common::TestApp;
+use serde_json::{Value, json};
+
+const CANARY: &str = "CANARY-IT-UI";
+const VICTIM: &str = "victim.caseworker";
+
+/// Routes anyone may call without credentials.
+const PUBLIC: &[(&str, &str)] = &[
+    ("post", "/api/v1/auth/token"),
+    ("post", "/api/v1/auth/session"),
+];
+
+/// Every user of the demo plus the victim (a second caseworker of IT-UI).
+fn actors() -> Vec<&'static str> {
+    let mut all: Vec<&str> = accordo_service::demo::USERS
+        .iter()
+        .map(|u| u.0)
+        .filter(|u| *u != "ita.admin")
+        .collect();
+    all.insert(0, VICTIM);
+    // The platform admin goes last: its writes (disable, reset) would end the victim's access.
+    all.push("ita.admin");
+    all
+}
+
+enum Who {
+    Everyone,
+    Only(&'static [&'static str]),
+}
+
+impl Who {
+    fn allows(&self, user: &str) -> bool {
+        match self {
+            Who::Everyone => true,
+            Who::Only(list) => list.contains(&user),
+        }
+    }
+}
+
+/// (method, path template, body, who may)
+fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
+    use Who::*;
+    const ADMIN: &[&str] = &["ita.admin"];
+    vec![
+        ("delete", "/api/v1/auth/session", json!(null), Everyone),
+        ("get", "/api/v1/me", json!(null), Everyone),
+        ("patch", "/api/v1/me", json!({"language": "en"}), Everyone),
+        (
+            "post",
+            "/api/v1/me/password",
+            json!({"current_password": "accordo-demo", "new_password": "matrix-password-1"}),
+            Everyone,
+        ),
+        ("post", "/api/v1/me/totp", json!({}), Everyone),
+        (
+            "post",
+            "/api/v1/me/totp/confirm",
+            json!({"code": "000000"}),
+            Everyone,
+        ),
+        ("get", "/api/v1/me/sessions", json!(null), Everyone),
+        ("get", "/api/v1/me/tokens", json!(null), Everyone),
+        (
+            "post",
+            "/api/v1/me/tokens",
+            json!({"label": "matrix"}),
+            Everyone,
+        ),
+        (
+            "delete",
+            "/api/v1/tokens/{id}",
+            json!(null),
+            Only(&[VICTIM, "ita.admin"]),
+        ),
+        (
+            "delete",
+            "/api/v1/sessions/{id}",
+            json!(null),
+            Only(&[VICTIM, "ita.admin"]),
+        ),
+        ("get", "/api/v1/agencies", json!(null), Everyone),
+        (
+            "post",
+            "/api/v1/agencies",
+            json!({"code": "XX-NEW", "name": "New agency", "country": "ITA"}),
+            Only(ADMIN),
+        ),
+        ("get", "/api/v1/users", json!(null), Only(ADMIN)),
+        (
+            "post",
+            "/api/v1/users",
+            json!({"username": "matrix.user", "display_name": "M", "agency": "IT-UI", "roles": ["officer"], "password": "matrix-password-1"}),
+            Only(ADMIN),
+        ),
+        ("get", "/api/v1/users/{id}", json!(null), Only(ADMIN)),
+        (
+            "post",
+            "/api/v1/users/{id}/disable",
+            json!(null),
+            Only(ADMIN),
+        ),
+        (
+            "post",
+            "/api/v1/users/{id}/enable",
+            json!(null),
+            Only(ADMIN),
+        ),
+        (
+            "put",
+            "/api/v1/users/{id}/roles",
+            json!({"roles": ["caseworker"]}),
+            Only(ADMIN),
+        ),
+        (
+            "post",
+            "/api/v1/users/{id}/reset-password",
+            json!({"password": "matrix-password-2"}),
+            Only(ADMIN),
+        ),
+        (
+            "post",
+            "/api/v1/users/{id}/revoke-credentials",
+            json!(null),
+            Only(ADMIN),
+        ),
+        (
+            "get",
+            "/api/v1/audit",
+            json!(null),
+            Only(&["ita.admin", "unhcr.monitor"]),
+        ),
+        (
+            "get",
+            "/api/v1/audit/export",
+            json!(null),
+            Only(&["ita.admin", "unhcr.monitor"]),
+        ),
+        (
+            "get",
+            "/api/v1/settings/retention",
+            json!(null),
+            Only(ADMIN),
+        ),
+        (
+            "put",
+            "/api/v1/settings/retention/{kind}",
+            json!({"keep_days": 30}),
+            Only(ADMIN),
+        ),
+        (
+            "get",
+            "/api/v1/settings/second-factor",
+            json!(null),
+            Only(ADMIN),
+        ),
+        (
+            "put",
+            "/api/v1/settings/second-factor/{role}",
+            json!({"required": false}),
+            Only(ADMIN),
+        ),
+        ("get", "/api/v1/notifications", json!(null), Everyone),
+        (
+            "post",
+            "/api/v1/notifications/{id}/read",
+            json!(null),
+            Only(&[VICTIM, "ita.caseworker"]),
+        ),
+    ]
+}
+
+/// Who may see the canary of IT-UI's records in an answer.
+fn may_see_canary(user: &str, route: &str) -> bool {
+    match route {
+        "/api/v1/notifications" => user == VICTIM || user == "ita.caseworker",
+        "/api/v1/users" | "/api/v1/users/{id}" | "/api/v1/audit" | "/api/v1/audit/export" => {
+            user == "ita.admin"
+        }
+        "/api/v1/me" => user == VICTIM,
+        _ => user == "ita.admin" || user == VICTIM,
+    }
+}
+
+fn routes_in_openapi(doc: &Value) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            out.insert((method.clone(), path.clone()));
+        }
+    }
+    out
+}
+
+struct Victim {
+    user_id: String,
+    token: String,
+    token_id: String,
+    session_id: String,
+    notification_id: String,
+}
+
+async fn arrange(app: &TestApp) -> Victim {
+    let admin = app.token("ita.admin").await;
+    let created = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": VICTIM, "display_name": format!("Victim {CANARY}"), "agency": "IT-UI",
+                   "roles": ["caseworker"], "password": "accordo-demo"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let user_id = created.json()["id"].as_str().unwrap().to_owned();
+    let token = app.token(VICTIM).await;
+    let tokens = app.get("/api/v1/me/tokens", &token).await.json();
+    let token_id = tokens[0]["id"].as_str().unwrap().to_owned();
+    let session = app
+        .post(
+            "/api/v1/auth/session",
+            None,
+            json!({"username": VICTIM, "password": "accordo-demo"}),
+        )
+        .await;
+    assert_eq!(session.status, StatusCode::OK);
+    let sessions = app.get("/api/v1/me/sessions", &token).await.json();
+    let session_id = sessions[0]["id"].as_str().unwrap().to_owned();
+    let mut tx = app.store().write().await.unwrap();
+    let notification_id = accordo_service::notifications::notify(
+        &app.platform,
+        &mut tx,
+        "IT-UI",
+        None,
+        "test",
+        &format!("Request received {CANARY}"),
+        "A readmission reply arrived.",
+        None,
+    )
+    .await
+    .unwrap()
+    .to_string();
+    tx.commit().await.unwrap();
+    Victim {
+        user_id,
+        token,
+        token_id,
+        session_id,
+        notification_id,
+    }
+}
+
+fn concrete(template: &str, victim: &Victim) -> String {
+    let id = if template.starts_with("/api/v1/tokens/") {
+        &victim.token_id
+    } else if template.starts_with("/api/v1/sessions/") {
+        &victim.session_id
+    } else if template.starts_with("/api/v1/notifications/") {
+        &victim.notification_id
+    } else {
+        &victim.user_id
+    };
+    template
+        .replace("{id}", id)
+        .replace("{kind}", "session")
+        .replace("{role}", "monitor")
+}
+
+#[tokio::test]
+async fn every_route_every_role_every_tenant() {
+    let probe = TestApp::sqlite().await;
+    let doc = probe
+        .request(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    probe.finish().await;
+    let documented = routes_in_openapi(&doc);
+    let rows = oracle();
+    let covered: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|(m, p, _, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    let public: BTreeSet<(String, String)> = PUBLIC
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    let missing: Vec<_> = documented
+        .difference(&covered)
+        .filter(|r| !public.contains(*r))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the access matrix: {missing:?}"
+    );
+    let stale: Vec<_> = covered.difference(&documented).collect();
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes that do not exist: {stale:?}"
+    );
+
+    let mut failures = Vec::new();
+    for (method, template, body, who) in &rows {
+        // A fresh installation per route: one route's writes never change another's answer.
+        let app = TestApp::sqlite().await;
+        let victim = arrange(&app).await;
+        let path = concrete(template, &victim);
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let body = (!body.is_null()).then_some(body);
+
+        let anonymous = app.request(method.clone(), &path, None, body).await;
+        if anonymous.status != StatusCode::UNAUTHORIZED {
+            failures.push(format!(
+                "{method} {template} without credentials: {}",
+                anonymous.status
+            ));
+        }
+        for user in actors() {
+            let token = if user == VICTIM {
+                victim.token.clone()
+            } else {
+                app.token(user).await
+            };
+            let reply = app.request(method.clone(), &path, Some(&token), body).await;
+            let denied = matches!(
+                reply.status,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+            );
+            let allowed = who.allows(user);
+            if allowed && denied {
+                failures.push(format!(
+                    "{method} {template} as {user}: refused ({}) but should be allowed: {}",
+                    reply.status, reply.text
+                ));
+            }
+            if !allowed && !denied {
+                failures.push(format!(
+                    "{method} {template} as {user}: LEAK, answered {}: {}",
+                    reply.status, reply.text
+                ));
+            }
+            if reply.text.contains(CANARY) && !may_see_canary(user, template) {
+                failures.push(format!(
+                    "{method} {template} as {user}: LEAK of IT-UI data: {}",
+                    reply.text
+                ));
+            }
+        }
+        app.finish().await;
+    }
+    assert!(
+        failures.is_empty(),
+        "{} access failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

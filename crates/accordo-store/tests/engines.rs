@@ -1,0 +1,337 @@
+#![allow(clippy::unwrap_used)] // a test that panics is a failed test
+//! Storage on both engines, the same bodies: migrations, the audit chain and its tampering,
+//! all-or-nothing writes, export and import between engines, and the shared-record filter
+//! against the access decision.
+
+use accordo_domain::access::{
+    Action, Actor, Addressee, Grant, KindPolicy, Reach, RecordScope, Resource, can, reaches_for,
+};
+use accordo_domain::audit::ChainBreak;
+use accordo_domain::{AgencyCode, CountryCode, Handling, Role};
+use accordo_store::audit::{self, NewEntry};
+use accordo_store::scope::{Binds, shared_record_filter};
+use accordo_store::testing::{TestDb, each_engine};
+use accordo_store::{Store, StoreError, migrate};
+use sqlx::Row;
+use uuid::Uuid;
+
+fn entry(n: i64) -> NewEntry {
+    NewEntry {
+        id: Uuid::now_v7(),
+        at_us: 1_795_000_000_000_000 + n,
+        actor_user: None,
+        actor_name: "test".into(),
+        actor_agency: Some("IT-PS".into()),
+        action: "thing.do".into(),
+        resource_kind: "thing".into(),
+        resource_id: Some(format!("t{n}")),
+        request_id: None,
+        details: format!("{{\"n\":{n}}}"),
+    }
+}
+
+async fn append_entries(store: &Store, n: i64) {
+    for i in 1..=n {
+        let mut tx = store.write().await.unwrap();
+        audit::append(&mut tx, entry(i)).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+}
+
+async fn verify(store: &Store) -> Result<i64, ChainBreak> {
+    audit::verify(store, |_, _| {})
+        .await
+        .unwrap()
+        .map(|s| s.entries)
+}
+
+/// Lifts the append-only guard, as an attacker with database access would.
+async fn drop_guard(store: &Store) {
+    let sql = match store.engine() {
+        accordo_store::Engine::Sqlite => {
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+        }
+        accordo_store::Engine::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log;",
+    };
+    sqlx::raw_sql(sql).execute(store.pool()).await.unwrap();
+}
+
+#[tokio::test]
+async fn migrations_apply_once() {
+    each_engine(|store| async move {
+        let first = migrate::run(&store, 0).await.unwrap();
+        assert_eq!(first.len(), migrate::MIGRATIONS.len());
+        assert!(
+            migrate::run(&store, 0).await.unwrap().is_empty(),
+            "a second run applies nothing"
+        );
+        assert_eq!(
+            migrate::current_version(&store).await.unwrap(),
+            migrate::latest_version()
+        );
+        // A changed migration file is caught at start.
+        sqlx::query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let err = migrate::run(&store, 0).await.unwrap_err();
+        assert!(matches!(err, StoreError::Migration(m) if m.contains("forward-only")));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_and_names_tampering() {
+    each_engine(|store| async move {
+        migrate::run(&store, 0).await.unwrap();
+        append_entries(&store, 6).await;
+        assert_eq!(verify(&store).await, Ok(6));
+
+        // The log refuses changes by itself.
+        let refused = sqlx::query("UPDATE audit_log SET actor_name = 'x' WHERE seq = 2")
+            .execute(store.pool())
+            .await;
+        assert!(refused.is_err(), "audit_log must be append-only");
+
+        // Retention may erase details: still intact.
+        let mut tx = store.write().await.unwrap();
+        let erased = audit::erase_details_before(&mut tx, 1_795_000_000_000_000 + 3)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(erased, 2);
+        assert_eq!(verify(&store).await, Ok(6));
+
+        drop_guard(&store).await;
+        sqlx::query("UPDATE audit_details SET details = '{\"n\":99}' WHERE seq = 5")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            verify(&store).await,
+            Err(ChainBreak::DetailsAltered { seq: 5 })
+        );
+        sqlx::query("UPDATE audit_details SET details = '{\"n\":5}' WHERE seq = 5")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_log SET actor_name = 'someone' WHERE seq = 4")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(verify(&store).await, Err(ChainBreak::Altered { seq: 4 }));
+        sqlx::query("UPDATE audit_log SET actor_name = 'test' WHERE seq = 4")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(verify(&store).await, Ok(6));
+        sqlx::query("DELETE FROM audit_details WHERE seq = 3")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM audit_log WHERE seq = 3")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            verify(&store).await,
+            Err(ChainBreak::Gap {
+                seq: 4,
+                expected: 3
+            })
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_failed_write_leaves_nothing() {
+    each_engine(|store| async move {
+        migrate::run(&store, 0).await.unwrap();
+        let agency = |code: &str| accordo_store::accounts::AgencyRow {
+            code: code.into(),
+            name: "Test".into(),
+            country: Some("ITA".into()),
+            operator: false,
+            mandate: vec![],
+            time_zone: "Europe/Rome".into(),
+        };
+        for (code, name) in CountryCode::all().take(120) {
+            accordo_store::accounts::upsert_country(
+                store.pool().acquire().await.unwrap().as_mut(),
+                code,
+                name,
+            )
+            .await
+            .unwrap();
+        }
+        let mut tx = store.write().await.unwrap();
+        audit::append(&mut tx, entry(1)).await.unwrap();
+        accordo_store::accounts::insert_agency(&mut tx, &agency("IT-AA"), 0)
+            .await
+            .unwrap();
+        let second = accordo_store::accounts::insert_agency(&mut tx, &agency("IT-AA"), 0).await;
+        assert!(matches!(second, Err(StoreError::Conflict { .. })));
+        drop(tx); // rolled back
+        assert!(
+            accordo_store::accounts::list_agencies(&store)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            audit::len(&store).await.unwrap(),
+            0,
+            "the audit entry went with the change"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn export_then_import_into_the_other_engine() {
+    let source = TestDb::sqlite().await;
+    migrate::run(&source.store, 0).await.unwrap();
+    append_entries(&source.store, 4).await;
+    let mut lines = Vec::new();
+    accordo_store::transfer::export(&source.store, |l| {
+        lines.push(l);
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let target = match std::env::var(accordo_store::testing::PG_ENV) {
+        Ok(url) if !url.is_empty() => TestDb::postgres(&url).await,
+        _ => {
+            accordo_store::testing::say_postgres_skipped();
+            TestDb::sqlite().await
+        }
+    };
+    migrate::run(&target.store, 0).await.unwrap();
+    let numbered: Vec<(usize, String)> = lines
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+        .collect();
+
+    // A bad line rejects the whole file, naming the line.
+    let mut broken = numbered.clone();
+    broken.push((
+        broken.len() + 1,
+        "{\"table\": \"nope\", \"row\": {}}".into(),
+    ));
+    let err = accordo_store::transfer::import(&target.store, broken.clone(), |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("line {}:", broken.len())),
+        "{err}"
+    );
+    assert_eq!(
+        audit::len(&target.store).await.unwrap(),
+        0,
+        "nothing imported"
+    );
+
+    let n = accordo_store::transfer::import(&target.store, numbered, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(n as usize, lines.len() - 1);
+    assert_eq!(
+        verify(&target.store).await,
+        Ok(4),
+        "the chain verifies on the new engine"
+    );
+    let again =
+        accordo_store::transfer::import(&target.store, vec![(1, lines[0].clone())], |_| {}).await;
+    assert!(again.unwrap_err().to_string().contains("not empty"));
+    source.drop_db().await;
+    target.drop_db().await;
+}
+
+static REPORT: KindPolicy = KindPolicy {
+    kind: "report",
+    personal: false,
+    grants: &[
+        Grant::new(Role::Officer, Action::Read, Reach::Shared),
+        Grant::new(Role::PartnerAuthority, Action::Read, Reach::Addressed),
+    ],
+};
+
+/// The SQL filter and `can` agree on every combination of handling, addressees and actor.
+#[tokio::test]
+async fn shared_record_filter_agrees_with_can() {
+    each_engine(|store| async move {
+        migrate::run(&store, 0).await.unwrap();
+        sqlx::query("CREATE TABLE report (id TEXT PRIMARY KEY, owner_agency TEXT NOT NULL, handling TEXT NOT NULL)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let ag = |c: &str| AgencyCode::parse(c).unwrap();
+        let actor = |code: &str, country: &str, role: Role, n: u128| Actor {
+            user_id: Uuid::from_u128(n),
+            username: format!("u{n}"),
+            agency: ag(code),
+            country: Some(CountryCode::parse(country).unwrap()),
+            roles: [role].into_iter().collect(),
+            operator: false,
+            mandate: vec![],
+        };
+        let actors = [
+            actor("ES-PN", "ESP", Role::Officer, 1),
+            actor("GR-HP", "GRC", Role::Officer, 2),
+            actor("PK-MOI", "PAK", Role::PartnerAuthority, 3),
+            actor("IT-PS", "ITA", Role::Officer, 4),
+        ];
+        let addressee_sets: Vec<Vec<Addressee>> = vec![
+            vec![],
+            vec![Addressee::Agency(ag("ES-PN"))],
+            vec![Addressee::Country(CountryCode::parse("ESP").unwrap())],
+            vec![Addressee::User(Uuid::from_u128(1))],
+            vec![Addressee::Agency(ag("PK-MOI")), Addressee::Country(CountryCode::parse("GRC").unwrap())],
+            vec![Addressee::User(Uuid::from_u128(3))],
+        ];
+        let mut records = Vec::new();
+        for handling in Handling::ALL {
+            for to in &addressee_sets {
+                let id = Uuid::now_v7().to_string();
+                sqlx::query("INSERT INTO report (id, owner_agency, handling) VALUES ($1, 'IT-PS', $2)")
+                    .bind(&id)
+                    .bind(handling.as_str())
+                    .execute(store.pool())
+                    .await
+                    .unwrap();
+                for a in to {
+                    let (t, v) = match a {
+                        Addressee::Agency(c) => ("agency", c.to_string()),
+                        Addressee::Country(c) => ("country", c.to_string()),
+                        Addressee::User(u) => ("user", u.to_string()),
+                    };
+                    sqlx::query("INSERT INTO record_addressees (kind, record_id, addressee_type, addressee) VALUES ('report', $1, $2, $3)")
+                        .bind(&id)
+                        .bind(t)
+                        .bind(v)
+                        .execute(store.pool())
+                        .await
+                        .unwrap();
+                }
+                records.push((id, RecordScope { owner_agency: ag("IT-PS"), handling, addressees: to.clone(), subject_user: None }));
+            }
+        }
+        for actor in &actors {
+            let mut binds = Binds::default();
+            let reaches = reaches_for(actor, Action::Read, &REPORT);
+            let filter = shared_record_filter(actor, "report", "r", &reaches, &mut binds);
+            let sql = format!("SELECT r.id FROM report r WHERE {filter}");
+            let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(store.pool()).await.unwrap();
+            let by_sql: std::collections::BTreeSet<String> = rows.iter().map(|r| r.try_get::<String, _>("id").unwrap()).collect();
+            for (id, scope) in &records {
+                let by_can = can(actor, Action::Read, Resource::record(&REPORT, scope)).is_ok();
+                assert_eq!(by_sql.contains(id), by_can, "{} on {:?} to {:?}", actor.username, scope.handling, scope.addressees);
+            }
+        }
+    })
+    .await;
+}
