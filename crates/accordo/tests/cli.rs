@@ -92,6 +92,16 @@ fn bootstrap_verify_tamper_export_import() {
         text(&enrol)
     );
 
+    let retention = run(&["retention", "run"]);
+    assert!(retention.status.success(), "{}", text(&retention));
+    for kind in ["audit_details", "session", "api_token", "notification"] {
+        assert!(
+            text(&retention).contains(kind),
+            "retention names {kind}: {}",
+            text(&retention)
+        );
+    }
+
     let ok = run(&["audit", "verify"]);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
     assert!(text(&ok).contains("audit log intact"));
