@@ -135,3 +135,30 @@ pub async fn verify(
 ) -> Result<Result<ChainSummary, ChainBreak>> {
     Ok(accordo_store::audit::verify(&platform.store, progress).await?)
 }
+
+/// The audited accessor's half: a module that reads one record of a kind whose policy is
+/// `personal` calls this in the transaction of the read (`platform.store.write()`), so
+/// that "who read this person's record" is always answerable. Kinds that are not personal
+/// are not logged on read.
+pub async fn record_read(
+    platform: &Platform,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    policy: &accordo_domain::KindPolicy,
+    resource_id: &str,
+) -> Result<()> {
+    if !policy.personal {
+        return Ok(());
+    }
+    let action = format!("{}.read", policy.kind);
+    record(
+        platform,
+        tx,
+        ctx,
+        &action,
+        policy.kind,
+        Some(resource_id),
+        serde_json::json!({}),
+    )
+    .await
+}
