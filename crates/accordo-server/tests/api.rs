@@ -612,3 +612,35 @@ async fn audit_log_scopes_and_chain() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn nothing_but_health_answers_until_ready() {
+    let db = accordo_store::testing::TestDb::sqlite().await;
+    let platform =
+        accordo_service::Platform::new(db.store.clone(), accordo_service::Settings::default());
+    let state = accordo_server::AppState::new(platform.clone());
+    let router = accordo_server::app(state.clone());
+    let get = |path: &'static str| {
+        let router = router.clone();
+        async move {
+            use tower::ServiceExt;
+            let req = Request::builder().uri(path).body(Body::empty()).unwrap();
+            router.oneshot(req).await.unwrap().status()
+        }
+    };
+    assert_eq!(get("/healthz").await, StatusCode::OK, "the process is up");
+    assert_eq!(
+        get("/readyz").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not migrated yet"
+    );
+    assert_eq!(
+        get("/api/v1/openapi.json").await,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    platform.prepare().await.unwrap();
+    state.mark_ready();
+    assert_eq!(get("/readyz").await, StatusCode::OK);
+    assert_eq!(get("/api/v1/openapi.json").await, StatusCode::OK);
+    db.drop_db().await;
+}

@@ -9,6 +9,39 @@ use serde_json::Value;
 
 use crate::{Ctx, Platform, Result, new_id, policy};
 
+/// Who an entry is by.
+struct Author {
+    user: Option<uuid::Uuid>,
+    name: String,
+    agency: Option<String>,
+    request_id: Option<String>,
+}
+
+async fn append(
+    platform: &Platform,
+    tx: &mut Tx,
+    author: Author,
+    action: &str,
+    kind: &str,
+    resource_id: Option<&str>,
+    details: Value,
+) -> Result<()> {
+    let entry = NewEntry {
+        id: new_id(),
+        at_us: platform.now_us(),
+        actor_user: author.user,
+        actor_name: author.name,
+        actor_agency: author.agency,
+        action: action.to_owned(),
+        resource_kind: kind.to_owned(),
+        resource_id: resource_id.map(str::to_owned),
+        request_id: author.request_id,
+        details: details.to_string(),
+    };
+    accordo_store::audit::append(tx, entry).await?;
+    Ok(())
+}
+
 /// Appends an entry for an action taken by `ctx`'s actor, inside the caller's transaction.
 /// `action` reads `<kind>.<verb>`; `details` must not repeat what the record holds.
 pub async fn record(
@@ -20,27 +53,17 @@ pub async fn record(
     resource_id: Option<&str>,
     details: Value,
 ) -> Result<()> {
-    accordo_store::audit::append(
-        tx,
-        NewEntry {
-            id: new_id(),
-            at_us: platform.now_us(),
-            actor_user: Some(ctx.actor.user_id),
-            actor_name: ctx.actor.username.clone(),
-            actor_agency: Some(ctx.actor.agency.to_string()),
-            action: action.to_owned(),
-            resource_kind: kind.to_owned(),
-            resource_id: resource_id.map(str::to_owned),
-            request_id: ctx.request_id.clone(),
-            details: details.to_string(),
-        },
-    )
-    .await?;
-    Ok(())
+    let author = Author {
+        user: Some(ctx.actor.user_id),
+        name: ctx.actor.username.clone(),
+        agency: Some(ctx.actor.agency.to_string()),
+        request_id: ctx.request_id.clone(),
+    };
+    append(platform, tx, author, action, kind, resource_id, details).await
 }
 
-/// Appends an entry for something done without a signed-in actor: a failed sign-in, a
-/// command-line operation, the retention run.
+/// Appends an entry for something done before an actor is known: a sign-in, successful or
+/// not, named by the username it gave.
 #[allow(clippy::too_many_arguments)] // one per column of the entry; a struct would only rename them
 pub async fn record_system(
     platform: &Platform,
@@ -52,23 +75,13 @@ pub async fn record_system(
     request_id: Option<&str>,
     details: Value,
 ) -> Result<()> {
-    accordo_store::audit::append(
-        tx,
-        NewEntry {
-            id: new_id(),
-            at_us: platform.now_us(),
-            actor_user: None,
-            actor_name: actor_name.to_owned(),
-            actor_agency: None,
-            action: action.to_owned(),
-            resource_kind: kind.to_owned(),
-            resource_id: resource_id.map(str::to_owned),
-            request_id: request_id.map(str::to_owned),
-            details: details.to_string(),
-        },
-    )
-    .await?;
-    Ok(())
+    let author = Author {
+        user: None,
+        name: actor_name.to_owned(),
+        agency: None,
+        request_id: request_id.map(str::to_owned),
+    };
+    append(platform, tx, author, action, kind, resource_id, details).await
 }
 
 /// The scope of the audit log the actor may read (or export).

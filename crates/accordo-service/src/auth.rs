@@ -149,7 +149,7 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
         s.address_window_seconds,
     )?;
     let mut conn = platform.store.read().await?;
-    let user = accounts::find_user_for_sign_in(&mut conn, attempt.username).await?;
+    let user = accounts::find_user_by_username(&mut conn, attempt.username).await?;
     let required_roles = accounts::totp_required_roles(&mut conn).await?;
     drop(conn);
 
@@ -279,6 +279,13 @@ pub async fn issue_token(
     label: &str,
     days: Option<i64>,
 ) -> Result<IssuedSecret> {
+    let own = accordo_domain::RecordScope::owned_by(ctx.actor.agency.clone())
+        .about_user(ctx.actor.user_id);
+    accordo_domain::can(
+        &ctx.actor,
+        accordo_domain::Action::Create,
+        accordo_domain::Resource::record(&crate::policy::CREDENTIAL, &own),
+    )?;
     let s = &platform.settings;
     let days = days.unwrap_or(s.token_days_default);
     if !(1..=s.token_days_max).contains(&days) {
@@ -471,11 +478,7 @@ pub async fn list_own(
 
 /// Starts enrolment of a second factor: a new secret, pending until confirmed with a code.
 pub async fn begin_totp(platform: &Platform, ctx: &Ctx) -> Result<(String, String)> {
-    let mut bytes = [0u8; 20];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let secret = totp_rs::Secret::Raw(bytes.to_vec())
-        .to_encoded()
-        .to_string();
+    let secret = new_totp_secret();
     let mut conn = platform.store.read().await?;
     let user = accounts::find_user_by_id(&mut conn, ctx.actor.user_id)
         .await?
@@ -501,10 +504,7 @@ pub async fn begin_totp(platform: &Platform, ctx: &Ctx) -> Result<(String, Strin
     )
     .await?;
     tx.commit().await?;
-    let uri = format!(
-        "otpauth://totp/accordo:{}?secret={secret}&issuer=accordo&algorithm=SHA1&digits=6&period=30",
-        ctx.actor.username
-    );
+    let uri = otpauth_uri(&ctx.actor.username, &secret);
     Ok((secret, uri))
 }
 
@@ -547,8 +547,13 @@ pub async fn confirm_totp(platform: &Platform, ctx: &Ctx, code: &str) -> Result<
     Ok(())
 }
 
-/// Whether a role is one whose users must have a second factor.
-pub async fn totp_policy(platform: &Platform) -> Result<Vec<(Role, bool)>> {
+/// For each role, whether its users must have a second factor.
+pub async fn totp_policy(platform: &Platform, ctx: &Ctx) -> Result<Vec<(Role, bool)>> {
+    accordo_domain::can(
+        &ctx.actor,
+        accordo_domain::Action::Read,
+        accordo_domain::Resource::collection(&crate::policy::SETTINGS),
+    )?;
     let mut conn = platform.store.read().await?;
     let required = accounts::totp_required_roles(&mut conn).await?;
     Ok(Role::ALL
@@ -564,11 +569,7 @@ pub async fn enrol_totp_directly(
     ctx: &Ctx,
     user: &UserRow,
 ) -> Result<(String, String)> {
-    let mut bytes = [0u8; 20];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let secret = totp_rs::Secret::Raw(bytes.to_vec())
-        .to_encoded()
-        .to_string();
+    let secret = new_totp_secret();
     let mut tx = platform.store.write().await?;
     accounts::set_totp(&mut tx, user.id, Some(&secret), None, platform.now_us()).await?;
     audit::record(
@@ -582,9 +583,22 @@ pub async fn enrol_totp_directly(
     )
     .await?;
     tx.commit().await?;
-    let uri = format!(
-        "otpauth://totp/accordo:{}?secret={secret}&issuer=accordo&algorithm=SHA1&digits=6&period=30",
-        user.username
-    );
+    let uri = otpauth_uri(&user.username, &secret);
     Ok((secret, uri))
+}
+
+/// 160 random bits, base32: the RFC 4226 recommended length for SHA-1.
+fn new_totp_secret() -> String {
+    let mut bytes = [0u8; 20];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    totp_rs::Secret::Raw(bytes.to_vec())
+        .to_encoded()
+        .to_string()
+}
+
+/// The `otpauth://` URI an authenticator app reads (for a QR code).
+fn otpauth_uri(username: &str, secret: &str) -> String {
+    format!(
+        "otpauth://totp/accordo:{username}?secret={secret}&issuer=accordo&algorithm=SHA1&digits=6&period=30"
+    )
 }

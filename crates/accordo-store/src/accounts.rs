@@ -167,8 +167,9 @@ fn user_from_row(row: &AnyRow) -> Result<UserRow> {
     })
 }
 
-/// For sign-in only: finds a user by name with no scope (the caller is not yet known).
-pub async fn find_user_for_sign_in(conn: &mut Conn, username: &str) -> Result<Option<UserRow>> {
+/// Finds a user by name with no scope: for sign-in (the caller is not yet known) and the
+/// command line (whose operator holds the database).
+pub async fn find_user_by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>> {
     let row = sqlx::query("SELECT * FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(conn)

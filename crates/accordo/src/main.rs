@@ -364,17 +364,12 @@ async fn user(db: &DbArgs, cmd: UserCommand) -> Result<ExitCode> {
             }
         }
         UserCommand::Disable { username } => {
-            let id = find_user(&platform, &username).await?;
-            accounts::set_disabled(&platform, &ctx, id, true).await?;
+            let row = find_user(&platform, &username).await?;
+            accounts::set_disabled(&platform, &ctx, row.id, true).await?;
             println!("disabled {username}; its sessions and tokens are revoked");
         }
         UserCommand::EnrolTotp { username } => {
-            let id = find_user(&platform, &username).await?;
-            let mut conn = platform.store.read().await?;
-            let row = accordo_store::accounts::find_user_by_id(&mut conn, id)
-                .await?
-                .context("user vanished")?;
-            drop(conn);
+            let row = find_user(&platform, &username).await?;
             let (secret, uri) = auth::enrol_totp_directly(&platform, &ctx, &row).await?;
             println!("second factor enrolled for {username}\nsecret: {secret}\nuri:    {uri}");
         }
@@ -388,12 +383,14 @@ fn generated_password() -> String {
     format!("{}-{}-{}", &token[..6], &token[6..12], &token[12..18])
 }
 
-async fn find_user(platform: &Platform, username: &str) -> Result<uuid::Uuid> {
-    let users = accounts::list_users(platform, &demo::command_line_ctx()).await?;
-    users
-        .iter()
-        .find(|u| u.username == username)
-        .map(|u| u.id)
+/// The command line's operator holds the database, so it looks users up without a scope.
+async fn find_user(
+    platform: &Platform,
+    username: &str,
+) -> Result<accordo_store::accounts::UserRow> {
+    let mut conn = platform.store.read().await?;
+    accordo_store::accounts::find_user_by_username(&mut conn, username)
+        .await?
         .with_context(|| format!("no user named `{username}`"))
 }
 
@@ -401,12 +398,7 @@ async fn token(db: &DbArgs, cmd: TokenCommand) -> Result<ExitCode> {
     let platform = platform(db).await?;
     match cmd {
         TokenCommand::Create { user, label, days } => {
-            let id = find_user(&platform, &user).await?;
-            let mut conn = platform.store.read().await?;
-            let row = accordo_store::accounts::find_user_by_id(&mut conn, id)
-                .await?
-                .context("user vanished")?;
-            drop(conn);
+            let row = find_user(&platform, &user).await?;
             if row.disabled {
                 bail!("{user} is disabled");
             }

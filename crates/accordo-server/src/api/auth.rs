@@ -394,16 +394,6 @@ async fn new_token(
     caller: Caller,
     Json(t): Json<NewToken>,
 ) -> ApiResult<(StatusCode, axum::Json<TokenIssued>)> {
-    accordo_domain::can(
-        &caller.ctx.actor,
-        accordo_domain::Action::Create,
-        accordo_domain::Resource::record(
-            &accordo_service::policy::CREDENTIAL,
-            &accordo_domain::RecordScope::owned_by(caller.ctx.actor.agency.clone())
-                .about_user(caller.ctx.actor.user_id),
-        ),
-    )
-    .map_err(accordo_service::ServiceError::from)?;
     let issued = service::issue_token(&state.platform, &caller.ctx, &t.label, t.days).await?;
     Ok((
         StatusCode::CREATED,

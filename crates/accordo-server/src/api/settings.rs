@@ -62,13 +62,7 @@ async fn get_second_factor(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<axum::Json<Vec<SecondFactorRule>>> {
-    accordo_domain::can(
-        &caller.ctx.actor,
-        accordo_domain::Action::Read,
-        accordo_domain::Resource::collection(&accordo_service::policy::SETTINGS),
-    )
-    .map_err(accordo_service::ServiceError::from)?;
-    let rules = accordo_service::auth::totp_policy(&state.platform).await?;
+    let rules = accordo_service::auth::totp_policy(&state.platform, &caller.ctx).await?;
     Ok(axum::Json(
         rules
             .into_iter()
