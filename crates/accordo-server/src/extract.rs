@@ -9,7 +9,7 @@ use accordo_store::auth::CredentialKind;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -17,6 +17,19 @@ use crate::problem::Problem;
 
 pub const SESSION_COOKIE: &str = "accordo_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The `Set-Cookie` value of the session cookie (`max_age` 0 clears it). `Secure` when the
+/// request came through an HTTPS proxy.
+pub fn session_cookie(value: &str, max_age: i64, headers: &HeaderMap) -> HeaderValue {
+    let secure = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v == "https");
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static(""))
+}
 
 /// The signed-in caller of a request.
 pub struct Caller {

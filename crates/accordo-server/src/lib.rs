@@ -12,6 +12,7 @@
 pub mod api;
 pub mod extract;
 pub mod metrics;
+pub mod pages;
 pub mod problem;
 
 use std::net::SocketAddr;
@@ -37,15 +38,20 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Set once migrations and seeding are done.
     pub ready: Arc<AtomicBool>,
+    /// Templates, translation catalogues and assets of the pages.
+    pub web: Arc<accordo_web::Web>,
 }
 
 impl AppState {
-    pub fn new(platform: Platform) -> Self {
-        Self {
+    /// Fails only when a built-in template or catalogue does not parse (a build defect the
+    /// tests catch).
+    pub fn new(platform: Platform) -> Result<Self, accordo_web::WebError> {
+        Ok(Self {
             platform,
             metrics: Arc::default(),
             ready: Arc::new(AtomicBool::new(false)),
-        }
+            web: Arc::new(accordo_web::Web::new()?),
+        })
     }
 
     pub fn mark_ready(&self) {
@@ -60,7 +66,8 @@ pub fn app(state: AppState) -> Router {
     let openapi = Arc::new(openapi);
     api_router
         .merge(api::system::router(openapi))
-        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not_found", "no such route; see /api/v1/openapi.json") })
+        .merge(pages::router())
+        .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
         })
@@ -74,6 +81,22 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
+}
+
+/// An unknown API path gets a problem document; any other path, the "not found" page.
+async fn not_found(
+    state: axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        return axum::response::IntoResponse::into_response(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such route; see /api/v1/openapi.json",
+        ));
+    }
+    pages::not_found(state, headers).await
 }
 
 /// Until migrations and seeding are done, only the health routes answer.

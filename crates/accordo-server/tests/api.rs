@@ -618,7 +618,7 @@ async fn nothing_but_health_answers_until_ready() {
     let db = accordo_store::testing::TestDb::sqlite().await;
     let platform =
         accordo_service::Platform::new(db.store.clone(), accordo_service::Settings::default());
-    let state = accordo_server::AppState::new(platform.clone());
+    let state = accordo_server::AppState::new(platform.clone()).unwrap();
     let router = accordo_server::app(state.clone());
     let get = |path: &'static str| {
         let router = router.clone();

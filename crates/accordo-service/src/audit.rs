@@ -141,6 +141,36 @@ pub async fn search(
     Ok(found)
 }
 
+/// How many entries within the actor's reach were written since `since_us` (at most
+/// `cap`), for the home page. It shows no entry, so it is not itself logged: the page is
+/// loaded often, and a log entry per view would drown the searches that matter.
+pub async fn recent_count(
+    platform: &Platform,
+    ctx: &Ctx,
+    since_us: i64,
+    cap: i64,
+) -> Result<usize> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::AUDIT),
+    )?;
+    let query = AuditQuery {
+        actor: None,
+        action: None,
+        resource_kind: None,
+        resource_id: None,
+        from_us: Some(since_us),
+        to_us: None,
+        before_seq: None,
+        limit: cap,
+    };
+    let found =
+        accordo_store::audit::search(&platform.store, &scope_for(ctx, Action::Read), &query)
+            .await?;
+    Ok(found.len())
+}
+
 /// Recomputes the whole chain.
 pub async fn verify(
     platform: &Platform,

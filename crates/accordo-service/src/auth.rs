@@ -89,7 +89,8 @@ impl AddressThrottle {
     }
 }
 
-fn random_secret(prefix: &str) -> String {
+/// 256 random bits, URL-safe, after `prefix`.
+pub fn random_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
@@ -474,6 +475,26 @@ pub async fn list_own(
 ) -> Result<Vec<CredentialRow>> {
     let mut conn = platform.store.read().await?;
     Ok(creds::list_for_user(&mut conn, kind, ctx.actor.user_id).await?)
+}
+
+/// Lists the sessions or tokens of a user the actor administers (an admin of the user's
+/// agency, or of the operator); a user it may not see is "not found".
+pub async fn list_for_user(
+    platform: &Platform,
+    ctx: &Ctx,
+    kind: CredentialKind,
+    user_id: Uuid,
+) -> Result<Vec<CredentialRow>> {
+    let mut conn = platform.store.read().await?;
+    let owner = accounts::find_user_by_id(&mut conn, user_id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("user", user_id))?;
+    let scope = credential_scope(&owner)?;
+    let resource = accordo_domain::Resource::record(&crate::policy::CREDENTIAL, &scope);
+    if accordo_domain::can(&ctx.actor, accordo_domain::Action::Read, resource).is_err() {
+        return Err(ServiceError::not_found("user", user_id));
+    }
+    Ok(creds::list_for_user(&mut conn, kind, user_id).await?)
 }
 
 /// Starts enrolment of a second factor: a new secret, pending until confirmed with a code.

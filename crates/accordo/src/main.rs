@@ -295,7 +295,8 @@ async fn serve(db: &DbArgs, addr: SocketAddr, demo_mode: bool) -> Result<ExitCod
     }
     let store = open(db).await.context("cannot start")?;
     let platform = Platform::new(store, Settings::default());
-    let state = accordo_server::AppState::new(platform.clone());
+    let state =
+        accordo_server::AppState::new(platform.clone()).context("cannot set up the pages")?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

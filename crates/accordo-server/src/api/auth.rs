@@ -5,7 +5,7 @@ use accordo_service::{Ctx, accounts};
 use accordo_store::auth::CredentialKind;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::rfc3339;
 use crate::AppState;
-use crate::extract::{Caller, Json, SESSION_COOKIE, client_address, request_id};
+use crate::extract::{Caller, Json, client_address, request_id, session_cookie};
 use crate::problem::{ApiResult, Problem};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -124,17 +124,6 @@ pub struct SessionOpened {
     /// Send as header `X-CSRF-Token` with every state-changing request of this session.
     csrf_token: String,
     expires_at: String,
-}
-
-fn session_cookie(value: &str, max_age: i64, headers: &HeaderMap) -> HeaderValue {
-    let secure = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v == "https");
-    let cookie = format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    );
-    HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static(""))
 }
 
 /// Signs in for a browser session: sets an HttpOnly, SameSite=Strict cookie.

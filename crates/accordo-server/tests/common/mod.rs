@@ -49,7 +49,7 @@ impl TestApp {
         let platform = Platform::with_clock(db.store.clone(), settings, clock.clone());
         platform.prepare().await.unwrap();
         demo::seed(&platform).await.unwrap();
-        let state = AppState::new(platform.clone());
+        let state = AppState::new(platform.clone()).unwrap();
         state.mark_ready();
         TestApp {
             router: app(state),

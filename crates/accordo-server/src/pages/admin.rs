@@ -1,0 +1,627 @@
+//! Administration: agencies, users (create, disable, roles, password reset, credentials),
+//! API tokens, the second-factor rule per role, and retention periods.
+//!
+//! Every action is a service call that asks `can`: an agency's admin sees and changes its
+//! own agency's users; the operator's admin, every agency's.
+
+use accordo_domain::Role;
+use accordo_service::accounts::{self, NewAccount, NewAgency};
+use accordo_service::{ServiceError, auth, retention};
+use accordo_store::auth::CredentialKind;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use minijinja::{Value, context};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
+use crate::AppState;
+use crate::extract::cookie;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin",
+            get(|| async { axum::response::Redirect::to("/admin/users") }),
+        )
+        .route("/admin/users", get(users).post(create_user))
+        .route("/admin/users/{id}", get(user))
+        .route("/admin/users/{id}/disable", post(disable))
+        .route("/admin/users/{id}/enable", post(enable))
+        .route("/admin/users/{id}/roles", post(set_roles))
+        .route("/admin/users/{id}/reset-password", post(reset_password))
+        .route("/admin/users/{id}/revoke-credentials", post(revoke_all))
+        .route("/admin/credentials/{kind}/{id}/revoke", post(revoke_one))
+        .route("/admin/agencies", get(agencies).post(create_agency))
+        .route("/admin/security", get(security).post(set_second_factor))
+        .route("/admin/retention", get(retention_page).post(set_retention))
+}
+
+/// An admin page: the tabs and the reader's chrome around `template`.
+async fn admin_page(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    path: &str,
+    template: &str,
+    status: StatusCode,
+    page: Value,
+) -> Response {
+    let chrome = Chrome {
+        lang: &viewer.lang,
+        tz: viewer.tz(),
+        path,
+        viewer: Some(viewer),
+        flash: headers.and_then(|h| cookie(h, super::FLASH_COOKIE).map(str::to_owned)),
+    };
+    let operator = viewer.ctx.actor.operator;
+    render(
+        state,
+        &chrome,
+        status,
+        template,
+        context! { operator => operator, ..page },
+    )
+}
+
+fn role_names() -> Vec<&'static str> {
+    Role::ALL.iter().map(|r| r.as_str()).collect()
+}
+
+// --- users ---
+
+async fn users_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    status: StatusCode,
+    values: Option<&Fields>,
+    errors: Option<&FormErrors>,
+) -> Response {
+    let p = &state.platform;
+    let listed = async {
+        Ok::<_, ServiceError>((
+            accounts::list_users(p, &viewer.ctx).await?,
+            accounts::list_agencies(p, &viewer.ctx).await?,
+        ))
+    }
+    .await;
+    let (users, agencies) = match listed {
+        Ok(found) => found,
+        Err(e) => return error_page(state, &viewer.lang, &e),
+    };
+    // An agency's admin creates users in its own agency; the operator's, in any.
+    let own = viewer.ctx.actor.agency.to_string();
+    let agencies: Vec<Value> = agencies
+        .iter()
+        .filter(|a| viewer.ctx.actor.operator || a.code == own)
+        .map(|a| context! { code => a.code, name => a.name })
+        .collect();
+    let chosen_roles: Vec<String> = values
+        .map(|f| f.all("roles").into_iter().map(str::to_owned).collect())
+        .unwrap_or_default();
+    admin_page(
+        state,
+        viewer,
+        headers,
+        "/admin/users",
+        "admin/users.html",
+        status,
+        context! {
+            users => users,
+            agencies => agencies,
+            own_agency => own,
+            all_roles => role_names(),
+            values => values.map(Fields::kept),
+            chosen_roles => chosen_roles,
+            errors => errors.map(|e| &e.by_field),
+        },
+    )
+    .await
+}
+
+async fn users(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+    users_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+}
+
+async fn create_user(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(f, &["username", "display_name", "agency", "password"]);
+    let roles: Vec<String> = f.all("roles").into_iter().map(str::to_owned).collect();
+    if roles.is_empty() {
+        errors.add("roles", "admin-roles-required");
+    }
+    if !errors.is_empty() {
+        return users_view(
+            &state,
+            v,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(f),
+            Some(&errors),
+        )
+        .await;
+    }
+    let new = NewAccount {
+        username: f.get("username").to_owned(),
+        display_name: f.get("display_name").to_owned(),
+        agency: f.get("agency").to_owned(),
+        roles,
+        password: f.raw("password").to_owned(),
+        must_change_password: true,
+    };
+    match accounts::create_user(&state.platform, &v.ctx, new).await {
+        Ok(created) => done(
+            &format!("/admin/users/{}", created.id),
+            "admin-user-created",
+        ),
+        Err(e) => match FormErrors::from_service(&e, "username") {
+            Some(errors) => {
+                users_view(
+                    &state,
+                    v,
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(f),
+                    Some(&errors),
+                )
+                .await
+            }
+            None => error_page(&state, &v.lang, &e),
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct CredentialView {
+    id: Uuid,
+    kind: &'static str,
+    label: String,
+    created_us: i64,
+    expires_us: i64,
+    last_used_us: Option<i64>,
+}
+
+async fn user_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    id: Uuid,
+    status: StatusCode,
+    errors: Option<&FormErrors>,
+) -> Response {
+    let p = &state.platform;
+    let now = p.now_us();
+    let found = async {
+        let user = accounts::get_user(p, &viewer.ctx, id).await?;
+        let mut credentials = Vec::new();
+        for (kind, name) in [
+            (CredentialKind::Session, "session"),
+            (CredentialKind::Token, "token"),
+        ] {
+            for c in auth::list_for_user(p, &viewer.ctx, kind, id).await? {
+                if c.revoked_at.is_none() && c.expires_at > now {
+                    credentials.push(CredentialView {
+                        id: c.id,
+                        kind: name,
+                        label: c.label,
+                        created_us: c.created_at,
+                        expires_us: c.expires_at,
+                        last_used_us: c.last_used_at,
+                    });
+                }
+            }
+        }
+        Ok::<_, ServiceError>((user, credentials))
+    }
+    .await;
+    let (user, credentials) = match found {
+        Ok(found) => found,
+        Err(e) => return error_page(state, &viewer.lang, &e),
+    };
+    let itself = user.id == viewer.ctx.actor.user_id;
+    admin_page(
+        state,
+        viewer,
+        headers,
+        "/admin/users",
+        "admin/user.html",
+        status,
+        context! {
+            account => user,
+            itself => itself,
+            credentials => credentials,
+            all_roles => role_names(),
+            errors => errors.map(|e| &e.by_field),
+        },
+    )
+    .await
+}
+
+async fn user(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Response {
+    user_view(&state, &viewer, Some(&headers), id, StatusCode::OK, None).await
+}
+
+/// After a change to a user: back to its page with a message, or its page with the error.
+async fn user_changed(
+    state: &AppState,
+    form: &SignedForm,
+    id: Uuid,
+    result: Result<(), ServiceError>,
+    flash: &str,
+    default_field: &str,
+) -> Response {
+    match result {
+        Ok(()) => done(&format!("/admin/users/{id}"), flash),
+        Err(e) => match FormErrors::from_service(&e, default_field) {
+            Some(errors) => {
+                user_view(
+                    state,
+                    &form.viewer,
+                    None,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(&errors),
+                )
+                .await
+            }
+            None => error_page(state, &form.viewer.lang, &e),
+        },
+    }
+}
+
+async fn disable(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    let r = accounts::set_disabled(&state.platform, &form.viewer.ctx, id, true)
+        .await
+        .map(drop);
+    user_changed(&state, &form, id, r, "admin-user-disabled", "disabled").await
+}
+
+async fn enable(State(state): State<AppState>, Path(id): Path<Uuid>, form: SignedForm) -> Response {
+    let r = accounts::set_disabled(&state.platform, &form.viewer.ctx, id, false)
+        .await
+        .map(drop);
+    user_changed(&state, &form, id, r, "admin-user-enabled", "disabled").await
+}
+
+async fn set_roles(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    let roles: Vec<String> = form
+        .fields
+        .all("roles")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if roles.is_empty() {
+        let mut errors = FormErrors::default();
+        errors.add("roles", "admin-roles-required");
+        return user_view(
+            &state,
+            &form.viewer,
+            None,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(&errors),
+        )
+        .await;
+    }
+    let r = accounts::set_roles(&state.platform, &form.viewer.ctx, id, &roles)
+        .await
+        .map(drop);
+    user_changed(&state, &form, id, r, "admin-roles-saved", "roles").await
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    let temporary = form.fields.raw("password");
+    if temporary.is_empty() {
+        let mut errors = FormErrors::default();
+        errors.add("password", "error-required");
+        return user_view(
+            &state,
+            &form.viewer,
+            None,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(&errors),
+        )
+        .await;
+    }
+    let r = accounts::reset_password(&state.platform, &form.viewer.ctx, id, temporary).await;
+    user_changed(&state, &form, id, r, "admin-password-reset", "password").await
+}
+
+async fn revoke_all(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    let r = accounts::revoke_all(&state.platform, &form.viewer.ctx, id)
+        .await
+        .map(drop);
+    user_changed(
+        &state,
+        &form,
+        id,
+        r,
+        "admin-credentials-revoked",
+        "credentials",
+    )
+    .await
+}
+
+async fn revoke_one(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, Uuid)>,
+    form: SignedForm,
+) -> Response {
+    let kind = match kind.as_str() {
+        "session" => CredentialKind::Session,
+        "token" => CredentialKind::Token,
+        _ => {
+            return error_page(
+                &state,
+                &form.viewer.lang,
+                &ServiceError::not_found("credential", id),
+            );
+        }
+    };
+    let back = form.fields.get("user");
+    match auth::revoke(&state.platform, &form.viewer.ctx, kind, id).await {
+        Ok(()) => match back.parse::<Uuid>() {
+            Ok(user) => done(&format!("/admin/users/{user}"), "account-revoked"),
+            Err(_) => done("/admin/users", "account-revoked"),
+        },
+        Err(e) => error_page(&state, &form.viewer.lang, &e),
+    }
+}
+
+// --- agencies ---
+
+async fn agencies_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    status: StatusCode,
+    values: Option<&Fields>,
+    errors: Option<&FormErrors>,
+) -> Response {
+    let agencies = match accounts::list_agencies(&state.platform, &viewer.ctx).await {
+        Ok(found) => found,
+        Err(e) => return error_page(state, &viewer.lang, &e),
+    };
+    let rows: Vec<Value> = agencies
+        .iter()
+        .map(|a| {
+            context! {
+                code => a.code, name => a.name, country => a.country, operator => a.operator,
+                mandate => a.mandate, time_zone => a.time_zone,
+            }
+        })
+        .collect();
+    admin_page(
+        state,
+        viewer,
+        headers,
+        "/admin/agencies",
+        "admin/agencies.html",
+        status,
+        context! {
+            agencies => rows,
+            zones => accordo_web::time::zone_names(),
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+        },
+    )
+    .await
+}
+
+async fn agencies(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+    agencies_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+}
+
+async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(f, &["code", "name", "time_zone"]);
+    if !errors.is_empty() {
+        return agencies_view(
+            &state,
+            v,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(f),
+            Some(&errors),
+        )
+        .await;
+    }
+    let new = NewAgency {
+        code: f.get("code").to_owned(),
+        name: f.get("name").to_owned(),
+        country: Some(f.get("country"))
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned),
+        mandate: f
+            .get("mandate")
+            .split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        time_zone: f.get("time_zone").to_owned(),
+        operator: false,
+    };
+    match accounts::create_agency(&state.platform, &v.ctx, new).await {
+        Ok(_) => done("/admin/agencies", "admin-agency-created"),
+        Err(e) => match FormErrors::from_service(&e, "code") {
+            Some(errors) => {
+                agencies_view(
+                    &state,
+                    v,
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(f),
+                    Some(&errors),
+                )
+                .await
+            }
+            None => error_page(&state, &v.lang, &e),
+        },
+    }
+}
+
+// --- security: the second factor per role ---
+
+async fn security(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+    let rules = match auth::totp_policy(&state.platform, &viewer.ctx).await {
+        Ok(rules) => rules,
+        Err(e) => return error_page(&state, &viewer.lang, &e),
+    };
+    let rules: Vec<Value> = rules
+        .iter()
+        .map(|(role, required)| context! { role => role.as_str(), required => required })
+        .collect();
+    admin_page(
+        &state,
+        &viewer,
+        Some(&headers),
+        "/admin/security",
+        "admin/security.html",
+        StatusCode::OK,
+        context! { rules => rules },
+    )
+    .await
+}
+
+async fn set_second_factor(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let required = form.fields.all("required");
+    for role in Role::ALL {
+        let wanted = required.contains(&role.as_str());
+        if let Err(e) =
+            accounts::set_totp_required(&state.platform, &v.ctx, role.as_str(), wanted).await
+        {
+            return error_page(&state, &v.lang, &e);
+        }
+    }
+    done("/admin/security", "admin-security-saved")
+}
+
+// --- retention ---
+
+async fn retention_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    status: StatusCode,
+    errors: Option<&FormErrors>,
+) -> Response {
+    let settings = match retention::settings(&state.platform, &viewer.ctx).await {
+        Ok(s) => s,
+        Err(e) => return error_page(state, &viewer.lang, &e),
+    };
+    let rows: Vec<Value> = settings
+        .iter()
+        .map(|s| {
+            context! {
+                kind => s.kind, description => s.description, keep_days => s.keep_days,
+                default_days => s.default_days, min_days => s.min_days, max_days => s.max_days,
+                action => format!("{:?}", s.action).to_lowercase(),
+            }
+        })
+        .collect();
+    admin_page(
+        state,
+        viewer,
+        headers,
+        "/admin/retention",
+        "admin/retention.html",
+        status,
+        context! { settings => rows, errors => errors.map(|e| &e.by_field) },
+    )
+    .await
+}
+
+async fn retention_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Response {
+    retention_view(&state, &viewer, Some(&headers), StatusCode::OK, None).await
+}
+
+/// Saves every period of the form in turn; the first refused one is shown next to its
+/// field (each period is its own audited change; none is half-written).
+async fn set_retention(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let current = match retention::settings(&state.platform, &v.ctx).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&state, &v.lang, &e),
+    };
+    let mut errors = FormErrors::default();
+    let mut wanted = Vec::new();
+    for s in &current {
+        let field = format!("days_{}", s.kind);
+        match form.fields.get(&field).parse::<i64>() {
+            // Checked for every period before any is saved, so none is half-written.
+            Ok(days) if days < i64::from(s.min_days) || days > i64::from(s.max_days) => {
+                errors.add(&field, "admin-retention-out-of-range");
+            }
+            Ok(days) => wanted.push((s.kind, days, field)),
+            Err(_) => errors.add(&field, "error-whole-number"),
+        }
+    }
+    if errors.is_empty() {
+        for (kind, days, field) in &wanted {
+            let unchanged = current
+                .iter()
+                .any(|s| s.kind == *kind && i64::from(s.keep_days) == *days);
+            if unchanged {
+                continue;
+            }
+            if let Err(e) = retention::set_period(&state.platform, &v.ctx, kind, *days).await {
+                match FormErrors::from_service(&e, field) {
+                    Some(found) => {
+                        for (_, err) in found.by_field {
+                            errors.by_field.insert(field.clone(), err);
+                        }
+                    }
+                    None => return error_page(&state, &v.lang, &e),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        done("/admin/retention", "admin-retention-saved")
+    } else {
+        retention_view(
+            &state,
+            v,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(&errors),
+        )
+        .await
+    }
+}

@@ -1,0 +1,674 @@
+//! The web pages: server-rendered HTML in the reader's language and time zone, built on the
+//! same services as the API (handlers gather, services decide, `accordo-web` renders).
+//!
+//! A module adds its pages in three places (ARCHITECTURE.md shows an example):
+//! 1. a file here with its handlers and a `routes()` merged in [`router`];
+//! 2. its templates under `crates/accordo-web/templates/<module>/`, extending `layout.html`;
+//! 3. a line in [`NAV`] (shown to whoever may read its collection) and, when it has something
+//!    for the home page, a card in [`home::cards`].
+//!
+//! Security rules every page keeps, enforced by the extractors here rather than by each
+//! handler: [`Viewer`] authenticates the session cookie (never a bearer token) and sends an
+//! expired session back to sign-in; a form is read through [`SignedForm`], which refuses it
+//! unless its hidden `csrf` field matches the session; htmx requests carry the same token in
+//! the `X-CSRF-Token` header.
+
+pub mod account;
+pub mod admin;
+pub mod audit;
+pub mod home;
+pub mod sign_in;
+
+use std::collections::BTreeMap;
+
+use accordo_domain::access::{Action, Actor, Resource};
+use accordo_domain::can;
+use accordo_service::auth::{self, Authenticated};
+use accordo_service::{AuthFailure, Ctx, ServiceError, policy};
+use accordo_store::auth::CredentialKind;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::extract::{CSRF_HEADER, SESSION_COOKIE, cookie, request_id};
+
+/// The cookie that remembers a language chosen before signing in.
+pub const LANG_COOKIE: &str = "accordo_lang";
+/// The cookie that carries a one-shot message to the next page (a catalogue message id).
+pub const FLASH_COOKIE: &str = "accordo_flash";
+/// The cookie that binds the sign-in form to the browser that loaded it.
+pub const PRESESSION_COOKIE: &str = "accordo_presession";
+
+/// Every page route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", axum::routing::get(root))
+        .route("/static/{version}/{*path}", axum::routing::get(asset))
+        .merge(sign_in::routes())
+        .merge(home::routes())
+        .merge(account::routes())
+        .merge(admin::routes())
+        .merge(audit::routes())
+}
+
+async fn root(headers: HeaderMap) -> Redirect {
+    if cookie(&headers, SESSION_COOKIE).is_some() {
+        Redirect::to("/home")
+    } else {
+        Redirect::to("/sign-in")
+    }
+}
+
+async fn asset(
+    State(state): State<AppState>,
+    Path((version, path)): Path<(String, String)>,
+) -> Response {
+    let assets = &state.web.assets;
+    let Some((bytes, media)) = assets.get(&path) else {
+        return (StatusCode::NOT_FOUND, "no such file").into_response();
+    };
+    // An old version's URL still gets the file, but must not be cached as if it were it.
+    let cache = if version == assets.version {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, media),
+            (header::CACHE_CONTROL, cache),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A link of the main navigation, shown to whoever `shown` lets see it.
+pub struct NavItem {
+    pub href: &'static str,
+    /// Catalogue message id of its label.
+    pub label: &'static str,
+    pub shown: fn(&Actor) -> bool,
+}
+
+fn may_read(actor: &Actor, kind: &'static accordo_domain::KindPolicy) -> bool {
+    can(actor, Action::Read, Resource::collection(kind)).is_ok()
+}
+
+/// The main navigation. A module adds its line here.
+pub static NAV: &[NavItem] = &[
+    NavItem {
+        href: "/home",
+        label: "nav-home",
+        shown: |_| true,
+    },
+    NavItem {
+        href: "/admin/users",
+        label: "nav-admin",
+        shown: |a| may_read(a, &policy::USER) && a.roles.contains(accordo_domain::Role::Admin),
+    },
+    NavItem {
+        href: "/audit",
+        label: "nav-audit",
+        shown: |a| may_read(a, &policy::AUDIT),
+    },
+    NavItem {
+        href: "/account",
+        label: "nav-account",
+        shown: |_| true,
+    },
+];
+
+/// A signed-in reader of a page (session cookie only).
+pub struct Viewer {
+    pub ctx: Ctx,
+    pub auth: Authenticated,
+    pub csrf: String,
+    pub lang: String,
+}
+
+impl Viewer {
+    pub fn tz(&self) -> &str {
+        &self.auth.user.time_zone
+    }
+}
+
+/// Where an unauthenticated page request goes: the sign-in page, which then returns to it.
+fn to_sign_in(parts: &Parts, why: Option<&str>) -> Response {
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or("/home");
+    let mut target = format!("/sign-in?next={}", encode(next));
+    if let Some(why) = why {
+        target.push_str("&why=");
+        target.push_str(why);
+    }
+    if parts.headers.contains_key("hx-request") {
+        // htmx follows this header with a full page load.
+        return (StatusCode::UNAUTHORIZED, [("hx-redirect", target.as_str())]).into_response();
+    }
+    Redirect::to(&target).into_response()
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(secret) = cookie(&parts.headers, SESSION_COOKIE).filter(|s| !s.is_empty()) else {
+            return Err(to_sign_in(parts, None));
+        };
+        let secret = secret.to_owned();
+        let authed =
+            match auth::authenticate(&state.platform, CredentialKind::Session, &secret).await {
+                Ok(a) => a,
+                Err(ServiceError::Unauthenticated(AuthFailure::Disabled)) => {
+                    return Err(to_sign_in(parts, Some("disabled")));
+                }
+                Err(ServiceError::Unauthenticated(_)) => {
+                    return Err(to_sign_in(parts, Some("session_ended")));
+                }
+                Err(other) => {
+                    let lang = request_language(state, &parts.headers);
+                    return Err(error_page(state, &lang, &other));
+                }
+            };
+        let csrf = auth::csrf_token(&secret);
+        let lang = if state.web.catalogues.has(&authed.user.language) {
+            authed.user.language.clone()
+        } else {
+            request_language(state, &parts.headers)
+        };
+        // htmx requests that change something carry the token in a header; forms carry it in
+        // their body and are read through `SignedForm`, which checks it there.
+        if !matches!(parts.method, Method::GET | Method::HEAD)
+            && parts.headers.contains_key("hx-request")
+            && parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) != Some(&csrf)
+        {
+            return Err(csrf_page(state, &lang));
+        }
+        let ctx = Ctx {
+            actor: authed.actor.clone(),
+            request_id: request_id(&parts.headers),
+        };
+        Ok(Viewer {
+            ctx,
+            auth: authed,
+            csrf,
+            lang,
+        })
+    }
+}
+
+/// The fields of a submitted form, in order (a name may repeat: checkboxes).
+#[derive(Debug, Default)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn parse(body: &[u8]) -> Self {
+        Fields(
+            form_pairs(body)
+                .into_iter()
+                .map(|(k, v)| (k, v.replace("\r\n", "\n")))
+                .collect(),
+        )
+    }
+
+    /// The first value of `name`, trimmed; empty when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// The value of `name` exactly as typed (passwords: spaces count).
+    pub fn raw(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// What was typed, to show the form again: everything but secrets.
+    pub fn kept(&self) -> BTreeMap<&str, &str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| !k.contains("password") && k != "csrf" && k != "totp")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+}
+
+fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// A form posted by a signed-in user, its CSRF token checked.
+pub struct SignedForm {
+    pub viewer: Viewer,
+    pub fields: Fields,
+}
+
+impl FromRequest<AppState> for SignedForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let viewer = Viewer::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| too_large_page(state, &viewer.lang))?;
+        let fields = Fields::parse(&bytes);
+        if fields.get("csrf") != viewer.csrf {
+            return Err(csrf_page(state, &viewer.lang));
+        }
+        Ok(SignedForm { viewer, fields })
+    }
+}
+
+/// The language of a request from someone not signed in: the one they chose, else the
+/// browser's preference, else English.
+pub fn request_language(state: &AppState, headers: &HeaderMap) -> String {
+    let catalogues = &state.web.catalogues;
+    if let Some(chosen) = cookie(headers, LANG_COOKIE).filter(|c| catalogues.has(c)) {
+        return chosen.to_owned();
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    catalogues.negotiate(accept).to_owned()
+}
+
+#[derive(Serialize)]
+struct LanguageOption {
+    code: String,
+    name: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct NavLink {
+    href: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+/// What every page's layout needs.
+pub struct Chrome<'a> {
+    pub lang: &'a str,
+    pub tz: &'a str,
+    pub path: &'a str,
+    pub viewer: Option<&'a Viewer>,
+    /// A one-shot message id to show (from the flash cookie or the handler).
+    pub flash: Option<String>,
+}
+
+impl Chrome<'_> {
+    fn value(&self, state: &AppState) -> Value {
+        let catalogues = &state.web.catalogues;
+        let languages: Vec<LanguageOption> = accordo_service::accounts::LANGUAGES
+            .iter()
+            .filter(|c| catalogues.has(c))
+            .map(|c| LanguageOption {
+                code: (*c).to_owned(),
+                name: accordo_web::i18n::native_name(c).to_owned(),
+                current: *c == self.lang,
+            })
+            .collect();
+        let (user, nav, csrf) = match self.viewer {
+            Some(v) => {
+                let nav: Vec<NavLink> = NAV
+                    .iter()
+                    .filter(|item| (item.shown)(&v.ctx.actor))
+                    .map(|item| NavLink {
+                        href: item.href,
+                        label: item.label,
+                        current: self.path == item.href
+                            || self.path.starts_with(&format!("{}/", item.href))
+                            || (item.href == "/admin/users" && self.path.starts_with("/admin")),
+                    })
+                    .collect();
+                let user = context! {
+                    username => v.auth.user.username,
+                    display_name => v.auth.user.display_name,
+                    agency => v.ctx.actor.agency.to_string(),
+                    roles => v.ctx.actor.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                    totp_enrolled => v.auth.user.totp_secret.is_some(),
+                    must_change_password => v.auth.user.must_change_password,
+                };
+                (Some(user), nav, Some(v.csrf.clone()))
+            }
+            None => (None, Vec::new(), None),
+        };
+        let flash = self.flash.as_deref().filter(|id| {
+            catalogues
+                .ids(accordo_web::i18n::FALLBACK)
+                .iter()
+                .any(|k| k == id)
+        });
+        context! {
+            lang => self.lang,
+            dir => accordo_web::i18n::direction(self.lang),
+            tz => self.tz,
+            path => self.path,
+            languages => languages,
+            user => user,
+            nav => nav,
+            csrf => csrf,
+            flash => flash,
+        }
+    }
+}
+
+/// Renders a page; a template failure becomes the error page (and a log line), not a panic.
+pub fn render(
+    state: &AppState,
+    chrome: &Chrome<'_>,
+    status: StatusCode,
+    template: &str,
+    page: Value,
+) -> Response {
+    // The page's own values come first: they win over the frame's (a sign-in form's token).
+    let value = context! { ..page, ..chrome.value(state) };
+    match state.web.render(template, value) {
+        Ok(html) => {
+            let mut response = (status, html_headers(), html).into_response();
+            if chrome.flash.is_some() {
+                response
+                    .headers_mut()
+                    .append(header::SET_COOKIE, clear_cookie(FLASH_COOKIE));
+            }
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a page could not be rendered");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                html_headers(),
+                "<!doctype html><title>accordo</title><p>This page could not be shown. The error has been logged.</p>",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn html_headers() -> [(header::HeaderName, &'static str); 4] {
+    [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (header::CACHE_CONTROL, "no-store"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+        (header::REFERRER_POLICY, "same-origin"),
+    ]
+}
+
+/// A page for a signed-in viewer, with the flash message of the request if any.
+pub fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    path: &str,
+    template: &str,
+    page: Value,
+) -> Response {
+    let chrome = Chrome {
+        lang: &viewer.lang,
+        tz: viewer.tz(),
+        path,
+        viewer: Some(viewer),
+        flash: cookie(headers, FLASH_COOKIE).map(str::to_owned),
+    };
+    render(state, &chrome, StatusCode::OK, template, page)
+}
+
+/// Field errors of a form, as catalogue message ids or the service's words.
+#[derive(Debug, Default, Serialize)]
+pub struct FormErrors {
+    pub by_field: BTreeMap<String, FieldError>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FieldError {
+    /// A catalogue message id, when the page knows the error.
+    pub id: Option<String>,
+    /// Otherwise the service's own words.
+    pub text: Option<String>,
+}
+
+impl FormErrors {
+    pub fn is_empty(&self) -> bool {
+        self.by_field.is_empty()
+    }
+
+    /// Notes a field error by catalogue message id.
+    pub fn add(&mut self, field: &str, id: &str) {
+        self.by_field.entry(field.to_owned()).or_insert(FieldError {
+            id: Some(id.to_owned()),
+            text: None,
+        });
+    }
+
+    pub fn require(&mut self, fields: &Fields, names: &[&str]) {
+        for name in names {
+            if fields.get(name).is_empty() {
+                self.add(name, "error-required");
+            }
+        }
+    }
+
+    /// A service's refusal, next to the field it names (or `form` when it names none).
+    pub fn from_service(error: &ServiceError, default_field: &str) -> Option<Self> {
+        let mut errors = Self::default();
+        let (field, text) = match error {
+            ServiceError::Invalid { field, message } => (field.clone(), message.clone()),
+            ServiceError::Conflict(what) => {
+                (default_field.to_owned(), format!("{what} already exists"))
+            }
+            ServiceError::Rules { rules } => (default_field.to_owned(), rules.join(", ")),
+            _ => return None,
+        };
+        errors.by_field.insert(
+            field,
+            FieldError {
+                id: None,
+                text: Some(text),
+            },
+        );
+        Some(errors)
+    }
+}
+
+/// Redirects after a successful form (so a reload does not post it again), with a message.
+pub fn done(to: &str, flash_id: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{FLASH_COOKIE}={flash_id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=60"
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+pub fn clear_cookie(name: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+    ))
+    .unwrap_or(HeaderValue::from_static(""))
+}
+
+/// A clear page for a refusal or a failure: never a stack trace.
+pub fn message_page(
+    state: &AppState,
+    lang: &str,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+    detail: Option<String>,
+) -> Response {
+    let chrome = Chrome {
+        lang,
+        tz: "UTC",
+        path: "",
+        viewer: None,
+        flash: None,
+    };
+    render(
+        state,
+        &chrome,
+        status,
+        "error.html",
+        context! { status => status.as_u16(), title => title, body => body, detail => detail },
+    )
+}
+
+/// The page for a form whose CSRF token does not match.
+pub fn csrf_page(state: &AppState, lang: &str) -> Response {
+    message_page(
+        state,
+        lang,
+        StatusCode::FORBIDDEN,
+        "error-csrf-title",
+        "error-csrf-body",
+        None,
+    )
+}
+
+fn too_large_page(state: &AppState, lang: &str) -> Response {
+    message_page(
+        state,
+        lang,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "error-too-large-title",
+        "error-too-large-body",
+        None,
+    )
+}
+
+/// The page for a service error. What the reader may not see reads as not found, so a
+/// page of another tenant tells nothing of what is there.
+pub fn error_page(state: &AppState, lang: &str, error: &ServiceError) -> Response {
+    let (status, title, body, detail) = match error {
+        ServiceError::NotFound { .. } => (
+            StatusCode::NOT_FOUND,
+            "error-not-found-title",
+            "error-not-found-body",
+            None,
+        ),
+        ServiceError::Forbidden(denied) => (
+            StatusCode::FORBIDDEN,
+            "error-forbidden-title",
+            "error-forbidden-body",
+            Some(denied.to_string()),
+        ),
+        ServiceError::Unauthenticated(_) => (
+            StatusCode::UNAUTHORIZED,
+            "error-session-title",
+            "error-session-body",
+            None,
+        ),
+        ServiceError::Invalid { .. } | ServiceError::Conflict(_) | ServiceError::Rules { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-invalid-title",
+            "error-invalid-body",
+            Some(error.to_string()),
+        ),
+        ServiceError::Store(e) => {
+            tracing::error!(error = %e, "database error behind a page");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "error-unavailable-title",
+                "error-unavailable-body",
+                None,
+            )
+        }
+    };
+    message_page(state, lang, status, title, body, detail)
+}
+
+/// The 404 page of a path that is no page.
+pub async fn not_found(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = request_language(&state, &headers);
+    message_page(
+        &state,
+        &lang,
+        StatusCode::NOT_FOUND,
+        "error-not-found-title",
+        "error-not-found-body",
+        None,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_fields_decode_plus_percent_and_repeats() {
+        let f = Fields::parse(b"username=ita.admin&display_name=Anna+Rossi%20%C3%A8&roles=admin&roles=analyst&bad=%ZZ&end=%4");
+        assert_eq!(f.get("username"), "ita.admin");
+        assert_eq!(f.get("display_name"), "Anna Rossi è");
+        assert_eq!(f.all("roles"), vec!["admin", "analyst"]);
+        assert_eq!(f.get("bad"), "%ZZ");
+        assert_eq!(f.get("end"), "%4");
+        assert_eq!(f.get("missing"), "");
+    }
+
+    #[test]
+    fn kept_values_never_include_secrets() {
+        let f = Fields::parse(b"username=u&password=p&new_password=n&csrf=c&totp=1&label=x");
+        let kept = f.kept();
+        assert_eq!(
+            kept.keys().copied().collect::<Vec<_>>(),
+            vec!["label", "username"]
+        );
+    }
+
+    #[test]
+    fn encode_keeps_paths_and_escapes_the_rest() {
+        assert_eq!(
+            encode("/admin/users?x=1&y=2"),
+            "/admin/users%3Fx%3D1%26y%3D2"
+        );
+    }
+}

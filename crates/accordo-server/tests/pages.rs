@@ -1,0 +1,736 @@
+//! The web pages through the real router: sign-in through the form, CSRF on every form,
+//! languages, time zones, each role's home, admin and audit pages, and the clear pages for
+//! a forged form, an ended session and another tenant's page.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::HashMap;
+
+use accordo_service::demo::DEMO_PASSWORD;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{Reply, TestApp, each_engine};
+
+/// A browser: keeps cookies, sends forms, reads the hidden CSRF field.
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: HashMap<String, String>,
+    accept_language: Option<&'static str>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Browser {
+            app,
+            cookies: HashMap::new(),
+            accept_language: None,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, reply: &Reply) {
+        for value in reply.headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let (pair, attrs) = text.split_once(';').unwrap_or((text, ""));
+            let (name, val) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") || val.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), val.to_owned());
+            }
+        }
+    }
+
+    async fn send(&mut self, method: Method, path: &str, form: Option<String>) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if !self.cookies.is_empty() {
+            req = req.header(header::COOKIE, self.cookie_header());
+        }
+        if let Some(lang) = self.accept_language {
+            req = req.header(header::ACCEPT_LANGUAGE, lang);
+        }
+        let body = match form {
+            Some(f) => {
+                req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(f)
+            }
+            None => Body::empty(),
+        };
+        let reply = self.app.send(req.body(body).unwrap()).await;
+        self.keep_cookies(&reply);
+        reply
+    }
+
+    async fn get(&mut self, path: &str) -> Reply {
+        self.send(Method::GET, path, None).await
+    }
+
+    /// Posts `fields` (url-encoded here) to `path`.
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    /// Posts a form with the CSRF token of the page at `page`.
+    async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let html = self.get(page).await;
+        assert_eq!(html.status, StatusCode::OK, "{page}: {}", html.text);
+        let csrf = csrf_of(&html.text);
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    async fn sign_in(&mut self, username: &str) -> Reply {
+        let page = self.get("/sign-in").await;
+        let csrf = csrf_of(&page.text);
+        self.post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", username),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await
+    }
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find(r#"name="csrf" value=""#)
+        .unwrap_or_else(|| panic!("no CSRF field in {html}"));
+    let rest = &html[at + r#"name="csrf" value=""#.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+fn location(reply: &Reply) -> &str {
+    reply
+        .headers
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+}
+
+const PAGES: &[&str] = &[
+    "/home",
+    "/account",
+    "/admin/users",
+    "/admin/agencies",
+    "/admin/security",
+    "/admin/retention",
+    "/audit",
+    "/audit?action=auth.sign_in",
+];
+
+#[tokio::test]
+async fn a_page_without_a_session_sends_to_sign_in_and_back() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    let reply = b.get("/audit?actor=x").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&reply), "/sign-in?next=/audit%3Factor%3Dx");
+    let page = b.get(location(&reply).to_owned().as_str()).await;
+    assert!(
+        page.text.contains(r#"name="next" value="/audit?actor=x""#),
+        "{}",
+        page.text
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn every_role_signs_in_through_the_form_and_sees_its_own_home() {
+    each_engine(|app| async move {
+        let cases = [
+            // user, text that must be on the home page, text that must not
+            (
+                "ita.admin",
+                vec![
+                    "data-card=\"admin\"",
+                    "Giulia Demo",
+                    "href=\"/admin/users\"",
+                ],
+                vec![],
+            ),
+            (
+                "unhcr.monitor",
+                vec!["data-card=\"audit\"", "UNHCR"],
+                vec!["data-card=\"admin\"", "href=\"/admin/users\""],
+            ),
+            (
+                "pak.partner_authority",
+                vec!["PK-MOI", "data-card=\"notifications\""],
+                vec![
+                    "data-card=\"admin\"",
+                    "data-card=\"audit\"",
+                    "href=\"/audit\"",
+                ],
+            ),
+            (
+                "ita.caseworker",
+                vec!["IT-UI", "data-card=\"account\""],
+                vec!["data-card=\"admin\""],
+            ),
+        ];
+        for (user, present, absent) in cases {
+            let mut b = Browser::new(&app);
+            let signed = b.sign_in(user).await;
+            assert_eq!(
+                signed.status,
+                StatusCode::SEE_OTHER,
+                "{user}: {}",
+                signed.text
+            );
+            assert_eq!(location(&signed), "/home");
+            assert!(
+                b.cookies.contains_key("accordo_session"),
+                "{user}: no session cookie"
+            );
+            assert!(
+                !b.cookies.contains_key("accordo_presession"),
+                "the pre-session is spent"
+            );
+            let home = b.get("/home").await;
+            assert_eq!(home.status, StatusCode::OK, "{user}");
+            for text in present {
+                assert!(home.text.contains(text), "{user}: home lacks {text}");
+            }
+            for text in absent {
+                assert!(!home.text.contains(text), "{user}: home shows {text}");
+            }
+        }
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_forged_sign_in_is_refused_with_a_clear_page() {
+    let app = TestApp::sqlite().await;
+    // No pre-session cookie: the form did not come from this browser's visit.
+    let mut forger = Browser::new(&app);
+    let reply = forger
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", "anything"),
+                ("username", "ita.admin"),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(
+        reply.text.contains("This form has expired"),
+        "{}",
+        reply.text
+    );
+    assert!(!forger.cookies.contains_key("accordo_session"));
+    // A pre-session cookie, but the token of another one.
+    let mut b = Browser::new(&app);
+    b.get("/sign-in").await;
+    let reply = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", "0000"),
+                ("username", "ita.admin"),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(!b.cookies.contains_key("accordo_session"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_shown_next_to_the_field_and_the_username_is_kept() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    let page = b.get("/sign-in").await;
+    let csrf = csrf_of(&page.text);
+    let reply = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("username", "ita.officer"),
+                ("password", "not-the-password-xyz"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text.contains(r#"id="f-password-error""#),
+        "{}",
+        reply.text
+    );
+    assert!(
+        reply
+            .text
+            .contains("The username or the password is wrong.")
+    );
+    assert!(
+        reply.text.contains(r#"value="ita.officer""#),
+        "the username is kept"
+    );
+    assert!(
+        !reply.text.contains("not-the-password-xyz"),
+        "a password is never echoed"
+    );
+    assert!(reply.text.contains(r#"aria-invalid="true""#));
+    // A missing field: both errors, at their fields, in the summary too.
+    let csrf = csrf_of(&reply.text);
+    let reply = b
+        .post("/sign-in", &[("csrf", &csrf), ("username", "")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.text.contains(r#"id="f-username-error""#));
+    assert!(reply.text.contains(r#"id="f-password-error""#));
+    assert!(
+        reply.text.contains(r##"href="#f-username""##),
+        "the summary links to the field"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_language_comes_from_the_browser_then_the_choice_then_the_account() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.accept_language = Some("it-IT,it;q=0.9,en;q=0.5");
+    let page = b.get("/sign-in").await;
+    assert!(page.text.contains(r#"<html lang="it" dir="ltr">"#));
+    assert!(page.text.contains("<h1>Accedi</h1>"));
+    // Chosen on the sign-in page: English, whatever the browser says.
+    let chosen = b.get("/language?code=en&next=/sign-in").await;
+    assert_eq!(location(&chosen), "/sign-in");
+    let page = b.get("/sign-in").await;
+    assert!(page.text.contains(r#"<html lang="en" dir="ltr">"#));
+    // A language there is no catalogue for is ignored.
+    b.get("/language?code=xx&next=/sign-in").await;
+    assert!(b.get("/sign-in").await.text.contains(r#"<html lang="en""#));
+    // ita.officer's account says Italian; the choice made at sign-in becomes the account's.
+    b.sign_in("ita.officer").await;
+    let home = b.get("/home").await;
+    assert!(
+        home.text.contains(r#"<html lang="en""#),
+        "the sign-in choice was saved"
+    );
+    // Switching from the header menu saves it again.
+    let switched = b
+        .submit(
+            "/home",
+            "/account/language",
+            &[("language", "it"), ("next", "/account")],
+        )
+        .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&switched), "/account");
+    let account = b.get("/account").await;
+    assert!(account.text.contains(r#"<html lang="it""#));
+    assert!(
+        account.text.contains("Il mio account"),
+        "{}",
+        &account.text[..400]
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn times_are_shown_in_the_readers_time_zone() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    // The test clock stands at 09:00 UTC: 10:00 in Rome.
+    let account = b.get("/account").await;
+    assert!(
+        account.text.contains("2026-11-23 10:00 CET"),
+        "{}",
+        account.text
+    );
+    let saved = b
+        .submit(
+            "/account",
+            "/account/preferences",
+            &[("language", "en"), ("time_zone", "Asia/Karachi")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let account = b.get("/account").await;
+    assert!(account.text.contains("2026-11-23 14:00 PKT"));
+    assert!(
+        account.text.contains("Your preferences are saved."),
+        "the flash message shows once"
+    );
+    assert!(
+        !b.get("/account")
+            .await
+            .text
+            .contains("Your preferences are saved.")
+    );
+    // A zone that does not exist is refused next to its field; nothing changes.
+    let refused = b
+        .submit(
+            "/account",
+            "/account/preferences",
+            &[("language", "en"), ("time_zone", "Mars/Base")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains(r#"id="f-time_zone-error""#));
+    assert!(b.get("/account").await.text.contains("14:00 PKT"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_form_with_a_forged_token_is_refused_and_changes_nothing() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    let reply = b
+        .post(
+            "/account/preferences",
+            &[
+                ("csrf", "forged"),
+                ("language", "en"),
+                ("time_zone", "Asia/Karachi"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    // ita.admin reads Italian.
+    assert!(reply.text.contains("Il modulo è scaduto"), "{}", reply.text);
+    let account = b.get("/account").await;
+    assert!(
+        account.text.contains("10:00 CET"),
+        "the time zone is unchanged"
+    );
+    // An htmx request needs the token in its header.
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/notifications/00000000-0000-0000-0000-000000000000/read")
+        .header(header::COOKIE, b.cookie_header())
+        .header("hx-request", "true");
+    req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let reply = app.send(req.body(Body::from("csrf=forged")).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_ended_session_gets_a_clear_way_back() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.analyst").await;
+    assert_eq!(b.get("/home").await.status, StatusCode::OK);
+    app.clock.advance(13 * 3600);
+    let reply = b.get("/home").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&reply), "/sign-in?next=/home&why=session_ended");
+    let page = b.get(location(&reply).to_owned().as_str()).await;
+    assert!(page.text.contains("data-testid=\"sign-in-why\""));
+    // Signing out ends the session for good.
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.analyst").await;
+    let out = b.submit("/home", "/sign-out", &[]).await;
+    assert_eq!(location(&out), "/sign-in?why=signed_out");
+    assert_eq!(b.get("/home").await.status, StatusCode::SEE_OTHER);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn another_tenants_page_is_not_found_and_tells_nothing() {
+    each_engine(|app| async move {
+        // An admin of the Tunisian ministry, made by the operator.
+        let operator = app.token("ita.admin").await;
+        let made = app
+            .post(
+                "/api/v1/users",
+                Some(&operator),
+                serde_json::json!({"username": "tun.admin", "display_name": "Admin TN", "agency": "TN-MI",
+                    "roles": ["admin"], "password": "a-long-temporary-password"}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+        let pak_user = app.user_id(&operator, "pak.partner_authority").await;
+        let tun_user = app.user_id(&operator, "tun.partner_authority").await;
+        let mut b = Browser::new(&app);
+        let page = b.get("/sign-in").await;
+        let csrf = csrf_of(&page.text);
+        b.post(
+            "/sign-in",
+            &[("csrf", &csrf), ("username", "tun.admin"), ("password", "a-long-temporary-password")],
+        )
+        .await;
+        let own = b.get(&format!("/admin/users/{tun_user}")).await;
+        assert_eq!(own.status, StatusCode::OK);
+        assert!(own.text.contains("tun.partner_authority"));
+        let other = b.get(&format!("/admin/users/{pak_user}")).await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND);
+        assert!(!other.text.contains("pak.partner_authority"), "nothing of the other tenant");
+        assert!(other.text.contains("data-testid=\"error-title\""));
+        // Its users page lists its own agency only.
+        let users = b.get("/admin/users").await;
+        assert!(users.text.contains("tun.partner_authority"));
+        assert!(!users.text.contains("pak.") && !users.text.contains("ita."), "another tenant's users listed");
+        // And a change to the other tenant's user is refused the same way, changing nothing.
+        let csrf = csrf_of(&users.text);
+        let reply = b
+            .post(&format!("/admin/users/{pak_user}/disable"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        let pak = app.get(&format!("/api/v1/users/{pak_user}"), &operator).await.json();
+        assert_eq!(pak["disabled"], false);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partner_authority_reaches_no_admin_or_audit_page() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("pak.partner_authority").await;
+    // The directory of agencies is open to every user (the API's too); the rest is not.
+    for path in [
+        "/admin/users",
+        "/admin/security",
+        "/admin/retention",
+        "/audit",
+    ] {
+        let reply = b.get(path).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(!reply.text.contains("tun."), "{path} shows another partner");
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn every_page_in_every_language_for_every_demo_user_has_all_its_messages() {
+    let app = TestApp::sqlite().await;
+    for (user, ..) in accordo_service::demo::USERS {
+        let mut b = Browser::new(&app);
+        b.sign_in(user).await;
+        for lang in ["en", "it"] {
+            b.submit(
+                "/home",
+                "/account/language",
+                &[("language", lang), ("next", "/home")],
+            )
+            .await;
+            for path in PAGES {
+                let reply = b.get(path).await;
+                assert!(
+                    [StatusCode::OK, StatusCode::FORBIDDEN].contains(&reply.status),
+                    "{user} {lang} {path}: {} {}",
+                    reply.status,
+                    reply.text
+                );
+                assert!(
+                    reply.text.contains(&format!("<html lang=\"{lang}\"")),
+                    "{user} {path}"
+                );
+                if let Some(at) = reply.text.find('⟦') {
+                    panic!(
+                        "{user} {lang} {path}: missing message near {}",
+                        &reply.text[at..at + 60]
+                    );
+                }
+            }
+        }
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_user_and_a_bad_form_keeps_what_was_typed() {
+    each_engine(|app| async move {
+        let mut b = Browser::new(&app);
+        b.sign_in("ita.admin").await;
+        // No role and no password: errors at both fields, the rest kept.
+        let reply = b
+            .submit(
+                "/admin/users",
+                "/admin/users",
+                &[
+                    ("username", "ita.newcomer"),
+                    ("display_name", "Nuova Persona"),
+                    ("agency", "IT-PS"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(reply.text.contains(r#"id="f-roles-error""#));
+        assert!(reply.text.contains(r#"id="f-password-error""#));
+        assert!(reply.text.contains(r#"value="ita.newcomer""#));
+        assert!(reply.text.contains(r#"value="Nuova Persona""#));
+        assert!(reply.text.contains(r#"<option value="IT-PS" selected>"#));
+        let operator = app.token("ita.admin").await;
+        let users = app.get("/api/v1/users", &operator).await.json();
+        assert!(
+            !users
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| u["username"] == "ita.newcomer")
+        );
+        // A password the policy refuses: the service's reason, at the field.
+        let reply = b
+            .submit(
+                "/admin/users",
+                "/admin/users",
+                &[
+                    ("username", "ita.newcomer"),
+                    ("display_name", "Nuova Persona"),
+                    ("agency", "IT-PS"),
+                    ("roles", "officer"),
+                    ("roles", "analyst"),
+                    ("password", "short"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            reply.text.contains(r#"id="f-password-error""#),
+            "{}",
+            reply.text
+        );
+        assert!(
+            reply
+                .text
+                .contains(r#"value="officer" id="role-officer" checked"#)
+        );
+        // Then right.
+        let reply = b
+            .submit(
+                "/admin/users",
+                "/admin/users",
+                &[
+                    ("username", "ita.newcomer"),
+                    ("display_name", "Nuova Persona"),
+                    ("agency", "IT-PS"),
+                    ("roles", "officer"),
+                    ("password", "a-long-temporary-password"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+        let page = b.get(location(&reply).to_owned().as_str()).await;
+        assert!(page.text.contains("ita.newcomer"));
+        assert!(page.text.contains("data-testid=\"flash\""));
+        // The new user must change the temporary password at first sign-in.
+        let mut newcomer = Browser::new(&app);
+        let page = newcomer.get("/sign-in").await;
+        let csrf = csrf_of(&page.text);
+        let signed = newcomer
+            .post(
+                "/sign-in",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "ita.newcomer"),
+                    ("password", "a-long-temporary-password"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&signed), "/account#password");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_page_searches_within_scope_and_links_the_export() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    let page = b.get("/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.text.contains("data-testid=\"audit-table\""),
+        "no search until asked"
+    );
+    let found = b
+        .get("/audit?action=auth.sign_in&from=2026-11-23&to=2026-11-23")
+        .await;
+    assert!(
+        found.text.contains("data-testid=\"audit-table\""),
+        "{}",
+        found.text
+    );
+    assert!(found.text.contains("<code>ita.admin</code>"));
+    assert!(
+        found.text.contains("2026-11-23 10:00 CET"),
+        "times in the admin's zone"
+    );
+    assert!(
+        found
+            .text
+            .contains("format=csv&amp;action=auth.sign_in&amp;from=2026-11-22T23%3A00%3A00Z")
+    );
+    // The monitor sees only its mandate: no sign-ins (kind `user`) of anyone.
+    let mut m = Browser::new(&app);
+    m.sign_in("unhcr.monitor").await;
+    let found = m.get("/audit?action=auth.sign_in").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(!found.text.contains("<code>ita.admin</code>"));
+    // A bad date is shown at its field.
+    let bad = b.get("/audit?from=23/11/2026").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains(r#"id="f-from-error""#));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn assets_are_served_from_the_binary_with_long_caching() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    let page = b.get("/sign-in").await;
+    let at = page.text.find("/static/").unwrap();
+    let href = page.text[at..].split('"').next().unwrap().to_owned();
+    let css = b.get(&href).await;
+    assert_eq!(css.status, StatusCode::OK, "{href}");
+    assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert!(
+        css.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert!(css.text.len() > 100_000, "the design system's stylesheet");
+    assert_eq!(
+        b.get("/static/x/no-such-file.css").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Pages forbid framing and inline scripts.
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"));
+    // An unknown page is a page; an unknown API route stays a problem document.
+    let missing = b.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let api = b.get("/api/v1/no-such-route").await;
+    assert_eq!(api.code(), "not_found");
+    app.finish().await;
+}

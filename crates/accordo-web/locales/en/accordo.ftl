@@ -1,0 +1,214 @@
+# accordo — English. The reference catalogue: every message exists here, and every other
+# language falls back to it message by message. Keep ids in the same order in every file.
+
+## The frame of every page
+brand-owner = Migration partnership · Shared operational platform
+brand-tagline = The partnership's shared operational platform
+skip-to-content = Skip to the main content
+nav-label = Main navigation
+nav-home = Home
+nav-admin = Administration
+nav-audit = Audit log
+nav-account = My account
+language-menu = Language
+sign-out = Sign out
+footer-times = Times are shown in { $tz }
+footer-api = API (OpenAPI)
+breadcrumb = You are here
+save = Save
+actions = Actions
+
+## Roles
+role-admin = Administrator
+role-analyst = Analyst
+role-officer = Officer
+role-caseworker = Caseworker
+role-partner_authority = Partner authority
+role-monitor = Independent monitor
+role-employer = Employer
+
+## Sign-in
+sign-in-title = Sign in
+sign-in-username = Username
+sign-in-password = Password
+sign-in-totp = Security code
+sign-in-totp-help = The 6-digit code from your authenticator app, if your account has one.
+sign-in-submit = Sign in
+sign-in-why-session_ended = Your session has ended. Sign in again to continue.
+sign-in-why-signed_out = You have signed out.
+sign-in-why-disabled = This account is disabled. Ask your agency's administrator.
+sign-in-error-credentials = The username or the password is wrong.
+sign-in-error-totp-required = Enter the security code from your authenticator app.
+sign-in-error-totp-invalid = The security code is wrong or has expired. Enter the current one.
+sign-in-error-totp-enrolment = Your role requires a second factor, and this account has none yet. Ask your administrator to enrol one.
+sign-in-error-disabled = This account is disabled. Ask your agency's administrator.
+sign-in-error-throttled = Too many failed attempts. Wait a few minutes, then try again.
+sign-in-demo-title = Demonstration accounts
+sign-in-demo-body = This is a demonstration with synthetic data. Every account below uses the password
+
+## Home
+home-title = Home
+home-greeting = Welcome, { $name }
+home-you-are = { $agency } ·
+home-notifications = Notifications
+home-unread = Unread
+home-no-notifications = Nothing new.
+home-mark-read = Mark as read
+home-marked-read = Notification marked as read.
+home-admin = Administration
+home-users = Users
+home-users-disabled = Disabled
+home-users-without-factor = Without a second factor
+home-agencies = Agencies
+home-audit = Audit log
+home-audit-recent = Entries in the last 24 hours
+home-account = My account
+home-sessions = Open sessions
+home-second-factor = Second factor enrolled
+
+## My account
+account-title = My account
+account-preferences = Language and time zone
+account-language = Language
+account-time-zone = Time zone
+account-preferences-saved = Your preferences are saved.
+account-password = Password
+account-current-password = Current password
+account-new-password = New password
+account-password-rule = At least 12 characters, not containing your username.
+account-confirm-password = New password, again
+account-change-password = Change password
+account-password-mismatch = The two new passwords differ.
+account-password-changed = Your password is changed.
+account-must-change-password = Choose a new password before you go on: the current one was set by an administrator.
+account-second-factor = Second factor
+account-totp-on = A second factor is enrolled. Sign-in asks for its code.
+account-totp-off = No second factor is enrolled.
+account-totp-start = Set up a second factor
+account-totp-replace = Replace the second factor
+account-totp-scan = Add this key to your authenticator app (type it, or open the link below on the phone), then enter the code it shows.
+account-totp-uri = Link for an authenticator app
+account-totp-code = Code from the app
+account-totp-confirm = Confirm
+account-totp-enrolled = The second factor is enrolled.
+account-sessions = Sessions
+account-tokens = API tokens
+account-tokens-help = A token lets a program use the API as you. It is shown once, when created.
+account-label = Name
+account-created = Created
+account-last-used = Last used
+account-expires = Expires
+account-this-session = this session
+account-revoke = Revoke
+account-revoked = Revoked.
+account-none = None.
+account-token-label = Token name
+account-token-days = Valid for (days)
+account-token-days-help = From 1 to 365.
+account-token-create = Create token
+account-token-created = Token created
+account-token-once = Copy it now: it will not be shown again.
+
+## Administration
+admin-title = Administration
+admin-users = Users
+admin-agencies = Agencies
+admin-security = Second factor
+admin-retention = Retention
+admin-agency = Agency
+admin-roles = Roles
+admin-status = Status
+admin-active = Active
+admin-disabled = Disabled
+admin-no-factor = No second factor
+admin-factor-on = Second factor
+admin-must-change = Must change password
+admin-display-name = Full name
+admin-new-user = New user
+admin-username-help = 3 to 64 characters: lower-case letters, digits, dot, hyphen, underscore.
+admin-temporary-password = Temporary password
+admin-temporary-password-help = The user must replace it at first sign-in. At least 12 characters.
+admin-create-user = Create user
+admin-user-created = The user is created.
+admin-roles-required = Choose at least one role.
+admin-roles-saved = Roles saved.
+admin-access = Access
+admin-disable = Disable the account
+admin-enable = Enable the account
+admin-user-disabled = The account is disabled and its sessions ended.
+admin-user-enabled = The account is enabled.
+admin-revoke-all = End all sessions and tokens
+admin-credentials-revoked = All sessions and tokens of this user are revoked.
+admin-reset-password = Reset password
+admin-password-reset = The password is reset; the user must change it at next sign-in.
+admin-credentials = Sessions and tokens
+admin-kind = Kind
+admin-kind-session = Session
+admin-kind-token = API token
+admin-code = Code
+admin-code-help = Country prefix and a short name, such as IT-PS.
+admin-name = Name
+admin-country = Country
+admin-country-help = ISO 3166 alpha-3 code, such as ITA; empty for an international body.
+admin-international = International
+admin-mandate = Mandate
+admin-mandate-help = For a monitor: the kinds of record it monitors, separated by commas.
+admin-operator = operator
+admin-new-agency = New agency
+admin-create-agency = Create agency
+admin-agency-created = The agency is created.
+admin-security-help = Users with these roles must enrol a second factor (an authenticator app) to sign in.
+admin-security-legend = Roles that require a second factor
+admin-security-saved = The second-factor rule is saved.
+admin-retention-help = How long each kind of record is kept before it is erased or anonymised. Each change is recorded in the audit log.
+admin-retention-action = At the end
+admin-retention-days = Keep (days)
+admin-retention-bounds = Allowed
+admin-retention-default = default { $days }
+admin-retention-saved = Retention periods saved.
+admin-retention-out-of-range = Outside the allowed range for this kind.
+
+## Audit log
+audit-title = Audit log
+audit-help = Every change and every read of a person's record, in order. Search by who, what or when; the search is itself recorded.
+audit-actor = User
+audit-action = Action
+audit-action-help = Such as user.create or auth.sign_in_failed.
+audit-kind = Kind of record
+audit-resource = Record
+audit-from = From (date)
+audit-to = To (date, included)
+audit-search = Search
+audit-results = { $count ->
+    [one] One entry
+   *[other] { $count } entries
+}
+audit-when = When
+audit-details = Details
+audit-erased = erased under retention
+audit-none = No entry matches.
+audit-older = Older entries
+audit-export-csv = Export CSV
+audit-export-jsonl = Export JSON Lines
+
+## Errors
+error-summary-title = Please correct the following
+error-required = This field is required.
+error-whole-number = Enter a whole number.
+error-date = Enter a date as YYYY-MM-DD.
+error-go-home = Go to the home page
+error-status = Status { $status }
+error-csrf-title = This form has expired
+error-csrf-body = The form could not be verified as coming from this site (its security token is missing or out of date). Nothing was saved. Go back, reload the page and try again.
+error-not-found-title = Not found
+error-not-found-body = There is no such page, or it is not yours to see.
+error-forbidden-title = Not allowed
+error-forbidden-body = Your role does not allow this.
+error-session-title = Sign in again
+error-session-body = Your session has ended.
+error-invalid-title = This could not be done
+error-invalid-body = The request was refused by the platform's rules. Nothing was saved.
+error-unavailable-title = Temporarily unavailable
+error-unavailable-body = The platform cannot reach its database. Nothing was saved. Try again in a moment.
+error-too-large-title = Too much data
+error-too-large-body = The form sent more data than the platform accepts. Nothing was saved.
