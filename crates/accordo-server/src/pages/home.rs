@@ -44,6 +44,8 @@ pub struct Card {
 pub struct Count {
     pub label: &'static str,
     pub value: i64,
+    /// A catalogue id shown instead of the number (a yes/no state).
+    pub text: Option<&'static str>,
     pub href: Option<String>,
     /// Draws the eye: something needs doing.
     pub warn: bool,
@@ -84,6 +86,7 @@ async fn notifications_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
             value: unread.len() as i64,
             href: None,
             warn: !unread.is_empty(),
+            text: None,
         }],
         items: unread
             .iter()
@@ -128,24 +131,28 @@ async fn admin_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
                 value: users.len() as i64,
                 href: Some("/admin/users".into()),
                 warn: false,
+                text: None,
             },
             Count {
                 label: "home-users-disabled",
                 value: disabled,
                 href: Some("/admin/users".into()),
                 warn: false,
+                text: None,
             },
             Count {
                 label: "home-users-without-factor",
                 value: without_factor,
                 href: Some("/admin/users".into()),
                 warn: without_factor > 0,
+                text: None,
             },
             Count {
                 label: "home-agencies",
                 value: agencies,
                 href: Some("/admin/agencies".into()),
                 warn: false,
+                text: None,
             },
         ],
         ..Card::default()
@@ -167,6 +174,7 @@ async fn audit_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
             value: recent as i64,
             href: Some("/audit".into()),
             warn: false,
+            text: None,
         }],
         ..Card::default()
     })
@@ -193,12 +201,14 @@ async fn account_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
                 value: live,
                 href: Some("/account#sessions".into()),
                 warn: false,
+                text: None,
             },
             Count {
                 label: "home-second-factor",
                 value: factor,
                 href: Some("/account#second-factor".into()),
                 warn: factor == 0,
+                text: Some(if factor == 1 { "yes" } else { "no" }),
             },
         ],
         ..Card::default()

@@ -16,6 +16,8 @@ footer-times = Times are shown in { $tz }
 footer-api = API (OpenAPI)
 breadcrumb = You are here
 save = Save
+yes = Yes
+no = No
 actions = Actions
 
 ## Roles

@@ -16,6 +16,8 @@ footer-times = Gli orari sono indicati nel fuso orario { $tz }
 footer-api = API (OpenAPI)
 breadcrumb = Percorso di navigazione
 save = Salva
+yes = Sì
+no = No
 actions = Azioni
 
 ## Ruoli

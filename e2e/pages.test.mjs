@@ -1,0 +1,265 @@
+// accordo's pages in a real browser: Debian's chromium, driven by playwright-core.
+//
+// Starts `accordo serve --demo` on a free port with a fresh data directory, signs in through
+// the form as users of different roles, checks each one's home page, that a partner
+// authority's pages show nothing of another partner's, the language switch, keyboard use,
+// and runs axe-core (vendored) against WCAG 2.1 A and AA on every page it visits.
+// Screenshots go to e2e/screenshots/.
+//
+// Run: `npm ci --prefix e2e && node --test --test-concurrency=1 e2e/pages.test.mjs`
+// (ACCORDO_BIN names the binary; default target/debug/accordo, built by `cargo test`).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..");
+const bin = process.env.ACCORDO_BIN ?? join(root, "target", "debug", "accordo");
+const shots = join(here, "screenshots");
+const axeSource = join(here, "vendor", "axe.min.js");
+const PASSWORD = "accordo-demo";
+
+let server;
+let dataDir;
+let base;
+let browser;
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.unref();
+    s.on("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitReady(url, child, seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`accordo exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`accordo was not ready within ${seconds} s`);
+}
+
+before(async () => {
+  assert.ok(existsSync(bin), `no accordo binary at ${bin}: run cargo build first`);
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), "accordo-e2e-"));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ["--data-dir", dataDir, "serve", "--demo", "--addr", `127.0.0.1:${port}`], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await waitReady(base, server, 120);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/// A fresh browser context (its own cookies) in a language. axe is injected as a script,
+/// which the pages' Content-Security-Policy forbids; only this test's contexts bypass it.
+async function newPage(locale = "en-GB") {
+  const context = await browser.newContext({ locale, bypassCSP: true, viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  const failures = [];
+  page.on("requestfailed", (r) => failures.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on("pageerror", (e) => failures.push(`script error: ${e.message}`));
+  page.failures = failures;
+  return page;
+}
+
+async function signIn(page, username) {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel(/Username|Nome utente/).fill(username);
+  await page.locator("#f-password").fill(PASSWORD);
+  // Submitted with the keyboard, as a user would.
+  await page.locator("#f-password").press("Enter");
+  await page.waitForURL(`${base}/home`);
+}
+
+/// Runs axe-core against WCAG 2.1 A and AA; fails listing every violation.
+async function accessible(page, label) {
+  await page.addScriptTag({ path: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
+  );
+  assert.deepEqual(found, [], `${label}: accessibility violations`);
+}
+
+function noNetworkFailures(page, label) {
+  assert.deepEqual(page.failures, [], `${label}: requests failed or scripts broke`);
+}
+
+test("the sign-in page speaks the browser's language and passes the accessibility check", async () => {
+  const page = await newPage("it-IT");
+  await page.goto(`${base}/sign-in`);
+  assert.equal(await page.getAttribute("html", "lang"), "it");
+  assert.equal(await page.textContent("h1"), "Accedi");
+  // Every asset comes from the binary: the stylesheet applied its font and layout.
+  const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+  assert.match(font, /Titillium Web/);
+  await accessible(page, "sign-in (it)");
+  await page.screenshot({ path: join(shots, "sign-in-it.png"), fullPage: true });
+  noNetworkFailures(page, "sign-in");
+  await page.context().close();
+});
+
+test("the keyboard reaches the skip link first and the form in order", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("href")), "#main");
+  await page.keyboard.press("Enter");
+  const order = [];
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press("Tab");
+    order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.tagName));
+  }
+  const username = order.indexOf("f-username");
+  assert.ok(username >= 0, `the username field is reached: ${order}`);
+  assert.deepEqual(order.slice(username, username + 3), ["f-username", "f-password", "f-totp"]);
+  await page.context().close();
+});
+
+test("a wrong password is shown next to its field, the username kept", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.locator("#f-username").fill("ita.officer");
+  await page.locator("#f-password").fill("not-the-password");
+  await page.locator("#f-password").press("Enter");
+  await page.waitForSelector("#f-password-error");
+  assert.equal(await page.inputValue("#f-username"), "ita.officer");
+  assert.equal(await page.inputValue("#f-password"), "");
+  // The error summary takes the focus, so a screen reader announces it.
+  assert.ok(await page.evaluate(() => document.activeElement.classList.contains("error-summary")));
+  await accessible(page, "sign-in with errors");
+  await page.screenshot({ path: join(shots, "sign-in-error.png"), fullPage: true });
+  await page.context().close();
+});
+
+const ROLES = [
+  { user: "ita.admin", card: "admin", nav: ["/home", "/admin/users", "/audit", "/account"] },
+  { user: "unhcr.monitor", card: "audit", nav: ["/home", "/audit", "/account"] },
+  { user: "ita.caseworker", card: "account", nav: ["/home", "/account"] },
+  { user: "pak.partner_authority", card: "notifications", nav: ["/home", "/account"] },
+];
+
+for (const { user, card, nav } of ROLES) {
+  test(`${user} signs in through the form and sees its own home`, async () => {
+    const page = await newPage();
+    await signIn(page, user);
+    assert.ok(await page.locator(`[data-card="${card}"]`).isVisible(), `${card} card`);
+    const links = await page.$$eval("nav.navbar .nav-link", (as) => as.map((a) => a.getAttribute("href")));
+    assert.deepEqual(links, nav);
+    await accessible(page, `${user} home`);
+    await page.screenshot({ path: join(shots, `home-${user}.png`), fullPage: true });
+    for (const href of nav.slice(1)) {
+      await page.goto(`${base}${href}`);
+      await accessible(page, `${user} ${href}`);
+    }
+    noNetworkFailures(page, user);
+    await page.context().close();
+  });
+}
+
+test("a partner authority's pages show nothing of another partner's", async () => {
+  const page = await newPage();
+  await signIn(page, "pak.partner_authority");
+  const others = ["TN-MI", "TN-GN", "tun.", "TR-SG", "tur.", "ES-PN", "GR-HP"];
+  const visited = ["/home", "/account", "/admin/users", "/audit", "/admin/retention"];
+  for (const path of visited) {
+    const response = await page.goto(`${base}${path}`);
+    assert.ok([200, 403].includes(response.status()), `${path}: ${response.status()}`);
+    const text = await page.evaluate(() => document.documentElement.outerHTML);
+    for (const other of others) {
+      assert.ok(!text.includes(other), `${path} shows ${other}`);
+    }
+  }
+  await page.goto(`${base}/admin/users`);
+  assert.match(await page.textContent("h1"), /Not allowed|Non consentito|Operazione non consentita/);
+  await page.screenshot({ path: join(shots, "partner-forbidden.png"), fullPage: true });
+  await page.context().close();
+});
+
+test("the language menu switches the interface and keeps the choice", async () => {
+  const page = await newPage("en-GB");
+  await signIn(page, "ita.analyst");
+  // ita.analyst's account reads Italian.
+  assert.equal(await page.getAttribute("html", "lang"), "it");
+  await page.getByRole("button", { name: "English" }).click();
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.match(await page.textContent("h1"), /^Welcome/);
+  await page.reload();
+  assert.equal(await page.getAttribute("html", "lang"), "en", "the choice is saved to the account");
+  await page.screenshot({ path: join(shots, "home-analyst-en.png"), fullPage: true });
+  await page.getByRole("button", { name: "Italiano" }).click();
+  await page.waitForFunction(() => document.documentElement.lang === "it");
+  assert.match(await page.textContent("h1"), /^Ti diamo il benvenuto/);
+  await page.context().close();
+});
+
+test("an admin creates a user through the form, errors kept beside their fields", async () => {
+  const page = await newPage();
+  await signIn(page, "ita.admin");
+  await page.goto(`${base}/admin/users`);
+  await page.locator("#f-username").fill("ita.e2e");
+  await page.locator("#f-display_name").fill("Persona Di Prova");
+  await page.getByRole("button", { name: /Crea utente|Create user/ }).click();
+  await page.waitForSelector("#f-roles-error");
+  assert.equal(await page.inputValue("#f-username"), "ita.e2e");
+  await accessible(page, "admin users with errors");
+  // bootstrap-italia draws the checkbox on its label, which takes the click.
+  await page.locator('label[for="role-officer"]').click();
+  assert.ok(await page.isChecked("#role-officer"));
+  await page.locator("#f-password").fill("a-long-temporary-password");
+  await page.getByRole("button", { name: /Crea utente|Create user/ }).click();
+  await page.waitForSelector('[data-testid="flash"]');
+  assert.match(await page.textContent("h1"), /Persona Di Prova/);
+  await page.screenshot({ path: join(shots, "admin-user.png"), fullPage: true });
+  await page.context().close();
+});
+
+test("the monitor searches the audit log within its mandate", async () => {
+  const page = await newPage();
+  await signIn(page, "unhcr.monitor");
+  await page.goto(`${base}/audit`);
+  await page.locator("#f-action").fill("auth.sign_in");
+  await page.locator("#f-action").press("Enter");
+  await page.waitForURL(/action=auth.sign_in/);
+  // Sign-ins are not in the monitor's mandate: nothing of anyone's shows.
+  assert.ok(!(await page.locator("[data-testid=audit-table]").count()));
+  await accessible(page, "audit search");
+  await page.screenshot({ path: join(shots, "audit-monitor.png"), fullPage: true });
+  await page.context().close();
+});
