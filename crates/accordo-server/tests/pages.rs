@@ -734,3 +734,11 @@ async fn assets_are_served_from_the_binary_with_long_caching() {
     assert_eq!(api.code(), "not_found");
     app.finish().await;
 }
+
+#[test]
+fn the_languages_offered_are_exactly_those_with_a_catalogue() {
+    let web = accordo_web::Web::new().unwrap();
+    let mut offered: Vec<&str> = accordo_service::accounts::LANGUAGES.to_vec();
+    offered.sort_unstable();
+    assert_eq!(offered, web.catalogues.codes());
+}
