@@ -46,12 +46,17 @@ impl AppState {
     /// Fails only when a built-in template or catalogue does not parse (a build defect the
     /// tests catch).
     pub fn new(platform: Platform) -> Result<Self, accordo_web::WebError> {
-        Ok(Self {
+        Ok(Self::with_web(platform, accordo_web::Web::new()?))
+    }
+
+    /// With pages built from other catalogues (the built-in ones plus `serve --locales`).
+    pub fn with_web(platform: Platform, web: accordo_web::Web) -> Self {
+        Self {
             platform,
             metrics: Arc::default(),
             ready: Arc::new(AtomicBool::new(false)),
-            web: Arc::new(accordo_web::Web::new()?),
-        })
+            web: Arc::new(web),
+        }
     }
 
     pub fn mark_ready(&self) {

@@ -456,7 +456,7 @@ pub async fn set_totp_required(
     Ok(())
 }
 
-/// Languages the interface offers.
+/// Languages the interface is built with (more may be loaded at start: `Settings::languages`).
 pub const LANGUAGES: &[&str] = &["en", "it"];
 
 /// The caller sets their own language and time zone.
@@ -466,10 +466,11 @@ pub async fn set_preferences(
     language: &str,
     time_zone: &str,
 ) -> Result<()> {
-    if !LANGUAGES.contains(&language) {
+    let offered = &platform.settings.languages;
+    if !offered.iter().any(|l| l == language) {
         return Err(ServiceError::invalid(
             "language",
-            format!("must be one of {}", LANGUAGES.join(", ")),
+            format!("must be one of {}", offered.join(", ")),
         ));
     }
     jiff::tz::TimeZone::get(time_zone).map_err(|_| {

@@ -42,6 +42,9 @@ pub struct Settings {
     /// Failed sign-ins from one address within the window that block the address.
     pub address_failures: u32,
     pub address_window_seconds: i64,
+    /// Languages a user may choose: the built-in catalogues, plus any loaded at start
+    /// (`serve --locales`).
+    pub languages: Vec<String>,
 }
 
 impl Default for Settings {
@@ -56,6 +59,10 @@ impl Default for Settings {
             lockout_minutes: 15,
             address_failures: 30,
             address_window_seconds: 900,
+            languages: accounts::LANGUAGES
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect(),
         }
     }
 }

@@ -78,11 +78,20 @@ impl std::fmt::Debug for Catalogues {
 impl Catalogues {
     /// The catalogues built into the binary.
     pub fn builtin() -> Result<Self, CatalogueError> {
-        let sources = crate::embedded::LOCALES.iter().filter_map(|(path, text)| {
+        Self::builtin_and(&[])
+    }
+
+    /// The built-in catalogues and `extra` ones (`(code, Fluent text)`, loaded at start by
+    /// `serve --locales`, so that a translator sees a new language without a rebuild). An
+    /// extra catalogue of a built-in language replaces it.
+    pub fn builtin_and(extra: &[(String, String)]) -> Result<Self, CatalogueError> {
+        let builtin = crate::embedded::LOCALES.iter().filter_map(|(path, text)| {
             let (code, file) = path.split_once('/')?;
-            (file == "accordo.ftl").then_some((code, *text))
+            let replaced = extra.iter().any(|(c, _)| c == code);
+            (file == "accordo.ftl" && !replaced).then_some((code, *text))
         });
-        Self::from_sources(sources)
+        let extra = extra.iter().map(|(c, t)| (c.as_str(), t.as_str()));
+        Self::from_sources(builtin.chain(extra))
     }
 
     /// Catalogues from `(language code, Fluent text)` pairs.

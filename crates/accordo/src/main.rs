@@ -55,6 +55,11 @@ enum Command {
         /// Only on a loopback address, and only into a fresh database.
         #[arg(long)]
         demo: bool,
+        /// A folder of extra translation catalogues, `<language>/accordo.ftl` (Fluent), offered
+        /// beside the built-in ones; one for a built-in language replaces it. For translators
+        /// to see their work without a rebuild.
+        #[arg(long, env = "ACCORDO_LOCALES_DIR")]
+        locales: Option<PathBuf>,
     },
     /// Apply the database migrations this version needs, then exit.
     Migrate,
@@ -211,7 +216,11 @@ async fn platform(db: &DbArgs) -> Result<Platform> {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Serve { addr, demo } => serve(&cli.db, addr, demo).await,
+        Command::Serve {
+            addr,
+            demo,
+            locales,
+        } => serve(&cli.db, addr, demo, locales.as_deref()).await,
         Command::Migrate => {
             let store = open(&cli.db).await?;
             let platform = Platform::new(store, Settings::default());
@@ -287,16 +296,57 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-async fn serve(db: &DbArgs, addr: SocketAddr, demo_mode: bool) -> Result<ExitCode> {
+/// Reads `<dir>/<language>/accordo.ftl` for each language folder.
+fn read_locales(dir: &Path) -> Result<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let file = path.join("accordo.ftl");
+        if !path.is_dir() || !file.exists() {
+            continue;
+        }
+        let code = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .with_context(|| format!("{} is not a language code", path.display()))?
+            .to_owned();
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
+        found.push((code, text));
+    }
+    if found.is_empty() {
+        bail!(
+            "{} holds no catalogue: expected <language>/accordo.ftl, such as ar/accordo.ftl",
+            dir.display()
+        );
+    }
+    Ok(found)
+}
+
+async fn serve(
+    db: &DbArgs,
+    addr: SocketAddr,
+    demo_mode: bool,
+    locales: Option<&Path>,
+) -> Result<ExitCode> {
     if demo_mode && !addr.ip().is_loopback() {
         bail!(
             "--demo serves synthetic users with a published password, so it listens only on a loopback address (such as 127.0.0.1), not {addr}"
         );
     }
+    let extra = locales.map(read_locales).transpose()?.unwrap_or_default();
+    let catalogues = accordo_web::Catalogues::builtin_and(&extra)
+        .context("cannot load the translation catalogues")?;
+    let settings = Settings {
+        languages: catalogues.codes().into_iter().map(str::to_owned).collect(),
+        ..Settings::default()
+    };
+    let web = accordo_web::Web::with_catalogues(catalogues).context("cannot set up the pages")?;
     let store = open(db).await.context("cannot start")?;
-    let platform = Platform::new(store, Settings::default());
-    let state =
-        accordo_server::AppState::new(platform.clone()).context("cannot set up the pages")?;
+    let platform = Platform::new(store, settings);
+    let state = accordo_server::AppState::with_web(platform.clone(), web);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

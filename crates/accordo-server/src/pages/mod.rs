@@ -345,13 +345,16 @@ pub struct Chrome<'a> {
 impl Chrome<'_> {
     fn value(&self, state: &AppState) -> Value {
         let catalogues = &state.web.catalogues;
-        let languages: Vec<LanguageOption> = accordo_service::accounts::LANGUAGES
+        let languages: Vec<LanguageOption> = state
+            .platform
+            .settings
+            .languages
             .iter()
             .filter(|c| catalogues.has(c))
             .map(|c| LanguageOption {
-                code: (*c).to_owned(),
+                code: c.clone(),
                 name: accordo_web::i18n::native_name(c).to_owned(),
-                current: *c == self.lang,
+                current: c == self.lang,
             })
             .collect();
         let (user, nav, csrf) = match self.viewer {
