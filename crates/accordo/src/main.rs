@@ -2,6 +2,8 @@
 //!
 //! A thin front: every command parses its arguments, opens the store and calls a service.
 
+mod mrz;
+
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -82,9 +84,20 @@ enum Command {
     Export { file: PathBuf },
     /// Load an export into an empty database (all or nothing).
     Import { file: PathBuf },
+    /// Machine-readable zones of travel documents (ICAO Doc 9303).
+    #[command(subcommand)]
+    Mrz(MrzCommand),
     /// Copy a SQLite database while it is in use. For PostgreSQL use
     /// `pg_dump --format=custom --file=accordo.dump DATABASE_URL` and `pg_restore`.
     Backup { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum MrzCommand {
+    /// Check MRZs read from FILE or standard input (blocks separated by blank lines): one
+    /// JSON object per MRZ per line, with every check. Exit 0 when all are valid, 1 when any
+    /// is not, 2 when the input cannot be read as text. Needs no database.
+    Check { file: Option<PathBuf> },
 }
 
 #[derive(Subcommand)]
@@ -266,6 +279,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(cmd) => user(&cli.db, cmd).await,
         Command::Token(cmd) => token(&cli.db, cmd).await,
         Command::Audit(AuditCommand::Verify) => verify(&cli.db).await,
+        Command::Mrz(MrzCommand::Check { file }) => Ok(mrz::check(file.as_deref())),
         Command::Retention(RetentionCommand::Run) => {
             let platform = platform(&cli.db).await?;
             let bar = spinner("applying retention");
