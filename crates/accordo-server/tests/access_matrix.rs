@@ -16,6 +16,9 @@ use common::TestApp;
 use serde_json::{Value, json};
 
 const CANARY: &str = "CANARY-IT-UI";
+/// ICAO's specimen passport: IT-UI reports it stolen, with the canary in its notes.
+const S1: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 const VICTIM: &str = "victim.caseworker";
 
 /// Routes anyone may call without credentials.
@@ -55,7 +58,67 @@ impl Who {
 fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
     use Who::*;
     const ADMIN: &[&str] = &["ita.admin"];
+    // Roles that check documents: all but the monitor and the employer.
+    const CHECKERS: &[&str] = &[
+        VICTIM,
+        "ita.caseworker",
+        "ita.officer",
+        "ita.coastguard",
+        "ita.analyst",
+        "ita.admin",
+        "esp.officer",
+        "grc.officer",
+        "tun.officer",
+        "tun.partner_authority",
+        "tur.officer",
+        "pak.officer",
+        "pak.partner_authority",
+    ];
+    // Roles that keep a register of their agency's reports: officers, analysts, admins.
+    const REPORTERS: &[&str] = &[
+        "ita.officer",
+        "ita.coastguard",
+        "ita.analyst",
+        "ita.admin",
+        "esp.officer",
+        "grc.officer",
+        "tun.officer",
+        "tur.officer",
+        "pak.officer",
+    ];
     vec![
+        (
+            "post",
+            "/api/v1/documents/check",
+            json!({"mrz": S1}),
+            Only(CHECKERS),
+        ),
+        (
+            "post",
+            "/api/v1/documents/check/batch",
+            json!({"mrzs": [S1, S1]}),
+            Only(CHECKERS),
+        ),
+        (
+            "get",
+            "/api/v1/documents/reports",
+            json!(null),
+            Only(REPORTERS),
+        ),
+        (
+            "post",
+            "/api/v1/documents/reports",
+            json!({"issuing_state": "ITA", "document_type": "P", "document_number": "MX1", "status": "lost"}),
+            Only(REPORTERS),
+        ),
+        // IT-UI's report: only IT-UI's officers, analysts or admins may withdraw it, and
+        // IT-UI has none; the operator's admin may not withdraw another agency's report.
+        (
+            "post",
+            "/api/v1/documents/reports/{id}/withdraw",
+            json!(null),
+            Only(&[]),
+        ),
         ("delete", "/api/v1/auth/session", json!(null), Everyone),
         ("get", "/api/v1/me", json!(null), Everyone),
         ("patch", "/api/v1/me", json!({"language": "en"}), Everyone),
@@ -211,6 +274,7 @@ struct Victim {
     token_id: String,
     session_id: String,
     notification_id: String,
+    report_id: String,
 }
 
 async fn arrange(app: &TestApp) -> Victim {
@@ -253,12 +317,28 @@ async fn arrange(app: &TestApp) -> Victim {
     .unwrap()
     .to_string();
     tx.commit().await.unwrap();
+    let csv = format!(
+        "issuing_state,document_type,document_number,status,reported_on,notes\nUTO,P,L898902C3,stolen,2026-11-01,seen in {CANARY}\n"
+    );
+    let imported = accordo_service::documents::import_csv(
+        &app.platform,
+        &accordo_service::demo::command_line_ctx(),
+        "IT-UI",
+        csv.as_bytes(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(imported, accordo_service::documents::Imported::Written(1));
+    let reports = app.get("/api/v1/documents/reports", &admin).await.json();
+    let report_id = reports[0]["id"].as_str().unwrap().to_owned();
     Victim {
         user_id,
         token,
         token_id,
         session_id,
         notification_id,
+        report_id,
     }
 }
 
@@ -269,6 +349,8 @@ fn concrete(template: &str, victim: &Victim) -> String {
         &victim.session_id
     } else if template.starts_with("/api/v1/notifications/") {
         &victim.notification_id
+    } else if template.starts_with("/api/v1/documents/reports/") {
+        &victim.report_id
     } else {
         &victim.user_id
     };

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod notifications;
 pub mod passwords;
@@ -74,6 +75,8 @@ pub struct Platform {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     pub(crate) throttle: Arc<auth::AddressThrottle>,
+    /// The document register's in-memory index.
+    pub register: Arc<documents::Register>,
 }
 
 impl Platform {
@@ -87,6 +90,7 @@ impl Platform {
             clock,
             settings: Arc::new(settings),
             throttle: Arc::default(),
+            register: Arc::default(),
         }
     }
 
@@ -94,10 +98,12 @@ impl Platform {
         self.clock.now().as_microsecond()
     }
 
-    /// Applies missing migrations and the reference data every installation has.
+    /// Applies missing migrations and the reference data every installation has, and
+    /// builds the document register's index.
     pub async fn prepare(&self) -> Result<Vec<&'static str>> {
         let applied = accordo_store::migrate::run(&self.store, self.now_us()).await?;
         demo::ensure_reference_data(self).await?;
+        documents::load_index(self).await?;
         Ok(applied)
     }
 }

@@ -112,3 +112,38 @@ pub static NOTIFICATION: KindPolicy = KindPolicy {
         Grant::new(Employer, Update, OwnAgency),
     ],
 };
+
+/// Reports in the shared register of lost, stolen and forged documents. Each is owned by the
+/// reporting agency, which alone lists its notes and withdraws it (the operator's admin sees
+/// all); every partner's checks read the register through `DOCUMENT_CHECK`.
+pub static DOCUMENT_REPORT: KindPolicy = KindPolicy {
+    kind: "document_report",
+    personal: false,
+    grants: &[
+        Grant::new(Admin, Read, OwnAgency),
+        Grant::new(Admin, Read, Platform),
+        Grant::new(Analyst, Read, OwnAgency),
+        Grant::new(Officer, Read, OwnAgency),
+        Grant::new(Admin, Create, OwnAgency),
+        Grant::new(Admin, Create, Platform),
+        Grant::new(Analyst, Create, OwnAgency),
+        Grant::new(Officer, Create, OwnAgency),
+        Grant::new(Admin, Delete, OwnAgency),
+        Grant::new(Analyst, Delete, OwnAgency),
+        Grant::new(Officer, Delete, OwnAgency),
+    ],
+};
+
+/// Checking a document against the MRZ rules, the register and the alerts: border police,
+/// caseworkers, analysts, administrators and the partners' authorities.
+pub static DOCUMENT_CHECK: KindPolicy = KindPolicy {
+    kind: "document_check",
+    personal: false,
+    grants: &[
+        Grant::new(Admin, Create, Everyone),
+        Grant::new(Analyst, Create, Everyone),
+        Grant::new(Officer, Create, Everyone),
+        Grant::new(Caseworker, Create, Everyone),
+        Grant::new(PartnerAuthority, Create, Everyone),
+    ],
+};

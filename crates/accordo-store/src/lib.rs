@@ -14,6 +14,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod documents;
 pub mod migrate;
 pub mod notifications;
 pub mod retention;
@@ -85,6 +86,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// The PostgreSQL URL, for the connection that listens to change notifications.
+    url: Option<String>,
 }
 
 /// A write transaction holding the audit-chain lock. Commit it, or drop it to roll back.
@@ -160,11 +163,18 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(unreachable)?;
-        Ok(Self { pool, engine })
+        let url = (engine == Engine::Postgres).then(|| url.to_owned());
+        Ok(Self { pool, engine, url })
     }
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// The PostgreSQL URL this store connected with (it may hold a password: never log it;
+    /// `redact` it first). `None` on SQLite.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.url.as_deref()
     }
 
     pub fn pool(&self) -> &AnyPool {

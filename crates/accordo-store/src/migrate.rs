@@ -29,7 +29,10 @@ macro_rules! migration {
 }
 
 /// Every migration, in order.
-pub static MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation")];
+pub static MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_foundation"),
+    migration!(2, "0002_documents"),
+];
 
 impl Migration {
     fn sql(&self, engine: Engine) -> &'static str {

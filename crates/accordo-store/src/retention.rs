@@ -60,6 +60,17 @@ pub static TARGETS: &[RetentionTarget] = &[
         },
         sql: "DELETE FROM notifications WHERE created_at < $1",
     },
+    RetentionTarget {
+        rule: RetentionRule {
+            kind: "document_report",
+            description: "Withdrawn reports of the document register (live reports are kept until withdrawn)",
+            default_days: 1825,
+            min_days: 30,
+            max_days: 3650,
+            action: RetentionAction::Erase,
+        },
+        sql: "DELETE FROM document_reports WHERE withdrawn_at < $1",
+    },
 ];
 
 pub fn target(kind: &str) -> Option<&'static RetentionTarget> {

@@ -166,6 +166,25 @@ pub static TABLES: &[TableSpec] = &[
         columns: &[("key", Text), ("value", Text)],
         order_by: "key",
     },
+    TableSpec {
+        name: "document_reports",
+        columns: &[
+            ("id", Text),
+            ("doc_key", Text),
+            ("issuing_state", Text),
+            ("document_type", Text),
+            ("document_number", Text),
+            ("status", Text),
+            ("owner_agency", Text),
+            ("reported_on", Text),
+            ("notes", Text),
+            ("created_at", Int),
+            ("created_by", Text),
+            ("withdrawn_at", Int),
+            ("withdrawn_by", Text),
+        ],
+        order_by: "id",
+    },
 ];
 
 /// Counts the rows to export, for a progress bar.

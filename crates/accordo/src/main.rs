@@ -84,12 +84,27 @@ enum Command {
     Export { file: PathBuf },
     /// Load an export into an empty database (all or nothing).
     Import { file: PathBuf },
+    /// The shared register of lost, stolen and forged documents.
+    #[command(subcommand)]
+    Documents(DocumentsCommand),
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     #[command(subcommand)]
     Mrz(MrzCommand),
     /// Copy a SQLite database while it is in use. For PostgreSQL use
     /// `pg_dump --format=custom --file=accordo.dump DATABASE_URL` and `pg_restore`.
     Backup { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum DocumentsCommand {
+    /// Import reports from a CSV file (header: issuing_state, document_type, document_number,
+    /// status, reported_on, and optionally notes), all or nothing, owned by --agency.
+    Import {
+        file: PathBuf,
+        /// The reporting agency, which owns the reports and alone may withdraw them.
+        #[arg(long)]
+        agency: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -280,6 +295,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(cmd) => token(&cli.db, cmd).await,
         Command::Audit(AuditCommand::Verify) => verify(&cli.db).await,
         Command::Mrz(MrzCommand::Check { file }) => Ok(mrz::check(file.as_deref())),
+        Command::Documents(DocumentsCommand::Import { file, agency }) => {
+            import_documents(&cli.db, &file, &agency).await
+        }
         Command::Retention(RetentionCommand::Run) => {
             let platform = platform(&cli.db).await?;
             let bar = spinner("applying retention");
@@ -381,6 +399,13 @@ async fn serve(
             "this database holds the demo partnership, whose users have a published password; serve it with --demo on loopback, or use a fresh --data-dir"
         );
     }
+    // On PostgreSQL, other nodes' changes to the document register reach this node's index.
+    let follower = platform.clone();
+    tokio::spawn(async move {
+        if let Err(e) = accordo_service::documents::follow_changes(follower).await {
+            tracing::error!(error = %e, "stopped following the document register's changes; restart this node to catch up");
+        }
+    });
     state.mark_ready();
     println!("accordo is ready at http://{addr}");
     server
@@ -388,6 +413,44 @@ async fn serve(
         .context("server task failed")?
         .context("server failed")?;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn import_documents(db: &DbArgs, file: &Path, agency: &str) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let platform = platform(db).await?;
+    let bar = ProgressBar::new(0).with_style(bar_style());
+    bar.set_message("reports written");
+    let outcome = accordo_service::documents::import_csv(
+        &platform,
+        &demo::command_line_ctx(),
+        agency,
+        &bytes,
+        |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )
+    .await?;
+    bar.finish_and_clear();
+    match outcome {
+        accordo_service::documents::Imported::Written(n) => {
+            println!("imported {n} reports for {agency}");
+            Ok(ExitCode::SUCCESS)
+        }
+        accordo_service::documents::Imported::Refused(errors, bad) => {
+            eprintln!(
+                "error: {} was refused; nothing was imported. {bad} bad row(s):",
+                file.display()
+            );
+            for e in &errors {
+                eprintln!("  {e}");
+            }
+            if bad > errors.len() {
+                eprintln!("  … and {} more", bad - errors.len());
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 async fn user(db: &DbArgs, cmd: UserCommand) -> Result<ExitCode> {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod documents;
 pub mod notifications;
 pub mod settings;
 pub mod system;
@@ -48,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::routes())
         .merge(settings::routes())
         .merge(notifications::routes())
+        .merge(documents::routes())
 }
 
 /// Microseconds since the epoch as RFC 3339 text.
