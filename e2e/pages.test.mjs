@@ -191,10 +191,11 @@ test("a wrong password is shown next to its field, the username kept", async () 
 });
 
 const ROLES = [
-  { user: "ita.admin", card: "admin", nav: ["/home", "/admin/users", "/audit", "/account"] },
+  { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/admin/users", "/audit", "/account"] },
   { user: "unhcr.monitor", card: "audit", nav: ["/home", "/audit", "/account"] },
-  { user: "ita.caseworker", card: "account", nav: ["/home", "/account"] },
-  { user: "pak.partner_authority", card: "notifications", nav: ["/home", "/account"] },
+  { user: "ita.caseworker", card: "account", nav: ["/home", "/documents/check", "/account"] },
+  { user: "pak.partner_authority", card: "notifications", nav: ["/home", "/documents/check", "/account"] },
+  { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/account"] },
 ];
 
 for (const { user, card, nav } of ROLES) {
@@ -283,5 +284,27 @@ test("the monitor searches the audit log within its mandate", async () => {
   assert.ok(!(await page.locator("[data-testid=audit-table]").count()));
   await accessible(page, "audit search");
   await page.screenshot({ path: join(shots, "audit-monitor.png"), fullPage: true });
+  await page.context().close();
+});
+
+test("an officer checks a document: every check shown, accessible", async () => {
+  const page = await newPage();
+  await signIn(page, "esp.officer");
+  await page.goto(`${base}/documents/check`);
+  await page.locator("#f-mrz").fill(
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO74O8122F1204159ZE184226B<<<<<10",
+  );
+  await page.getByRole("button", { name: "Check", exact: true }).click();
+  await page.waitForSelector("[data-testid=outcome]");
+  assert.equal(await page.getAttribute("[data-testid=outcome]", "data-verdict"), "invalid_mrz");
+  assert.ok(await page.locator('[data-check="birth_date"][data-ok="false"]').count());
+  assert.ok(await page.locator("[data-testid=suggestion]").isVisible());
+  await accessible(page, "document check with a failed MRZ");
+  await page.screenshot({ path: join(shots, "document-check.png"), fullPage: true });
+  // The suggested correction, checked in one click, is clear.
+  await page.getByRole("button", { name: /Check the corrected zone/ }).click();
+  await page.waitForSelector('[data-verdict="clear"]');
+  await page.goto(`${base}/documents/register`);
+  await accessible(page, "document register");
   await page.context().close();
 });

@@ -133,6 +133,9 @@ const PAGES: &[&str] = &[
     "/admin/retention",
     "/audit",
     "/audit?action=auth.sign_in",
+    "/documents/check",
+    "/documents/register",
+    "/documents/register?number=L8&withdrawn=1",
 ];
 
 #[tokio::test]
@@ -741,4 +744,115 @@ fn the_languages_offered_are_exactly_those_with_a_catalogue() {
     let mut offered: Vec<&str> = accordo_service::accounts::LANGUAGES.to_vec();
     offered.sort_unstable();
     assert_eq!(offered, web.catalogues.codes());
+}
+
+const S1: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+#[tokio::test]
+async fn an_officer_checks_a_document_and_sees_every_check() {
+    each_engine(|app| async move {
+        let mut reporter = Browser::new(&app);
+        reporter.sign_in("ita.officer").await;
+        // A bad form keeps what was typed and says what is missing.
+        let refused = reporter
+            .submit(
+                "/documents/register",
+                "/documents/register",
+                &[("issuing_state", "UTO"), ("document_type", "P"), ("document_number", ""), ("status", "stolen")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text.contains(r#"id="f-document_number-error""#));
+        assert!(refused.text.contains(r#"value="UTO""#));
+        let added = reporter
+            .submit(
+                "/documents/register",
+                "/documents/register",
+                &[("issuing_state", "UTO"), ("document_type", "P"), ("document_number", "L898902C3"),
+                  ("status", "stolen"), ("notes", "taken in Bari")],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+        let register = reporter.get("/documents/register").await;
+        assert!(register.text.contains("<code>L898902C3</code>") && register.text.contains("taken in Bari"));
+
+        // A Pakistani officer checks it: a hit, every check listed, no Italian notes.
+        let mut checker = Browser::new(&app);
+        checker.sign_in("pak.officer").await;
+        let result = checker.submit("/documents/check", "/documents/check", &[("mrz", S1)]).await;
+        assert_eq!(result.status, StatusCode::OK);
+        assert!(result.text.contains(r#"data-verdict="register_hit""#), "{}", result.text);
+        assert!(result.text.contains(r#"data-check="composite_check_digit" data-ok="true""#));
+        assert!(!result.text.contains("Bari"));
+        // The reporting officer's home now shows the hit.
+        let home = reporter.get("/home").await;
+        assert!(home.text.contains("Register hit: UTO P L898902C3"), "{}", home.text);
+        // An OCR slip in another document: invalid, with the suggestion to check again.
+        let slip = "I<UTOD231458907<<<<<<<<<<<<<<<\n74O8122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+        let result = checker.submit("/documents/check", "/documents/check", &[("mrz", slip)]).await;
+        assert!(result.text.contains(r#"data-verdict="invalid_mrz""#));
+        assert!(result.text.contains(r#"data-check="birth_date" data-ok="false""#));
+        assert!(result.text.contains(r#"data-testid="suggestion""#));
+        // An empty form says what is missing.
+        let empty = checker.submit("/documents/check", "/documents/check", &[("mrz", "  ")]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.text.contains(r#"id="f-mrz-error""#));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_pasted_import_with_a_bad_row_is_refused_whole_and_shown_by_line() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("grc.officer").await;
+    let csv = "issuing_state,document_type,document_number,status,reported_on\nUTO,P,AA1,lost,2026-11-01\nUTO,P,AA2,gone,2026-11-01\n";
+    let reply = b
+        .submit(
+            "/documents/register",
+            "/documents/register/import",
+            &[("csv", csv)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text.contains("line 3, column status"),
+        "{}",
+        reply.text
+    );
+    assert!(reply.text.contains("AA2,gone"), "the pasted text is kept");
+    let register = b.get("/documents/register").await;
+    assert!(
+        !register.text.contains("<code>AA1</code>"),
+        "nothing of a refused file is written"
+    );
+    let good = csv.replace("gone", "stolen");
+    let reply = b
+        .submit(
+            "/documents/register",
+            "/documents/register/import",
+            &[("csv", &good)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let register = b.get("/documents/register").await;
+    assert!(
+        register.text.contains("<code>AA1</code>") && register.text.contains("<code>AA2</code>")
+    );
+    // Withdrawn by its agency, from the page.
+    let at = register.text.find("/withdraw").unwrap();
+    let start = register.text[..at].rfind("/documents/register/").unwrap();
+    let action = register.text[start..at + "/withdraw".len()].to_owned();
+    let csrf = csrf_of(&register.text);
+    let done = b.post(&action, &[("csrf", &csrf)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let register = b.get("/documents/register").await;
+    assert_eq!(
+        register.text.matches("/withdraw").count(),
+        1,
+        "one live report left"
+    );
+    app.finish().await;
 }

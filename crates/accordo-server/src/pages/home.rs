@@ -66,6 +66,7 @@ pub struct Item {
 pub async fn cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
     let mut cards = Vec::new();
     cards.extend(notifications_card(state, viewer).await);
+    cards.extend(documents_card(state, viewer).await);
     cards.extend(admin_card(state, viewer).await);
     cards.extend(audit_card(state, viewer).await);
     cards.extend(account_card(state, viewer).await);
@@ -101,6 +102,30 @@ async fn notifications_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
             })
             .collect(),
         empty: Some("home-no-notifications"),
+    })
+}
+
+async fn documents_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
+    let live = accordo_service::documents::list(&state.platform, &viewer.ctx, None, false)
+        .await
+        .ok()?;
+    let own = live
+        .iter()
+        .filter(|r| r.owner_agency == viewer.ctx.actor.agency.as_str())
+        .count() as i64;
+    Some(Card {
+        id: "documents",
+        title: "home-documents",
+        icon: "it-card",
+        href: Some("/documents/register"),
+        counts: vec![Count {
+            label: "home-documents-live",
+            value: own,
+            text: None,
+            href: Some("/documents/register".into()),
+            warn: false,
+        }],
+        ..Card::default()
     })
 }
 

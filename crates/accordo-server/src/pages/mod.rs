@@ -16,6 +16,7 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod documents;
 pub mod home;
 pub mod sign_in;
 
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(audit::routes())
+        .merge(documents::routes())
 }
 
 async fn root(headers: HeaderMap) -> Redirect {
@@ -108,6 +110,18 @@ pub static NAV: &[NavItem] = &[
         href: "/home",
         label: "nav-home",
         shown: |_| true,
+    },
+    NavItem {
+        href: "/documents/check",
+        label: "nav-documents",
+        shown: |a| {
+            can(
+                a,
+                Action::Create,
+                Resource::collection(&policy::DOCUMENT_CHECK),
+            )
+            .is_ok()
+        },
     },
     NavItem {
         href: "/admin/users",
@@ -367,7 +381,9 @@ impl Chrome<'_> {
                         label: item.label,
                         current: self.path == item.href
                             || self.path.starts_with(&format!("{}/", item.href))
-                            || (item.href == "/admin/users" && self.path.starts_with("/admin")),
+                            || (item.href == "/admin/users" && self.path.starts_with("/admin"))
+                            || (item.href == "/documents/check"
+                                && self.path.starts_with("/documents")),
                     })
                     .collect();
                 let user = context! {

@@ -1,0 +1,271 @@
+//! The documents pillar's pages: "Check a document" (paste or type the MRZ; every check
+//! green or red with its reason, register hits) and the agency's register (search, add,
+//! import, withdraw).
+
+use accordo_service::ServiceError;
+use accordo_service::documents::{self, Imported, NewReportInput};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use minijinja::{Value, context};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
+use crate::AppState;
+use crate::extract::cookie;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/documents",
+            get(|| async { axum::response::Redirect::to("/documents/check") }),
+        )
+        .route("/documents/check", get(check_page).post(check))
+        .route("/documents/register", get(register).post(add))
+        .route("/documents/register/import", post(import))
+        .route("/documents/register/{id}/withdraw", post(withdraw))
+}
+
+fn statuses() -> Vec<&'static str> {
+    accordo_documents::Status::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect()
+}
+
+fn chrome<'a>(viewer: &'a Viewer, path: &'a str, headers: Option<&HeaderMap>) -> Chrome<'a> {
+    Chrome {
+        lang: &viewer.lang,
+        tz: viewer.tz(),
+        path,
+        viewer: Some(viewer),
+        flash: headers.and_then(|h| cookie(h, super::FLASH_COOKIE).map(str::to_owned)),
+    }
+}
+
+async fn check_page(State(state): State<AppState>, viewer: Viewer) -> Response {
+    // Whoever may not check documents is told so here, not after typing an MRZ.
+    if let Err(e) = accordo_domain::can(
+        &viewer.ctx.actor,
+        accordo_domain::Action::Create,
+        accordo_domain::Resource::collection(&accordo_service::policy::DOCUMENT_CHECK),
+    ) {
+        return error_page(&state, &viewer.lang, &e.into());
+    }
+    render(
+        &state,
+        &chrome(&viewer, "/documents/check", None),
+        StatusCode::OK,
+        "documents/check.html",
+        context! { mrz => "" },
+    )
+}
+
+async fn check(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let mrz = form.fields.raw("mrz").trim().to_owned();
+    if mrz.is_empty() {
+        let mut errors = FormErrors::default();
+        errors.add("mrz", "error-required");
+        return render(
+            &state,
+            &chrome(v, "/documents/check", None),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "documents/check.html",
+            context! { mrz => mrz, errors => errors.by_field },
+        );
+    }
+    match documents::check(&state.platform, &v.ctx, &[mrz.as_str()]).await {
+        Ok(mut outcomes) => {
+            let outcome = outcomes.pop();
+            render(
+                &state,
+                &chrome(v, "/documents/check", None),
+                StatusCode::OK,
+                "documents/check.html",
+                context! { mrz => mrz, outcome => outcome },
+            )
+        }
+        Err(e) => error_page(&state, &v.lang, &e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterQuery {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    withdrawn: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn register_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    status: StatusCode,
+    query: &RegisterQuery,
+    values: Option<&Fields>,
+    errors: Option<&FormErrors>,
+    import_errors: Option<(Vec<String>, usize)>,
+) -> Response {
+    let number = Some(query.number.as_str()).filter(|n| !n.trim().is_empty());
+    let withdrawn = query.withdrawn == "1";
+    let rows = match documents::list(&state.platform, &viewer.ctx, number, withdrawn).await {
+        Ok(rows) => rows,
+        Err(e) => return error_page(state, &viewer.lang, &e),
+    };
+    let reports: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            context! {
+                id => r.id, issuing_state => r.issuing_state, document_type => r.document_type,
+                document_number => r.document_number, status => r.status,
+                agency => r.owner_agency, reported_on => r.reported_on, notes => r.notes,
+                created_us => r.created_at, withdrawn_us => r.withdrawn_at,
+                own => r.owner_agency == viewer.ctx.actor.agency.as_str(),
+            }
+        })
+        .collect();
+    let (import_list, import_bad) = import_errors.unwrap_or_default();
+    render(
+        state,
+        &chrome(viewer, "/documents/register", headers),
+        status,
+        "documents/register.html",
+        context! {
+            reports => reports,
+            number => query.number,
+            withdrawn => withdrawn,
+            statuses => statuses(),
+            types => accordo_documents::DOCUMENT_TYPES.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>(),
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+            import_errors => import_list,
+            import_bad => import_bad,
+            agency => viewer.ctx.actor.agency.to_string(),
+        },
+    )
+}
+
+async fn register(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(query): Query<RegisterQuery>,
+) -> Response {
+    register_view(
+        &state,
+        &viewer,
+        Some(&headers),
+        StatusCode::OK,
+        &query,
+        None,
+        None,
+        None,
+    )
+    .await
+}
+
+async fn add(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(
+        f,
+        &[
+            "issuing_state",
+            "document_type",
+            "document_number",
+            "status",
+        ],
+    );
+    let refused = |errors: FormErrors| {
+        let state = state.clone();
+        async move {
+            register_view(
+                &state,
+                v,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RegisterQuery::default(),
+                Some(f),
+                Some(&errors),
+                None,
+            )
+            .await
+        }
+    };
+    if !errors.is_empty() {
+        return refused(errors).await;
+    }
+    let input = NewReportInput {
+        issuing_state: f.get("issuing_state").to_owned(),
+        document_type: f.get("document_type").to_owned(),
+        document_number: f.get("document_number").to_owned(),
+        status: f.get("status").to_owned(),
+        reported_on: f.get("reported_on").to_owned(),
+        notes: f.get("notes").to_owned(),
+    };
+    match documents::report(&state.platform, &v.ctx, input).await {
+        Ok(_) => done("/documents/register", "documents-reported"),
+        Err(e) => match FormErrors::from_service(&e, "document_number") {
+            Some(errors) => refused(errors).await,
+            None => error_page(&state, &v.lang, &e),
+        },
+    }
+}
+
+async fn import(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let csv = form.fields.raw("csv");
+    if csv.trim().is_empty() {
+        let mut errors = FormErrors::default();
+        errors.add("csv", "error-required");
+        return register_view(
+            &state,
+            v,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &RegisterQuery::default(),
+            None,
+            Some(&errors),
+            None,
+        )
+        .await;
+    }
+    let agency = v.ctx.actor.agency.to_string();
+    match documents::import_csv(&state.platform, &v.ctx, &agency, csv.as_bytes(), |_, _| {}).await {
+        Ok(Imported::Written(_)) => done("/documents/register", "documents-imported"),
+        Ok(Imported::Refused(errors, bad)) => {
+            let list = errors.iter().map(ToString::to_string).collect();
+            register_view(
+                &state,
+                v,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RegisterQuery::default(),
+                Some(&form.fields),
+                None,
+                Some((list, bad)),
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &v.lang, &e),
+    }
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    match documents::withdraw(&state.platform, &form.viewer.ctx, id).await {
+        Ok(_) => done("/documents/register", "documents-withdrawn"),
+        Err(ServiceError::Rules { .. }) => done("/documents/register", "documents-withdrawn"),
+        Err(e) => error_page(&state, &form.viewer.lang, &e),
+    }
+}
