@@ -3,6 +3,7 @@
 //! index that answers "is it reported?" ([`Index`]), and the CSV format of a bulk import
 //! ([`import`]).
 
+pub mod alert;
 pub mod import;
 mod index;
 

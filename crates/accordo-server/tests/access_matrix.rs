@@ -119,6 +119,25 @@ fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
             json!(null),
             Only(&[]),
         ),
+        (
+            "get",
+            "/api/v1/documents/alerts",
+            json!(null),
+            Only(CHECKERS),
+        ),
+        (
+            "post",
+            "/api/v1/documents/alerts",
+            json!({"issuing_state": "PAK", "what_forged": "data page", "how_to_recognise": "laminate", "handling": "GREEN"}),
+            Only(REPORTERS),
+        ),
+        // IT-UI's alert: withdrawn by IT-UI's officers only, and it has none.
+        (
+            "post",
+            "/api/v1/documents/alerts/{id}/withdraw",
+            json!(null),
+            Only(&[]),
+        ),
         ("delete", "/api/v1/auth/session", json!(null), Everyone),
         ("get", "/api/v1/me", json!(null), Everyone),
         ("patch", "/api/v1/me", json!({"language": "en"}), Everyone),
@@ -254,6 +273,12 @@ fn may_see_canary(user: &str, route: &str) -> bool {
             user == "ita.admin"
         }
         "/api/v1/me" => user == VICTIM,
+        // IT-UI's AMBER alert is addressed to ES-PN.
+        "/api/v1/documents/alerts"
+        | "/api/v1/documents/check"
+        | "/api/v1/documents/check/batch" => {
+            user == VICTIM || user == "ita.caseworker" || user == "esp.officer"
+        }
         _ => user == "ita.admin" || user == VICTIM,
     }
 }
@@ -275,6 +300,7 @@ struct Victim {
     session_id: String,
     notification_id: String,
     report_id: String,
+    alert_id: String,
 }
 
 async fn arrange(app: &TestApp) -> Victim {
@@ -332,6 +358,31 @@ async fn arrange(app: &TestApp) -> Victim {
     assert_eq!(imported, accordo_service::documents::Imported::Written(1));
     let reports = app.get("/api/v1/documents/reports", &admin).await.json();
     let report_id = reports[0]["id"].as_str().unwrap().to_owned();
+    let alert_id = uuid::Uuid::now_v7();
+    let addressees = vec![("agency".to_owned(), "ES-PN".to_owned())];
+    let mut tx = app.store().write().await.unwrap();
+    accordo_store::documents::insert_alert(
+        &mut tx,
+        &accordo_store::documents::NewAlert {
+            id: alert_id,
+            owner_agency: "IT-UI",
+            handling: "AMBER",
+            issuing_state: Some("UTO"),
+            document_type: None,
+            number_from: None,
+            number_to: None,
+            number_pattern: Some("L89*"),
+            what_forged: &format!("data page {CANARY}"),
+            how_to_recognise: "the laminate peels",
+            created_by: VICTIM,
+            addressees: &addressees,
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let alert_id = alert_id.to_string();
     Victim {
         user_id,
         token,
@@ -339,6 +390,7 @@ async fn arrange(app: &TestApp) -> Victim {
         session_id,
         notification_id,
         report_id,
+        alert_id,
     }
 }
 
@@ -351,6 +403,8 @@ fn concrete(template: &str, victim: &Victim) -> String {
         &victim.notification_id
     } else if template.starts_with("/api/v1/documents/reports/") {
         &victim.report_id
+    } else if template.starts_with("/api/v1/documents/alerts/") {
+        &victim.alert_id
     } else {
         &victim.user_id
     };

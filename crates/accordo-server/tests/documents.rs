@@ -276,3 +276,103 @@ async fn wait_for(condition: impl Fn() -> bool) -> bool {
     }
     condition()
 }
+
+#[tokio::test]
+async fn an_alert_is_shown_to_whom_its_handling_allows_and_matched_by_checks() {
+    each_engine(|app| async move {
+        let publisher = app.token("ita.officer").await;
+        let refused = app
+            .post(
+                "/api/v1/documents/alerts",
+                Some(&publisher),
+                json!({"issuing_state": "UTO", "number_pattern": "L89*", "what_forged": "data page",
+                       "how_to_recognise": "laminate", "handling": "AMBER"}),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["field"], "addressees");
+        let made = app
+            .post(
+                "/api/v1/documents/alerts",
+                Some(&publisher),
+                json!({"issuing_state": "UTO", "document_type": "P", "number_pattern": "L89*",
+                       "what_forged": "substituted data page",
+                       "how_to_recognise": "the laminate has no optically variable feature",
+                       "handling": "AMBER", "addressees": ["PK-FIA", "country:GRC"]}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+        let id = made.json()["id"].as_str().unwrap().to_owned();
+
+        // Addressed: PK-FIA by agency, Greece by country. Not addressed: Tunisia.
+        for (user, sees) in [
+            ("pak.officer", true),
+            ("grc.officer", true),
+            ("tun.officer", false),
+            ("ita.officer", true),
+        ] {
+            let token = app.token(user).await;
+            let check = app
+                .post("/api/v1/documents/check", Some(&token), json!({"mrz": S1}))
+                .await
+                .json();
+            let expected = if sees { "alert_match" } else { "clear" };
+            assert_eq!(check["verdict"], expected, "{user}");
+            let listed = app.get("/api/v1/documents/alerts", &token).await.json();
+            assert_eq!(
+                listed.as_array().unwrap().len(),
+                usize::from(sees),
+                "{user}"
+            );
+            if sees {
+                assert_eq!(
+                    check["alerts"][0]["how_to_recognise"],
+                    "the laminate has no optically variable feature"
+                );
+            }
+        }
+        // PK-FIA was told.
+        let pak = app.token("pak.officer").await;
+        let told = app.get("/api/v1/notifications", &pak).await.json();
+        assert!(
+            told.as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["topic"] == "forgery_alert")
+        );
+        // A number outside the pattern does not match.
+        let check = app
+            .post("/api/v1/documents/check", Some(&pak), json!({"mrz": S3}))
+            .await
+            .json();
+        assert_eq!(check["verdict"], "clear");
+        // Only its agency withdraws it; then nobody sees it in checks.
+        let other = app
+            .post(
+                &format!("/api/v1/documents/alerts/{id}/withdraw"),
+                Some(&pak),
+                json!(null),
+            )
+            .await;
+        assert_eq!(
+            other.status,
+            StatusCode::FORBIDDEN,
+            "PK-FIA reads it but may not withdraw it"
+        );
+        let done = app
+            .post(
+                &format!("/api/v1/documents/alerts/{id}/withdraw"),
+                Some(&publisher),
+                json!(null),
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::NO_CONTENT);
+        let check = app
+            .post("/api/v1/documents/check", Some(&pak), json!({"mrz": S1}))
+            .await
+            .json();
+        assert_eq!(check["verdict"], "clear");
+        app
+    })
+    .await;
+}

@@ -136,6 +136,7 @@ const PAGES: &[&str] = &[
     "/documents/check",
     "/documents/register",
     "/documents/register?number=L8&withdrawn=1",
+    "/documents/alerts",
 ];
 
 #[tokio::test]
@@ -854,5 +855,38 @@ async fn a_pasted_import_with_a_bad_row_is_refused_whole_and_shown_by_line() {
         1,
         "one live report left"
     );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_alert_published_from_the_page_shows_in_an_addressees_check() {
+    let app = TestApp::sqlite().await;
+    let mut publisher = Browser::new(&app);
+    publisher.sign_in("ita.officer").await;
+    let fields = [
+        ("issuing_state", "UTO"),
+        ("number_pattern", "L89*"),
+        ("what_forged", "substituted data page"),
+        ("how_to_recognise", "no optically variable feature"),
+        ("handling", "AMBER"),
+        ("addressees", ""),
+    ];
+    let refused = publisher.submit("/documents/alerts", "/documents/alerts", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains(r#"id="f-addressees-error""#), "{}", refused.text);
+    assert!(refused.text.contains(r#"value="substituted data page""#));
+    let mut fields = fields.to_vec();
+    fields[5] = ("addressees", "TN-GN");
+    let published = publisher.submit("/documents/alerts", "/documents/alerts", &fields).await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text);
+    let mut tunisian = Browser::new(&app);
+    tunisian.sign_in("tun.officer").await;
+    assert!(tunisian.get("/documents/alerts").await.text.contains("substituted data page"));
+    let result = tunisian.submit("/documents/check", "/documents/check", &[("mrz", S1)]).await;
+    assert!(result.text.contains(r#"data-verdict="alert_match""#));
+    assert!(result.text.contains("no optically variable feature"));
+    let mut other = Browser::new(&app);
+    other.sign_in("tur.officer").await;
+    assert!(!other.get("/documents/alerts").await.text.contains("substituted data page"));
     app.finish().await;
 }

@@ -9,10 +9,14 @@
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use accordo_documents::alert::AlertTarget;
 use accordo_documents::{DocumentKey, Index, Status, import};
+use accordo_domain::Handling;
 use accordo_domain::access::{Action, Reach, Resource, reaches_for};
 use accordo_domain::{AgencyCode, RecordScope, can};
-use accordo_store::documents::{self as store, Heard, NewReport, RegisterScope, ReportRow};
+use accordo_store::documents::{
+    self as store, AlertRow, Heard, NewAlert, NewReport, RegisterScope, ReportRow,
+};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -387,8 +391,8 @@ pub struct CheckOutcome {
     pub reasons: Vec<String>,
     pub mrz: accordo_mrz::Report,
     pub register_hits: Vec<Hit>,
-    /// Forgery alerts that match (the alerts arrive with their own part of the module).
-    pub alerts: Vec<serde_json::Value>,
+    /// Forgery alerts the checker may read that match the document.
+    pub alerts: Vec<Alert>,
 }
 
 fn key_of(report: &accordo_mrz::Report) -> Option<DocumentKey> {
@@ -422,6 +426,11 @@ pub async fn check(platform: &Platform, ctx: &Ctx, mrzs: &[&str]) -> Result<Vec<
     let reports: Vec<accordo_mrz::Report> =
         mrzs.iter().map(|m| accordo_mrz::check(m, today)).collect();
     let keys: Vec<Option<DocumentKey>> = reports.iter().map(key_of).collect();
+    let alerts: Vec<(AlertTarget, Alert)> = visible_alerts(platform, ctx, false)
+        .await?
+        .into_iter()
+        .filter_map(|a| Some((target_of(&a)?, a)))
+        .collect();
     let candidates: Vec<usize> = {
         let index = platform.register.read();
         keys.iter()
@@ -477,16 +486,34 @@ pub async fn check(platform: &Platform, ctx: &Ctx, mrzs: &[&str]) -> Result<Vec<
     Ok(reports
         .into_iter()
         .zip(hits)
-        .map(|(mrz, found)| outcome(mrz, found))
+        .zip(keys)
+        .map(|((mrz, found), key)| {
+            let matching: Vec<Alert> = key
+                .map(|k| {
+                    alerts
+                        .iter()
+                        .filter(|(target, _)| target.matches(&k))
+                        .map(|(_, a)| a.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            outcome(mrz, found, matching)
+        })
         .collect())
 }
 
-fn outcome(mrz: accordo_mrz::Report, found: Vec<ReportRow>) -> CheckOutcome {
+fn outcome(mrz: accordo_mrz::Report, found: Vec<ReportRow>, alerts: Vec<Alert>) -> CheckOutcome {
     let mut reasons = Vec::new();
     for row in &found {
         reasons.push(format!(
             "reported {} by {} on {}",
             row.status, row.owner_agency, row.reported_on
+        ));
+    }
+    for alert in &alerts {
+        reasons.push(format!(
+            "matches a forgery alert of {}: {}",
+            alert.agency, alert.what_forged
         ));
     }
     if !mrz.valid {
@@ -500,6 +527,8 @@ fn outcome(mrz: accordo_mrz::Report, found: Vec<ReportRow>) -> CheckOutcome {
     }
     let verdict = if !found.is_empty() {
         Verdict::RegisterHit
+    } else if !alerts.is_empty() {
+        Verdict::AlertMatch
     } else if !mrz.valid {
         Verdict::InvalidMrz
     } else {
@@ -517,7 +546,294 @@ fn outcome(mrz: accordo_mrz::Report, found: Vec<ReportRow>) -> CheckOutcome {
                 reported_on: r.reported_on,
             })
             .collect(),
-        alerts: Vec::new(),
+        alerts,
         mrz,
     }
+}
+
+/// A forgery alert as its readers see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alert {
+    pub id: Uuid,
+    pub agency: String,
+    /// TLP 2.0 label: CLEAR, GREEN, AMBER, AMBER+STRICT, RED.
+    pub handling: String,
+    pub issuing_state: Option<String>,
+    pub document_type: Option<String>,
+    pub number_from: Option<String>,
+    pub number_to: Option<String>,
+    pub number_pattern: Option<String>,
+    pub what_forged: String,
+    pub how_to_recognise: String,
+    /// `agency:PK-FIA`, `country:PAK`, `user:<id>`.
+    pub addressees: Vec<String>,
+    pub created_at_us: i64,
+    pub withdrawn: bool,
+}
+
+impl From<AlertRow> for Alert {
+    fn from(a: AlertRow) -> Self {
+        Self {
+            id: a.id,
+            agency: a.owner_agency,
+            handling: a.handling,
+            issuing_state: a.issuing_state,
+            document_type: a.document_type,
+            number_from: a.number_from,
+            number_to: a.number_to,
+            number_pattern: a.number_pattern,
+            what_forged: a.what_forged,
+            how_to_recognise: a.how_to_recognise,
+            addressees: a
+                .addressees
+                .into_iter()
+                .map(|(t, v)| format!("{t}:{v}"))
+                .collect(),
+            created_at_us: a.created_at,
+            withdrawn: a.withdrawn_at.is_some(),
+        }
+    }
+}
+
+fn target_of(a: &Alert) -> Option<AlertTarget> {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    AlertTarget::new(
+        &s(&a.issuing_state),
+        &s(&a.document_type),
+        &s(&a.number_from),
+        &s(&a.number_to),
+        &s(&a.number_pattern),
+    )
+    .ok()
+}
+
+/// The alerts the actor may read (TLP, in SQL), newest first.
+pub async fn visible_alerts(
+    platform: &Platform,
+    ctx: &Ctx,
+    include_withdrawn: bool,
+) -> Result<Vec<Alert>> {
+    let reaches = reaches_for(&ctx.actor, Action::Read, &policy::FORGERY_ALERT);
+    if reaches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut binds = accordo_store::scope::Binds::default();
+    let filter = accordo_store::scope::shared_record_filter(
+        &ctx.actor,
+        policy::FORGERY_ALERT.kind,
+        "a",
+        &reaches,
+        &mut binds,
+    );
+    let mut conn = platform.store.read().await?;
+    Ok(
+        store::visible_alerts(&mut conn, &filter, binds, include_withdrawn)
+            .await?
+            .into_iter()
+            .map(Alert::from)
+            .collect(),
+    )
+}
+
+/// Lists alerts for a reader who may read alerts at all (a refusal otherwise).
+pub async fn list_alerts(
+    platform: &Platform,
+    ctx: &Ctx,
+    include_withdrawn: bool,
+) -> Result<Vec<Alert>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::FORGERY_ALERT),
+    )?;
+    visible_alerts(platform, ctx, include_withdrawn).await
+}
+
+/// A forgery alert to publish.
+#[derive(Debug, Clone, Default)]
+pub struct NewAlertInput {
+    pub issuing_state: String,
+    pub document_type: String,
+    pub number_from: String,
+    pub number_to: String,
+    pub number_pattern: String,
+    pub what_forged: String,
+    pub how_to_recognise: String,
+    /// TLP label.
+    pub handling: String,
+    /// `agency:CODE`, `country:ISO3` (or a bare agency code).
+    pub addressees: Vec<String>,
+}
+
+/// Publishes an alert for the caller's agency.
+pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput) -> Result<Alert> {
+    let own = RecordScope::owned_by(ctx.actor.agency.clone());
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::record(&policy::FORGERY_ALERT, &own),
+    )?;
+    let target = AlertTarget::new(
+        &input.issuing_state,
+        &input.document_type,
+        &input.number_from,
+        &input.number_to,
+        &input.number_pattern,
+    )
+    .map_err(|e| ServiceError::invalid(e.field, e.message))?;
+    let handling: Handling = input.handling.trim().parse().map_err(|_| {
+        ServiceError::invalid(
+            "handling",
+            "expected a TLP 2.0 label: CLEAR, GREEN, AMBER, AMBER+STRICT or RED",
+        )
+    })?;
+    for (field, text, max) in [
+        ("what_forged", &input.what_forged, 500),
+        ("how_to_recognise", &input.how_to_recognise, 4000),
+    ] {
+        if text.trim().is_empty() {
+            return Err(ServiceError::invalid(field, "is required"));
+        }
+        if text.chars().count() > max {
+            return Err(ServiceError::invalid(
+                field,
+                format!("longer than {max} characters"),
+            ));
+        }
+    }
+    let mut addressees = Vec::new();
+    for raw in input
+        .addressees
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+    {
+        let (kind, value) = raw.split_once(':').unwrap_or(("agency", raw));
+        let parsed = match kind {
+            "agency" => AgencyCode::parse(value)
+                .map(|_| ("agency", value.to_owned()))
+                .ok(),
+            "country" => accordo_domain::CountryCode::parse(value)
+                .map(|c| ("country", c.as_str().to_owned()))
+                .ok(),
+            _ => None,
+        };
+        let Some((kind, value)) = parsed else {
+            return Err(ServiceError::invalid(
+                "addressees",
+                format!("`{raw}`: expected an agency code (PK-FIA) or country:ISO3 (country:PAK)"),
+            ));
+        };
+        addressees.push((kind.to_owned(), value));
+    }
+    if matches!(handling, Handling::Amber | Handling::AmberStrict) && addressees.is_empty() {
+        return Err(ServiceError::invalid(
+            "addressees",
+            "an AMBER alert needs at least one addressee (an agency, or a country for AMBER)",
+        ));
+    }
+    if handling == Handling::AmberStrict && addressees.iter().any(|(k, _)| k == "country") {
+        return Err(ServiceError::invalid(
+            "addressees",
+            "AMBER+STRICT goes to named agencies, not countries",
+        ));
+    }
+    if handling == Handling::Red {
+        return Err(ServiceError::invalid(
+            "handling",
+            "RED is for named persons; publish a forgery alert as AMBER+STRICT to the agencies that need it",
+        ));
+    }
+    let id = new_id();
+    let kind = target.document_type.map(|c| c.to_string());
+    let agency = ctx.actor.agency.to_string();
+    let new = NewAlert {
+        id,
+        owner_agency: &agency,
+        handling: handling.as_str(),
+        issuing_state: target.issuing_state.as_deref(),
+        document_type: kind.as_deref(),
+        number_from: target.number_from.as_deref(),
+        number_to: target.number_to.as_deref(),
+        number_pattern: target.number_pattern.as_deref(),
+        what_forged: input.what_forged.trim(),
+        how_to_recognise: input.how_to_recognise.trim(),
+        created_by: &ctx.actor.username,
+        addressees: &addressees,
+    };
+    let mut tx = platform.store.write().await?;
+    store::insert_alert(&mut tx, &new, platform.now_us()).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "forgery_alert.create",
+        policy::FORGERY_ALERT.kind,
+        Some(&id.to_string()),
+        json!({"handling": handling.as_str(), "addressees": addressees.len()}),
+    )
+    .await?;
+    for (kind, to) in &addressees {
+        if kind == "agency" {
+            notifications::notify(
+                platform,
+                &mut tx,
+                to,
+                None,
+                "forgery_alert",
+                &format!("Forgery alert from {agency}"),
+                input.what_forged.trim(),
+                Some((policy::FORGERY_ALERT.kind, &id.to_string())),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    visible_alerts(platform, ctx, true)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| ServiceError::not_found("forgery_alert", id))
+}
+
+/// Withdraws an alert; only its agency may.
+pub async fn withdraw_alert(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let found = store::alert_owner(&mut conn, id).await?;
+    drop(conn);
+    let Some((owner, _handling, withdrawn)) = found else {
+        return Err(ServiceError::not_found("forgery_alert", id));
+    };
+    let owner =
+        AgencyCode::parse(&owner).map_err(|e| ServiceError::invalid("agency", e.to_string()))?;
+    let scope = RecordScope::owned_by(owner);
+    let resource = Resource::record(&policy::FORGERY_ALERT, &scope);
+    // Whoever cannot read it (as its owner would) is told it does not exist.
+    if !visible_alerts(platform, ctx, true)
+        .await?
+        .iter()
+        .any(|a| a.id == id)
+    {
+        return Err(ServiceError::not_found("forgery_alert", id));
+    }
+    can(&ctx.actor, Action::Delete, resource)?;
+    if withdrawn {
+        return Err(ServiceError::Rules {
+            rules: vec!["already_withdrawn".into()],
+        });
+    }
+    let mut tx = platform.store.write().await?;
+    store::withdraw_alert(&mut tx, id, &ctx.actor.username, platform.now_us()).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "forgery_alert.withdraw",
+        policy::FORGERY_ALERT.kind,
+        Some(&id.to_string()),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -147,3 +147,24 @@ pub static DOCUMENT_CHECK: KindPolicy = KindPolicy {
         Grant::new(PartnerAuthority, Create, Everyone),
     ],
 };
+
+/// Forgery alerts: published by an agency's officers, analysts and admins; read under TLP
+/// by whoever checks documents (CLEAR and GREEN by all, AMBER by the addressed agencies or
+/// countries, AMBER+STRICT by the addressed agencies, RED by the addressed users).
+pub static FORGERY_ALERT: KindPolicy = KindPolicy {
+    kind: "forgery_alert",
+    personal: false,
+    grants: &[
+        Grant::new(Admin, Read, Shared),
+        Grant::new(Analyst, Read, Shared),
+        Grant::new(Officer, Read, Shared),
+        Grant::new(Caseworker, Read, Shared),
+        Grant::new(PartnerAuthority, Read, Shared),
+        Grant::new(Admin, Create, OwnAgency),
+        Grant::new(Analyst, Create, OwnAgency),
+        Grant::new(Officer, Create, OwnAgency),
+        Grant::new(Admin, Delete, OwnAgency),
+        Grant::new(Analyst, Delete, OwnAgency),
+        Grant::new(Officer, Delete, OwnAgency),
+    ],
+};

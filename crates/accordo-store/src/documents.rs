@@ -283,3 +283,162 @@ pub async fn listen(store: &Store) -> Result<Option<Changes>> {
     listener.listen(CHANNEL).await?;
     Ok(Some(Changes(listener)))
 }
+
+/// The kind name of forgery alerts in `record_addressees` and the audit log.
+pub const ALERT_KIND: &str = "forgery_alert";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertRow {
+    pub id: Uuid,
+    pub owner_agency: String,
+    pub handling: String,
+    pub issuing_state: Option<String>,
+    pub document_type: Option<String>,
+    pub number_from: Option<String>,
+    pub number_to: Option<String>,
+    pub number_pattern: Option<String>,
+    pub what_forged: String,
+    pub how_to_recognise: String,
+    pub created_at: i64,
+    pub withdrawn_at: Option<i64>,
+    /// `(type, addressee)`: ("agency", "PK-FIA"), ("country", "PAK"), ("user", uuid).
+    pub addressees: Vec<(String, String)>,
+}
+
+/// An alert to write.
+#[derive(Debug, Clone)]
+pub struct NewAlert<'a> {
+    pub id: Uuid,
+    pub owner_agency: &'a str,
+    pub handling: &'a str,
+    pub issuing_state: Option<&'a str>,
+    pub document_type: Option<&'a str>,
+    pub number_from: Option<&'a str>,
+    pub number_to: Option<&'a str>,
+    pub number_pattern: Option<&'a str>,
+    pub what_forged: &'a str,
+    pub how_to_recognise: &'a str,
+    pub created_by: &'a str,
+    pub addressees: &'a [(String, String)],
+}
+
+const ALERT_COLUMNS: &str = "a.id, a.owner_agency, a.handling, a.issuing_state, a.document_type, a.number_from, a.number_to, a.number_pattern, a.what_forged, a.how_to_recognise, a.created_at, a.withdrawn_at";
+
+pub async fn insert_alert(tx: &mut Tx, a: &NewAlert<'_>, now_us: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO forgery_alerts (id, owner_agency, handling, issuing_state, document_type, number_from, number_to, number_pattern, what_forged, how_to_recognise, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(a.id.to_string())
+    .bind(a.owner_agency)
+    .bind(a.handling)
+    .bind(a.issuing_state)
+    .bind(a.document_type)
+    .bind(a.number_from)
+    .bind(a.number_to)
+    .bind(a.number_pattern)
+    .bind(a.what_forged)
+    .bind(a.how_to_recognise)
+    .bind(now_us)
+    .bind(a.created_by)
+    .execute(tx.conn())
+    .await?;
+    for (kind, to) in a.addressees {
+        sqlx::query(
+            "INSERT INTO record_addressees (kind, record_id, addressee_type, addressee) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(ALERT_KIND)
+        .bind(a.id.to_string())
+        .bind(kind)
+        .bind(to)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+/// Live alerts the actor may read: `filter` is `scope::shared_record_filter` over alias `a`.
+pub async fn visible_alerts(
+    conn: &mut Conn,
+    filter: &str,
+    binds: crate::scope::Binds,
+    include_withdrawn: bool,
+) -> Result<Vec<AlertRow>> {
+    let sql = format!(
+        "SELECT {ALERT_COLUMNS} FROM forgery_alerts a WHERE {filter} {} ORDER BY a.created_at DESC LIMIT 1000",
+        if include_withdrawn {
+            ""
+        } else {
+            "AND a.withdrawn_at IS NULL"
+        }
+    );
+    let rows = binds
+        .bind_all(sqlx::query(&sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut alerts = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: String = row.try_get("id")?;
+        alerts.push(AlertRow {
+            id: Uuid::parse_str(&id)
+                .map_err(|_| StoreError::Invalid("bad UUID in forgery_alerts".into()))?,
+            owner_agency: row.try_get("owner_agency")?,
+            handling: row.try_get("handling")?,
+            issuing_state: row.try_get("issuing_state")?,
+            document_type: row.try_get("document_type")?,
+            number_from: row.try_get("number_from")?,
+            number_to: row.try_get("number_to")?,
+            number_pattern: row.try_get("number_pattern")?,
+            what_forged: row.try_get("what_forged")?,
+            how_to_recognise: row.try_get("how_to_recognise")?,
+            created_at: row.try_get("created_at")?,
+            withdrawn_at: row.try_get("withdrawn_at")?,
+            addressees: Vec::new(),
+        });
+    }
+    for alert in &mut alerts {
+        let rows = sqlx::query(
+            "SELECT addressee_type, addressee FROM record_addressees WHERE kind = $1 AND record_id = $2 ORDER BY addressee_type, addressee",
+        )
+        .bind(ALERT_KIND)
+        .bind(alert.id.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            alert
+                .addressees
+                .push((r.try_get("addressee_type")?, r.try_get("addressee")?));
+        }
+    }
+    Ok(alerts)
+}
+
+/// The owner and the handling of one alert, for the access decision before a withdrawal.
+pub async fn alert_owner(conn: &mut Conn, id: Uuid) -> Result<Option<(String, String, bool)>> {
+    let row = sqlx::query(
+        "SELECT owner_agency, handling, withdrawn_at FROM forgery_alerts WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("owner_agency")?,
+            r.try_get("handling")?,
+            r.try_get::<Option<i64>, _>("withdrawn_at")?.is_some(),
+        ))
+    })
+    .transpose()
+}
+
+pub async fn withdraw_alert(tx: &mut Tx, id: Uuid, by: &str, now_us: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE forgery_alerts SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND withdrawn_at IS NULL",
+    )
+    .bind(now_us)
+    .bind(by)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -32,6 +32,7 @@ macro_rules! migration {
 pub static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_documents"),
+    migration!(3, "0003_forgery_alerts"),
 ];
 
 impl Migration {

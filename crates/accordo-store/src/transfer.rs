@@ -185,6 +185,26 @@ pub static TABLES: &[TableSpec] = &[
         ],
         order_by: "id",
     },
+    TableSpec {
+        name: "forgery_alerts",
+        columns: &[
+            ("id", Text),
+            ("owner_agency", Text),
+            ("handling", Text),
+            ("issuing_state", Text),
+            ("document_type", Text),
+            ("number_from", Text),
+            ("number_to", Text),
+            ("number_pattern", Text),
+            ("what_forged", Text),
+            ("how_to_recognise", Text),
+            ("created_at", Int),
+            ("created_by", Text),
+            ("withdrawn_at", Int),
+            ("withdrawn_by", Text),
+        ],
+        order_by: "id",
+    },
 ];
 
 /// Counts the rows to export, for a progress bar.

@@ -1,7 +1,9 @@
 //! The documents pillar: one check of a document (MRZ, register, alerts), and the shared
 //! register of lost, stolen and forged documents.
 
-use accordo_service::documents::{self as service, BATCH_MAX, CheckOutcome, NewReportInput};
+use accordo_service::documents::{
+    self as service, Alert, BATCH_MAX, CheckOutcome, NewAlertInput, NewReportInput,
+};
 use accordo_store::documents::ReportRow;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
@@ -23,6 +25,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(check))
         .routes(routes!(list_reports, create_report))
         .routes(routes!(withdraw_report))
+        .routes(routes!(list_alerts, publish_alert))
+        .routes(routes!(withdraw_alert))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(check_batch))
@@ -206,4 +210,85 @@ async fn withdraw_report(
 ) -> ApiResult<axum::Json<Report>> {
     let row = service::withdraw(&state.platform, &caller.ctx, id).await?;
     Ok(axum::Json(row.into()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AlertParams {
+    /// Include withdrawn alerts.
+    #[serde(default)]
+    withdrawn: bool,
+}
+
+/// The forgery alerts the caller may read under TLP, newest first.
+#[utoipa::path(get, path = "/api/v1/documents/alerts", tag = "documents", params(AlertParams),
+    responses((status = 200, description = "alerts"), (status = 403, body = Problem)))]
+async fn list_alerts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<AlertParams>,
+) -> ApiResult<axum::Json<Vec<Alert>>> {
+    Ok(axum::Json(
+        service::list_alerts(&state.platform, &caller.ctx, p.withdrawn).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertIn {
+    #[serde(default)]
+    issuing_state: Option<String>,
+    /// P, I, A, C or V.
+    #[serde(default)]
+    document_type: Option<String>,
+    /// A range of numbers, both ends of one length.
+    #[serde(default)]
+    number_from: Option<String>,
+    #[serde(default)]
+    number_to: Option<String>,
+    /// `?` one character, `*` any run, e.g. `TN*9?`.
+    #[serde(default)]
+    number_pattern: Option<String>,
+    what_forged: String,
+    how_to_recognise: String,
+    /// TLP 2.0: CLEAR, GREEN, AMBER, AMBER+STRICT.
+    handling: String,
+    /// Agency codes, or `country:ISO3` (AMBER only).
+    #[serde(default)]
+    addressees: Vec<String>,
+}
+
+/// Publishes a forgery alert for the caller's agency; addressed agencies are notified.
+#[utoipa::path(post, path = "/api/v1/documents/alerts", tag = "documents", request_body = AlertIn,
+    responses((status = 201, description = "the alert"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn publish_alert(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(a): Json<AlertIn>,
+) -> ApiResult<(StatusCode, axum::Json<Alert>)> {
+    let input = NewAlertInput {
+        issuing_state: a.issuing_state.unwrap_or_default(),
+        document_type: a.document_type.unwrap_or_default(),
+        number_from: a.number_from.unwrap_or_default(),
+        number_to: a.number_to.unwrap_or_default(),
+        number_pattern: a.number_pattern.unwrap_or_default(),
+        what_forged: a.what_forged,
+        how_to_recognise: a.how_to_recognise,
+        handling: a.handling,
+        addressees: a.addressees,
+    };
+    let alert = service::publish_alert(&state.platform, &caller.ctx, input).await?;
+    Ok((StatusCode::CREATED, axum::Json(alert)))
+}
+
+/// Withdraws a forgery alert (its agency only).
+#[utoipa::path(post, path = "/api/v1/documents/alerts/{id}/withdraw", tag = "documents", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn withdraw_alert(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    service::withdraw_alert(&state.platform, &caller.ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

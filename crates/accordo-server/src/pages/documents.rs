@@ -3,7 +3,7 @@
 //! import, withdraw).
 
 use accordo_service::ServiceError;
-use accordo_service::documents::{self, Imported, NewReportInput};
+use accordo_service::documents::{self, Imported, NewAlertInput, NewReportInput};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -27,6 +27,8 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/register", get(register).post(add))
         .route("/documents/register/import", post(import))
         .route("/documents/register/{id}/withdraw", post(withdraw))
+        .route("/documents/alerts", get(alerts).post(publish))
+        .route("/documents/alerts/{id}/withdraw", post(withdraw_alert))
 }
 
 fn statuses() -> Vec<&'static str> {
@@ -266,6 +268,112 @@ async fn withdraw(
     match documents::withdraw(&state.platform, &form.viewer.ctx, id).await {
         Ok(_) => done("/documents/register", "documents-withdrawn"),
         Err(ServiceError::Rules { .. }) => done("/documents/register", "documents-withdrawn"),
+        Err(e) => error_page(&state, &form.viewer.lang, &e),
+    }
+}
+
+async fn alerts_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    status: StatusCode,
+    values: Option<&Fields>,
+    errors: Option<&FormErrors>,
+) -> Response {
+    let alerts = match documents::list_alerts(&state.platform, &viewer.ctx, false).await {
+        Ok(found) => found,
+        Err(e) => return error_page(state, &viewer.lang, &e),
+    };
+    let may_publish = accordo_domain::can(
+        &viewer.ctx.actor,
+        accordo_domain::Action::Create,
+        accordo_domain::Resource::record(
+            &accordo_service::policy::FORGERY_ALERT,
+            &accordo_domain::RecordScope::owned_by(viewer.ctx.actor.agency.clone()),
+        ),
+    )
+    .is_ok();
+    render(
+        state,
+        &chrome(viewer, "/documents/alerts", headers),
+        status,
+        "documents/alerts.html",
+        context! {
+            alerts => alerts,
+            agency => viewer.ctx.actor.agency.to_string(),
+            may_publish => may_publish,
+            types => accordo_documents::DOCUMENT_TYPES.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>(),
+            handlings => ["GREEN", "AMBER", "AMBER+STRICT", "CLEAR"],
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+        },
+    )
+}
+
+async fn alerts(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+    alerts_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+}
+
+async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(f, &["what_forged", "how_to_recognise", "handling"]);
+    if !errors.is_empty() {
+        return alerts_view(
+            &state,
+            v,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(f),
+            Some(&errors),
+        )
+        .await;
+    }
+    let input = NewAlertInput {
+        issuing_state: f.get("issuing_state").to_owned(),
+        document_type: f.get("document_type").to_owned(),
+        number_from: f.get("number_from").to_owned(),
+        number_to: f.get("number_to").to_owned(),
+        number_pattern: f.get("number_pattern").to_owned(),
+        what_forged: f.get("what_forged").to_owned(),
+        how_to_recognise: f.get("how_to_recognise").to_owned(),
+        handling: f.get("handling").to_owned(),
+        addressees: f
+            .get("addressees")
+            .split([',', ' '])
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    match documents::publish_alert(&state.platform, &v.ctx, input).await {
+        Ok(_) => done("/documents/alerts", "documents-alert-published"),
+        Err(e) => match FormErrors::from_service(&e, "what_forged") {
+            Some(errors) => {
+                alerts_view(
+                    &state,
+                    v,
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(f),
+                    Some(&errors),
+                )
+                .await
+            }
+            None => error_page(&state, &v.lang, &e),
+        },
+    }
+}
+
+async fn withdraw_alert(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    match documents::withdraw_alert(&state.platform, &form.viewer.ctx, id).await {
+        Ok(()) | Err(ServiceError::Rules { .. }) => {
+            done("/documents/alerts", "documents-alert-withdrawn")
+        }
         Err(e) => error_page(&state, &form.viewer.lang, &e),
     }
 }
