@@ -871,22 +871,49 @@ async fn an_alert_published_from_the_page_shows_in_an_addressees_check() {
         ("handling", "AMBER"),
         ("addressees", ""),
     ];
-    let refused = publisher.submit("/documents/alerts", "/documents/alerts", &fields).await;
+    let refused = publisher
+        .submit("/documents/alerts", "/documents/alerts", &fields)
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains(r#"id="f-addressees-error""#), "{}", refused.text);
+    assert!(
+        refused.text.contains(r#"id="f-addressees-error""#),
+        "{}",
+        refused.text
+    );
     assert!(refused.text.contains(r#"value="substituted data page""#));
     let mut fields = fields.to_vec();
     fields[5] = ("addressees", "TN-GN");
-    let published = publisher.submit("/documents/alerts", "/documents/alerts", &fields).await;
-    assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text);
+    let published = publisher
+        .submit("/documents/alerts", "/documents/alerts", &fields)
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.text
+    );
     let mut tunisian = Browser::new(&app);
     tunisian.sign_in("tun.officer").await;
-    assert!(tunisian.get("/documents/alerts").await.text.contains("substituted data page"));
-    let result = tunisian.submit("/documents/check", "/documents/check", &[("mrz", S1)]).await;
+    assert!(
+        tunisian
+            .get("/documents/alerts")
+            .await
+            .text
+            .contains("substituted data page")
+    );
+    let result = tunisian
+        .submit("/documents/check", "/documents/check", &[("mrz", S1)])
+        .await;
     assert!(result.text.contains(r#"data-verdict="alert_match""#));
     assert!(result.text.contains("no optically variable feature"));
     let mut other = Browser::new(&app);
     other.sign_in("tur.officer").await;
-    assert!(!other.get("/documents/alerts").await.text.contains("substituted data page"));
+    assert!(
+        !other
+            .get("/documents/alerts")
+            .await
+            .text
+            .contains("substituted data page")
+    );
     app.finish().await;
 }

@@ -364,5 +364,210 @@ pub async fn seed(platform: &Platform) -> Result<bool> {
     )
     .await?;
     tx.commit().await?;
+    seed_documents(platform).await?;
     Ok(true)
+}
+
+/// Synthetic travel documents of the demo: (issuing state, MRZ document code, number,
+/// surname, given names, nationality, birth, sex, expiry, register status or "" for none,
+/// reporting agency, notes). Every person is invented.
+const DEMO_DOCUMENTS: &[(
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+)] = &[
+    (
+        "PAK",
+        "PP",
+        "AB1234567",
+        "FITTIZIO",
+        "AHMED",
+        "PAK",
+        "1991-03-14",
+        "M",
+        "2029-05-01",
+        "stolen",
+        "PK-FIA",
+        "reported at Lahore passport office",
+    ),
+    (
+        "TUN",
+        "P",
+        "TN0045781",
+        "ESEMPIO",
+        "SALMA",
+        "TUN",
+        "1998-11-02",
+        "F",
+        "2030-02-17",
+        "lost",
+        "TN-GN",
+        "",
+    ),
+    (
+        "ITA",
+        "PA",
+        "YA7654321",
+        "PROVA",
+        "GIULIO",
+        "ITA",
+        "1985-07-30",
+        "M",
+        "2031-09-09",
+        "stolen",
+        "IT-PS",
+        "stolen from a car in Bari",
+    ),
+    (
+        "TUR",
+        "P",
+        "U12398765",
+        "DENEME",
+        "AYSE",
+        "TUR",
+        "1979-01-21",
+        "F",
+        "2028-12-31",
+        "forged",
+        "TR-SG",
+        "data page substituted",
+    ),
+    (
+        "PAK",
+        "PP",
+        "AB9000417",
+        "MISAL",
+        "IMRAN",
+        "PAK",
+        "2001-06-05",
+        "M",
+        "2032-04-11",
+        "",
+        "",
+        "",
+    ),
+];
+
+fn demo_fields(
+    d: &(
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+    ),
+) -> Option<accordo_mrz::Fields> {
+    Some(accordo_mrz::Fields {
+        format: accordo_mrz::Format::Td3,
+        document_code: d.1.to_owned(),
+        issuing_state: d.0.to_owned(),
+        names: accordo_mrz::Names {
+            primary: d.3.to_owned(),
+            secondary: d.4.to_owned(),
+            truncated: false,
+        },
+        document_number: d.2.to_owned(),
+        nationality: d.5.to_owned(),
+        birth_date: d.6.parse().ok(),
+        sex: d.7.to_owned(),
+        expiry_date: d.8.parse().ok(),
+        optional_data: String::new(),
+    })
+}
+
+/// MRZs of the demo's synthetic documents, to paste into "Check a document": (what it
+/// shows, MRZ). Empty outside the demo.
+pub fn sample_mrzs() -> Vec<(String, String)> {
+    DEMO_DOCUMENTS
+        .iter()
+        .filter_map(|d| {
+            let mrz = accordo_mrz::generate(&demo_fields(d)?).ok()?;
+            let what = if d.9.is_empty() {
+                format!("{} {}: not reported", d.0, d.2)
+            } else {
+                format!("{} {}: reported {} by {}", d.0, d.2, d.9, d.10)
+            };
+            Some((what, mrz))
+        })
+        .collect()
+}
+
+/// The demo's register entries and a forgery alert, written once with the demo.
+async fn seed_documents(platform: &Platform) -> Result<()> {
+    let now = platform.now_us();
+    let reports: Vec<_> = DEMO_DOCUMENTS
+        .iter()
+        .filter(|d| !d.9.is_empty())
+        .filter_map(|d| {
+            let key = accordo_documents::DocumentKey::new(d.0, d.1, d.2).ok()?;
+            Some((key, d))
+        })
+        .map(|(key, d)| (new_id(), key.as_text(), key, d))
+        .collect();
+    let mut tx = platform.store.write().await?;
+    for (id, text, key, d) in &reports {
+        let kind = key.document_type.to_string();
+        let new = accordo_store::documents::NewReport {
+            id: *id,
+            doc_key: text,
+            issuing_state: &key.issuing_state,
+            document_type: &kind,
+            document_number: &key.document_number,
+            status: d.9,
+            owner_agency: d.10,
+            reported_on: "2026-11-02",
+            notes: d.11,
+            created_by: "demo",
+        };
+        accordo_store::documents::insert(&mut tx, std::slice::from_ref(&new), now).await?;
+    }
+    let addressees = vec![
+        ("agency".to_owned(), "PK-FIA".to_owned()),
+        ("agency".to_owned(), "IT-PS".to_owned()),
+        ("country".to_owned(), "GRC".to_owned()),
+    ];
+    let alert = accordo_store::documents::NewAlert {
+        id: new_id(),
+        owner_agency: "TR-SG",
+        handling: "AMBER",
+        issuing_state: Some("PAK"),
+        document_type: Some("P"),
+        number_from: None,
+        number_to: None,
+        number_pattern: Some("AB9*"),
+        what_forged: "Counterfeit passports of the AB9 series",
+        how_to_recognise: "The ghost image lacks the holographic border; the MRZ font is slightly too narrow.",
+        created_by: "demo",
+        addressees: &addressees,
+    };
+    accordo_store::documents::insert_alert(&mut tx, &alert, now).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        &command_line_ctx(),
+        "system.demo_documents",
+        "document_report",
+        None,
+        json!({"reports": reports.len(), "alerts": 1}),
+    )
+    .await?;
+    tx.commit().await?;
+    crate::documents::load_index(platform).await?;
+    Ok(())
 }

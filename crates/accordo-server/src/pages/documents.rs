@@ -62,8 +62,22 @@ async fn check_page(State(state): State<AppState>, viewer: Viewer) -> Response {
         &chrome(&viewer, "/documents/check", None),
         StatusCode::OK,
         "documents/check.html",
-        context! { mrz => "" },
+        context! { mrz => "", samples => samples(&state).await },
     )
+}
+
+/// The demo's synthetic documents to try, on a demo installation only.
+async fn samples(state: &AppState) -> Vec<Value> {
+    if !accordo_service::demo::is_demo(&state.platform)
+        .await
+        .unwrap_or(false)
+    {
+        return Vec::new();
+    }
+    accordo_service::demo::sample_mrzs()
+        .into_iter()
+        .map(|(what, mrz)| context! { what => what, mrz => mrz })
+        .collect()
 }
 
 async fn check(State(state): State<AppState>, form: SignedForm) -> Response {
@@ -88,7 +102,7 @@ async fn check(State(state): State<AppState>, form: SignedForm) -> Response {
                 &chrome(v, "/documents/check", None),
                 StatusCode::OK,
                 "documents/check.html",
-                context! { mrz => mrz, outcome => outcome },
+                context! { mrz => mrz, outcome => outcome, samples => samples(&state).await },
             )
         }
         Err(e) => error_page(&state, &v.lang, &e),

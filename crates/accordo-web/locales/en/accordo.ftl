@@ -298,3 +298,4 @@ documents-addressees-help = Agency codes (PK-FIA) or countries (country:PAK), se
 documents-publish = Publish
 documents-alert-published = The alert is published; the addressed agencies are notified.
 documents-alert-withdrawn = The alert is withdrawn.
+documents-samples = Demonstration documents (synthetic) to try

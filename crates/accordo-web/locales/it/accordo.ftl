@@ -298,3 +298,4 @@ documents-addressees-help = Codici degli enti (PK-FIA) o paesi (country:PAK), se
 documents-publish = Pubblica
 documents-alert-published = L'allerta è pubblicata; gli enti destinatari sono stati avvisati.
 documents-alert-withdrawn = L'allerta è stata ritirata.
+documents-samples = Documenti dimostrativi (fittizi) da provare
