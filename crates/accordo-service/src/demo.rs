@@ -368,127 +368,113 @@ pub async fn seed(platform: &Platform) -> Result<bool> {
     Ok(true)
 }
 
-/// Synthetic travel documents of the demo: (issuing state, MRZ document code, number,
-/// surname, given names, nationality, birth, sex, expiry, register status or "" for none,
-/// reporting agency, notes). Every person is invented.
-const DEMO_DOCUMENTS: &[(
-    &str,
-    &str,
-    &str,
-    &str,
-    &str,
-    &str,
-    &str,
-    &str,
-    &str,
-    &str,
-    &str,
-    &str,
-)] = &[
-    (
-        "PAK",
-        "PP",
-        "AB1234567",
-        "FITTIZIO",
-        "AHMED",
-        "PAK",
-        "1991-03-14",
-        "M",
-        "2029-05-01",
-        "stolen",
-        "PK-FIA",
-        "reported at Lahore passport office",
-    ),
-    (
-        "TUN",
-        "P",
-        "TN0045781",
-        "ESEMPIO",
-        "SALMA",
-        "TUN",
-        "1998-11-02",
-        "F",
-        "2030-02-17",
-        "lost",
-        "TN-GN",
-        "",
-    ),
-    (
-        "ITA",
-        "PA",
-        "YA7654321",
-        "PROVA",
-        "GIULIO",
-        "ITA",
-        "1985-07-30",
-        "M",
-        "2031-09-09",
-        "stolen",
-        "IT-PS",
-        "stolen from a car in Bari",
-    ),
-    (
-        "TUR",
-        "P",
-        "U12398765",
-        "DENEME",
-        "AYSE",
-        "TUR",
-        "1979-01-21",
-        "F",
-        "2028-12-31",
-        "forged",
-        "TR-SG",
-        "data page substituted",
-    ),
-    (
-        "PAK",
-        "PP",
-        "AB9000417",
-        "MISAL",
-        "IMRAN",
-        "PAK",
-        "2001-06-05",
-        "M",
-        "2032-04-11",
-        "",
-        "",
-        "",
-    ),
+/// A synthetic travel document of the demo (every person is invented).
+struct DemoDocument {
+    issuing_state: &'static str,
+    code: &'static str,
+    number: &'static str,
+    surname: &'static str,
+    given: &'static str,
+    nationality: &'static str,
+    birth: &'static str,
+    sex: &'static str,
+    expiry: &'static str,
+    /// Its status in the register, or "" when it is not reported.
+    status: &'static str,
+    reported_by: &'static str,
+    notes: &'static str,
+}
+
+const DEMO_DOCUMENTS: &[DemoDocument] = &[
+    DemoDocument {
+        issuing_state: "PAK",
+        code: "PP",
+        number: "AB1234567",
+        surname: "FITTIZIO",
+        given: "AHMED",
+        nationality: "PAK",
+        birth: "1991-03-14",
+        sex: "M",
+        expiry: "2029-05-01",
+        status: "stolen",
+        reported_by: "PK-FIA",
+        notes: "reported at Lahore passport office",
+    },
+    DemoDocument {
+        issuing_state: "TUN",
+        code: "P",
+        number: "TN0045781",
+        surname: "ESEMPIO",
+        given: "SALMA",
+        nationality: "TUN",
+        birth: "1998-11-02",
+        sex: "F",
+        expiry: "2030-02-17",
+        status: "lost",
+        reported_by: "TN-GN",
+        notes: "",
+    },
+    DemoDocument {
+        issuing_state: "ITA",
+        code: "PA",
+        number: "YA7654321",
+        surname: "PROVA",
+        given: "GIULIO",
+        nationality: "ITA",
+        birth: "1985-07-30",
+        sex: "M",
+        expiry: "2031-09-09",
+        status: "stolen",
+        reported_by: "IT-PS",
+        notes: "stolen from a car in Bari",
+    },
+    DemoDocument {
+        issuing_state: "TUR",
+        code: "P",
+        number: "U12398765",
+        surname: "DENEME",
+        given: "AYSE",
+        nationality: "TUR",
+        birth: "1979-01-21",
+        sex: "F",
+        expiry: "2028-12-31",
+        status: "forged",
+        reported_by: "TR-SG",
+        notes: "data page substituted",
+    },
+    DemoDocument {
+        issuing_state: "PAK",
+        code: "PP",
+        number: "AB9000417",
+        surname: "MISAL",
+        given: "IMRAN",
+        nationality: "PAK",
+        birth: "2001-06-05",
+        sex: "M",
+        expiry: "2032-04-11",
+        status: "",
+        reported_by: "",
+        notes: "",
+    },
 ];
 
-fn demo_fields(
-    d: &(
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-    ),
-) -> Option<accordo_mrz::Fields> {
-    Some(accordo_mrz::Fields {
+fn demo_fields(d: &DemoDocument) -> accordo_mrz::Fields {
+    accordo_mrz::Fields {
         format: accordo_mrz::Format::Td3,
-        document_code: d.1.to_owned(),
-        issuing_state: d.0.to_owned(),
+        document_code: d.code.to_owned(),
+        issuing_state: d.issuing_state.to_owned(),
         names: accordo_mrz::Names {
-            primary: d.3.to_owned(),
-            secondary: d.4.to_owned(),
+            primary: d.surname.to_owned(),
+            secondary: d.given.to_owned(),
             truncated: false,
         },
-        document_number: d.2.to_owned(),
-        nationality: d.5.to_owned(),
-        birth_date: d.6.parse().ok(),
-        sex: d.7.to_owned(),
-        expiry_date: d.8.parse().ok(),
+        document_number: d.number.to_owned(),
+        nationality: d.nationality.to_owned(),
+        birth_date: d.birth.parse().ok(),
+        sex: d.sex.to_owned(),
+        expiry_date: d.expiry.parse().ok(),
         optional_data: String::new(),
-    })
+    }
 }
 
 /// MRZs of the demo's synthetic documents, to paste into "Check a document": (what it
@@ -497,11 +483,14 @@ pub fn sample_mrzs() -> Vec<(String, String)> {
     DEMO_DOCUMENTS
         .iter()
         .filter_map(|d| {
-            let mrz = accordo_mrz::generate(&demo_fields(d)?).ok()?;
-            let what = if d.9.is_empty() {
-                format!("{} {}: not reported", d.0, d.2)
+            let mrz = accordo_mrz::generate(&demo_fields(d)).ok()?;
+            let what = if d.status.is_empty() {
+                format!("{} {}: not reported", d.issuing_state, d.number)
             } else {
-                format!("{} {}: reported {} by {}", d.0, d.2, d.9, d.10)
+                format!(
+                    "{} {}: reported {} by {}",
+                    d.issuing_state, d.number, d.status, d.reported_by
+                )
             };
             Some((what, mrz))
         })
@@ -513,9 +502,10 @@ async fn seed_documents(platform: &Platform) -> Result<()> {
     let now = platform.now_us();
     let reports: Vec<_> = DEMO_DOCUMENTS
         .iter()
-        .filter(|d| !d.9.is_empty())
+        .filter(|d| !d.status.is_empty())
         .filter_map(|d| {
-            let key = accordo_documents::DocumentKey::new(d.0, d.1, d.2).ok()?;
+            let key =
+                accordo_documents::DocumentKey::new(d.issuing_state, d.code, d.number).ok()?;
             Some((key, d))
         })
         .map(|(key, d)| (new_id(), key.as_text(), key, d))
@@ -529,10 +519,10 @@ async fn seed_documents(platform: &Platform) -> Result<()> {
             issuing_state: &key.issuing_state,
             document_type: &kind,
             document_number: &key.document_number,
-            status: d.9,
-            owner_agency: d.10,
+            status: d.status,
+            owner_agency: d.reported_by,
             reported_on: "2026-11-02",
-            notes: d.11,
+            notes: d.notes,
             created_by: "demo",
         };
         accordo_store::documents::insert(&mut tx, std::slice::from_ref(&new), now).await?;
