@@ -111,6 +111,19 @@ async fn account(State(state): State<AppState>, viewer: Viewer, headers: HeaderM
     show(&state, &viewer, &headers, StatusCode::OK, context! {}, None).await
 }
 
+/// The account page again after a form the page itself refused (422).
+async fn again(state: &AppState, viewer: &Viewer, extra: Value, errors: &FormErrors) -> Response {
+    show(
+        state,
+        viewer,
+        &HeaderMap::new(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        extra,
+        Some(errors),
+    )
+    .await
+}
+
 /// The account page again after a refused form: the error next to its field.
 async fn refused(
     state: &AppState,
@@ -159,15 +172,7 @@ async fn preferences(State(state): State<AppState>, form: SignedForm) -> Respons
     let mut errors = FormErrors::default();
     errors.require(f, &["language", "time_zone"]);
     if !errors.is_empty() {
-        return show(
-            &state,
-            v,
-            &HeaderMap::new(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            context! {},
-            Some(&errors),
-        )
-        .await;
+        return again(&state, v, context! {}, &errors).await;
     }
     match accounts::set_preferences(
         &state.platform,
@@ -191,15 +196,7 @@ async fn password(State(state): State<AppState>, form: SignedForm) -> Response {
         errors.add("confirm_password", "account-password-mismatch");
     }
     if !errors.is_empty() {
-        return show(
-            &state,
-            v,
-            &HeaderMap::new(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            context! {},
-            Some(&errors),
-        )
-        .await;
+        return again(&state, v, context! {}, &errors).await;
     }
     match accounts::change_own_password(
         &state.platform,
@@ -248,15 +245,7 @@ async fn confirm_totp(State(state): State<AppState>, form: SignedForm) -> Respon
     if code.is_empty() {
         let mut errors = FormErrors::default();
         errors.add("code", "error-required");
-        return show(
-            &state,
-            v,
-            &HeaderMap::new(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            context! {},
-            Some(&errors),
-        )
-        .await;
+        return again(&state, v, context! {}, &errors).await;
     }
     match auth::confirm_totp(&state.platform, &v.ctx, code).await {
         Ok(()) => done("/account", "account-totp-enrolled"),
