@@ -3,6 +3,7 @@
 //! A thin front: every command parses its arguments, opens the store and calls a service.
 
 mod mrz;
+mod quotas;
 
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
@@ -90,6 +91,9 @@ enum Command {
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     #[command(subcommand)]
     Mrz(MrzCommand),
+    /// Legal-entry quotas.
+    #[command(subcommand)]
+    Quotas(QuotasCommand),
     /// Copy a SQLite database while it is in use. For PostgreSQL use
     /// `pg_dump --format=custom --file=accordo.dump DATABASE_URL` and `pg_restore`.
     Backup { file: PathBuf },
@@ -113,6 +117,30 @@ enum MrzCommand {
     /// JSON object per MRZ per line, with every check. Exit 0 when all are valid, 1 when any
     /// is not, 2 when the input cannot be read as text. Needs no database.
     Check { file: Option<PathBuf> },
+}
+
+#[derive(Subcommand)]
+enum QuotasCommand {
+    /// Divide N quotas among partners by weight (CODE=WEIGHT …) with exact integer totals,
+    /// and print {"CODE": quotas, …}. Needs no database. Exit 2 when the floors and caps
+    /// cannot be met.
+    Apportion {
+        /// largest-remainder, dhondt or sainte-lague.
+        #[arg(long, default_value = "largest-remainder")]
+        method: String,
+        /// How many quotas to divide.
+        #[arg(long)]
+        seats: u64,
+        /// The least a partner receives, as CODE=N (repeatable).
+        #[arg(long = "floor", value_name = "CODE=N")]
+        floors: Vec<String>,
+        /// The most a partner receives, as CODE=N (repeatable).
+        #[arg(long = "cap", value_name = "CODE=N")]
+        caps: Vec<String>,
+        /// The partners and their weights (their cooperation index).
+        #[arg(value_name = "CODE=WEIGHT", required = true)]
+        weights: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -295,6 +323,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(cmd) => token(&cli.db, cmd).await,
         Command::Audit(AuditCommand::Verify) => verify(&cli.db).await,
         Command::Mrz(MrzCommand::Check { file }) => Ok(mrz::check(file.as_deref())),
+        Command::Quotas(QuotasCommand::Apportion {
+            method,
+            seats,
+            floors,
+            caps,
+            weights,
+        }) => Ok(quotas::apportion(&method, seats, &floors, &caps, &weights)),
         Command::Documents(DocumentsCommand::Import { file, agency }) => {
             import_documents(&cli.db, &file, &agency).await
         }
