@@ -14,10 +14,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod cooperation;
 pub mod documents;
 pub mod migrate;
 pub mod notifications;
 pub mod retention;
+pub mod returns;
 pub mod scope;
 pub mod testing;
 pub mod transfer;

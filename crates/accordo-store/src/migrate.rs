@@ -33,6 +33,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_documents"),
     migration!(3, "0003_forgery_alerts"),
+    migration!(4, "0004_returns"),
 ];
 
 impl Migration {

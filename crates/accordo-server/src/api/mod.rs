@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod documents;
 pub mod notifications;
+pub mod returns;
 pub mod settings;
 pub mod system;
 
@@ -50,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(settings::routes())
         .merge(notifications::routes())
         .merge(documents::routes())
+        .merge(returns::routes())
 }
 
 /// Microseconds since the epoch as RFC 3339 text.
