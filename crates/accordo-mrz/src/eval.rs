@@ -457,7 +457,7 @@ fn number_check<S: Sink>(
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Birth,
     Expiry,
 }
@@ -480,7 +480,7 @@ fn days(y: i32, m: i32, d: i32) -> i64 {
 }
 
 /// The full year of a two-digit year, as a border officer reads it.
-fn infer_year(yy: i32, mm: i32, dd: i32, kind: Kind, today: Date) -> i32 {
+pub(crate) fn infer_year(yy: i32, mm: i32, dd: i32, kind: Kind, today: Date) -> i32 {
     let ty = i32::from(today.year());
     let century = ty - ty.rem_euclid(100);
     match kind {

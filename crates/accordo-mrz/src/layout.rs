@@ -226,3 +226,44 @@ pub(crate) fn layout(f: Format) -> &'static Layout {
         Format::MrvB => &MRV_B,
     }
 }
+
+/// Bit offsets of TD3's five check-digit sums in [`TD3_PACKED`]: document number, birth
+/// date, expiry date, personal number, composite.
+pub(crate) const TD3_SHIFTS: [u32; 5] = [0, 12, 24, 36, 48];
+
+/// TD3's five check-digit weights (all on line 2) packed into one `u64` per column, each in
+/// a bit field of its own at [`TD3_SHIFTS`]: `Σ value(c) × TD3_PACKED[col]` over line 2 gives
+/// the five 7-3-1 sums at once. The fields are wide enough that no sum carries into the
+/// next (checked at compile time for the largest value, 35).
+pub(crate) const TD3_PACKED: [u64; MAX] = {
+    let tables = [
+        &TD3.w_number,
+        &TD3.w_birth,
+        &TD3.w_expiry,
+        &TD3.w_optional,
+        &TD3.w_composite,
+    ];
+    let mut packed = [0u64; MAX];
+    let mut f = 0;
+    while f < tables.len() {
+        let w = tables[f];
+        assert!(!w.rows[0] && !w.rows[2]);
+        let shift = TD3_SHIFTS[f];
+        let width = if f + 1 < TD3_SHIFTS.len() {
+            TD3_SHIFTS[f + 1] - shift
+        } else {
+            64 - shift
+        };
+        let mut max = 0u64;
+        let mut col = 0;
+        while col < MAX {
+            let weight = w.table[1][col] as u64;
+            packed[col] |= weight << shift;
+            max += weight * 35;
+            col += 1;
+        }
+        assert!(max < 1 << width);
+        f += 1;
+    }
+    packed
+};

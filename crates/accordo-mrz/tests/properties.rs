@@ -265,3 +265,210 @@ proptest! {
         prop_assert_eq!((s.changes[0].line, s.changes[0].column), (line + 1, col + 1));
     }
 }
+
+/// Recomputes the check digits of a TD3's line 2 (so that a changed field is the only
+/// fault, or none); `optional_cd` overrides the personal number's.
+fn fix_td3_digits(l2: &mut [u8], optional_cd: Option<u8>) {
+    let cd = |s: &[u8]| b'0' + accordo_mrz::check_digit(s).unwrap_or(0);
+    l2[9] = cd(&l2[0..9]);
+    l2[19] = cd(&l2[13..19]);
+    l2[27] = cd(&l2[21..27]);
+    l2[42] = optional_cd.unwrap_or_else(|| cd(&l2[28..42]));
+    let composite: Vec<u8> = [&l2[0..10], &l2[13..20], &l2[21..43]].concat();
+    l2[43] = cd(&composite);
+}
+
+/// `YYMMDD` of a date.
+fn yymmdd(d: Date) -> String {
+    format!(
+        "{:02}{:02}{:02}",
+        i32::from(d.year()).rem_euclid(100),
+        d.month(),
+        d.day()
+    )
+}
+
+/// A date field: any digits, days 29-31, near `today` (both sides of the birth and expiry
+/// century rules), 2037-12-31 and 2038-01-01 (the `P<` limit), unknown, anything.
+fn date_field(today: Date) -> impl Strategy<Value = String> {
+    let near = (-2i64..=2).prop_map(move |days| {
+        let d = today
+            .checked_add(jiff::Span::new().days(days))
+            .unwrap_or(today);
+        yymmdd(d)
+    });
+    let half = (0i64..=3, 0i16..=1).prop_map(move |(days, side)| {
+        // About half a century away from today: where the expiry rule changes century.
+        let y = i32::from(today.year()) + if side == 0 { 50 } else { -50 };
+        let d = i16::try_from(y)
+            .ok()
+            .and_then(|y| Date::new(y, today.month(), 1).ok())
+            .and_then(|d| d.checked_add(jiff::Span::new().days(days - 1)).ok())
+            .unwrap_or(today);
+        yymmdd(d)
+    });
+    prop_oneof![
+        3 => "[0-9]{6}",
+        2 => "[0-9]{2}(0[1-9]|1[0-2])(29|30|31)",
+        1 => "[0-9]{2}[0-1][0-9][0-3][0-9]",
+        3 => near,
+        2 => half,
+        1 => select(vec!["371231".to_owned(), "380101".to_owned(), "000229".to_owned()]),
+        1 => Just("<<<<<<".to_owned()),
+        1 => "[0-9<A-Z]{6}",
+    ]
+}
+
+fn near_today() -> impl Strategy<Value = Date> {
+    prop_oneof![
+        Just(today()),
+        (1900i16..=2100, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| date(y, m, d)),
+        any_today(),
+        (-9999i16..=9999, 1i8..=12).prop_map(|(y, m)| date(y, m, 1).last_of_month()),
+        select(vec![
+            date(-9999, 1, 1),
+            date(9999, 12, 31),
+            date(-9901, 3, 1),
+            date(9950, 6, 30),
+            date(2000, 2, 29),
+            date(1999, 12, 31),
+        ]),
+    ]
+}
+
+/// Valid TD3s and TD3s one step from valid, in the shapes `validate`'s fast path reads
+/// (and the ones just outside it), with the `today` to check them on.
+fn td3_variants() -> impl Strategy<Value = (String, Date)> {
+    let byte = prop_oneof![
+        4 => select(b"<0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".to_vec()),
+        1 => select(b" \t\r\nabcxz\x0b\x0c".to_vec()),
+        1 => any::<u8>().prop_filter("ASCII", u8::is_ascii),
+    ];
+    near_today().prop_flat_map(move |today| {
+        (
+            fields_strategy(Format::Td3),
+            0..15u8,
+            any::<prop::sample::Index>(),
+            byte.clone(),
+            date_field(today),
+            date_field(today),
+            any::<bool>(),
+            Just(today),
+        )
+            .prop_map(|(fields, how, at, byte, birth, expiry, fix, today)| {
+                (variant(&fields, how, at, byte, &birth, &expiry, fix), today)
+            })
+    })
+}
+
+fn variant(
+    fields: &Fields,
+    how: u8,
+    at: prop::sample::Index,
+    byte: u8,
+    birth: &str,
+    expiry: &str,
+    fix: bool,
+) -> String {
+    let text = generate(fields).unwrap();
+    let mut lines: Vec<Vec<u8>> = text.lines().map(|l| l.as_bytes().to_vec()).collect();
+    let joined = |lines: &[Vec<u8>], sep: &str| {
+        lines
+            .iter()
+            .map(|l| String::from_utf8(l.clone()).unwrap())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    match how {
+        // As generated.
+        0 => text,
+        // One byte changed anywhere (line ending included).
+        1 | 2 => {
+            let mut bytes = text.into_bytes();
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+            String::from_utf8(bytes).unwrap()
+        }
+        // One byte changed in line 1, or in line 2 with its check digits made right again
+        // (or not).
+        3 | 4 => {
+            let line = usize::from(how - 3);
+            lines[line][at.index(44)] = byte;
+            if fix
+                && lines[1]
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'<')
+            {
+                fix_td3_digits(&mut lines[1], None);
+            }
+            joined(&lines, "\n")
+        }
+        // Other dates (or the same date twice), check digits right; `P<` or not.
+        5..=7 => {
+            lines[1][13..19].copy_from_slice(birth.as_bytes());
+            let expiry = if how == 7 { birth } else { expiry };
+            lines[1][21..27].copy_from_slice(expiry.as_bytes());
+            if fix {
+                lines[0][1] = b'<';
+            }
+            fix_td3_digits(&mut lines[1], None);
+            joined(&lines, if how == 6 { "\r\n" } else { "\n" })
+        }
+        // An empty personal number with `<` or `0` as its check digit, or a filled one
+        // with `<`.
+        8 => {
+            if fix {
+                lines[1][28..42].fill(b'<');
+            }
+            let cd = [b'<', b'0', b'1'][at.index(3)];
+            fix_td3_digits(&mut lines[1], Some(cd));
+            joined(&lines, "\n")
+        }
+        9 => {
+            lines.swap(0, 1);
+            joined(&lines, "\n")
+        }
+        10 => joined(&lines, "\r\n"),
+        11 => format!(
+            "{}{}",
+            joined(&lines, "\n"),
+            if fix { "\n" } else { "\r\n" }
+        ),
+        12 => {
+            let ws = [" ", "\n", "\r\n", "\t", "\n\n", "\u{a0}", "\r"][at.index(7)];
+            if fix {
+                format!("{ws}{}", joined(&lines, "\n"))
+            } else {
+                format!("{}{ws}", joined(&lines, "\n"))
+            }
+        }
+        // A name of at most one character (or only fillers).
+        13 => {
+            lines[0][5..].fill(b'<');
+            lines[0][5 + at.index(39)] = byte;
+            joined(&lines, "\n")
+        }
+        // A visa's or another document's first letter.
+        _ => {
+            lines[0][0] = [b'V', b'I', b'A', b'C', b'<'][at.index(5)];
+            joined(&lines, "\n")
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    /// `validate` (and its fixed-offset TD3 path) gives `check`'s verdict on TD3s: valid,
+    /// one byte changed, dates replaced (at the century and `P<` boundaries too), the
+    /// personal number's check digit, a one-letter name, lines swapped, CRLF, line endings
+    /// and whitespace around, another first letter.
+    #[test]
+    fn validate_agrees_with_check_on_td3((text, today) in td3_variants()) {
+        prop_assert_eq!(
+            validate(&text, today),
+            check(&text, today).valid,
+            "{:?} on {}", text, today
+        );
+    }
+}
