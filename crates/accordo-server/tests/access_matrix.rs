@@ -86,6 +86,15 @@ fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
         "tur.officer",
         "pak.officer",
     ];
+    const CASEWORKERS: &[&str] = &[VICTIM, "ita.caseworker"];
+    const REQUEST_PARTIES: &[&str] = &[VICTIM, "ita.caseworker", "tun.partner_authority"];
+    const CENTRE_READERS: &[&str] = &[
+        VICTIM,
+        "ita.caseworker",
+        "ita.analyst",
+        "ita.admin",
+        "unhcr.monitor",
+    ];
     vec![
         (
             "post",
@@ -137,6 +146,128 @@ fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
             "/api/v1/documents/alerts/{id}/withdraw",
             json!(null),
             Only(&[]),
+        ),
+        // Returns: IT-UI's case (the canary in the surname), its request to TN-MI, a centre
+        // of IT-MI monitored by UNHCR, and the TN-MI agreement.
+        (
+            "get",
+            "/api/v1/returns/cases",
+            json!(null),
+            Only(&[VICTIM, "ita.caseworker", "ita.admin"]),
+        ),
+        (
+            "post",
+            "/api/v1/returns/cases",
+            json!({"person": {"surname": "NUOVO", "given_names": "MATRICE", "claimed_nationality": "TUN"}, "asylum": "none"}),
+            Only(CASEWORKERS),
+        ),
+        (
+            "get",
+            "/api/v1/returns/cases/{id}",
+            json!(null),
+            Only(CASEWORKERS),
+        ),
+        (
+            "patch",
+            "/api/v1/returns/cases/{id}",
+            json!({"asylum": "rejected"}),
+            Only(CASEWORKERS),
+        ),
+        (
+            "post",
+            "/api/v1/returns/cases/{id}/transitions",
+            json!({"to": "closed", "reason": "left the territory"}),
+            Only(CASEWORKERS),
+        ),
+        (
+            "post",
+            "/api/v1/returns/cases/{id}/safeguards",
+            json!({"kind": "legal_information", "note": "information given in Arabic"}),
+            Only(CASEWORKERS),
+        ),
+        (
+            "post",
+            "/api/v1/returns/cases/{id}/documents",
+            json!({"kind": "passport_copy", "mrz": S1}),
+            Only(CASEWORKERS),
+        ),
+        // The case already has a request awaiting its reply: its caseworkers are told so
+        // (409), everyone else finds no case.
+        (
+            "post",
+            "/api/v1/returns/cases/{id}/readmission-requests",
+            json!({"partner_agency": "TN-MI", "evidence": [{"kind": "passport_copy"}]}),
+            Only(CASEWORKERS),
+        ),
+        (
+            "get",
+            "/api/v1/returns/readmission-requests",
+            json!(null),
+            Only(&[
+                VICTIM,
+                "ita.caseworker",
+                "ita.admin",
+                "tun.partner_authority",
+                "pak.partner_authority",
+            ]),
+        ),
+        (
+            "get",
+            "/api/v1/returns/readmission-requests/{id}",
+            json!(null),
+            Only(REQUEST_PARTIES),
+        ),
+        // Only TN-MI replies and issues the travel document, only IT-UI answers questions;
+        // the other party is told which rule stops it (409), everyone else finds nothing.
+        (
+            "post",
+            "/api/v1/returns/readmission-requests/{id}/reply",
+            json!({"decision": "more_information", "reason": "send the interview record"}),
+            Only(REQUEST_PARTIES),
+        ),
+        (
+            "post",
+            "/api/v1/returns/readmission-requests/{id}/information",
+            json!({"answer": "attached"}),
+            Only(REQUEST_PARTIES),
+        ),
+        (
+            "post",
+            "/api/v1/returns/readmission-requests/{id}/travel-document",
+            json!({"number": "LP123", "valid_until": "2027-12-31"}),
+            Only(REQUEST_PARTIES),
+        ),
+        (
+            "get",
+            "/api/v1/returns/agreements",
+            json!(null),
+            Only(&[
+                VICTIM,
+                "ita.caseworker",
+                "ita.analyst",
+                "ita.admin",
+                "tun.partner_authority",
+                "pak.partner_authority",
+                "unhcr.monitor",
+            ]),
+        ),
+        (
+            "put",
+            "/api/v1/returns/agreements/{id}",
+            json!({"name": "Italy–Tunisia", "terms": {"reply_days": 30, "silence_is_acceptance": false, "accepted_evidence": ["passport"], "extension_days": null, "pause_on_more_information": true, "travel_document_validity_days": 0, "travel_document_issue_days": null, "transfer_days": null}, "source": "matrix", "confirmed": false, "version": 1}),
+            Only(ADMIN),
+        ),
+        (
+            "get",
+            "/api/v1/returns/centres",
+            json!(null),
+            Only(CENTRE_READERS),
+        ),
+        (
+            "get",
+            "/api/v1/returns/centres/{id}",
+            json!(null),
+            Only(CENTRE_READERS),
         ),
         ("delete", "/api/v1/auth/session", json!(null), Everyone),
         ("get", "/api/v1/me", json!(null), Everyone),
@@ -273,6 +404,20 @@ fn may_see_canary(user: &str, route: &str) -> bool {
             user == "ita.admin"
         }
         "/api/v1/me" => user == VICTIM,
+        "/api/v1/returns/cases"
+        | "/api/v1/returns/cases/{id}"
+        | "/api/v1/returns/cases/{id}/transitions"
+        | "/api/v1/returns/cases/{id}/safeguards"
+        | "/api/v1/returns/cases/{id}/documents" => user == VICTIM || user == "ita.caseworker",
+        "/api/v1/returns/readmission-requests"
+        | "/api/v1/returns/readmission-requests/{id}"
+        | "/api/v1/returns/readmission-requests/{id}/reply"
+        | "/api/v1/returns/readmission-requests/{id}/information"
+        | "/api/v1/returns/readmission-requests/{id}/travel-document" => {
+            user == VICTIM || user == "ita.caseworker" || user == "tun.partner_authority"
+        }
+        // Centres name cases by reference only.
+        "/api/v1/returns/centres" | "/api/v1/returns/centres/{id}" => false,
         // IT-UI's AMBER alert is addressed to ES-PN.
         "/api/v1/documents/alerts"
         | "/api/v1/documents/check"
@@ -301,6 +446,10 @@ struct Victim {
     notification_id: String,
     report_id: String,
     alert_id: String,
+    case_id: String,
+    request_id: String,
+    agreement_id: String,
+    centre_id: String,
 }
 
 async fn arrange(app: &TestApp) -> Victim {
@@ -383,7 +532,12 @@ async fn arrange(app: &TestApp) -> Victim {
     .unwrap();
     tx.commit().await.unwrap();
     let alert_id = alert_id.to_string();
+    let (case_id, request_id, agreement_id, centre_id) = arrange_return_case(app, &token).await;
     Victim {
+        case_id,
+        request_id,
+        agreement_id,
+        centre_id,
         user_id,
         token,
         token_id,
@@ -394,8 +548,76 @@ async fn arrange(app: &TestApp) -> Victim {
     }
 }
 
+/// IT-UI's return case with the canary in the surname, held at a centre monitored by
+/// UNHCR, with a safeguard recorded and a readmission request to TN-MI.
+async fn arrange_return_case(app: &TestApp, token: &str) -> (String, String, String, String) {
+    let agreements = app.get("/api/v1/returns/agreements", token).await.json();
+    let agreement_id = agreements
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["authority_agency"] == "TN-MI")
+        .expect("the demo has an agreement with TN-MI")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let centre = uuid::Uuid::now_v7();
+    let mut tx = app.store().write().await.unwrap();
+    accordo_store::returns::insert_centre(
+        &mut tx,
+        &accordo_store::returns::CentreRow {
+            id: centre,
+            owner_agency: "IT-MI".into(),
+            name: "Matrix centre".into(),
+            country: "ITA".into(),
+            capacity: 10,
+            monitored_by: Some("UNHCR".into()),
+            created_at: 0,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let created = app
+        .post(
+            "/api/v1/returns/cases",
+            Some(token),
+            json!({"person": {"surname": CANARY, "given_names": "TEST", "date_of_birth": "1990-01-01", "claimed_nationality": "TUN"},
+                   "asylum": "rejected", "return_decision_date": "2026-10-01", "centre": centre}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let case_id = created.json()["id"].as_str().unwrap().to_owned();
+    let safeguard = app
+        .post(
+            &format!("/api/v1/returns/cases/{case_id}/safeguards"),
+            Some(token),
+            json!({"kind": "vulnerability_screening", "note": "screened, no vulnerability found"}),
+        )
+        .await;
+    assert_eq!(safeguard.status, StatusCode::CREATED, "{}", safeguard.text);
+    let request = app
+        .post(
+            &format!("/api/v1/returns/cases/{case_id}/readmission-requests"),
+            Some(token),
+            json!({"partner_agency": "TN-MI", "evidence": [{"kind": "passport_copy", "note": "copy on file"}]}),
+        )
+        .await;
+    assert_eq!(request.status, StatusCode::CREATED, "{}", request.text);
+    let request_id = request.json()["id"].as_str().unwrap().to_owned();
+    (case_id, request_id, agreement_id, centre.to_string())
+}
+
 fn concrete(template: &str, victim: &Victim) -> String {
-    let id = if template.starts_with("/api/v1/tokens/") {
+    let id = if template.starts_with("/api/v1/returns/cases/") {
+        &victim.case_id
+    } else if template.starts_with("/api/v1/returns/readmission-requests/") {
+        &victim.request_id
+    } else if template.starts_with("/api/v1/returns/agreements/") {
+        &victim.agreement_id
+    } else if template.starts_with("/api/v1/returns/centres/") {
+        &victim.centre_id
+    } else if template.starts_with("/api/v1/tokens/") {
         &victim.token_id
     } else if template.starts_with("/api/v1/sessions/") {
         &victim.session_id

@@ -259,8 +259,30 @@ pub fn command_line_ctx() -> Ctx {
     }
 }
 
-/// Countries and the default second-factor policy, written once.
+/// Countries, the default second-factor policy, the official statistics, the quota totals
+/// and the first cooperation-index policy, written once.
 pub async fn ensure_reference_data(platform: &Platform) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let no_quotas = accordo_store::cooperation::quota_totals(&mut conn)
+        .await?
+        .is_empty();
+    drop(conn);
+    if no_quotas {
+        // An installation from before the returns pillar gets them too.
+        let mut tx = platform.store.write().await?;
+        crate::demo_returns::reference(platform, &mut tx).await?;
+        audit::record(
+            platform,
+            &mut tx,
+            &command_line_ctx(),
+            "system.reference_statistics",
+            "quota_total",
+            None,
+            json!({"official_statistics": crate::demo_returns::official_rows()?.len(), "quota_totals": crate::demo_returns::quota_rows()?.len()}),
+        )
+        .await?;
+        tx.commit().await?;
+    }
     if accounts::country_count(&platform.store).await? > 0 {
         return Ok(());
     }
@@ -365,6 +387,7 @@ pub async fn seed(platform: &Platform) -> Result<bool> {
     .await?;
     tx.commit().await?;
     seed_documents(platform).await?;
+    crate::demo_returns::seed(platform).await?;
     Ok(true)
 }
 

@@ -7,7 +7,9 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod cooperation;
 pub mod demo;
+mod demo_returns;
 pub mod documents;
 pub mod error;
 pub mod notifications;
