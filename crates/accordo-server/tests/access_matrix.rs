@@ -87,6 +87,24 @@ fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
         "pak.officer",
     ];
     const CASEWORKERS: &[&str] = &[VICTIM, "ita.caseworker"];
+    const MINISTRY: &[&str] = &["ita.admin", "ita.analyst"];
+    const INDEX_READERS: &[&str] = &[
+        "ita.admin",
+        "ita.analyst",
+        "unhcr.monitor",
+        "tun.partner_authority",
+        "pak.partner_authority",
+    ];
+    const QUOTA_READERS: &[&str] = &[
+        VICTIM,
+        "ita.caseworker",
+        "ita.admin",
+        "ita.analyst",
+        "ita.employer",
+        "unhcr.monitor",
+        "tun.partner_authority",
+        "pak.partner_authority",
+    ];
     const REQUEST_PARTIES: &[&str] = &[VICTIM, "ita.caseworker", "tun.partner_authority"];
     const CENTRE_READERS: &[&str] = &[
         VICTIM,
@@ -269,6 +287,60 @@ fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
             json!(null),
             Only(CENTRE_READERS),
         ),
+        (
+            "get",
+            "/api/v1/cooperation/scores",
+            json!(null),
+            Only(INDEX_READERS),
+        ),
+        (
+            "get",
+            "/api/v1/cooperation/policies",
+            json!(null),
+            Only(INDEX_READERS),
+        ),
+        (
+            "post",
+            "/api/v1/cooperation/policies",
+            json!({"policy": {"indicators": [{"indicator": "identification_rate", "weight": 1, "worst": 0, "best": 1}]}, "note": "matrix"}),
+            Only(MINISTRY),
+        ),
+        (
+            "post",
+            "/api/v1/cooperation/values",
+            json!({"country": "TUN", "year": 2026, "indicator": "joint_trainings", "value": 2, "source": "matrix"}),
+            Only(MINISTRY),
+        ),
+        (
+            "get",
+            "/api/v1/quotas/totals",
+            json!(null),
+            Only(QUOTA_READERS),
+        ),
+        (
+            "post",
+            "/api/v1/quotas/what-if",
+            json!({"year": 2026, "category": "matrix", "seats": 100, "weights": {}}),
+            Only(MINISTRY),
+        ),
+        (
+            "get",
+            "/api/v1/quotas/allocations",
+            json!(null),
+            Only(QUOTA_READERS),
+        ),
+        (
+            "post",
+            "/api/v1/quotas/allocations",
+            json!({"year": 2026, "category": "matrix", "seats": 100}),
+            Only(MINISTRY),
+        ),
+        (
+            "get",
+            "/api/v1/quotas/allocations/{id}",
+            json!(null),
+            Only(QUOTA_READERS),
+        ),
         ("delete", "/api/v1/auth/session", json!(null), Everyone),
         ("get", "/api/v1/me", json!(null), Everyone),
         ("patch", "/api/v1/me", json!({"language": "en"}), Everyone),
@@ -450,6 +522,7 @@ struct Victim {
     request_id: String,
     agreement_id: String,
     centre_id: String,
+    allocation_id: String,
 }
 
 async fn arrange(app: &TestApp) -> Victim {
@@ -533,7 +606,27 @@ async fn arrange(app: &TestApp) -> Victim {
     tx.commit().await.unwrap();
     let alert_id = alert_id.to_string();
     let (case_id, request_id, agreement_id, centre_id) = arrange_return_case(app, &token).await;
+    let allocation_id = accordo_service::cooperation::publish(
+        &app.platform,
+        &accordo_service::demo::command_line_ctx(),
+        accordo_service::cooperation::AllocationInput {
+            year: 2026,
+            category: "matrix".into(),
+            seats: 10,
+            method: "dhondt".into(),
+            policy_version: None,
+            weights: Default::default(),
+            floors: Default::default(),
+            caps: Default::default(),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+    .unwrap()
+    .to_string();
     Victim {
+        allocation_id,
         case_id,
         request_id,
         agreement_id,
@@ -617,6 +710,8 @@ fn concrete(template: &str, victim: &Victim) -> String {
         &victim.agreement_id
     } else if template.starts_with("/api/v1/returns/centres/") {
         &victim.centre_id
+    } else if template.starts_with("/api/v1/quotas/allocations/") {
+        &victim.allocation_id
     } else if template.starts_with("/api/v1/tokens/") {
         &victim.token_id
     } else if template.starts_with("/api/v1/sessions/") {

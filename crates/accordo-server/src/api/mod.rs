@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod cooperation;
 pub mod documents;
 pub mod notifications;
 pub mod returns;
@@ -52,6 +53,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notifications::routes())
         .merge(documents::routes())
         .merge(returns::routes())
+        .merge(cooperation::routes())
 }
 
 /// Microseconds since the epoch as RFC 3339 text.
