@@ -1,0 +1,584 @@
+//! The returns pillar and the cooperation index through the API, on both engines: a case
+//! from the request to the partner to the return, the safeguards (every blocking rule named
+//! at once), deadlines in the partner's zone with pauses and late replies, a partner reaching
+//! for another's request, the monitor's view without names, the index per partner, and quota
+//! allocations (what-if writes nothing, publishing is audited, bad bounds are refused).
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, each_engine};
+use serde_json::{Value, json};
+
+const DAY: i64 = 86_400;
+
+/// Sets the TN-MI agreement to known terms (as the operator's admin), so the test does not
+/// depend on the demo's figures.
+async fn tunisia_terms(app: &TestApp, silence: bool) {
+    let admin = app.token("ita.admin").await;
+    let list = app.get("/api/v1/returns/agreements", &admin).await.json();
+    let tn = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["authority_agency"] == "TN-MI")
+        .unwrap()
+        .clone();
+    let put = app
+        .request(
+            axum::http::Method::PUT,
+            &format!("/api/v1/returns/agreements/{}", tn["id"].as_str().unwrap()),
+            Some(&admin),
+            Some(&json!({"name": tn["name"], "source": "test terms", "confirmed": false, "version": tn["version"],
+                "terms": {"reply_days": 30, "silence_is_acceptance": silence, "accepted_evidence": ["passport", "passport_copy", "interview_record"],
+                          "extension_days": null, "pause_on_more_information": true, "travel_document_validity_days": 90,
+                          "travel_document_issue_days": null, "transfer_days": 60}})),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    assert_eq!(put.json()["version"], tn["version"].as_i64().unwrap() + 1);
+}
+
+async fn new_case(app: &TestApp, token: &str, body: Value) -> String {
+    let made = app.post("/api/v1/returns/cases", Some(token), body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    assert_eq!(made.json()["state"], "open");
+    made.json()["id"].as_str().unwrap().to_owned()
+}
+
+fn tunisian(surname: &str) -> Value {
+    json!({"person": {"surname": surname, "given_names": "SAMI", "date_of_birth": "1995-05-05", "claimed_nationality": "TUN"},
+           "asylum": "rejected", "return_decision_date": "2026-10-01"})
+}
+
+async fn send_request(app: &TestApp, token: &str, case: &str) -> Value {
+    let sent = app
+        .post(
+            &format!("/api/v1/returns/cases/{case}/readmission-requests"),
+            Some(token),
+            json!({"partner_agency": "TN-MI", "evidence": [{"kind": "interview_record", "note": "interview of 20 November"}]}),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
+    sent.json()
+}
+
+async fn transition(app: &TestApp, token: &str, case: &str, body: Value) -> common::Reply {
+    app.post(
+        &format!("/api/v1/returns/cases/{case}/transitions"),
+        Some(token),
+        body,
+    )
+    .await
+}
+
+fn rules(reply: &common::Reply) -> Vec<String> {
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text);
+    reply.json()["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_case_goes_from_request_to_return_through_the_partners_inbox() {
+    each_engine(|app| async move {
+        tunisia_terms(&app, false).await;
+        let cw = app.token("ita.caseworker").await;
+        let tn = app.token("tun.partner_authority").await;
+        let pk = app.token("pak.partner_authority").await;
+        let case = new_case(&app, &cw, tunisian("CAMPIONE")).await;
+        // Sent on 2026-11-23 in Tunis: 30 calendar days.
+        let sent = send_request(&app, &cw, &case).await;
+        assert_eq!(sent["deadline"], "2026-12-23");
+        // The deadline ends at midnight in Tunis (UTC+1).
+        assert_eq!(sent["due_at"], "2026-12-23T23:00:00Z");
+        let id = sent["id"].as_str().unwrap().to_owned();
+
+        // The inbox: Tunisia sees it with the person, Pakistan sees nothing of it.
+        let inbox = app
+            .get("/api/v1/returns/readmission-requests?open=true", &tn)
+            .await
+            .json();
+        let mine = inbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id.as_str())
+            .unwrap();
+        assert_eq!(mine["person"]["surname"], "CAMPIONE");
+        assert_eq!(mine["deadline"]["days_left"], 30);
+        let other = app.get("/api/v1/returns/readmission-requests", &pk).await;
+        assert!(
+            !other.text.contains(&id),
+            "PK-MOI must not see TN-MI's request"
+        );
+        let reach = app
+            .get(&format!("/api/v1/returns/readmission-requests/{id}"), &pk)
+            .await;
+        assert_eq!(reach.status, StatusCode::NOT_FOUND);
+        let meddle = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/reply"),
+                Some(&pk),
+                json!({"decision": "rejected", "reason": "not ours"}),
+            )
+            .await;
+        assert_eq!(meddle.status, StatusCode::NOT_FOUND);
+
+        // More information stops the clock for the days it lasts.
+        let asked = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/reply"),
+                Some(&tn),
+                json!({"decision": "more_information", "reason": "place of birth?"}),
+            )
+            .await;
+        assert_eq!(asked.status, StatusCode::OK, "{}", asked.text);
+        assert_eq!(asked.json()["deadline"]["paused"], true);
+        let empty = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/reply"),
+                Some(&tn),
+                json!({"decision": "rejected"}),
+            )
+            .await;
+        assert_eq!(
+            empty.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a rejection needs its reason"
+        );
+        app.clock.advance(5 * DAY);
+        let answered = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/information"),
+                Some(&cw),
+                json!({"answer": "Sfax, as declared"}),
+            )
+            .await;
+        assert_eq!(answered.status, StatusCode::OK, "{}", answered.text);
+        assert_eq!(answered.json()["deadline"]["date"], "2026-12-28");
+        assert_eq!(answered.json()["deadline"]["paused"], false);
+
+        // Before confirmation, scheduling names what is missing.
+        let early = transition(
+            &app,
+            &cw,
+            &case,
+            json!({"to": "scheduled", "kind": "flight", "date": "2026-12-10"}),
+        )
+        .await;
+        assert_eq!(
+            rules(&early),
+            ["readmission_not_confirmed", "travel_document_missing"]
+        );
+
+        let confirmed = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/reply"),
+                Some(&tn),
+                json!({"decision": "confirmed"}),
+            )
+            .await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
+        assert_eq!(confirmed.json()["late"], false);
+        let again = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/reply"),
+                Some(&tn),
+                json!({"decision": "rejected", "reason": "changed our mind"}),
+            )
+            .await;
+        assert_eq!(rules(&again), ["already_answered"]);
+        let view = app
+            .get(&format!("/api/v1/returns/cases/{case}"), &cw)
+            .await
+            .json();
+        assert_eq!(view["state"], "nationality_confirmed");
+
+        let no_document = transition(
+            &app,
+            &cw,
+            &case,
+            json!({"to": "scheduled", "kind": "flight", "date": "2026-12-10"}),
+        )
+        .await;
+        assert_eq!(rules(&no_document), ["travel_document_missing"]);
+        // A laissez-passer valid too briefly for the agreement's 90 days.
+        let issued = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/travel-document"),
+                Some(&tn),
+                json!({"number": "LP-7781", "valid_until": "2027-01-15"}),
+            )
+            .await;
+        assert_eq!(issued.status, StatusCode::OK, "{}", issued.text);
+        let short = transition(
+            &app,
+            &cw,
+            &case,
+            json!({"to": "scheduled", "kind": "charter", "date": "2026-12-10"}),
+        )
+        .await;
+        assert_eq!(rules(&short), ["travel_document_validity_too_short"]);
+        let late_transfer = transition(
+            &app,
+            &cw,
+            &case,
+            json!({"to": "scheduled", "kind": "charter", "date": "2027-02-01"}),
+        )
+        .await;
+        assert!(rules(&late_transfer).contains(&"transfer_period_exceeded".to_owned()));
+        let reissued = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/travel-document"),
+                Some(&tn),
+                json!({"number": "LP-7782", "valid_until": "2027-06-30"}),
+            )
+            .await;
+        assert_eq!(reissued.status, StatusCode::OK, "{}", reissued.text);
+        let scheduled = transition(
+            &app,
+            &cw,
+            &case,
+            json!({"to": "scheduled", "kind": "charter", "date": "2026-12-10"}),
+        )
+        .await;
+        assert_eq!(scheduled.status, StatusCode::OK, "{}", scheduled.text);
+        assert_eq!(scheduled.json()["state"], "scheduled");
+        let future = transition(
+            &app,
+            &cw,
+            &case,
+            json!({"to": "executed", "date": "2026-12-10"}),
+        )
+        .await;
+        assert_eq!(rules(&future), ["date_in_future"]);
+        app.clock.advance(15 * DAY);
+        let done = transition(
+            &app,
+            &cw,
+            &case,
+            json!({"to": "executed", "date": "2026-12-10"}),
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        let after = transition(&app, &cw, &case, json!({"to": "closed", "reason": "again"})).await;
+        assert_eq!(rules(&after), ["out_of_order"]);
+
+        // The partner's steps reached the caseworker's agency, and the log has every step.
+        let notes = app.get("/api/v1/notifications", &cw).await.text;
+        assert!(
+            notes.contains("More information asked") && notes.contains("Travel document issued")
+        );
+        let admin = app.token("ita.admin").await;
+        let log = app
+            .get(&format!("/api/v1/audit?resource_id={case}"), &admin)
+            .await
+            .text;
+        for action in [
+            "return_case.create",
+            "return_case.transition",
+            "return_case.read",
+        ] {
+            assert!(log.contains(action), "{action} missing from the audit log");
+        }
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_safeguards_block_scheduling_and_name_every_rule_at_once() {
+    each_engine(|app| async move {
+        let cw = app.token("ita.caseworker").await;
+        let minor = new_case(
+            &app,
+            &cw,
+            json!({"person": {"surname": "MODULO", "given_names": "KARIM", "date_of_birth": "2011-02-02", "claimed_nationality": "TUN"},
+                   "vulnerabilities": ["minor", "unaccompanied"], "asylum": "appeal_pending", "return_decision_date": null}),
+        )
+        .await;
+        let refused = transition(&app, &cw, &minor, json!({"to": "scheduled", "kind": "assisted_voluntary", "date": "2026-12-01"})).await;
+        assert_eq!(
+            rules(&refused),
+            [
+                "asylum_pending",
+                "best_interests_assessment_missing",
+                "return_decision_missing",
+                "readmission_not_confirmed",
+                "travel_document_missing"
+            ]
+        );
+        assert!(refused.json()["detail"].as_str().unwrap().contains("asylum_pending"));
+        // The case page says the same before anyone tries.
+        let view = app.get(&format!("/api/v1/returns/cases/{minor}"), &cw).await.json();
+        let schedule = view["next"].as_array().unwrap().iter().find(|s| s["to"] == "scheduled").unwrap();
+        assert!(schedule["blocked_by"].to_string().contains("best_interests_assessment_missing"));
+        // Recording the assessment and the appeal's outcome lifts those two rules only.
+        let bia = app
+            .post(&format!("/api/v1/returns/cases/{minor}/safeguards"), Some(&cw),
+                  json!({"kind": "best_interests_assessment", "note": "assessment by the social services of Rome"}))
+            .await;
+        assert_eq!(bia.status, StatusCode::CREATED, "{}", bia.text);
+        let patched = app
+            .request(axum::http::Method::PATCH, &format!("/api/v1/returns/cases/{minor}"), Some(&cw),
+                     Some(&json!({"asylum": "rejected", "return_decision_date": "2026-11-20"})))
+            .await;
+        assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+        let still = transition(&app, &cw, &minor, json!({"to": "scheduled", "kind": "assisted_voluntary", "date": "2026-12-01"})).await;
+        assert_eq!(rules(&still), ["readmission_not_confirmed", "travel_document_missing"]);
+        // Bad input names its field; nothing is written.
+        for (body, field) in [
+            (json!({"to": "scheduled", "kind": "rowing boat", "date": "2026-12-01"}), "kind"),
+            (json!({"to": "scheduled", "kind": "flight", "date": "1 December"}), "date"),
+            (json!({"to": "executed"}), "date"),
+            (json!({"to": "readmission_requested"}), "to"),
+        ] {
+            let bad = transition(&app, &cw, &minor, body).await;
+            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+            assert_eq!(bad.json()["field"], field);
+        }
+        let bad_case = app
+            .post("/api/v1/returns/cases", Some(&cw), json!({"person": {"surname": "X", "claimed_nationality": "ZZZ"}, "asylum": "none"}))
+            .await;
+        assert_eq!(bad_case.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad_case.json()["field"], "person.claimed_nationality");
+        let view = app.get(&format!("/api/v1/returns/cases/{minor}"), &cw).await.json();
+        assert_eq!(view["state"], "open");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn late_replies_are_recorded_and_silence_can_be_acceptance() {
+    each_engine(|app| async move {
+        tunisia_terms(&app, false).await;
+        let cw = app.token("ita.caseworker").await;
+        let tn = app.token("tun.partner_authority").await;
+        let case = new_case(&app, &cw, tunisian("SAGGIO")).await;
+        let id = send_request(&app, &cw, &case).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.clock.advance(31 * DAY);
+        let late = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/reply"),
+                Some(&tn),
+                json!({"decision": "confirmed"}),
+            )
+            .await;
+        assert_eq!(
+            late.status,
+            StatusCode::OK,
+            "a late reply is recorded, not refused: {}",
+            late.text
+        );
+        assert_eq!(late.json()["late"], true);
+
+        // Under an agreement where silence is acceptance, the request reads as accepted the
+        // day after the deadline, and the partner may issue the travel document.
+        tunisia_terms(&app, true).await;
+        let case = new_case(&app, &cw, tunisian("SCHEMA")).await;
+        let id = send_request(&app, &cw, &case).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.clock.advance(30 * DAY);
+        let due = app
+            .get(&format!("/api/v1/returns/readmission-requests/{id}"), &tn)
+            .await
+            .json();
+        assert_eq!(due["status"], "pending", "the last day is still in time");
+        assert_eq!(due["deadline"]["days_left"], 0);
+        app.clock.advance(DAY);
+        let silent = app
+            .get(&format!("/api/v1/returns/readmission-requests/{id}"), &cw)
+            .await
+            .json();
+        assert_eq!(silent["status"], "deemed_accepted");
+        let view = app
+            .get(&format!("/api/v1/returns/cases/{case}"), &cw)
+            .await
+            .json();
+        let schedule = view["next"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["to"] == "scheduled")
+            .unwrap();
+        assert!(
+            !schedule["blocked_by"]
+                .to_string()
+                .contains("readmission_not_confirmed")
+        );
+        let issued = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/travel-document"),
+                Some(&tn),
+                json!({"number": "LP1", "valid_until": "2027-12-31"}),
+            )
+            .await;
+        assert_eq!(issued.status, StatusCode::OK, "{}", issued.text);
+        assert_eq!(issued.json()["status"], "confirmed");
+        assert_eq!(
+            issued.json()["reply_reason"],
+            "accepted by silence under the agreement"
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_monitor_reads_centres_without_names_and_writes_nothing() {
+    each_engine(|app| async move {
+        let monitor = app.token("unhcr.monitor").await;
+        let centres = app.get("/api/v1/returns/centres", &monitor).await.json();
+        let centres = centres.as_array().unwrap();
+        assert_eq!(
+            centres.len(),
+            2,
+            "the demo's two centres are monitored by UNHCR"
+        );
+        let ponte = centres
+            .iter()
+            .find(|c| c["name"].as_str().unwrap().contains("Ponte Galeria"))
+            .unwrap();
+        assert!(ponte["occupancy"].as_i64().unwrap() >= 1);
+        let report = app
+            .get(
+                &format!(
+                    "/api/v1/returns/centres/{}?from=2026-11-01&to=2026-11-23",
+                    ponte["id"].as_str().unwrap()
+                ),
+                &monitor,
+            )
+            .await;
+        assert_eq!(report.status, StatusCode::OK, "{}", report.text);
+        let body = report.json();
+        assert_eq!(body["occupancy"].as_array().unwrap().len(), 23);
+        assert!(!body["safeguards"].as_array().unwrap().is_empty());
+        // The demo's person held there is FITTIZIO AHMED: never named to the monitor.
+        assert!(!report.text.contains("FITTIZIO") && !report.text.contains("AHMED"));
+        assert!(body["stays"][0]["case_ref"].as_str().unwrap().len() == 8);
+        // No case, no request, no write.
+        let cw = app.token("ita.caseworker").await;
+        let cases = app.get("/api/v1/returns/cases", &cw).await.json();
+        let some_case = cases[0]["id"].as_str().unwrap();
+        assert_eq!(
+            app.get(&format!("/api/v1/returns/cases/{some_case}"), &monitor)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let write = transition(
+            &app,
+            &monitor,
+            some_case,
+            json!({"to": "closed", "reason": "monitor"}),
+        )
+        .await;
+        assert!(matches!(
+            write.status,
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ));
+        let too_long = app
+            .get(
+                &format!(
+                    "/api/v1/returns/centres/{}?from=2024-01-01&to=2026-11-23",
+                    ponte["id"].as_str().unwrap()
+                ),
+                &monitor,
+            )
+            .await;
+        assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_index_is_per_partner_versioned_and_allocates_quotas_exactly() {
+    each_engine(|app| async move {
+        let analyst = app.token("ita.analyst").await;
+        let pk = app.token("pak.partner_authority").await;
+        let all = app.get("/api/v1/cooperation/scores?year=2026", &analyst).await.json();
+        let all = all.as_array().unwrap();
+        let countries: Vec<&str> = all.iter().map(|s| s["country"].as_str().unwrap()).collect();
+        assert_eq!(countries.len(), 3, "{countries:?}");
+        for s in all {
+            let points: f64 = s["contributions"].as_array().unwrap().iter().map(|c| c["points"].as_f64().unwrap()).sum();
+            assert!((points - s["score"].as_f64().unwrap()).abs() < 1e-6, "contributions add up to the score");
+            assert!(s["sources"]["answered_in_time"].is_string(), "computed from the platform's requests");
+        }
+        let tun = all.iter().find(|s| s["country"] == "TUN").unwrap();
+        assert!(tun["sources"]["eurostat_return_rate"].as_str().unwrap().contains("Eurostat 2016"));
+        // A partner sees its own score only.
+        let own = app.get("/api/v1/cooperation/scores?year=2026", &pk).await.json();
+        assert_eq!(own.as_array().unwrap().len(), 1);
+        assert_eq!(own[0]["country"], "PAK");
+
+        // A policy whose weights do not add up is refused; a good one is a new version, and
+        // the old version's scores stay as they were.
+        let bad = app
+            .post("/api/v1/cooperation/policies", Some(&analyst), json!({"note": "test", "policy": {"indicators": [
+                {"indicator": "identification_rate", "weight": 0.5, "worst": 0, "best": 1},
+                {"indicator": "answered_in_time", "weight": 0.4, "worst": 0, "best": 1}]}}))
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text.contains("add up to 0.9"), "{}", bad.text);
+        let v2 = app
+            .post("/api/v1/cooperation/policies", Some(&analyst), json!({"note": "identification only", "policy": {"indicators": [
+                {"indicator": "identification_rate", "weight": 1, "worst": 0, "best": 1}]}}))
+            .await;
+        assert_eq!(v2.status, StatusCode::CREATED, "{}", v2.text);
+        assert_eq!(v2.json()["version"], 2);
+        let v1_again = app.get("/api/v1/cooperation/scores?year=2026&policy_version=1", &analyst).await.json();
+        assert_eq!(v1_again.to_string(), Value::Array(all.clone()).to_string());
+
+        // What-if writes nothing; publishing divides exactly and is audited.
+        let before = app.get("/api/v1/quotas/allocations", &analyst).await.json();
+        let what_if = app
+            .post("/api/v1/quotas/what-if", Some(&analyst), json!({"year": 2026, "category": "seasonal agriculture, reserved", "seats": 4875,
+                "policy_version": 1, "weights": {"answered_in_time": 0.6, "median_reply_days": 0.0}}))
+            .await;
+        assert_eq!(what_if.status, StatusCode::UNPROCESSABLE_ENTITY, "a zero weight is refused: {}", what_if.text);
+        let what_if = app
+            .post("/api/v1/quotas/what-if", Some(&analyst), json!({"year": 2026, "category": "seasonal agriculture, reserved", "seats": 4875,
+                "policy_version": 1, "method": "sainte-lague", "weights": {"answered_in_time": 0.30, "median_reply_days": 0.05}, "floors": {"TUR": 500}}))
+            .await;
+        assert_eq!(what_if.status, StatusCode::OK, "{}", what_if.text);
+        for side in ["baseline", "proposed"] {
+            let lines = what_if.json()[side]["lines"].as_array().unwrap().clone();
+            assert_eq!(lines.iter().map(|l| l["seats"].as_u64().unwrap()).sum::<u64>(), 4875, "{side}");
+            assert!(lines.iter().find(|l| l["country"] == "TUR").unwrap()["seats"].as_u64().unwrap() >= 500);
+        }
+        assert_eq!(app.get("/api/v1/quotas/allocations", &analyst).await.json(), before);
+        let floors = app
+            .post("/api/v1/quotas/allocations", Some(&analyst), json!({"year": 2026, "category": "x", "seats": 100, "floors": {"TUN": 80, "PAK": 30}}))
+            .await;
+        assert_eq!(floors.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(floors.text.contains("floors add up to 110"), "{}", floors.text);
+        let published = app
+            .post("/api/v1/quotas/allocations", Some(&analyst), json!({"year": 2026, "category": "seasonal agriculture, reserved", "seats": 4875, "method": "dhondt", "policy_version": 1}))
+            .await;
+        assert_eq!(published.status, StatusCode::CREATED, "{}", published.text);
+        let id = published.json()["id"].as_str().unwrap().to_owned();
+        let csv = app.get(&format!("/api/v1/quotas/allocations/{id}?format=csv"), &pk).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let total: u64 = csv.text.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap()).sum();
+        assert_eq!(total, 4875);
+        let admin = app.token("ita.admin").await;
+        let log = app.get(&format!("/api/v1/audit?resource_id={id}"), &admin).await.text;
+        assert!(log.contains("quota_allocation.publish"));
+        app
+    })
+    .await;
+}
