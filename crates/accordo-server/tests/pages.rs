@@ -137,6 +137,14 @@ const PAGES: &[&str] = &[
     "/documents/register",
     "/documents/register?number=L8&withdrawn=1",
     "/documents/alerts",
+    "/returns/cases",
+    "/returns/inbox",
+    "/returns/inbox?all=1",
+    "/returns/centres",
+    "/returns/agreements",
+    "/cooperation",
+    "/cooperation?year=2025&policy_version=1",
+    "/cooperation/quotas",
 ];
 
 #[tokio::test]
@@ -915,5 +923,277 @@ async fn an_alert_published_from_the_page_shows_in_an_addressees_check() {
             .text
             .contains("substituted data page")
     );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_caseworker_opens_a_case_and_sees_every_rule_that_blocks_the_return() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.caseworker").await;
+    b.submit(
+        "/home",
+        "/account/language",
+        &[("language", "en"), ("next", "/home")],
+    )
+    .await;
+    let cases = b.get("/returns/cases").await;
+    assert_eq!(cases.status, StatusCode::OK);
+    assert!(
+        cases.text.contains("FITTIZIO"),
+        "the demo's cases are listed"
+    );
+    assert!(
+        cases.text.contains(r#"data-testid="at-risk""#)
+            || cases.text.contains("returns-none-at-risk")
+            || cases.text.contains("No deadline")
+    );
+    // A form with a bad nationality keeps what was typed and names the field.
+    let bad = b
+        .submit(
+            "/returns/cases",
+            "/returns/cases",
+            &[
+                ("surname", "nuovo"),
+                ("claimed_nationality", "XYZ"),
+                ("asylum", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text.contains(r#"id="f-claimed_nationality-error""#),
+        "{}",
+        bad.text
+    );
+    assert!(bad.text.contains(r#"value="nuovo""#));
+    let made = b
+        .submit(
+            "/returns/cases",
+            "/returns/cases",
+            &[
+                ("surname", "modulo"),
+                ("given_names", "karim"),
+                ("date_of_birth", "2011-02-02"),
+                ("claimed_nationality", "TUN"),
+                ("vulnerabilities", "minor"),
+                ("vulnerabilities", "unaccompanied"),
+                ("asylum", "pending"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let case_path = location(&made).to_owned();
+    let page = b.get(&case_path).await;
+    assert!(page.text.contains("MODULO KARIM"));
+    let blocked = &page.text[page
+        .text
+        .find(r#"data-testid="blocked-scheduled""#)
+        .unwrap()..];
+    let blocked = &blocked[..blocked.find("</ul>").unwrap()];
+    for rule in [
+        "asylum_pending",
+        "best_interests_assessment_missing",
+        "return_decision_missing",
+        "readmission_not_confirmed",
+        "travel_document_missing",
+    ] {
+        assert!(blocked.contains(rule), "{rule} not shown: {blocked}");
+    }
+    // Trying anyway is refused with the rules, and the case stays open.
+    let tried = b
+        .submit(
+            &case_path,
+            &format!("{case_path}/transition"),
+            &[
+                ("to", "scheduled"),
+                ("kind", "flight"),
+                ("date", "2026-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(tried.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        tried
+            .text
+            .contains("asylum_pending, best_interests_assessment_missing"),
+        "{}",
+        tried.text
+    );
+    assert!(tried.text.contains(r#"data-testid="case-state">open"#));
+    // The assessment lifts its rule.
+    let recorded = b
+        .submit(
+            &case_path,
+            &format!("{case_path}/safeguard"),
+            &[
+                ("kind", "best_interests_assessment"),
+                ("note", "social services of Rome"),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.text);
+    let page = b.get(&case_path).await;
+    assert!(
+        !page
+            .text
+            .contains("<code>best_interests_assessment_missing</code>")
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_partner_authority_answers_its_inbox_and_sees_no_other_partners_request() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("pak.partner_authority").await;
+    let inbox = b.get("/returns/inbox").await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(
+        inbox.text.contains("FITTIZIO AHMED"),
+        "the demo's pending Pakistani request"
+    );
+    assert!(inbox.text.contains("days left"), "the deadline counts down");
+    assert!(
+        !inbox.text.contains(r#"<dd class="col-sm-8">TUN</dd>"#) && !inbox.text.contains("SAMI"),
+        "Tunisia's requests are not Pakistan's"
+    );
+    let start = inbox.text.find("data-request=\"").unwrap() + "data-request=\"".len();
+    let id = inbox.text[start..start + 36].to_owned();
+    let empty = b
+        .submit(
+            "/returns/inbox",
+            &format!("/returns/requests/{id}/reply"),
+            &[("decision", "rejected"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text.contains("say why nationality is not confirmed"));
+    let confirmed = b
+        .submit(
+            "/returns/inbox",
+            &format!("/returns/requests/{id}/reply"),
+            &[("decision", "confirmed"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.text
+    );
+    let all = b.get("/returns/inbox?all=1").await;
+    assert!(all.text.contains("Record the travel document"));
+    // The caseworker is told.
+    let mut c = Browser::new(&app);
+    c.sign_in("ita.caseworker").await;
+    assert!(c.get("/home").await.text.contains("Nationality confirmed"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_monitor_reads_a_centre_without_names() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("unhcr.monitor").await;
+    let list = b.get("/returns/centres").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let start = list.text.find("/returns/centres/").unwrap();
+    let href = list.text[start..start + "/returns/centres/".len() + 36].to_owned();
+    let centre = b.get(&href).await;
+    assert_eq!(centre.status, StatusCode::OK, "{}", centre.text);
+    assert!(centre.text.contains(r#"data-testid="stays-table""#));
+    for name in ["FITTIZIO", "ESEMPIO", "AHMED", "SAMI"] {
+        assert!(!centre.text.contains(name), "{name} shown to the monitor");
+    }
+    assert_eq!(b.get("/returns/cases").await.status, StatusCode::FORBIDDEN);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_ministry_compares_a_what_if_and_publishes_an_allocation() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.analyst").await;
+    b.submit(
+        "/home",
+        "/account/language",
+        &[("language", "en"), ("next", "/home")],
+    )
+    .await;
+    let index = b.get("/cooperation").await;
+    assert!(
+        index.text.contains(r#"data-country="TUN""#)
+            && index.text.contains(r#"data-country="PAK""#)
+    );
+    let fields = [
+        ("year", "2026"),
+        ("category", "seasonal agriculture, reserved"),
+        ("seats", "4.875"),
+        ("method", "dhondt"),
+        ("partner", "PAK"),
+        ("partner", "TUN"),
+        ("partner", "TUR"),
+        ("floor_TUR", "600"),
+        ("weight_answered_in_time", "0.15"),
+        ("weight_identification_rate", "0.30"),
+    ];
+    let what_if = b
+        .submit("/cooperation/quotas", "/cooperation/quotas", &fields)
+        .await;
+    assert_eq!(what_if.status, StatusCode::OK, "{}", what_if.text);
+    let seats: u64 = what_if
+        .text
+        .match_indices(r#"data-testid="seats"><strong>"#)
+        .map(|(at, m)| {
+            let rest = &what_if.text[at + m.len()..];
+            rest[..rest.find('<').unwrap()].parse::<u64>().unwrap()
+        })
+        .sum();
+    assert_eq!(seats, 4875, "the what-if divides exactly");
+    assert!(what_if.text.contains("Nothing has been saved."));
+    // Floors above the total are refused by name.
+    let refused = b
+        .submit(
+            "/cooperation/quotas",
+            "/cooperation/quotas",
+            &[
+                ("year", "2026"),
+                ("category", "x"),
+                ("seats", "100"),
+                ("partner", "TUN"),
+                ("floor_TUN", "101"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text.contains("floors add up to 101"),
+        "{}",
+        refused.text
+    );
+    let published = b
+        .submit(
+            "/cooperation/quotas",
+            "/cooperation/quotas/publish",
+            &[
+                ("year", "2026"),
+                ("category", "seasonal agriculture, reserved"),
+                ("seats", "4875"),
+                ("method", "sainte-lague"),
+                ("partner", "TUR"),
+                ("floor_TUR", "600"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.text
+    );
+    let page = b.get("/cooperation/quotas").await;
+    assert!(page.text.contains("data-allocation="));
+    assert!(page.text.contains("?format=csv"));
     app.finish().await;
 }

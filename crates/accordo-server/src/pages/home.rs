@@ -67,6 +67,7 @@ pub async fn cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
     let mut cards = Vec::new();
     cards.extend(notifications_card(state, viewer).await);
     cards.extend(documents_card(state, viewer).await);
+    cards.extend(returns_card(state, viewer).await);
     cards.extend(admin_card(state, viewer).await);
     cards.extend(audit_card(state, viewer).await);
     cards.extend(account_card(state, viewer).await);
@@ -125,6 +126,90 @@ async fn documents_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
             href: Some("/documents/register".into()),
             warn: false,
         }],
+        ..Card::default()
+    })
+}
+
+/// The caseworker's open cases and deadlines at risk; the partner authority's requests
+/// awaiting its reply; the monitor's centres.
+async fn returns_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
+    use accordo_service::returns;
+    let actor = &viewer.ctx.actor;
+    let mut counts = Vec::new();
+    if actor.roles.contains(Role::Caseworker) {
+        let cases = returns::list_cases(&state.platform, &viewer.ctx)
+            .await
+            .ok()?;
+        let open = cases
+            .iter()
+            .filter(|c| !matches!(c.state.as_str(), "executed" | "closed"))
+            .count() as i64;
+        let at_risk = cases
+            .iter()
+            .filter(|c| c.days_left.is_some_and(|d| d <= returns::AT_RISK_DAYS))
+            .count() as i64;
+        counts.push(Count {
+            label: "home-returns-open",
+            value: open,
+            text: None,
+            href: Some("/returns/cases".into()),
+            warn: false,
+        });
+        counts.push(Count {
+            label: "home-returns-at-risk",
+            value: at_risk,
+            text: None,
+            href: Some("/returns/cases".into()),
+            warn: at_risk > 0,
+        });
+    }
+    if actor.roles.contains(Role::PartnerAuthority) {
+        let open = returns::list_requests(&state.platform, &viewer.ctx, true)
+            .await
+            .ok()?;
+        let overdue = open.iter().filter(|r| r.deadline.days_left < 0).count() as i64;
+        counts.push(Count {
+            label: "home-returns-inbox",
+            value: open.len() as i64,
+            text: None,
+            href: Some("/returns/inbox".into()),
+            warn: !open.is_empty(),
+        });
+        counts.push(Count {
+            label: "home-returns-overdue",
+            value: overdue,
+            text: None,
+            href: Some("/returns/inbox".into()),
+            warn: overdue > 0,
+        });
+    }
+    if actor.roles.contains(Role::Monitor) {
+        let centres = returns::centres(&state.platform, &viewer.ctx).await.ok()?;
+        let present: i64 = centres.iter().map(|c| c.occupancy).sum();
+        counts.push(Count {
+            label: "home-returns-centres",
+            value: centres.len() as i64,
+            text: None,
+            href: Some("/returns/centres".into()),
+            warn: false,
+        });
+        counts.push(Count {
+            label: "home-returns-present",
+            value: present,
+            text: None,
+            href: Some("/returns/centres".into()),
+            warn: false,
+        });
+    }
+    if counts.is_empty() {
+        return None;
+    }
+    Some(Card {
+        id: "returns",
+        title: "home-returns",
+        icon: "it-folder",
+        href: Some("/returns"),
+        counts,
         ..Card::default()
     })
 }

@@ -16,8 +16,10 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod cooperation;
 pub mod documents;
 pub mod home;
+pub mod returns;
 pub mod sign_in;
 
 use std::collections::BTreeMap;
@@ -57,6 +59,8 @@ pub fn router() -> Router<AppState> {
         .merge(admin::routes())
         .merge(audit::routes())
         .merge(documents::routes())
+        .merge(returns::routes())
+        .merge(cooperation::routes())
 }
 
 async fn root(headers: HeaderMap) -> Redirect {
@@ -121,6 +125,22 @@ pub static NAV: &[NavItem] = &[
                 Resource::collection(&policy::DOCUMENT_CHECK),
             )
             .is_ok()
+        },
+    },
+    NavItem {
+        href: "/returns",
+        label: "nav-returns",
+        shown: |a| {
+            may_read(a, &policy::RETURN_CASE)
+                || may_read(a, &policy::READMISSION_REQUEST)
+                || may_read(a, &policy::CENTRE)
+        },
+    },
+    NavItem {
+        href: "/cooperation",
+        label: "nav-cooperation",
+        shown: |a| {
+            may_read(a, &policy::COOPERATION_INDEX) || may_read(a, &policy::QUOTA_ALLOCATION)
         },
     },
     NavItem {
@@ -240,7 +260,7 @@ impl FromRequestParts<AppState> for Viewer {
 }
 
 /// The fields of a submitted form, in order (a name may repeat: checkboxes).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Fields(Vec<(String, String)>);
 
 impl Fields {
@@ -346,6 +366,11 @@ struct NavLink {
     current: bool,
 }
 
+/// The first segment of a path: `/documents/check` → `documents`.
+fn section(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').next().unwrap_or("")
+}
+
 /// What every page's layout needs.
 pub struct Chrome<'a> {
     pub lang: &'a str,
@@ -379,11 +404,8 @@ impl Chrome<'_> {
                     .map(|item| NavLink {
                         href: item.href,
                         label: item.label,
-                        current: self.path == item.href
-                            || self.path.starts_with(&format!("{}/", item.href))
-                            || (item.href == "/admin/users" && self.path.starts_with("/admin"))
-                            || (item.href == "/documents/check"
-                                && self.path.starts_with("/documents")),
+                        // The same first segment: `/returns/inbox` is under "/returns".
+                        current: section(self.path) == section(item.href),
                     })
                     .collect();
                 let user = context! {

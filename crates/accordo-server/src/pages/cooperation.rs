@@ -1,0 +1,420 @@
+//! The cooperation pages: the index per partner (each score with how every indicator
+//! contributed, and the values the ministry enters by hand), and the legal-entry quotas
+//! (the decree's totals, a what-if beside the policy as it stands, publishing, CSV).
+
+use std::collections::BTreeMap;
+
+use accordo_domain::access::{Action, Resource};
+use accordo_service::ServiceError;
+use accordo_service::cooperation::{self as service, AllocationInput};
+use accordo_service::policy;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
+use crate::AppState;
+use crate::extract::cookie;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cooperation", get(index))
+        .route("/cooperation/values", post(enter_value))
+        .route("/cooperation/quotas", get(quotas).post(what_if))
+        .route("/cooperation/quotas/publish", post(publish))
+}
+
+fn may(viewer: &Viewer, action: Action, policy: &'static accordo_domain::KindPolicy) -> bool {
+    accordo_domain::can(&viewer.ctx.actor, action, Resource::collection(policy)).is_ok()
+}
+
+fn show(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    path: &str,
+    status: StatusCode,
+    template: &str,
+    page: Value,
+) -> Response {
+    let mut tabs = Vec::new();
+    if may(viewer, Action::Read, &policy::COOPERATION_INDEX) {
+        tabs.push(context! { href => "/cooperation", label => "cooperation-index" });
+    }
+    if may(viewer, Action::Read, &policy::QUOTA_ALLOCATION) {
+        tabs.push(context! { href => "/cooperation/quotas", label => "cooperation-quotas" });
+    }
+    let chrome = Chrome {
+        lang: &viewer.lang,
+        tz: viewer.tz(),
+        path,
+        viewer: Some(viewer),
+        flash: headers.and_then(|h| cookie(h, super::FLASH_COOKIE).map(str::to_owned)),
+    };
+    render(
+        state,
+        &chrome,
+        status,
+        template,
+        context! { tabs => tabs, ..page },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct IndexQuery {
+    year: Option<i32>,
+    policy_version: Option<i64>,
+}
+
+async fn index_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    q: &IndexQuery,
+    status: StatusCode,
+    values: Option<&Fields>,
+    errors: Option<&FormErrors>,
+) -> Response {
+    if !may(viewer, Action::Read, &policy::COOPERATION_INDEX) {
+        // An employer reads the quotas only.
+        return quotas_view(state, viewer, headers, StatusCode::OK, None, None, None).await;
+    }
+    let year = q
+        .year
+        .unwrap_or_else(|| crate::api::cooperation::this_year(state));
+    let scores = match service::scores(&state.platform, &viewer.ctx, year, q.policy_version).await {
+        Ok(s) => s,
+        Err(e) => return error_page(state, &viewer.lang, &e),
+    };
+    let policies = service::policies(&state.platform, &viewer.ctx)
+        .await
+        .unwrap_or_default();
+    let shown_version = q
+        .policy_version
+        .or_else(|| policies.first().map(|p| p.version));
+    let policy = policies
+        .iter()
+        .find(|p| Some(p.version) == shown_version)
+        .cloned();
+    let manual: Vec<&str> = accordo_cooperation::index::INDICATORS
+        .iter()
+        .filter(|k| k.source == accordo_cooperation::index::Source::Manual)
+        .map(|k| k.id)
+        .collect();
+    show(
+        state,
+        viewer,
+        headers,
+        "/cooperation",
+        status,
+        "cooperation/index.html",
+        context! {
+            year => year,
+            scores => scores,
+            policies => policies,
+            policy => policy,
+            manual_indicators => manual,
+            may_enter => may(viewer, Action::Create, &policy::COOPERATION_INDICATOR),
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+        },
+    )
+}
+
+async fn index(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(q): Query<IndexQuery>,
+) -> Response {
+    index_view(
+        &state,
+        &viewer,
+        Some(&headers),
+        &q,
+        StatusCode::OK,
+        None,
+        None,
+    )
+    .await
+}
+
+async fn enter_value(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(f, &["country", "year", "indicator", "value", "source"]);
+    let year: Option<i32> = f.get("year").parse().ok();
+    let value: Option<f64> = f.get("value").replace(',', ".").parse().ok();
+    if !f.get("year").is_empty() && year.is_none() {
+        errors.add("year", "error-number");
+    }
+    if !f.get("value").is_empty() && value.is_none() {
+        errors.add("value", "error-number");
+    }
+    if errors.is_empty() {
+        let result = service::enter_value(
+            &state.platform,
+            &v.ctx,
+            f.get("country"),
+            year.unwrap_or_default(),
+            f.get("indicator"),
+            value.unwrap_or_default(),
+            f.get("source"),
+        )
+        .await;
+        match result {
+            Ok(()) => {
+                return done(
+                    &format!("/cooperation?year={}", year.unwrap_or_default()),
+                    "cooperation-value-entered",
+                );
+            }
+            Err(e) => match FormErrors::from_service(&e, "value") {
+                Some(found) => errors = found,
+                None => return error_page(&state, &v.lang, &e),
+            },
+        }
+    }
+    let q = IndexQuery {
+        year,
+        policy_version: None,
+    };
+    index_view(
+        &state,
+        v,
+        None,
+        &q,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(f),
+        Some(&errors),
+    )
+    .await
+}
+
+/// The what-if's result beside the policy as it stands.
+struct Compared {
+    baseline: service::Allocation,
+    proposed: service::Allocation,
+}
+
+async fn quotas_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    status: StatusCode,
+    compared: Option<Compared>,
+    values: Option<&Fields>,
+    errors: Option<&FormErrors>,
+) -> Response {
+    let totals = match service::quota_totals(&state.platform, &viewer.ctx).await {
+        Ok(t) => t,
+        Err(e) => return error_page(state, &viewer.lang, &e),
+    };
+    let published = service::allocations(&state.platform, &viewer.ctx)
+        .await
+        .unwrap_or_default();
+    let policies = service::policies(&state.platform, &viewer.ctx)
+        .await
+        .unwrap_or_default();
+    let lines: Vec<Value> = compared
+        .as_ref()
+        .map(|c| {
+            c.proposed
+                .lines
+                .iter()
+                .map(|p| {
+                    let base = c.baseline.lines.iter().find(|b| b.country == p.country);
+                    context! {
+                        country => p.country, country_name => p.country_name,
+                        score => p.score, seats => p.seats,
+                        base_score => base.map(|b| b.score), base_seats => base.map(|b| b.seats),
+                        floor => p.floor, cap => p.cap,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let peak = compared
+        .as_ref()
+        .map(|c| {
+            c.proposed
+                .lines
+                .iter()
+                .chain(&c.baseline.lines)
+                .map(|l| l.seats)
+                .max()
+                .unwrap_or(1)
+                .max(1)
+        })
+        .unwrap_or(1);
+    let partners: Vec<String> = compared
+        .as_ref()
+        .map(|c| c.proposed.lines.iter().map(|l| l.country.clone()).collect())
+        .unwrap_or_else(|| vec!["PAK".into(), "TUN".into(), "TUR".into()]);
+    show(
+        state,
+        viewer,
+        headers,
+        "/cooperation/quotas",
+        status,
+        "cooperation/quotas.html",
+        context! {
+            totals => totals.iter().map(|t| context! { period => t.period, category => t.category, subcategory => t.subcategory, quota => t.quota, source => t.source }).collect::<Vec<_>>(),
+            published => published,
+            policies => policies,
+            proposed => compared.as_ref().map(|c| &c.proposed),
+            lines => lines,
+            peak => peak,
+            partners => partners,
+            methods => accordo_cooperation::Method::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+            indicators => policies.first().map(|p| p.policy.indicators.iter().map(|w| context! { id => w.indicator, weight => w.weight }).collect::<Vec<_>>()),
+            may_allocate => may(viewer, Action::Create, &policy::QUOTA_ALLOCATION),
+            year => crate::api::cooperation::this_year(state),
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+        },
+    )
+}
+
+async fn quotas(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+    quotas_view(
+        &state,
+        &viewer,
+        Some(&headers),
+        StatusCode::OK,
+        None,
+        None,
+        None,
+    )
+    .await
+}
+
+/// Reads the allocation form: the numbers are checked here, the rest by the service.
+fn allocation_input(f: &Fields, with_weights: bool) -> Result<AllocationInput, FormErrors> {
+    let mut errors = FormErrors::default();
+    errors.require(f, &["year", "category", "seats"]);
+    let number = |name: &str, errors: &mut FormErrors| -> Option<u64> {
+        let text = f.get(name);
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = text.replace(['.', ' ', '\u{a0}'], "").parse().ok();
+        if parsed.is_none() {
+            errors.add(name, "error-number");
+        }
+        parsed
+    };
+    let year = number("year", &mut errors);
+    let seats = number("seats", &mut errors);
+    let bounds = |prefix: &str, errors: &mut FormErrors| -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        for country in f.all("partner") {
+            let name = format!("{prefix}_{country}");
+            if let Some(n) = number(&name, errors) {
+                out.insert(country.to_owned(), n);
+            }
+        }
+        out
+    };
+    let floors = bounds("floor", &mut errors);
+    let caps = bounds("cap", &mut errors);
+    let mut weights = BTreeMap::new();
+    if with_weights {
+        for (name, value) in f.kept() {
+            if let Some(indicator) = name.strip_prefix("weight_")
+                && !value.trim().is_empty()
+            {
+                match value.trim().replace(',', ".").parse::<f64>() {
+                    Ok(w) => {
+                        weights.insert(indicator.to_owned(), w);
+                    }
+                    Err(_) => errors.add(name, "error-number"),
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(AllocationInput {
+        year: i32::try_from(year.unwrap_or_default()).unwrap_or_default(),
+        category: f.get("category").to_owned(),
+        seats: seats.unwrap_or_default(),
+        method: Some(f.get("method"))
+            .filter(|m| !m.is_empty())
+            .unwrap_or("largest-remainder")
+            .to_owned(),
+        policy_version: f.get("policy_version").parse().ok(),
+        weights,
+        floors,
+        caps,
+    })
+}
+
+async fn what_if(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let errors = match allocation_input(f, true) {
+        Ok(input) => match service::what_if(&state.platform, &v.ctx, input).await {
+            Ok((baseline, proposed)) => {
+                let compared = Compared { baseline, proposed };
+                return quotas_view(
+                    &state,
+                    v,
+                    None,
+                    StatusCode::OK,
+                    Some(compared),
+                    Some(f),
+                    None,
+                )
+                .await;
+            }
+            Err(e) => match FormErrors::from_service(&e, "seats") {
+                Some(errors) => errors,
+                None => return error_page(&state, &v.lang, &e),
+            },
+        },
+        Err(errors) => errors,
+    };
+    quotas_view(
+        &state,
+        v,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        Some(f),
+        Some(&errors),
+    )
+    .await
+}
+
+async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let errors = match allocation_input(f, false) {
+        Ok(input) => match service::publish(&state.platform, &v.ctx, input).await {
+            Ok(_) => return done("/cooperation/quotas", "cooperation-published-done"),
+            Err(e @ ServiceError::Forbidden(_)) => return error_page(&state, &v.lang, &e),
+            Err(e) => match FormErrors::from_service(&e, "seats") {
+                Some(errors) => errors,
+                None => return error_page(&state, &v.lang, &e),
+            },
+        },
+        Err(errors) => errors,
+    };
+    quotas_view(
+        &state,
+        v,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        Some(f),
+        Some(&errors),
+    )
+    .await
+}
