@@ -191,10 +191,10 @@ test("a wrong password is shown next to its field, the username kept", async () 
 });
 
 const ROLES = [
-  { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/admin/users", "/audit", "/account"] },
-  { user: "unhcr.monitor", card: "audit", nav: ["/home", "/audit", "/account"] },
-  { user: "ita.caseworker", card: "account", nav: ["/home", "/documents/check", "/account"] },
-  { user: "pak.partner_authority", card: "notifications", nav: ["/home", "/documents/check", "/account"] },
+  { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/admin/users", "/audit", "/account"] },
+  { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/cooperation", "/audit", "/account"] },
+  { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/account"] },
+  { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/account"] },
   { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/account"] },
 ];
 
@@ -220,7 +220,7 @@ test("a partner authority's pages show nothing of another partner's", async () =
   const page = await newPage();
   await signIn(page, "pak.partner_authority");
   const others = ["TN-MI", "TN-GN", "tun.", "TR-SG", "tur.", "ES-PN", "GR-HP"];
-  const visited = ["/home", "/account", "/admin/users", "/audit", "/admin/retention"];
+  const visited = ["/home", "/account", "/admin/users", "/audit", "/admin/retention", "/returns/inbox", "/returns/inbox?all=1", "/cooperation"];
   for (const path of visited) {
     const response = await page.goto(`${base}${path}`);
     assert.ok([200, 403].includes(response.status()), `${path}: ${response.status()}`);
@@ -306,5 +306,77 @@ test("an officer checks a document: every check shown, accessible", async () => 
   await page.waitForSelector('[data-verdict="clear"]');
   await page.goto(`${base}/documents/register`);
   await accessible(page, "document register");
+  await page.context().close();
+});
+
+test("a caseworker sees every rule that blocks a return, and the case page is accessible", async () => {
+  const page = await newPage();
+  await signIn(page, "ita.caseworker");
+  await page.goto(`${base}/returns/cases`);
+  await accessible(page, "my cases");
+  await page.screenshot({ path: join(shots, "returns-cases.png"), fullPage: true });
+  // The demo's unaccompanied minor: confirmed and documented, but not assessed.
+  await page.getByRole("link", { name: /BOZZA KARIM/ }).first().click();
+  const blocked = page.locator('[data-testid="blocked-scheduled"]');
+  await blocked.waitFor();
+  assert.match(await blocked.textContent(), /best_interests_assessment_missing/);
+  assert.doesNotMatch(await blocked.textContent(), /readmission_not_confirmed/);
+  await accessible(page, "case page");
+  await page.screenshot({ path: join(shots, "returns-case.png"), fullPage: true });
+  noNetworkFailures(page, "case page");
+  await page.context().close();
+});
+
+test("a partner authority's inbox counts down and takes a reply", async () => {
+  const page = await newPage();
+  await signIn(page, "pak.partner_authority");
+  await page.goto(`${base}/returns/inbox`);
+  const first = page.locator("[data-request]:has([data-testid=countdown])").first();
+  await first.waitFor();
+  assert.match(await first.locator('[data-testid="countdown"]').textContent(), /days left|due today/);
+  await accessible(page, "partner inbox");
+  await page.screenshot({ path: join(shots, "returns-inbox.png"), fullPage: true });
+  await first.locator('label:has-text("Ask for more information")').click();
+  await first.getByLabel("Reason or question").fill("Send the father's name as declared.");
+  await first.getByRole("button", { name: "Send the reply" }).click();
+  await page.waitForSelector('[data-testid="flash"]');
+  await page.goto(`${base}/returns/inbox`);
+  assert.match(await page.locator("[data-request]").first().textContent(), /clock stopped/);
+  await page.context().close();
+});
+
+test("the monitor reads a centre's occupancy and safeguards, never a name", async () => {
+  const page = await newPage();
+  await signIn(page, "unhcr.monitor");
+  await page.goto(`${base}/returns/centres`);
+  await accessible(page, "centres");
+  await page.locator('[data-testid="centres-table"] a').first().click();
+  await page.waitForSelector("svg.occupancy-chart");
+  const text = await page.evaluate(() => document.documentElement.outerHTML);
+  for (const name of ["FITTIZIO", "AHMED", "ESEMPIO", "SAMI"]) {
+    assert.ok(!text.includes(name), `the centre page names ${name}`);
+  }
+  await accessible(page, "centre report");
+  await page.screenshot({ path: join(shots, "returns-centre.png"), fullPage: true });
+  await page.context().close();
+});
+
+test("the analyst reads the index and compares a what-if without saving it", async () => {
+  const page = await newPage();
+  await signIn(page, "ita.analyst");
+  await page.getByRole("button", { name: "English" }).click();
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  await page.goto(`${base}/cooperation`);
+  assert.ok(await page.locator('[data-country="PAK"] [data-testid="score"]').isVisible());
+  await accessible(page, "cooperation index");
+  await page.screenshot({ path: join(shots, "cooperation-index.png"), fullPage: true });
+  await page.goto(`${base}/cooperation/quotas`);
+  await page.locator("#f-floor_TUR").fill("600");
+  await page.getByRole("button", { name: "Show what it gives" }).click();
+  await page.waitForSelector('[data-testid="what-if"]');
+  const seats = await page.$$eval('[data-testid="seats"]', (cells) => cells.map((c) => Number(c.textContent)));
+  assert.equal(seats.reduce((a, b) => a + b, 0), 4875);
+  await accessible(page, "quotas what-if");
+  await page.screenshot({ path: join(shots, "cooperation-quotas.png"), fullPage: true });
   await page.context().close();
 });

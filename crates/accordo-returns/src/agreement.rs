@@ -36,7 +36,8 @@ pub struct Terms {
     pub extension_days: Option<u32>,
     /// A request for more information stops the clock until it is answered.
     pub pause_on_more_information: bool,
-    /// Days the travel document must still be valid on the day of the transfer.
+    /// Days the travel document must be valid for, counted from the day it is recorded
+    /// (its issue): e.g. six months under the EU–Pakistan agreement.
     pub travel_document_validity_days: u32,
     /// Days the partner has to issue the travel document after confirming nationality.
     pub travel_document_issue_days: Option<u32>,

@@ -208,23 +208,46 @@ async fn a_case_goes_from_request_to_return_through_the_partners_inbox() {
         )
         .await;
         assert_eq!(rules(&no_document), ["travel_document_missing"]);
-        // A laissez-passer valid too briefly for the agreement's 90 days.
-        let issued = app
+        // A laissez-passer valid too briefly for the agreement's 90 days is refused.
+        let short = app
             .post(
                 &format!("/api/v1/returns/readmission-requests/{id}/travel-document"),
                 Some(&tn),
                 json!({"number": "LP-7781", "valid_until": "2027-01-15"}),
             )
             .await;
+        assert_eq!(
+            short.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            short.text
+        );
+        assert_eq!(short.json()["field"], "valid_until");
+        assert!(short.text.contains("90 days"), "{}", short.text);
+        let issued = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/travel-document"),
+                Some(&tn),
+                json!({"number": "LP-7782", "valid_until": "2027-06-30"}),
+            )
+            .await;
         assert_eq!(issued.status, StatusCode::OK, "{}", issued.text);
-        let short = transition(
+        // On the day of the return the document must still be valid, and the transfer
+        // within the agreement's 60 days of the confirmation (2026-11-28).
+        let expired = transition(
             &app,
             &cw,
             &case,
-            json!({"to": "scheduled", "kind": "charter", "date": "2026-12-10"}),
+            json!({"to": "scheduled", "kind": "charter", "date": "2027-07-02"}),
         )
         .await;
-        assert_eq!(rules(&short), ["travel_document_validity_too_short"]);
+        assert_eq!(
+            rules(&expired),
+            [
+                "transfer_period_exceeded",
+                "travel_document_validity_too_short"
+            ]
+        );
         let late_transfer = transition(
             &app,
             &cw,
@@ -232,15 +255,7 @@ async fn a_case_goes_from_request_to_return_through_the_partners_inbox() {
             json!({"to": "scheduled", "kind": "charter", "date": "2027-02-01"}),
         )
         .await;
-        assert!(rules(&late_transfer).contains(&"transfer_period_exceeded".to_owned()));
-        let reissued = app
-            .post(
-                &format!("/api/v1/returns/readmission-requests/{id}/travel-document"),
-                Some(&tn),
-                json!({"number": "LP-7782", "valid_until": "2027-06-30"}),
-            )
-            .await;
-        assert_eq!(reissued.status, StatusCode::OK, "{}", reissued.text);
+        assert_eq!(rules(&late_transfer), ["transfer_period_exceeded"]);
         let scheduled = transition(
             &app,
             &cw,

@@ -685,7 +685,9 @@ async fn facts_of(platform: &Platform, row: &CaseRow) -> Result<Facts> {
         let terms = request_terms(&req)?;
         let views = request_views(platform, vec![req.clone()]).await?;
         let view = views.first();
-        facts.required_validity_days = terms.travel_document_validity_days;
+        // The agreement's validity is checked when the document is recorded; on the day of
+        // the transfer it must simply still be valid.
+        facts.required_validity_days = 0;
         facts.transfer_days = terms.transfer_days;
         match view.map(|v| v.status.as_str()) {
             Some("pending" | "more_information") => facts.readmission_pending = true,
@@ -1664,6 +1666,16 @@ pub async fn record_travel_document(
         ));
     }
     let terms = request_terms(&row)?;
+    let needed = add_days(today, i64::from(terms.travel_document_validity_days));
+    if until < needed {
+        return Err(ServiceError::invalid(
+            "valid_until",
+            format!(
+                "the agreement asks for a travel document valid at least {} days from its issue, until {needed} or later",
+                terms.travel_document_validity_days
+            ),
+        ));
+    }
     let mut conn = platform.store.read().await?;
     let pauses = store::pauses(&mut conn, &[id]).await?;
     let case = store::case(&mut conn, row.case_id)

@@ -490,10 +490,20 @@ async fn inbox_view(
     all: bool,
     refused: Option<(Uuid, &Fields, FormErrors)>,
 ) -> Response {
-    let requests = match returns::list_requests(&state.platform, &viewer.ctx, !all).await {
+    let mut requests = match returns::list_requests(&state.platform, &viewer.ctx, !all).await {
         Ok(list) => list,
         Err(e) => return error_page(state, &viewer.lang, &e),
     };
+    // What awaits a reply first, the nearest deadline first; then what silence accepted
+    // (its travel document awaited); then what was answered.
+    requests.sort_by_key(|r| {
+        let rank = match r.status.as_str() {
+            "pending" | "more_information" => 0,
+            "deemed_accepted" => 1,
+            _ => 2,
+        };
+        (rank, r.deadline.date)
+    });
     let status = if refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
