@@ -282,6 +282,18 @@ fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
             Only(CENTRE_READERS),
         ),
         (
+            "post",
+            "/api/v1/returns/centres",
+            json!({"name": "New centre", "country": "ITA", "capacity": 20, "monitored_by": "UNHCR"}),
+            Only(ADMIN),
+        ),
+        (
+            "post",
+            "/api/v1/returns/cases/{id}/stays",
+            json!({"centre": null}),
+            Only(CASEWORKERS),
+        ),
+        (
             "get",
             "/api/v1/returns/centres/{id}",
             json!(null),
@@ -480,7 +492,8 @@ fn may_see_canary(user: &str, route: &str) -> bool {
         | "/api/v1/returns/cases/{id}"
         | "/api/v1/returns/cases/{id}/transitions"
         | "/api/v1/returns/cases/{id}/safeguards"
-        | "/api/v1/returns/cases/{id}/documents" => user == VICTIM || user == "ita.caseworker",
+        | "/api/v1/returns/cases/{id}/documents"
+        | "/api/v1/returns/cases/{id}/stays" => user == VICTIM || user == "ita.caseworker",
         "/api/v1/returns/readmission-requests"
         | "/api/v1/returns/readmission-requests/{id}"
         | "/api/v1/returns/readmission-requests/{id}/reply"

@@ -597,3 +597,81 @@ async fn the_index_is_per_partner_versioned_and_allocates_quotas_exactly() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_published_allocation_and_a_policy_version_cannot_be_changed_even_in_the_database() {
+    each_engine(|app| async move {
+        let analyst = app.token("ita.analyst").await;
+        let published = app
+            .post(
+                "/api/v1/quotas/allocations",
+                Some(&analyst),
+                json!({"year": 2026, "category": "test", "seats": 10}),
+            )
+            .await;
+        assert_eq!(published.status, StatusCode::CREATED, "{}", published.text);
+        let id = published.json()["id"].as_str().unwrap().to_owned();
+        let pool = app.store().pool();
+        for sql in [
+            format!("UPDATE quota_allocations SET seats = 11 WHERE id = '{id}'"),
+            format!("DELETE FROM quota_allocations WHERE id = '{id}'"),
+            "UPDATE cooperation_policies SET note = 'rewritten' WHERE version = 1".to_owned(),
+            "DELETE FROM cooperation_policies WHERE version = 1".to_owned(),
+        ] {
+            assert!(
+                sqlx::query(&sql).execute(pool).await.is_err(),
+                "{sql} must be refused"
+            );
+        }
+        let again = app
+            .get(&format!("/api/v1/quotas/allocations/{id}"), &analyst)
+            .await
+            .json();
+        assert_eq!(again["seats"], 10);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_new_centre_is_monitored_and_a_person_moved_there_ends_the_previous_stay() {
+    each_engine(|app| async move {
+        let admin = app.token("ita.admin").await;
+        let cw = app.token("ita.caseworker").await;
+        let monitor = app.token("unhcr.monitor").await;
+        let bad = app
+            .post("/api/v1/returns/centres", Some(&admin), json!({"name": "Bari", "country": "ITA", "capacity": 0}))
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.json()["field"], "capacity");
+        let made = app
+            .post("/api/v1/returns/centres", Some(&admin), json!({"name": "CPR Bari (test)", "country": "ITA", "capacity": 30, "monitored_by": "UNHCR"}))
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+        let bari = made.json()["id"].as_str().unwrap().to_owned();
+        let seen = app.get("/api/v1/returns/centres", &monitor).await.text;
+        assert!(seen.contains("CPR Bari (test)"), "the monitor reads the centres addressed to it");
+
+        let case = new_case(&app, &cw, tunisian("TIPO")).await;
+        let first = app.post(&format!("/api/v1/returns/cases/{case}/stays"), Some(&cw), json!({"centre": bari, "from": "2026-11-01"})).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+        let centres = app.get("/api/v1/returns/centres", &admin).await.json();
+        let ponte = centres.as_array().unwrap().iter().find(|c| c["name"].as_str().unwrap().contains("Ponte")).unwrap()["id"].as_str().unwrap().to_owned();
+        let before = app.post(&format!("/api/v1/returns/cases/{case}/stays"), Some(&cw), json!({"centre": ponte, "from": "2026-10-01"})).await;
+        assert_eq!(before.status, StatusCode::UNPROCESSABLE_ENTITY, "a move cannot start before the current stay");
+        let moved = app.post(&format!("/api/v1/returns/cases/{case}/stays"), Some(&cw), json!({"centre": ponte, "from": "2026-11-20"})).await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+        let stays = moved.json();
+        assert_eq!(stays.as_array().unwrap().len(), 2);
+        assert_eq!(stays[0]["until_on"], "2026-11-20");
+        assert_eq!(stays[0]["days"], 20);
+        assert!(stays[1]["until_on"].is_null());
+        let report = app.get(&format!("/api/v1/returns/centres/{bari}?from=2026-11-01&to=2026-11-23"), &monitor).await.json();
+        let present: Vec<i64> = report["occupancy"].as_array().unwrap().iter().map(|d| d["present"].as_i64().unwrap()).collect();
+        assert_eq!(present[0], 1);
+        assert_eq!(present[22], 0, "moved out on the 20th");
+        assert_eq!(report["median_stay_days"], 20.0);
+        app
+    })
+    .await;
+}

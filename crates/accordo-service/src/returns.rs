@@ -2021,3 +2021,156 @@ pub async fn centre_report(
         safeguards: safeguards.into_iter().map(safeguard_view).collect(),
     })
 }
+
+/// A new centre, added by the operator's administrator.
+#[derive(Debug, Clone, Default)]
+pub struct NewCentre {
+    pub name: String,
+    pub country: String,
+    pub capacity: i64,
+    /// The agency that monitors it (the independent monitor), if any.
+    pub monitored_by: Option<String>,
+}
+
+pub async fn create_centre(
+    platform: &Platform,
+    ctx: &Ctx,
+    input: NewCentre,
+) -> Result<CentreSummary> {
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::collection(&policy::CENTRE),
+    )?;
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        return Err(ServiceError::invalid("name", "the centre needs a name"));
+    }
+    let country = CountryCode::parse(input.country.trim())
+        .map_err(|e| ServiceError::invalid("country", e.to_string()))?;
+    if !(1..=100_000).contains(&input.capacity) {
+        return Err(ServiceError::invalid(
+            "capacity",
+            "a capacity between 1 and 100,000 places",
+        ));
+    }
+    let monitored_by = match input
+        .monitored_by
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        Some(code) => {
+            let mut conn = platform.store.read().await?;
+            let agency = accordo_store::accounts::find_agency(&mut conn, code)
+                .await?
+                .ok_or_else(|| {
+                    ServiceError::invalid("monitored_by", format!("there is no agency `{code}`"))
+                })?;
+            Some(agency.code)
+        }
+        None => None,
+    };
+    let row = CentreRow {
+        id: new_id(),
+        owner_agency: ctx.actor.agency.to_string(),
+        name,
+        country: country.to_string(),
+        capacity: input.capacity,
+        monitored_by,
+        created_at: platform.now_us(),
+    };
+    let mut tx = platform.store.write().await?;
+    store::insert_centre(&mut tx, &row).await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "centre.create",
+        policy::CENTRE.kind,
+        Some(&row.id.to_string()),
+        json!({"name": row.name, "capacity": row.capacity, "monitored_by": row.monitored_by}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CentreSummary {
+        id: row.id,
+        name: row.name,
+        country: row.country,
+        capacity: row.capacity,
+        occupancy: 0,
+        monitored_by: row.monitored_by,
+    })
+}
+
+/// Places the person of a case in a centre from a day (ending the stay they are in), or
+/// releases them (`centre` = `None`).
+pub async fn place(
+    platform: &Platform,
+    ctx: &Ctx,
+    case_id: Uuid,
+    centre: Option<Uuid>,
+    from: Option<&str>,
+) -> Result<Vec<StayView>> {
+    let row = load_case(platform, ctx, case_id, Action::Update).await?;
+    if State::parse(&row.state).is_some_and(State::is_final) {
+        return Err(ServiceError::Rules {
+            rules: vec![Rule::OutOfOrder.as_str().into()],
+        });
+    }
+    let today = today_in(platform, "Europe/Rome");
+    let from = parse_optional_date("from", from)?.unwrap_or(today);
+    if from > today {
+        return Err(ServiceError::invalid(
+            "from",
+            "a stay cannot start in the future",
+        ));
+    }
+    let centre = match centre {
+        Some(id) => Some(centre_for_write(platform, id).await?),
+        None => None,
+    };
+    let mut conn = platform.store.read().await?;
+    let stays = store::stays_of_case(&mut conn, case_id).await?;
+    drop(conn);
+    if let Some(open) = stays.iter().find(|s| s.until_on.is_none())
+        && open.from_on.as_str() > from.to_string().as_str()
+    {
+        return Err(ServiceError::invalid(
+            "from",
+            format!("the current stay began on {}, after this day", open.from_on),
+        ));
+    }
+    let mut tx = platform.store.write().await?;
+    store::end_stay(&mut tx, case_id, &from.to_string()).await?;
+    if let Some(c) = &centre {
+        store::insert_stay(
+            &mut tx,
+            &StayRow {
+                id: new_id(),
+                centre_id: c.id,
+                case_id,
+                from_on: from.to_string(),
+                until_on: None,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "return_case.place",
+        policy::RETURN_CASE.kind,
+        Some(&case_id.to_string()),
+        json!({"centre": centre.as_ref().map(|c| c.id), "from": from}),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut conn = platform.store.read().await?;
+    Ok(store::stays_of_case(&mut conn, case_id)
+        .await?
+        .into_iter()
+        .map(|s| stay_view(s, today))
+        .collect())
+}

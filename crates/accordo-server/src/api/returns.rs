@@ -4,7 +4,8 @@
 use accordo_returns::Terms;
 use accordo_service::returns::{
     self as service, Agreement, AgreementEdit, CaseSummary, CaseView, CentreReport, CentreSummary,
-    Decision, Evidence, LegalUpdate, NewCase, RequestView, SafeguardView, TransitionInput,
+    Decision, Evidence, LegalUpdate, NewCase, NewCentre, RequestView, SafeguardView, StayView,
+    TransitionInput,
 };
 use accordo_store::returns::CaseRow;
 use axum::extract::{Path, Query, State};
@@ -35,7 +36,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(travel_document))
         .routes(routes!(list_agreements))
         .routes(routes!(edit_agreement))
-        .routes(routes!(list_centres))
+        .routes(routes!(list_centres, create_centre))
+        .routes(routes!(place))
         .routes(routes!(centre_report))
 }
 
@@ -512,6 +514,68 @@ async fn centre_report(
             id,
             p.from.as_deref(),
             p.to.as_deref(),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CentreIn {
+    name: String,
+    /// ISO 3166 alpha-3 of where it is.
+    country: String,
+    capacity: i64,
+    /// The agency that monitors it (e.g. UNHCR): it reads occupancy, stays and safeguards.
+    #[serde(default)]
+    monitored_by: Option<String>,
+}
+
+/// Adds a centre (the operator's administrator).
+#[utoipa::path(post, path = "/api/v1/returns/centres", tag = "returns", request_body = CentreIn,
+    responses((status = 201, description = "the centre"), (status = 403, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+async fn create_centre(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(c): Json<CentreIn>,
+) -> ApiResult<(StatusCode, axum::Json<CentreSummary>)> {
+    let input = NewCentre {
+        name: c.name,
+        country: c.country,
+        capacity: c.capacity,
+        monitored_by: c.monitored_by,
+    };
+    let made = service::create_centre(&state.platform, &caller.ctx, input).await?;
+    Ok((StatusCode::CREATED, axum::Json(made)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceIn {
+    /// The centre; null releases the person.
+    centre: Option<Uuid>,
+    /// YYYY-MM-DD; today when absent.
+    #[serde(default)]
+    from: Option<String>,
+}
+
+/// Places the person of a case in a centre from a day (ending the current stay), or
+/// releases them; answers the case's stays.
+#[utoipa::path(post, path = "/api/v1/returns/cases/{id}/stays", tag = "returns", params(("id" = Uuid, Path)), request_body = PlaceIn,
+    responses((status = 200, description = "the stays"), (status = 404, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+async fn place(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(p): Json<PlaceIn>,
+) -> ApiResult<axum::Json<Vec<StayView>>> {
+    Ok(axum::Json(
+        service::place(
+            &state.platform,
+            &caller.ctx,
+            id,
+            p.centre,
+            p.from.as_deref(),
         )
         .await?,
     ))

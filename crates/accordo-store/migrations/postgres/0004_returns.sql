@@ -183,3 +183,14 @@ CREATE TABLE quota_allocations (
     published_by TEXT NOT NULL
 );
 CREATE INDEX quota_allocations_year ON quota_allocations (year, category, published_at);
+
+-- Published allocations and policy versions are never changed, as the audit log.
+CREATE FUNCTION written_once() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% rows are written once and never changed', TG_TABLE_NAME;
+END;
+$$;
+CREATE TRIGGER quota_allocations_no_change BEFORE UPDATE OR DELETE ON quota_allocations
+FOR EACH ROW EXECUTE FUNCTION written_once();
+CREATE TRIGGER cooperation_policies_no_change BEFORE UPDATE OR DELETE ON cooperation_policies
+FOR EACH ROW EXECUTE FUNCTION written_once();

@@ -183,3 +183,13 @@ CREATE TABLE quota_allocations (
     published_by TEXT NOT NULL
 );
 CREATE INDEX quota_allocations_year ON quota_allocations (year, category, published_at);
+
+-- Published allocations and policy versions are never changed, as the audit log.
+CREATE TRIGGER quota_allocations_no_update BEFORE UPDATE ON quota_allocations
+BEGIN SELECT RAISE(ABORT, 'a published allocation cannot be changed'); END;
+CREATE TRIGGER quota_allocations_no_delete BEFORE DELETE ON quota_allocations
+BEGIN SELECT RAISE(ABORT, 'a published allocation cannot be changed'); END;
+CREATE TRIGGER cooperation_policies_no_update BEFORE UPDATE ON cooperation_policies
+BEGIN SELECT RAISE(ABORT, 'a policy version cannot be changed; make a new one'); END;
+CREATE TRIGGER cooperation_policies_no_delete BEFORE DELETE ON cooperation_policies
+BEGIN SELECT RAISE(ABORT, 'a policy version cannot be changed; make a new one'); END;
