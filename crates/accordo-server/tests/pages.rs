@@ -1197,3 +1197,121 @@ async fn the_ministry_compares_a_what_if_and_publishes_an_allocation() {
     assert!(page.text.contains("?format=csv"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_ministry_edits_terms_adds_a_centre_and_makes_a_policy_version_from_the_pages() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    b.submit(
+        "/home",
+        "/account/language",
+        &[("language", "en"), ("next", "/home")],
+    )
+    .await;
+    let page = b.get("/returns/agreements").await;
+    let at = page.text.find("action=\"/returns/agreements/").unwrap() + "action=\"".len();
+    let action = page.text[at..at + "/returns/agreements/".len() + 36].to_owned();
+    let bad = b
+        .submit(
+            "/returns/agreements",
+            &action,
+            &[
+                ("version", "1"),
+                ("name", "EU–Pakistan"),
+                ("reply_days", "thirty"),
+                ("source", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("Write a number."), "{}", bad.text);
+    let saved = b
+        .submit(
+            "/returns/agreements",
+            &action,
+            &[
+                ("version", "1"),
+                ("name", "EU–Pakistan readmission agreement"),
+                ("reply_days", "30"),
+                ("extension_days", "30"),
+                ("silence_is_acceptance", "1"),
+                ("pause_on_more_information", "1"),
+                ("accepted_evidence", "passport"),
+                ("travel_document_validity_days", "183"),
+                ("source", "OJ L 287, art. 10 (read)"),
+                ("confirmed", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let after = b.get("/returns/agreements").await;
+    assert!(after.text.contains("version 2") && after.text.contains("OJ L 287, art. 10 (read)"));
+    // A stale form (version 1 again) is refused, not silently applied.
+    let stale = b
+        .submit(
+            "/returns/agreements",
+            &action,
+            &[
+                ("version", "1"),
+                ("name", "x"),
+                ("reply_days", "10"),
+                ("source", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.text.contains("stale_version"));
+
+    let centre = b
+        .submit(
+            "/returns/centres",
+            "/returns/centres",
+            &[
+                ("name", "CPR Bari (page test)"),
+                ("country", "ITA"),
+                ("capacity", "40"),
+                ("monitored_by", "UNHCR"),
+            ],
+        )
+        .await;
+    assert_eq!(centre.status, StatusCode::SEE_OTHER, "{}", centre.text);
+    assert!(
+        b.get("/returns/centres")
+            .await
+            .text
+            .contains("CPR Bari (page test)")
+    );
+
+    let not_one = b
+        .submit(
+            "/cooperation",
+            "/cooperation/policies",
+            &[
+                ("w_identification_rate", "0.5"),
+                ("worst_identification_rate", "0"),
+                ("best_identification_rate", "1"),
+                ("note", "only identification"),
+            ],
+        )
+        .await;
+    assert_eq!(not_one.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_one.text.contains("add up to 0.5"), "{}", not_one.text);
+    let version = b
+        .submit(
+            "/cooperation",
+            "/cooperation/policies",
+            &[
+                ("w_identification_rate", "1"),
+                ("worst_identification_rate", "0"),
+                ("best_identification_rate", "1"),
+                ("note", "only identification"),
+            ],
+        )
+        .await;
+    assert_eq!(version.status, StatusCode::SEE_OTHER, "{}", version.text);
+    assert_eq!(location(&version), "/cooperation?policy_version=2");
+    let index = b.get("/cooperation?policy_version=2").await;
+    assert!(index.text.contains("only identification"));
+    app.finish().await;
+}

@@ -470,7 +470,7 @@ async fn the_monitor_reads_centres_without_names_and_writes_nothing() {
         let report = app
             .get(
                 &format!(
-                    "/api/v1/returns/centres/{}?from=2026-11-01&to=2026-11-23",
+                    "/api/v1/returns/centres/{}?from=2026-10-15&to=2026-11-23",
                     ponte["id"].as_str().unwrap()
                 ),
                 &monitor,
@@ -478,8 +478,11 @@ async fn the_monitor_reads_centres_without_names_and_writes_nothing() {
             .await;
         assert_eq!(report.status, StatusCode::OK, "{}", report.text);
         let body = report.json();
-        assert_eq!(body["occupancy"].as_array().unwrap().len(), 23);
-        assert!(!body["safeguards"].as_array().unwrap().is_empty());
+        assert_eq!(body["occupancy"].as_array().unwrap().len(), 40);
+        // The legal information given on 2026-10-21, within the period.
+        let safeguards = body["safeguards"].as_array().unwrap();
+        assert_eq!(safeguards.len(), 1, "{safeguards:?}");
+        assert_eq!(safeguards[0]["kind"], "legal_information");
         // The demo's person held there is FITTIZIO AHMED: never named to the monitor.
         assert!(!report.text.contains("FITTIZIO") && !report.text.contains("AHMED"));
         assert!(body["stays"][0]["case_ref"].as_str().unwrap().len() == 8);

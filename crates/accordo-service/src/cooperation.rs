@@ -321,13 +321,12 @@ async fn indicator_values(
     Ok(out)
 }
 
-fn score_scope(country: &str) -> Result<RecordScope> {
+fn score_scope(operator: &AgencyCode, country: &str) -> Result<RecordScope> {
     let country =
         CountryCode::parse(country).map_err(|e| ServiceError::invalid("country", e.to_string()))?;
     Ok(RecordScope {
         // Scores are the operator's records, shared with each partner about itself.
-        owner_agency: AgencyCode::parse("IT-MI")
-            .map_err(|e| ServiceError::invalid("agency", e.to_string()))?,
+        owner_agency: operator.clone(),
         handling: Handling::Amber,
         addressees: vec![Addressee::Country(country)],
         subject_user: None,
@@ -349,9 +348,17 @@ pub async fn scores(
     )?;
     let policy = policy_version(platform, version).await?;
     let all = compute(platform, year, &policy.policy, policy.version).await?;
+    let operator = accordo_store::accounts::list_agencies(&platform.store)
+        .await?
+        .into_iter()
+        .find(|a| a.operator)
+        .map(|a| AgencyCode::parse(&a.code))
+        .transpose()
+        .map_err(|e| ServiceError::invalid("agency", e.to_string()))?
+        .unwrap_or_else(|| ctx.actor.agency.clone());
     let mut out = Vec::new();
     for s in all {
-        let scope = score_scope(&s.country)?;
+        let scope = score_scope(&operator, &s.country)?;
         if can(
             &ctx.actor,
             Action::Read,

@@ -228,6 +228,17 @@ pub async fn import_csv(
         Action::Create,
         Resource::record(&policy::DOCUMENT_REPORT, &scope),
     )?;
+    let mut conn = platform.store.read().await?;
+    if accordo_store::accounts::find_agency(&mut conn, agency)
+        .await?
+        .is_none()
+    {
+        return Err(ServiceError::invalid(
+            "agency",
+            format!("there is no agency `{agency}`: see `GET /api/v1/agencies`"),
+        ));
+    }
+    drop(conn);
     let rows = match import::parse(bytes, today(platform)) {
         Ok(rows) => rows,
         Err((errors, bad)) => return Ok(Imported::Refused(errors, bad)),

@@ -599,7 +599,7 @@ pub struct CaseDocumentView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SafeguardView {
     pub id: Uuid,
-    /// A reference to the case that names nobody (its first eight hex digits).
+    /// A reference to the case that names nobody.
     pub case_ref: String,
     pub kind: String,
     pub recorded_on: String,
@@ -630,8 +630,10 @@ pub struct BlockingRule {
     pub explanation: String,
 }
 
+/// A reference to a case that names nobody: eight hex digits of the identifier's random
+/// part (the leading ones are its creation time, which would say when the person came).
 fn case_ref(id: Uuid) -> String {
-    id.simple().to_string()[..8].to_owned()
+    id.simple().to_string()[24..].to_owned()
 }
 
 fn safeguard_view(s: SafeguardRow) -> SafeguardView {
@@ -2018,7 +2020,14 @@ pub async fn centre_report(
         occupancy,
         stays: stays.into_iter().map(|s| stay_view(s, today)).collect(),
         median_stay_days,
-        safeguards: safeguards.into_iter().map(safeguard_view).collect(),
+        safeguards: safeguards
+            .into_iter()
+            .filter(|s| {
+                s.recorded_on.as_str() >= from.to_string().as_str()
+                    && s.recorded_on.as_str() <= to.to_string().as_str()
+            })
+            .map(safeguard_view)
+            .collect(),
     })
 }
 
@@ -2173,4 +2182,91 @@ pub async fn place(
         .into_iter()
         .map(|s| stay_view(s, today))
         .collect())
+}
+
+/// What the home page counts, without any name: the caseworker's open cases and deadlines at
+/// risk, the partner authority's requests awaiting it and those past their deadline.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    pub open_cases: Option<i64>,
+    pub at_risk: Option<i64>,
+    pub awaiting_reply: Option<i64>,
+    pub overdue: Option<i64>,
+}
+
+/// Counts only: nothing about a person leaves the service, so nothing is audited.
+pub async fn counts(platform: &Platform, ctx: &Ctx) -> Result<Counts> {
+    let mut out = Counts::default();
+    let may_cases = can(
+        &ctx.actor,
+        Action::Create,
+        Resource::collection(&policy::RETURN_CASE),
+    )
+    .is_ok();
+    let may_requests = can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::READMISSION_REQUEST),
+    )
+    .is_ok();
+    if !may_cases && !may_requests {
+        return Err(ServiceError::Forbidden(accordo_domain::Denied::NoGrant {
+            action: "read",
+            kind: policy::RETURN_CASE.kind,
+        }));
+    }
+    let reaches = reaches_for(&ctx.actor, Action::Read, &policy::READMISSION_REQUEST);
+    let mut conn = platform.store.read().await?;
+    let open = store::requests(
+        &mut conn,
+        &ctx.actor,
+        &reaches,
+        &RequestFilter {
+            case_id: None,
+            open_only: true,
+        },
+        LIST_LIMIT * 4,
+    )
+    .await?;
+    let cases = if may_cases {
+        store::cases(&mut conn, Some(ctx.actor.agency.as_str()), LIST_LIMIT).await?
+    } else {
+        Vec::new()
+    };
+    drop(conn);
+    let views = request_views(platform, open).await?;
+    let awaiting: Vec<&RequestView> = views
+        .iter()
+        .filter(|v| matches!(v.status.as_str(), "pending" | "more_information"))
+        .collect();
+    if may_cases {
+        out.open_cases = Some(
+            cases
+                .iter()
+                .filter(|c| !State::parse(&c.state).is_some_and(State::is_final))
+                .count() as i64,
+        );
+        out.at_risk = Some(
+            awaiting
+                .iter()
+                .filter(|v| {
+                    v.requesting_agency == ctx.actor.agency.as_str()
+                        && v.deadline.days_left <= AT_RISK_DAYS
+                })
+                .count() as i64,
+        );
+    }
+    if ctx
+        .actor
+        .roles
+        .contains(accordo_domain::Role::PartnerAuthority)
+    {
+        let mine: Vec<&&RequestView> = awaiting
+            .iter()
+            .filter(|v| v.partner_agency == ctx.actor.agency.as_str())
+            .collect();
+        out.awaiting_reply = Some(mine.len() as i64);
+        out.overdue = Some(mine.iter().filter(|v| v.deadline.days_left < 0).count() as i64);
+    }
+    Ok(out)
 }

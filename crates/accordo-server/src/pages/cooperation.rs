@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cooperation", get(index))
         .route("/cooperation/values", post(enter_value))
+        .route("/cooperation/policies", post(new_policy))
         .route("/cooperation/quotas", get(quotas).post(what_if))
         .route("/cooperation/quotas/publish", post(publish))
 }
@@ -100,6 +101,22 @@ async fn index_view(
         .iter()
         .find(|p| Some(p.version) == shown_version)
         .cloned();
+    // Every indicator, with its line in the shown policy (if any), for the new-version form.
+    let policy_lines: Vec<Value> = accordo_cooperation::index::INDICATORS
+        .iter()
+        .map(|k| {
+            let line = policy
+                .as_ref()
+                .and_then(|p| p.policy.indicators.iter().find(|w| w.indicator == k.id));
+            context! {
+                id => k.id,
+                weight => line.map(|w| w.weight.to_string()).unwrap_or_default(),
+                worst => line.map(|w| w.worst.to_string()).unwrap_or_default(),
+                best => line.map(|w| w.best.to_string()).unwrap_or_default(),
+                target => line.and_then(|w| w.target).map(|t| t.to_string()).unwrap_or_default(),
+            }
+        })
+        .collect();
     let manual: Vec<&str> = accordo_cooperation::index::INDICATORS
         .iter()
         .filter(|k| k.source == accordo_cooperation::index::Source::Manual)
@@ -119,6 +136,8 @@ async fn index_view(
             policy => policy,
             manual_indicators => manual,
             may_enter => may(viewer, Action::Create, &policy::COOPERATION_INDICATOR),
+            may_version => may(viewer, Action::Create, &policy::COOPERATION_POLICY),
+            policy_lines => policy_lines,
             values => values.map(Fields::kept),
             errors => errors.map(|e| &e.by_field),
         },
@@ -413,6 +432,89 @@ async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
         None,
         StatusCode::UNPROCESSABLE_ENTITY,
         None,
+        Some(f),
+        Some(&errors),
+    )
+    .await
+}
+
+/// Reads the new-version form: an indicator with an empty or zero weight is left out.
+fn policy_of(f: &Fields) -> Result<accordo_cooperation::Policy, FormErrors> {
+    let mut errors = FormErrors::default();
+    let mut indicators = Vec::new();
+    for kind in accordo_cooperation::index::INDICATORS {
+        let number = |part: &str, errors: &mut FormErrors| -> Option<f64> {
+            let name = format!("{part}_{}", kind.id);
+            let text = f.get(&name).replace(',', ".");
+            if text.is_empty() {
+                return None;
+            }
+            let parsed = text.parse::<f64>().ok();
+            if parsed.is_none() {
+                errors.add(&name, "error-number");
+            }
+            parsed
+        };
+        let weight = number("w", &mut errors);
+        let worst = number("worst", &mut errors);
+        let best = number("best", &mut errors);
+        let target = number("target", &mut errors);
+        if let Some(weight) = weight.filter(|w| *w != 0.0) {
+            if worst.is_none() {
+                errors.add(&format!("worst_{}", kind.id), "error-required");
+            }
+            if best.is_none() {
+                errors.add(&format!("best_{}", kind.id), "error-required");
+            }
+            indicators.push(accordo_cooperation::index::Weighted {
+                indicator: kind.id.to_owned(),
+                weight,
+                worst: worst.unwrap_or_default(),
+                best: best.unwrap_or_default(),
+                target,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(accordo_cooperation::Policy {
+        indicators,
+        missing: if f.get("missing") == "worst" {
+            accordo_cooperation::index::Missing::Worst
+        } else {
+            accordo_cooperation::index::Missing::Reweight
+        },
+    })
+}
+
+async fn new_policy(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let errors = match policy_of(f) {
+        Ok(policy) => {
+            match service::new_policy(&state.platform, &v.ctx, policy, f.get("note")).await {
+                Ok(version) => {
+                    return done(
+                        &format!("/cooperation?policy_version={}", version.version),
+                        "cooperation-policy-saved",
+                    );
+                }
+                Err(e) => match FormErrors::from_service(&e, "note") {
+                    Some(errors) => errors,
+                    None => return error_page(&state, &v.lang, &e),
+                },
+            }
+        }
+        Err(errors) => errors,
+    };
+    let q = IndexQuery::default();
+    index_view(
+        &state,
+        v,
+        None,
+        &q,
+        StatusCode::UNPROCESSABLE_ENTITY,
         Some(f),
         Some(&errors),
     )

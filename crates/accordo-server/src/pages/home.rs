@@ -136,52 +136,40 @@ async fn returns_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
     use accordo_service::returns;
     let actor = &viewer.ctx.actor;
     let mut counts = Vec::new();
-    if actor.roles.contains(Role::Caseworker) {
-        let cases = returns::list_cases(&state.platform, &viewer.ctx)
-            .await
-            .ok()?;
-        let open = cases
-            .iter()
-            .filter(|c| !matches!(c.state.as_str(), "executed" | "closed"))
-            .count() as i64;
-        let at_risk = cases
-            .iter()
-            .filter(|c| c.days_left.is_some_and(|d| d <= returns::AT_RISK_DAYS))
-            .count() as i64;
-        counts.push(Count {
-            label: "home-returns-open",
-            value: open,
-            text: None,
-            href: Some("/returns/cases".into()),
-            warn: false,
-        });
-        counts.push(Count {
-            label: "home-returns-at-risk",
-            value: at_risk,
-            text: None,
-            href: Some("/returns/cases".into()),
-            warn: at_risk > 0,
-        });
-    }
-    if actor.roles.contains(Role::PartnerAuthority) {
-        let open = returns::list_requests(&state.platform, &viewer.ctx, true)
-            .await
-            .ok()?;
-        let overdue = open.iter().filter(|r| r.deadline.days_left < 0).count() as i64;
-        counts.push(Count {
-            label: "home-returns-inbox",
-            value: open.len() as i64,
-            text: None,
-            href: Some("/returns/inbox".into()),
-            warn: !open.is_empty(),
-        });
-        counts.push(Count {
-            label: "home-returns-overdue",
-            value: overdue,
-            text: None,
-            href: Some("/returns/inbox".into()),
-            warn: overdue > 0,
-        });
+    if actor.roles.contains(Role::Caseworker) || actor.roles.contains(Role::PartnerAuthority) {
+        let n = returns::counts(&state.platform, &viewer.ctx).await.ok()?;
+        if let (Some(open), Some(at_risk)) = (n.open_cases, n.at_risk) {
+            counts.push(Count {
+                label: "home-returns-open",
+                value: open,
+                text: None,
+                href: Some("/returns/cases".into()),
+                warn: false,
+            });
+            counts.push(Count {
+                label: "home-returns-at-risk",
+                value: at_risk,
+                text: None,
+                href: Some("/returns/cases".into()),
+                warn: at_risk > 0,
+            });
+        }
+        if let (Some(awaiting), Some(overdue)) = (n.awaiting_reply, n.overdue) {
+            counts.push(Count {
+                label: "home-returns-inbox",
+                value: awaiting,
+                text: None,
+                href: Some("/returns/inbox".into()),
+                warn: awaiting > 0,
+            });
+            counts.push(Count {
+                label: "home-returns-overdue",
+                value: overdue,
+                text: None,
+                href: Some("/returns/inbox".into()),
+                warn: overdue > 0,
+            });
+        }
     }
     if actor.roles.contains(Role::Monitor) {
         let centres = returns::centres(&state.platform, &viewer.ctx).await.ok()?;

@@ -36,7 +36,9 @@ pub fn routes() -> Router<AppState> {
             post(travel_document),
         )
         .route("/returns/requests/{id}/information", post(information))
-        .route("/returns/centres", get(centres))
+        .route("/returns/centres", get(centres).post(create_centre))
+        .route("/returns/cases/{id}/place", post(place))
+        .route("/returns/agreements/{id}", post(edit_agreement))
         .route("/returns/centres/{id}", get(centre))
         .route("/returns/agreements", get(agreements))
 }
@@ -254,6 +256,13 @@ async fn case_view(
     let agreements = returns::agreements(&state.platform, &viewer.ctx)
         .await
         .unwrap_or_default();
+    let centres = returns::centres(&state.platform, &viewer.ctx)
+        .await
+        .unwrap_or_default();
+    let centre_names: std::collections::BTreeMap<String, String> = centres
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect();
     let status = if refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -277,6 +286,8 @@ async fn case_view(
         context! {
             case => view,
             agreements => agreements,
+            centres => centres,
+            centre_names => centre_names,
             evidence_kinds => accordo_returns::agreement::EVIDENCE_KINDS,
             safeguard_kinds => returns::SAFEGUARD_KINDS,
             document_kinds => returns::DOCUMENT_KINDS,
@@ -631,19 +642,94 @@ async fn information(
     .await
 }
 
-async fn centres(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+async fn centres_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    status: StatusCode,
+    values: Option<&Fields>,
+    errors: Option<&FormErrors>,
+) -> Response {
     match returns::centres(&state.platform, &viewer.ctx).await {
         Ok(list) => show(
-            &state,
-            &viewer,
-            Some(&headers),
+            state,
+            viewer,
+            headers,
             "/returns/centres",
-            StatusCode::OK,
+            status,
             "returns/centres.html",
-            context! { centres => list },
+            context! {
+                centres => list,
+                may_add => may(viewer, Action::Create, &policy::CENTRE),
+                values => values.map(Fields::kept),
+                errors => errors.map(|e| &e.by_field),
+            },
         ),
-        Err(e) => error_page(&state, &viewer.lang, &e),
+        Err(e) => error_page(state, &viewer.lang, &e),
     }
+}
+
+async fn centres(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+    centres_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+}
+
+async fn create_centre(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(f, &["name", "country", "capacity"]);
+    let capacity: Option<i64> = f.get("capacity").parse().ok();
+    if !f.get("capacity").is_empty() && capacity.is_none() {
+        errors.add("capacity", "error-number");
+    }
+    if errors.is_empty() {
+        let input = returns::NewCentre {
+            name: f.get("name").to_owned(),
+            country: f.get("country").to_owned(),
+            capacity: capacity.unwrap_or_default(),
+            monitored_by: optional(f, "monitored_by"),
+        };
+        match returns::create_centre(&state.platform, &v.ctx, input).await {
+            Ok(_) => return done("/returns/centres", "returns-centre-added"),
+            Err(e) => match FormErrors::from_service(&e, "name") {
+                Some(found) => errors = found,
+                None => return error_page(&state, &v.lang, &e),
+            },
+        }
+    }
+    centres_view(
+        &state,
+        v,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(f),
+        Some(&errors),
+    )
+    .await
+}
+
+async fn place(State(state): State<AppState>, Path(id): Path<Uuid>, form: SignedForm) -> Response {
+    case_form(
+        state,
+        form,
+        id,
+        "place",
+        "centre",
+        "returns-case-placed",
+        |s, ctx, f| async move {
+            let centre: Option<Uuid> = f.get("centre").parse().ok();
+            returns::place(
+                &s.platform,
+                &ctx,
+                id,
+                centre,
+                optional(&f, "from").as_deref(),
+            )
+            .await
+            .map(|_| ())
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -691,17 +777,113 @@ async fn centre(
     }
 }
 
+async fn agreements_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    refused: Option<(Uuid, &Fields, FormErrors)>,
+) -> Response {
+    let list = match returns::agreements(&state.platform, &viewer.ctx).await {
+        Ok(list) => list,
+        Err(e) => return error_page(state, &viewer.lang, &e),
+    };
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (refused_id, errors) = match &refused {
+        Some((id, _, e)) => (Some(id.to_string()), Some(&e.by_field)),
+        None => (None, None),
+    };
+    show(
+        state,
+        viewer,
+        headers,
+        "/returns/agreements",
+        status,
+        "returns/agreements.html",
+        context! {
+            agreements => list,
+            may_edit => may(viewer, Action::Update, &policy::READMISSION_AGREEMENT),
+            evidence_kinds => accordo_returns::agreement::EVIDENCE_KINDS,
+            refused_id => refused_id,
+            values => refused.as_ref().map(|(_, f, _)| f.kept()),
+            errors => errors,
+        },
+    )
+}
+
 async fn agreements(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
-    match returns::agreements(&state.platform, &viewer.ctx).await {
-        Ok(list) => show(
-            &state,
-            &viewer,
-            Some(&headers),
-            "/returns/agreements",
-            StatusCode::OK,
-            "returns/agreements.html",
-            context! { agreements => list },
-        ),
-        Err(e) => error_page(&state, &viewer.lang, &e),
+    agreements_view(&state, &viewer, Some(&headers), None).await
+}
+
+/// Reads the terms form: every number is checked here, naming its field.
+fn terms_of(f: &Fields) -> Result<accordo_returns::Terms, FormErrors> {
+    let mut errors = FormErrors::default();
+    let days = |name: &str, required: bool, errors: &mut FormErrors| -> Option<u32> {
+        let text = f.get(name);
+        if text.is_empty() {
+            if required {
+                errors.add(name, "error-required");
+            }
+            return None;
+        }
+        let parsed = text.parse().ok();
+        if parsed.is_none() {
+            errors.add(name, "error-number");
+        }
+        parsed
+    };
+    let reply_days = days("reply_days", true, &mut errors);
+    let extension_days = days("extension_days", false, &mut errors);
+    let validity = days("travel_document_validity_days", false, &mut errors);
+    let issue = days("travel_document_issue_days", false, &mut errors);
+    let transfer = days("transfer_days", false, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    Ok(accordo_returns::Terms {
+        reply_days: reply_days.unwrap_or_default(),
+        silence_is_acceptance: f.get("silence_is_acceptance") == "1",
+        accepted_evidence: f
+            .all("accepted_evidence")
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        extension_days,
+        pause_on_more_information: f.get("pause_on_more_information") == "1",
+        travel_document_validity_days: validity.unwrap_or(0),
+        travel_document_issue_days: issue,
+        transfer_days: transfer,
+    })
+}
+
+async fn edit_agreement(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let errors = match terms_of(f) {
+        Ok(terms) => {
+            let edit = returns::AgreementEdit {
+                name: f.get("name").to_owned(),
+                terms,
+                source: f.get("source").to_owned(),
+                confirmed: f.get("confirmed") == "1",
+                version: f.get("version").parse().unwrap_or_default(),
+            };
+            match returns::edit_agreement(&state.platform, &v.ctx, id, edit).await {
+                Ok(_) => return done("/returns/agreements", "returns-agreement-saved"),
+                Err(e) => match FormErrors::from_service(&e, "source") {
+                    Some(errors) => errors,
+                    None => return error_page(&state, &v.lang, &e),
+                },
+            }
+        }
+        Err(errors) => errors,
+    };
+    agreements_view(&state, v, None, Some((id, f, errors))).await
 }

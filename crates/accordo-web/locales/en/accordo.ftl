@@ -407,7 +407,7 @@ returns-no-centres = No centre you may see.
 returns-from = From
 returns-to = To
 returns-show-period = Show
-returns-centre-summary = { $present } present today, capacity { $capacity }
+returns-centre-summary = { $present } present on { $date }, capacity { $capacity }
 returns-median-stay = median stay { $days } days
 returns-occupancy-by-day = Occupancy by day
 returns-as-table = As a table
@@ -527,7 +527,7 @@ cooperation-indicator-eurostat_return_rate = Return rate (Eurostat)
 cooperation-indicator-awareness_campaigns = Awareness campaigns
 cooperation-indicator-joint_trainings = Joint trainings
 cooperation-indicator-departures_prevented = Departures prevented
-cooperation-quotas-help = Quotas reserved for cooperating countries are divided by the partners' scores, with exact whole numbers. A what-if changes weights, totals, floors or caps and writes nothing; publishing makes an allocation final.
+cooperation-quotas-help = Quotas reserved for cooperating countries are divided by the partners' scores, with exact whole numbers. A what-if computes the allocation with other weights, totals, floors or caps, and shows it beside the stored policy's weights on the same totals; it writes nothing. Publishing makes an allocation final.
 cooperation-allocate = Divide quotas
 cooperation-category = What is divided
 cooperation-seats = Quotas
@@ -571,3 +571,26 @@ home-returns-inbox = Requests awaiting your reply
 home-returns-overdue = Past their deadline
 home-returns-centres = Centres you monitor
 home-returns-present = People held today
+returns-centre-added = The centre was added.
+returns-case-placed = The stay was recorded.
+returns-agreement-saved = The terms were saved as a new version.
+returns-edit-terms = Change the terms
+returns-agreement-name = Agreement
+returns-confirmed-label = The terms were read in the agreement's own text
+returns-save-terms = Save as a new version
+returns-add-centre = Add a centre
+returns-add-centre-submit = Add the centre
+returns-place = Record the stay
+returns-release = Released (not detained)
+cooperation-new-version = A new version of the policy
+cooperation-new-version-help = Weights must add up to 1; an indicator with no weight is left out. Each value is mapped so that "worst" scores 0 and "best" scores 1 (best may be below worst: fewer days is better). The versions before stay as they are.
+cooperation-worst = Worst
+cooperation-best = Best
+cooperation-version-note = Why it changes
+cooperation-save-version = Save the new version
+cooperation-policy-saved = The new policy version was saved.
+
+returns-days-overdue = { $days ->
+    [one] 1 day overdue
+   *[other] { $days } days overdue
+}

@@ -407,7 +407,7 @@ returns-no-centres = Nessun centro visibile.
 returns-from = Dal
 returns-to = Al
 returns-show-period = Mostra
-returns-centre-summary = { $present } presenti oggi, capienza { $capacity }
+returns-centre-summary = { $present } presenti il { $date }, capienza { $capacity }
 returns-median-stay = permanenza mediana { $days } giorni
 returns-occupancy-by-day = Presenze per giorno
 returns-as-table = In tabella
@@ -527,7 +527,7 @@ cooperation-indicator-eurostat_return_rate = Tasso di rimpatrio (Eurostat)
 cooperation-indicator-awareness_campaigns = Campagne informative
 cooperation-indicator-joint_trainings = Formazioni congiunte
 cooperation-indicator-departures_prevented = Partenze impedite
-cooperation-quotas-help = Le quote riservate ai paesi che cooperano sono ripartite secondo i punteggi dei partner, in numeri interi esatti. Una simulazione cambia pesi, totali, minimi o massimi e non salva nulla; la pubblicazione rende definitiva una ripartizione.
+cooperation-quotas-help = Le quote riservate ai paesi che cooperano sono ripartite secondo i punteggi dei partner, in numeri interi esatti. Una simulazione calcola la ripartizione con altri pesi, totali, minimi o massimi e la mostra accanto a quella con i pesi della politica salvata sugli stessi totali; non salva nulla. La pubblicazione rende definitiva una ripartizione.
 cooperation-allocate = Ripartisci le quote
 cooperation-category = Che cosa si ripartisce
 cooperation-seats = Quote
@@ -571,3 +571,26 @@ home-returns-inbox = Richieste in attesa di risposta
 home-returns-overdue = Oltre la scadenza
 home-returns-centres = Centri monitorati
 home-returns-present = Persone trattenute oggi
+returns-centre-added = Il centro è stato aggiunto.
+returns-case-placed = La permanenza è stata registrata.
+returns-agreement-saved = Le condizioni sono state salvate come nuova versione.
+returns-edit-terms = Modifica le condizioni
+returns-agreement-name = Accordo
+returns-confirmed-label = Le condizioni sono state lette nel testo dell'accordo
+returns-save-terms = Salva come nuova versione
+returns-add-centre = Aggiungi un centro
+returns-add-centre-submit = Aggiungi il centro
+returns-place = Registra la permanenza
+returns-release = Rilasciato (non trattenuto)
+cooperation-new-version = Una nuova versione della politica
+cooperation-new-version-help = I pesi devono sommare a 1; un indicatore senza peso è escluso. Ogni valore è rapportato in modo che "peggiore" valga 0 e "migliore" 1 (il migliore può essere sotto il peggiore: meno giorni è meglio). Le versioni precedenti restano invariate.
+cooperation-worst = Peggiore
+cooperation-best = Migliore
+cooperation-version-note = Perché cambia
+cooperation-save-version = Salva la nuova versione
+cooperation-policy-saved = La nuova versione della politica è stata salvata.
+
+returns-days-overdue = { $days ->
+    [one] scaduta da 1 giorno
+   *[other] scaduta da { $days } giorni
+}
