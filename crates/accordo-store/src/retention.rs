@@ -71,6 +71,17 @@ pub static TARGETS: &[RetentionTarget] = &[
         },
         sql: "DELETE FROM document_reports WHERE withdrawn_at < $1",
     },
+    RetentionTarget {
+        rule: RetentionRule {
+            kind: "forgery_alert",
+            description: "Withdrawn forgery alerts (live alerts are kept until withdrawn)",
+            default_days: 1825,
+            min_days: 30,
+            max_days: 3650,
+            action: RetentionAction::Erase,
+        },
+        sql: "DELETE FROM forgery_alerts WHERE withdrawn_at < $1",
+    },
 ];
 
 pub fn target(kind: &str) -> Option<&'static RetentionTarget> {
