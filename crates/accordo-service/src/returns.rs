@@ -199,9 +199,7 @@ pub async fn edit_agreement(
     };
     let mut tx = platform.store.write().await?;
     if !store::update_agreement(&mut tx, &new, edit.version).await? {
-        return Err(ServiceError::Rules {
-            rules: vec!["stale_version".into()],
-        });
+        return Err(refused("stale_version"));
     }
     audit::record(
         platform,
@@ -943,9 +941,7 @@ pub async fn update_legal(
 ) -> Result<CaseRow> {
     let row = load_case(platform, ctx, id, Action::Update).await?;
     if State::parse(&row.state).is_some_and(State::is_final) {
-        return Err(ServiceError::Rules {
-            rules: vec![Rule::OutOfOrder.as_str().into()],
-        });
+        return Err(refused(Rule::OutOfOrder.as_str()));
     }
     let today = today_in(platform, "Europe/Rome");
     let mut new = row.clone();
@@ -972,9 +968,7 @@ pub async fn update_legal(
     new.updated_at = platform.now_us();
     let mut tx = platform.store.write().await?;
     if !store::update_case(&mut tx, &new, &row.state).await? {
-        return Err(ServiceError::Rules {
-            rules: vec!["changed_meanwhile".into()],
-        });
+        return Err(refused("changed_meanwhile"));
     }
     audit::record(
         platform,
@@ -1040,9 +1034,7 @@ pub async fn record_safeguard(
         new.best_interests_on = Some(on.to_string());
         new.updated_at = record.created_at;
         if !store::update_case(&mut tx, &new, &row.state).await? {
-            return Err(ServiceError::Rules {
-                rules: vec!["changed_meanwhile".into()],
-            });
+            return Err(refused("changed_meanwhile"));
         }
     }
     audit::record(
@@ -1247,9 +1239,7 @@ pub async fn request_readmission(
     new_case.updated_at = now;
     let mut tx = platform.store.write().await?;
     if !store::update_case(&mut tx, &new_case, &case.state).await? {
-        return Err(ServiceError::Rules {
-            rules: vec!["changed_meanwhile".into()],
-        });
+        return Err(refused("changed_meanwhile"));
     }
     store::insert_request(&mut tx, &row).await?;
     let deadline = terms.deadline(sent_on, &[], false, sent_on);
@@ -1282,6 +1272,13 @@ pub async fn request_readmission(
         .await?
         .pop()
         .ok_or_else(|| ServiceError::not_found("readmission_request", case_id))
+}
+
+/// A refusal by one named rule (a state the record is in, not the caller's input).
+fn refused(rule: &str) -> ServiceError {
+    ServiceError::Rules {
+        rules: vec![rule.to_owned()],
+    }
 }
 
 fn rules_error(rules: Vec<Rule>) -> ServiceError {
@@ -1416,9 +1413,7 @@ pub async fn reply(
     let row = load_request(platform, ctx, id, Action::Update).await?;
     if ctx.actor.agency.as_str() != row.partner_agency {
         // Only the addressed authority replies (the sender may read, not answer itself).
-        return Err(ServiceError::Rules {
-            rules: vec!["only_the_requested_authority_replies".into()],
-        });
+        return Err(refused("only_the_requested_authority_replies"));
     }
     let reason = reason.trim();
     if matches!(decision, Decision::Rejected | Decision::MoreInformation) && reason.is_empty() {
@@ -1445,14 +1440,10 @@ pub async fn reply(
         status.as_str(),
         "pending" | "more_information" | "deemed_accepted"
     ) {
-        return Err(ServiceError::Rules {
-            rules: vec!["already_answered".into()],
-        });
+        return Err(refused("already_answered"));
     }
     if decision == Decision::MoreInformation && row.status == "more_information" {
-        return Err(ServiceError::Rules {
-            rules: vec!["information_already_asked".into()],
-        });
+        return Err(refused("information_already_asked"));
     }
     let late = deadline.is_late(today);
     let now = platform.now_us();
@@ -1489,9 +1480,7 @@ pub async fn reply(
     }
     let mut tx = platform.store.write().await?;
     if !store::update_request(&mut tx, &new, &row.status).await? {
-        return Err(ServiceError::Rules {
-            rules: vec!["changed_meanwhile".into()],
-        });
+        return Err(refused("changed_meanwhile"));
     }
     if decision == Decision::MoreInformation {
         store::insert_pause(
@@ -1509,9 +1498,7 @@ pub async fn reply(
         // A reply given while information was awaited ends the pause that day.
         store::close_pause(&mut tx, id, &today.to_string(), "").await?;
         if !store::update_case(&mut tx, &new_case, &case.state).await? {
-            return Err(ServiceError::Rules {
-                rules: vec!["changed_meanwhile".into()],
-            });
+            return Err(refused("changed_meanwhile"));
         }
     }
     let (title, body) = match decision {
@@ -1578,14 +1565,10 @@ pub async fn answer_information(
 ) -> Result<RequestView> {
     let row = load_request(platform, ctx, id, Action::Update).await?;
     if ctx.actor.agency.as_str() != row.owner_agency {
-        return Err(ServiceError::Rules {
-            rules: vec!["only_the_requesting_agency_answers".into()],
-        });
+        return Err(refused("only_the_requesting_agency_answers"));
     }
     if row.status != "more_information" {
-        return Err(ServiceError::Rules {
-            rules: vec!["no_information_asked".into()],
-        });
+        return Err(refused("no_information_asked"));
     }
     if answer.trim().is_empty() {
         return Err(ServiceError::invalid(
@@ -1599,9 +1582,7 @@ pub async fn answer_information(
     new.status = "pending".into();
     let mut tx = platform.store.write().await?;
     if !store::update_request(&mut tx, &new, &row.status).await? {
-        return Err(ServiceError::Rules {
-            rules: vec!["changed_meanwhile".into()],
-        });
+        return Err(refused("changed_meanwhile"));
     }
     store::close_pause(&mut tx, id, &today.to_string(), answer.trim()).await?;
     notifications::notify(
@@ -1642,9 +1623,7 @@ pub async fn record_travel_document(
 ) -> Result<RequestView> {
     let row = load_request(platform, ctx, id, Action::Update).await?;
     if ctx.actor.agency.as_str() != row.partner_agency {
-        return Err(ServiceError::Rules {
-            rules: vec!["only_the_requested_authority_issues".into()],
-        });
+        return Err(refused("only_the_requested_authority_issues"));
     }
     let number = number.trim().to_uppercase();
     if number.is_empty()
@@ -1686,9 +1665,7 @@ pub async fn record_travel_document(
     drop(conn);
     let (deadline, status) = deadline_of(&row, &terms, &pauses, today);
     if !matches!(status.as_str(), "confirmed" | "deemed_accepted") {
-        return Err(ServiceError::Rules {
-            rules: vec![Rule::ReadmissionNotConfirmed.as_str().into()],
-        });
+        return Err(refused(Rule::ReadmissionNotConfirmed.as_str()));
     }
     let now = platform.now_us();
     let mut new = row.clone();
@@ -1716,9 +1693,7 @@ pub async fn record_travel_document(
     if !store::update_request(&mut tx, &new, &row.status).await?
         || !store::update_case(&mut tx, &new_case, &case.state).await?
     {
-        return Err(ServiceError::Rules {
-            rules: vec!["changed_meanwhile".into()],
-        });
+        return Err(refused("changed_meanwhile"));
     }
     notifications::notify(
         platform,
@@ -1830,9 +1805,7 @@ pub async fn transition(
     }
     let mut tx = platform.store.write().await?;
     if !store::update_case(&mut tx, &new, &row.state).await? {
-        return Err(ServiceError::Rules {
-            rules: vec!["changed_meanwhile".into()],
-        });
+        return Err(refused("changed_meanwhile"));
     }
     if let Transition::Execute { date } = &step {
         store::end_stay(&mut tx, id, &date.to_string()).await?;
@@ -2123,9 +2096,7 @@ pub async fn place(
 ) -> Result<Vec<StayView>> {
     let row = load_case(platform, ctx, case_id, Action::Update).await?;
     if State::parse(&row.state).is_some_and(State::is_final) {
-        return Err(ServiceError::Rules {
-            rules: vec![Rule::OutOfOrder.as_str().into()],
-        });
+        return Err(refused(Rule::OutOfOrder.as_str()));
     }
     let today = today_in(platform, "Europe/Rome");
     let from = parse_optional_date("from", from)?.unwrap_or(today);

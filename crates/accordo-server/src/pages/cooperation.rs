@@ -18,7 +18,6 @@ use serde::Deserialize;
 
 use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
 use crate::AppState;
-use crate::extract::cookie;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -49,13 +48,7 @@ fn show(
     if may(viewer, Action::Read, &policy::QUOTA_ALLOCATION) {
         tabs.push(context! { href => "/cooperation/quotas", label => "cooperation-quotas" });
     }
-    let chrome = Chrome {
-        lang: &viewer.lang,
-        tz: viewer.tz(),
-        path,
-        viewer: Some(viewer),
-        flash: headers.and_then(|h| cookie(h, super::FLASH_COOKIE).map(str::to_owned)),
-    };
+    let chrome = Chrome::signed_in(viewer, path, headers);
     render(
         state,
         &chrome,

@@ -15,7 +15,6 @@ use uuid::Uuid;
 
 use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
 use crate::AppState;
-use crate::extract::cookie;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -38,16 +37,6 @@ fn statuses() -> Vec<&'static str> {
         .collect()
 }
 
-fn chrome<'a>(viewer: &'a Viewer, path: &'a str, headers: Option<&HeaderMap>) -> Chrome<'a> {
-    Chrome {
-        lang: &viewer.lang,
-        tz: viewer.tz(),
-        path,
-        viewer: Some(viewer),
-        flash: headers.and_then(|h| cookie(h, super::FLASH_COOKIE).map(str::to_owned)),
-    }
-}
-
 async fn check_page(State(state): State<AppState>, viewer: Viewer) -> Response {
     // Whoever may not check documents is told so here, not after typing an MRZ.
     if let Err(e) = accordo_domain::can(
@@ -59,7 +48,7 @@ async fn check_page(State(state): State<AppState>, viewer: Viewer) -> Response {
     }
     render(
         &state,
-        &chrome(&viewer, "/documents/check", None),
+        &Chrome::signed_in(&viewer, "/documents/check", None),
         StatusCode::OK,
         "documents/check.html",
         context! { mrz => "", samples => samples(&state).await },
@@ -88,7 +77,7 @@ async fn check(State(state): State<AppState>, form: SignedForm) -> Response {
         errors.add("mrz", "error-required");
         return render(
             &state,
-            &chrome(v, "/documents/check", None),
+            &Chrome::signed_in(v, "/documents/check", None),
             StatusCode::UNPROCESSABLE_ENTITY,
             "documents/check.html",
             context! { mrz => mrz, errors => errors.by_field },
@@ -99,7 +88,7 @@ async fn check(State(state): State<AppState>, form: SignedForm) -> Response {
             let outcome = outcomes.pop();
             render(
                 &state,
-                &chrome(v, "/documents/check", None),
+                &Chrome::signed_in(v, "/documents/check", None),
                 StatusCode::OK,
                 "documents/check.html",
                 context! { mrz => mrz, outcome => outcome, samples => samples(&state).await },
@@ -149,7 +138,7 @@ async fn register_view(
     let (import_list, import_bad) = import_errors.unwrap_or_default();
     render(
         state,
-        &chrome(viewer, "/documents/register", headers),
+        &Chrome::signed_in(viewer, "/documents/register", headers),
         status,
         "documents/register.html",
         context! {
@@ -309,7 +298,7 @@ async fn alerts_view(
     .is_ok();
     render(
         state,
-        &chrome(viewer, "/documents/alerts", headers),
+        &Chrome::signed_in(viewer, "/documents/alerts", headers),
         status,
         "documents/alerts.html",
         context! {

@@ -381,6 +381,20 @@ pub struct Chrome<'a> {
     pub flash: Option<String>,
 }
 
+impl<'a> Chrome<'a> {
+    /// The frame of a signed-in viewer's page; `headers` carry the flash message, when the
+    /// page follows a redirect.
+    pub fn signed_in(viewer: &'a Viewer, path: &'a str, headers: Option<&HeaderMap>) -> Self {
+        Chrome {
+            lang: &viewer.lang,
+            tz: viewer.tz(),
+            path,
+            viewer: Some(viewer),
+            flash: headers.and_then(|h| cookie(h, FLASH_COOKIE).map(str::to_owned)),
+        }
+    }
+}
+
 impl Chrome<'_> {
     fn value(&self, state: &AppState) -> Value {
         let catalogues = &state.web.catalogues;

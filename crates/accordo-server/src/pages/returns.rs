@@ -17,7 +17,6 @@ use uuid::Uuid;
 
 use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
 use crate::AppState;
-use crate::extract::cookie;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -66,16 +65,6 @@ fn tabs(viewer: &Viewer) -> Vec<Value> {
     out
 }
 
-fn chrome<'a>(viewer: &'a Viewer, path: &'a str, headers: Option<&HeaderMap>) -> Chrome<'a> {
-    Chrome {
-        lang: &viewer.lang,
-        tz: viewer.tz(),
-        path,
-        viewer: Some(viewer),
-        flash: headers.and_then(|h| cookie(h, super::FLASH_COOKIE).map(str::to_owned)),
-    }
-}
-
 fn show(
     state: &AppState,
     viewer: &Viewer,
@@ -88,7 +77,7 @@ fn show(
     let page = context! { tabs => tabs(viewer), ..page };
     render(
         state,
-        &chrome(viewer, path, headers),
+        &Chrome::signed_in(viewer, path, headers),
         status,
         template,
         page,
