@@ -245,6 +245,12 @@ fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
         ),
         (
             "post",
+            "/api/v1/returns/readmission-requests/{id}/extension",
+            json!(null),
+            Only(REQUEST_PARTIES),
+        ),
+        (
+            "post",
             "/api/v1/returns/readmission-requests/{id}/information",
             json!({"answer": "attached"}),
             Only(REQUEST_PARTIES),
@@ -498,6 +504,7 @@ fn may_see_canary(user: &str, route: &str) -> bool {
         | "/api/v1/returns/readmission-requests/{id}"
         | "/api/v1/returns/readmission-requests/{id}/reply"
         | "/api/v1/returns/readmission-requests/{id}/information"
+        | "/api/v1/returns/readmission-requests/{id}/extension"
         | "/api/v1/returns/readmission-requests/{id}/travel-document" => {
             user == VICTIM || user == "ita.caseworker" || user == "tun.partner_authority"
         }

@@ -678,3 +678,80 @@ async fn a_new_centre_is_monitored_and_a_person_moved_there_ends_the_previous_st
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_partner_takes_the_extension_its_agreement_allows_once() {
+    each_engine(|app| async move {
+        let pk = app.token("pak.partner_authority").await;
+        let cw = app.token("ita.caseworker").await;
+        let inbox = app
+            .get("/api/v1/returns/readmission-requests?open=true", &pk)
+            .await
+            .json();
+        let pending = inbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["status"] == "pending" && r["person"]["surname"] == "FITTIZIO")
+            .unwrap()
+            .clone();
+        let id = pending["id"].as_str().unwrap();
+        let days = pending["terms"]["extension_days"]
+            .as_i64()
+            .expect("the EU–Pakistan terms allow an extension");
+        let before: jiff::civil::Date = pending["deadline"]["date"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let cw_try = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/extension"),
+                Some(&cw),
+                json!(null),
+            )
+            .await;
+        assert_eq!(rules(&cw_try), ["only_the_requested_authority_extends"]);
+        let taken = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/extension"),
+                Some(&pk),
+                json!(null),
+            )
+            .await;
+        assert_eq!(taken.status, StatusCode::OK, "{}", taken.text);
+        let after: jiff::civil::Date = taken.json()["deadline"]["date"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(before.until(after).unwrap().get_days() as i64, days);
+        assert_eq!(taken.json()["extended"], true);
+        let again = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/extension"),
+                Some(&pk),
+                json!(null),
+            )
+            .await;
+        assert_eq!(rules(&again), ["already_extended"]);
+        // Tunisia's agreement (as the test sets it) has none.
+        tunisia_terms(&app, false).await;
+        let case = new_case(&app, &cw, tunisian("MODELLO")).await;
+        let tn_id = send_request(&app, &cw, &case).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let tn = app.token("tun.partner_authority").await;
+        let none = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{tn_id}/extension"),
+                Some(&tn),
+                json!(null),
+            )
+            .await;
+        assert_eq!(rules(&none), ["no_extension_under_the_agreement"]);
+        app
+    })
+    .await;
+}

@@ -429,6 +429,8 @@ pub struct RequestView {
     pub pauses: Vec<PauseView>,
     pub terms: Terms,
     pub agreement_version: i64,
+    /// The extension the agreement allows has been taken.
+    pub extended: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -552,6 +554,7 @@ async fn request_views(platform: &Platform, rows: Vec<RequestRow>) -> Result<Vec
                 .collect(),
             terms,
             agreement_version: row.agreement_version,
+            extended: row.extended,
         });
     }
     Ok(out)
@@ -1554,6 +1557,66 @@ async fn refreshed_request(platform: &Platform, id: Uuid) -> Result<RequestView>
         .await?
         .pop()
         .ok_or_else(|| ServiceError::not_found("readmission_request", id))
+}
+
+/// The requested authority asks for the extension its agreement allows: once, before the
+/// deadline has passed.
+pub async fn extend(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<RequestView> {
+    let row = load_request(platform, ctx, id, Action::Update).await?;
+    if ctx.actor.agency.as_str() != row.partner_agency {
+        return Err(refused("only_the_requested_authority_extends"));
+    }
+    let terms = request_terms(&row)?;
+    let Some(days) = terms.extension_days else {
+        return Err(refused("no_extension_under_the_agreement"));
+    };
+    if row.extended {
+        return Err(refused("already_extended"));
+    }
+    let tz = agency_zone(platform, &row.partner_agency).await?;
+    let today = today_in(platform, &tz);
+    let mut conn = platform.store.read().await?;
+    let pauses = store::pauses(&mut conn, &[id]).await?;
+    drop(conn);
+    let (deadline, status) = deadline_of(&row, &terms, &pauses, today);
+    if !matches!(status.as_str(), "pending" | "more_information") {
+        return Err(refused("already_answered"));
+    }
+    if deadline.is_late(today) {
+        return Err(refused("deadline_passed"));
+    }
+    let mut new = row.clone();
+    new.extended = true;
+    let mut tx = platform.store.write().await?;
+    if !store::update_request(&mut tx, &new, &row.status).await? {
+        return Err(refused("changed_meanwhile"));
+    }
+    notifications::notify(
+        platform,
+        &mut tx,
+        &row.owner_agency,
+        None,
+        "readmission_reply",
+        "Extension taken",
+        &format!(
+            "{} takes the {days} more days its agreement allows; the deadline moves from {}.",
+            row.partner_agency, deadline.date
+        ),
+        Some((policy::READMISSION_REQUEST.kind, &id.to_string())),
+    )
+    .await?;
+    audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "readmission_request.extend",
+        policy::READMISSION_REQUEST.kind,
+        Some(&id.to_string()),
+        json!({"days": days, "deadline_before": deadline.date}),
+    )
+    .await?;
+    tx.commit().await?;
+    refreshed_request(platform, id).await
 }
 
 /// The requesting caseworker answers a request for more information; the clock runs again.

@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_request))
         .routes(routes!(reply))
         .routes(routes!(answer))
+        .routes(routes!(extend))
         .routes(routes!(travel_document))
         .routes(routes!(list_agreements))
         .routes(routes!(edit_agreement))
@@ -578,5 +579,19 @@ async fn place(
             p.from.as_deref(),
         )
         .await?,
+    ))
+}
+
+/// The requested authority takes the extension its agreement allows (once, before the
+/// deadline); 409 names the rule when the agreement has none or it was taken.
+#[utoipa::path(post, path = "/api/v1/returns/readmission-requests/{id}/extension", tag = "returns", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the request"), (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem)))]
+async fn extend(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<RequestView>> {
+    Ok(axum::Json(
+        service::extend(&state.platform, &caller.ctx, id).await?,
     ))
 }

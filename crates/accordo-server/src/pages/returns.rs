@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
             post(travel_document),
         )
         .route("/returns/requests/{id}/information", post(information))
+        .route("/returns/requests/{id}/extension", post(extension))
         .route("/returns/centres", get(centres).post(create_centre))
         .route("/returns/cases/{id}/place", post(place))
         .route("/returns/agreements/{id}", post(edit_agreement))
@@ -875,4 +876,20 @@ async fn edit_agreement(
         Err(errors) => errors,
     };
     agreements_view(&state, v, None, Some((id, f, errors))).await
+}
+
+async fn extension(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    request_form(
+        state,
+        form,
+        id,
+        "extension",
+        "returns-extension-taken",
+        |s, ctx, _| async move { returns::extend(&s.platform, &ctx, id).await },
+    )
+    .await
 }

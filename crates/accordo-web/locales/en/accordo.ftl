@@ -594,3 +594,5 @@ returns-days-overdue = { $days ->
     [one] 1 day overdue
    *[other] { $days } days overdue
 }
+returns-extension-taken = The extension was taken; the deadline has moved.
+returns-take-extension = Take the extension the agreement allows ({ $days } days)

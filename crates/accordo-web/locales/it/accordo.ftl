@@ -594,3 +594,5 @@ returns-days-overdue = { $days ->
     [one] scaduta da 1 giorno
    *[other] scaduta da { $days } giorni
 }
+returns-extension-taken = La proroga è stata presa; la scadenza è stata spostata.
+returns-take-extension = Prendi la proroga prevista dall'accordo ({ $days } giorni)
