@@ -96,6 +96,10 @@ pub enum ApportionError {
     BadWeight { code: String, weight: f64 },
     #[error("the floor of {code} ({floor}) is above its cap ({cap})")]
     FloorAboveCap { code: String, floor: u64, cap: u64 },
+    #[error(
+        "no partner has a weight above 0, so the {seats} quotas beyond the floors go to nobody"
+    )]
+    NoWeight { seats: u64 },
     #[error("the floors add up to {floors}, more than the {seats} quotas to divide")]
     FloorsExceedSeats { floors: u64, seats: u64 },
     #[error(
@@ -145,7 +149,8 @@ fn validate(seats: u64, claims: &[Claim]) -> Result<(), ApportionError> {
                 code: claim.code.clone(),
             });
         }
-        if !(claim.weight.is_finite() && claim.weight >= 0.0) {
+        // A subnormal weight (below 2.2e-308) would overflow the search for the exact shares.
+        if !(claim.weight == 0.0 || (claim.weight.is_normal() && claim.weight > 0.0)) {
             return Err(ApportionError::BadWeight {
                 code: claim.code.clone(),
                 weight: claim.weight,
@@ -169,6 +174,9 @@ fn validate(seats: u64, claims: &[Claim]) -> Result<(), ApportionError> {
     }
     if floors > seats {
         return Err(ApportionError::FloorsExceedSeats { floors, seats });
+    }
+    if floors < seats && claims.iter().all(|c| c.weight == 0.0) {
+        return Err(ApportionError::NoWeight { seats });
     }
     if placeable < seats {
         return Err(ApportionError::CapsTooLow { placeable, seats });

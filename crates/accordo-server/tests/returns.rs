@@ -441,7 +441,7 @@ async fn late_replies_are_recorded_and_silence_can_be_acceptance() {
             )
             .await;
         assert_eq!(issued.status, StatusCode::OK, "{}", issued.text);
-        assert_eq!(issued.json()["status"], "confirmed");
+        assert_eq!(issued.json()["status"], "deemed_accepted");
         assert_eq!(
             issued.json()["reply_reason"],
             "accepted by silence under the agreement"
@@ -751,6 +751,194 @@ async fn the_partner_takes_the_extension_its_agreement_allows_once() {
             )
             .await;
         assert_eq!(rules(&none), ["no_extension_under_the_agreement"]);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn review_fixes_hold_nationality_withdrawal_silence_stale_writes_and_bounds() {
+    each_engine(|app| async move {
+        tunisia_terms(&app, true).await;
+        let cw = app.token("ita.caseworker").await;
+        let tn = app.token("tun.partner_authority").await;
+        let analyst = app.token("ita.analyst").await;
+        // A Tunisian is never sent to Pakistan's authority.
+        let case = new_case(&app, &cw, tunisian("ESERCIZIO")).await;
+        let wrong = app
+            .post(
+                &format!("/api/v1/returns/cases/{case}/readmission-requests"),
+                Some(&cw),
+                json!({"partner_agency": "PK-MOI", "evidence": [{"kind": "interview_record"}]}),
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            wrong.text.contains("claims TUN nationality"),
+            "{}",
+            wrong.text
+        );
+        // Ask, answer, ask again on the same day: two pauses.
+        let id = send_request(&app, &cw, &case).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for _ in 0..2 {
+            let asked = app
+                .post(
+                    &format!("/api/v1/returns/readmission-requests/{id}/reply"),
+                    Some(&tn),
+                    json!({"decision": "more_information", "reason": "which town?"}),
+                )
+                .await;
+            assert_eq!(asked.status, StatusCode::OK, "{}", asked.text);
+            let answered = app
+                .post(
+                    &format!("/api/v1/returns/readmission-requests/{id}/information"),
+                    Some(&cw),
+                    json!({"answer": "Sfax"}),
+                )
+                .await;
+            assert_eq!(answered.status, StatusCode::OK, "{}", answered.text);
+        }
+        // Closing the case withdraws what still waits in the partner's inbox.
+        let closed = transition(
+            &app,
+            &cw,
+            &case,
+            json!({"to": "closed", "reason": "left the territory"}),
+        )
+        .await;
+        assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+        let inbox = app
+            .get("/api/v1/returns/readmission-requests?open=true", &tn)
+            .await
+            .text;
+        assert!(
+            !inbox.contains(&id),
+            "a closed case's request left in the inbox"
+        );
+        let late = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{id}/reply"),
+                Some(&tn),
+                json!({"decision": "confirmed"}),
+            )
+            .await;
+        assert_eq!(rules(&late), ["request_withdrawn"]);
+
+        // Silence: accepted, a travel document recorded, but never counted as a reply.
+        let before = app
+            .get("/api/v1/cooperation/scores?year=2026", &analyst)
+            .await
+            .json();
+        let tun_before = before
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["country"] == "TUN")
+            .unwrap()
+            .clone();
+        let silent_case = new_case(&app, &cw, tunisian("MODULO")).await;
+        let silent = send_request(&app, &cw, &silent_case).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.clock.advance(31 * DAY);
+        let question = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{silent}/reply"),
+                Some(&tn),
+                json!({"decision": "more_information", "reason": "too late to ask"}),
+            )
+            .await;
+        assert_eq!(rules(&question), ["deemed_accepted"]);
+        let document = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{silent}/travel-document"),
+                Some(&tn),
+                json!({"number": "LP9", "valid_until": "2027-12-31"}),
+            )
+            .await;
+        assert_eq!(document.status, StatusCode::OK, "{}", document.text);
+        assert_eq!(document.json()["status"], "deemed_accepted");
+        assert!(document.json()["replied_on"].is_null());
+        let after = app
+            .get("/api/v1/cooperation/scores?year=2026", &analyst)
+            .await
+            .json();
+        let tun_after = after
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["country"] == "TUN")
+            .unwrap()
+            .clone();
+        let share = |s: &Value| s["values"]["answered_in_time"].as_f64().unwrap();
+        assert!(
+            share(&tun_after) < share(&tun_before),
+            "silence lowers the share answered in time"
+        );
+        assert!(
+            tun_after["sources"]["travel_documents_per_confirmation"]
+                .as_str()
+                .unwrap()
+                .contains("acceptances by silence")
+        );
+
+        // A write based on a stale read is refused by the store.
+        let mut conn = app.store().read().await.unwrap();
+        let row = accordo_store::returns::case(&mut conn, silent_case.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        drop(conn);
+        let mut tx = app.store().write().await.unwrap();
+        assert!(
+            accordo_store::returns::update_case(&mut tx, &row, row.version)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !accordo_store::returns::update_case(&mut tx, &row, row.version)
+                .await
+                .unwrap(),
+            "the second write read an older version"
+        );
+        tx.commit().await.unwrap();
+
+        // Bounds: no endless report, no panic on a strange year.
+        let monitor = app.token("unhcr.monitor").await;
+        let centres = app.get("/api/v1/returns/centres", &monitor).await.json();
+        let centre = centres[0]["id"].as_str().unwrap();
+        let far = app
+            .get(
+                &format!("/api/v1/returns/centres/{centre}?from=9999-12-01&to=9999-12-31"),
+                &monitor,
+            )
+            .await;
+        assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for year in ["99999", "-5", "1999"] {
+            let odd = app
+                .get(&format!("/api/v1/cooperation/scores?year={year}"), &analyst)
+                .await;
+            assert!(
+                matches!(
+                    odd.status,
+                    StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST
+                ),
+                "year {year}: {}",
+                odd.status
+            );
+        }
+        let what_if = app
+            .post(
+                "/api/v1/quotas/what-if",
+                Some(&analyst),
+                json!({"year": 40000, "category": "x", "seats": 10}),
+            )
+            .await;
+        assert_eq!(what_if.status, StatusCode::UNPROCESSABLE_ENTITY);
         app
     })
     .await;

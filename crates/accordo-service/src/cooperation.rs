@@ -153,10 +153,30 @@ fn median(mut v: Vec<i64>) -> Option<f64> {
     }
 }
 
+/// The years a score or an allocation may be asked for.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+fn check_year(year: i32) -> Result<()> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            "year",
+            format!(
+                "a year between {} and {}, not {year}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ))
+    }
+}
+
 fn year_bounds_us(year: i32) -> (i64, i64) {
     let start = |y: i32| {
-        jiff::civil::date(y as i16, 1, 1)
-            .to_zoned(jiff::tz::TimeZone::UTC)
+        i16::try_from(y)
+            .ok()
+            .and_then(|y| Date::new(y, 1, 1).ok())
+            .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
             .map_or(0, |z| z.timestamp().as_microsecond())
     };
     (start(year), start(year + 1))
@@ -204,6 +224,9 @@ async fn indicator_values(
         let pauses = returns_store::pauses(&mut conn, &ids).await?;
         let (mut due, mut in_time, mut answered, mut confirmed, mut documents) =
             (0u32, 0u32, 0u32, 0u32, 0u32);
+        // Acceptances by silence: no reply, so not answered; but a travel document issued
+        // after one counts.
+        let mut deemed = 0u32;
         let mut reply_days = Vec::new();
         for r in &requests {
             let tz = accordo_store::accounts::find_agency(&mut conn, &r.partner_agency)
@@ -228,6 +251,12 @@ async fn indicator_values(
             let replied: Option<Date> = r.replied_on.as_deref().and_then(|d| d.parse().ok());
             if replied.is_some() || today > deadline.date {
                 due += 1;
+            }
+            if r.status == "deemed_accepted" {
+                deemed += 1;
+                if r.travel_document_number.is_some() {
+                    documents += 1;
+                }
             }
             if let Some(on) = replied {
                 answered += 1;
@@ -273,14 +302,14 @@ async fn indicator_values(
                 format!("{confirmed} confirmed of {answered} answered"),
             );
         }
-        if confirmed > 0 {
+        if confirmed + deemed > 0 {
             values.insert(
                 "travel_documents_per_confirmation".into(),
-                f64::from(documents) / f64::from(confirmed),
+                f64::from(documents) / f64::from(confirmed + deemed),
             );
             sources.insert(
                 "travel_documents_per_confirmation".into(),
-                format!("{documents} travel documents for {confirmed} confirmations"),
+                format!("{documents} travel documents for {confirmed} confirmations and {deemed} acceptances by silence"),
             );
         }
         if let Some((decided, executed)) = returns.get(&country).filter(|(d, _)| *d > 0) {
@@ -292,7 +321,7 @@ async fn indicator_values(
         }
         if let Some(o) = official
             .iter()
-            .filter(|o| o.citizenship == country)
+            .filter(|o| o.citizenship == country && o.year <= i64::from(year))
             .filter_map(|o| Some((o, o.ordered_to_leave.filter(|v| *v > 0)?, o.returned?)))
             .max_by_key(|(o, _, _)| o.year)
         {
@@ -346,6 +375,7 @@ pub async fn scores(
         Action::Read,
         Resource::collection(&policy::COOPERATION_INDEX),
     )?;
+    check_year(year)?;
     let policy = policy_version(platform, version).await?;
     let all = compute(platform, year, &policy.policy, policy.version).await?;
     let operator = accordo_store::accounts::list_agencies(&platform.store)
@@ -430,12 +460,7 @@ pub async fn enter_value(
     }
     let country = CountryCode::parse(country.trim())
         .map_err(|e| ServiceError::invalid("country", e.to_string()))?;
-    if !(2000..=2100).contains(&year) {
-        return Err(ServiceError::invalid(
-            "year",
-            "a year between 2000 and 2100",
-        ));
-    }
+    check_year(year)?;
     if !(value.is_finite() && value >= 0.0) {
         return Err(ServiceError::invalid("value", "a number of zero or more"));
     }
@@ -539,6 +564,7 @@ async fn allocate(platform: &Platform, input: &AllocationInput) -> Result<Alloca
     if input.category.trim().is_empty() {
         return Err(ServiceError::invalid("category", "say what is divided"));
     }
+    check_year(input.year)?;
     let version = policy_version(platform, input.policy_version).await?;
     let mut policy = version.policy.clone();
     let weights = if input.weights.is_empty() {

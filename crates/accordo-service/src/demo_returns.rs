@@ -266,6 +266,7 @@ impl Writer<'_> {
             outcome_reason: None,
             created_at: self.at(created),
             updated_at: self.now,
+            version: 1,
         };
         store::insert_case(self.tx, &row).await?;
         Ok(row)
@@ -300,6 +301,7 @@ impl Writer<'_> {
             travel_document_valid_until: None,
             travel_document_at: None,
             created_by: "ita.caseworker".into(),
+            version: 1,
         };
         store::insert_request(self.tx, &row).await?;
         Ok(row)
@@ -446,8 +448,8 @@ pub(crate) async fn seed(platform: &Platform) -> Result<()> {
                 }
                 _ => {}
             }
-            store::update_request(w.tx, &req, "pending").await?;
-            store::update_case(w.tx, &case_new, &case.state).await?;
+            store::update_request(w.tx, &req, 1).await?;
+            store::update_case(w.tx, &case_new, case.version).await?;
         }
     }
     let by_authority = |code: &str| {
@@ -552,10 +554,11 @@ pub(crate) async fn seed(platform: &Platform) -> Result<()> {
         .await?;
         let mut rb = w.request(&b, &tn, add_days(today, -20), json!([{"kind": "interview_record", "note": "interview in Gjadër", "document": null}])).await?;
         rb.status = "more_information".into();
-        store::update_request(w.tx, &rb, "pending").await?;
+        store::update_request(w.tx, &rb, 1).await?;
         store::insert_pause(
             w.tx,
             &PauseRow {
+                id: new_id(),
                 request_id: rb.id,
                 from_on: add_days(today, -6).to_string(),
                 until_on: None,
@@ -595,7 +598,7 @@ pub(crate) async fn seed(platform: &Platform) -> Result<()> {
         rc.travel_document_number = Some("LP884120".into());
         rc.travel_document_valid_until = Some(add_days(today, 240).to_string());
         rc.travel_document_at = Some(w.at(add_days(today, -30)));
-        store::update_request(w.tx, &rc, "pending").await?;
+        store::update_request(w.tx, &rc, 1).await?;
         // 4. An unaccompanied minor, confirmed and documented: no return until the
         //    best-interests assessment is recorded.
         let d = w
@@ -626,7 +629,7 @@ pub(crate) async fn seed(platform: &Platform) -> Result<()> {
         rd.travel_document_number = Some("TNLP2201".into());
         rd.travel_document_valid_until = Some(add_days(today, 180).to_string());
         rd.travel_document_at = Some(w.at(add_days(today, -25)));
-        store::update_request(w.tx, &rd, "pending").await?;
+        store::update_request(w.tx, &rd, 1).await?;
         safeguard(
             w.tx,
             d.id,
@@ -655,7 +658,7 @@ pub(crate) async fn seed(platform: &Platform) -> Result<()> {
         re.replied_on = Some(add_days(today, -50).to_string());
         re.replied_at = Some(w.at(add_days(today, -50)));
         re.late = Some(true);
-        store::update_request(w.tx, &re, "pending").await?;
+        store::update_request(w.tx, &re, 1).await?;
         cases += 5;
         requests += 5;
     }

@@ -365,6 +365,7 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
         outcome_reason: None,
         created_at: now,
         updated_at: now,
+        version: 1,
     };
     let mut tx = platform.store.write().await?;
     store::insert_case(&mut tx, &row).await?;
@@ -774,6 +775,7 @@ pub async fn get_case(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<CaseVi
         &RequestFilter {
             case_id: Some(id),
             open_only: false,
+            case_ids: None,
         },
         LIST_LIMIT,
     )
@@ -876,15 +878,19 @@ pub async fn list_cases(platform: &Platform, ctx: &Ctx) -> Result<Vec<CaseSummar
         &mut conn,
         &ctx.actor,
         &reaches_for(&ctx.actor, Action::Read, &policy::READMISSION_REQUEST),
-        &RequestFilter::default(),
+        &RequestFilter {
+            case_ids: Some(rows.iter().map(|r| r.id).collect()),
+            ..RequestFilter::default()
+        },
         LIST_LIMIT * 4,
     )
     .await?;
     drop(conn);
     let views = request_views(platform, requests).await?;
+    // The requests come newest first: the first seen of a case is its latest.
     let mut latest: HashMap<Uuid, &RequestView> = HashMap::new();
     for v in &views {
-        latest.insert(v.case_id, v);
+        latest.entry(v.case_id).or_insert(v);
     }
     let out: Vec<CaseSummary> = rows
         .into_iter()
@@ -970,7 +976,7 @@ pub async fn update_legal(
     }
     new.updated_at = platform.now_us();
     let mut tx = platform.store.write().await?;
-    if !store::update_case(&mut tx, &new, &row.state).await? {
+    if !store::update_case(&mut tx, &new, row.version).await? {
         return Err(refused("changed_meanwhile"));
     }
     audit::record(
@@ -1036,7 +1042,7 @@ pub async fn record_safeguard(
         let mut new = row.clone();
         new.best_interests_on = Some(on.to_string());
         new.updated_at = record.created_at;
-        if !store::update_case(&mut tx, &new, &row.state).await? {
+        if !store::update_case(&mut tx, &new, row.version).await? {
             return Err(refused("changed_meanwhile"));
         }
     }
@@ -1159,6 +1165,17 @@ pub async fn request_readmission(
         })?;
     let docs = store::documents(&mut conn, case_id).await?;
     drop(conn);
+    if agreement.partner_country != case.claimed_nationality {
+        // A partner reads the person's data through its inbox: never someone it was not
+        // asked about.
+        return Err(ServiceError::invalid(
+            "partner_agency",
+            format!(
+                "the person claims {} nationality; the agreement with {} is for nationals of {}",
+                case.claimed_nationality, agreement.authority_agency, agreement.partner_country
+            ),
+        ));
+    }
     let terms: Terms = agreement_of(agreement.clone())?.terms;
     if evidence.is_empty() {
         return Err(ServiceError::invalid(
@@ -1236,12 +1253,13 @@ pub async fn request_readmission(
         travel_document_valid_until: None,
         travel_document_at: None,
         created_by: ctx.actor.username.clone(),
+        version: 1,
     };
     let mut new_case = case.clone();
     new_case.state = State::ReadmissionRequested.as_str().into();
     new_case.updated_at = now;
     let mut tx = platform.store.write().await?;
-    if !store::update_case(&mut tx, &new_case, &case.state).await? {
+    if !store::update_case(&mut tx, &new_case, case.version).await? {
         return Err(refused("changed_meanwhile"));
     }
     store::insert_request(&mut tx, &row).await?;
@@ -1339,6 +1357,7 @@ pub async fn list_requests(
         &RequestFilter {
             case_id: None,
             open_only,
+            case_ids: None,
         },
         LIST_LIMIT,
     )
@@ -1439,14 +1458,19 @@ pub async fn reply(
         .ok_or_else(|| ServiceError::not_found("return_case", row.case_id))?;
     drop(conn);
     let (deadline, status) = deadline_of(&row, &terms, &pauses, today);
-    if !matches!(
-        status.as_str(),
-        "pending" | "more_information" | "deemed_accepted"
-    ) {
-        return Err(refused("already_answered"));
+    if !matches!(row.status.as_str(), "pending" | "more_information") {
+        return Err(refused(if row.status == "withdrawn" {
+            "request_withdrawn"
+        } else {
+            "already_answered"
+        }));
     }
     if decision == Decision::MoreInformation && row.status == "more_information" {
         return Err(refused("information_already_asked"));
+    }
+    if decision == Decision::MoreInformation && status == "deemed_accepted" {
+        // Silence has already made the acceptance; a late question cannot undo it.
+        return Err(refused("deemed_accepted"));
     }
     let late = deadline.is_late(today);
     let now = platform.now_us();
@@ -1482,13 +1506,14 @@ pub async fn reply(
         }
     }
     let mut tx = platform.store.write().await?;
-    if !store::update_request(&mut tx, &new, &row.status).await? {
+    if !store::update_request(&mut tx, &new, row.version).await? {
         return Err(refused("changed_meanwhile"));
     }
     if decision == Decision::MoreInformation {
         store::insert_pause(
             &mut tx,
             &PauseRow {
+                id: new_id(),
                 request_id: id,
                 from_on: today.to_string(),
                 until_on: None,
@@ -1500,7 +1525,7 @@ pub async fn reply(
     } else {
         // A reply given while information was awaited ends the pause that day.
         store::close_pause(&mut tx, id, &today.to_string(), "").await?;
-        if !store::update_case(&mut tx, &new_case, &case.state).await? {
+        if !store::update_case(&mut tx, &new_case, case.version).await? {
             return Err(refused("changed_meanwhile"));
         }
     }
@@ -1588,7 +1613,7 @@ pub async fn extend(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<RequestV
     let mut new = row.clone();
     new.extended = true;
     let mut tx = platform.store.write().await?;
-    if !store::update_request(&mut tx, &new, &row.status).await? {
+    if !store::update_request(&mut tx, &new, row.version).await? {
         return Err(refused("changed_meanwhile"));
     }
     notifications::notify(
@@ -1644,7 +1669,7 @@ pub async fn answer_information(
     let mut new = row.clone();
     new.status = "pending".into();
     let mut tx = platform.store.write().await?;
-    if !store::update_request(&mut tx, &new, &row.status).await? {
+    if !store::update_request(&mut tx, &new, row.version).await? {
         return Err(refused("changed_meanwhile"));
     }
     store::close_pause(&mut tx, id, &today.to_string(), answer.trim()).await?;
@@ -1726,18 +1751,20 @@ pub async fn record_travel_document(
         .await?
         .ok_or_else(|| ServiceError::not_found("return_case", row.case_id))?;
     drop(conn);
-    let (deadline, status) = deadline_of(&row, &terms, &pauses, today);
+    let (_, status) = deadline_of(&row, &terms, &pauses, today);
     if !matches!(status.as_str(), "confirmed" | "deemed_accepted") {
         return Err(refused(Rule::ReadmissionNotConfirmed.as_str()));
+    }
+    if State::parse(&case.state).is_some_and(State::is_final) {
+        return Err(refused(Rule::OutOfOrder.as_str()));
     }
     let now = platform.now_us();
     let mut new = row.clone();
     if status == "deemed_accepted" {
-        // Silence became acceptance the day after the deadline: write it down now.
-        new.status = "confirmed".into();
-        new.replied_on = Some(add_days(deadline.date, 1).to_string());
+        // Silence became acceptance the day after the deadline: write it down now, as
+        // silence (no reply, so never counted as one in the cooperation index).
+        new.status = "deemed_accepted".into();
         new.reply_reason = Some("accepted by silence under the agreement".into());
-        new.late = Some(false);
     }
     new.travel_document_number = Some(number.clone());
     new.travel_document_valid_until = Some(until.to_string());
@@ -1753,8 +1780,8 @@ pub async fn record_travel_document(
     }
     new_case.state = state.as_str().into();
     let mut tx = platform.store.write().await?;
-    if !store::update_request(&mut tx, &new, &row.status).await?
-        || !store::update_case(&mut tx, &new_case, &case.state).await?
+    if !store::update_request(&mut tx, &new, row.version).await?
+        || !store::update_case(&mut tx, &new_case, case.version).await?
     {
         return Err(refused("changed_meanwhile"));
     }
@@ -1867,7 +1894,7 @@ pub async fn transition(
         _ => {}
     }
     let mut tx = platform.store.write().await?;
-    if !store::update_case(&mut tx, &new, &row.state).await? {
+    if !store::update_case(&mut tx, &new, row.version).await? {
         return Err(refused("changed_meanwhile"));
     }
     if let Transition::Execute { date } = &step {
@@ -1875,6 +1902,8 @@ pub async fn transition(
     }
     if let Transition::Close { .. } = &step {
         store::end_stay(&mut tx, id, &facts.today.to_string()).await?;
+        // Nothing is left in a partner's inbox for a closed case.
+        store::withdraw_open_requests(&mut tx, id, &facts.today.to_string()).await?;
     }
     audit::record(
         platform,
@@ -1993,6 +2022,11 @@ pub async fn centre_report(
     let today = today_in(platform, "Europe/Rome");
     let to = parse_optional_date("to", to)?.unwrap_or(today);
     let from = parse_optional_date("from", from)?.unwrap_or_else(|| add_days(to, -29));
+    for (field, day) in [("from", from), ("to", to)] {
+        if !(1900..=2200).contains(&day.year()) {
+            return Err(ServiceError::invalid(field, "a date between 1900 and 2200"));
+        }
+    }
     if from > to {
         return Err(ServiceError::invalid(
             "from",
@@ -2017,16 +2051,14 @@ pub async fn centre_report(
             )
         })
         .collect();
-    let mut occupancy = Vec::new();
-    let mut day = from;
-    while day <= to {
-        occupancy.push(DayOccupancy {
+    let occupancy: Vec<DayOccupancy> = (0..=days_between(from, to))
+        .map(|i| add_days(from, i))
+        .map(|day| DayOccupancy {
             day,
             present: spans.iter().filter(|(a, b)| *a <= day && day <= *b).count() as i64,
             capacity: row.capacity,
-        });
-        day = add_days(day, 1);
-    }
+        })
+        .collect();
     let mut ended: Vec<i64> = stays
         .iter()
         .filter_map(|s| {
@@ -2258,6 +2290,7 @@ pub async fn counts(platform: &Platform, ctx: &Ctx) -> Result<Counts> {
         &RequestFilter {
             case_id: None,
             open_only: true,
+            case_ids: None,
         },
         LIST_LIMIT * 4,
     )

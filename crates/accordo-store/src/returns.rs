@@ -149,9 +149,11 @@ pub struct CaseRow {
     pub outcome_reason: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Raised by every change (1 when written).
+    pub version: i64,
 }
 
-const CASE_COLUMNS: &str = "id, owner_agency, caseworker, surname, given_names, date_of_birth, claimed_nationality, biometric_ref, vulnerabilities, best_interests_on, asylum, return_decision_on, state, return_kind, return_on, outcome_reason, created_at, updated_at";
+const CASE_COLUMNS: &str = "id, owner_agency, caseworker, surname, given_names, date_of_birth, claimed_nationality, biometric_ref, vulnerabilities, best_interests_on, asylum, return_decision_on, state, return_kind, return_on, outcome_reason, created_at, updated_at, version";
 
 fn case_of(row: &AnyRow) -> Result<CaseRow> {
     Ok(CaseRow {
@@ -173,12 +175,13 @@ fn case_of(row: &AnyRow) -> Result<CaseRow> {
         outcome_reason: row.try_get("outcome_reason")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
     })
 }
 
 pub async fn insert_case(tx: &mut Tx, c: &CaseRow) -> Result<()> {
     sqlx::query(&format!(
-        "INSERT INTO return_cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+        "INSERT INTO return_cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1)"
     ))
     .bind(c.id.to_string())
     .bind(&c.owner_agency)
@@ -213,11 +216,12 @@ pub async fn case(conn: &mut Conn, id: Uuid) -> Result<Option<CaseRow>> {
     row.as_ref().map(case_of).transpose()
 }
 
-/// Writes the case's changeable fields if its state is still `expected_state` (two
-/// caseworkers acting at once: the second is told, not silently overwritten).
-pub async fn update_case(tx: &mut Tx, c: &CaseRow, expected_state: &str) -> Result<bool> {
+/// Writes the case's changeable fields if it is still at the version read (`read_version`):
+/// two people acting at once, the second is told, never silently overwritten, and no rule
+/// is checked against facts that changed in between.
+pub async fn update_case(tx: &mut Tx, c: &CaseRow, read_version: i64) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE return_cases SET vulnerabilities = $1, best_interests_on = $2, asylum = $3, return_decision_on = $4, state = $5, return_kind = $6, return_on = $7, outcome_reason = $8, updated_at = $9 WHERE id = $10 AND state = $11",
+        "UPDATE return_cases SET vulnerabilities = $1, best_interests_on = $2, asylum = $3, return_decision_on = $4, state = $5, return_kind = $6, return_on = $7, outcome_reason = $8, updated_at = $9, version = version + 1 WHERE id = $10 AND version = $11",
     )
     .bind(&c.vulnerabilities)
     .bind(&c.best_interests_on)
@@ -229,7 +233,7 @@ pub async fn update_case(tx: &mut Tx, c: &CaseRow, expected_state: &str) -> Resu
     .bind(&c.outcome_reason)
     .bind(c.updated_at)
     .bind(c.id.to_string())
-    .bind(expected_state)
+    .bind(read_version)
     .execute(tx.conn())
     .await?;
     Ok(done.rows_affected() == 1)
@@ -364,9 +368,11 @@ pub struct RequestRow {
     pub travel_document_valid_until: Option<String>,
     pub travel_document_at: Option<i64>,
     pub created_by: String,
+    /// Raised by every change (1 when written).
+    pub version: i64,
 }
 
-const REQUEST_COLUMNS: &str = "id, case_id, owner_agency, partner_agency, handling, agreement_id, agreement_version, terms, evidence, sent_at, sent_on, status, extended, replied_at, replied_on, reply_reason, late, travel_document_number, travel_document_valid_until, travel_document_at, created_by";
+const REQUEST_COLUMNS: &str = "id, case_id, owner_agency, partner_agency, handling, agreement_id, agreement_version, terms, evidence, sent_at, sent_on, status, extended, replied_at, replied_on, reply_reason, late, travel_document_number, travel_document_valid_until, travel_document_at, created_by, version";
 
 fn request_of(row: &AnyRow) -> Result<RequestRow> {
     Ok(RequestRow {
@@ -391,13 +397,14 @@ fn request_of(row: &AnyRow) -> Result<RequestRow> {
         travel_document_valid_until: row.try_get("travel_document_valid_until")?,
         travel_document_at: row.try_get("travel_document_at")?,
         created_by: row.try_get("created_by")?,
+        version: row.try_get("version")?,
     })
 }
 
 /// Writes a request and addresses it to the partner authority.
 pub async fn insert_request(tx: &mut Tx, r: &RequestRow) -> Result<()> {
     sqlx::query(&format!(
-        "INSERT INTO readmission_requests ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        "INSERT INTO readmission_requests ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1)"
     ))
     .bind(r.id.to_string())
     .bind(r.case_id.to_string())
@@ -458,6 +465,8 @@ pub async fn requests_of_case(conn: &mut Conn, case_id: Uuid) -> Result<Vec<Requ
 #[derive(Debug, Clone, Default)]
 pub struct RequestFilter {
     pub case_id: Option<Uuid>,
+    /// Only the requests of these cases.
+    pub case_ids: Option<Vec<Uuid>>,
     /// Only those awaiting a reply (pending or more information asked).
     pub open_only: bool,
 }
@@ -510,11 +519,11 @@ pub async fn requests_to(
     rows.iter().map(request_of).collect()
 }
 
-/// Writes the request's reply, travel document and extension fields if its status is still
-/// `expected_status`.
-pub async fn update_request(tx: &mut Tx, r: &RequestRow, expected_status: &str) -> Result<bool> {
+/// Writes the request's reply, travel document and extension fields if it is still at the
+/// version read.
+pub async fn update_request(tx: &mut Tx, r: &RequestRow, read_version: i64) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE readmission_requests SET status = $1, extended = $2, replied_at = $3, replied_on = $4, reply_reason = $5, late = $6, travel_document_number = $7, travel_document_valid_until = $8, travel_document_at = $9 WHERE id = $10 AND status = $11",
+        "UPDATE readmission_requests SET status = $1, extended = $2, replied_at = $3, replied_on = $4, reply_reason = $5, late = $6, travel_document_number = $7, travel_document_valid_until = $8, travel_document_at = $9, version = version + 1 WHERE id = $10 AND version = $11",
     )
     .bind(&r.status)
     .bind(i64::from(r.extended))
@@ -526,7 +535,7 @@ pub async fn update_request(tx: &mut Tx, r: &RequestRow, expected_status: &str) 
     .bind(&r.travel_document_valid_until)
     .bind(r.travel_document_at)
     .bind(r.id.to_string())
-    .bind(expected_status)
+    .bind(read_version)
     .execute(tx.conn())
     .await?;
     Ok(done.rows_affected() == 1)
@@ -534,6 +543,7 @@ pub async fn update_request(tx: &mut Tx, r: &RequestRow, expected_status: &str) 
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PauseRow {
+    pub id: Uuid,
     pub request_id: Uuid,
     pub from_on: String,
     pub until_on: Option<String>,
@@ -543,8 +553,9 @@ pub struct PauseRow {
 
 pub async fn insert_pause(tx: &mut Tx, p: &PauseRow) -> Result<()> {
     sqlx::query(
-        "INSERT INTO readmission_pauses (request_id, from_on, until_on, question, answer) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO readmission_pauses (id, request_id, from_on, until_on, question, answer) VALUES ($1, $2, $3, $4, $5, $6)",
     )
+    .bind(p.id.to_string())
     .bind(p.request_id.to_string())
     .bind(&p.from_on)
     .bind(&p.until_on)
@@ -584,13 +595,14 @@ pub async fn pauses(conn: &mut Conn, request_ids: &[Uuid]) -> Result<Vec<PauseRo
         .map(|id| binds.text(&id.to_string()))
         .collect();
     let sql = format!(
-        "SELECT request_id, from_on, until_on, question, answer FROM readmission_pauses WHERE request_id IN ({}) ORDER BY request_id, from_on",
+        "SELECT id, request_id, from_on, until_on, question, answer FROM readmission_pauses WHERE request_id IN ({}) ORDER BY request_id, from_on, id",
         list.join(", ")
     );
     let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
     rows.iter()
         .map(|row| {
             Ok(PauseRow {
+                id: uuid(row, "id")?,
                 request_id: uuid(row, "request_id")?,
                 from_on: row.try_get("from_on")?,
                 until_on: row.try_get("until_on")?,
@@ -801,13 +813,33 @@ pub async fn safeguards_of_case(conn: &mut Conn, case_id: Uuid) -> Result<Vec<Sa
     rows.iter().map(safeguard_of).collect()
 }
 
-/// Safeguard records of the cases that stayed at a centre.
+/// Safeguard records made while the person stayed at the centre (not those of a stay
+/// elsewhere, which that centre's monitor has no mandate for).
 pub async fn safeguards_at_centre(conn: &mut Conn, centre_id: Uuid) -> Result<Vec<SafeguardRow>> {
     let rows = sqlx::query(
-        "SELECT s.id, s.case_id, s.kind, s.recorded_on, s.note, s.created_at, s.created_by FROM safeguard_records s WHERE s.case_id IN (SELECT case_id FROM centre_stays WHERE centre_id = $1) ORDER BY s.recorded_on, s.id",
+        "SELECT s.id, s.case_id, s.kind, s.recorded_on, s.note, s.created_at, s.created_by FROM safeguard_records s WHERE EXISTS (SELECT 1 FROM centre_stays c WHERE c.centre_id = $1 AND c.case_id = s.case_id AND c.from_on <= s.recorded_on AND (c.until_on IS NULL OR c.until_on >= s.recorded_on)) ORDER BY s.recorded_on, s.id",
     )
     .bind(centre_id.to_string())
     .fetch_all(conn)
     .await?;
     rows.iter().map(safeguard_of).collect()
+}
+
+/// Withdraws the case's requests that still await a reply (the case was closed), ending
+/// their pauses; returns how many.
+pub async fn withdraw_open_requests(tx: &mut Tx, case_id: Uuid, on: &str) -> Result<u64> {
+    sqlx::query(
+        "UPDATE readmission_pauses SET until_on = $1 WHERE until_on IS NULL AND request_id IN (SELECT id FROM readmission_requests WHERE case_id = $2 AND status IN ('pending', 'more_information'))",
+    )
+    .bind(on)
+    .bind(case_id.to_string())
+    .execute(tx.conn())
+    .await?;
+    let done = sqlx::query(
+        "UPDATE readmission_requests SET status = 'withdrawn', version = version + 1 WHERE case_id = $1 AND status IN ('pending', 'more_information')",
+    )
+    .bind(case_id.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected())
 }

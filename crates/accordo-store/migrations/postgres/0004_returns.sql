@@ -46,7 +46,9 @@ CREATE TABLE return_cases (
     return_on TEXT,
     outcome_reason TEXT,
     created_at BIGINT NOT NULL,
-    updated_at BIGINT NOT NULL
+    updated_at BIGINT NOT NULL,
+    -- Raised by every change: a write based on an older read is refused, not applied.
+    version BIGINT NOT NULL
 );
 CREATE INDEX return_cases_owner ON return_cases (owner_agency, state, updated_at);
 
@@ -78,7 +80,9 @@ CREATE TABLE readmission_requests (
     evidence TEXT NOT NULL,
     sent_at BIGINT NOT NULL,
     sent_on TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'more_information', 'confirmed', 'rejected')),
+    -- deemed_accepted: silence past the deadline, where the agreement makes it acceptance
+    -- (written when the travel document is recorded); withdrawn: the case was closed.
+    status TEXT NOT NULL CHECK (status IN ('pending', 'more_information', 'confirmed', 'rejected', 'deemed_accepted', 'withdrawn')),
     extended BIGINT NOT NULL DEFAULT 0,
     replied_at BIGINT,
     replied_on TEXT,
@@ -87,7 +91,8 @@ CREATE TABLE readmission_requests (
     travel_document_number TEXT,
     travel_document_valid_until TEXT,
     travel_document_at BIGINT,
-    created_by TEXT NOT NULL
+    created_by TEXT NOT NULL,
+    version BIGINT NOT NULL
 );
 CREATE INDEX readmission_requests_partner ON readmission_requests (partner_agency, status);
 CREATE INDEX readmission_requests_case ON readmission_requests (case_id);
@@ -95,13 +100,14 @@ CREATE INDEX readmission_requests_case ON readmission_requests (case_id);
 -- Requests for more information: each stops the clock from `from_on` to `until_on` when the
 -- agreement says so.
 CREATE TABLE readmission_pauses (
+    id TEXT PRIMARY KEY,
     request_id TEXT NOT NULL REFERENCES readmission_requests(id),
     from_on TEXT NOT NULL,
     until_on TEXT,
     question TEXT NOT NULL,
-    answer TEXT,
-    PRIMARY KEY (request_id, from_on)
+    answer TEXT
 );
+CREATE INDEX readmission_pauses_request ON readmission_pauses (request_id, from_on);
 
 CREATE TABLE centre_stays (
     id TEXT PRIMARY KEY,

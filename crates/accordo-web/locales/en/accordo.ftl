@@ -596,3 +596,4 @@ returns-days-overdue = { $days ->
 }
 returns-extension-taken = The extension was taken; the deadline has moved.
 returns-take-extension = Take the extension the agreement allows ({ $days } days)
+returns-request-withdrawn = withdrawn: the case was closed

@@ -596,3 +596,4 @@ returns-days-overdue = { $days ->
 }
 returns-extension-taken = La proroga è stata presa; la scadenza è stata spostata.
 returns-take-extension = Prendi la proroga prevista dall'accordo ({ $days } giorni)
+returns-request-withdrawn = ritirata: il fascicolo è stato chiuso
