@@ -589,6 +589,16 @@ async fn the_index_is_per_partner_versioned_and_allocates_quotas_exactly() {
             .await;
         assert_eq!(published.status, StatusCode::CREATED, "{}", published.text);
         let id = published.json()["id"].as_str().unwrap().to_owned();
+        // Published quotas are public; the scores behind them follow the index's rule.
+        let seen = app.get(&format!("/api/v1/quotas/allocations/{id}"), &pk).await.json();
+        for line in seen["lines"].as_array().unwrap() {
+            if line["country"] == "PAK" {
+                assert!(line["score"].is_number(), "its own score");
+            } else {
+                assert!(line["score"].is_null(), "{line}");
+                assert!(line["contributions"].as_array().unwrap().is_empty());
+            }
+        }
         let csv = app.get(&format!("/api/v1/quotas/allocations/{id}?format=csv"), &pk).await;
         assert_eq!(csv.status, StatusCode::OK);
         let total: u64 = csv.text.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap()).sum();

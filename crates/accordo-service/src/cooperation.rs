@@ -378,14 +378,7 @@ pub async fn scores(
     check_year(year)?;
     let policy = policy_version(platform, version).await?;
     let all = compute(platform, year, &policy.policy, policy.version).await?;
-    let operator = accordo_store::accounts::list_agencies(&platform.store)
-        .await?
-        .into_iter()
-        .find(|a| a.operator)
-        .map(|a| AgencyCode::parse(&a.code))
-        .transpose()
-        .map_err(|e| ServiceError::invalid("agency", e.to_string()))?
-        .unwrap_or_else(|| ctx.actor.agency.clone());
+    let operator = operator(platform, ctx).await?;
     let mut out = Vec::new();
     for s in all {
         let scope = score_scope(&operator, &s.country)?;
@@ -528,7 +521,9 @@ pub struct AllocationInput {
 pub struct AllocationLine {
     pub country: String,
     pub country_name: String,
-    pub score: f64,
+    /// The partner's score; `None` for a reader who may not read that partner's score (a
+    /// partner authority sees its own only, as on the index).
+    pub score: Option<f64>,
     pub floor: u64,
     pub cap: Option<u64>,
     pub seats: u64,
@@ -623,7 +618,7 @@ async fn allocate(platform: &Platform, input: &AllocationInput) -> Result<Alloca
             .map(|((s, c), seats)| AllocationLine {
                 country: s.country,
                 country_name: s.country_name,
-                score: s.score.score,
+                score: Some(s.score.score),
                 floor: c.floor,
                 cap: c.cap,
                 seats,
@@ -726,6 +721,38 @@ fn allocation_of(row: AllocationRow) -> Allocation {
     }
 }
 
+/// The operator agency, whose records the scores are.
+async fn operator(platform: &Platform, ctx: &Ctx) -> Result<AgencyCode> {
+    Ok(accordo_store::accounts::list_agencies(&platform.store)
+        .await?
+        .into_iter()
+        .find(|a| a.operator)
+        .map(|a| AgencyCode::parse(&a.code))
+        .transpose()
+        .map_err(|e| ServiceError::invalid("agency", e.to_string()))?
+        .unwrap_or_else(|| ctx.actor.agency.clone()))
+}
+
+/// A published allocation is public to the partnership; the scores behind its lines follow
+/// the index's rule (each partner reads its own).
+fn redact(mut a: Allocation, ctx: &Ctx, operator: &AgencyCode) -> Allocation {
+    for line in &mut a.lines {
+        let readable = score_scope(operator, &line.country).is_ok_and(|scope| {
+            can(
+                &ctx.actor,
+                Action::Read,
+                Resource::record(&policy::COOPERATION_INDEX, &scope),
+            )
+            .is_ok()
+        });
+        if !readable {
+            line.score = None;
+            line.contributions.clear();
+        }
+    }
+    a
+}
+
 /// Published allocations, newest first.
 pub async fn allocations(platform: &Platform, ctx: &Ctx) -> Result<Vec<Allocation>> {
     can(
@@ -733,11 +760,13 @@ pub async fn allocations(platform: &Platform, ctx: &Ctx) -> Result<Vec<Allocatio
         Action::Read,
         Resource::collection(&policy::QUOTA_ALLOCATION),
     )?;
+    let operator = operator(platform, ctx).await?;
     let mut conn = platform.store.read().await?;
     Ok(store::allocations(&mut conn)
         .await?
         .into_iter()
         .map(allocation_of)
+        .map(|a| redact(a, ctx, &operator))
         .collect())
 }
 
@@ -747,10 +776,12 @@ pub async fn allocation(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<Allo
         Action::Read,
         Resource::collection(&policy::QUOTA_ALLOCATION),
     )?;
+    let operator = operator(platform, ctx).await?;
     let mut conn = platform.store.read().await?;
     store::allocation(&mut conn, id)
         .await?
         .map(allocation_of)
+        .map(|a| redact(a, ctx, &operator))
         .ok_or_else(|| ServiceError::not_found("quota_allocation", id))
 }
 
@@ -761,12 +792,12 @@ pub fn allocation_csv(a: &Allocation) -> String {
     for l in &a.lines {
         let category = a.category.replace('"', "\"\"");
         out.push_str(&format!(
-            "{},\"{category}\",{},{},{},{:.2},{},{},{}\n",
+            "{},\"{category}\",{},{},{},{},{},{},{}\n",
             a.year,
             a.method,
             a.policy_version,
             l.country,
-            l.score,
+            l.score.map(|v| format!("{v:.2}")).unwrap_or_default(),
             l.floor,
             l.cap.map(|c| c.to_string()).unwrap_or_default(),
             l.seats

@@ -244,7 +244,7 @@ async fn quotas_view(
                     context! {
                         country => p.country, country_name => p.country_name,
                         score => p.score, seats => p.seats,
-                        base_score => base.map(|b| b.score), base_seats => base.map(|b| b.seats),
+                        base_score => base.and_then(|b| b.score), base_seats => base.map(|b| b.seats),
                         floor => p.floor, cap => p.cap,
                     }
                 })
