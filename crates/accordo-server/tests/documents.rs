@@ -418,3 +418,31 @@ async fn the_demo_register_answers_its_sample_documents() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_expired_document_is_said_to_be_expired() {
+    each_engine(|app| async move {
+        let officer = app.token("esp.officer").await;
+        // The ICAO specimen expired on 2012-04-15.
+        let reply = app
+            .post(
+                "/api/v1/documents/check",
+                Some(&officer),
+                json!({"mrz": S1}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        let body = reply.json();
+        assert_eq!(body["verdict"], "clear", "expiry is not forgery");
+        assert!(
+            body["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == "the document expired on 2012-04-15"),
+            "{body}"
+        );
+        app
+    })
+    .await;
+}

@@ -504,7 +504,7 @@ pub(crate) async fn seed(platform: &Platform) -> Result<()> {
                 valid_until: Some("2029-05-01".into()),
                 mrz: mrz.clone(),
                 check_verdict: "register_hit".into(),
-                check_reasons: json!(["PAK PP AB1234567 is reported stolen by PK-FIA"]).to_string(),
+                check_reasons: json!(["reported stolen by PK-FIA on 2026-11-02"]).to_string(),
                 created_at: now,
                 created_by: "ita.caseworker".into(),
             };

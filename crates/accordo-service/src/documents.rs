@@ -512,12 +512,17 @@ pub async fn check(platform: &Platform, ctx: &Ctx, mrzs: &[&str]) -> Result<Vec<
                         .collect()
                 })
                 .unwrap_or_default();
-            outcome(mrz, found, matching)
+            outcome(mrz, found, matching, today)
         })
         .collect())
 }
 
-fn outcome(mrz: accordo_mrz::Report, found: Vec<ReportRow>, alerts: Vec<Alert>) -> CheckOutcome {
+fn outcome(
+    mrz: accordo_mrz::Report,
+    found: Vec<ReportRow>,
+    alerts: Vec<Alert>,
+    today: jiff::civil::Date,
+) -> CheckOutcome {
     let mut reasons = Vec::new();
     for row in &found {
         reasons.push(format!(
@@ -539,6 +544,15 @@ fn outcome(mrz: accordo_mrz::Report, found: Vec<ReportRow>, alerts: Vec<Alert>) 
             .map(|c| c.name)
             .collect();
         reasons.push(format!("the MRZ fails: {}", failed.join(", ")));
+    }
+    // Not a sign of forgery, so not a verdict of its own, but the officer must see it.
+    if let Some(expiry) = mrz
+        .fields
+        .as_ref()
+        .and_then(|f| f.expiry_date)
+        .filter(|d| *d < today)
+    {
+        reasons.push(format!("the document expired on {expiry}"));
     }
     let verdict = if !found.is_empty() {
         Verdict::RegisterHit
