@@ -1315,3 +1315,117 @@ async fn the_ministry_edits_terms_adds_a_centre_and_makes_a_policy_version_from_
     assert!(index.text.contains("only identification"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_role_that_needs_a_second_factor_enrols_it_at_the_first_sign_in() {
+    let app = TestApp::sqlite().await;
+    let admin = app.token("ita.admin").await;
+    let required = app
+        .request(
+            Method::PUT,
+            "/api/v1/settings/second-factor/analyst",
+            Some(&admin),
+            Some(&serde_json::json!({"required": true})),
+        )
+        .await;
+    assert_eq!(required.status, StatusCode::NO_CONTENT, "{}", required.text);
+    let made = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            serde_json::json!({"username": "new.analyst", "display_name": "Nuova Analista", "agency": "IT-MI", "roles": ["analyst"], "password": "a-temporary-password-1"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let mut b = Browser::new(&app);
+    let page = b.get("/sign-in").await;
+    let csrf = csrf_of(&page.text);
+    let first = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "new.analyst"),
+                ("password", "a-temporary-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let at = first
+        .text
+        .find(r#"data-testid="totp-secret">"#)
+        .expect("the key is shown")
+        + r#"data-testid="totp-secret">"#.len();
+    let secret: String = first.text[at..first.text[at..].find('<').unwrap() + at]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // Reloading shows the same key.
+    let again = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "new.analyst"),
+                ("password", "a-temporary-password-1"),
+            ],
+        )
+        .await;
+    assert!(again.text.replace(' ', "").contains(&secret));
+    let wrong = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "new.analyst"),
+                ("password", "a-temporary-password-1"),
+                ("totp", "000000"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let code = accordo_service::auth::totp_now(&secret, app.clock.now_seconds()).unwrap();
+    let enrolled = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "new.analyst"),
+                ("password", "a-temporary-password-1"),
+                ("totp", &code),
+            ],
+        )
+        .await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER, "{}", enrolled.text);
+    assert_eq!(
+        location(&enrolled),
+        "/account#password",
+        "then the temporary password is changed"
+    );
+    // An established account (no temporary password) cannot enrol at sign-in.
+    let mut c = Browser::new(&app);
+    let page = c.get("/sign-in").await;
+    let csrf = csrf_of(&page.text);
+    let refused = c
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "ita.analyst"),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!refused.text.contains(r#"data-testid="totp-secret""#));
+    assert!(
+        refused.text.contains("reset your password")
+            || refused.text.contains("reimpostare la password")
+    );
+    app.finish().await;
+}

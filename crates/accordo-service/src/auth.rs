@@ -183,8 +183,65 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
         {
             return Err(fail(platform, attempt, Some(&user), AuthFailure::TotpInvalid).await);
         }
-        (None, _) if roles_need_totp(&user.roles, &required_roles) => {
-            return Err(AuthFailure::TotpEnrolmentRequired.into());
+        (None, code) if roles_need_totp(&user.roles, &required_roles) => {
+            // Only with the temporary password an administrator handed over (first sign-in,
+            // or after a reset) may a second factor be enrolled here; otherwise whoever learnt
+            // an established password could bind the account to their own phone.
+            if !user.must_change_password {
+                return Err(AuthFailure::TotpEnrolmentRequired.into());
+            }
+            match (&user.totp_pending, code) {
+                (Some(pending), Some(code))
+                    if totp_matches(pending, code, platform.clock.now().as_second()) =>
+                {
+                    let mut tx = platform.store.write().await?;
+                    accounts::set_totp(&mut tx, user.id, Some(pending), None, now).await?;
+                    audit::record_system(
+                        platform,
+                        &mut tx,
+                        &user.username,
+                        "user.totp_enrol",
+                        "user",
+                        Some(&user.id.to_string()),
+                        attempt.request_id,
+                        json!({"at": "sign-in"}),
+                    )
+                    .await?;
+                    tx.commit().await?;
+                }
+                (Some(_), Some(_)) => {
+                    return Err(
+                        fail(platform, attempt, Some(&user), AuthFailure::TotpInvalid).await,
+                    );
+                }
+                (pending, _) => {
+                    // The same key until it is confirmed, so reloading the page does not
+                    // change what the app was given.
+                    let secret = match pending {
+                        Some(p) => p.clone(),
+                        None => {
+                            let secret = new_totp_secret();
+                            let mut tx = platform.store.write().await?;
+                            accounts::set_totp(&mut tx, user.id, None, Some(&secret), now).await?;
+                            audit::record_system(
+                                platform,
+                                &mut tx,
+                                &user.username,
+                                "user.totp_begin",
+                                "user",
+                                Some(&user.id.to_string()),
+                                attempt.request_id,
+                                json!({"at": "sign-in"}),
+                            )
+                            .await?;
+                            tx.commit().await?;
+                            secret
+                        }
+                    };
+                    let uri = otpauth_uri(&user.username, &secret);
+                    return Err(AuthFailure::TotpEnrolmentStarted { secret, uri }.into());
+                }
+            }
         }
         _ => {}
     }

@@ -16,9 +16,15 @@ pub enum AuthFailure {
     #[error("the second-factor code is wrong or expired")]
     TotpInvalid,
     #[error(
-        "your role requires a second factor and this account has none enrolled; enrol it in the account page"
+        "your role requires a second factor and this account has none; ask your agency's administrator to reset your password, then enrol it when you sign in with the temporary one"
     )]
     TotpEnrolmentRequired,
+    /// First sign-in with a temporary password, by a role that needs a second factor: the
+    /// key to add to an authenticator app, then to sign in again with its code.
+    #[error(
+        "your role requires a second factor: add the key shown on the sign-in page to an authenticator app, then sign in again with your password and its code"
+    )]
+    TotpEnrolmentStarted { secret: String, uri: String },
     #[error("this account is disabled; ask your agency's administrator")]
     Disabled,
     #[error("too many failed sign-ins; try again in {retry_after_seconds} seconds")]
@@ -41,6 +47,7 @@ impl AuthFailure {
             AuthFailure::TotpRequired => "totp_required",
             AuthFailure::TotpInvalid => "totp_invalid",
             AuthFailure::TotpEnrolmentRequired => "totp_enrolment_required",
+            AuthFailure::TotpEnrolmentStarted { .. } => "totp_enrolment_started",
             AuthFailure::Disabled => "account_disabled",
             AuthFailure::Throttled { .. } => "too_many_attempts",
             AuthFailure::TokenExpired => "token_expired",

@@ -212,7 +212,7 @@ async fn password(State(state): State<AppState>, form: SignedForm) -> Response {
 }
 
 /// Groups a base32 secret in fours, easier to type into an authenticator.
-fn grouped(secret: &str) -> String {
+pub fn grouped(secret: &str) -> String {
     secret
         .as_bytes()
         .chunks(4)

@@ -65,6 +65,13 @@ async fn demo_users(state: &AppState) -> Vec<minijinja::Value> {
         .collect()
 }
 
+/// A refused sign-in: what was typed, the errors, and the key to enrol when that is why.
+struct Refused<'a> {
+    fields: &'a Fields,
+    errors: FormErrors,
+    enrolment: Option<minijinja::Value>,
+}
+
 /// Renders the sign-in form; reuses the browser's pre-session secret or makes one.
 async fn form(
     state: &AppState,
@@ -72,8 +79,7 @@ async fn form(
     status: StatusCode,
     next: &str,
     why: Option<&str>,
-    fields: Option<&Fields>,
-    errors: Option<&FormErrors>,
+    refused: Option<Refused<'_>>,
 ) -> Response {
     let existing = cookie(headers, PRESESSION_COOKIE).filter(|s| s.len() >= 32);
     let presession = existing.map_or_else(|| auth::random_secret(""), str::to_owned);
@@ -90,10 +96,11 @@ async fn form(
         csrf => auth::csrf_token(&presession),
         next => next,
         why => why,
-        values => fields.map(Fields::kept),
-        errors => errors.map(|e| &e.by_field),
+        values => refused.as_ref().map(|r| r.fields.kept()),
+        errors => refused.as_ref().map(|r| &r.errors.by_field),
         demo_users => demo_users(state).await,
         demo_password => demo::DEMO_PASSWORD,
+        enrolment => refused.and_then(|r| r.enrolment),
     };
     let mut response = render(state, &chrome, status, "sign_in.html", page);
     if existing.is_none() {
@@ -116,7 +123,6 @@ async fn sign_in_page(
         StatusCode::OK,
         &next,
         q.why.as_deref(),
-        None,
         None,
     )
     .await
@@ -142,19 +148,23 @@ async fn sign_in(State(state): State<AppState>, parts: Parts, body: axum::body::
     if presession.is_empty() || fields.get("csrf") != auth::csrf_token(presession) {
         return csrf_page(&state, &request_language(&state, headers));
     }
-    let again = |errors: FormErrors| {
+    let again = |errors: FormErrors, enrolment: Option<minijinja::Value>| {
         let state = state.clone();
         let fields = &fields;
         let next = next.clone();
         async move {
+            let refused = Refused {
+                fields,
+                errors,
+                enrolment,
+            };
             form(
                 &state,
                 headers,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &next,
                 None,
-                Some(fields),
-                Some(&errors),
+                Some(refused),
             )
             .await
         }
@@ -162,7 +172,7 @@ async fn sign_in(State(state): State<AppState>, parts: Parts, body: axum::body::
     let mut errors = FormErrors::default();
     errors.require(&fields, &["username", "password"]);
     if !errors.is_empty() {
-        return again(errors).await;
+        return again(errors, None).await;
     }
     let address = client_address(&parts);
     let rid = request_id(headers);
@@ -177,11 +187,18 @@ async fn sign_in(State(state): State<AppState>, parts: Parts, body: axum::body::
     let lang = request_language(&state, headers);
     let user = match auth::sign_in(&state.platform, &attempt).await {
         Ok(user) => user,
+        Err(ServiceError::Unauthenticated(AuthFailure::TotpEnrolmentStarted { secret, uri })) => {
+            // First sign-in of a role that needs a second factor: the key, then the code.
+            let mut errors = FormErrors::default();
+            errors.add("totp", "sign-in-enrol-now");
+            let enrolment = context! { secret => super::account::grouped(&secret), uri => uri };
+            return again(errors, Some(enrolment)).await;
+        }
         Err(ServiceError::Unauthenticated(failure)) => {
             let (field, id) = failure_field(&failure);
             let mut errors = FormErrors::default();
             errors.add(field, id);
-            return again(errors).await;
+            return again(errors, None).await;
         }
         Err(other) => return error_page(&state, &lang, &other),
     };
