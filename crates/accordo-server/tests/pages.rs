@@ -1429,3 +1429,26 @@ async fn a_role_that_needs_a_second_factor_enrols_it_at_the_first_sign_in() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_refusal_keeps_the_signed_in_readers_navigation() {
+    let app = TestApp::sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("pak.partner_authority").await;
+    let refused = b.get("/admin/users").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused.text.contains(r#"href="/returns""#),
+        "the navigation is there to go on"
+    );
+    assert!(refused.text.contains("Sign out") || refused.text.contains("Esci"));
+    let missing = b
+        .get(&format!("/returns/cases/{}", uuid::Uuid::now_v7()))
+        .await;
+    assert!(matches!(
+        missing.status,
+        StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+    ));
+    assert!(missing.text.contains(r#"href="/home""#));
+    app.finish().await;
+}

@@ -12,7 +12,7 @@ use minijinja::{Value, context};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{Chrome, FormErrors, SignedForm, Viewer, done, error_page, render};
+use super::{Chrome, FormErrors, SignedForm, Viewer, done, render, viewer_error_page};
 use crate::AppState;
 use crate::extract::cookie;
 
@@ -72,7 +72,7 @@ async fn show(
     .await;
     let (sessions, tokens) = match listed {
         Ok(found) => found,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let current =
         (viewer.auth.kind == CredentialKind::Session).then_some(viewer.auth.credential.id);
@@ -144,7 +144,7 @@ async fn refused(
             )
             .await
         }
-        None => error_page(state, &form.viewer.lang, &error),
+        None => viewer_error_page(state, &form.viewer, &error),
     }
 }
 
@@ -155,7 +155,7 @@ async fn language(State(state): State<AppState>, form: SignedForm) -> Response {
     if let Err(e) =
         accounts::set_preferences(&state.platform, &v.ctx, chosen, &v.auth.user.time_zone).await
     {
-        return error_page(&state, &v.lang, &e);
+        return viewer_error_page(&state, v, &e);
     }
     let next = form.fields.get("next");
     let next = if next.starts_with('/') && !next.starts_with("//") {
@@ -235,7 +235,7 @@ async fn begin_totp(State(state): State<AppState>, form: SignedForm) -> Response
             )
             .await
         }
-        Err(e) => error_page(&state, &v.lang, &e),
+        Err(e) => viewer_error_page(&state, v, &e),
     }
 }
 
@@ -310,7 +310,7 @@ async fn revoke(state: &AppState, form: &SignedForm, kind: CredentialKind, id: U
             Redirect::to("/sign-in?why=signed_out").into_response()
         }
         Ok(()) => done("/account", "account-revoked"),
-        Err(e) => error_page(state, &v.lang, &e),
+        Err(e) => viewer_error_page(state, v, &e),
     }
 }
 

@@ -17,7 +17,9 @@ use minijinja::{Value, context};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
+use super::{
+    Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render, viewer_error_page,
+};
 use crate::AppState;
 use crate::extract::cookie;
 
@@ -91,7 +93,7 @@ async fn users_view(
     .await;
     let (users, agencies) = match listed {
         Ok(found) => found,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     // An agency's admin creates users in its own agency; the operator's, in any.
     let own = viewer.ctx.actor.agency.to_string();
@@ -172,7 +174,7 @@ async fn create_user(State(state): State<AppState>, form: SignedForm) -> Respons
                 )
                 .await
             }
-            None => error_page(&state, &v.lang, &e),
+            None => viewer_error_page(&state, v, &e),
         },
     }
 }
@@ -222,7 +224,7 @@ async fn user_view(
     .await;
     let (user, credentials) = match found {
         Ok(found) => found,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let itself = user.id == viewer.ctx.actor.user_id;
     admin_page(
@@ -275,7 +277,7 @@ async fn user_changed(
                 )
                 .await
             }
-            None => error_page(state, &form.viewer.lang, &e),
+            None => viewer_error_page(state, &form.viewer, &e),
         },
     }
 }
@@ -392,7 +394,7 @@ async fn revoke_one(
             Ok(user) => done(&format!("/admin/users/{user}"), "account-revoked"),
             Err(_) => done("/admin/users", "account-revoked"),
         },
-        Err(e) => error_page(&state, &form.viewer.lang, &e),
+        Err(e) => viewer_error_page(&state, &form.viewer, &e),
     }
 }
 
@@ -408,7 +410,7 @@ async fn agencies_view(
 ) -> Response {
     let agencies = match accounts::list_agencies(&state.platform, &viewer.ctx).await {
         Ok(found) => found,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let rows: Vec<Value> = agencies
         .iter()
@@ -486,7 +488,7 @@ async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Respo
                 )
                 .await
             }
-            None => error_page(&state, &v.lang, &e),
+            None => viewer_error_page(&state, v, &e),
         },
     }
 }
@@ -496,7 +498,7 @@ async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Respo
 async fn security(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
     let rules = match auth::totp_policy(&state.platform, &viewer.ctx).await {
         Ok(rules) => rules,
-        Err(e) => return error_page(&state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(&state, &viewer, &e),
     };
     let rules: Vec<Value> = rules
         .iter()
@@ -522,7 +524,7 @@ async fn set_second_factor(State(state): State<AppState>, form: SignedForm) -> R
         if let Err(e) =
             accounts::set_totp_required(&state.platform, &v.ctx, role.as_str(), wanted).await
         {
-            return error_page(&state, &v.lang, &e);
+            return viewer_error_page(&state, v, &e);
         }
     }
     done("/admin/security", "admin-security-saved")
@@ -539,7 +541,7 @@ async fn retention_view(
 ) -> Response {
     let settings = match retention::settings(&state.platform, &viewer.ctx).await {
         Ok(s) => s,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let rows: Vec<Value> = settings
         .iter()
@@ -577,7 +579,7 @@ async fn set_retention(State(state): State<AppState>, form: SignedForm) -> Respo
     let v = &form.viewer;
     let current = match retention::settings(&state.platform, &v.ctx).await {
         Ok(s) => s,
-        Err(e) => return error_page(&state, &v.lang, &e),
+        Err(e) => return viewer_error_page(&state, v, &e),
     };
     let mut errors = FormErrors::default();
     let mut wanted = Vec::new();
@@ -607,7 +609,7 @@ async fn set_retention(State(state): State<AppState>, form: SignedForm) -> Respo
                             errors.by_field.insert(field.clone(), err);
                         }
                     }
-                    None => return error_page(&state, &v.lang, &e),
+                    None => return viewer_error_page(&state, v, &e),
                 }
             }
         }

@@ -11,7 +11,7 @@ use axum::routing::get;
 use minijinja::context;
 use serde::Deserialize;
 
-use super::{Chrome, FormErrors, Viewer, encode, error_page, render};
+use super::{Chrome, FormErrors, Viewer, encode, render, viewer_error_page};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -114,7 +114,7 @@ async fn search(
     let found = if searched {
         match audit::search(&state.platform, &viewer.ctx, &query, false).await {
             Ok(found) => Some(found),
-            Err(e) => return error_page(&state, &viewer.lang, &e),
+            Err(e) => return viewer_error_page(&state, &viewer, &e),
         }
     } else {
         // Still refuse whoever may not read the log at all.
@@ -123,7 +123,7 @@ async fn search(
             accordo_domain::Action::Read,
             accordo_domain::Resource::collection(&accordo_service::policy::AUDIT),
         ) {
-            return error_page(&state, &viewer.lang, &e.into());
+            return viewer_error_page(&state, &viewer, &e.into());
         }
         None
     };

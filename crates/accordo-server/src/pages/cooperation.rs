@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
-use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
+use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, render, viewer_error_page};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -82,7 +82,7 @@ async fn index_view(
         .unwrap_or_else(|| crate::api::cooperation::this_year(state));
     let scores = match service::scores(&state.platform, &viewer.ctx, year, q.policy_version).await {
         Ok(s) => s,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let policies = service::policies(&state.platform, &viewer.ctx)
         .await
@@ -188,7 +188,7 @@ async fn enter_value(State(state): State<AppState>, form: SignedForm) -> Respons
             }
             Err(e) => match FormErrors::from_service(&e, "value") {
                 Some(found) => errors = found,
-                None => return error_page(&state, &v.lang, &e),
+                None => return viewer_error_page(&state, v, &e),
             },
         }
     }
@@ -225,7 +225,7 @@ async fn quotas_view(
 ) -> Response {
     let totals = match service::quota_totals(&state.platform, &viewer.ctx).await {
         Ok(t) => t,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let published = service::allocations(&state.platform, &viewer.ctx)
         .await
@@ -388,7 +388,7 @@ async fn what_if(State(state): State<AppState>, form: SignedForm) -> Response {
             }
             Err(e) => match FormErrors::from_service(&e, "seats") {
                 Some(errors) => errors,
-                None => return error_page(&state, &v.lang, &e),
+                None => return viewer_error_page(&state, v, &e),
             },
         },
         Err(errors) => errors,
@@ -411,10 +411,10 @@ async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
     let errors = match allocation_input(f, false) {
         Ok(input) => match service::publish(&state.platform, &v.ctx, input).await {
             Ok(_) => return done("/cooperation/quotas", "cooperation-published-done"),
-            Err(e @ ServiceError::Forbidden(_)) => return error_page(&state, &v.lang, &e),
+            Err(e @ ServiceError::Forbidden(_)) => return viewer_error_page(&state, v, &e),
             Err(e) => match FormErrors::from_service(&e, "seats") {
                 Some(errors) => errors,
-                None => return error_page(&state, &v.lang, &e),
+                None => return viewer_error_page(&state, v, &e),
             },
         },
         Err(errors) => errors,
@@ -495,7 +495,7 @@ async fn new_policy(State(state): State<AppState>, form: SignedForm) -> Response
                 }
                 Err(e) => match FormErrors::from_service(&e, "note") {
                     Some(errors) => errors,
-                    None => return error_page(&state, &v.lang, &e),
+                    None => return viewer_error_page(&state, v, &e),
                 },
             }
         }

@@ -13,7 +13,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
+use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, render, viewer_error_page};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -44,7 +44,7 @@ async fn check_page(State(state): State<AppState>, viewer: Viewer) -> Response {
         accordo_domain::Action::Create,
         accordo_domain::Resource::collection(&accordo_service::policy::DOCUMENT_CHECK),
     ) {
-        return error_page(&state, &viewer.lang, &e.into());
+        return viewer_error_page(&state, &viewer, &e.into());
     }
     render(
         &state,
@@ -94,7 +94,7 @@ async fn check(State(state): State<AppState>, form: SignedForm) -> Response {
                 context! { mrz => mrz, outcome => outcome, samples => samples(&state).await },
             )
         }
-        Err(e) => error_page(&state, &v.lang, &e),
+        Err(e) => viewer_error_page(&state, v, &e),
     }
 }
 
@@ -121,7 +121,7 @@ async fn register_view(
     let withdrawn = query.withdrawn == "1";
     let rows = match documents::list(&state.platform, &viewer.ctx, number, withdrawn).await {
         Ok(rows) => rows,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let reports: Vec<Value> = rows
         .iter()
@@ -219,7 +219,7 @@ async fn add(State(state): State<AppState>, form: SignedForm) -> Response {
         Ok(_) => done("/documents/register", "documents-reported"),
         Err(e) => match FormErrors::from_service(&e, "document_number") {
             Some(errors) => refused(errors).await,
-            None => error_page(&state, &v.lang, &e),
+            None => viewer_error_page(&state, v, &e),
         },
     }
 }
@@ -259,7 +259,7 @@ async fn import(State(state): State<AppState>, form: SignedForm) -> Response {
             )
             .await
         }
-        Err(e) => error_page(&state, &v.lang, &e),
+        Err(e) => viewer_error_page(&state, v, &e),
     }
 }
 
@@ -271,7 +271,7 @@ async fn withdraw(
     match documents::withdraw(&state.platform, &form.viewer.ctx, id).await {
         Ok(_) => done("/documents/register", "documents-withdrawn"),
         Err(ServiceError::Rules { .. }) => done("/documents/register", "documents-withdrawn"),
-        Err(e) => error_page(&state, &form.viewer.lang, &e),
+        Err(e) => viewer_error_page(&state, &form.viewer, &e),
     }
 }
 
@@ -285,7 +285,7 @@ async fn alerts_view(
 ) -> Response {
     let alerts = match documents::list_alerts(&state.platform, &viewer.ctx, false).await {
         Ok(found) => found,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let may_publish = accordo_domain::can(
         &viewer.ctx.actor,
@@ -363,7 +363,7 @@ async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
                 )
                 .await
             }
-            None => error_page(&state, &v.lang, &e),
+            None => viewer_error_page(&state, v, &e),
         },
     }
 }
@@ -377,6 +377,6 @@ async fn withdraw_alert(
         Ok(()) | Err(ServiceError::Rules { .. }) => {
             done("/documents/alerts", "documents-alert-withdrawn")
         }
-        Err(e) => error_page(&state, &form.viewer.lang, &e),
+        Err(e) => viewer_error_page(&state, &form.viewer, &e),
     }
 }

@@ -16,7 +16,7 @@ use minijinja::context;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{SignedForm, Viewer, done, error_page, page};
+use super::{SignedForm, Viewer, done, page, viewer_error_page};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -335,7 +335,7 @@ async fn mark_read(
 ) -> Response {
     let v = &form.viewer;
     if let Err(e) = notifications::mark_read(&state.platform, &v.ctx, id).await {
-        return error_page(&state, &v.lang, &e);
+        return viewer_error_page(&state, v, &e);
     }
     if headers.contains_key("hx-request") {
         // The item disappears; the card's count is refreshed with the next page load.

@@ -642,8 +642,9 @@ fn too_large_page(state: &AppState, lang: &str) -> Response {
 
 /// The page for a service error. What the reader may not see reads as not found, so a
 /// page of another tenant tells nothing of what is there.
-pub fn error_page(state: &AppState, lang: &str, error: &ServiceError) -> Response {
-    let (status, title, body, detail) = match error {
+/// What a page says about a service error: status, title, body, and the detail to show.
+fn error_parts(error: &ServiceError) -> (StatusCode, &'static str, &'static str, Option<String>) {
+    match error {
         ServiceError::NotFound { .. } => (
             StatusCode::NOT_FOUND,
             "error-not-found-title",
@@ -677,8 +678,30 @@ pub fn error_page(state: &AppState, lang: &str, error: &ServiceError) -> Respons
                 None,
             )
         }
-    };
+    }
+}
+
+/// A clear page for a service error, before sign-in or without the reader's navigation.
+pub fn error_page(state: &AppState, lang: &str, error: &ServiceError) -> Response {
+    let (status, title, body, detail) = error_parts(error);
     message_page(state, lang, status, title, body, detail)
+}
+
+/// The same for a signed-in reader: inside the layout with their navigation, so they can go
+/// on from where they are (not for an ended session, which has no navigation to offer).
+pub fn viewer_error_page(state: &AppState, viewer: &Viewer, error: &ServiceError) -> Response {
+    if matches!(error, ServiceError::Unauthenticated(_)) {
+        return error_page(state, &viewer.lang, error);
+    }
+    let (status, title, body, detail) = error_parts(error);
+    let chrome = Chrome::signed_in(viewer, "", None);
+    render(
+        state,
+        &chrome,
+        status,
+        "error.html",
+        context! { status => status.as_u16(), title => title, body => body, detail => detail },
+    )
 }
 
 /// The 404 page of a path that is no page.

@@ -15,7 +15,9 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render};
+use super::{
+    Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render, viewer_error_page,
+};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -135,7 +137,7 @@ async fn cases_view(
 ) -> Response {
     let list = match returns::list_cases(&state.platform, &viewer.ctx).await {
         Ok(list) => list,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let at_risk: Vec<_> = list
         .iter()
@@ -200,7 +202,7 @@ async fn create_case(State(state): State<AppState>, form: SignedForm) -> Respons
             Ok(row) => return done(&format!("/returns/cases/{}", row.id), "returns-case-opened"),
             Err(e) => match form_errors(&e, "surname") {
                 Some(found) => errors = found,
-                None => return error_page(&state, &v.lang, &e),
+                None => return viewer_error_page(&state, v, &e),
             },
         }
     }
@@ -241,7 +243,7 @@ async fn case_view(
 ) -> Response {
     let view = match returns::get_case(&state.platform, &viewer.ctx, id).await {
         Ok(view) => view,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let agreements = returns::agreements(&state.platform, &viewer.ctx)
         .await
@@ -327,7 +329,7 @@ where
                 };
                 case_view(&state, &viewer, None, id, Some(refused)).await
             }
-            None => error_page(&state, &viewer.lang, &e),
+            None => viewer_error_page(&state, &viewer, &e),
         },
     }
 }
@@ -493,7 +495,7 @@ async fn inbox_view(
 ) -> Response {
     let mut requests = match returns::list_requests(&state.platform, &viewer.ctx, !all).await {
         Ok(list) => list,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     // What awaits a reply first, the nearest deadline first; then what silence accepted
     // (its travel document awaited); then what was answered.
@@ -569,7 +571,7 @@ where
             Some(errors) => {
                 inbox_view(&state, &viewer, None, true, Some((id, &fields, errors))).await
             }
-            None => error_page(&state, &viewer.lang, &e),
+            None => viewer_error_page(&state, &viewer, &e),
         },
     }
 }
@@ -655,7 +657,7 @@ async fn centres_view(
                 errors => errors.map(|e| &e.by_field),
             },
         ),
-        Err(e) => error_page(state, &viewer.lang, &e),
+        Err(e) => viewer_error_page(state, viewer, &e),
     }
 }
 
@@ -683,7 +685,7 @@ async fn create_centre(State(state): State<AppState>, form: SignedForm) -> Respo
             Ok(_) => return done("/returns/centres", "returns-centre-added"),
             Err(e) => match FormErrors::from_service(&e, "name") {
                 Some(found) => errors = found,
-                None => return error_page(&state, &v.lang, &e),
+                None => return viewer_error_page(&state, v, &e),
             },
         }
     }
@@ -761,9 +763,9 @@ async fn centre(
         }
         Err(ServiceError::Invalid { field, message }) => {
             let e = ServiceError::Invalid { field, message };
-            error_page(&state, &viewer.lang, &e)
+            viewer_error_page(&state, &viewer, &e)
         }
-        Err(e) => error_page(&state, &viewer.lang, &e),
+        Err(e) => viewer_error_page(&state, &viewer, &e),
     }
 }
 
@@ -775,7 +777,7 @@ async fn agreements_view(
 ) -> Response {
     let list = match returns::agreements(&state.platform, &viewer.ctx).await {
         Ok(list) => list,
-        Err(e) => return error_page(state, &viewer.lang, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let status = if refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -869,7 +871,7 @@ async fn edit_agreement(
                 Ok(_) => return done("/returns/agreements", "returns-agreement-saved"),
                 Err(e) => match FormErrors::from_service(&e, "source") {
                     Some(errors) => errors,
-                    None => return error_page(&state, &v.lang, &e),
+                    None => return viewer_error_page(&state, v, &e),
                 },
             }
         }
