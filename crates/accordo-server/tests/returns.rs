@@ -953,3 +953,32 @@ async fn review_fixes_hold_nationality_withdrawal_silence_stale_writes_and_bound
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_listing_of_people_says_in_the_log_whose_data_it_showed() {
+    each_engine(|app| async move {
+        let pk = app.token("pak.partner_authority").await;
+        let inbox = app
+            .get("/api/v1/returns/readmission-requests", &pk)
+            .await
+            .json();
+        let first_case = inbox[0]["case_id"].as_str().unwrap().to_owned();
+        let admin = app.token("ita.admin").await;
+        let log = app
+            .get("/api/v1/audit?action=readmission_request.list", &admin)
+            .await
+            .json();
+        let entry = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                e["actor"] == "pak.partner_authority" || e["actor_name"] == "pak.partner_authority"
+            })
+            .unwrap_or(&log[0])
+            .clone();
+        assert!(entry.to_string().contains(&first_case), "{entry}");
+        app
+    })
+    .await;
+}

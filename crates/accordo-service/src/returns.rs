@@ -927,7 +927,8 @@ pub async fn list_cases(platform: &Platform, ctx: &Ctx) -> Result<Vec<CaseSummar
         "return_case.list",
         policy::RETURN_CASE.kind,
         None,
-        json!({"count": out.len()}),
+        // Whose data was shown, case by case (the details are erasable under retention).
+        json!({"count": out.len(), "cases": out.iter().map(|c| c.id).collect::<Vec<_>>()}),
     )
     .await?;
     tx.commit().await?;
@@ -1372,7 +1373,7 @@ pub async fn list_requests(
         "readmission_request.list",
         policy::READMISSION_REQUEST.kind,
         None,
-        json!({"count": views.len(), "open_only": open_only}),
+        json!({"count": views.len(), "open_only": open_only, "requests": views.iter().map(|v| v.id).collect::<Vec<_>>(), "cases": views.iter().map(|v| v.case_id).collect::<Vec<_>>()}),
     )
     .await?;
     tx.commit().await?;
