@@ -1352,6 +1352,12 @@ async fn a_role_that_needs_a_second_factor_enrols_it_at_the_first_sign_in() {
         )
         .await;
     assert_eq!(first.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        first
+            .text
+            .contains(r#"data-testid="totp-qr"><svg role="img" aria-label="QR code""#),
+        "a QR code to scan, drawn by the server"
+    );
     let at = first
         .text
         .find(r#"data-testid="totp-secret">"#)

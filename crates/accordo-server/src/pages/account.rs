@@ -211,6 +211,29 @@ async fn password(State(state): State<AppState>, form: SignedForm) -> Response {
     }
 }
 
+/// The `otpauth://` URI as a QR code (inline SVG, drawn here: nothing leaves the server),
+/// for an authenticator app to scan. `None` if the text cannot be encoded.
+pub fn qr_svg(uri: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    // An inline <svg> takes no XML declaration.
+    let start = svg.find("<svg")?;
+    Some(svg[start..].replacen("<svg ", "<svg role=\"img\" aria-label=\"QR code\" ", 1))
+}
+
+/// The enrolment box's values: the key grouped in fours, its URI and the QR code.
+pub fn enrolment(secret: &str, uri: &str) -> minijinja::Value {
+    minijinja::context! {
+        secret => grouped(secret),
+        uri => uri,
+        qr => qr_svg(uri).map(minijinja::Value::from_safe_string),
+    }
+}
+
 /// Groups a base32 secret in fours, easier to type into an authenticator.
 pub fn grouped(secret: &str) -> String {
     secret
@@ -230,7 +253,7 @@ async fn begin_totp(State(state): State<AppState>, form: SignedForm) -> Response
                 v,
                 &HeaderMap::new(),
                 StatusCode::OK,
-                context! { enrolment => context! { secret => grouped(&secret), uri => uri } },
+                context! { enrolment => enrolment(&secret, &uri) },
                 None,
             )
             .await

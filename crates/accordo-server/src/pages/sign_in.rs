@@ -191,7 +191,7 @@ async fn sign_in(State(state): State<AppState>, parts: Parts, body: axum::body::
             // First sign-in of a role that needs a second factor: the key, then the code.
             let mut errors = FormErrors::default();
             errors.add("totp", "sign-in-enrol-now");
-            let enrolment = context! { secret => super::account::grouped(&secret), uri => uri };
+            let enrolment = super::account::enrolment(&secret, &uri);
             return again(errors, Some(enrolment)).await;
         }
         Err(ServiceError::Unauthenticated(failure)) => {
