@@ -380,3 +380,17 @@ test("the analyst reads the index and compares a what-if without saving it", asy
   await page.screenshot({ path: join(shots, "cooperation-quotas.png"), fullPage: true });
   await page.context().close();
 });
+
+test("the account page shows a scannable QR code to enrol a second factor", async () => {
+  const page = await newPage();
+  await signIn(page, "esp.officer");
+  await page.goto(`${base}/account`);
+  await page.getByRole("button", { name: "Set up a second factor" }).click();
+  const qr = page.locator('[data-testid="totp-qr"] svg');
+  await qr.waitFor();
+  const box = await qr.boundingBox();
+  assert.ok(box.width >= 150 && Math.abs(box.width - box.height) < 2, `a square QR code: ${JSON.stringify(box)}`);
+  await accessible(page, "account enrolment");
+  await qr.screenshot({ path: join(shots, "totp-qr.png") });
+  await page.context().close();
+});
