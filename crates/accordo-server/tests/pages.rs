@@ -793,6 +793,10 @@ async fn an_officer_checks_a_document_and_sees_every_check() {
         assert_eq!(result.status, StatusCode::OK);
         assert!(result.text.contains(r#"data-verdict="register_hit""#), "{}", result.text);
         assert!(result.text.contains(r#"data-check="composite_check_digit" data-ok="true""#));
+        assert!(!result.text.contains('⟦'), "every check has its label in the reader's language");
+        for name in ["document_number_check_digit", "optional_data_check_digit", "specimen_state"] {
+            assert!(result.text.contains(&format!(r#"data-check="{name}""#)), "{name}");
+        }
         assert!(!result.text.contains("Bari"));
         // The reporting officer's home now shows the hit.
         let home = reporter.get("/home").await;
