@@ -41,7 +41,8 @@ pub async fn insert_policy(tx: &mut Tx, p: &PolicyRow) -> Result<()> {
     .bind(p.created_at)
     .bind(&p.created_by)
     .execute(tx.conn())
-    .await?;
+    .await
+    .map_err(|e| StoreError::conflict_as(e, format!("policy version {}", p.version)))?;
     Ok(())
 }
 
