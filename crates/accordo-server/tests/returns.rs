@@ -982,3 +982,47 @@ async fn a_listing_of_people_says_in_the_log_whose_data_it_showed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn retention_blanks_a_finished_case_and_keeps_its_counts() {
+    each_engine(|app| async move {
+        tunisia_terms(&app, false).await;
+        let cw = app.token("ita.caseworker").await;
+        let admin = app.token("ita.admin").await;
+        let case = new_case(&app, &cw, tunisian("BOZZA")).await;
+        let doc = app
+            .post(&format!("/api/v1/returns/cases/{case}/documents"), Some(&cw),
+                  json!({"kind": "passport_copy", "mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"}))
+            .await;
+        assert_eq!(doc.status, StatusCode::CREATED, "{}", doc.text);
+        let request = send_request(&app, &cw, &case).await["id"].as_str().unwrap().to_owned();
+        let open_case = new_case(&app, &cw, tunisian("SCHEMA")).await;
+        let closed = transition(&app, &cw, &case, json!({"to": "closed", "reason": "left"})).await;
+        assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+        for kind in ["return_case", "case_document", "readmission_request"] {
+            let set = app
+                .request(axum::http::Method::PUT, &format!("/api/v1/settings/retention/{kind}"), Some(&admin), Some(&json!({"keep_days": 365})))
+                .await;
+            assert_eq!(set.status, StatusCode::NO_CONTENT, "{kind}: {}", set.text);
+        }
+        app.clock.advance(366 * DAY);
+        let done = accordo_service::retention::run(&app.platform, &accordo_service::demo::command_line_ctx(), |_| {})
+            .await
+            .unwrap();
+        let affected = |kind: &str| done.iter().find(|o| o.kind == kind).unwrap().affected;
+        assert!(affected("return_case") >= 1 && affected("case_document") >= 1 && affected("readmission_request") >= 1);
+        let cw = app.token("ita.caseworker").await;
+        let view = app.get(&format!("/api/v1/returns/cases/{case}"), &cw).await.json();
+        assert_eq!(view["person"]["surname"], "");
+        assert!(view["person"]["date_of_birth"].is_null());
+        assert_eq!(view["state"], "closed", "the case stays, for the counts");
+        assert!(view["documents"].as_array().unwrap().is_empty());
+        let req = app.get(&format!("/api/v1/returns/readmission-requests/{request}"), &cw).await.json();
+        assert_eq!(req["evidence"], json!([]));
+        // A case still open keeps everything.
+        let open = app.get(&format!("/api/v1/returns/cases/{open_case}"), &cw).await.json();
+        assert_eq!(open["person"]["surname"], "SCHEMA");
+        app
+    })
+    .await;
+}

@@ -82,6 +82,42 @@ pub static TARGETS: &[RetentionTarget] = &[
         },
         sql: "DELETE FROM forgery_alerts WHERE withdrawn_at < $1",
     },
+    // Finished return cases (returned or closed): the person's data goes, the counts stay.
+    // The documents and the requests' evidence go first (they name the person too); the
+    // case's own fields are blanked last, each by its own rule.
+    RetentionTarget {
+        rule: RetentionRule {
+            kind: "case_document",
+            description: "Documents held or copied of finished return cases (their MRZs name the person)",
+            default_days: 1825,
+            min_days: 365,
+            max_days: 3650,
+            action: RetentionAction::Erase,
+        },
+        sql: "DELETE FROM case_documents WHERE case_id IN (SELECT id FROM return_cases WHERE state IN ('executed', 'closed') AND updated_at < $1)",
+    },
+    RetentionTarget {
+        rule: RetentionRule {
+            kind: "readmission_request",
+            description: "Evidence sent with the readmission requests of finished return cases; the requests stay for the cooperation index",
+            default_days: 1825,
+            min_days: 365,
+            max_days: 3650,
+            action: RetentionAction::Anonymise,
+        },
+        sql: "UPDATE readmission_requests SET evidence = '[]', version = version + 1 WHERE evidence <> '[]' AND case_id IN (SELECT id FROM return_cases WHERE state IN ('executed', 'closed') AND updated_at < $1)",
+    },
+    RetentionTarget {
+        rule: RetentionRule {
+            kind: "return_case",
+            description: "Names, date of birth and biometric reference of finished return cases; the case stays for statistics",
+            default_days: 1825,
+            min_days: 365,
+            max_days: 3650,
+            action: RetentionAction::Anonymise,
+        },
+        sql: "UPDATE return_cases SET surname = '', given_names = '', date_of_birth = NULL, biometric_ref = '', version = version + 1 WHERE state IN ('executed', 'closed') AND updated_at < $1 AND (surname <> '' OR biometric_ref <> '')",
+    },
 ];
 
 pub fn target(kind: &str) -> Option<&'static RetentionTarget> {
