@@ -619,3 +619,4 @@ documents-check-name-composite_check_digit = Composite check digit
 documents-check-name-birth_not_in_future = Birth not in the future
 documents-check-name-expiry_after_birth = Expiry after birth
 documents-check-name-specimen_state = Specimen state
+returns-note-help = What was done, when and by which service. The independent monitor reads it: write no name.

@@ -619,3 +619,4 @@ documents-check-name-composite_check_digit = Cifra di controllo composita
 documents-check-name-birth_not_in_future = Nascita non nel futuro
 documents-check-name-expiry_after_birth = Scadenza dopo la nascita
 documents-check-name-specimen_state = Stato fittizio (esemplare)
+returns-note-help = Che cosa è stato fatto, quando e da quale servizio. Il garante indipendente lo legge: non scrivere nomi.
