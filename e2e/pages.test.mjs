@@ -91,7 +91,12 @@ async function newPage(locale = "en-GB") {
   const context = await browser.newContext({ locale, bypassCSP: true, viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   const failures = [];
-  page.on("requestfailed", (r) => failures.push(`${r.url()}: ${r.failure()?.errorText}`));
+  // A request the browser itself cancelled (a navigation began while the favicon or an
+  // asset was loading) is not a failure of the server; anything else is.
+  page.on("requestfailed", (r) => {
+    const error = r.failure()?.errorText ?? "";
+    if (error !== "net::ERR_ABORTED") failures.push(`${r.url()}: ${error}`);
+  });
   page.on("pageerror", (e) => failures.push(`script error: ${e.message}`));
   page.failures = failures;
   return page;
