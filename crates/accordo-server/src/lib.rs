@@ -12,8 +12,10 @@
 pub mod api;
 pub mod extract;
 pub mod metrics;
+pub mod module;
 pub mod pages;
 pub mod problem;
+pub mod testing;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,6 +29,7 @@ use axum::http::{HeaderName, StatusCode};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use crate::module::Module;
 use crate::problem::Problem;
 
 /// The default body limit: API bodies are small. Routes that need more set their own.
@@ -40,22 +43,32 @@ pub struct AppState {
     pub ready: Arc<AtomicBool>,
     /// Templates, translation catalogues and assets of the pages.
     pub web: Arc<accordo_web::Web>,
+    /// The modules composed into this application, in order.
+    pub modules: Arc<[&'static Module]>,
 }
 
 impl AppState {
-    /// Fails only when a built-in template or catalogue does not parse (a build defect the
-    /// tests catch).
-    pub fn new(platform: Platform) -> Result<Self, accordo_web::WebError> {
-        Ok(Self::with_web(platform, accordo_web::Web::new()?))
+    /// With the built-in catalogues and the modules'. Fails only when a built-in template or
+    /// catalogue does not parse (a build defect the tests catch).
+    pub fn new(
+        platform: Platform,
+        modules: &[&'static Module],
+    ) -> Result<Self, accordo_web::WebError> {
+        Ok(Self::with_web(platform, web(modules, &[])?, modules))
     }
 
-    /// With pages built from other catalogues (the built-in ones plus `serve --locales`).
-    pub fn with_web(platform: Platform, web: accordo_web::Web) -> Self {
+    /// With pages built from other catalogues (see [`web`]).
+    pub fn with_web(
+        platform: Platform,
+        web: accordo_web::Web,
+        modules: &[&'static Module],
+    ) -> Self {
         Self {
             platform,
             metrics: Arc::default(),
             ready: Arc::new(AtomicBool::new(false)),
             web: Arc::new(web),
+            modules: modules.into(),
         }
     }
 
@@ -64,14 +77,32 @@ impl AppState {
     }
 }
 
+/// The pages' templates and catalogues: the platform's, each module's, and `extra`
+/// catalogues loaded at start (`serve --locales`).
+pub fn web(
+    modules: &[&'static Module],
+    extra: &[(String, String)],
+) -> Result<accordo_web::Web, accordo_web::WebError> {
+    let locales: Vec<(&str, &str)> = modules
+        .iter()
+        .flat_map(|m| m.locales.iter().copied())
+        .collect();
+    let templates: Vec<(&'static str, &'static str)> = modules
+        .iter()
+        .flat_map(|m| m.templates.iter().copied())
+        .collect();
+    let catalogues = accordo_web::Catalogues::builtin_and(&locales, extra)?;
+    accordo_web::Web::with_parts(catalogues, &templates)
+}
+
 /// The whole application, ready to serve or to drive in tests.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let (api_router, openapi) = api::router().split_for_parts();
+    let (api_router, openapi) = api::router(&state.modules).split_for_parts();
     let openapi = Arc::new(openapi);
     api_router
         .merge(api::system::router(openapi))
-        .merge(pages::router())
+        .merge(pages::router(&state.modules))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")

@@ -7,24 +7,24 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
-pub mod cooperation;
 pub mod demo;
-mod demo_returns;
-pub mod documents;
 pub mod error;
+pub mod module;
 pub mod notifications;
 pub mod passwords;
 pub mod policy;
 pub mod retention;
-pub mod returns;
 
-use std::sync::Arc;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use accordo_domain::Actor;
 use accordo_domain::clock::{Clock, SystemClock};
 use accordo_store::Store;
 
 pub use error::{AuthFailure, ServiceError};
+pub use module::ModuleCore;
 pub use passwords::PasswordCost;
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
@@ -71,29 +71,41 @@ impl Default for Settings {
     }
 }
 
-/// The running platform: the store, the clock, the settings and shared in-memory state.
+/// The running platform: the store, the clock, the settings, the modules it was composed
+/// with and their shared in-memory state.
 #[derive(Clone)]
 pub struct Platform {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     pub(crate) throttle: Arc<auth::AddressThrottle>,
-    /// The document register's in-memory index.
-    pub register: Arc<documents::Register>,
+    /// The modules, in the order the front composed them.
+    pub modules: Arc<[&'static ModuleCore]>,
+    state: Arc<ModuleState>,
 }
 
+/// Each module's in-memory state (an index, a cache), one value per type, made on first use.
+#[derive(Default)]
+struct ModuleState(Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
+
 impl Platform {
-    pub fn new(store: Store, settings: Settings) -> Self {
-        Self::with_clock(store, settings, Arc::new(SystemClock))
+    pub fn new(store: Store, settings: Settings, modules: &[&'static ModuleCore]) -> Self {
+        Self::with_clock(store, settings, Arc::new(SystemClock), modules)
     }
 
-    pub fn with_clock(store: Store, settings: Settings, clock: Arc<dyn Clock>) -> Self {
+    pub fn with_clock(
+        store: Store,
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        modules: &[&'static ModuleCore],
+    ) -> Self {
         Self {
             store,
             clock,
             settings: Arc::new(settings),
             throttle: Arc::default(),
-            register: Arc::default(),
+            modules: modules.into(),
+            state: Arc::default(),
         }
     }
 
@@ -101,12 +113,57 @@ impl Platform {
         self.clock.now().as_microsecond()
     }
 
-    /// Applies missing migrations and the reference data every installation has, and
-    /// builds the document register's index.
+    /// A module's shared in-memory value of type `T`, made with `T::default()` on first use.
+    /// Clones of this platform share it; another platform (another database) has its own.
+    pub fn state<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        // A poisoned lock only means another thread panicked while inserting: the map holds
+        // whole values, so it is still sound to use.
+        let mut map = self.state.0.lock().unwrap_or_else(|e| e.into_inner());
+        let value = map
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()))
+            .clone();
+        drop(map);
+        // The entry for `TypeId::of::<T>()` holds a `T` by construction.
+        value
+            .downcast::<T>()
+            .unwrap_or_else(|_| unreachable!("the state of a type holds that type"))
+    }
+
+    /// The migrations of the platform and of every module.
+    pub fn migrations(&self) -> Vec<&'static [accordo_store::migrate::Migration]> {
+        std::iter::once(accordo_store::migrate::FOUNDATION)
+            .chain(self.modules.iter().map(|m| m.migrations))
+            .collect()
+    }
+
+    /// Every table, the platform's first, then each module's in order (the export order).
+    pub fn tables(&self) -> Vec<&'static accordo_store::transfer::TableSpec> {
+        accordo_store::transfer::FOUNDATION
+            .iter()
+            .chain(self.modules.iter().flat_map(|m| m.tables.iter()))
+            .collect()
+    }
+
+    /// Every retention target, the platform's first.
+    pub fn retention_targets(&self) -> Vec<&'static accordo_store::retention::RetentionTarget> {
+        accordo_store::retention::FOUNDATION
+            .iter()
+            .chain(self.modules.iter().flat_map(|m| m.retention.iter()))
+            .collect()
+    }
+
+    /// Applies missing migrations and the platform's reference data, then each module's
+    /// `prepare` (its reference data, its in-memory state).
     pub async fn prepare(&self) -> Result<Vec<&'static str>> {
-        let applied = accordo_store::migrate::run(&self.store, self.now_us()).await?;
+        let applied =
+            accordo_store::migrate::run(&self.store, self.now_us(), &self.migrations()).await?;
         demo::ensure_reference_data(self).await?;
-        documents::load_index(self).await?;
+        for module in self.modules.iter() {
+            if let Some(prepare) = module.prepare {
+                prepare(self).await?;
+            }
+        }
         Ok(applied)
     }
 }

@@ -26,7 +26,8 @@ pub async fn settings(platform: &Platform, ctx: &Ctx) -> Result<Vec<RetentionSet
         Resource::collection(&policy::SETTINGS),
     )?;
     let mut conn = platform.store.read().await?;
-    let periods = accordo_store::retention::periods(&mut conn).await?;
+    let periods =
+        accordo_store::retention::periods(&mut conn, &platform.retention_targets()).await?;
     Ok(periods
         .into_iter()
         .map(|(t, days)| RetentionSetting {
@@ -47,7 +48,7 @@ pub async fn set_period(platform: &Platform, ctx: &Ctx, kind: &str, days: i64) -
         Action::Update,
         Resource::collection(&policy::SETTINGS),
     )?;
-    let target = accordo_store::retention::target(kind)
+    let target = accordo_store::retention::target(&platform.retention_targets(), kind)
         .ok_or_else(|| ServiceError::not_found("retention kind", kind))?;
     let days = target
         .rule
@@ -97,7 +98,8 @@ pub async fn run(
         Resource::collection(&policy::SETTINGS),
     )?;
     let mut conn = platform.store.read().await?;
-    let periods = accordo_store::retention::periods(&mut conn).await?;
+    let periods =
+        accordo_store::retention::periods(&mut conn, &platform.retention_targets()).await?;
     drop(conn);
     let mut out = Vec::new();
     for (target, days) in periods {

@@ -1,4 +1,6 @@
-//! Storage of accordo: the one crate that holds SQL.
+//! Storage of accordo: connections, transactions, migrations, scopes, and the SQL of the
+//! platform's own tables. Each module keeps the SQL of its tables in its own crate's `store`
+//! module, on the types of this one.
 //!
 //! One set of queries serves both engines through sqlx's `Any` driver: SQLite (embedded,
 //! the default) and PostgreSQL (production). Queries use `$1`-style parameters, which both
@@ -14,12 +16,9 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
-pub mod cooperation;
-pub mod documents;
 pub mod migrate;
 pub mod notifications;
 pub mod retention;
-pub mod returns;
 pub mod scope;
 pub mod testing;
 pub mod transfer;
@@ -71,7 +70,7 @@ pub enum StoreError {
 
 impl StoreError {
     /// Maps a unique-constraint violation to [`StoreError::Conflict`] naming `what`.
-    pub(crate) fn conflict_as(err: sqlx::Error, what: impl Into<String>) -> Self {
+    pub fn conflict_as(err: sqlx::Error, what: impl Into<String>) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 StoreError::Conflict { what: what.into() }
@@ -250,7 +249,7 @@ pub fn redact(url: &str) -> String {
 }
 
 /// 0/1 flags, stored as BIGINT on both engines.
-pub(crate) fn flag(b: bool) -> i64 {
+pub fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 

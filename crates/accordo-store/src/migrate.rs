@@ -1,9 +1,17 @@
 //! Forward-only migrations for both engines.
 //!
 //! Each migration has a version, a name and one SQL file per engine, embedded in the binary.
-//! A migration is applied in its own transaction and recorded with the checksum of the file;
-//! an applied migration whose file has since changed stops the start-up (migrations are
-//! never edited once landed: add a new one). A module adds its migration to [`MIGRATIONS`].
+//! The platform has its own ([`FOUNDATION`]); each module declares its list beside its code
+//! with [`migration!`](crate::migration) and hands it over in its `Module`. The runner takes
+//! every list, applies what is missing in version order, each in its own transaction, and
+//! records it with the checksum of the file; an applied migration whose file has since changed
+//! stops the start-up (migrations are never edited once landed: add a new one).
+//!
+//! Versions are one number space across modules, so that the order of applying is the order
+//! of writing: the four that landed before modules had their own crates are 1 to 4; a new
+//! migration takes its date and a sequence, `YYYYMMDDNN` (e.g. `2026120101`), which two
+//! modules written side by side will not both pick. Two modules claiming one version stop the
+//! start-up with both names.
 
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -17,24 +25,35 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
+/// A [`Migration`] from the files `<dir>/sqlite/<name>.sql` and `<dir>/postgres/<name>.sql`,
+/// `dir` relative to the file that names it.
+#[macro_export]
 macro_rules! migration {
-    ($version:expr, $name:literal) => {
-        Migration {
+    ($dir:literal, $version:expr, $name:literal) => {
+        $crate::migrate::Migration {
             version: $version,
             name: $name,
-            sqlite: include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
-            postgres: include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+            sqlite: include_str!(concat!($dir, "/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!($dir, "/postgres/", $name, ".sql")),
         }
     };
 }
 
-/// Every migration, in order.
-pub static MIGRATIONS: &[Migration] = &[
-    migration!(1, "0001_foundation"),
-    migration!(2, "0002_documents"),
-    migration!(3, "0003_forgery_alerts"),
-    migration!(4, "0004_returns"),
-];
+/// The platform's own migrations (accounts, sign-in, audit, notifications, retention).
+pub static FOUNDATION: &[Migration] = &[crate::migration!("../migrations", 1, "0001_foundation")];
+
+/// The migrations of every list, in version order; two with one version are refused.
+pub fn ordered<'a>(lists: &[&'a [Migration]]) -> Result<Vec<&'a Migration>> {
+    let mut all: Vec<&Migration> = lists.iter().flat_map(|l| l.iter()).collect();
+    all.sort_by_key(|m| m.version);
+    if let Some(pair) = all.windows(2).find(|w| w[0].version == w[1].version) {
+        return Err(StoreError::Migration(format!(
+            "migrations {} and {} both claim version {}; give the newer one the next free version",
+            pair[0].name, pair[1].name, pair[0].version
+        )));
+    }
+    Ok(all)
+}
 
 impl Migration {
     fn sql(&self, engine: Engine) -> &'static str {
@@ -49,8 +68,14 @@ impl Migration {
     }
 }
 
-/// Applies what is missing; returns the names applied now.
-pub async fn run(store: &Store, now_us: i64) -> Result<Vec<&'static str>> {
+/// Applies what is missing of `lists` (the platform's and each module's); returns the names
+/// applied now.
+pub async fn run(
+    store: &Store,
+    now_us: i64,
+    lists: &[&'static [Migration]],
+) -> Result<Vec<&'static str>> {
+    let migrations = ordered(lists)?;
     let engine = store.engine();
     let mut conn = store.pool().acquire().await?;
     sqlx::query(
@@ -62,7 +87,7 @@ pub async fn run(store: &Store, now_us: i64) -> Result<Vec<&'static str>> {
     drop(conn);
 
     let mut applied = Vec::new();
-    for migration in MIGRATIONS {
+    for migration in migrations {
         let mut tx = store.pool().begin().await?;
         if engine == Engine::Postgres {
             // Several nodes may start at once: one migrates, the others wait and then see it done.
@@ -114,7 +139,12 @@ pub async fn current_version(store: &Store) -> Result<i64> {
     Ok(row.try_get("v")?)
 }
 
-/// The newest version this binary knows.
-pub fn latest_version() -> i64 {
-    MIGRATIONS.last().map_or(0, |m| m.version)
+/// The newest version of `lists`.
+pub fn latest_version(lists: &[&[Migration]]) -> i64 {
+    lists
+        .iter()
+        .flat_map(|l| l.iter())
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
 }

@@ -2,7 +2,7 @@
 //!
 //! A module declares a [`RetentionTarget`] per kind: the rule (from the domain) and one SQL
 //! statement taking the cut-off (`$1`, microseconds since the epoch) that erases or
-//! anonymises what is older. The registry [`TARGETS`] lists them all.
+//! anonymises what is older. The platform's are [`FOUNDATION`]; a module hands over its own.
 
 use accordo_domain::retention::{RetentionAction, RetentionRule};
 use sqlx::Row;
@@ -14,8 +14,8 @@ pub struct RetentionTarget {
     pub sql: &'static str,
 }
 
-/// Every retention target, foundation first; a module appends its own.
-pub static TARGETS: &[RetentionTarget] = &[
+/// The platform's own retention targets; each module hands over its own in its `Module`.
+pub static FOUNDATION: &[RetentionTarget] = &[
     RetentionTarget {
         rule: RetentionRule {
             kind: "audit_details",
@@ -60,72 +60,17 @@ pub static TARGETS: &[RetentionTarget] = &[
         },
         sql: "DELETE FROM notifications WHERE created_at < $1",
     },
-    RetentionTarget {
-        rule: RetentionRule {
-            kind: "document_report",
-            description: "Withdrawn reports of the document register (live reports are kept until withdrawn)",
-            default_days: 1825,
-            min_days: 30,
-            max_days: 3650,
-            action: RetentionAction::Erase,
-        },
-        sql: "DELETE FROM document_reports WHERE withdrawn_at < $1",
-    },
-    RetentionTarget {
-        rule: RetentionRule {
-            kind: "forgery_alert",
-            description: "Withdrawn forgery alerts (live alerts are kept until withdrawn)",
-            default_days: 1825,
-            min_days: 30,
-            max_days: 3650,
-            action: RetentionAction::Erase,
-        },
-        sql: "DELETE FROM forgery_alerts WHERE withdrawn_at < $1",
-    },
-    // Finished return cases (returned or closed): the person's data goes, the counts stay.
-    // The documents and the requests' evidence go first (they name the person too); the
-    // case's own fields are blanked last, each by its own rule.
-    RetentionTarget {
-        rule: RetentionRule {
-            kind: "case_document",
-            description: "Documents held or copied of finished return cases (their MRZs name the person)",
-            default_days: 1825,
-            min_days: 365,
-            max_days: 3650,
-            action: RetentionAction::Erase,
-        },
-        sql: "DELETE FROM case_documents WHERE case_id IN (SELECT id FROM return_cases WHERE state IN ('executed', 'closed') AND updated_at < $1)",
-    },
-    RetentionTarget {
-        rule: RetentionRule {
-            kind: "readmission_request",
-            description: "Evidence sent with the readmission requests of finished return cases; the requests stay for the cooperation index",
-            default_days: 1825,
-            min_days: 365,
-            max_days: 3650,
-            action: RetentionAction::Anonymise,
-        },
-        sql: "UPDATE readmission_requests SET evidence = '[]', version = version + 1 WHERE evidence <> '[]' AND case_id IN (SELECT id FROM return_cases WHERE state IN ('executed', 'closed') AND updated_at < $1)",
-    },
-    RetentionTarget {
-        rule: RetentionRule {
-            kind: "return_case",
-            description: "Names, date of birth and biometric reference of finished return cases; the case stays for statistics",
-            default_days: 1825,
-            min_days: 365,
-            max_days: 3650,
-            action: RetentionAction::Anonymise,
-        },
-        sql: "UPDATE return_cases SET surname = '', given_names = '', date_of_birth = NULL, biometric_ref = '', version = version + 1 WHERE state IN ('executed', 'closed') AND updated_at < $1 AND (surname <> '' OR biometric_ref <> '')",
-    },
 ];
 
-pub fn target(kind: &str) -> Option<&'static RetentionTarget> {
-    TARGETS.iter().find(|t| t.rule.kind == kind)
+pub fn target<'a>(targets: &[&'a RetentionTarget], kind: &str) -> Option<&'a RetentionTarget> {
+    targets.iter().copied().find(|t| t.rule.kind == kind)
 }
 
 /// The period in force for each kind: the admin's setting, else the default.
-pub async fn periods(conn: &mut Conn) -> Result<Vec<(&'static RetentionTarget, u32)>> {
+pub async fn periods<'a>(
+    conn: &mut Conn,
+    targets: &[&'a RetentionTarget],
+) -> Result<Vec<(&'a RetentionTarget, u32)>> {
     let rows = sqlx::query("SELECT kind, keep_days FROM retention_settings")
         .fetch_all(conn)
         .await?;
@@ -135,9 +80,9 @@ pub async fn periods(conn: &mut Conn) -> Result<Vec<(&'static RetentionTarget, u
         let days: i64 = row.try_get("keep_days")?;
         set.insert(kind, days);
     }
-    Ok(TARGETS
+    Ok(targets
         .iter()
-        .map(|t| {
+        .map(|&t| {
             let days = set
                 .get(t.rule.kind)
                 .and_then(|d| t.rule.check_period(*d).ok())

@@ -119,6 +119,43 @@ pub fn say_postgres_skipped() {
     );
 }
 
+/// The columns of the database that `tables` do not list (`table.column`): what an export
+/// would silently lose. The audit head (rebuilt by the import) and the migrations' record
+/// are left out.
+pub async fn unexported_columns(
+    store: &Store,
+    tables: &[&crate::transfer::TableSpec],
+) -> Vec<String> {
+    use sqlx::Row;
+    let sql = match store.engine() {
+        crate::Engine::Sqlite => {
+            "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+        }
+        crate::Engine::Postgres => {
+            "SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns WHERE table_schema = current_schema()"
+        }
+    };
+    let rows = sqlx::query(sql)
+        .fetch_all(store.pool())
+        .await
+        .expect("list the database's columns");
+    let mut missing = Vec::new();
+    for row in rows {
+        let (t, c): (String, String) = (row.get("t"), row.get("c"));
+        if t == "schema_migrations" || t == "audit_head" {
+            continue;
+        }
+        let listed = tables
+            .iter()
+            .find(|spec| spec.name == t)
+            .is_some_and(|spec| spec.columns.iter().any(|(name, _)| *name == c));
+        if !listed {
+            missing.push(format!("{t}.{c}"));
+        }
+    }
+    missing
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -24,9 +24,9 @@ pub struct TableSpec {
 
 use Col::{Int, Text};
 
-/// Every table that makes up an installation, parents before children. A module appends
-/// its tables here.
-pub static TABLES: &[TableSpec] = &[
+/// The platform's tables, parents before children. Each module hands over its own in its
+/// `Module`; an export writes the platform's first, then the modules' in their order.
+pub static FOUNDATION: &[TableSpec] = &[
     TableSpec {
         name: "countries",
         columns: &[("code", Text), ("name", Text)],
@@ -166,250 +166,12 @@ pub static TABLES: &[TableSpec] = &[
         columns: &[("key", Text), ("value", Text)],
         order_by: "key",
     },
-    TableSpec {
-        name: "document_reports",
-        columns: &[
-            ("id", Text),
-            ("doc_key", Text),
-            ("issuing_state", Text),
-            ("document_type", Text),
-            ("document_number", Text),
-            ("status", Text),
-            ("owner_agency", Text),
-            ("reported_on", Text),
-            ("notes", Text),
-            ("created_at", Int),
-            ("created_by", Text),
-            ("withdrawn_at", Int),
-            ("withdrawn_by", Text),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "forgery_alerts",
-        columns: &[
-            ("id", Text),
-            ("owner_agency", Text),
-            ("handling", Text),
-            ("issuing_state", Text),
-            ("document_type", Text),
-            ("number_from", Text),
-            ("number_to", Text),
-            ("number_pattern", Text),
-            ("what_forged", Text),
-            ("how_to_recognise", Text),
-            ("created_at", Int),
-            ("created_by", Text),
-            ("withdrawn_at", Int),
-            ("withdrawn_by", Text),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "readmission_agreements",
-        columns: &[
-            ("id", Text),
-            ("name", Text),
-            ("partner_country", Text),
-            ("authority_agency", Text),
-            ("terms", Text),
-            ("source", Text),
-            ("confirmed", Int),
-            ("version", Int),
-            ("updated_at", Int),
-            ("updated_by", Text),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "centres",
-        columns: &[
-            ("id", Text),
-            ("owner_agency", Text),
-            ("name", Text),
-            ("country", Text),
-            ("capacity", Int),
-            ("monitored_by", Text),
-            ("created_at", Int),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "return_cases",
-        columns: &[
-            ("id", Text),
-            ("owner_agency", Text),
-            ("caseworker", Text),
-            ("surname", Text),
-            ("given_names", Text),
-            ("date_of_birth", Text),
-            ("claimed_nationality", Text),
-            ("biometric_ref", Text),
-            ("vulnerabilities", Text),
-            ("best_interests_on", Text),
-            ("asylum", Text),
-            ("return_decision_on", Text),
-            ("state", Text),
-            ("return_kind", Text),
-            ("return_on", Text),
-            ("outcome_reason", Text),
-            ("created_at", Int),
-            ("updated_at", Int),
-            ("version", Int),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "case_documents",
-        columns: &[
-            ("id", Text),
-            ("case_id", Text),
-            ("kind", Text),
-            ("document_number", Text),
-            ("valid_until", Text),
-            ("mrz", Text),
-            ("check_verdict", Text),
-            ("check_reasons", Text),
-            ("created_at", Int),
-            ("created_by", Text),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "readmission_requests",
-        columns: &[
-            ("id", Text),
-            ("case_id", Text),
-            ("owner_agency", Text),
-            ("partner_agency", Text),
-            ("handling", Text),
-            ("agreement_id", Text),
-            ("agreement_version", Int),
-            ("terms", Text),
-            ("evidence", Text),
-            ("sent_at", Int),
-            ("sent_on", Text),
-            ("status", Text),
-            ("extended", Int),
-            ("replied_at", Int),
-            ("replied_on", Text),
-            ("reply_reason", Text),
-            ("late", Int),
-            ("travel_document_number", Text),
-            ("travel_document_valid_until", Text),
-            ("travel_document_at", Int),
-            ("created_by", Text),
-            ("version", Int),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "readmission_pauses",
-        columns: &[
-            ("id", Text),
-            ("request_id", Text),
-            ("from_on", Text),
-            ("until_on", Text),
-            ("question", Text),
-            ("answer", Text),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "centre_stays",
-        columns: &[
-            ("id", Text),
-            ("centre_id", Text),
-            ("case_id", Text),
-            ("from_on", Text),
-            ("until_on", Text),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "safeguard_records",
-        columns: &[
-            ("id", Text),
-            ("case_id", Text),
-            ("kind", Text),
-            ("recorded_on", Text),
-            ("note", Text),
-            ("created_at", Int),
-            ("created_by", Text),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "cooperation_policies",
-        columns: &[
-            ("version", Int),
-            ("policy", Text),
-            ("note", Text),
-            ("created_at", Int),
-            ("created_by", Text),
-        ],
-        order_by: "version",
-    },
-    TableSpec {
-        name: "cooperation_manual_values",
-        columns: &[
-            ("id", Text),
-            ("partner_country", Text),
-            ("year", Int),
-            ("indicator", Text),
-            ("value", Text),
-            ("source", Text),
-            ("created_at", Int),
-            ("created_by", Text),
-        ],
-        order_by: "id",
-    },
-    TableSpec {
-        name: "official_return_statistics",
-        columns: &[
-            ("year", Int),
-            ("geo", Text),
-            ("citizenship", Text),
-            ("ordered_to_leave", Int),
-            ("returned", Int),
-            ("returned_to_third_country", Int),
-            ("source", Text),
-        ],
-        order_by: "year, geo, citizenship",
-    },
-    TableSpec {
-        name: "quota_totals",
-        columns: &[
-            ("period", Text),
-            ("category", Text),
-            ("subcategory", Text),
-            ("quota", Int),
-            ("source", Text),
-        ],
-        order_by: "period, category, subcategory",
-    },
-    TableSpec {
-        name: "quota_allocations",
-        columns: &[
-            ("id", Text),
-            ("year", Int),
-            ("category", Text),
-            ("seats", Int),
-            ("method", Text),
-            ("policy_version", Int),
-            ("inputs", Text),
-            ("result", Text),
-            ("published_at", Int),
-            ("published_by", Text),
-        ],
-        order_by: "id",
-    },
 ];
 
 /// Counts the rows to export, for a progress bar.
-pub async fn count_rows(store: &Store) -> Result<u64> {
+pub async fn count_rows(store: &Store, tables: &[&TableSpec]) -> Result<u64> {
     let mut total = 0u64;
-    for t in TABLES {
+    for t in tables {
         let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {}", t.name))
             .fetch_one(store.pool())
             .await?;
@@ -421,6 +183,7 @@ pub async fn count_rows(store: &Store) -> Result<u64> {
 /// Writes the header and every row through `emit`, one JSON line at a time.
 pub async fn export(
     store: &Store,
+    tables: &[&TableSpec],
     mut emit: impl FnMut(String) -> std::io::Result<()>,
 ) -> Result<u64> {
     let version = crate::migrate::current_version(store).await?;
@@ -430,7 +193,7 @@ pub async fn export(
     let mut n = 0;
     // Read in one transaction so the export is a consistent snapshot.
     let mut tx = store.pool().begin().await?;
-    for t in TABLES {
+    for t in tables {
         let cols: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
         let sql = format!(
             "SELECT {} FROM {} ORDER BY {}",
@@ -470,6 +233,7 @@ fn bad(line: usize, what: impl std::fmt::Display) -> StoreError {
 /// `lines` yields `(line_number, text)`; `progress` is called after each row.
 pub async fn import(
     store: &Store,
+    tables: &[&TableSpec],
     lines: impl IntoIterator<Item = (usize, String)>,
     mut progress: impl FnMut(u64),
 ) -> Result<u64> {
@@ -520,8 +284,9 @@ pub async fn import(
             .get("table")
             .and_then(Value::as_str)
             .ok_or_else(|| bad(no, "field `table` missing"))?;
-        let (pos, spec) = TABLES
+        let (pos, spec) = tables
             .iter()
+            .copied()
             .enumerate()
             .find(|(_, t)| t.name == name)
             .ok_or_else(|| bad(no, format!("unknown table `{name}`")))?;

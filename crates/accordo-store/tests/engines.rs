@@ -59,57 +59,45 @@ async fn drop_guard(store: &Store) {
 #[tokio::test]
 async fn migrations_apply_once() {
     each_engine(|store| async move {
-        let first = migrate::run(&store, 0).await.unwrap();
-        assert_eq!(first.len(), migrate::MIGRATIONS.len());
+        let first = migrate::run(&store, 0, &[migrate::FOUNDATION])
+            .await
+            .unwrap();
+        assert_eq!(first.len(), migrate::FOUNDATION.len());
         assert!(
-            migrate::run(&store, 0).await.unwrap().is_empty(),
+            migrate::run(&store, 0, &[migrate::FOUNDATION])
+                .await
+                .unwrap()
+                .is_empty(),
             "a second run applies nothing"
         );
         assert_eq!(
             migrate::current_version(&store).await.unwrap(),
-            migrate::latest_version()
+            migrate::latest_version(&[migrate::FOUNDATION])
         );
         // A changed migration file is caught at start.
         sqlx::query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
             .execute(store.pool())
             .await
             .unwrap();
-        let err = migrate::run(&store, 0).await.unwrap_err();
+        let err = migrate::run(&store, 0, &[migrate::FOUNDATION])
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Migration(m) if m.contains("forward-only")));
     })
     .await;
 }
 
 /// Export and import move every table: a table a migration adds must be listed in
-/// `transfer::TABLES` with every column, or a backup would silently lose it.
+/// `transfer::FOUNDATION` (or its module's tables) with every column, or a backup would
+/// silently lose it. The composed application's test does the same with every module.
 #[tokio::test]
 async fn every_table_and_column_is_exported() {
     each_engine(|store| async move {
-        migrate::run(&store, 0).await.unwrap();
-        let sql = match store.engine() {
-            accordo_store::Engine::Sqlite => {
-                "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
-            }
-            accordo_store::Engine::Postgres => {
-                "SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns WHERE table_schema = current_schema()"
-            }
-        };
-        let rows = sqlx::query(sql).fetch_all(store.pool()).await.unwrap();
-        let mut missing = Vec::new();
-        for row in rows {
-            let (t, c): (String, String) = (row.get("t"), row.get("c"));
-            // The audit head is derived from the log, and rebuilt by the import.
-            if t == "schema_migrations" || t == "audit_head" {
-                continue;
-            }
-            let listed = accordo_store::transfer::TABLES
-                .iter()
-                .find(|spec| spec.name == t)
-                .is_some_and(|spec| spec.columns.iter().any(|(name, _)| *name == c));
-            if !listed {
-                missing.push(format!("{t}.{c}"));
-            }
-        }
+        migrate::run(&store, 0, &[migrate::FOUNDATION])
+            .await
+            .unwrap();
+        let missing =
+            accordo_store::testing::unexported_columns(&store, &foundation_tables()).await;
         assert!(missing.is_empty(), "not exported: {missing:?}");
     })
     .await;
@@ -118,7 +106,9 @@ async fn every_table_and_column_is_exported() {
 #[tokio::test]
 async fn audit_chain_verifies_and_names_tampering() {
     each_engine(|store| async move {
-        migrate::run(&store, 0).await.unwrap();
+        migrate::run(&store, 0, &[migrate::FOUNDATION])
+            .await
+            .unwrap();
         append_entries(&store, 6).await;
         assert_eq!(verify(&store).await, Ok(6));
 
@@ -182,7 +172,9 @@ async fn audit_chain_verifies_and_names_tampering() {
 #[tokio::test]
 async fn a_failed_write_leaves_nothing() {
     each_engine(|store| async move {
-        migrate::run(&store, 0).await.unwrap();
+        migrate::run(&store, 0, &[migrate::FOUNDATION])
+            .await
+            .unwrap();
         let agency = |code: &str| accordo_store::accounts::AgencyRow {
             code: code.into(),
             name: "Test".into(),
@@ -226,10 +218,12 @@ async fn a_failed_write_leaves_nothing() {
 #[tokio::test]
 async fn export_then_import_into_the_other_engine() {
     let source = TestDb::sqlite().await;
-    migrate::run(&source.store, 0).await.unwrap();
+    migrate::run(&source.store, 0, &[migrate::FOUNDATION])
+        .await
+        .unwrap();
     append_entries(&source.store, 4).await;
     let mut lines = Vec::new();
-    accordo_store::transfer::export(&source.store, |l| {
+    accordo_store::transfer::export(&source.store, &foundation_tables(), |l| {
         lines.push(l);
         Ok(())
     })
@@ -242,7 +236,9 @@ async fn export_then_import_into_the_other_engine() {
             TestDb::sqlite().await
         }
     };
-    migrate::run(&target.store, 0).await.unwrap();
+    migrate::run(&target.store, 0, &[migrate::FOUNDATION])
+        .await
+        .unwrap();
     let numbered: Vec<(usize, String)> = lines
         .iter()
         .cloned()
@@ -256,9 +252,14 @@ async fn export_then_import_into_the_other_engine() {
         broken.len() + 1,
         "{\"table\": \"nope\", \"row\": {}}".into(),
     ));
-    let err = accordo_store::transfer::import(&target.store, broken.clone(), |_| {})
-        .await
-        .unwrap_err();
+    let err = accordo_store::transfer::import(
+        &target.store,
+        &foundation_tables(),
+        broken.clone(),
+        |_| {},
+    )
+    .await
+    .unwrap_err();
     assert!(
         err.to_string()
             .starts_with(&format!("line {}:", broken.len())),
@@ -270,7 +271,7 @@ async fn export_then_import_into_the_other_engine() {
         "nothing imported"
     );
 
-    let n = accordo_store::transfer::import(&target.store, numbered, |_| {})
+    let n = accordo_store::transfer::import(&target.store, &foundation_tables(), numbered, |_| {})
         .await
         .unwrap();
     assert_eq!(n as usize, lines.len() - 1);
@@ -279,8 +280,13 @@ async fn export_then_import_into_the_other_engine() {
         Ok(4),
         "the chain verifies on the new engine"
     );
-    let again =
-        accordo_store::transfer::import(&target.store, vec![(1, lines[0].clone())], |_| {}).await;
+    let again = accordo_store::transfer::import(
+        &target.store,
+        &foundation_tables(),
+        vec![(1, lines[0].clone())],
+        |_| {},
+    )
+    .await;
     assert!(again.unwrap_err().to_string().contains("not empty"));
     source.drop_db().await;
     target.drop_db().await;
@@ -299,7 +305,7 @@ static REPORT: KindPolicy = KindPolicy {
 #[tokio::test]
 async fn shared_record_filter_agrees_with_can() {
     each_engine(|store| async move {
-        migrate::run(&store, 0).await.unwrap();
+        migrate::run(&store, 0, &[migrate::FOUNDATION]).await.unwrap();
         sqlx::query("CREATE TABLE report (id TEXT PRIMARY KEY, owner_agency TEXT NOT NULL, handling TEXT NOT NULL)")
             .execute(store.pool())
             .await
@@ -369,4 +375,8 @@ async fn shared_record_filter_agrees_with_can() {
         }
     })
     .await;
+}
+
+fn foundation_tables() -> Vec<&'static accordo_store::transfer::TableSpec> {
+    accordo_store::transfer::FOUNDATION.iter().collect()
 }

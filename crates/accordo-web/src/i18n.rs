@@ -76,29 +76,38 @@ impl std::fmt::Debug for Catalogues {
 }
 
 impl Catalogues {
-    /// The catalogues built into the binary.
+    /// The catalogues built into the binary (the platform's messages only).
     pub fn builtin() -> Result<Self, CatalogueError> {
-        Self::builtin_and(&[])
+        Self::builtin_and(&[], &[])
     }
 
-    /// The built-in catalogues and `extra` ones (`(code, Fluent text)`, loaded at start by
+    /// The built-in catalogues with each module's messages (`(code, Fluent text)`, added to
+    /// the platform's catalogue of that language) and `extra` ones (loaded at start by
     /// `serve --locales`, so that a translator sees a new language without a rebuild). An
-    /// extra catalogue of a built-in language replaces it.
-    pub fn builtin_and(extra: &[(String, String)]) -> Result<Self, CatalogueError> {
+    /// extra catalogue of a built-in language replaces it, modules' messages included.
+    pub fn builtin_and(
+        modules: &[(&str, &str)],
+        extra: &[(String, String)],
+    ) -> Result<Self, CatalogueError> {
+        let replaced = |code: &str| extra.iter().any(|(c, _)| c == code);
         let builtin = crate::embedded::LOCALES.iter().filter_map(|(path, text)| {
             let (code, file) = path.split_once('/')?;
-            let replaced = extra.iter().any(|(c, _)| c == code);
-            (file == "accordo.ftl" && !replaced).then_some((code, *text))
+            (file == "accordo.ftl" && !replaced(code)).then_some((code, *text))
         });
+        let modules = modules
+            .iter()
+            .filter(|(code, _)| !replaced(code))
+            .map(|(c, t)| (*c, *t));
         let extra = extra.iter().map(|(c, t)| (c.as_str(), t.as_str()));
-        Self::from_sources(builtin.chain(extra))
+        Self::from_sources(builtin.chain(modules).chain(extra))
     }
 
-    /// Catalogues from `(language code, Fluent text)` pairs.
+    /// Catalogues from `(language code, Fluent text)` pairs; several texts of one language
+    /// make one catalogue (an id defined twice is refused).
     pub fn from_sources<'a>(
         sources: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, CatalogueError> {
-        let mut by_code = BTreeMap::new();
+        let mut by_code: BTreeMap<String, Catalogue> = BTreeMap::new();
         for (code, text) in sources {
             let langid: LanguageIdentifier = code
                 .parse()
@@ -115,18 +124,23 @@ impl Catalogues {
                     message: first.kind.to_string(),
                 }
             })?;
-            let ids = message_ids(&resource);
-            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
-            // Values are placed into HTML whose direction the page sets; the invisible
-            // isolation marks would only get in the way of copy and paste.
-            bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .map_err(|errors| CatalogueError::Duplicate {
+            let catalogue = by_code.entry(code.to_owned()).or_insert_with(|| {
+                let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+                // Values are placed into HTML whose direction the page sets; the invisible
+                // isolation marks would only get in the way of copy and paste.
+                bundle.set_use_isolating(false);
+                Catalogue {
+                    bundle,
+                    ids: Vec::new(),
+                }
+            });
+            catalogue.ids.extend(message_ids(&resource));
+            catalogue.bundle.add_resource(resource).map_err(|errors| {
+                CatalogueError::Duplicate {
                     code: code.to_owned(),
                     id: format!("{:?}", errors.first()),
-                })?;
-            by_code.insert(code.to_owned(), Catalogue { bundle, ids });
+                }
+            })?;
         }
         Ok(Self { by_code })
     }

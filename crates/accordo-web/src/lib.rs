@@ -124,12 +124,21 @@ impl Web {
 
     /// With the given catalogues; fails on a template that does not parse.
     pub fn with_catalogues(catalogues: Catalogues) -> Result<Self, WebError> {
+        Self::with_parts(catalogues, &[])
+    }
+
+    /// With the given catalogues and the modules' templates (`(name, source)`, beside the
+    /// platform's own); fails on a template that does not parse.
+    pub fn with_parts(
+        catalogues: Catalogues,
+        templates: &[(&'static str, &'static str)],
+    ) -> Result<Self, WebError> {
         let catalogues = Arc::new(catalogues);
         let assets = Arc::new(Assets::embedded());
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_formatter(html_formatter);
-        for (name, source) in embedded::TEMPLATES {
+        for (name, source) in embedded::TEMPLATES.iter().chain(templates) {
             env.add_template(name, source).map_err(|e| RenderError {
                 template: (*name).to_owned(),
                 message: format!("{e:#}"),

@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use accordo::MODULES;
 use accordo_service::{Platform, Settings, accounts, auth, demo, retention};
 use accordo_store::Store;
 use anyhow::{Context, Result, bail};
@@ -256,6 +257,11 @@ fn init_tracing() {
     }
 }
 
+/// The services' part of every module.
+fn cores() -> Vec<&'static accordo_service::ModuleCore> {
+    accordo_server::Module::cores(MODULES)
+}
+
 async fn open(db: &DbArgs) -> Result<Store> {
     let store = match &db.database_url {
         Some(url) => Store::connect(url).await?,
@@ -265,7 +271,7 @@ async fn open(db: &DbArgs) -> Result<Store> {
 }
 
 async fn platform(db: &DbArgs) -> Result<Platform> {
-    let platform = Platform::new(open(db).await?, Settings::default());
+    let platform = Platform::new(open(db).await?, Settings::default(), &cores());
     platform.prepare().await?;
     Ok(platform)
 }
@@ -279,7 +285,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => serve(&cli.db, addr, demo, locales.as_deref()).await,
         Command::Migrate => {
             let store = open(&cli.db).await?;
-            let platform = Platform::new(store, Settings::default());
+            let platform = Platform::new(store, Settings::default(), &cores());
             let applied = platform.prepare().await?;
             if applied.is_empty() {
                 println!("the database is up to date");
@@ -404,16 +410,20 @@ async fn serve(
         );
     }
     let extra = locales.map(read_locales).transpose()?.unwrap_or_default();
-    let catalogues = accordo_web::Catalogues::builtin_and(&extra)
-        .context("cannot load the translation catalogues")?;
+    let web = accordo_server::web(MODULES, &extra)
+        .context("cannot set up the pages (templates or translation catalogues)")?;
     let settings = Settings {
-        languages: catalogues.codes().into_iter().map(str::to_owned).collect(),
+        languages: web
+            .catalogues
+            .codes()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         ..Settings::default()
     };
-    let web = accordo_web::Web::with_catalogues(catalogues).context("cannot set up the pages")?;
     let store = open(db).await.context("cannot start")?;
-    let platform = Platform::new(store, settings);
-    let state = accordo_server::AppState::with_web(platform.clone(), web);
+    let platform = Platform::new(store, settings, &cores());
+    let state = accordo_server::AppState::with_web(platform.clone(), web, MODULES);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -434,13 +444,11 @@ async fn serve(
             "this database holds the demo partnership, whose users have a published password; serve it with --demo on loopback, or use a fresh --data-dir"
         );
     }
-    // On PostgreSQL, other nodes' changes to the document register reach this node's index.
-    let follower = platform.clone();
-    tokio::spawn(async move {
-        if let Err(e) = accordo_service::documents::follow_changes(follower).await {
-            tracing::error!(error = %e, "stopped following the document register's changes; restart this node to catch up");
+    for module in MODULES {
+        if let Some(background) = module.background {
+            tokio::spawn(background(platform.clone()));
         }
-    });
+    }
     state.mark_ready();
     println!("accordo is ready at http://{addr}");
     server
@@ -455,7 +463,7 @@ async fn import_documents(db: &DbArgs, file: &Path, agency: &str) -> Result<Exit
     let platform = platform(db).await?;
     let bar = ProgressBar::new(0).with_style(bar_style());
     bar.set_message("reports written");
-    let outcome = accordo_service::documents::import_csv(
+    let outcome = accordo_documents_app::service::import_csv(
         &platform,
         &demo::command_line_ctx(),
         agency,
@@ -468,11 +476,11 @@ async fn import_documents(db: &DbArgs, file: &Path, agency: &str) -> Result<Exit
     .await?;
     bar.finish_and_clear();
     match outcome {
-        accordo_service::documents::Imported::Written(n) => {
+        accordo_documents_app::service::Imported::Written(n) => {
             println!("imported {n} reports for {agency}");
             Ok(ExitCode::SUCCESS)
         }
-        accordo_service::documents::Imported::Refused(errors, bad) => {
+        accordo_documents_app::service::Imported::Refused(errors, bad) => {
             eprintln!(
                 "error: {} was refused; nothing was imported. {bad} bad row(s):",
                 file.display()
@@ -594,7 +602,7 @@ async fn token(db: &DbArgs, cmd: TokenCommand) -> Result<ExitCode> {
 
 async fn verify(db: &DbArgs) -> Result<ExitCode> {
     let store = open(db).await?;
-    let platform = Platform::new(store, Settings::default());
+    let platform = Platform::new(store, Settings::default(), &cores());
     let bar = ProgressBar::new(0).with_style(bar_style());
     let result = accordo_service::audit::verify(&platform, |done, total| {
         bar.set_length(u64::try_from(total).unwrap_or(0));
@@ -619,12 +627,13 @@ async fn verify(db: &DbArgs) -> Result<ExitCode> {
 
 async fn export(db: &DbArgs, file: &Path) -> Result<ExitCode> {
     let store = open(db).await?;
-    let total = accordo_store::transfer::count_rows(&store).await?;
+    let tables = Platform::new(store.clone(), Settings::default(), &cores()).tables();
+    let total = accordo_store::transfer::count_rows(&store, &tables).await?;
     let bar = ProgressBar::new(total).with_style(bar_style());
     let out = std::fs::File::create_new(file)
         .with_context(|| format!("cannot create {} (it must not exist)", file.display()))?;
     let mut out = std::io::BufWriter::new(out);
-    let n = accordo_store::transfer::export(&store, |line| {
+    let n = accordo_store::transfer::export(&store, &tables, |line| {
         bar.inc(1);
         writeln!(out, "{line}")
     })
@@ -637,7 +646,9 @@ async fn export(db: &DbArgs, file: &Path) -> Result<ExitCode> {
 
 async fn import(db: &DbArgs, file: &Path) -> Result<ExitCode> {
     let store = open(db).await?;
-    accordo_store::migrate::run(&store, 0).await?;
+    let platform = Platform::new(store.clone(), Settings::default(), &cores());
+    accordo_store::migrate::run(&store, 0, &platform.migrations()).await?;
+    let tables = platform.tables();
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let lines: Vec<(usize, String)> = text
@@ -646,7 +657,8 @@ async fn import(db: &DbArgs, file: &Path) -> Result<ExitCode> {
         .map(|(i, l)| (i + 1, l.to_owned()))
         .collect();
     let bar = ProgressBar::new(lines.len().saturating_sub(1) as u64).with_style(bar_style());
-    let n = accordo_store::transfer::import(&store, lines, |done| bar.set_position(done)).await?;
+    let n = accordo_store::transfer::import(&store, &tables, lines, |done| bar.set_position(done))
+        .await?;
     bar.finish_and_clear();
     println!(
         "imported {n} rows from {}; run `accordo audit verify` to check the log",

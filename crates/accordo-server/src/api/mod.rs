@@ -1,13 +1,10 @@
-//! The JSON API. Each area has a module with its handlers and an `routes` function; a
-//! module of the platform adds its own file here and one line in [`router`].
+//! The platform's JSON API. Each area has a file with its handlers and a `routes` function;
+//! [`router`] merges them with each module's routes.
 
 pub mod accounts;
 pub mod audit;
 pub mod auth;
-pub mod cooperation;
-pub mod documents;
 pub mod notifications;
-pub mod returns;
 pub mod settings;
 pub mod system;
 
@@ -43,17 +40,17 @@ impl utoipa::Modify for Security {
     }
 }
 
-/// Every API route, with its OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// Every API route of the platform and of `modules`, with its OpenAPI description.
+pub fn router(modules: &[&'static crate::Module]) -> OpenApiRouter<AppState> {
+    let platform = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(settings::routes())
-        .merge(notifications::routes())
-        .merge(documents::routes())
-        .merge(returns::routes())
-        .merge(cooperation::routes())
+        .merge(notifications::routes());
+    modules
+        .iter()
+        .fold(platform, |router, module| router.merge((module.api)()))
 }
 
 /// Microseconds since the epoch as RFC 3339 text.

@@ -62,12 +62,16 @@ pub struct Item {
     pub can_mark_read: bool,
 }
 
-/// The cards for a reader, in the order they show. A module adds one line here.
+/// The cards for a reader, in the order they show: the notifications, each module's, then
+/// the platform's.
 pub async fn cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
     let mut cards = Vec::new();
     cards.extend(notifications_card(state, viewer).await);
-    cards.extend(documents_card(state, viewer).await);
-    cards.extend(returns_card(state, viewer).await);
+    for module in state.modules.iter() {
+        if let Some(module_cards) = module.cards {
+            cards.extend(module_cards(state, viewer).await);
+        }
+    }
     cards.extend(admin_card(state, viewer).await);
     cards.extend(audit_card(state, viewer).await);
     cards.extend(account_card(state, viewer).await);
@@ -103,102 +107,6 @@ async fn notifications_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
             })
             .collect(),
         empty: Some("home-no-notifications"),
-    })
-}
-
-async fn documents_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
-    let live = accordo_service::documents::list(&state.platform, &viewer.ctx, None, false)
-        .await
-        .ok()?;
-    let own = live
-        .iter()
-        .filter(|r| r.owner_agency == viewer.ctx.actor.agency.as_str())
-        .count() as i64;
-    Some(Card {
-        id: "documents",
-        title: "home-documents",
-        icon: "it-card",
-        href: Some("/documents/register"),
-        counts: vec![Count {
-            label: "home-documents-live",
-            value: own,
-            text: None,
-            href: Some("/documents/register".into()),
-            warn: false,
-        }],
-        ..Card::default()
-    })
-}
-
-/// The caseworker's open cases and deadlines at risk; the partner authority's requests
-/// awaiting its reply; the monitor's centres.
-async fn returns_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
-    use accordo_service::returns;
-    let actor = &viewer.ctx.actor;
-    let mut counts = Vec::new();
-    if actor.roles.contains(Role::Caseworker) || actor.roles.contains(Role::PartnerAuthority) {
-        let n = returns::counts(&state.platform, &viewer.ctx).await.ok()?;
-        if let (Some(open), Some(at_risk)) = (n.open_cases, n.at_risk) {
-            counts.push(Count {
-                label: "home-returns-open",
-                value: open,
-                text: None,
-                href: Some("/returns/cases".into()),
-                warn: false,
-            });
-            counts.push(Count {
-                label: "home-returns-at-risk",
-                value: at_risk,
-                text: None,
-                href: Some("/returns/cases".into()),
-                warn: at_risk > 0,
-            });
-        }
-        if let (Some(awaiting), Some(overdue)) = (n.awaiting_reply, n.overdue) {
-            counts.push(Count {
-                label: "home-returns-inbox",
-                value: awaiting,
-                text: None,
-                href: Some("/returns/inbox".into()),
-                warn: awaiting > 0,
-            });
-            counts.push(Count {
-                label: "home-returns-overdue",
-                value: overdue,
-                text: None,
-                href: Some("/returns/inbox".into()),
-                warn: overdue > 0,
-            });
-        }
-    }
-    if actor.roles.contains(Role::Monitor) {
-        let centres = returns::centres(&state.platform, &viewer.ctx).await.ok()?;
-        let present: i64 = centres.iter().map(|c| c.occupancy).sum();
-        counts.push(Count {
-            label: "home-returns-centres",
-            value: centres.len() as i64,
-            text: None,
-            href: Some("/returns/centres".into()),
-            warn: false,
-        });
-        counts.push(Count {
-            label: "home-returns-present",
-            value: present,
-            text: None,
-            href: Some("/returns/centres".into()),
-            warn: false,
-        });
-    }
-    if counts.is_empty() {
-        return None;
-    }
-    Some(Card {
-        id: "returns",
-        title: "home-returns",
-        icon: "it-folder",
-        href: Some("/returns"),
-        counts,
-        ..Card::default()
     })
 }
 

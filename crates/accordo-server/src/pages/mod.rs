@@ -1,11 +1,9 @@
 //! The web pages: server-rendered HTML in the reader's language and time zone, built on the
 //! same services as the API (handlers gather, services decide, `accordo-web` renders).
 //!
-//! A module adds its pages in three places (ARCHITECTURE.md shows an example):
-//! 1. a file here with its handlers and a `routes()` merged in [`router`];
-//! 2. its templates under `crates/accordo-web/templates/<module>/`, extending `layout.html`;
-//! 3. a line in [`NAV`] (shown to whoever may read its collection) and, when it has something
-//!    for the home page, a card in [`home::cards`].
+//! This is the page kit the modules build on, and the platform's own pages. A module brings
+//! its pages in its `Module` (see [`crate::module`]): its routes, its templates (extending
+//! `layout.html`), its entries in the navigation and its cards on the home page.
 //!
 //! Security rules every page keeps, enforced by the extractors here rather than by each
 //! handler: [`Viewer`] authenticates the session cookie (never a bearer token) and sends an
@@ -16,10 +14,7 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
-pub mod cooperation;
-pub mod documents;
 pub mod home;
-pub mod returns;
 pub mod sign_in;
 
 use std::collections::BTreeMap;
@@ -49,18 +44,18 @@ pub const FLASH_COOKIE: &str = "accordo_flash";
 pub const PRESESSION_COOKIE: &str = "accordo_presession";
 
 /// Every page route.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router(modules: &[&'static crate::Module]) -> Router<AppState> {
+    let platform = Router::new()
         .route("/", axum::routing::get(root))
         .route("/static/{version}/{*path}", axum::routing::get(asset))
         .merge(sign_in::routes())
         .merge(home::routes())
         .merge(account::routes())
         .merge(admin::routes())
-        .merge(audit::routes())
-        .merge(documents::routes())
-        .merge(returns::routes())
-        .merge(cooperation::routes())
+        .merge(audit::routes());
+    modules
+        .iter()
+        .fold(platform, |router, module| router.merge((module.pages)()))
 }
 
 async fn root(headers: HeaderMap) -> Redirect {
@@ -104,45 +99,21 @@ pub struct NavItem {
     pub shown: fn(&Actor) -> bool,
 }
 
-fn may_read(actor: &Actor, kind: &'static accordo_domain::KindPolicy) -> bool {
+/// Whether `actor` may read some of the collection of `kind` (a module's entry in the
+/// navigation is shown on this).
+pub fn may_read(actor: &Actor, kind: &'static accordo_domain::KindPolicy) -> bool {
     can(actor, Action::Read, Resource::collection(kind)).is_ok()
 }
 
-/// The main navigation. A module adds its line here.
-pub static NAV: &[NavItem] = &[
-    NavItem {
-        href: "/home",
-        label: "nav-home",
-        shown: |_| true,
-    },
-    NavItem {
-        href: "/documents/check",
-        label: "nav-documents",
-        shown: |a| {
-            can(
-                a,
-                Action::Create,
-                Resource::collection(&policy::DOCUMENT_CHECK),
-            )
-            .is_ok()
-        },
-    },
-    NavItem {
-        href: "/returns",
-        label: "nav-returns",
-        shown: |a| {
-            may_read(a, &policy::RETURN_CASE)
-                || may_read(a, &policy::READMISSION_REQUEST)
-                || may_read(a, &policy::CENTRE)
-        },
-    },
-    NavItem {
-        href: "/cooperation",
-        label: "nav-cooperation",
-        shown: |a| {
-            may_read(a, &policy::COOPERATION_INDEX) || may_read(a, &policy::QUOTA_ALLOCATION)
-        },
-    },
+/// The navigation before the modules' entries.
+static NAV_FIRST: &[NavItem] = &[NavItem {
+    href: "/home",
+    label: "nav-home",
+    shown: |_| true,
+}];
+
+/// The navigation after the modules' entries.
+static NAV_LAST: &[NavItem] = &[
     NavItem {
         href: "/admin/users",
         label: "nav-admin",
@@ -159,6 +130,14 @@ pub static NAV: &[NavItem] = &[
         shown: |_| true,
     },
 ];
+
+/// The main navigation: home, each module's entries in order, then the platform's.
+fn nav<'a>(modules: &'a [&'static crate::Module]) -> impl Iterator<Item = &'static NavItem> + 'a {
+    NAV_FIRST
+        .iter()
+        .chain(modules.iter().flat_map(|m| m.nav.iter()))
+        .chain(NAV_LAST.iter())
+}
 
 /// A signed-in reader of a page (session cookie only).
 pub struct Viewer {
@@ -412,8 +391,7 @@ impl Chrome<'_> {
             .collect();
         let (user, nav, csrf) = match self.viewer {
             Some(v) => {
-                let nav: Vec<NavLink> = NAV
-                    .iter()
+                let nav: Vec<NavLink> = nav(&state.modules)
                     .filter(|item| (item.shown)(&v.ctx.actor))
                     .map(|item| NavLink {
                         href: item.href,

@@ -1,0 +1,414 @@
+//! The documents pillar's pages: "Check a document" (paste or type the MRZ; every check
+//! green or red with its reason, register hits) and the agency's register (search, add,
+//! import, withdraw).
+
+use crate::service::{self, Imported, NewAlertInput, NewReportInput};
+use accordo_service::ServiceError;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use minijinja::{Value, context};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use accordo_server::AppState;
+use accordo_server::pages::home::{Card, Count};
+use accordo_server::pages::{
+    Chrome, Fields, FormErrors, SignedForm, Viewer, done, render, viewer_error_page,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/documents",
+            get(|| async { axum::response::Redirect::to("/documents/check") }),
+        )
+        .route("/documents/check", get(check_page).post(check))
+        .route("/documents/register", get(register).post(add))
+        .route("/documents/register/import", post(import))
+        .route("/documents/register/{id}/withdraw", post(withdraw))
+        .route("/documents/alerts", get(alerts).post(publish))
+        .route("/documents/alerts/{id}/withdraw", post(withdraw_alert))
+}
+
+fn statuses() -> Vec<&'static str> {
+    accordo_documents::Status::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect()
+}
+
+async fn check_page(State(state): State<AppState>, viewer: Viewer) -> Response {
+    // Whoever may not check documents is told so here, not after typing an MRZ.
+    if let Err(e) = accordo_domain::can(
+        &viewer.ctx.actor,
+        accordo_domain::Action::Create,
+        accordo_domain::Resource::collection(&crate::policy::DOCUMENT_CHECK),
+    ) {
+        return viewer_error_page(&state, &viewer, &e.into());
+    }
+    render(
+        &state,
+        &Chrome::signed_in(&viewer, "/documents/check", None),
+        StatusCode::OK,
+        "documents/check.html",
+        context! { mrz => "", samples => samples(&state).await },
+    )
+}
+
+/// The demo's synthetic documents to try, on a demo installation only.
+async fn samples(state: &AppState) -> Vec<Value> {
+    if !accordo_service::demo::is_demo(&state.platform)
+        .await
+        .unwrap_or(false)
+    {
+        return Vec::new();
+    }
+    crate::demo::sample_mrzs()
+        .into_iter()
+        .map(|(what, mrz)| context! { what => what, mrz => mrz })
+        .collect()
+}
+
+async fn check(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let mrz = form.fields.raw("mrz").trim().to_owned();
+    if mrz.is_empty() {
+        let mut errors = FormErrors::default();
+        errors.add("mrz", "error-required");
+        return render(
+            &state,
+            &Chrome::signed_in(v, "/documents/check", None),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "documents/check.html",
+            context! { mrz => mrz, errors => errors.by_field },
+        );
+    }
+    match service::check(&state.platform, &v.ctx, &[mrz.as_str()]).await {
+        Ok(mut outcomes) => {
+            let outcome = outcomes.pop();
+            render(
+                &state,
+                &Chrome::signed_in(v, "/documents/check", None),
+                StatusCode::OK,
+                "documents/check.html",
+                context! { mrz => mrz, outcome => outcome, samples => samples(&state).await },
+            )
+        }
+        Err(e) => viewer_error_page(&state, v, &e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterQuery {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    withdrawn: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn register_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    status: StatusCode,
+    query: &RegisterQuery,
+    values: Option<&Fields>,
+    errors: Option<&FormErrors>,
+    import_errors: Option<(Vec<String>, usize)>,
+) -> Response {
+    let number = Some(query.number.as_str()).filter(|n| !n.trim().is_empty());
+    let withdrawn = query.withdrawn == "1";
+    let rows = match service::list(&state.platform, &viewer.ctx, number, withdrawn).await {
+        Ok(rows) => rows,
+        Err(e) => return viewer_error_page(state, viewer, &e),
+    };
+    let reports: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            context! {
+                id => r.id, issuing_state => r.issuing_state, document_type => r.document_type,
+                document_number => r.document_number, status => r.status,
+                agency => r.owner_agency, reported_on => r.reported_on, notes => r.notes,
+                created_us => r.created_at, withdrawn_us => r.withdrawn_at,
+                own => r.owner_agency == viewer.ctx.actor.agency.as_str(),
+            }
+        })
+        .collect();
+    let (import_list, import_bad) = import_errors.unwrap_or_default();
+    render(
+        state,
+        &Chrome::signed_in(viewer, "/documents/register", headers),
+        status,
+        "documents/register.html",
+        context! {
+            reports => reports,
+            number => query.number,
+            withdrawn => withdrawn,
+            statuses => statuses(),
+            types => accordo_documents::DOCUMENT_TYPES.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>(),
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+            import_errors => import_list,
+            import_bad => import_bad,
+            agency => viewer.ctx.actor.agency.to_string(),
+        },
+    )
+}
+
+async fn register(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(query): Query<RegisterQuery>,
+) -> Response {
+    register_view(
+        &state,
+        &viewer,
+        Some(&headers),
+        StatusCode::OK,
+        &query,
+        None,
+        None,
+        None,
+    )
+    .await
+}
+
+async fn add(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(
+        f,
+        &[
+            "issuing_state",
+            "document_type",
+            "document_number",
+            "status",
+        ],
+    );
+    let refused = |errors: FormErrors| {
+        let state = state.clone();
+        async move {
+            register_view(
+                &state,
+                v,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RegisterQuery::default(),
+                Some(f),
+                Some(&errors),
+                None,
+            )
+            .await
+        }
+    };
+    if !errors.is_empty() {
+        return refused(errors).await;
+    }
+    let input = NewReportInput {
+        issuing_state: f.get("issuing_state").to_owned(),
+        document_type: f.get("document_type").to_owned(),
+        document_number: f.get("document_number").to_owned(),
+        status: f.get("status").to_owned(),
+        reported_on: f.get("reported_on").to_owned(),
+        notes: f.get("notes").to_owned(),
+    };
+    match service::report(&state.platform, &v.ctx, input).await {
+        Ok(_) => done("/documents/register", "documents-reported"),
+        Err(e) => match FormErrors::from_service(&e, "document_number") {
+            Some(errors) => refused(errors).await,
+            None => viewer_error_page(&state, v, &e),
+        },
+    }
+}
+
+async fn import(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let csv = form.fields.raw("csv");
+    if csv.trim().is_empty() {
+        let mut errors = FormErrors::default();
+        errors.add("csv", "error-required");
+        return register_view(
+            &state,
+            v,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &RegisterQuery::default(),
+            None,
+            Some(&errors),
+            None,
+        )
+        .await;
+    }
+    let agency = v.ctx.actor.agency.to_string();
+    match service::import_csv(&state.platform, &v.ctx, &agency, csv.as_bytes(), |_, _| {}).await {
+        Ok(Imported::Written(_)) => done("/documents/register", "documents-imported"),
+        Ok(Imported::Refused(errors, bad)) => {
+            let list = errors.iter().map(ToString::to_string).collect();
+            register_view(
+                &state,
+                v,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RegisterQuery::default(),
+                Some(&form.fields),
+                None,
+                Some((list, bad)),
+            )
+            .await
+        }
+        Err(e) => viewer_error_page(&state, v, &e),
+    }
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    match service::withdraw(&state.platform, &form.viewer.ctx, id).await {
+        Ok(_) => done("/documents/register", "documents-withdrawn"),
+        Err(ServiceError::Rules { .. }) => done("/documents/register", "documents-withdrawn"),
+        Err(e) => viewer_error_page(&state, &form.viewer, &e),
+    }
+}
+
+async fn alerts_view(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    status: StatusCode,
+    values: Option<&Fields>,
+    errors: Option<&FormErrors>,
+) -> Response {
+    let alerts = match service::list_alerts(&state.platform, &viewer.ctx, false).await {
+        Ok(found) => found,
+        Err(e) => return viewer_error_page(state, viewer, &e),
+    };
+    let may_publish = accordo_domain::can(
+        &viewer.ctx.actor,
+        accordo_domain::Action::Create,
+        accordo_domain::Resource::record(
+            &crate::policy::FORGERY_ALERT,
+            &accordo_domain::RecordScope::owned_by(viewer.ctx.actor.agency.clone()),
+        ),
+    )
+    .is_ok();
+    render(
+        state,
+        &Chrome::signed_in(viewer, "/documents/alerts", headers),
+        status,
+        "documents/alerts.html",
+        context! {
+            alerts => alerts,
+            agency => viewer.ctx.actor.agency.to_string(),
+            may_publish => may_publish,
+            types => accordo_documents::DOCUMENT_TYPES.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>(),
+            handlings => ["GREEN", "AMBER", "AMBER+STRICT", "CLEAR"],
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+        },
+    )
+}
+
+async fn alerts(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+    alerts_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+}
+
+async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(f, &["what_forged", "how_to_recognise", "handling"]);
+    if !errors.is_empty() {
+        return alerts_view(
+            &state,
+            v,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(f),
+            Some(&errors),
+        )
+        .await;
+    }
+    let input = NewAlertInput {
+        issuing_state: f.get("issuing_state").to_owned(),
+        document_type: f.get("document_type").to_owned(),
+        number_from: f.get("number_from").to_owned(),
+        number_to: f.get("number_to").to_owned(),
+        number_pattern: f.get("number_pattern").to_owned(),
+        what_forged: f.get("what_forged").to_owned(),
+        how_to_recognise: f.get("how_to_recognise").to_owned(),
+        handling: f.get("handling").to_owned(),
+        addressees: f
+            .get("addressees")
+            .split([',', ' '])
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    match service::publish_alert(&state.platform, &v.ctx, input).await {
+        Ok(_) => done("/documents/alerts", "documents-alert-published"),
+        Err(e) => match FormErrors::from_service(&e, "what_forged") {
+            Some(errors) => {
+                alerts_view(
+                    &state,
+                    v,
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(f),
+                    Some(&errors),
+                )
+                .await
+            }
+            None => viewer_error_page(&state, v, &e),
+        },
+    }
+}
+
+async fn withdraw_alert(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    match service::withdraw_alert(&state.platform, &form.viewer.ctx, id).await {
+        Ok(()) | Err(ServiceError::Rules { .. }) => {
+            done("/documents/alerts", "documents-alert-withdrawn")
+        }
+        Err(e) => viewer_error_page(&state, &form.viewer, &e),
+    }
+}
+
+/// The home page's card: how many of the register's live reports are the reader's agency's.
+pub async fn home_cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
+    documents_card(state, viewer).await.into_iter().collect()
+}
+
+async fn documents_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
+    let live = service::list(&state.platform, &viewer.ctx, None, false)
+        .await
+        .ok()?;
+    let own = live
+        .iter()
+        .filter(|r| r.owner_agency == viewer.ctx.actor.agency.as_str())
+        .count() as i64;
+    Some(Card {
+        id: "documents",
+        title: "home-documents",
+        icon: "it-card",
+        href: Some("/documents/register"),
+        counts: vec![Count {
+            label: "home-documents-live",
+            value: own,
+            text: None,
+            href: Some("/documents/register".into()),
+            warn: false,
+        }],
+        ..Card::default()
+    })
+}

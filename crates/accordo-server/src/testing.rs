@@ -1,0 +1,194 @@
+//! `TestApp`: the real application on a fresh database, driven through its router, for the
+//! tests of this crate, of each module and of the composed binary.
+
+// A test helper: a failed step is the test's failure, reported by the panic.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use crate::{AppState, Module, app};
+use accordo_domain::clock::FixedClock;
+use accordo_service::{PasswordCost, Platform, Settings, demo};
+use accordo_store::Store;
+use accordo_store::testing::TestDb;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub platform: Platform,
+    pub clock: Arc<FixedClock>,
+    db: Option<TestDb>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    pub fn code(&self) -> String {
+        self.json()["code"].as_str().unwrap_or("").to_owned()
+    }
+}
+
+impl TestApp {
+    /// The demo partnership with `modules` on a fresh database of the given store.
+    pub async fn on(db: TestDb, modules: &[&'static Module]) -> TestApp {
+        let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z".parse().unwrap()));
+        let settings = Settings {
+            password_cost: PasswordCost::Test,
+            ..Settings::default()
+        };
+        let platform = Platform::with_clock(
+            db.store.clone(),
+            settings,
+            clock.clone(),
+            &Module::cores(modules),
+        );
+        platform.prepare().await.unwrap();
+        demo::seed(&platform).await.unwrap();
+        let state = AppState::new(platform.clone(), modules).unwrap();
+        state.mark_ready();
+        TestApp {
+            router: app(state),
+            platform,
+            clock,
+            db: Some(db),
+        }
+    }
+
+    /// `modules` on a database that exists already (made by an earlier version, say):
+    /// prepared (migrated) as `accordo serve` would, and not seeded.
+    pub async fn existing(store: Store, modules: &[&'static Module]) -> TestApp {
+        let clock = Arc::new(FixedClock::at("2026-12-01T09:00:00Z".parse().unwrap()));
+        let settings = Settings {
+            password_cost: PasswordCost::Test,
+            ..Settings::default()
+        };
+        let platform =
+            Platform::with_clock(store, settings, clock.clone(), &Module::cores(modules));
+        platform.prepare().await.unwrap();
+        let state = AppState::new(platform.clone(), modules).unwrap();
+        state.mark_ready();
+        TestApp {
+            router: app(state),
+            platform,
+            clock,
+            db: None,
+        }
+    }
+
+    pub async fn sqlite(modules: &[&'static Module]) -> TestApp {
+        TestApp::on(TestDb::sqlite().await, modules).await
+    }
+
+    pub async fn finish(mut self) {
+        if let Some(db) = self.db.take() {
+            db.drop_db().await;
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.platform.store
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(token) = auth {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).unwrap()).await
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
+            .await
+            .unwrap();
+        Reply {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::POST, path, token, Some(&body)).await
+    }
+
+    /// Signs in through the API and returns the token.
+    pub async fn token(&self, username: &str) -> String {
+        let reply = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                serde_json::json!({"username": username, "password": demo::DEMO_PASSWORD}),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign-in of {username}: {}",
+            reply.text
+        );
+        reply.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn user_id(&self, admin_token: &str, username: &str) -> String {
+        let users = self.get("/api/v1/users", admin_token).await.json();
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == username)
+            .unwrap_or_else(|| panic!("no user {username}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+/// Runs `body` against the app with `modules` on SQLite and, when configured, on PostgreSQL.
+pub async fn each_engine<F, Fut>(modules: &[&'static Module], body: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = TestApp>,
+{
+    let app = TestApp::sqlite(modules).await;
+    body(app).await.finish().await;
+    match std::env::var(accordo_store::testing::PG_ENV) {
+        Ok(url) if !url.is_empty() => {
+            let app = TestApp::on(TestDb::postgres(&url).await, modules).await;
+            body(app).await.finish().await;
+        }
+        _ => accordo_store::testing::say_postgres_skipped(),
+    }
+}

@@ -1,0 +1,649 @@
+#![allow(clippy::unwrap_used)] // a test that panics is a failed test
+//! The API end to end: sign-in, tokens, sessions and CSRF, the second factor, accounts,
+//! the audit log, and bad input. Each test runs on SQLite and on PostgreSQL.
+
+use crate::common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{Reply, TestApp, each_engine};
+use serde_json::json;
+
+#[tokio::test]
+async fn token_sign_in_and_me() {
+    each_engine(|app| async move {
+        let token = app.token("pak.partner_authority").await;
+        assert!(token.starts_with("acc_") && token.len() > 40);
+        let me = app.get("/api/v1/me", &token).await;
+        assert_eq!(me.status, StatusCode::OK);
+        let me = me.json();
+        assert_eq!(me["username"], "pak.partner_authority");
+        assert_eq!(me["agency"], "PK-MOI");
+        assert_eq!(me["country"], "PAK");
+        assert_eq!(me["roles"], json!(["partner_authority"]));
+        let monitor = app
+            .get("/api/v1/me", &app.token("unhcr.monitor").await)
+            .await
+            .json();
+        assert_eq!(
+            monitor["country"],
+            json!(null),
+            "an international body has no country"
+        );
+
+        let agencies = app.get("/api/v1/agencies", &token).await.json();
+        let codes: Vec<&str> = agencies
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["code"].as_str().unwrap())
+            .collect();
+        for code in [
+            "IT-PS", "PK-FIA", "TR-SG", "UNHCR", "IT-MI", "PK-MOI", "TN-MI",
+        ] {
+            assert!(codes.contains(&code), "{code} missing from {codes:?}");
+        }
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_sign_ins_are_refused_and_audited() {
+    each_engine(|app| async move {
+        let wrong = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": "ita.officer", "password": "nope"}),
+            )
+            .await;
+        assert_eq!(
+            (wrong.status, wrong.code().as_str()),
+            (StatusCode::UNAUTHORIZED, "invalid_credentials")
+        );
+        let nobody = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": "no.body", "password": "nope"}),
+            )
+            .await;
+        assert_eq!(
+            nobody.code(),
+            "invalid_credentials",
+            "an unknown user reads like a wrong password"
+        );
+
+        // Five failures lock the account, even for the right password.
+        for _ in 0..4 {
+            app.post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": "ita.officer", "password": "nope"}),
+            )
+            .await;
+        }
+        let locked = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": "ita.officer", "password": "accordo-demo"}),
+            )
+            .await;
+        assert_eq!(
+            locked.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            locked.text
+        );
+        assert!(locked.headers.contains_key(header::RETRY_AFTER));
+        app.clock.advance(16 * 60);
+        assert_eq!(
+            app.post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": "ita.officer", "password": "accordo-demo"})
+            )
+            .await
+            .status,
+            StatusCode::OK,
+            "the lock ends"
+        );
+
+        let admin = app.token("ita.admin").await;
+        let failures = app
+            .get("/api/v1/audit?action=auth.sign_in_failed&limit=50", &admin)
+            .await
+            .json();
+        assert!(
+            failures.as_array().unwrap().len() >= 6,
+            "every failure is audited: {failures}"
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tokens_expire_and_revoke_and_die_with_their_user() {
+    each_engine(|app| async move {
+        let admin = app.token("ita.admin").await;
+        let short = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": "esp.officer", "password": "accordo-demo", "days": 1}),
+            )
+            .await
+            .json();
+        let short_token = short["token"].as_str().unwrap().to_owned();
+        assert_eq!(
+            app.get("/api/v1/me", &short_token).await.status,
+            StatusCode::OK
+        );
+        app.clock.advance(86_400 + 1);
+        let expired = app.get("/api/v1/me", &short_token).await;
+        assert_eq!(
+            (expired.status, expired.code().as_str()),
+            (StatusCode::UNAUTHORIZED, "token_expired")
+        );
+
+        let token = app.token("esp.officer").await;
+        let tokens = app.get("/api/v1/me/tokens", &token).await.json();
+        let current = tokens
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["current"] == true)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let revoke = app
+            .request(
+                Method::DELETE,
+                &format!("/api/v1/tokens/{current}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(revoke.status, StatusCode::NO_CONTENT, "{}", revoke.text);
+        assert_eq!(app.get("/api/v1/me", &token).await.code(), "token_revoked");
+
+        let token = app.token("grc.officer").await;
+        let id = app.user_id(&admin, "grc.officer").await;
+        let disabled = app
+            .post(
+                &format!("/api/v1/users/{id}/disable"),
+                Some(&admin),
+                json!({}),
+            )
+            .await;
+        assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.text);
+        assert_eq!(disabled.json()["disabled"], true);
+        assert_eq!(
+            app.get("/api/v1/me", &token).await.status,
+            StatusCode::UNAUTHORIZED,
+            "disabling revokes tokens"
+        );
+        let again = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": "grc.officer", "password": "accordo-demo"}),
+            )
+            .await;
+        assert_eq!(again.code(), "account_disabled");
+        app
+    })
+    .await;
+}
+
+async fn session(app: &TestApp, username: &str) -> (String, String) {
+    let reply = app
+        .post(
+            "/api/v1/auth/session",
+            None,
+            json!({"username": username, "password": "accordo-demo"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let cookie = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(
+            cookie.contains(attribute),
+            "{attribute} missing from {cookie}"
+        );
+    }
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    (
+        pair,
+        reply.json()["csrf_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn with_cookie(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    cookie: &str,
+    csrf: Option<&str>,
+    body: serde_json::Value,
+) -> Reply {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(csrf) = csrf {
+        req = req.header("x-csrf-token", csrf);
+    }
+    app.send(req.body(Body::from(body.to_string())).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn sessions_need_the_csrf_token_to_change_anything() {
+    each_engine(|app| async move {
+        let (cookie, csrf) = session(&app, "ita.analyst").await;
+        let me = with_cookie(&app, Method::GET, "/api/v1/me", &cookie, None, json!(null)).await;
+        assert_eq!(me.status, StatusCode::OK, "a read needs no CSRF token");
+        let body = json!({"label": "laptop"});
+        let forged = with_cookie(
+            &app,
+            Method::POST,
+            "/api/v1/me/tokens",
+            &cookie,
+            None,
+            body.clone(),
+        )
+        .await;
+        assert_eq!(
+            (forged.status, forged.code().as_str()),
+            (StatusCode::FORBIDDEN, "csrf_failed")
+        );
+        let wrong = with_cookie(
+            &app,
+            Method::POST,
+            "/api/v1/me/tokens",
+            &cookie,
+            Some("0000"),
+            body.clone(),
+        )
+        .await;
+        assert_eq!(wrong.code(), "csrf_failed");
+        let ok = with_cookie(
+            &app,
+            Method::POST,
+            "/api/v1/me/tokens",
+            &cookie,
+            Some(&csrf),
+            body,
+        )
+        .await;
+        assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+
+        let out = with_cookie(
+            &app,
+            Method::DELETE,
+            "/api/v1/auth/session",
+            &cookie,
+            Some(&csrf),
+            json!(null),
+        )
+        .await;
+        assert_eq!(out.status, StatusCode::NO_CONTENT);
+        let after = with_cookie(&app, Method::GET, "/api/v1/me", &cookie, None, json!(null)).await;
+        assert_eq!(after.code(), "session_ended");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn second_factor_enrolment_and_policy() {
+    each_engine(|app| async move {
+        let token = app.token("ita.officer").await;
+        let enrol = app
+            .post("/api/v1/me/totp", Some(&token), json!({}))
+            .await
+            .json();
+        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        assert!(
+            enrol["otpauth_uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("otpauth://totp/accordo:ita.officer?")
+        );
+        let now = app.clock.now_seconds();
+        let wrong = app
+            .post(
+                "/api/v1/me/totp/confirm",
+                Some(&token),
+                json!({"code": "000000"}),
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let code = accordo_service::auth::totp_now(&secret, now).unwrap();
+        let ok = app
+            .post(
+                "/api/v1/me/totp/confirm",
+                Some(&token),
+                json!({"code": code}),
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text);
+
+        let creds = json!({"username": "ita.officer", "password": "accordo-demo"});
+        assert_eq!(
+            app.post("/api/v1/auth/token", None, creds.clone())
+                .await
+                .code(),
+            "totp_required"
+        );
+        let mut bad = creds.clone();
+        bad["totp"] = json!(if code == "123456" { "654321" } else { "123456" });
+        assert_eq!(
+            app.post("/api/v1/auth/token", None, bad).await.code(),
+            "totp_invalid"
+        );
+        let mut good = creds;
+        good["totp"] = json!(code);
+        assert_eq!(
+            app.post("/api/v1/auth/token", None, good).await.status,
+            StatusCode::OK
+        );
+
+        // An admin requires the second factor for analysts: one without it cannot sign in.
+        let admin = app.token("ita.admin").await;
+        let set = app
+            .request(
+                Method::PUT,
+                "/api/v1/settings/second-factor/analyst",
+                Some(&admin),
+                Some(&json!({"required": true})),
+            )
+            .await;
+        assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.text);
+        let refused = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": "ita.analyst", "password": "accordo-demo"}),
+            )
+            .await;
+        assert_eq!(refused.code(), "totp_enrolment_required");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn accounts_are_managed_within_the_admins_reach() {
+    each_engine(|app| async move {
+        let admin = app.token("ita.admin").await;
+        let created = app
+            .post(
+                "/api/v1/users",
+                Some(&admin),
+                json!({"username": "tur.analyst", "display_name": "Synthetic Analyst", "agency": "TR-EGM",
+                       "roles": ["analyst"], "password": "temporary-password-1"}),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        assert_eq!(created.json()["must_change_password"], true);
+        let duplicate = app
+            .post(
+                "/api/v1/users",
+                Some(&admin),
+                json!({"username": "tur.analyst", "display_name": "Again", "agency": "TR-EGM",
+                       "roles": ["analyst"], "password": "temporary-password-1"}),
+            )
+            .await;
+        assert_eq!(duplicate.status, StatusCode::CONFLICT);
+        let bad_role = app
+            .post(
+                "/api/v1/users",
+                Some(&admin),
+                json!({"username": "x.y", "display_name": "X", "agency": "TR-EGM", "roles": ["root"], "password": "temporary-password-1"}),
+            )
+            .await;
+        assert_eq!((bad_role.status, bad_role.json()["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("roles")));
+
+        // The new user changes the temporary password.
+        let token = app.post("/api/v1/auth/token", None, json!({"username": "tur.analyst", "password": "temporary-password-1"})).await.json()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let change = app
+            .post("/api/v1/me/password", Some(&token), json!({"current_password": "temporary-password-1", "new_password": "a-better-passphrase"}))
+            .await;
+        assert_eq!(change.status, StatusCode::NO_CONTENT, "{}", change.text);
+        assert_eq!(app.get("/api/v1/me", &token).await.json()["must_change_password"], false);
+
+        let audit = app.get("/api/v1/audit?action=user.create", &admin).await.json();
+        assert_eq!(audit[0]["details"]["username"], "tur.analyst");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_is_named_and_writes_nothing() {
+    each_engine(|app| async move {
+        let admin = app.token("ita.admin").await;
+        let before = accordo_store::audit::len(app.store()).await.unwrap();
+        let unknown = app
+            .post(
+                "/api/v1/users",
+                Some(&admin),
+                json!({"username": "a.b", "nickname": "x"}),
+            )
+            .await;
+        assert_eq!(
+            (unknown.status, unknown.code().as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "unknown_field")
+        );
+        assert_eq!(unknown.json()["field"], "nickname");
+        let wrong_type = app
+            .post(
+                "/api/v1/settings/second-factor/analyst",
+                Some(&admin),
+                json!({"required": "yes"}),
+            )
+            .await;
+        assert_eq!(
+            wrong_type.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "POST is not a method of this route"
+        );
+        let wrong_type = app
+            .request(
+                Method::PUT,
+                "/api/v1/settings/second-factor/analyst",
+                Some(&admin),
+                Some(&json!({"required": "yes"})),
+            )
+            .await;
+        assert_eq!(
+            (wrong_type.status, wrong_type.json()["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("required"))
+        );
+
+        let malformed = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/auth/token")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{\"username\": "))
+            .unwrap();
+        assert_eq!(app.send(malformed).await.code(), "malformed_json");
+
+        let big = "x".repeat(accordo_server::DEFAULT_BODY_LIMIT + 1);
+        let oversized = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": big, "password": "p"}),
+            )
+            .await;
+        assert_eq!(
+            (oversized.status, oversized.code().as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+        );
+
+        let not_json = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/auth/token")
+            .body(Body::from("username=a"))
+            .unwrap();
+        assert_eq!(
+            app.send(not_json).await.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+
+        let bad_days = app
+            .post(
+                "/api/v1/me/tokens",
+                Some(&admin),
+                json!({"label": "x", "days": 9999}),
+            )
+            .await;
+        assert_eq!(bad_days.json()["field"], "days");
+        let after = accordo_store::audit::len(app.store()).await.unwrap();
+        assert_eq!(before, after, "refused requests wrote nothing");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn public_routes_and_the_openapi_document() {
+    each_engine(|app| async move {
+        for path in ["/healthz", "/readyz", "/api/v1/openapi.json"] {
+            let reply = app.request(Method::GET, path, None, None).await;
+            assert_eq!(reply.status, StatusCode::OK, "{path}");
+        }
+        let doc = app
+            .request(Method::GET, "/api/v1/openapi.json", None, None)
+            .await
+            .json();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        assert!(doc["paths"]["/api/v1/auth/token"]["post"].is_object());
+        let unauth = app.request(Method::GET, "/api/v1/users", None, None).await;
+        assert_eq!(
+            (unauth.status, unauth.code().as_str()),
+            (StatusCode::UNAUTHORIZED, "unauthenticated")
+        );
+        assert!(
+            unauth.json()["request_id"].is_string(),
+            "problems carry the request id"
+        );
+        assert_eq!(
+            unauth.headers.get(header::CONTENT_TYPE).unwrap(),
+            "application/problem+json"
+        );
+        let metrics = app.request(Method::GET, "/metrics", None, None).await;
+        assert_eq!(
+            metrics.status,
+            StatusCode::UNAUTHORIZED,
+            "off loopback, metrics need a token"
+        );
+        let token = app.token("ita.analyst").await;
+        let metrics = app
+            .request(Method::GET, "/metrics", Some(&token), None)
+            .await;
+        assert!(
+            metrics.text.contains("accordo_http_requests_total{"),
+            "{}",
+            metrics.text
+        );
+        assert!(metrics.text.contains("accordo_db_pool_connections"));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_log_scopes_and_chain() {
+    each_engine(|app| async move {
+        let admin = app.token("ita.admin").await;
+        let monitor = app.token("unhcr.monitor").await;
+        let officer = app.token("pak.officer").await;
+        assert_eq!(
+            app.get("/api/v1/audit", &officer).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let all = app.get("/api/v1/audit?limit=1000", &admin).await.json();
+        assert!(
+            all.as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["resource_kind"] == "credential")
+        );
+        let seen = app.get("/api/v1/audit?limit=1000", &monitor).await.json();
+        let mandate = [
+            "return_case",
+            "readmission_request",
+            "centre",
+            "centre_stay",
+            "safeguard",
+        ];
+        for entry in seen.as_array().unwrap() {
+            assert!(
+                mandate.contains(&entry["resource_kind"].as_str().unwrap()),
+                "outside the mandate: {entry}"
+            );
+        }
+        let csv = app.get("/api/v1/audit/export?format=csv", &admin).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.text.starts_with("seq,at,actor,agency,action"));
+        let verified = accordo_service::audit::verify(&app.platform, |_, _| {})
+            .await
+            .unwrap();
+        assert!(verified.is_ok(), "{verified:?}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn nothing_but_health_answers_until_ready() {
+    let db = accordo_store::testing::TestDb::sqlite().await;
+    let platform = accordo_service::Platform::new(
+        db.store.clone(),
+        accordo_service::Settings::default(),
+        &accordo_server::Module::cores(accordo::MODULES),
+    );
+    let state = accordo_server::AppState::new(platform.clone(), accordo::MODULES).unwrap();
+    let router = accordo_server::app(state.clone());
+    let get = |path: &'static str| {
+        let router = router.clone();
+        async move {
+            use tower::ServiceExt;
+            let req = Request::builder().uri(path).body(Body::empty()).unwrap();
+            router.oneshot(req).await.unwrap().status()
+        }
+    };
+    assert_eq!(get("/healthz").await, StatusCode::OK, "the process is up");
+    assert_eq!(
+        get("/readyz").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not migrated yet"
+    );
+    assert_eq!(
+        get("/api/v1/openapi.json").await,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    platform.prepare().await.unwrap();
+    state.mark_ready();
+    assert_eq!(get("/readyz").await, StatusCode::OK);
+    assert_eq!(get("/api/v1/openapi.json").await, StatusCode::OK);
+    db.drop_db().await;
+}

@@ -1,0 +1,24 @@
+//! The tests' view of the composed application: the platform's `TestApp` with every module
+//! the binary serves.
+
+pub use accordo_server::testing::{Reply, TestApp};
+use accordo_store::testing::TestDb;
+
+/// The whole application (every module) on a fresh SQLite database.
+pub async fn app_sqlite() -> TestApp {
+    TestApp::sqlite(accordo::MODULES).await
+}
+
+/// The whole application on the given database.
+pub async fn app_on(db: TestDb) -> TestApp {
+    TestApp::on(db, accordo::MODULES).await
+}
+
+/// Runs `body` against the whole application on SQLite and, when configured, on PostgreSQL.
+pub async fn each_engine<F, Fut>(body: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = TestApp>,
+{
+    accordo_server::testing::each_engine(accordo::MODULES, body).await;
+}

@@ -1,0 +1,1464 @@
+//! The web pages through the real router: sign-in through the form, CSRF on every form,
+//! languages, time zones, each role's home, admin and audit pages, and the clear pages for
+//! a forged form, an ended session and another tenant's page.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::common;
+
+use std::collections::HashMap;
+
+use accordo_service::demo::DEMO_PASSWORD;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{Reply, TestApp, each_engine};
+
+/// A browser: keeps cookies, sends forms, reads the hidden CSRF field.
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: HashMap<String, String>,
+    accept_language: Option<&'static str>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Browser {
+            app,
+            cookies: HashMap::new(),
+            accept_language: None,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, reply: &Reply) {
+        for value in reply.headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let (pair, attrs) = text.split_once(';').unwrap_or((text, ""));
+            let (name, val) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") || val.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), val.to_owned());
+            }
+        }
+    }
+
+    async fn send(&mut self, method: Method, path: &str, form: Option<String>) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if !self.cookies.is_empty() {
+            req = req.header(header::COOKIE, self.cookie_header());
+        }
+        if let Some(lang) = self.accept_language {
+            req = req.header(header::ACCEPT_LANGUAGE, lang);
+        }
+        let body = match form {
+            Some(f) => {
+                req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(f)
+            }
+            None => Body::empty(),
+        };
+        let reply = self.app.send(req.body(body).unwrap()).await;
+        self.keep_cookies(&reply);
+        reply
+    }
+
+    async fn get(&mut self, path: &str) -> Reply {
+        self.send(Method::GET, path, None).await
+    }
+
+    /// Posts `fields` (url-encoded here) to `path`.
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    /// Posts a form with the CSRF token of the page at `page`.
+    async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let html = self.get(page).await;
+        assert_eq!(html.status, StatusCode::OK, "{page}: {}", html.text);
+        let csrf = csrf_of(&html.text);
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    async fn sign_in(&mut self, username: &str) -> Reply {
+        let page = self.get("/sign-in").await;
+        let csrf = csrf_of(&page.text);
+        self.post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", username),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await
+    }
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find(r#"name="csrf" value=""#)
+        .unwrap_or_else(|| panic!("no CSRF field in {html}"));
+    let rest = &html[at + r#"name="csrf" value=""#.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+fn location(reply: &Reply) -> &str {
+    reply
+        .headers
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+}
+
+const PAGES: &[&str] = &[
+    "/home",
+    "/account",
+    "/admin/users",
+    "/admin/agencies",
+    "/admin/security",
+    "/admin/retention",
+    "/audit",
+    "/audit?action=auth.sign_in",
+    "/documents/check",
+    "/documents/register",
+    "/documents/register?number=L8&withdrawn=1",
+    "/documents/alerts",
+    "/returns/cases",
+    "/returns/inbox",
+    "/returns/inbox?all=1",
+    "/returns/centres",
+    "/returns/agreements",
+    "/cooperation",
+    "/cooperation?year=2025&policy_version=1",
+    "/cooperation/quotas",
+];
+
+#[tokio::test]
+async fn a_page_without_a_session_sends_to_sign_in_and_back() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    let reply = b.get("/audit?actor=x").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&reply), "/sign-in?next=/audit%3Factor%3Dx");
+    let page = b.get(location(&reply).to_owned().as_str()).await;
+    assert!(
+        page.text.contains(r#"name="next" value="/audit?actor=x""#),
+        "{}",
+        page.text
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn every_role_signs_in_through_the_form_and_sees_its_own_home() {
+    each_engine(|app| async move {
+        let cases = [
+            // user, text that must be on the home page, text that must not
+            (
+                "ita.admin",
+                vec![
+                    "data-card=\"admin\"",
+                    "Giulia Demo",
+                    "href=\"/admin/users\"",
+                ],
+                vec![],
+            ),
+            (
+                "unhcr.monitor",
+                vec!["data-card=\"audit\"", "UNHCR"],
+                vec!["data-card=\"admin\"", "href=\"/admin/users\""],
+            ),
+            (
+                "pak.partner_authority",
+                vec!["PK-MOI", "data-card=\"notifications\""],
+                vec![
+                    "data-card=\"admin\"",
+                    "data-card=\"audit\"",
+                    "href=\"/audit\"",
+                ],
+            ),
+            (
+                "ita.caseworker",
+                vec!["IT-UI", "data-card=\"account\""],
+                vec!["data-card=\"admin\""],
+            ),
+        ];
+        for (user, present, absent) in cases {
+            let mut b = Browser::new(&app);
+            let signed = b.sign_in(user).await;
+            assert_eq!(
+                signed.status,
+                StatusCode::SEE_OTHER,
+                "{user}: {}",
+                signed.text
+            );
+            assert_eq!(location(&signed), "/home");
+            assert!(
+                b.cookies.contains_key("accordo_session"),
+                "{user}: no session cookie"
+            );
+            assert!(
+                !b.cookies.contains_key("accordo_presession"),
+                "the pre-session is spent"
+            );
+            let home = b.get("/home").await;
+            assert_eq!(home.status, StatusCode::OK, "{user}");
+            for text in present {
+                assert!(home.text.contains(text), "{user}: home lacks {text}");
+            }
+            for text in absent {
+                assert!(!home.text.contains(text), "{user}: home shows {text}");
+            }
+        }
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_forged_sign_in_is_refused_with_a_clear_page() {
+    let app = common::app_sqlite().await;
+    // No pre-session cookie: the form did not come from this browser's visit.
+    let mut forger = Browser::new(&app);
+    let reply = forger
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", "anything"),
+                ("username", "ita.admin"),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(
+        reply.text.contains("This form has expired"),
+        "{}",
+        reply.text
+    );
+    assert!(!forger.cookies.contains_key("accordo_session"));
+    // A pre-session cookie, but the token of another one.
+    let mut b = Browser::new(&app);
+    b.get("/sign-in").await;
+    let reply = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", "0000"),
+                ("username", "ita.admin"),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(!b.cookies.contains_key("accordo_session"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_shown_next_to_the_field_and_the_username_is_kept() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    let page = b.get("/sign-in").await;
+    let csrf = csrf_of(&page.text);
+    let reply = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("username", "ita.officer"),
+                ("password", "not-the-password-xyz"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text.contains(r#"id="f-password-error""#),
+        "{}",
+        reply.text
+    );
+    assert!(
+        reply
+            .text
+            .contains("The username or the password is wrong.")
+    );
+    assert!(
+        reply.text.contains(r#"value="ita.officer""#),
+        "the username is kept"
+    );
+    assert!(
+        !reply.text.contains("not-the-password-xyz"),
+        "a password is never echoed"
+    );
+    assert!(reply.text.contains(r#"aria-invalid="true""#));
+    // A missing field: both errors, at their fields, in the summary too.
+    let csrf = csrf_of(&reply.text);
+    let reply = b
+        .post("/sign-in", &[("csrf", &csrf), ("username", "")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.text.contains(r#"id="f-username-error""#));
+    assert!(reply.text.contains(r#"id="f-password-error""#));
+    assert!(
+        reply.text.contains(r##"href="#f-username""##),
+        "the summary links to the field"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_language_comes_from_the_browser_then_the_choice_then_the_account() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.accept_language = Some("it-IT,it;q=0.9,en;q=0.5");
+    let page = b.get("/sign-in").await;
+    assert!(page.text.contains(r#"<html lang="it" dir="ltr">"#));
+    assert!(page.text.contains("<h1>Accedi</h1>"));
+    // Chosen on the sign-in page: English, whatever the browser says.
+    let chosen = b.get("/language?code=en&next=/sign-in").await;
+    assert_eq!(location(&chosen), "/sign-in");
+    let page = b.get("/sign-in").await;
+    assert!(page.text.contains(r#"<html lang="en" dir="ltr">"#));
+    // A language there is no catalogue for is ignored.
+    b.get("/language?code=xx&next=/sign-in").await;
+    assert!(b.get("/sign-in").await.text.contains(r#"<html lang="en""#));
+    // ita.officer's account says Italian; the choice made at sign-in becomes the account's.
+    b.sign_in("ita.officer").await;
+    let home = b.get("/home").await;
+    assert!(
+        home.text.contains(r#"<html lang="en""#),
+        "the sign-in choice was saved"
+    );
+    // Switching from the header menu saves it again.
+    let switched = b
+        .submit(
+            "/home",
+            "/account/language",
+            &[("language", "it"), ("next", "/account")],
+        )
+        .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&switched), "/account");
+    let account = b.get("/account").await;
+    assert!(account.text.contains(r#"<html lang="it""#));
+    assert!(
+        account.text.contains("Il mio account"),
+        "{}",
+        &account.text[..400]
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn times_are_shown_in_the_readers_time_zone() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    // The test clock stands at 09:00 UTC: 10:00 in Rome.
+    let account = b.get("/account").await;
+    assert!(
+        account.text.contains("2026-11-23 10:00 CET"),
+        "{}",
+        account.text
+    );
+    let saved = b
+        .submit(
+            "/account",
+            "/account/preferences",
+            &[("language", "en"), ("time_zone", "Asia/Karachi")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let account = b.get("/account").await;
+    assert!(account.text.contains("2026-11-23 14:00 PKT"));
+    assert!(
+        account.text.contains("Your preferences are saved."),
+        "the flash message shows once"
+    );
+    assert!(
+        !b.get("/account")
+            .await
+            .text
+            .contains("Your preferences are saved.")
+    );
+    // A zone that does not exist is refused next to its field; nothing changes.
+    let refused = b
+        .submit(
+            "/account",
+            "/account/preferences",
+            &[("language", "en"), ("time_zone", "Mars/Base")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains(r#"id="f-time_zone-error""#));
+    assert!(b.get("/account").await.text.contains("14:00 PKT"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_form_with_a_forged_token_is_refused_and_changes_nothing() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    let reply = b
+        .post(
+            "/account/preferences",
+            &[
+                ("csrf", "forged"),
+                ("language", "en"),
+                ("time_zone", "Asia/Karachi"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    // ita.admin reads Italian.
+    assert!(reply.text.contains("Il modulo è scaduto"), "{}", reply.text);
+    let account = b.get("/account").await;
+    assert!(
+        account.text.contains("10:00 CET"),
+        "the time zone is unchanged"
+    );
+    // An htmx request needs the token in its header.
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/notifications/00000000-0000-0000-0000-000000000000/read")
+        .header(header::COOKIE, b.cookie_header())
+        .header("hx-request", "true");
+    req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let reply = app.send(req.body(Body::from("csrf=forged")).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_ended_session_gets_a_clear_way_back() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.analyst").await;
+    assert_eq!(b.get("/home").await.status, StatusCode::OK);
+    app.clock.advance(13 * 3600);
+    let reply = b.get("/home").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&reply), "/sign-in?next=/home&why=session_ended");
+    let page = b.get(location(&reply).to_owned().as_str()).await;
+    assert!(page.text.contains("data-testid=\"sign-in-why\""));
+    // Signing out ends the session for good.
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.analyst").await;
+    let out = b.submit("/home", "/sign-out", &[]).await;
+    assert_eq!(location(&out), "/sign-in?why=signed_out");
+    assert_eq!(b.get("/home").await.status, StatusCode::SEE_OTHER);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn another_tenants_page_is_not_found_and_tells_nothing() {
+    each_engine(|app| async move {
+        // An admin of the Tunisian ministry, made by the operator.
+        let operator = app.token("ita.admin").await;
+        let made = app
+            .post(
+                "/api/v1/users",
+                Some(&operator),
+                serde_json::json!({"username": "tun.admin", "display_name": "Admin TN", "agency": "TN-MI",
+                    "roles": ["admin"], "password": "a-long-temporary-password"}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+        let pak_user = app.user_id(&operator, "pak.partner_authority").await;
+        let tun_user = app.user_id(&operator, "tun.partner_authority").await;
+        let mut b = Browser::new(&app);
+        let page = b.get("/sign-in").await;
+        let csrf = csrf_of(&page.text);
+        b.post(
+            "/sign-in",
+            &[("csrf", &csrf), ("username", "tun.admin"), ("password", "a-long-temporary-password")],
+        )
+        .await;
+        let own = b.get(&format!("/admin/users/{tun_user}")).await;
+        assert_eq!(own.status, StatusCode::OK);
+        assert!(own.text.contains("tun.partner_authority"));
+        let other = b.get(&format!("/admin/users/{pak_user}")).await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND);
+        assert!(!other.text.contains("pak.partner_authority"), "nothing of the other tenant");
+        assert!(other.text.contains("data-testid=\"error-title\""));
+        // Its users page lists its own agency only.
+        let users = b.get("/admin/users").await;
+        assert!(users.text.contains("tun.partner_authority"));
+        assert!(!users.text.contains("pak.") && !users.text.contains("ita."), "another tenant's users listed");
+        // And a change to the other tenant's user is refused the same way, changing nothing.
+        let csrf = csrf_of(&users.text);
+        let reply = b
+            .post(&format!("/admin/users/{pak_user}/disable"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        let pak = app.get(&format!("/api/v1/users/{pak_user}"), &operator).await.json();
+        assert_eq!(pak["disabled"], false);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partner_authority_reaches_no_admin_or_audit_page() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("pak.partner_authority").await;
+    // The directory of agencies is open to every user (the API's too); the rest is not.
+    for path in [
+        "/admin/users",
+        "/admin/security",
+        "/admin/retention",
+        "/audit",
+    ] {
+        let reply = b.get(path).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(!reply.text.contains("tun."), "{path} shows another partner");
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn every_page_in_every_language_for_every_demo_user_has_all_its_messages() {
+    let app = common::app_sqlite().await;
+    for (user, ..) in accordo_service::demo::USERS {
+        let mut b = Browser::new(&app);
+        b.sign_in(user).await;
+        for lang in ["en", "it"] {
+            b.submit(
+                "/home",
+                "/account/language",
+                &[("language", lang), ("next", "/home")],
+            )
+            .await;
+            for path in PAGES {
+                let reply = b.get(path).await;
+                assert!(
+                    [StatusCode::OK, StatusCode::FORBIDDEN].contains(&reply.status),
+                    "{user} {lang} {path}: {} {}",
+                    reply.status,
+                    reply.text
+                );
+                assert!(
+                    reply.text.contains(&format!("<html lang=\"{lang}\"")),
+                    "{user} {path}"
+                );
+                if let Some(at) = reply.text.find('⟦') {
+                    panic!(
+                        "{user} {lang} {path}: missing message near {}",
+                        &reply.text[at..at + 60]
+                    );
+                }
+            }
+        }
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_user_and_a_bad_form_keeps_what_was_typed() {
+    each_engine(|app| async move {
+        let mut b = Browser::new(&app);
+        b.sign_in("ita.admin").await;
+        // No role and no password: errors at both fields, the rest kept.
+        let reply = b
+            .submit(
+                "/admin/users",
+                "/admin/users",
+                &[
+                    ("username", "ita.newcomer"),
+                    ("display_name", "Nuova Persona"),
+                    ("agency", "IT-PS"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(reply.text.contains(r#"id="f-roles-error""#));
+        assert!(reply.text.contains(r#"id="f-password-error""#));
+        assert!(reply.text.contains(r#"value="ita.newcomer""#));
+        assert!(reply.text.contains(r#"value="Nuova Persona""#));
+        assert!(reply.text.contains(r#"<option value="IT-PS" selected>"#));
+        let operator = app.token("ita.admin").await;
+        let users = app.get("/api/v1/users", &operator).await.json();
+        assert!(
+            !users
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| u["username"] == "ita.newcomer")
+        );
+        // A password the policy refuses: the service's reason, at the field.
+        let reply = b
+            .submit(
+                "/admin/users",
+                "/admin/users",
+                &[
+                    ("username", "ita.newcomer"),
+                    ("display_name", "Nuova Persona"),
+                    ("agency", "IT-PS"),
+                    ("roles", "officer"),
+                    ("roles", "analyst"),
+                    ("password", "short"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            reply.text.contains(r#"id="f-password-error""#),
+            "{}",
+            reply.text
+        );
+        assert!(
+            reply
+                .text
+                .contains(r#"value="officer" id="role-officer" checked"#)
+        );
+        // Then right.
+        let reply = b
+            .submit(
+                "/admin/users",
+                "/admin/users",
+                &[
+                    ("username", "ita.newcomer"),
+                    ("display_name", "Nuova Persona"),
+                    ("agency", "IT-PS"),
+                    ("roles", "officer"),
+                    ("password", "a-long-temporary-password"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+        let page = b.get(location(&reply).to_owned().as_str()).await;
+        assert!(page.text.contains("ita.newcomer"));
+        assert!(page.text.contains("data-testid=\"flash\""));
+        // The new user must change the temporary password at first sign-in.
+        let mut newcomer = Browser::new(&app);
+        let page = newcomer.get("/sign-in").await;
+        let csrf = csrf_of(&page.text);
+        let signed = newcomer
+            .post(
+                "/sign-in",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "ita.newcomer"),
+                    ("password", "a-long-temporary-password"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&signed), "/account#password");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_page_searches_within_scope_and_links_the_export() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    let page = b.get("/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.text.contains("data-testid=\"audit-table\""),
+        "no search until asked"
+    );
+    let found = b
+        .get("/audit?action=auth.sign_in&from=2026-11-23&to=2026-11-23")
+        .await;
+    assert!(
+        found.text.contains("data-testid=\"audit-table\""),
+        "{}",
+        found.text
+    );
+    assert!(found.text.contains("<code>ita.admin</code>"));
+    assert!(
+        found.text.contains("2026-11-23 10:00 CET"),
+        "times in the admin's zone"
+    );
+    assert!(
+        found
+            .text
+            .contains("format=csv&amp;action=auth.sign_in&amp;from=2026-11-22T23%3A00%3A00Z")
+    );
+    // The monitor sees only its mandate: no sign-ins (kind `user`) of anyone.
+    let mut m = Browser::new(&app);
+    m.sign_in("unhcr.monitor").await;
+    let found = m.get("/audit?action=auth.sign_in").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(!found.text.contains("<code>ita.admin</code>"));
+    // A bad date is shown at its field.
+    let bad = b.get("/audit?from=23/11/2026").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains(r#"id="f-from-error""#));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn assets_are_served_from_the_binary_with_long_caching() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    let page = b.get("/sign-in").await;
+    let at = page.text.find("/static/").unwrap();
+    let href = page.text[at..].split('"').next().unwrap().to_owned();
+    let css = b.get(&href).await;
+    assert_eq!(css.status, StatusCode::OK, "{href}");
+    assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert!(
+        css.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert!(css.text.len() > 100_000, "the design system's stylesheet");
+    assert_eq!(
+        b.get("/static/x/no-such-file.css").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Pages forbid framing and inline scripts.
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"));
+    // An unknown page is a page; an unknown API route stays a problem document.
+    let missing = b.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let api = b.get("/api/v1/no-such-route").await;
+    assert_eq!(api.code(), "not_found");
+    app.finish().await;
+}
+
+#[test]
+fn the_languages_offered_are_exactly_those_with_a_catalogue() {
+    let web = accordo_web::Web::new().unwrap();
+    let mut offered: Vec<&str> = accordo_service::accounts::LANGUAGES.to_vec();
+    offered.sort_unstable();
+    assert_eq!(offered, web.catalogues.codes());
+}
+
+const S1: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+#[tokio::test]
+async fn an_officer_checks_a_document_and_sees_every_check() {
+    each_engine(|app| async move {
+        let mut reporter = Browser::new(&app);
+        reporter.sign_in("ita.officer").await;
+        // A bad form keeps what was typed and says what is missing.
+        let refused = reporter
+            .submit(
+                "/documents/register",
+                "/documents/register",
+                &[("issuing_state", "UTO"), ("document_type", "P"), ("document_number", ""), ("status", "stolen")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text.contains(r#"id="f-document_number-error""#));
+        assert!(refused.text.contains(r#"value="UTO""#));
+        let added = reporter
+            .submit(
+                "/documents/register",
+                "/documents/register",
+                &[("issuing_state", "UTO"), ("document_type", "P"), ("document_number", "L898902C3"),
+                  ("status", "stolen"), ("notes", "taken in Bari")],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+        let register = reporter.get("/documents/register").await;
+        assert!(register.text.contains("<code>L898902C3</code>") && register.text.contains("taken in Bari"));
+
+        // A Pakistani officer checks it: a hit, every check listed, no Italian notes.
+        let mut checker = Browser::new(&app);
+        checker.sign_in("pak.officer").await;
+        let result = checker.submit("/documents/check", "/documents/check", &[("mrz", S1)]).await;
+        assert_eq!(result.status, StatusCode::OK);
+        assert!(result.text.contains(r#"data-verdict="register_hit""#), "{}", result.text);
+        assert!(result.text.contains(r#"data-check="composite_check_digit" data-ok="true""#));
+        assert!(!result.text.contains('⟦'), "every check has its label in the reader's language");
+        for name in ["document_number_check_digit", "optional_data_check_digit", "specimen_state"] {
+            assert!(result.text.contains(&format!(r#"data-check="{name}""#)), "{name}");
+        }
+        assert!(!result.text.contains("Bari"));
+        // The reporting officer's home now shows the hit.
+        let home = reporter.get("/home").await;
+        assert!(home.text.contains("Register hit: UTO P L898902C3"), "{}", home.text);
+        // An OCR slip in another document: invalid, with the suggestion to check again.
+        let slip = "I<UTOD231458907<<<<<<<<<<<<<<<\n74O8122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+        let result = checker.submit("/documents/check", "/documents/check", &[("mrz", slip)]).await;
+        assert!(result.text.contains(r#"data-verdict="invalid_mrz""#));
+        assert!(result.text.contains(r#"data-check="birth_date" data-ok="false""#));
+        assert!(result.text.contains(r#"data-testid="suggestion""#));
+        // An empty form says what is missing.
+        let empty = checker.submit("/documents/check", "/documents/check", &[("mrz", "  ")]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.text.contains(r#"id="f-mrz-error""#));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_pasted_import_with_a_bad_row_is_refused_whole_and_shown_by_line() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("grc.officer").await;
+    let csv = "issuing_state,document_type,document_number,status,reported_on\nUTO,P,AA1,lost,2026-11-01\nUTO,P,AA2,gone,2026-11-01\n";
+    let reply = b
+        .submit(
+            "/documents/register",
+            "/documents/register/import",
+            &[("csv", csv)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text.contains("line 3, column status"),
+        "{}",
+        reply.text
+    );
+    assert!(reply.text.contains("AA2,gone"), "the pasted text is kept");
+    let register = b.get("/documents/register").await;
+    assert!(
+        !register.text.contains("<code>AA1</code>"),
+        "nothing of a refused file is written"
+    );
+    let good = csv.replace("gone", "stolen");
+    let reply = b
+        .submit(
+            "/documents/register",
+            "/documents/register/import",
+            &[("csv", &good)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let register = b.get("/documents/register").await;
+    assert!(
+        register.text.contains("<code>AA1</code>") && register.text.contains("<code>AA2</code>")
+    );
+    // Withdrawn by its agency, from the page.
+    let at = register.text.find("/withdraw").unwrap();
+    let start = register.text[..at].rfind("/documents/register/").unwrap();
+    let action = register.text[start..at + "/withdraw".len()].to_owned();
+    let csrf = csrf_of(&register.text);
+    let done = b.post(&action, &[("csrf", &csrf)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let register = b.get("/documents/register").await;
+    assert_eq!(
+        register.text.matches("/withdraw").count(),
+        1,
+        "one live report left"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_alert_published_from_the_page_shows_in_an_addressees_check() {
+    let app = common::app_sqlite().await;
+    let mut publisher = Browser::new(&app);
+    publisher.sign_in("ita.officer").await;
+    let fields = [
+        ("issuing_state", "UTO"),
+        ("number_pattern", "L89*"),
+        ("what_forged", "substituted data page"),
+        ("how_to_recognise", "no optically variable feature"),
+        ("handling", "AMBER"),
+        ("addressees", ""),
+    ];
+    let refused = publisher
+        .submit("/documents/alerts", "/documents/alerts", &fields)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text.contains(r#"id="f-addressees-error""#),
+        "{}",
+        refused.text
+    );
+    assert!(refused.text.contains(r#"value="substituted data page""#));
+    let mut fields = fields.to_vec();
+    fields[5] = ("addressees", "TN-GN");
+    let published = publisher
+        .submit("/documents/alerts", "/documents/alerts", &fields)
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.text
+    );
+    let mut tunisian = Browser::new(&app);
+    tunisian.sign_in("tun.officer").await;
+    assert!(
+        tunisian
+            .get("/documents/alerts")
+            .await
+            .text
+            .contains("substituted data page")
+    );
+    let result = tunisian
+        .submit("/documents/check", "/documents/check", &[("mrz", S1)])
+        .await;
+    assert!(result.text.contains(r#"data-verdict="alert_match""#));
+    assert!(result.text.contains("no optically variable feature"));
+    let mut other = Browser::new(&app);
+    other.sign_in("tur.officer").await;
+    assert!(
+        !other
+            .get("/documents/alerts")
+            .await
+            .text
+            .contains("substituted data page")
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_caseworker_opens_a_case_and_sees_every_rule_that_blocks_the_return() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.caseworker").await;
+    b.submit(
+        "/home",
+        "/account/language",
+        &[("language", "en"), ("next", "/home")],
+    )
+    .await;
+    let cases = b.get("/returns/cases").await;
+    assert_eq!(cases.status, StatusCode::OK);
+    assert!(
+        cases.text.contains("FITTIZIO"),
+        "the demo's cases are listed"
+    );
+    assert!(
+        cases.text.contains(r#"data-testid="at-risk""#)
+            || cases.text.contains("returns-none-at-risk")
+            || cases.text.contains("No deadline")
+    );
+    // A form with a bad nationality keeps what was typed and names the field.
+    let bad = b
+        .submit(
+            "/returns/cases",
+            "/returns/cases",
+            &[
+                ("surname", "nuovo"),
+                ("claimed_nationality", "XYZ"),
+                ("asylum", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text.contains(r#"id="f-claimed_nationality-error""#),
+        "{}",
+        bad.text
+    );
+    assert!(bad.text.contains(r#"value="nuovo""#));
+    let made = b
+        .submit(
+            "/returns/cases",
+            "/returns/cases",
+            &[
+                ("surname", "modulo"),
+                ("given_names", "karim"),
+                ("date_of_birth", "2011-02-02"),
+                ("claimed_nationality", "TUN"),
+                ("vulnerabilities", "minor"),
+                ("vulnerabilities", "unaccompanied"),
+                ("asylum", "pending"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let case_path = location(&made).to_owned();
+    let page = b.get(&case_path).await;
+    assert!(page.text.contains("MODULO KARIM"));
+    let blocked = &page.text[page
+        .text
+        .find(r#"data-testid="blocked-scheduled""#)
+        .unwrap()..];
+    let blocked = &blocked[..blocked.find("</ul>").unwrap()];
+    for rule in [
+        "asylum_pending",
+        "best_interests_assessment_missing",
+        "return_decision_missing",
+        "readmission_not_confirmed",
+        "travel_document_missing",
+    ] {
+        assert!(blocked.contains(rule), "{rule} not shown: {blocked}");
+    }
+    // Trying anyway is refused with the rules, and the case stays open.
+    let tried = b
+        .submit(
+            &case_path,
+            &format!("{case_path}/transition"),
+            &[
+                ("to", "scheduled"),
+                ("kind", "flight"),
+                ("date", "2026-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(tried.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        tried
+            .text
+            .contains("asylum_pending, best_interests_assessment_missing"),
+        "{}",
+        tried.text
+    );
+    assert!(tried.text.contains(r#"data-testid="case-state">open"#));
+    // The assessment lifts its rule.
+    let recorded = b
+        .submit(
+            &case_path,
+            &format!("{case_path}/safeguard"),
+            &[
+                ("kind", "best_interests_assessment"),
+                ("note", "social services of Rome"),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.text);
+    let page = b.get(&case_path).await;
+    assert!(
+        !page
+            .text
+            .contains("<code>best_interests_assessment_missing</code>")
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_partner_authority_answers_its_inbox_and_sees_no_other_partners_request() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("pak.partner_authority").await;
+    let inbox = b.get("/returns/inbox").await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(
+        inbox.text.contains("FITTIZIO AHMED"),
+        "the demo's pending Pakistani request"
+    );
+    assert!(inbox.text.contains("days left"), "the deadline counts down");
+    assert!(
+        !inbox.text.contains(r#"<dd class="col-sm-8">TUN</dd>"#) && !inbox.text.contains("SAMI"),
+        "Tunisia's requests are not Pakistan's"
+    );
+    let start = inbox.text.find("data-request=\"").unwrap() + "data-request=\"".len();
+    let id = inbox.text[start..start + 36].to_owned();
+    let empty = b
+        .submit(
+            "/returns/inbox",
+            &format!("/returns/requests/{id}/reply"),
+            &[("decision", "rejected"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text.contains("say why nationality is not confirmed"));
+    let confirmed = b
+        .submit(
+            "/returns/inbox",
+            &format!("/returns/requests/{id}/reply"),
+            &[("decision", "confirmed"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.text
+    );
+    let all = b.get("/returns/inbox?all=1").await;
+    assert!(all.text.contains("Record the travel document"));
+    // The caseworker is told.
+    let mut c = Browser::new(&app);
+    c.sign_in("ita.caseworker").await;
+    assert!(c.get("/home").await.text.contains("Nationality confirmed"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_monitor_reads_a_centre_without_names() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("unhcr.monitor").await;
+    let list = b.get("/returns/centres").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let start = list.text.find("/returns/centres/").unwrap();
+    let href = list.text[start..start + "/returns/centres/".len() + 36].to_owned();
+    let centre = b.get(&href).await;
+    assert_eq!(centre.status, StatusCode::OK, "{}", centre.text);
+    assert!(centre.text.contains(r#"data-testid="stays-table""#));
+    for name in ["FITTIZIO", "ESEMPIO", "AHMED", "SAMI"] {
+        assert!(!centre.text.contains(name), "{name} shown to the monitor");
+    }
+    assert_eq!(b.get("/returns/cases").await.status, StatusCode::FORBIDDEN);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_ministry_compares_a_what_if_and_publishes_an_allocation() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.analyst").await;
+    b.submit(
+        "/home",
+        "/account/language",
+        &[("language", "en"), ("next", "/home")],
+    )
+    .await;
+    let index = b.get("/cooperation").await;
+    assert!(
+        index.text.contains(r#"data-country="TUN""#)
+            && index.text.contains(r#"data-country="PAK""#)
+    );
+    let fields = [
+        ("year", "2026"),
+        ("category", "seasonal agriculture, reserved"),
+        ("seats", "4.875"),
+        ("method", "dhondt"),
+        ("partner", "PAK"),
+        ("partner", "TUN"),
+        ("partner", "TUR"),
+        ("floor_TUR", "600"),
+        ("weight_answered_in_time", "0.15"),
+        ("weight_identification_rate", "0.30"),
+    ];
+    let what_if = b
+        .submit("/cooperation/quotas", "/cooperation/quotas", &fields)
+        .await;
+    assert_eq!(what_if.status, StatusCode::OK, "{}", what_if.text);
+    let seats: u64 = what_if
+        .text
+        .match_indices(r#"data-testid="seats"><strong>"#)
+        .map(|(at, m)| {
+            let rest = &what_if.text[at + m.len()..];
+            rest[..rest.find('<').unwrap()].parse::<u64>().unwrap()
+        })
+        .sum();
+    assert_eq!(seats, 4875, "the what-if divides exactly");
+    assert!(what_if.text.contains("Nothing has been saved."));
+    // Floors above the total are refused by name.
+    let refused = b
+        .submit(
+            "/cooperation/quotas",
+            "/cooperation/quotas",
+            &[
+                ("year", "2026"),
+                ("category", "x"),
+                ("seats", "100"),
+                ("partner", "TUN"),
+                ("floor_TUN", "101"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text.contains("floors add up to 101"),
+        "{}",
+        refused.text
+    );
+    let published = b
+        .submit(
+            "/cooperation/quotas",
+            "/cooperation/quotas/publish",
+            &[
+                ("year", "2026"),
+                ("category", "seasonal agriculture, reserved"),
+                ("seats", "4875"),
+                ("method", "sainte-lague"),
+                ("partner", "TUR"),
+                ("floor_TUR", "600"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.text
+    );
+    let page = b.get("/cooperation/quotas").await;
+    assert!(page.text.contains("data-allocation="));
+    assert!(page.text.contains("?format=csv"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_ministry_edits_terms_adds_a_centre_and_makes_a_policy_version_from_the_pages() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    b.submit(
+        "/home",
+        "/account/language",
+        &[("language", "en"), ("next", "/home")],
+    )
+    .await;
+    let page = b.get("/returns/agreements").await;
+    let at = page.text.find("action=\"/returns/agreements/").unwrap() + "action=\"".len();
+    let action = page.text[at..at + "/returns/agreements/".len() + 36].to_owned();
+    let bad = b
+        .submit(
+            "/returns/agreements",
+            &action,
+            &[
+                ("version", "1"),
+                ("name", "EU–Pakistan"),
+                ("reply_days", "thirty"),
+                ("source", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("Write a number."), "{}", bad.text);
+    let saved = b
+        .submit(
+            "/returns/agreements",
+            &action,
+            &[
+                ("version", "1"),
+                ("name", "EU–Pakistan readmission agreement"),
+                ("reply_days", "30"),
+                ("extension_days", "30"),
+                ("silence_is_acceptance", "1"),
+                ("pause_on_more_information", "1"),
+                ("accepted_evidence", "passport"),
+                ("travel_document_validity_days", "183"),
+                ("source", "OJ L 287, art. 10 (read)"),
+                ("confirmed", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let after = b.get("/returns/agreements").await;
+    assert!(after.text.contains("version 2") && after.text.contains("OJ L 287, art. 10 (read)"));
+    // A stale form (version 1 again) is refused, not silently applied.
+    let stale = b
+        .submit(
+            "/returns/agreements",
+            &action,
+            &[
+                ("version", "1"),
+                ("name", "x"),
+                ("reply_days", "10"),
+                ("source", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.text.contains("stale_version"));
+
+    let centre = b
+        .submit(
+            "/returns/centres",
+            "/returns/centres",
+            &[
+                ("name", "CPR Bari (page test)"),
+                ("country", "ITA"),
+                ("capacity", "40"),
+                ("monitored_by", "UNHCR"),
+            ],
+        )
+        .await;
+    assert_eq!(centre.status, StatusCode::SEE_OTHER, "{}", centre.text);
+    assert!(
+        b.get("/returns/centres")
+            .await
+            .text
+            .contains("CPR Bari (page test)")
+    );
+
+    let not_one = b
+        .submit(
+            "/cooperation",
+            "/cooperation/policies",
+            &[
+                ("w_identification_rate", "0.5"),
+                ("worst_identification_rate", "0"),
+                ("best_identification_rate", "1"),
+                ("note", "only identification"),
+            ],
+        )
+        .await;
+    assert_eq!(not_one.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_one.text.contains("add up to 0.5"), "{}", not_one.text);
+    let version = b
+        .submit(
+            "/cooperation",
+            "/cooperation/policies",
+            &[
+                ("w_identification_rate", "1"),
+                ("worst_identification_rate", "0"),
+                ("best_identification_rate", "1"),
+                ("note", "only identification"),
+            ],
+        )
+        .await;
+    assert_eq!(version.status, StatusCode::SEE_OTHER, "{}", version.text);
+    assert_eq!(location(&version), "/cooperation?policy_version=2");
+    let index = b.get("/cooperation?policy_version=2").await;
+    assert!(index.text.contains("only identification"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_role_that_needs_a_second_factor_enrols_it_at_the_first_sign_in() {
+    let app = common::app_sqlite().await;
+    let admin = app.token("ita.admin").await;
+    let required = app
+        .request(
+            Method::PUT,
+            "/api/v1/settings/second-factor/analyst",
+            Some(&admin),
+            Some(&serde_json::json!({"required": true})),
+        )
+        .await;
+    assert_eq!(required.status, StatusCode::NO_CONTENT, "{}", required.text);
+    let made = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            serde_json::json!({"username": "new.analyst", "display_name": "Nuova Analista", "agency": "IT-MI", "roles": ["analyst"], "password": "a-temporary-password-1"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let mut b = Browser::new(&app);
+    let page = b.get("/sign-in").await;
+    let csrf = csrf_of(&page.text);
+    let first = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "new.analyst"),
+                ("password", "a-temporary-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        first
+            .text
+            .contains(r#"data-testid="totp-qr"><svg role="img" aria-label="QR code""#),
+        "a QR code to scan, drawn by the server"
+    );
+    let at = first
+        .text
+        .find(r#"data-testid="totp-secret">"#)
+        .expect("the key is shown")
+        + r#"data-testid="totp-secret">"#.len();
+    let secret: String = first.text[at..first.text[at..].find('<').unwrap() + at]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // Reloading shows the same key.
+    let again = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "new.analyst"),
+                ("password", "a-temporary-password-1"),
+            ],
+        )
+        .await;
+    assert!(again.text.replace(' ', "").contains(&secret));
+    let wrong = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "new.analyst"),
+                ("password", "a-temporary-password-1"),
+                ("totp", "000000"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let code = accordo_service::auth::totp_now(&secret, app.clock.now_seconds()).unwrap();
+    let enrolled = b
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "new.analyst"),
+                ("password", "a-temporary-password-1"),
+                ("totp", &code),
+            ],
+        )
+        .await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER, "{}", enrolled.text);
+    assert_eq!(
+        location(&enrolled),
+        "/account#password",
+        "then the temporary password is changed"
+    );
+    // An established account (no temporary password) cannot enrol at sign-in.
+    let mut c = Browser::new(&app);
+    let page = c.get("/sign-in").await;
+    let csrf = csrf_of(&page.text);
+    let refused = c
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/home"),
+                ("username", "ita.analyst"),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!refused.text.contains(r#"data-testid="totp-secret""#));
+    assert!(
+        refused.text.contains("reset your password")
+            || refused.text.contains("reimpostare la password")
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_refusal_keeps_the_signed_in_readers_navigation() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("pak.partner_authority").await;
+    let refused = b.get("/admin/users").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused.text.contains(r#"href="/returns""#),
+        "the navigation is there to go on"
+    );
+    assert!(refused.text.contains("Sign out") || refused.text.contains("Esci"));
+    let missing = b
+        .get(&format!("/returns/cases/{}", uuid::Uuid::now_v7()))
+        .await;
+    assert!(matches!(
+        missing.status,
+        StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+    ));
+    assert!(missing.text.contains(r#"href="/home""#));
+    app.finish().await;
+}

@@ -1,0 +1,94 @@
+//! Installations made before the pillars had their own crates keep working: their database
+//! opens and serves under today's modules, their export imports, and every table of every
+//! module is exported.
+
+use axum::http::StatusCode;
+
+use crate::common::{self, TestApp};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/before-modules");
+
+#[tokio::test]
+async fn a_database_made_before_the_modules_opens_and_serves() {
+    let dir = std::env::temp_dir().join(format!("accordo-upgrade-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(format!("{FIXTURE}/accordo.db"), dir.join("accordo.db")).unwrap();
+    let store = accordo_store::Store::open_sqlite(&dir).await.unwrap();
+    let app = TestApp::existing(store.clone(), accordo::MODULES).await;
+    // Every migration was recorded under its version and checksum: nothing to apply.
+    let applied = accordo_store::migrate::run(&store, 0, &app.platform.migrations())
+        .await
+        .unwrap();
+    assert!(applied.is_empty(), "applied again: {applied:?}");
+    assert_eq!(
+        accordo_store::migrate::current_version(&store)
+            .await
+            .unwrap(),
+        accordo_store::migrate::latest_version(&app.platform.migrations())
+    );
+    let verified = accordo_service::audit::verify(&app.platform, |_, _| {})
+        .await
+        .unwrap();
+    assert!(verified.is_ok(), "{verified:?}");
+
+    // Each pillar answers from the old data.
+    let cw = app.token("ita.caseworker").await;
+    let cases = app.get("/api/v1/returns/cases", &cw).await;
+    assert_eq!(cases.status, StatusCode::OK, "{}", cases.text);
+    assert!(
+        cases.json().as_array().unwrap().len() > 10,
+        "{}",
+        cases.text
+    );
+    let officer = app.token("ita.officer").await;
+    let register = app.get("/api/v1/documents/reports", &officer).await;
+    assert_eq!(register.status, StatusCode::OK, "{}", register.text);
+    assert!(!register.json().as_array().unwrap().is_empty());
+    let analyst = app.token("ita.analyst").await;
+    let scores = app.get("/api/v1/cooperation/scores", &analyst).await;
+    assert_eq!(scores.status, StatusCode::OK, "{}", scores.text);
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn an_export_made_before_the_modules_imports_whole() {
+    let text = std::fs::read_to_string(format!("{FIXTURE}/export.jsonl")).unwrap();
+    let lines: Vec<(usize, String)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.to_owned()))
+        .collect();
+    let rows = lines.len() as u64 - 1;
+    let db = accordo_store::testing::TestDb::sqlite().await;
+    let platform = accordo_service::Platform::new(
+        db.store.clone(),
+        accordo_service::Settings::default(),
+        &accordo_server::Module::cores(accordo::MODULES),
+    );
+    accordo_store::migrate::run(&db.store, 0, &platform.migrations())
+        .await
+        .unwrap();
+    let imported = accordo_store::transfer::import(&db.store, &platform.tables(), lines, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(imported, rows);
+    let verified = accordo_service::audit::verify(&platform, |_, _| {})
+        .await
+        .unwrap();
+    assert!(verified.is_ok(), "{verified:?}");
+    db.drop_db().await;
+}
+
+/// A table a module's migration adds must be in that module's `TABLES` with every column,
+/// or a backup would silently lose it.
+#[tokio::test]
+async fn every_table_of_every_module_is_exported() {
+    common::each_engine(|app| async move {
+        let missing =
+            accordo_store::testing::unexported_columns(app.store(), &app.platform.tables()).await;
+        assert!(missing.is_empty(), "not exported: {missing:?}");
+        app
+    })
+    .await;
+}
