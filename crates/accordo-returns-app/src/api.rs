@@ -7,9 +7,11 @@ use crate::service::{
     TransitionInput,
 };
 use crate::store::CaseRow;
-use accordo_returns::Terms;
+use accordo_returns::case::ReturnKind;
+use accordo_returns::{State as CaseState, Terms};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -83,9 +85,14 @@ pub struct CaseOut {
     id: Uuid,
     /// open, readmission_requested, nationality_confirmed, travel_document_issued,
     /// scheduled, executed, failed, closed.
-    state: String,
-    return_kind: Option<String>,
-    return_date: Option<String>,
+    #[schema(value_type = String)]
+    state: CaseState,
+    /// flight, charter, assisted_voluntary.
+    #[schema(value_type = Option<String>)]
+    return_kind: Option<ReturnKind>,
+    /// YYYY-MM-DD.
+    #[schema(value_type = Option<String>)]
+    return_date: Option<Date>,
     outcome_reason: Option<String>,
 }
 

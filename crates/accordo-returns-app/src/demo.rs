@@ -8,8 +8,9 @@ use crate::store::{
     self as store, AgreementRow, CaseDocumentRow, CaseRow, CentreRow, PauseRow, RequestRow,
     SafeguardRow, StayRow,
 };
-use accordo_returns::Terms;
 use accordo_returns::agreement::add_days;
+use accordo_returns::case::ReturnKind;
+use accordo_returns::{Asylum, State, Terms, Vulnerability};
 use accordo_store::Tx;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -134,14 +135,24 @@ impl Writer<'_> {
             caseworker: "ita.caseworker".into(),
             surname: surname.into(),
             given_names: given.into(),
-            date_of_birth: Some(birth.into()),
+            // The demo's own constants: a bad one is a defect the seed test catches.
+            date_of_birth: Some(
+                birth
+                    .parse()
+                    .map_err(|e| bad_data("a demo birth date", e))?,
+            ),
             claimed_nationality: nationality.into(),
             biometric_ref: format!("BIO-{}", &new_id().simple().to_string()[20..]),
-            vulnerabilities: vulnerabilities.into(),
+            vulnerabilities: vulnerabilities
+                .split(',')
+                .filter(|v| !v.is_empty())
+                .map(|v| Vulnerability::parse(v).ok_or_else(|| bad_data("a demo vulnerability", v)))
+                .collect::<Result<_>>()?,
             best_interests_on: None,
-            asylum: asylum.into(),
-            return_decision_on: decision.map(|d| d.to_string()),
-            state: state.into(),
+            asylum: Asylum::parse(asylum)
+                .ok_or_else(|| bad_data("a demo asylum status", asylum))?,
+            return_decision_on: decision,
+            state: State::parse(state).ok_or_else(|| bad_data("a demo case state", state))?,
             return_kind: None,
             return_on: None,
             outcome_reason: None,
@@ -298,7 +309,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
                     req.replied_at = Some(w.at(on));
                     req.late = Some(after > reply_days);
                     if confirmed {
-                        case_new.state = "nationality_confirmed".into();
+                        case_new.state = State::NationalityConfirmed;
                         if rng.chance(td) {
                             let issued = add_days(on, 3 + rng.below(20) as i64);
                             req.travel_document_number =
@@ -306,25 +317,22 @@ pub async fn seed(platform: &Platform) -> Result<()> {
                             req.travel_document_valid_until =
                                 Some(add_days(issued, 200).to_string());
                             req.travel_document_at = Some(w.at(issued));
-                            case_new.state = "travel_document_issued".into();
+                            case_new.state = State::TravelDocumentIssued;
                             if rng.chance(executed) {
                                 let on = add_days(issued, 7 + rng.below(20) as i64).min(today);
-                                case_new.state = "executed".into();
-                                case_new.return_kind = Some(
-                                    if rng.chance(20) {
-                                        "assisted_voluntary"
-                                    } else {
-                                        "flight"
-                                    }
-                                    .into(),
-                                );
-                                case_new.return_on = Some(on.to_string());
+                                case_new.state = State::Executed;
+                                case_new.return_kind = Some(if rng.chance(20) {
+                                    ReturnKind::AssistedVoluntary
+                                } else {
+                                    ReturnKind::Flight
+                                });
+                                case_new.return_on = Some(on);
                             }
                         }
                     } else {
                         req.reply_reason =
                             Some("no record of the person in the national registry".into());
-                        case_new.state = "open".into();
+                        case_new.state = State::Open;
                     }
                 }
                 _ => {}

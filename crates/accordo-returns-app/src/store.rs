@@ -6,6 +6,9 @@
 //! `readmission_request`), so listing them goes through [`accordo_store::scope::shared_record_filter`].
 
 use accordo_domain::access::{Actor, Reach};
+use accordo_returns::case::ReturnKind;
+use accordo_returns::{Asylum, State, Vulnerability};
+use jiff::civil::Date;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
@@ -127,6 +130,8 @@ pub async fn agreement_with(conn: &mut Conn, authority: &str) -> Result<Option<A
 
 // ---------------------------------------------------------------- cases
 
+/// A return case as the store holds it, typed: the one record of a case from the store to
+/// the API and the pages (which serialise it, or parts of it, once).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRow {
     pub id: Uuid,
@@ -135,17 +140,16 @@ pub struct CaseRow {
     pub caseworker: String,
     pub surname: String,
     pub given_names: String,
-    pub date_of_birth: Option<String>,
+    pub date_of_birth: Option<Date>,
     pub claimed_nationality: String,
     pub biometric_ref: String,
-    /// Comma-separated `accordo_returns::Vulnerability` names.
-    pub vulnerabilities: String,
-    pub best_interests_on: Option<String>,
-    pub asylum: String,
-    pub return_decision_on: Option<String>,
-    pub state: String,
-    pub return_kind: Option<String>,
-    pub return_on: Option<String>,
+    pub vulnerabilities: Vec<Vulnerability>,
+    pub best_interests_on: Option<Date>,
+    pub asylum: Asylum,
+    pub return_decision_on: Option<Date>,
+    pub state: State,
+    pub return_kind: Option<ReturnKind>,
+    pub return_on: Option<Date>,
     pub outcome_reason: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -155,28 +159,66 @@ pub struct CaseRow {
 
 const CASE_COLUMNS: &str = "id, owner_agency, caseworker, surname, given_names, date_of_birth, claimed_nationality, biometric_ref, vulnerabilities, best_interests_on, asylum, return_decision_on, state, return_kind, return_on, outcome_reason, created_at, updated_at, version";
 
+/// A stored value that is not what this version writes: a damaged or foreign row, named.
+fn unreadable(column: &str, value: &str) -> StoreError {
+    StoreError::Invalid(format!(
+        "return_cases.{column} holds `{value}`, which this version does not know"
+    ))
+}
+
+fn named<T>(row: &AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let text: String = row.try_get(column)?;
+    parse(&text).ok_or_else(|| unreadable(column, &text))
+}
+
+fn date(row: &AnyRow, column: &str) -> Result<Option<Date>> {
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|t| t.parse().map_err(|_| unreadable(column, &t)))
+        .transpose()
+}
+
 fn case_of(row: &AnyRow) -> Result<CaseRow> {
+    let vulnerabilities: String = row.try_get("vulnerabilities")?;
+    let return_kind: Option<String> = row.try_get("return_kind")?;
     Ok(CaseRow {
         id: uuid(row, "id")?,
         owner_agency: row.try_get("owner_agency")?,
         caseworker: row.try_get("caseworker")?,
         surname: row.try_get("surname")?,
         given_names: row.try_get("given_names")?,
-        date_of_birth: row.try_get("date_of_birth")?,
+        date_of_birth: date(row, "date_of_birth")?,
         claimed_nationality: row.try_get("claimed_nationality")?,
         biometric_ref: row.try_get("biometric_ref")?,
-        vulnerabilities: row.try_get("vulnerabilities")?,
-        best_interests_on: row.try_get("best_interests_on")?,
-        asylum: row.try_get("asylum")?,
-        return_decision_on: row.try_get("return_decision_on")?,
-        state: row.try_get("state")?,
-        return_kind: row.try_get("return_kind")?,
-        return_on: row.try_get("return_on")?,
+        vulnerabilities: vulnerabilities
+            .split(',')
+            .filter(|v| !v.is_empty())
+            .map(|v| Vulnerability::parse(v).ok_or_else(|| unreadable("vulnerabilities", v)))
+            .collect::<Result<_>>()?,
+        best_interests_on: date(row, "best_interests_on")?,
+        asylum: named(row, "asylum", Asylum::parse)?,
+        return_decision_on: date(row, "return_decision_on")?,
+        state: named(row, "state", State::parse)?,
+        return_kind: return_kind
+            .map(|k| ReturnKind::parse(&k).ok_or_else(|| unreadable("return_kind", &k)))
+            .transpose()?,
+        return_on: date(row, "return_on")?,
         outcome_reason: row.try_get("outcome_reason")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         version: row.try_get("version")?,
     })
+}
+
+/// The stored text of a case's vulnerabilities (comma-separated names).
+fn vulnerabilities_text(list: &[Vulnerability]) -> String {
+    list.iter()
+        .map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn date_text(date: Option<Date>) -> Option<String> {
+    date.map(|d| d.to_string())
 }
 
 pub async fn insert_case(tx: &mut Tx, c: &CaseRow) -> Result<()> {
@@ -188,16 +230,16 @@ pub async fn insert_case(tx: &mut Tx, c: &CaseRow) -> Result<()> {
     .bind(&c.caseworker)
     .bind(&c.surname)
     .bind(&c.given_names)
-    .bind(&c.date_of_birth)
+    .bind(date_text(c.date_of_birth))
     .bind(&c.claimed_nationality)
     .bind(&c.biometric_ref)
-    .bind(&c.vulnerabilities)
-    .bind(&c.best_interests_on)
-    .bind(&c.asylum)
-    .bind(&c.return_decision_on)
-    .bind(&c.state)
-    .bind(&c.return_kind)
-    .bind(&c.return_on)
+    .bind(vulnerabilities_text(&c.vulnerabilities))
+    .bind(date_text(c.best_interests_on))
+    .bind(c.asylum.as_str())
+    .bind(date_text(c.return_decision_on))
+    .bind(c.state.as_str())
+    .bind(c.return_kind.map(ReturnKind::as_str))
+    .bind(date_text(c.return_on))
     .bind(&c.outcome_reason)
     .bind(c.created_at)
     .bind(c.updated_at)
@@ -223,13 +265,13 @@ pub async fn update_case(tx: &mut Tx, c: &CaseRow, read_version: i64) -> Result<
     let done = sqlx::query(
         "UPDATE return_cases SET vulnerabilities = $1, best_interests_on = $2, asylum = $3, return_decision_on = $4, state = $5, return_kind = $6, return_on = $7, outcome_reason = $8, updated_at = $9, version = version + 1 WHERE id = $10 AND version = $11",
     )
-    .bind(&c.vulnerabilities)
-    .bind(&c.best_interests_on)
-    .bind(&c.asylum)
-    .bind(&c.return_decision_on)
-    .bind(&c.state)
-    .bind(&c.return_kind)
-    .bind(&c.return_on)
+    .bind(vulnerabilities_text(&c.vulnerabilities))
+    .bind(date_text(c.best_interests_on))
+    .bind(c.asylum.as_str())
+    .bind(date_text(c.return_decision_on))
+    .bind(c.state.as_str())
+    .bind(c.return_kind.map(ReturnKind::as_str))
+    .bind(date_text(c.return_on))
     .bind(&c.outcome_reason)
     .bind(c.updated_at)
     .bind(c.id.to_string())
