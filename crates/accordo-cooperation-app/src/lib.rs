@@ -16,7 +16,7 @@ pub mod demo;
 pub mod pages;
 pub mod policy;
 pub mod service;
-pub mod store;
+mod store;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -16,7 +16,7 @@ use accordo_domain::access::{Action, Addressee, Resource};
 use accordo_domain::{AgencyCode, CountryCode, Handling, RecordScope, can};
 use accordo_returns::Terms;
 use accordo_returns::agreement::{Pause, days_between};
-use accordo_returns_app::store as returns_store;
+use accordo_returns_app::measured as returns_store;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;

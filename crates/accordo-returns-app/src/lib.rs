@@ -13,7 +13,7 @@ pub mod demo;
 pub mod pages;
 pub mod policy;
 pub mod service;
-pub mod store;
+mod store;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -98,4 +98,42 @@ fn cards<'a>(
 
 fn seed(platform: &Platform) -> Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
     Box::pin(demo::seed(platform))
+}
+
+/// What the cooperation index measures of this pillar, read for every partner at once (no
+/// caller's scope: the index is an aggregate the platform computes). The only way another
+/// crate reads this pillar's tables.
+pub mod measured {
+    pub use crate::store::{AgreementRow, PauseRow, RequestRow};
+    use accordo_store::{Conn, Result};
+    use uuid::Uuid;
+
+    /// Every readmission agreement.
+    pub async fn agreements(conn: &mut Conn) -> Result<Vec<AgreementRow>> {
+        crate::store::agreements(conn).await
+    }
+
+    /// Per claimed nationality: (nationality, cases with a return decision dated in `year`,
+    /// of them executed).
+    pub async fn returns_by_nationality(
+        conn: &mut Conn,
+        year: i64,
+    ) -> Result<Vec<(String, i64, i64)>> {
+        crate::store::returns_by_nationality(conn, year).await
+    }
+
+    /// Every request sent to `authority` in `[from_us, to_us)`.
+    pub async fn requests_to(
+        conn: &mut Conn,
+        authority: &str,
+        from_us: i64,
+        to_us: i64,
+    ) -> Result<Vec<RequestRow>> {
+        crate::store::requests_to(conn, authority, from_us, to_us).await
+    }
+
+    /// The pauses of these requests.
+    pub async fn pauses(conn: &mut Conn, requests: &[Uuid]) -> Result<Vec<PauseRow>> {
+        crate::store::pauses(conn, requests).await
+    }
 }

@@ -1092,3 +1092,40 @@ pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[accordo_store::m
     4,
     "0004_returns"
 )];
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a test that panics is a failed test
+
+    /// Two people acting on one case at once: the second write, based on the version both
+    /// read, is refused instead of silently overwriting the first.
+    #[tokio::test]
+    async fn a_write_based_on_a_stale_read_is_refused() {
+        let modules: &[&'static accordo_server::Module] =
+            &[&accordo_documents_app::MODULE, &crate::MODULE];
+        accordo_server::testing::each_engine(modules, |app| async move {
+            let mut conn = app.store().read().await.unwrap();
+            let row = super::cases(&mut conn, Some("IT-UI"), 1)
+                .await
+                .unwrap()
+                .pop()
+                .expect("the demo has cases");
+            drop(conn);
+            let mut tx = app.store().write().await.unwrap();
+            assert!(
+                super::update_case(&mut tx, &row, row.version)
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                !super::update_case(&mut tx, &row, row.version)
+                    .await
+                    .unwrap(),
+                "the second write read an older version"
+            );
+            tx.commit().await.unwrap();
+            app
+        })
+        .await;
+    }
+}

@@ -489,7 +489,11 @@ fn oracle() -> Vec<(&'static str, &'static str, Value, Who)> {
 /// Who may see the canary of IT-UI's records in an answer.
 fn may_see_canary(user: &str, route: &str) -> bool {
     match route {
-        "/api/v1/notifications" => user == VICTIM || user == "ita.caseworker",
+        // IT-UI's notifications, and ES-PN's notice of the alert addressed to it (published
+        // through the service, which tells the addressees).
+        "/api/v1/notifications" => {
+            user == VICTIM || user == "ita.caseworker" || user == "esp.officer"
+        }
         "/api/v1/users" | "/api/v1/users/{id}" | "/api/v1/audit" | "/api/v1/audit/export" => {
             user == "ita.admin"
         }
@@ -603,30 +607,37 @@ async fn arrange(app: &TestApp) -> Victim {
     );
     let reports = app.get("/api/v1/documents/reports", &admin).await.json();
     let report_id = reports[0]["id"].as_str().unwrap().to_owned();
-    let alert_id = uuid::Uuid::now_v7();
-    let addressees = vec![("agency".to_owned(), "ES-PN".to_owned())];
-    let mut tx = app.store().write().await.unwrap();
-    accordo_documents_app::store::insert_alert(
-        &mut tx,
-        &accordo_documents_app::store::NewAlert {
-            id: alert_id,
-            owner_agency: "IT-UI",
-            handling: "AMBER",
-            issuing_state: Some("UTO"),
-            document_type: None,
-            number_from: None,
-            number_to: None,
-            number_pattern: Some("L89*"),
-            what_forged: &format!("data page {CANARY}"),
-            how_to_recognise: "the laminate peels",
-            created_by: VICTIM,
-            addressees: &addressees,
+    // IT-UI's only user is a caseworker; its alert is published as an officer of IT-UI would.
+    let it_ui_officer = accordo_service::Ctx {
+        actor: accordo_domain::Actor {
+            user_id: uuid::Uuid::now_v7(),
+            username: "victim.officer".into(),
+            agency: accordo_domain::AgencyCode::parse("IT-UI").unwrap(),
+            country: Some(accordo_domain::CountryCode::parse("ITA").unwrap()),
+            roles: [accordo_domain::Role::Officer].into_iter().collect(),
+            operator: false,
+            mandate: Vec::new(),
         },
-        0,
+        request_id: None,
+    };
+    let alert = accordo_documents_app::service::publish_alert(
+        &app.platform,
+        &it_ui_officer,
+        accordo_documents_app::service::NewAlertInput {
+            issuing_state: "UTO".into(),
+            document_type: String::new(),
+            number_from: String::new(),
+            number_to: String::new(),
+            number_pattern: "L89*".into(),
+            what_forged: format!("data page {CANARY}"),
+            how_to_recognise: "the laminate peels".into(),
+            handling: "AMBER".into(),
+            addressees: vec!["agency:ES-PN".into()],
+        },
     )
     .await
     .unwrap();
-    tx.commit().await.unwrap();
+    let alert_id = alert.id;
     let alert_id = alert_id.to_string();
     let (case_id, request_id, agreement_id, centre_id) = arrange_return_case(app, &token).await;
     let allocation_id = accordo_cooperation_app::service::publish(
@@ -677,23 +688,16 @@ async fn arrange_return_case(app: &TestApp, token: &str) -> (String, String, Str
         .as_str()
         .unwrap()
         .to_owned();
-    let centre = uuid::Uuid::now_v7();
-    let mut tx = app.store().write().await.unwrap();
-    accordo_returns_app::store::insert_centre(
-        &mut tx,
-        &accordo_returns_app::store::CentreRow {
-            id: centre,
-            owner_agency: "IT-MI".into(),
-            name: "Matrix centre".into(),
-            country: "ITA".into(),
-            capacity: 10,
-            monitored_by: Some("UNHCR".into()),
-            created_at: 0,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let admin = app.token("ita.admin").await;
+    let made = app
+        .post(
+            "/api/v1/returns/centres",
+            Some(&admin),
+            json!({"name": "Matrix centre", "country": "ITA", "capacity": 10, "monitored_by": "UNHCR"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let centre = made.json()["id"].as_str().unwrap().to_owned();
     let created = app
         .post(
             "/api/v1/returns/cases",
