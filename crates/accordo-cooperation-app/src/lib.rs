@@ -11,6 +11,7 @@
 // A `Problem` is the response itself, built once per failed request.
 #![allow(clippy::result_large_err)]
 
+pub mod access;
 pub mod api;
 pub mod demo;
 pub mod pages;
@@ -65,6 +66,7 @@ pub static MODULE: Module = Module {
         ("it", include_str!("../locales/it/cooperation.ftl")),
     ],
     background: None,
+    access: access::MATRIX,
 };
 
 /// The official statistics, the decree's quota totals and the first policy, written once.

@@ -7,6 +7,7 @@
 // A `Problem` is the response itself, built once per failed request.
 #![allow(clippy::result_large_err)]
 
+pub mod access;
 pub mod api;
 pub mod demo;
 pub mod pages;
@@ -81,6 +82,7 @@ pub static MODULE: Module = Module {
             }
         })
     }),
+    access: access::MATRIX,
 };
 
 /// The register's in-memory index, built from the database at every start.

@@ -8,6 +8,7 @@
 // A `Problem` is the response itself, built once per failed request.
 #![allow(clippy::result_large_err)]
 
+pub mod access;
 pub mod api;
 pub mod demo;
 pub mod pages;
@@ -82,6 +83,7 @@ pub static MODULE: Module = Module {
         ("it", include_str!("../locales/it/returns.ftl")),
     ],
     background: None,
+    access: access::MATRIX,
 };
 
 fn cards<'a>(

@@ -42,6 +42,9 @@ pub struct Module {
     pub locales: &'static [(&'static str, &'static str)],
     /// Started by `accordo serve`.
     pub background: Option<Background>,
+    /// Its rows of the access matrix and the records they are tried on (see
+    /// [`crate::testing::matrix`]).
+    pub access: crate::testing::matrix::AccessMatrix,
 }
 
 impl Module {

@@ -192,3 +192,64 @@ where
         _ => accordo_store::testing::say_postgres_skipped(),
     }
 }
+
+/// The access matrix (`crates/accordo/tests/app/access_matrix.rs`): every route of the API,
+/// tried without credentials and by every demo user against records of the victim agency
+/// IT-UI. Each module brings the rows of its routes and arranges its victim records.
+pub mod matrix {
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use serde_json::Value;
+
+    use super::TestApp;
+
+    /// The string every IT-UI record of the matrix carries: seen by anyone a row does not
+    /// allow, it is a leak.
+    pub const CANARY: &str = "CANARY-IT-UI";
+    /// A second caseworker of IT-UI, the agency whose records everyone else reaches for.
+    pub const VICTIM: &str = "victim.caseworker";
+    /// ICAO's specimen passport (Doc 9303 part 4): IT-UI reports it stolen.
+    pub const SPECIMEN_TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+    /// Who may use a route on IT-UI's records, or see IT-UI's canary in an answer.
+    pub enum Who {
+        Everyone,
+        Only(&'static [&'static str]),
+    }
+
+    impl Who {
+        pub fn allows(&self, user: &str) -> bool {
+            match self {
+                Who::Everyone => true,
+                Who::Only(list) => list.contains(&user),
+            }
+        }
+    }
+
+    /// One route of the matrix, written independently of `can`.
+    pub struct AccessRow {
+        pub method: &'static str,
+        /// As the OpenAPI document names it; `{id}` becomes the arranged record whose path
+        /// prefix matches.
+        pub path: &'static str,
+        /// `null` for none.
+        pub body: Value,
+        pub who: Who,
+        pub sees_canary: Who,
+    }
+
+    /// The records a module made for IT-UI: `(path prefix, id)`, e.g.
+    /// `("/api/v1/returns/cases/", "…")`.
+    pub type Arranged = Vec<(&'static str, String)>;
+
+    /// Makes IT-UI's records of a module; the second argument is the token of [`VICTIM`].
+    pub type Arrange =
+        for<'a> fn(&'a TestApp, &'a str) -> Pin<Box<dyn Future<Output = Arranged> + Send + 'a>>;
+
+    /// What a module gives the matrix.
+    pub struct AccessMatrix {
+        pub rows: fn() -> Vec<AccessRow>,
+        pub arrange: Arrange,
+    }
+}

@@ -153,9 +153,38 @@ impl Platform {
             .collect()
     }
 
+    /// Refuses modules that claim one name twice: a kind of record, a table, a retention
+    /// kind (the second would silently lose to the first).
+    pub fn check_modules(&self) -> Result<()> {
+        let kinds = policy::ALL.iter().map(|p| p.kind).chain(
+            self.modules
+                .iter()
+                .flat_map(|m| m.policies.iter().map(|p| p.kind)),
+        );
+        let tables = self.tables().into_iter().map(|t| t.name);
+        let retention = self.retention_targets().into_iter().map(|t| t.rule.kind);
+        for (what, names) in [
+            ("kind of record", kinds.collect::<Vec<_>>()),
+            ("table", tables.collect()),
+            ("retention kind", retention.collect()),
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            if let Some(twice) = names.into_iter().find(|n| !seen.insert(*n)) {
+                return Err(ServiceError::invalid(
+                    "modules",
+                    format!(
+                        "two modules (or a module and the platform) declare the {what} `{twice}`"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Applies missing migrations and the platform's reference data, then each module's
     /// `prepare` (its reference data, its in-memory state).
     pub async fn prepare(&self) -> Result<Vec<&'static str>> {
+        self.check_modules()?;
         let applied =
             accordo_store::migrate::run(&self.store, self.now_us(), &self.migrations()).await?;
         demo::ensure_reference_data(self).await?;

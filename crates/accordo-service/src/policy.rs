@@ -112,3 +112,13 @@ pub static NOTIFICATION: KindPolicy = KindPolicy {
         Grant::new(Employer, Update, OwnAgency),
     ],
 };
+
+/// The platform's kinds, for the check that no module declares one again.
+pub static ALL: &[&KindPolicy] = &[
+    &USER,
+    &CREDENTIAL,
+    &AGENCY,
+    &AUDIT,
+    &SETTINGS,
+    &NOTIFICATION,
+];

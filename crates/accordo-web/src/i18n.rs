@@ -83,23 +83,22 @@ impl Catalogues {
 
     /// The built-in catalogues with each module's messages (`(code, Fluent text)`, added to
     /// the platform's catalogue of that language) and `extra` ones (loaded at start by
-    /// `serve --locales`, so that a translator sees a new language without a rebuild). An
-    /// extra catalogue of a built-in language replaces it, modules' messages included.
+    /// `serve --locales`, so that a translator sees a new language or a changed message
+    /// without a rebuild). An extra message replaces the built-in one with its id; the others
+    /// stay, so a file with a few messages changes just those.
     pub fn builtin_and(
         modules: &[(&str, &str)],
         extra: &[(String, String)],
     ) -> Result<Self, CatalogueError> {
-        let replaced = |code: &str| extra.iter().any(|(c, _)| c == code);
         let builtin = crate::embedded::LOCALES.iter().filter_map(|(path, text)| {
             let (code, file) = path.split_once('/')?;
-            (file == "accordo.ftl" && !replaced(code)).then_some((code, *text))
+            (file == "accordo.ftl").then_some((code, *text))
         });
-        let modules = modules
-            .iter()
-            .filter(|(code, _)| !replaced(code))
-            .map(|(c, t)| (*c, *t));
-        let extra = extra.iter().map(|(c, t)| (c.as_str(), t.as_str()));
-        Self::from_sources(builtin.chain(modules).chain(extra))
+        let mut catalogues = Self::from_sources(builtin.chain(modules.iter().copied()))?;
+        for (code, text) in extra {
+            catalogues.add(code, text, true)?;
+        }
+        Ok(catalogues)
     }
 
     /// Catalogues from `(language code, Fluent text)` pairs; several texts of one language
@@ -107,42 +106,59 @@ impl Catalogues {
     pub fn from_sources<'a>(
         sources: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, CatalogueError> {
-        let mut by_code: BTreeMap<String, Catalogue> = BTreeMap::new();
+        let mut catalogues = Self {
+            by_code: BTreeMap::new(),
+        };
         for (code, text) in sources {
-            let langid: LanguageIdentifier = code
-                .parse()
-                .map_err(|_| CatalogueError::BadCode(code.to_owned()))?;
-            let resource = FluentResource::try_new(text.to_owned()).map_err(|(_, errors)| {
-                let first = &errors[0];
-                let line = text[..first.pos.start.min(text.len())]
-                    .lines()
-                    .count()
-                    .max(1);
-                CatalogueError::Syntax {
-                    code: code.to_owned(),
-                    line,
-                    message: first.kind.to_string(),
-                }
-            })?;
-            let catalogue = by_code.entry(code.to_owned()).or_insert_with(|| {
-                let mut bundle = FluentBundle::new_concurrent(vec![langid]);
-                // Values are placed into HTML whose direction the page sets; the invisible
-                // isolation marks would only get in the way of copy and paste.
-                bundle.set_use_isolating(false);
-                Catalogue {
-                    bundle,
-                    ids: Vec::new(),
-                }
-            });
-            catalogue.ids.extend(message_ids(&resource));
-            catalogue.bundle.add_resource(resource).map_err(|errors| {
-                CatalogueError::Duplicate {
-                    code: code.to_owned(),
-                    id: format!("{:?}", errors.first()),
-                }
-            })?;
+            catalogues.add(code, text, false)?;
         }
-        Ok(Self { by_code })
+        Ok(catalogues)
+    }
+
+    /// Adds `text` to the catalogue of `code` (made if there is none); `replace` lets its
+    /// messages take the place of those with the same id.
+    fn add(&mut self, code: &str, text: &str, replace: bool) -> Result<(), CatalogueError> {
+        let langid: LanguageIdentifier = code
+            .parse()
+            .map_err(|_| CatalogueError::BadCode(code.to_owned()))?;
+        let resource = FluentResource::try_new(text.to_owned()).map_err(|(_, errors)| {
+            let first = &errors[0];
+            let line = text[..first.pos.start.min(text.len())]
+                .lines()
+                .count()
+                .max(1);
+            CatalogueError::Syntax {
+                code: code.to_owned(),
+                line,
+                message: first.kind.to_string(),
+            }
+        })?;
+        let catalogue = self.by_code.entry(code.to_owned()).or_insert_with(|| {
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // Values are placed into HTML whose direction the page sets; the invisible
+            // isolation marks would only get in the way of copy and paste.
+            bundle.set_use_isolating(false);
+            Catalogue {
+                bundle,
+                ids: Vec::new(),
+            }
+        });
+        for id in message_ids(&resource) {
+            if !catalogue.ids.contains(&id) {
+                catalogue.ids.push(id);
+            }
+        }
+        if replace {
+            catalogue.bundle.add_resource_overriding(resource);
+            return Ok(());
+        }
+        catalogue
+            .bundle
+            .add_resource(resource)
+            .map_err(|errors| CatalogueError::Duplicate {
+                code: code.to_owned(),
+                id: format!("{:?}", errors.first()),
+            })
     }
 
     /// The language codes there are catalogues for.

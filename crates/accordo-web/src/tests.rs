@@ -177,3 +177,31 @@ fn values_are_escaped_for_html_but_slashes_stay() {
     );
     assert!(!html.contains("<script>alert"));
 }
+
+#[test]
+fn an_extra_catalogue_changes_only_the_messages_it_holds() {
+    let module = [("en", "shelf-title = Shelf\nshelf-body = Books\n")];
+    let extra = [(
+        "en".to_owned(),
+        "shelf-title = Bookshelf\nsign-in-title = Log in\n".to_owned(),
+    )];
+    let cats = Catalogues::builtin_and(&module, &extra).expect("catalogues");
+    assert_eq!(cats.message("en", "shelf-title", &[]), "Bookshelf");
+    assert_eq!(
+        cats.message("en", "shelf-body", &[]),
+        "Books",
+        "a module's other message stays"
+    );
+    assert_eq!(cats.message("en", "sign-in-title", &[]), "Log in");
+    assert_eq!(
+        cats.message("en", "sign-out", &[]),
+        "Sign out",
+        "the platform's other messages stay"
+    );
+    // Without the extra one, the module's own text.
+    let plain = Catalogues::builtin_and(&module, &[]).expect("catalogues");
+    assert_eq!(plain.message("en", "shelf-title", &[]), "Shelf");
+    // A module may not define a message the platform has.
+    let clash = [("en", "sign-out = Leave\n")];
+    assert!(Catalogues::builtin_and(&clash, &[]).is_err());
+}

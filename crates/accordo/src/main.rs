@@ -59,9 +59,10 @@ enum Command {
         /// Only on a loopback address, and only into a fresh database.
         #[arg(long)]
         demo: bool,
-        /// A folder of extra translation catalogues, `<language>/accordo.ftl` (Fluent), offered
-        /// beside the built-in ones; one for a built-in language replaces it. For translators
-        /// to see their work without a rebuild.
+        /// A folder of extra translation catalogues, `<language>/*.ftl` (Fluent: the
+        /// platform's `accordo.ftl`, a pillar's `returns.ftl` …), offered beside the built-in
+        /// ones; a message of a built-in language replaces the one with its id, the others
+        /// stay. For translators to see their work without a rebuild.
         #[arg(long, env = "ACCORDO_LOCALES_DIR")]
         locales: Option<PathBuf>,
     },
@@ -374,24 +375,33 @@ fn read_locales(dir: &Path) -> Result<Vec<(String, String)>> {
     let mut found = Vec::new();
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the folder {}", dir.display()))?;
-    for entry in entries {
-        let path = entry?.path();
-        let file = path.join("accordo.ftl");
-        if !path.is_dir() || !file.exists() {
-            continue;
-        }
+    let mut folders: Vec<PathBuf> = entries
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    folders.sort();
+    for path in folders.into_iter().filter(|p| p.is_dir()) {
         let code = path
             .file_name()
             .and_then(|n| n.to_str())
             .with_context(|| format!("{} is not a language code", path.display()))?
             .to_owned();
-        let text = std::fs::read_to_string(&file)
-            .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
-        found.push((code, text));
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
+            .with_context(|| format!("cannot read the folder {}", path.display()))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()?;
+        files.sort();
+        for file in files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "ftl"))
+        {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
+            found.push((code.clone(), text));
+        }
     }
     if found.is_empty() {
         bail!(
-            "{} holds no catalogue: expected <language>/accordo.ftl, such as ar/accordo.ftl",
+            "{} holds no catalogue: expected <language>/*.ftl, such as ar/accordo.ftl",
             dir.display()
         );
     }

@@ -8,11 +8,6 @@ returns-centres = Centres
 returns-agreements = Agreements
 returns-at-risk = Deadlines within { $days } days
 returns-none-at-risk = No deadline is at risk.
-returns-days-left = { $days ->
-    [0] due today
-    [one] 1 day left
-   *[other] { $days } days left
-}
 returns-days = { $days ->
     [one] 1 day
    *[other] { $days } days
@@ -193,5 +188,26 @@ returns-evidence-mrz_check = MRZ check result
 returns-evidence-interview_record = interview record
 returns-evidence-biometric_match = biometric match
 returns-evidence-witness_statement = witness statement
-error-number = Write a number.
 
+home-returns = Returns
+home-returns-open = Open cases
+home-returns-at-risk = Deadlines at risk
+home-returns-inbox = Requests awaiting your reply
+home-returns-overdue = Past their deadline
+home-returns-centres = Centres you monitor
+home-returns-present = People held today
+returns-centre-added = The centre was added.
+returns-case-placed = The stay was recorded.
+returns-agreement-saved = The terms were saved as a new version.
+returns-edit-terms = Change the terms
+returns-agreement-name = Agreement
+returns-confirmed-label = The terms were read in the agreement's own text
+returns-save-terms = Save as a new version
+returns-add-centre = Add a centre
+returns-add-centre-submit = Add the centre
+returns-place = Record the stay
+returns-release = Released (not detained)
+returns-extension-taken = The extension was taken; the deadline has moved.
+returns-take-extension = Take the extension the agreement allows ({ $days } days)
+returns-request-withdrawn = withdrawn: the case was closed
+returns-note-help = What was done, when and by which service. The independent monitor reads it: write no name.

@@ -8,11 +8,6 @@ returns-centres = Centri
 returns-agreements = Accordi
 returns-at-risk = Scadenze entro { $days } giorni
 returns-none-at-risk = Nessuna scadenza a rischio.
-returns-days-left = { $days ->
-    [0] scade oggi
-    [one] manca 1 giorno
-   *[other] mancano { $days } giorni
-}
 returns-days = { $days ->
     [one] 1 giorno
    *[other] { $days } giorni
@@ -193,5 +188,26 @@ returns-evidence-mrz_check = esito della verifica MRZ
 returns-evidence-interview_record = verbale di colloquio
 returns-evidence-biometric_match = riscontro biometrico
 returns-evidence-witness_statement = dichiarazione testimoniale
-error-number = Scrivi un numero.
 
+home-returns = Rimpatri
+home-returns-open = Fascicoli aperti
+home-returns-at-risk = Scadenze a rischio
+home-returns-inbox = Richieste in attesa di risposta
+home-returns-overdue = Oltre la scadenza
+home-returns-centres = Centri monitorati
+home-returns-present = Persone trattenute oggi
+returns-centre-added = Il centro è stato aggiunto.
+returns-case-placed = La permanenza è stata registrata.
+returns-agreement-saved = Le condizioni sono state salvate come nuova versione.
+returns-edit-terms = Modifica le condizioni
+returns-agreement-name = Accordo
+returns-confirmed-label = Le condizioni sono state lette nel testo dell'accordo
+returns-save-terms = Salva come nuova versione
+returns-add-centre = Aggiungi un centro
+returns-add-centre-submit = Aggiungi il centro
+returns-place = Registra la permanenza
+returns-release = Rilasciato (non trattenuto)
+returns-extension-taken = La proroga è stata presa; la scadenza è stata spostata.
+returns-take-extension = Prendi la proroga prevista dall'accordo ({ $days } giorni)
+returns-request-withdrawn = ritirata: il fascicolo è stato chiuso
+returns-note-help = Che cosa è stato fatto, quando e da quale servizio. Il garante indipendente lo legge: non scrivere nomi.

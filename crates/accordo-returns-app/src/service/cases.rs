@@ -758,11 +758,19 @@ pub async fn update_legal(
         "return_case.update",
         policy::RETURN_CASE.kind,
         Some(&id.to_string()),
-        json!({"asylum": [row.asylum, new.asylum], "return_decision_date": [row.return_decision_on, new.return_decision_on], "vulnerabilities": [row.vulnerabilities, new.vulnerabilities]}),
+        json!({"asylum": [row.asylum, new.asylum], "return_decision_date": [row.return_decision_on, new.return_decision_on], "vulnerabilities": [joined(&row.vulnerabilities), joined(&new.vulnerabilities)]}),
     )
     .await?;
     tx.commit().await?;
     Ok(new)
+}
+
+/// Vulnerabilities as the audit log has always written them: names joined by commas.
+fn joined(list: &[Vulnerability]) -> String {
+    list.iter()
+        .map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Records a safeguard step on a case. A `best_interests_assessment` satisfies the

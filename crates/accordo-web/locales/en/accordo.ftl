@@ -215,3 +215,16 @@ error-unavailable-body = The platform cannot reach its database. Nothing was sav
 error-too-large-title = Too much data
 error-too-large-body = The form sent more data than the platform accepts. Nothing was saved.
 
+deadline-days-left = { $days ->
+    [0] due today
+    [one] 1 day left
+   *[other] { $days } days left
+}
+error-number = Write a number.
+deadline-days-overdue = { $days ->
+    [one] 1 day overdue
+   *[other] { $days } days overdue
+}
+sign-in-enrol-now = Add the key below to your authenticator app, then type your password again and the app's code.
+sign-in-enrol-title = Your role requires a second factor
+sign-in-enrol-body = Add this key to an authenticator app (or open the link on the phone that has it). The key stays the same until you confirm it with a code.

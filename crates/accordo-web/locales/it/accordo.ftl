@@ -215,3 +215,16 @@ error-unavailable-body = La piattaforma non riesce a raggiungere il proprio data
 error-too-large-title = Troppi dati
 error-too-large-body = Il modulo ha inviato più dati di quanti la piattaforma ne accetti. Nessun dato è stato salvato.
 
+deadline-days-left = { $days ->
+    [0] scade oggi
+    [one] manca 1 giorno
+   *[other] mancano { $days } giorni
+}
+error-number = Scrivi un numero.
+deadline-days-overdue = { $days ->
+    [one] scaduta da 1 giorno
+   *[other] scaduta da { $days } giorni
+}
+sign-in-enrol-now = Aggiungi la chiave qui sotto alla tua app di autenticazione, poi scrivi di nuovo la password e il codice dell'app.
+sign-in-enrol-title = Il tuo ruolo richiede un secondo fattore
+sign-in-enrol-body = Aggiungi questa chiave a un'app di autenticazione (o apri il link sul telefono che la ospita). La chiave resta la stessa finché non la confermi con un codice.

@@ -4,6 +4,7 @@
 
 mod access_matrix;
 mod api;
+mod catalogues;
 mod common;
 mod documents;
 mod pages;

@@ -92,3 +92,27 @@ async fn every_table_of_every_module_is_exported() {
     })
     .await;
 }
+
+/// Two modules may not claim one table, kind of record or retention kind.
+#[tokio::test]
+async fn modules_that_claim_one_name_twice_are_refused() {
+    let db = accordo_store::testing::TestDb::sqlite().await;
+    let cores = accordo_server::Module::cores(accordo::MODULES);
+    let fine = accordo_service::Platform::new(
+        db.store.clone(),
+        accordo_service::Settings::default(),
+        &cores,
+    );
+    assert!(fine.check_modules().is_ok());
+    let mut twice = cores.clone();
+    twice.push(cores[0]);
+    let clash = accordo_service::Platform::new(
+        db.store.clone(),
+        accordo_service::Settings::default(),
+        &twice,
+    );
+    let err = clash.check_modules().unwrap_err().to_string();
+    assert!(err.contains("declare the"), "{err}");
+    assert!(clash.prepare().await.is_err());
+    db.drop_db().await;
+}
