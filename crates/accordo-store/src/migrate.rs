@@ -63,7 +63,8 @@ impl Migration {
         }
     }
 
-    fn checksum(&self, engine: Engine) -> String {
+    /// The SHA-256 of this engine's file, as `schema_migrations` records it.
+    pub fn checksum(&self, engine: Engine) -> String {
         hex::encode(Sha256::digest(self.sql(engine).as_bytes()))
     }
 }

@@ -1,12 +1,18 @@
-//! The composed application through HTTP, one test binary (so that a change relinks one):
-//! the platform's API, the pages, the access matrix over every route and role, and each
-//! module's API.
+//! The composed application, one test binary (so that a change relinks one): through HTTP
+//! the platform's API, the pages, the access matrix over every route and role, each module's
+//! API and the upgrades from before the modules; the command line end to end; and the
+//! workspace's tidy checks.
 
 mod access_matrix;
 mod api;
 mod catalogues;
+mod cli;
+mod cli_documents;
+mod cli_mrz;
+mod cli_quotas;
 mod common;
 mod documents;
 mod pages;
 mod returns;
+mod tidy;
 mod upgrade;
