@@ -157,7 +157,7 @@ pub async fn reference(platform: &Platform) -> Result<()> {
 /// The demo's hand-entered values of the partnership's joint work.
 pub async fn seed(platform: &Platform) -> Result<()> {
     let now = platform.now_us();
-    let today = accordo_returns_app::service::today_in(platform, "Europe/Rome");
+    let today = accordo_returns_app::service::host_today(platform);
     let mut tx = platform.store.write().await?;
     // The partnership's joint work, as the ministry would enter it (illustrative values).
     for (country, trainings, campaigns) in [("PAK", 3, 2), ("TUN", 5, 4), ("TUR", 2, 1)] {

@@ -202,6 +202,12 @@ async fn indicator_values(
 ) -> Result<Vec<(String, BTreeMap<String, f64>, BTreeMap<String, String>)>> {
     let (from_us, to_us) = year_bounds_us(year);
     let partners = partners(platform).await?;
+    // The authorities' zones, read once for every request.
+    let zones: HashMap<String, String> = accordo_store::accounts::list_agencies(&platform.store)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.time_zone))
+        .collect();
     let mut conn = platform.store.read().await?;
     let returns: HashMap<String, (i64, i64)> =
         returns_store::returns_by_nationality(&mut conn, i64::from(year))
@@ -229,10 +235,8 @@ async fn indicator_values(
         let mut deemed = 0u32;
         let mut reply_days = Vec::new();
         for r in &requests {
-            let tz = accordo_store::accounts::find_agency(&mut conn, &r.partner_agency)
-                .await?
-                .map_or_else(|| "UTC".to_owned(), |a| a.time_zone);
-            let today = accordo_returns_app::service::today_in(platform, &tz);
+            let tz = zones.get(&r.partner_agency).map_or("UTC", String::as_str);
+            let today = accordo_returns_app::service::today_in(platform, tz);
             let Ok(terms) = serde_json::from_str::<Terms>(&r.terms) else {
                 continue;
             };

@@ -203,7 +203,7 @@ impl Writer<'_> {
 /// Writes the demo's agreements, centres, cases and requests.
 pub async fn seed(platform: &Platform) -> Result<()> {
     let now = platform.now_us();
-    let today = crate::service::today_in(platform, "Europe/Rome");
+    let today = crate::service::host_today(platform);
     let mut tx = platform.store.write().await?;
     let mut rows = Vec::new();
     for a in agreements()? {

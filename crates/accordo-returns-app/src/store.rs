@@ -742,14 +742,46 @@ pub async fn centre(conn: &mut Conn, id: Uuid) -> Result<Option<CentreRow>> {
 
 /// Centres within the actor's reach. Centres carry no handling column: they are shared
 /// with their monitor as AMBER+STRICT.
-pub async fn centres(conn: &mut Conn, actor: &Actor, reaches: &[Reach]) -> Result<Vec<CentreRow>> {
+/// The centres within the actor's reach, each with the people present on `day`, in one query.
+pub async fn centres_with_occupancy(
+    conn: &mut Conn,
+    actor: &Actor,
+    reaches: &[Reach],
+    day: &str,
+) -> Result<Vec<(CentreRow, i64)>> {
     let mut binds = Binds::default();
+    let filter = shared_record_filter(actor, CENTRE_KIND, "c", reaches, &mut binds);
+    let (from, until) = (binds.text(day), binds.text(day));
     let sql = format!(
-        "SELECT {CENTRE_COLUMNS} FROM (SELECT c.*, 'AMBER+STRICT' AS handling FROM centres c) c WHERE {} ORDER BY c.name",
-        shared_record_filter(actor, CENTRE_KIND, "c", reaches, &mut binds)
+        "SELECT {CENTRE_COLUMNS}, (SELECT COUNT(*) FROM centre_stays s WHERE s.centre_id = c.id AND s.from_on <= {from} AND (s.until_on IS NULL OR s.until_on >= {until})) AS present \
+         FROM (SELECT c.*, 'AMBER+STRICT' AS handling FROM centres c) c WHERE {filter} ORDER BY c.name"
     );
     let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
-    rows.iter().map(centre_of).collect()
+    rows.iter()
+        .map(|row| Ok((centre_of(row)?, row.try_get::<i64, _>("present")?)))
+        .collect()
+}
+
+/// The cases of these ids (any agency's: the caller has already been scoped to them), in
+/// one query per 500.
+pub async fn cases_by_id(conn: &mut Conn, ids: &[Uuid]) -> Result<Vec<CaseRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut binds = Binds::default();
+        let list: Vec<String> = chunk.iter().map(|id| binds.text(&id.to_string())).collect();
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM return_cases WHERE id IN ({})",
+            list.join(", ")
+        );
+        let rows = binds
+            .bind_all(sqlx::query(&sql))
+            .fetch_all(&mut *conn)
+            .await?;
+        for row in &rows {
+            out.push(case_of(row)?);
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -49,6 +49,9 @@ pub struct Settings {
     /// Languages a user may choose: the built-in catalogues, plus any loaded at start
     /// (`serve --locales`).
     pub languages: Vec<String>,
+    /// The host state's time zone (IANA name): the calendar of its own records, such as the
+    /// day a return decision or a stay is dated. Partners' deadlines use their own zones.
+    pub host_time_zone: String,
 }
 
 impl Default for Settings {
@@ -67,6 +70,7 @@ impl Default for Settings {
                 .iter()
                 .map(|l| (*l).to_owned())
                 .collect(),
+            host_time_zone: "Europe/Rome".to_owned(),
         }
     }
 }

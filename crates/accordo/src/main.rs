@@ -46,6 +46,30 @@ struct DbArgs {
     /// PostgreSQL instead of SQLite, e.g. postgres://accordo@db.example/accordo.
     #[arg(long, global = true, env = "ACCORDO_DATABASE_URL")]
     database_url: Option<String>,
+    /// The host state's time zone (IANA name), the calendar of its own records: the day a
+    /// return decision or a stay is dated, "today" in its reports. Partners' deadlines are
+    /// counted in their own zones whatever this says.
+    #[arg(
+        long,
+        global = true,
+        default_value = "Europe/Rome",
+        env = "ACCORDO_HOST_TIME_ZONE"
+    )]
+    host_time_zone: String,
+}
+
+/// The platform's settings for these arguments: the defaults and the host state's zone.
+fn settings(db: &DbArgs) -> Result<Settings> {
+    if jiff::tz::TimeZone::get(&db.host_time_zone).is_err() {
+        bail!(
+            "--host-time-zone {:?} is not a time zone this build knows; use an IANA name such as Europe/Rome",
+            db.host_time_zone
+        );
+    }
+    Ok(Settings {
+        host_time_zone: db.host_time_zone.clone(),
+        ..Settings::default()
+    })
 }
 
 #[derive(Subcommand)]
@@ -272,7 +296,7 @@ async fn open(db: &DbArgs) -> Result<Store> {
 }
 
 async fn platform(db: &DbArgs) -> Result<Platform> {
-    let platform = Platform::new(open(db).await?, Settings::default(), &cores());
+    let platform = Platform::new(open(db).await?, settings(db)?, &cores());
     platform.prepare().await?;
     Ok(platform)
 }
@@ -286,7 +310,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => serve(&cli.db, addr, demo, locales.as_deref()).await,
         Command::Migrate => {
             let store = open(&cli.db).await?;
-            let platform = Platform::new(store, Settings::default(), &cores());
+            let platform = Platform::new(store, settings(&cli.db)?, &cores());
             let applied = platform.prepare().await?;
             if applied.is_empty() {
                 println!("the database is up to date");
@@ -429,7 +453,7 @@ async fn serve(
             .into_iter()
             .map(str::to_owned)
             .collect(),
-        ..Settings::default()
+        ..settings(db)?
     };
     let store = open(db).await.context("cannot start")?;
     let platform = Platform::new(store, settings, &cores());
@@ -612,7 +636,7 @@ async fn token(db: &DbArgs, cmd: TokenCommand) -> Result<ExitCode> {
 
 async fn verify(db: &DbArgs) -> Result<ExitCode> {
     let store = open(db).await?;
-    let platform = Platform::new(store, Settings::default(), &cores());
+    let platform = Platform::new(store, settings(db)?, &cores());
     let bar = ProgressBar::new(0).with_style(bar_style());
     let result = accordo_service::audit::verify(&platform, |done, total| {
         bar.set_length(u64::try_from(total).unwrap_or(0));
@@ -637,7 +661,7 @@ async fn verify(db: &DbArgs) -> Result<ExitCode> {
 
 async fn export(db: &DbArgs, file: &Path) -> Result<ExitCode> {
     let store = open(db).await?;
-    let tables = Platform::new(store.clone(), Settings::default(), &cores()).tables();
+    let tables = Platform::new(store.clone(), settings(db)?, &cores()).tables();
     let total = accordo_store::transfer::count_rows(&store, &tables).await?;
     let bar = ProgressBar::new(total).with_style(bar_style());
     let out = std::fs::File::create_new(file)
@@ -656,7 +680,7 @@ async fn export(db: &DbArgs, file: &Path) -> Result<ExitCode> {
 
 async fn import(db: &DbArgs, file: &Path) -> Result<ExitCode> {
     let store = open(db).await?;
-    let platform = Platform::new(store.clone(), Settings::default(), &cores());
+    let platform = Platform::new(store.clone(), settings(db)?, &cores());
     accordo_store::migrate::run(&store, 0, &platform.migrations()).await?;
     let tables = platform.tables();
     let text =

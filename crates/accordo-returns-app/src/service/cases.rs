@@ -89,7 +89,7 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
         Action::Create,
         Resource::collection(&policy::RETURN_CASE),
     )?;
-    let today = today_in(platform, "Europe/Rome");
+    let today = host_today(platform);
     let surname = input.surname.trim().to_uppercase();
     if surname.is_empty() {
         return Err(ServiceError::invalid(
@@ -280,23 +280,31 @@ pub(crate) async fn request_views(
     rows: Vec<RequestRow>,
 ) -> Result<Vec<RequestView>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let case_ids: Vec<Uuid> = rows.iter().map(|r| r.case_id).collect();
+    // Three queries for the whole list: the pauses, the cases, the agencies' zones.
     let mut conn = platform.store.read().await?;
     let all_pauses = store::pauses(&mut conn, &ids).await?;
-    let mut zones: HashMap<String, String> = HashMap::new();
+    let cases: HashMap<Uuid, CaseRow> = store::cases_by_id(&mut conn, &case_ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    drop(conn);
+    let zones: HashMap<String, String> = accordo_store::accounts::list_agencies(&platform.store)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.time_zone))
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let tz = match zones.get(&row.partner_agency) {
-            Some(tz) => tz.clone(),
-            None => {
-                let tz = accordo_store::accounts::find_agency(&mut conn, &row.partner_agency)
-                    .await?
-                    .map_or_else(|| "UTC".to_owned(), |a| a.time_zone);
-                zones.insert(row.partner_agency.clone(), tz.clone());
-                tz
-            }
-        };
-        let case = store::case(&mut conn, row.case_id)
-            .await?
+        let tz = zones
+            .get(&row.partner_agency)
+            .cloned()
+            .unwrap_or_else(|| "UTC".to_owned());
+        // Two requests of one case each take a copy of its person.
+        let case = cases
+            .get(&row.case_id)
+            .cloned()
             .ok_or_else(|| ServiceError::not_found("return_case", row.case_id))?;
         let pauses: Vec<PauseRow> = all_pauses
             .iter()
@@ -453,7 +461,7 @@ pub(crate) fn stay_view(s: StayRow, today: Date) -> StayView {
 
 /// The facts the state machine looks at, gathered from the case and its latest request.
 pub(crate) async fn facts_of(platform: &Platform, row: &CaseRow) -> Result<Facts> {
-    let today = today_in(platform, "Europe/Rome");
+    let today = host_today(platform);
     let mut conn = platform.store.read().await?;
     let requests = store::requests_of_case(&mut conn, row.id).await?;
     let latest = requests.last().cloned();
@@ -728,7 +736,7 @@ pub async fn update_legal(
     if row.state.is_final() {
         return Err(refused(Rule::OutOfOrder.as_str()));
     }
-    let today = today_in(platform, "Europe/Rome");
+    let today = host_today(platform);
     let mut new = row.clone();
     if let Some(a) = &update.asylum {
         new.asylum = parse_asylum(a)?;
@@ -793,7 +801,7 @@ pub async fn record_safeguard(
             ),
         ));
     }
-    let today = today_in(platform, "Europe/Rome");
+    let today = host_today(platform);
     let on = parse_optional_date("recorded_on", recorded_on)?.unwrap_or(today);
     if on > today {
         return Err(ServiceError::invalid(

@@ -37,22 +37,20 @@ pub async fn centres(platform: &Platform, ctx: &Ctx) -> Result<Vec<CentreSummary
         Resource::collection(&policy::CENTRE),
     )?;
     let reaches = reaches_for(&ctx.actor, Action::Read, &policy::CENTRE);
-    let today = today_in(platform, "Europe/Rome").to_string();
+    let today = host_today(platform).to_string();
     let mut conn = platform.store.read().await?;
-    let rows = store::centres(&mut conn, &ctx.actor, &reaches).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for c in rows {
-        let occupancy = store::stays(&mut conn, c.id, &today, &today).await?.len() as i64;
-        out.push(CentreSummary {
+    let rows = store::centres_with_occupancy(&mut conn, &ctx.actor, &reaches, &today).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, occupancy)| CentreSummary {
             id: c.id,
             name: c.name,
             country: c.country,
             capacity: c.capacity,
             occupancy,
             monitored_by: c.monitored_by,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// What the monitor (and the host state) read about a centre over a period: occupancy by
@@ -100,7 +98,7 @@ pub async fn centre_report(
     {
         return Err(ServiceError::not_found("centre", id));
     }
-    let today = today_in(platform, "Europe/Rome");
+    let today = host_today(platform);
     let to = parse_optional_date("to", to)?.unwrap_or(today);
     let from = parse_optional_date("from", from)?.unwrap_or_else(|| add_days(to, -29));
     for (field, day) in [("from", from), ("to", to)] {
@@ -274,7 +272,7 @@ pub async fn place(
     if row.state.is_final() {
         return Err(refused(Rule::OutOfOrder.as_str()));
     }
-    let today = today_in(platform, "Europe/Rome");
+    let today = host_today(platform);
     let from = parse_optional_date("from", from)?.unwrap_or(today);
     if from > today {
         return Err(ServiceError::invalid(

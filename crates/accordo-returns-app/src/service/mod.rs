@@ -68,6 +68,11 @@ pub(crate) fn zone(name: &str) -> TimeZone {
 }
 
 /// Today's date in a time zone.
+/// Today in the host state's zone (`Settings::host_time_zone`).
+pub fn host_today(platform: &Platform) -> Date {
+    today_in(platform, &platform.settings.host_time_zone)
+}
+
 pub fn today_in(platform: &Platform, tz: &str) -> Date {
     platform.clock.now().to_zoned(zone(tz)).date()
 }

@@ -149,3 +149,12 @@ fn demo_refuses_a_public_address() {
     assert!(text(&out).contains("loopback"), "{}", text(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_unknown_host_time_zone_is_refused_with_the_reason() {
+    let dir = std::env::temp_dir().join(format!("accordo-cli-tz-{}", std::process::id()));
+    let out = accordo(&dir, &["--host-time-zone", "Mars/Olympus", "migrate"], None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("Mars/Olympus"), "{}", text(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}

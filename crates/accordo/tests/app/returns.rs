@@ -1053,3 +1053,30 @@ async fn the_case_list_shows_the_newest_request_of_each_case() {
     })
     .await;
 }
+
+/// The host state's records are dated in its zone, a setting: at 09:00 UTC on 23 November it
+/// is still the 22nd in Pago Pago.
+#[tokio::test]
+async fn the_host_states_calendar_follows_its_time_zone_setting() {
+    let db = accordo_store::testing::TestDb::sqlite().await;
+    let clock = std::sync::Arc::new(accordo_domain::clock::FixedClock::at(
+        "2026-11-23T09:00:00Z".parse().unwrap(),
+    ));
+    let cores = accordo_server::Module::cores(accordo::MODULES);
+    let today = |zone: &str| {
+        let settings = accordo_service::Settings {
+            host_time_zone: zone.to_owned(),
+            ..accordo_service::Settings::default()
+        };
+        let platform = accordo_service::Platform::with_clock(
+            db.store.clone(),
+            settings,
+            clock.clone(),
+            &cores,
+        );
+        accordo_returns_app::service::host_today(&platform).to_string()
+    };
+    assert_eq!(today("Europe/Rome"), "2026-11-23");
+    assert_eq!(today("Pacific/Pago_Pago"), "2026-11-22");
+    db.drop_db().await;
+}
