@@ -140,7 +140,7 @@ pub async fn reference(platform: &Platform) -> Result<()> {
     }
     let mut tx = platform.store.write().await?;
     write_reference(platform, &mut tx).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         &command_line_ctx(),
@@ -150,7 +150,7 @@ pub async fn reference(platform: &Platform) -> Result<()> {
         json!({"official_statistics": official_rows()?.len(), "quota_totals": quota_rows()?.len()}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 
@@ -181,7 +181,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
             .await?;
         }
     }
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         &command_line_ctx(),
@@ -191,6 +191,6 @@ pub async fn seed(platform: &Platform) -> Result<()> {
         json!({"manual_values": 6}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }

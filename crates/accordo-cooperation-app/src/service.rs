@@ -115,7 +115,7 @@ pub async fn new_policy(
     };
     let mut tx = platform.store.write().await?;
     store::insert_policy(&mut tx, &row).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -125,7 +125,7 @@ pub async fn new_policy(
         json!({"policy": policy_in, "note": row.note}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     version_of(row)
 }
 
@@ -479,7 +479,7 @@ pub async fn enter_value(
     };
     let mut tx = platform.store.write().await?;
     store::insert_manual_value(&mut tx, &row).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -489,7 +489,7 @@ pub async fn enter_value(
         json!({"country": row.partner_country, "year": year, "indicator": indicator, "value": value, "source": row.source}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 
@@ -693,7 +693,7 @@ pub async fn publish(platform: &Platform, ctx: &Ctx, input: AllocationInput) -> 
     };
     let mut tx = platform.store.write().await?;
     store::insert_allocation(&mut tx, &row).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -703,7 +703,7 @@ pub async fn publish(platform: &Platform, ctx: &Ctx, input: AllocationInput) -> 
         json!({"year": row.year, "category": row.category, "seats": row.seats, "method": row.method, "policy_version": row.policy_version, "result": serde_json::from_str::<serde_json::Value>(&row.result).unwrap_or_default()}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     allocation.id = Some(row.id);
     allocation.published_at = Some(now);
     allocation.published_by = Some(row.published_by);

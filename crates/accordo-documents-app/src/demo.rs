@@ -186,7 +186,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
         addressees: &addressees,
     };
     store::insert_alert(&mut tx, &alert, now).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         &command_line_ctx(),
@@ -196,7 +196,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
         json!({"reports": reports.len(), "alerts": 1}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     crate::service::load_index(platform).await?;
     Ok(())
 }

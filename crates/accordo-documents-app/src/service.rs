@@ -187,7 +187,7 @@ pub async fn report(platform: &Platform, ctx: &Ctx, input: NewReportInput) -> Re
     let mut tx = platform.store.write().await?;
     store::insert(&mut tx, std::slice::from_ref(&new), platform.now_us()).await?;
     store::announce(&mut tx, &[&text]).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -197,7 +197,7 @@ pub async fn report(platform: &Platform, ctx: &Ctx, input: NewReportInput) -> Re
         json!({"document": text, "status": status.as_str()}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     platform
         .state::<Register>()
         .write()
@@ -287,7 +287,7 @@ pub async fn import_csv(
         progress(written, total);
     }
     store::announce(&mut tx, &[store::EVERYTHING]).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -297,7 +297,7 @@ pub async fn import_csv(
         json!({"agency": agency, "rows": total}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     {
         let register = platform.state::<Register>();
         let mut index = register.write();
@@ -335,7 +335,7 @@ pub async fn withdraw(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<Report
         });
     }
     store::announce(&mut tx, &[&row.doc_key]).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -345,7 +345,7 @@ pub async fn withdraw(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<Report
         json!({"document": row.doc_key}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     refresh_key(platform, &row.doc_key).await?;
     let mut conn = platform.store.read().await?;
     store::get(&mut conn, id)
@@ -477,18 +477,22 @@ pub async fn check(platform: &Platform, ctx: &Ctx, mrzs: &[&str]) -> Result<Vec<
     }
     if hits.iter().any(|h| !h.is_empty()) {
         let mut tx = platform.store.write().await?;
+        // One entry per hit: `any` above says there is at least one.
+        let mut audited = None;
         for (i, found) in hits.iter().enumerate() {
             for row in found {
-                audit::record(
-                    platform,
-                    &mut tx,
-                    ctx,
-                    "document_check.hit",
-                    policy::DOCUMENT_REPORT.kind,
-                    Some(&row.id.to_string()),
-                    json!({"document": row.doc_key, "status": row.status, "batch_position": i}),
-                )
-                .await?;
+                audited = Some(
+                    audit::record(
+                        platform,
+                        &mut tx,
+                        ctx,
+                        "document_check.hit",
+                        policy::DOCUMENT_REPORT.kind,
+                        Some(&row.id.to_string()),
+                        json!({"document": row.doc_key, "status": row.status, "batch_position": i}),
+                    )
+                    .await?,
+                );
                 notifications::notify(
                     platform,
                     &mut tx,
@@ -505,7 +509,9 @@ pub async fn check(platform: &Platform, ctx: &Ctx, mrzs: &[&str]) -> Result<Vec<
                 .await?;
             }
         }
-        tx.commit().await?;
+        if let Some(audited) = audited {
+            tx.commit(audited).await?;
+        }
     }
     Ok(reports
         .into_iter()
@@ -801,7 +807,7 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
     };
     let mut tx = platform.store.write().await?;
     store::insert_alert(&mut tx, &new, platform.now_us()).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -826,7 +832,7 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
             .await?;
         }
     }
-    tx.commit().await?;
+    tx.commit(audited).await?;
     visible_alerts(platform, ctx, true)
         .await?
         .into_iter()
@@ -862,7 +868,7 @@ pub async fn withdraw_alert(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<
     }
     let mut tx = platform.store.write().await?;
     store::withdraw_alert(&mut tx, id, &ctx.actor.username, platform.now_us()).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -872,6 +878,6 @@ pub async fn withdraw_alert(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<
         json!({}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }

@@ -551,7 +551,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
         cases += 5;
         requests += 5;
     }
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         &demo::command_line_ctx(),
@@ -561,7 +561,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
         json!({"agreements": rows.len(), "centres": centres.len(), "cases": cases, "requests": requests}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 

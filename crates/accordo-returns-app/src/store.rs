@@ -1155,7 +1155,18 @@ mod tests {
                     .unwrap(),
                 "the second write read an older version"
             );
-            tx.commit().await.unwrap();
+            let audited = accordo_service::audit::record(
+                &app.platform,
+                &mut tx,
+                &accordo_service::demo::command_line_ctx(),
+                "return_case.update",
+                "return_case",
+                Some(&row.id.to_string()),
+                serde_json::json!({}),
+            )
+            .await
+            .unwrap();
+            tx.commit(audited).await.unwrap();
             app
         })
         .await;

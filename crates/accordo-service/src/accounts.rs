@@ -103,7 +103,7 @@ pub async fn create_agency(platform: &Platform, ctx: &Ctx, new: NewAgency) -> Re
     };
     let mut tx = platform.store.write().await?;
     accounts::insert_agency(&mut tx, &row, platform.now_us()).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -113,7 +113,7 @@ pub async fn create_agency(platform: &Platform, ctx: &Ctx, new: NewAgency) -> Re
         json!({"name": row.name}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(row)
 }
 
@@ -243,7 +243,7 @@ pub async fn create_user(platform: &Platform, ctx: &Ctx, new: NewAccount) -> Res
         platform.now_us(),
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -253,7 +253,7 @@ pub async fn create_user(platform: &Platform, ctx: &Ctx, new: NewAccount) -> Res
         json!({"username": new.username, "agency": agency.as_str(), "roles": roles.to_list()}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     let mut conn = platform.store.read().await?;
     let row = accounts::find_user_by_id(&mut conn, id)
         .await?
@@ -288,7 +288,7 @@ pub async fn set_disabled(
     } else {
         "user.enable"
     };
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -298,7 +298,7 @@ pub async fn set_disabled(
         json!({"username": user.username, "revoked_credentials": revoked}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     get_user(platform, ctx, id).await
 }
 
@@ -312,7 +312,7 @@ pub async fn revoke_all(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<u64>
     )?;
     let mut tx = platform.store.write().await?;
     let n = creds::revoke_all_for_user(&mut tx, id, platform.now_us()).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -322,7 +322,7 @@ pub async fn revoke_all(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<u64>
         json!({"username": user.username, "revoked": n}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(n)
 }
 
@@ -336,7 +336,7 @@ pub async fn set_roles(
     let set = parse_roles(roles)?;
     let mut tx = platform.store.write().await?;
     accounts::set_user_roles(&mut tx, id, &set.to_list(), platform.now_us()).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -346,7 +346,7 @@ pub async fn set_roles(
         json!({"username": user.username, "from": user.roles, "to": set.to_list()}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     get_user(platform, ctx, id).await
 }
 
@@ -366,7 +366,7 @@ pub async fn reset_password(
     let mut tx = platform.store.write().await?;
     accounts::set_password(&mut tx, id, &hash, true, now).await?;
     let revoked = creds::revoke_all_for_user(&mut tx, id, now).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -376,7 +376,7 @@ pub async fn reset_password(
         json!({"username": user.username, "revoked_credentials": revoked}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 
@@ -409,7 +409,7 @@ pub async fn change_own_password(
     let hash = passwords::hash(platform.settings.password_cost, new);
     let mut tx = platform.store.write().await?;
     accounts::set_password(&mut tx, user.id, &hash, false, platform.now_us()).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -419,7 +419,7 @@ pub async fn change_own_password(
         json!({}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 
@@ -442,7 +442,7 @@ pub async fn set_totp_required(
             })?;
     let mut tx = platform.store.write().await?;
     accounts::set_totp_required(&mut tx, role.as_str(), required).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -452,7 +452,7 @@ pub async fn set_totp_required(
         json!({"required": required}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 
@@ -488,7 +488,7 @@ pub async fn set_preferences(
         platform.now_us(),
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -498,6 +498,6 @@ pub async fn set_preferences(
         json!({"language": language, "time_zone": time_zone}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }

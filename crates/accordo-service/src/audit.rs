@@ -3,8 +3,8 @@
 use accordo_domain::access::{Action, Reach, Resource, reaches_for};
 use accordo_domain::audit::{ChainBreak, ChainSummary};
 use accordo_domain::can;
-use accordo_store::Tx;
 use accordo_store::audit::{AuditQuery, AuditRecord, AuditScope, NewEntry};
+use accordo_store::{Audited, Tx};
 use serde_json::Value;
 
 use crate::{Ctx, Platform, Result, new_id, policy};
@@ -25,7 +25,7 @@ async fn append(
     kind: &str,
     resource_id: Option<&str>,
     details: Value,
-) -> Result<()> {
+) -> Result<Audited> {
     let entry = NewEntry {
         id: new_id(),
         at_us: platform.now_us(),
@@ -38,8 +38,8 @@ async fn append(
         request_id: author.request_id,
         details: details.to_string(),
     };
-    accordo_store::audit::append(tx, entry).await?;
-    Ok(())
+    let (_, audited) = accordo_store::audit::append(tx, entry).await?;
+    Ok(audited)
 }
 
 /// Appends an entry for an action taken by `ctx`'s actor, inside the caller's transaction.
@@ -52,7 +52,7 @@ pub async fn record(
     kind: &str,
     resource_id: Option<&str>,
     details: Value,
-) -> Result<()> {
+) -> Result<Audited> {
     let author = Author {
         user: Some(ctx.actor.user_id),
         name: ctx.actor.username.clone(),
@@ -74,7 +74,7 @@ pub async fn record_system(
     resource_id: Option<&str>,
     request_id: Option<&str>,
     details: Value,
-) -> Result<()> {
+) -> Result<Audited> {
     let author = Author {
         user: None,
         name: actor_name.to_owned(),
@@ -120,7 +120,7 @@ pub async fn search(
     let found =
         accordo_store::audit::search(&platform.store, &scope_for(ctx, action), query).await?;
     let mut tx = platform.store.write().await?;
-    record(
+    let audited = record(
         platform,
         &mut tx,
         ctx,
@@ -137,7 +137,7 @@ pub async fn search(
         }),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(found)
 }
 
@@ -189,9 +189,9 @@ pub async fn record_read(
     ctx: &Ctx,
     policy: &accordo_domain::KindPolicy,
     resource_id: &str,
-) -> Result<()> {
+) -> Result<Option<Audited>> {
     if !policy.personal {
-        return Ok(());
+        return Ok(None);
     }
     let action = format!("{}.read", policy.kind);
     record(
@@ -204,4 +204,5 @@ pub async fn record_read(
         serde_json::json!({}),
     )
     .await
+    .map(Some)
 }

@@ -196,7 +196,7 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
                 {
                     let mut tx = platform.store.write().await?;
                     accounts::set_totp(&mut tx, user.id, Some(pending), None, now).await?;
-                    audit::record_system(
+                    let audited = audit::record_system(
                         platform,
                         &mut tx,
                         &user.username,
@@ -207,7 +207,7 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
                         json!({"at": "sign-in"}),
                     )
                     .await?;
-                    tx.commit().await?;
+                    tx.commit(audited).await?;
                 }
                 (Some(_), Some(_)) => {
                     return Err(
@@ -223,7 +223,7 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
                             let secret = new_totp_secret();
                             let mut tx = platform.store.write().await?;
                             accounts::set_totp(&mut tx, user.id, None, Some(&secret), now).await?;
-                            audit::record_system(
+                            let audited = audit::record_system(
                                 platform,
                                 &mut tx,
                                 &user.username,
@@ -234,7 +234,7 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
                                 json!({"at": "sign-in"}),
                             )
                             .await?;
-                            tx.commit().await?;
+                            tx.commit(audited).await?;
                             secret
                         }
                     };
@@ -248,7 +248,7 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
     platform.throttle.clear(attempt.address);
     let mut tx = platform.store.write().await?;
     accounts::clear_failed_logins(&mut tx, user.id).await?;
-    audit::record_system(
+    let audited = audit::record_system(
         platform,
         &mut tx,
         &user.username,
@@ -259,7 +259,7 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
         json!({"address": attempt.address}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(user)
 }
 
@@ -288,7 +288,7 @@ async fn fail(
                 .then(|| now + s.lockout_minutes * 60_000_000);
             accounts::record_failed_login(&mut tx, user.id, lock).await?;
         }
-        audit::record_system(
+        let audited = audit::record_system(
             platform,
             &mut tx,
             attempt.username,
@@ -299,7 +299,7 @@ async fn fail(
             json!({"reason": failure.code(), "address": attempt.address}),
         )
         .await?;
-        tx.commit().await?;
+        tx.commit(audited).await?;
         Ok(())
     }
     .await;
@@ -376,7 +376,7 @@ pub async fn issue_token(
         issued.expires_at_us,
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -386,7 +386,7 @@ pub async fn issue_token(
         json!({"type": "token", "label": label, "days": days}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(issued)
 }
 
@@ -414,7 +414,7 @@ pub async fn open_session(
         user_agent: &agent,
     };
     creds::insert_session(&mut tx, &session, now).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -424,7 +424,7 @@ pub async fn open_session(
         json!({"type": "session", "address": address}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(issued)
 }
 
@@ -504,7 +504,7 @@ pub async fn revoke(platform: &Platform, ctx: &Ctx, kind: CredentialKind, id: Uu
     accordo_domain::can(&ctx.actor, accordo_domain::Action::Delete, resource)?;
     let mut tx = platform.store.write().await?;
     creds::revoke(&mut tx, kind, id, platform.now_us()).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -514,7 +514,7 @@ pub async fn revoke(platform: &Platform, ctx: &Ctx, kind: CredentialKind, id: Uu
         json!({"user": owner.username}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 
@@ -571,7 +571,7 @@ pub async fn begin_totp(platform: &Platform, ctx: &Ctx) -> Result<(String, Strin
         platform.now_us(),
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -581,7 +581,7 @@ pub async fn begin_totp(platform: &Platform, ctx: &Ctx) -> Result<(String, Strin
         json!({}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     let uri = otpauth_uri(&ctx.actor.username, &secret);
     Ok((secret, uri))
 }
@@ -611,7 +611,7 @@ pub async fn confirm_totp(platform: &Platform, ctx: &Ctx, code: &str) -> Result<
         platform.now_us(),
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -621,7 +621,7 @@ pub async fn confirm_totp(platform: &Platform, ctx: &Ctx, code: &str) -> Result<
         json!({}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 
@@ -650,7 +650,7 @@ pub async fn enrol_totp_directly(
     let secret = new_totp_secret();
     let mut tx = platform.store.write().await?;
     accounts::set_totp(&mut tx, user.id, Some(&secret), None, platform.now_us()).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -660,7 +660,7 @@ pub async fn enrol_totp_directly(
         json!({"by": "command line"}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     let uri = otpauth_uri(&user.username, &secret);
     Ok((secret, uri))
 }

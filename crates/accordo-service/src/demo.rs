@@ -273,7 +273,7 @@ pub async fn ensure_reference_data(platform: &Platform) -> Result<()> {
         accounts::set_totp_required(&mut tx, role.as_str(), true).await?;
     }
     let ctx = command_line_ctx();
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         &ctx,
@@ -283,7 +283,7 @@ pub async fn ensure_reference_data(platform: &Platform) -> Result<()> {
         json!({"countries": CountryCode::all().count()}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 
@@ -354,7 +354,7 @@ pub async fn seed(platform: &Platform) -> Result<bool> {
         accounts::set_totp_required(&mut tx, role.as_str(), false).await?;
     }
     accounts::set_state(&mut tx, DEMO_STATE_KEY, "1").await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         &ctx,
@@ -364,7 +364,7 @@ pub async fn seed(platform: &Platform) -> Result<bool> {
         json!({"agencies": AGENCIES.len(), "users": USERS.len()}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     for module in platform.modules.iter() {
         if let Some(seed) = module.seed {
             seed(platform).await?;

@@ -43,7 +43,7 @@ pub async fn mark_read(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<()> {
     {
         return Err(ServiceError::not_found("notification", id));
     }
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -53,7 +53,7 @@ pub async fn mark_read(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<()> {
         serde_json::json!({}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 

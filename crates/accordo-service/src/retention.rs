@@ -63,7 +63,7 @@ pub async fn set_period(platform: &Platform, ctx: &Ctx, kind: &str, days: i64) -
         &ctx.actor.username,
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -73,7 +73,7 @@ pub async fn set_period(platform: &Platform, ctx: &Ctx, kind: &str, days: i64) -
         json!({"keep_days": days}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(())
 }
 
@@ -107,7 +107,7 @@ pub async fn run(
         let cutoff = RetentionRule::cutoff_us(days, platform.now_us());
         let mut tx = platform.store.write().await?;
         let affected = accordo_store::retention::apply(&mut tx, target, cutoff).await?;
-        audit::record(
+        let audited = audit::record(
             platform,
             &mut tx,
             ctx,
@@ -117,7 +117,7 @@ pub async fn run(
             json!({"keep_days": days, "affected": affected}),
         )
         .await?;
-        tx.commit().await?;
+        tx.commit(audited).await?;
         out.push(RetentionOutcome {
             kind: target.rule.kind,
             action: target.rule.action,

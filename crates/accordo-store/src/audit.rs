@@ -9,7 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
-use crate::{Conn, Result, Store, StoreError, Tx};
+use crate::{Audited, Conn, Result, Store, StoreError, Tx};
 
 /// An entry to append; the store numbers and links it.
 #[derive(Debug, Clone)]
@@ -27,8 +27,10 @@ pub struct NewEntry {
     pub details: String,
 }
 
-/// Appends one entry to the chain inside `tx`.
-pub async fn append(tx: &mut Tx, new: NewEntry) -> Result<AuditEntry> {
+/// Appends one entry to the chain inside `tx`; the [`Audited`] it returns is what lets `tx`
+/// commit.
+pub async fn append(tx: &mut Tx, new: NewEntry) -> Result<(AuditEntry, Audited)> {
+    let audited = tx.audited();
     let conn = tx.conn();
     let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(&mut *conn)
@@ -57,7 +59,7 @@ pub async fn append(tx: &mut Tx, new: NewEntry) -> Result<AuditEntry> {
         .bind(&stored.hash)
         .execute(&mut *conn)
         .await?;
-    Ok(stored.entry)
+    Ok((stored.entry, audited))
 }
 
 /// Writes an already-linked entry (append, and import from another installation).

@@ -91,10 +91,21 @@ pub struct Store {
     url: Option<String>,
 }
 
-/// A write transaction holding the audit-chain lock. Commit it, or drop it to roll back.
+/// A write transaction holding the audit-chain lock. It commits only with the proof that an
+/// audit entry was appended in it ([`Audited`], from [`audit::append`]); dropped, it rolls
+/// back.
 pub struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
     engine: Engine,
+    /// Tells this transaction's [`Audited`] from another's.
+    id: u64,
+}
+
+/// Proof that an audit entry was appended in one transaction: only [`audit::append`] makes
+/// one, and [`Tx::commit`] asks for it, so a write cannot commit without its entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Audited {
+    tx: u64,
 }
 
 impl Tx {
@@ -106,11 +117,31 @@ impl Tx {
         self.engine
     }
 
-    pub async fn commit(self) -> Result<()> {
+    /// The proof for this transaction, for [`audit::append`] alone.
+    pub(crate) fn audited(&self) -> Audited {
+        Audited { tx: self.id }
+    }
+
+    /// Commits the change and its audit entry together.
+    pub async fn commit(self, audited: Audited) -> Result<()> {
+        if audited.tx != self.id {
+            return Err(StoreError::Invalid(
+                "a transaction may commit only with its own audit entry".into(),
+            ));
+        }
+        self.inner.commit().await?;
+        Ok(())
+    }
+
+    /// Commits rows restored from an export, whose audit entries are themselves restored
+    /// rows (the import checks the chain): the one write without an entry of its own.
+    pub(crate) async fn commit_restored(self) -> Result<()> {
         self.inner.commit().await?;
         Ok(())
     }
 }
+
+static NEXT_TX: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Store {
     /// Opens (creating if needed) the SQLite file `<data_dir>/accordo.db` in WAL mode.
@@ -203,6 +234,7 @@ impl Store {
         Ok(Tx {
             inner,
             engine: self.engine,
+            id: NEXT_TX.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 

@@ -323,7 +323,7 @@ pub async fn import(
             .execute(tx.conn())
             .await?;
     }
-    tx.commit().await?;
+    tx.commit_restored().await?;
     Ok(n)
 }
 

@@ -33,8 +33,8 @@ fn entry(n: i64) -> NewEntry {
 async fn append_entries(store: &Store, n: i64) {
     for i in 1..=n {
         let mut tx = store.write().await.unwrap();
-        audit::append(&mut tx, entry(i)).await.unwrap();
-        tx.commit().await.unwrap();
+        let (_, audited) = audit::append(&mut tx, entry(i)).await.unwrap();
+        tx.commit(audited).await.unwrap();
     }
 }
 
@@ -123,9 +123,11 @@ async fn audit_chain_verifies_and_names_tampering() {
         let erased = audit::erase_details_before(&mut tx, 1_795_000_000_000_000 + 3)
             .await
             .unwrap();
-        tx.commit().await.unwrap();
+        // The erasure is itself written down, in its own transaction's entry.
+        let (_, audited) = audit::append(&mut tx, entry(7)).await.unwrap();
+        tx.commit(audited).await.unwrap();
         assert_eq!(erased, 2);
-        assert_eq!(verify(&store).await, Ok(6));
+        assert_eq!(verify(&store).await, Ok(7));
 
         drop_guard(&store).await;
         sqlx::query("UPDATE audit_details SET details = '{\"n\":99}' WHERE seq = 5")
@@ -149,7 +151,7 @@ async fn audit_chain_verifies_and_names_tampering() {
             .execute(store.pool())
             .await
             .unwrap();
-        assert_eq!(verify(&store).await, Ok(6));
+        assert_eq!(verify(&store).await, Ok(7));
         sqlx::query("DELETE FROM audit_details WHERE seq = 3")
             .execute(store.pool())
             .await
@@ -379,4 +381,39 @@ async fn shared_record_filter_agrees_with_can() {
 
 fn foundation_tables() -> Vec<&'static accordo_store::transfer::TableSpec> {
     accordo_store::transfer::FOUNDATION.iter().collect()
+}
+
+/// A write commits only with the proof of its own audit entry.
+#[tokio::test]
+async fn a_transaction_commits_only_with_its_own_audit_entry() {
+    each_engine(|store| async move {
+        migrate::run(&store, 0, &[migrate::FOUNDATION])
+            .await
+            .unwrap();
+        let mut first = store.write().await.unwrap();
+        let (_, proof) = audit::append(&mut first, entry(1)).await.unwrap();
+        first.commit(proof).await.unwrap();
+        // Another transaction cannot borrow that proof: it rolls back instead.
+        let mut second = store.write().await.unwrap();
+        sqlx::query("INSERT INTO system_state (key, value) VALUES ('probe', '1')")
+            .execute(second.conn())
+            .await
+            .unwrap();
+        let refused = second.commit(proof).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("its own audit entry")),
+            "{refused:?}"
+        );
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM system_state WHERE key = 'probe'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            row.get::<i64, _>("n"),
+            0,
+            "the unproven write was rolled back"
+        );
+        assert_eq!(verify(&store).await, Ok(1));
+    })
+    .await;
 }

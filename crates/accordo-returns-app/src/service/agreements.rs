@@ -104,7 +104,7 @@ pub async fn edit_agreement(
     if !store::update_agreement(&mut tx, &new, edit.version).await? {
         return Err(refused("stale_version"));
     }
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -114,6 +114,6 @@ pub async fn edit_agreement(
         json!({"version": new.version, "before": serde_json::from_str::<serde_json::Value>(&old.terms).unwrap_or_default(), "after": edit.terms}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     agreement_of(new)
 }

@@ -169,7 +169,7 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
         )
         .await?;
     }
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -179,7 +179,7 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
         json!({"centre": centre.map(|c| c.id)}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(row)
 }
 
@@ -580,15 +580,19 @@ pub async fn get_case(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<CaseVi
     drop(conn);
     let requests = request_views(platform, requests).await?;
     let mut tx = platform.store.write().await?;
-    audit::record_read(
+    // The kind is personal, so its read is always logged; a kind that is not would have no
+    // entry, and the empty transaction would simply roll back.
+    if let Some(audited) = audit::record_read(
         platform,
         &mut tx,
         ctx,
         &policy::RETURN_CASE,
         &id.to_string(),
     )
-    .await?;
-    tx.commit().await?;
+    .await?
+    {
+        tx.commit(audited).await?;
+    }
     let state = row.state;
     Ok(CaseView {
         id,
@@ -703,7 +707,7 @@ pub async fn list_cases(platform: &Platform, ctx: &Ctx) -> Result<Vec<CaseSummar
         })
         .collect();
     let mut tx = platform.store.write().await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -714,7 +718,7 @@ pub async fn list_cases(platform: &Platform, ctx: &Ctx) -> Result<Vec<CaseSummar
         json!({"count": out.len(), "cases": out.iter().map(|c| c.id).collect::<Vec<_>>()}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(out)
 }
 
@@ -759,7 +763,7 @@ pub async fn update_legal(
     if !store::update_case(&mut tx, &new, row.version).await? {
         return Err(refused("changed_meanwhile"));
     }
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -769,7 +773,7 @@ pub async fn update_legal(
         json!({"asylum": [row.asylum, new.asylum], "return_decision_date": [row.return_decision_on, new.return_decision_on], "vulnerabilities": [joined(&row.vulnerabilities), joined(&new.vulnerabilities)]}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(new)
 }
 
@@ -834,7 +838,7 @@ pub async fn record_safeguard(
             return Err(refused("changed_meanwhile"));
         }
     }
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -844,7 +848,7 @@ pub async fn record_safeguard(
         json!({"kind": kind, "on": on}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(safeguard_view(record))
 }
 
@@ -891,7 +895,7 @@ pub async fn add_document(
     };
     let mut tx = platform.store.write().await?;
     store::insert_document(&mut tx, &row).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -901,7 +905,7 @@ pub async fn add_document(
         json!({"document": row.id, "verdict": row.check_verdict}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(CaseDocumentView {
         id: row.id,
         kind: row.kind,
@@ -1005,7 +1009,7 @@ pub async fn transition(
         // Nothing is left in a partner's inbox for a closed case.
         store::withdraw_open_requests(&mut tx, id, &facts.today.to_string()).await?;
     }
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -1015,6 +1019,6 @@ pub async fn transition(
         json!({"from": row.state, "to": new.state, "kind": new.return_kind, "date": new.return_on, "reason": new.outcome_reason}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(new)
 }

@@ -238,7 +238,7 @@ pub async fn create_centre(
     };
     let mut tx = platform.store.write().await?;
     store::insert_centre(&mut tx, &row).await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -248,7 +248,7 @@ pub async fn create_centre(
         json!({"name": row.name, "capacity": row.capacity, "monitored_by": row.monitored_by}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(CentreSummary {
         id: row.id,
         name: row.name,
@@ -310,7 +310,7 @@ pub async fn place(
         )
         .await?;
     }
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -320,7 +320,7 @@ pub async fn place(
         json!({"centre": centre.as_ref().map(|c| c.id), "from": from}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     let mut conn = platform.store.read().await?;
     Ok(store::stays_of_case(&mut conn, case_id)
         .await?

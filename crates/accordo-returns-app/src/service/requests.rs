@@ -154,7 +154,7 @@ pub async fn request_readmission(
         Some((policy::READMISSION_REQUEST.kind, &row.id.to_string())),
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -164,7 +164,7 @@ pub async fn request_readmission(
         json!({"case": case_id, "to": row.partner_agency, "agreement_version": row.agreement_version, "deadline": deadline.date}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     request_views(platform, vec![row])
         .await?
         .pop()
@@ -242,7 +242,7 @@ pub async fn list_requests(
     drop(conn);
     let views = request_views(platform, rows).await?;
     let mut tx = platform.store.write().await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -252,7 +252,7 @@ pub async fn list_requests(
         json!({"count": views.len(), "open_only": open_only, "requests": views.iter().map(|v| v.id).collect::<Vec<_>>(), "cases": views.iter().map(|v| v.case_id).collect::<Vec<_>>()}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     Ok(views)
 }
 
@@ -264,15 +264,19 @@ pub async fn get_request(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<Req
         .pop()
         .ok_or_else(|| ServiceError::not_found("readmission_request", id))?;
     let mut tx = platform.store.write().await?;
-    audit::record_read(
+    // The kind is personal, so its read is always logged; a kind that is not would have no
+    // entry, and the empty transaction would simply roll back.
+    if let Some(audited) = audit::record_read(
         platform,
         &mut tx,
         ctx,
         &policy::READMISSION_REQUEST,
         &id.to_string(),
     )
-    .await?;
-    tx.commit().await?;
+    .await?
+    {
+        tx.commit(audited).await?;
+    }
     Ok(view)
 }
 
@@ -432,7 +436,7 @@ pub async fn reply(
         Some((policy::READMISSION_REQUEST.kind, &id.to_string())),
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -442,7 +446,7 @@ pub async fn reply(
         json!({"decision": new.status, "late": late, "deadline": deadline.date}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     refreshed_request(platform, id).await
 }
 
@@ -504,7 +508,7 @@ pub async fn extend(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<RequestV
         Some((policy::READMISSION_REQUEST.kind, &id.to_string())),
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -514,7 +518,7 @@ pub async fn extend(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<RequestV
         json!({"days": days, "deadline_before": deadline.date}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     refreshed_request(platform, id).await
 }
 
@@ -561,7 +565,7 @@ pub async fn answer_information(
         Some((policy::READMISSION_REQUEST.kind, &id.to_string())),
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -571,7 +575,7 @@ pub async fn answer_information(
         json!({}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     refreshed_request(platform, id).await
 }
 
@@ -673,7 +677,7 @@ pub async fn record_travel_document(
         Some((policy::READMISSION_REQUEST.kind, &id.to_string())),
     )
     .await?;
-    audit::record(
+    let audited = audit::record(
         platform,
         &mut tx,
         ctx,
@@ -683,6 +687,6 @@ pub async fn record_travel_document(
         json!({"valid_until": until}),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit(audited).await?;
     refreshed_request(platform, id).await
 }

@@ -313,7 +313,18 @@ async fn arrange(app: &TestApp) -> Victim {
     .await
     .unwrap()
     .to_string();
-    tx.commit().await.unwrap();
+    let audited = accordo_service::audit::record(
+        &app.platform,
+        &mut tx,
+        &accordo_service::demo::command_line_ctx(),
+        "notification.create",
+        "notification",
+        Some(&notification_id),
+        json!({}),
+    )
+    .await
+    .unwrap();
+    tx.commit(audited).await.unwrap();
     let mut records: Arranged = vec![
         ("/api/v1/tokens/", token_id),
         ("/api/v1/sessions/", session_id),
