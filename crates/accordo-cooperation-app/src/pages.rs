@@ -186,7 +186,7 @@ async fn enter_value(State(state): State<AppState>, form: SignedForm) -> Respons
                     "cooperation-value-entered",
                 );
             }
-            Err(e) => match FormErrors::from_service(&e, "value") {
+            Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "value") {
                 Some(found) => errors = found,
                 None => return viewer_error_page(&state, v, &e),
             },
@@ -386,7 +386,7 @@ async fn what_if(State(state): State<AppState>, form: SignedForm) -> Response {
                 )
                 .await;
             }
-            Err(e) => match FormErrors::from_service(&e, "seats") {
+            Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "seats") {
                 Some(errors) => errors,
                 None => return viewer_error_page(&state, v, &e),
             },
@@ -412,7 +412,7 @@ async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
         Ok(input) => match service::publish(&state.platform, &v.ctx, input).await {
             Ok(_) => return done("/cooperation/quotas", "cooperation-published-done"),
             Err(e @ ServiceError::Forbidden(_)) => return viewer_error_page(&state, v, &e),
-            Err(e) => match FormErrors::from_service(&e, "seats") {
+            Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "seats") {
                 Some(errors) => errors,
                 None => return viewer_error_page(&state, v, &e),
             },
@@ -493,7 +493,7 @@ async fn new_policy(State(state): State<AppState>, form: SignedForm) -> Response
                         "cooperation-policy-saved",
                     );
                 }
-                Err(e) => match FormErrors::from_service(&e, "note") {
+                Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "note") {
                     Some(errors) => errors,
                     None => return viewer_error_page(&state, v, &e),
                 },

@@ -220,7 +220,7 @@ async fn add(State(state): State<AppState>, form: SignedForm) -> Response {
     };
     match service::report(&state.platform, &v.ctx, input).await {
         Ok(_) => done("/documents/register", "documents-reported"),
-        Err(e) => match FormErrors::from_service(&e, "document_number") {
+        Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "document_number") {
             Some(errors) => refused(errors).await,
             None => viewer_error_page(&state, v, &e),
         },
@@ -354,7 +354,7 @@ async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
     };
     match service::publish_alert(&state.platform, &v.ctx, input).await {
         Ok(_) => done("/documents/alerts", "documents-alert-published"),
-        Err(e) => match FormErrors::from_service(&e, "what_forged") {
+        Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "what_forged") {
             Some(errors) => {
                 alerts_view(
                     &state,

@@ -202,7 +202,7 @@ async fn create_case(State(state): State<AppState>, form: SignedForm) -> Respons
         };
         match service::create_case(&state.platform, &v.ctx, input).await {
             Ok(row) => return done(&format!("/returns/cases/{}", row.id), "returns-case-opened"),
-            Err(e) => match form_errors(&e, "surname") {
+            Err(e) => match form_errors(&state, &v.lang, &e, "surname") {
                 Some(found) => errors = found,
                 None => return viewer_error_page(&state, v, &e),
             },
@@ -220,8 +220,13 @@ async fn create_case(State(state): State<AppState>, form: SignedForm) -> Respons
 }
 
 /// A service's refusal as form errors; `person.surname` becomes the form's `surname`.
-fn form_errors(e: &ServiceError, default_field: &str) -> Option<FormErrors> {
-    let mut errors = FormErrors::from_service(e, default_field)?;
+fn form_errors(
+    state: &AppState,
+    lang: &str,
+    e: &ServiceError,
+    default_field: &str,
+) -> Option<FormErrors> {
+    let mut errors = FormErrors::from_service(state, lang, e, default_field)?;
     errors.by_field = std::mem::take(&mut errors.by_field)
         .into_iter()
         .map(|(k, v)| (k.trim_start_matches("person.").to_owned(), v))
@@ -322,7 +327,7 @@ where
     let SignedForm { viewer, fields } = form;
     match act(state.clone(), viewer.ctx.clone(), fields.clone()).await {
         Ok(()) => done(&format!("/returns/cases/{id}"), flash),
-        Err(e) => match FormErrors::from_service(&e, default_field) {
+        Err(e) => match FormErrors::from_service(&state, &viewer.lang, &e, default_field) {
             Some(errors) => {
                 let refused = Refused {
                     form: name,
@@ -569,7 +574,7 @@ where
             };
             done(&to, flash)
         }
-        Err(e) => match FormErrors::from_service(&e, default_field) {
+        Err(e) => match FormErrors::from_service(&state, &viewer.lang, &e, default_field) {
             Some(errors) => {
                 inbox_view(&state, &viewer, None, true, Some((id, &fields, errors))).await
             }
@@ -685,7 +690,7 @@ async fn create_centre(State(state): State<AppState>, form: SignedForm) -> Respo
         };
         match service::create_centre(&state.platform, &v.ctx, input).await {
             Ok(_) => return done("/returns/centres", "returns-centre-added"),
-            Err(e) => match FormErrors::from_service(&e, "name") {
+            Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "name") {
                 Some(found) => errors = found,
                 None => return viewer_error_page(&state, v, &e),
             },
@@ -871,7 +876,7 @@ async fn edit_agreement(
             };
             match service::edit_agreement(&state.platform, &v.ctx, id, edit).await {
                 Ok(_) => return done("/returns/agreements", "returns-agreement-saved"),
-                Err(e) => match FormErrors::from_service(&e, "source") {
+                Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "source") {
                     Some(errors) => errors,
                     None => return viewer_error_page(&state, v, &e),
                 },

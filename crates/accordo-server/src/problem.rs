@@ -61,15 +61,80 @@ impl Problem {
     }
 }
 
+/// How a service error reads over HTTP, for the API and the pages alike: this is the one
+/// place that decides its status and stable code, and which catalogue messages a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Classified {
+    pub status: StatusCode,
+    /// Stable machine code, the `code` of the problem document.
+    pub code: &'static str,
+    /// Catalogue ids of the error page's title and text.
+    pub title: &'static str,
+    pub body: &'static str,
+}
+
+pub fn classify(err: &ServiceError) -> Classified {
+    let (status, code, title, body) = match err {
+        ServiceError::Unauthenticated(failure) => (
+            match failure {
+                AuthFailure::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            },
+            failure.code(),
+            "error-session-title",
+            "error-session-body",
+        ),
+        ServiceError::Forbidden(_) => (
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "error-forbidden-title",
+            "error-forbidden-body",
+        ),
+        ServiceError::NotFound { .. } => (
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "error-not-found-title",
+            "error-not-found-body",
+        ),
+        ServiceError::Invalid { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            "error-invalid-title",
+            "error-invalid-body",
+        ),
+        ServiceError::Conflict(_) => (
+            StatusCode::CONFLICT,
+            "conflict",
+            "error-invalid-title",
+            "error-invalid-body",
+        ),
+        ServiceError::Rules { .. } => (
+            StatusCode::CONFLICT,
+            "refused_by_rules",
+            "error-invalid-title",
+            "error-invalid-body",
+        ),
+        ServiceError::Store(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "error-unavailable-title",
+            "error-unavailable-body",
+        ),
+    };
+    Classified {
+        status,
+        code,
+        title,
+        body,
+    }
+}
+
 impl From<ServiceError> for Problem {
     fn from(err: ServiceError) -> Self {
+        let Classified { status, code, .. } = classify(&err);
         match err {
             ServiceError::Unauthenticated(failure) => {
-                let status = match failure {
-                    AuthFailure::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-                    _ => StatusCode::UNAUTHORIZED,
-                };
-                let mut p = Problem::new(status, failure.code(), failure.to_string());
+                let mut p = Problem::new(status, code, failure.to_string());
                 if let AuthFailure::Throttled {
                     retry_after_seconds,
                 } = failure
@@ -78,27 +143,16 @@ impl From<ServiceError> for Problem {
                 }
                 p
             }
-            ServiceError::Forbidden(denied) => {
-                Problem::new(StatusCode::FORBIDDEN, "forbidden", denied.to_string())
+            ServiceError::Invalid { field, message } => {
+                Problem::new(status, code, format!("{field}: {message}")).field(field)
             }
-            e @ ServiceError::NotFound { .. } => {
-                Problem::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
+            ServiceError::Conflict(what) => {
+                Problem::new(status, code, format!("{what} already exists"))
             }
-            ServiceError::Invalid { field, message } => Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_field",
-                format!("{field}: {message}"),
-            )
-            .field(field),
-            ServiceError::Conflict(what) => Problem::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("{what} already exists"),
-            ),
             ServiceError::Rules { rules } => {
                 let mut p = Problem::new(
-                    StatusCode::CONFLICT,
-                    "refused_by_rules",
+                    status,
+                    code,
                     format!("refused by the rules: {}", rules.join(", ")),
                 );
                 p.rules = rules;
@@ -108,10 +162,13 @@ impl From<ServiceError> for Problem {
                 // Never shown: logged with the request id, which the answer carries.
                 tracing::error!(error = %e, "store error");
                 Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    status,
+                    code,
                     "an internal error occurred; quote the request id to the administrator",
                 )
+            }
+            e @ (ServiceError::Forbidden(_) | ServiceError::NotFound { .. }) => {
+                Problem::new(status, code, e.to_string())
             }
         }
     }

@@ -132,7 +132,7 @@ async fn refused(
     default_field: &str,
     extra: Value,
 ) -> Response {
-    match FormErrors::from_service(&error, default_field) {
+    match FormErrors::from_service(state, &form.viewer.lang, &error, default_field) {
         Some(errors) => {
             show(
                 state,

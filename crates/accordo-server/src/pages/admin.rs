@@ -162,7 +162,7 @@ async fn create_user(State(state): State<AppState>, form: SignedForm) -> Respons
             &format!("/admin/users/{}", created.id),
             "admin-user-created",
         ),
-        Err(e) => match FormErrors::from_service(&e, "username") {
+        Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "username") {
             Some(errors) => {
                 users_view(
                     &state,
@@ -265,7 +265,7 @@ async fn user_changed(
 ) -> Response {
     match result {
         Ok(()) => done(&format!("/admin/users/{id}"), flash),
-        Err(e) => match FormErrors::from_service(&e, default_field) {
+        Err(e) => match FormErrors::from_service(state, &form.viewer.lang, &e, default_field) {
             Some(errors) => {
                 user_view(
                     state,
@@ -476,7 +476,7 @@ async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Respo
     };
     match accounts::create_agency(&state.platform, &v.ctx, new).await {
         Ok(_) => done("/admin/agencies", "admin-agency-created"),
-        Err(e) => match FormErrors::from_service(&e, "code") {
+        Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "code") {
             Some(errors) => {
                 agencies_view(
                     &state,
@@ -603,7 +603,7 @@ async fn set_retention(State(state): State<AppState>, form: SignedForm) -> Respo
                 continue;
             }
             if let Err(e) = retention::set_period(&state.platform, &v.ctx, kind, *days).await {
-                match FormErrors::from_service(&e, field) {
+                match FormErrors::from_service(&state, &v.lang, &e, field) {
                     Some(found) => {
                         for (_, err) in found.by_field {
                             errors.by_field.insert(field.clone(), err);

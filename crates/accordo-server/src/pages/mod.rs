@@ -531,14 +531,29 @@ impl FormErrors {
     }
 
     /// A service's refusal, next to the field it names (or `form` when it names none).
-    pub fn from_service(error: &ServiceError, default_field: &str) -> Option<Self> {
+    /// A service's refusal as the error of a field, in the reader's language where the
+    /// refusal has a code (each rule by its catalogue message, `<module>-rule-<code>`);
+    /// `None` for an error that is no fault of the form (it gets the error page).
+    pub fn from_service(
+        state: &AppState,
+        lang: &str,
+        error: &ServiceError,
+        default_field: &str,
+    ) -> Option<Self> {
         let mut errors = Self::default();
         let (field, text) = match error {
             ServiceError::Invalid { field, message } => (field.clone(), message.clone()),
             ServiceError::Conflict(what) => {
                 (default_field.to_owned(), format!("{what} already exists"))
             }
-            ServiceError::Rules { rules } => (default_field.to_owned(), rules.join(", ")),
+            ServiceError::Rules { rules } => (
+                default_field.to_owned(),
+                rules
+                    .iter()
+                    .map(|rule| rule_text(state, lang, rule))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             _ => return None,
         };
         errors.by_field.insert(
@@ -618,50 +633,53 @@ fn too_large_page(state: &AppState, lang: &str) -> Response {
     )
 }
 
-/// The page for a service error. What the reader may not see reads as not found, so a
-/// page of another tenant tells nothing of what is there.
-/// What a page says about a service error: status, title, body, and the detail to show.
-fn error_parts(error: &ServiceError) -> (StatusCode, &'static str, &'static str, Option<String>) {
-    match error {
-        ServiceError::NotFound { .. } => (
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            "error-not-found-body",
-            None,
-        ),
-        ServiceError::Forbidden(denied) => (
-            StatusCode::FORBIDDEN,
-            "error-forbidden-title",
-            "error-forbidden-body",
-            Some(denied.to_string()),
-        ),
-        ServiceError::Unauthenticated(_) => (
-            StatusCode::UNAUTHORIZED,
-            "error-session-title",
-            "error-session-body",
-            None,
-        ),
-        ServiceError::Invalid { .. } | ServiceError::Conflict(_) | ServiceError::Rules { .. } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "error-invalid-title",
-            "error-invalid-body",
-            Some(error.to_string()),
-        ),
+/// What a page says about a service error: status, title, body (from the one mapping,
+/// `problem::classify`), and the detail to show. What the reader may not see reads as not
+/// found, so a page of another tenant tells nothing of what is there. A refusal by rules
+/// names each rule in the reader's language (`<module>-rule-<code>`, else its code).
+fn error_parts(
+    state: &AppState,
+    lang: &str,
+    error: &ServiceError,
+) -> (StatusCode, &'static str, &'static str, Option<String>) {
+    let c = crate::problem::classify(error);
+    let detail = match error {
+        ServiceError::NotFound { .. } | ServiceError::Unauthenticated(_) => None,
         ServiceError::Store(e) => {
             tracing::error!(error = %e, "database error behind a page");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "error-unavailable-title",
-                "error-unavailable-body",
-                None,
-            )
+            None
         }
-    }
+        ServiceError::Rules { rules } => Some(
+            rules
+                .iter()
+                .map(|rule| rule_text(state, lang, rule))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => Some(other.to_string()),
+    };
+    (c.status, c.title, c.body, detail)
+}
+
+/// A rule's words in the reader's language: the first module whose catalogue names it.
+pub fn rule_text(state: &AppState, lang: &str, rule: &str) -> String {
+    let catalogues = &state.web.catalogues;
+    state
+        .modules
+        .iter()
+        .map(|m| format!("{}-rule-{rule}", m.core.name))
+        .find(|id| {
+            catalogues
+                .ids(accordo_web::i18n::FALLBACK)
+                .iter()
+                .any(|k| k == id)
+        })
+        .map_or_else(|| rule.to_owned(), |id| catalogues.message(lang, &id, &[]))
 }
 
 /// A clear page for a service error, before sign-in or without the reader's navigation.
 pub fn error_page(state: &AppState, lang: &str, error: &ServiceError) -> Response {
-    let (status, title, body, detail) = error_parts(error);
+    let (status, title, body, detail) = error_parts(state, lang, error);
     message_page(state, lang, status, title, body, detail)
 }
 
@@ -671,7 +689,7 @@ pub fn viewer_error_page(state: &AppState, viewer: &Viewer, error: &ServiceError
     if matches!(error, ServiceError::Unauthenticated(_)) {
         return error_page(state, &viewer.lang, error);
     }
-    let (status, title, body, detail) = error_parts(error);
+    let (status, title, body, detail) = error_parts(state, &viewer.lang, error);
     let chrome = Chrome::signed_in(viewer, "", None);
     render(
         state,

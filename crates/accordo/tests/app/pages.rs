@@ -1017,13 +1017,15 @@ async fn a_caseworker_opens_a_case_and_sees_every_rule_that_blocks_the_return() 
         )
         .await;
     assert_eq!(tried.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Each rule in the reader's words, next to the form, not its machine name.
     assert!(
-        tried
-            .text
-            .contains("asylum_pending, best_interests_assessment_missing"),
+        tried.text.contains(
+            "an asylum claim or appeal is pending; an unaccompanied minor: record the best-interests assessment first"
+        ),
         "{}",
         tried.text
     );
+    assert!(!tried.text.contains("asylum_pending, "), "{}", tried.text);
     assert!(tried.text.contains(r#"data-testid="case-state">open"#));
     // The assessment lifts its rule.
     let recorded = b
@@ -1265,7 +1267,13 @@ async fn the_ministry_edits_terms_adds_a_centre_and_makes_a_policy_version_from_
         )
         .await;
     assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(stale.text.contains("stale_version"));
+    assert!(
+        stale
+            .text
+            .contains("the terms changed since you opened them: open them again"),
+        "{}",
+        stale.text
+    );
 
     let centre = b
         .submit(
@@ -1460,5 +1468,74 @@ async fn a_refusal_keeps_the_signed_in_readers_navigation() {
         StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
     ));
     assert!(missing.text.contains(r#"href="/home""#));
+    app.finish().await;
+}
+
+/// A step the rules refuse is said in the reader's language, each rule by its message, next
+/// to the form (not as machine names); the same refusal is a 409 with the codes in the API.
+#[tokio::test]
+async fn a_refusal_by_the_rules_is_said_in_the_readers_language() {
+    let app = common::app_sqlite().await;
+    let token = app.token("ita.caseworker").await;
+    let made = app
+        .post(
+            "/api/v1/returns/cases",
+            Some(&token),
+            serde_json::json!({"person": {"surname": "REGOLA", "given_names": "PROVA", "claimed_nationality": "TUN"},
+                               "asylum": "pending"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.json()["id"].as_str().unwrap().to_owned();
+    let api = app
+        .post(
+            &format!("/api/v1/returns/cases/{id}/transitions"),
+            Some(&token),
+            serde_json::json!({"to": "scheduled", "kind": "flight", "date": "2026-12-20"}),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::CONFLICT, "{}", api.text);
+    assert!(
+        api.json()["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "asylum_pending")
+    );
+
+    let mut browser = Browser::new(&app);
+    browser.sign_in("ita.caseworker").await;
+    let page = format!("/returns/cases/{id}");
+    let refused = browser
+        .submit(
+            &page,
+            &format!("/returns/cases/{id}/transition"),
+            &[
+                ("to", "scheduled"),
+                ("kind", "flight"),
+                ("date", "2026-12-20"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    let alert = refused
+        .text
+        .split("<p class=\"text-danger\" role=\"alert\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_else(|| panic!("no refusal next to the form: {}", refused.text));
+    assert!(
+        alert.contains("è pendente una domanda di asilo o un ricorso"),
+        "{alert}"
+    );
+    assert!(
+        !alert.contains("asylum_pending"),
+        "a machine name shown: {alert}"
+    );
     app.finish().await;
 }
