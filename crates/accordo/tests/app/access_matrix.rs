@@ -387,61 +387,27 @@ async fn every_route_every_role_every_tenant() {
         "matrix rows for routes that do not exist: {stale:?}"
     );
 
+    // Both engines: the scopes are SQL, and each dialect must keep them.
+    let mut engines = vec![None];
+    match std::env::var(accordo_store::testing::PG_ENV) {
+        Ok(url) if !url.is_empty() => engines.push(Some(url)),
+        _ => accordo_store::testing::say_postgres_skipped(),
+    }
     let mut failures = Vec::new();
-    for AccessRow {
-        method,
-        path: template,
-        body,
-        who,
-        sees_canary,
-    } in &rows
-    {
-        // A fresh installation per route: one route's writes never change another's answer.
-        let app = common::app_sqlite().await;
-        let victim = arrange(&app).await;
-        let path = concrete(template, &victim);
-        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let body = (!body.is_null()).then_some(body);
-
-        let anonymous = app.request(method.clone(), &path, None, body).await;
-        if anonymous.status != StatusCode::UNAUTHORIZED {
-            failures.push(format!(
-                "{method} {template} without credentials: {}",
-                anonymous.status
-            ));
-        }
-        for user in actors() {
-            let token = if user == VICTIM {
-                victim.token.clone()
-            } else {
-                app.token(user).await
+    for engine in &engines {
+        let on = engine.as_ref().map_or("SQLite", |_| "PostgreSQL");
+        for row in &rows {
+            // A fresh installation per route: one route's writes never change another's
+            // answer.
+            let app = match engine {
+                None => common::app_sqlite().await,
+                Some(url) => {
+                    common::app_on(accordo_store::testing::TestDb::postgres(url).await).await
+                }
             };
-            let reply = app.request(method.clone(), &path, Some(&token), body).await;
-            let denied = matches!(
-                reply.status,
-                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
-            );
-            let allowed = who.allows(user);
-            if allowed && denied {
-                failures.push(format!(
-                    "{method} {template} as {user}: refused ({}) but should be allowed: {}",
-                    reply.status, reply.text
-                ));
-            }
-            if !allowed && !denied {
-                failures.push(format!(
-                    "{method} {template} as {user}: LEAK, answered {}: {}",
-                    reply.status, reply.text
-                ));
-            }
-            if reply.text.contains(CANARY) && !sees_canary.allows(user) {
-                failures.push(format!(
-                    "{method} {template} as {user}: LEAK of IT-UI data: {}",
-                    reply.text
-                ));
-            }
+            try_route(&app, row, on, &mut failures).await;
+            app.finish().await;
         }
-        app.finish().await;
     }
     assert!(
         failures.is_empty(),
@@ -449,4 +415,58 @@ async fn every_route_every_role_every_tenant() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Tries one route without credentials and as every user, on IT-UI's records.
+async fn try_route(app: &TestApp, row: &AccessRow, on: &str, failures: &mut Vec<String>) {
+    let AccessRow {
+        method,
+        path: template,
+        body,
+        who,
+        sees_canary,
+    } = row;
+    let victim = arrange(app).await;
+    let path = concrete(template, &victim);
+    let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+    let body = (!body.is_null()).then_some(body);
+
+    let anonymous = app.request(method.clone(), &path, None, body).await;
+    if anonymous.status != StatusCode::UNAUTHORIZED {
+        failures.push(format!(
+            "{on}: {method} {template} without credentials: {}",
+            anonymous.status
+        ));
+    }
+    for user in actors() {
+        let token = if user == VICTIM {
+            victim.token.clone()
+        } else {
+            app.token(user).await
+        };
+        let reply = app.request(method.clone(), &path, Some(&token), body).await;
+        let denied = matches!(
+            reply.status,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        );
+        let allowed = who.allows(user);
+        if allowed && denied {
+            failures.push(format!(
+                "{on}: {method} {template} as {user}: refused ({}) but should be allowed: {}",
+                reply.status, reply.text
+            ));
+        }
+        if !allowed && !denied {
+            failures.push(format!(
+                "{on}: {method} {template} as {user}: LEAK, answered {}: {}",
+                reply.status, reply.text
+            ));
+        }
+        if reply.text.contains(CANARY) && !sees_canary.allows(user) {
+            failures.push(format!(
+                "{on}: {method} {template} as {user}: LEAK of IT-UI data: {}",
+                reply.text
+            ));
+        }
+    }
 }
