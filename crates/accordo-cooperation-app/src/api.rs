@@ -79,6 +79,7 @@ async fn list_policies(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"policy": {"indicators": [{"indicator": "identification_rate", "weight": 0.6, "worst": 0, "best": 1}, {"indicator": "answered_in_time", "weight": 0.4, "worst": 0, "best": 1}]}, "note": "Identification weighs more from 2027"}))]
 pub struct PolicyIn {
     /// `{"indicators": [{"indicator", "weight", "worst", "best", "target"}], "missing":
     /// "reweight"|"worst"}`; the weights must add up to 1.
@@ -102,6 +103,7 @@ async fn create_policy(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"country": "TUN", "year": 2026, "indicator": "joint_trainings", "value": 4, "source": "Joint training register, Ministry of the Interior"}))]
 pub struct ValueIn {
     /// ISO 3166 alpha-3 of the partner.
     country: String,
@@ -167,6 +169,7 @@ async fn quota_totals(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"year": 2026, "category": "non-seasonal work", "seats": 1000, "method": "dhondt", "weights": {"PAK": 0.62, "TUN": 0.71}, "floors": {"PAK": 50}, "caps": {}}))]
 pub struct AllocationIn {
     /// The year whose cooperation is measured.
     year: i32,

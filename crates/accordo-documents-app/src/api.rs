@@ -36,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"}))]
 pub struct CheckIn {
     /// The machine-readable zone: 2 or 3 lines, LF or CRLF.
     mrz: String,
@@ -64,6 +65,7 @@ async fn check(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"mrzs": ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"]}))]
 pub struct BatchIn {
     /// Up to 10,000 MRZs.
     mrzs: Vec<String>,
@@ -165,6 +167,7 @@ async fn list_reports(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"issuing_state": "ITA", "document_type": "P", "document_number": "YA7654321", "status": "stolen", "reported_on": "2026-11-02", "notes": "stolen from a car"}))]
 pub struct ReportIn {
     /// ISO 3166 alpha-3 or an ICAO code, e.g. PAK, D.
     issuing_state: String,
@@ -235,6 +238,7 @@ async fn list_alerts(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"issuing_state": "PAK", "document_type": "P", "number_pattern": "AB9*", "what_forged": "Counterfeit passports of the AB9 series", "how_to_recognise": "The ghost image lacks the holographic border", "handling": "AMBER", "addressees": ["agency:IT-PS", "country:GRC"]}))]
 pub struct AlertIn {
     #[serde(default)]
     issuing_state: Option<String>,

@@ -59,6 +59,7 @@ pub struct PersonIn {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"person": {"surname": "ESEMPIO", "given_names": "SAMI", "date_of_birth": "1995-05-05", "claimed_nationality": "TUN"}, "asylum": "rejected", "return_decision_date": "2026-10-01", "vulnerabilities": []}))]
 pub struct CaseIn {
     person: PersonIn,
     /// minor, unaccompanied, medical, trafficking_victim.
@@ -161,6 +162,7 @@ async fn get_case(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"asylum": "rejected", "return_decision_date": "2026-10-01", "vulnerabilities": ["medical"]}))]
 pub struct LegalIn {
     /// none, pending, appeal_pending, rejected, granted.
     #[serde(default)]
@@ -192,6 +194,7 @@ async fn update_case(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"to": "scheduled", "kind": "flight", "date": "2026-12-20"}))]
 pub struct TransitionIn {
     /// scheduled, executed, failed or closed.
     to: String,
@@ -228,6 +231,7 @@ async fn transition(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "legal_information", "note": "Information given in Arabic by the centre's legal service"}))]
 pub struct SafeguardIn {
     /// best_interests_assessment, vulnerability_screening, legal_information,
     /// asylum_information, medical_examination, guardian_appointed.
@@ -261,6 +265,7 @@ async fn add_safeguard(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "passport_copy", "mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"}))]
 pub struct DocumentIn {
     /// passport, passport_copy, identity_card, other_document.
     kind: String,
@@ -284,6 +289,7 @@ async fn add_document(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"partner_agency": "TN-MI", "evidence": [{"kind": "interview_record", "note": "interview of 20 November"}]}))]
 pub struct RequestIn {
     /// The partner's central authority (an agency code of `GET /api/v1/agencies`).
     partner_agency: String,
@@ -367,6 +373,7 @@ async fn get_request(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"decision": "confirmed"}))]
 pub struct ReplyIn {
     /// confirmed, rejected or more_information.
     decision: String,
@@ -392,6 +399,7 @@ async fn reply(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"answer": "The interview record is attached to the case."}))]
 pub struct AnswerIn {
     answer: String,
 }
@@ -412,6 +420,7 @@ async fn answer(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"number": "LP123456", "valid_until": "2027-03-31"}))]
 pub struct TravelDocumentIn {
     number: String,
     /// YYYY-MM-DD.
@@ -453,6 +462,7 @@ async fn list_agreements(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Italy–Tunisia", "terms": {"reply_days": 30, "silence_is_acceptance": false, "accepted_evidence": ["passport", "interview_record"], "extension_days": null, "pause_on_more_information": true, "travel_document_validity_days": 90, "travel_document_issue_days": null, "transfer_days": 60}, "source": "Agreement text, art. 5", "confirmed": true, "version": 1}))]
 pub struct AgreementIn {
     name: String,
     #[schema(value_type = Object)]
@@ -529,6 +539,7 @@ async fn centre_report(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "CPR Bari", "country": "ITA", "capacity": 120, "monitored_by": "UNHCR"}))]
 pub struct CentreIn {
     name: String,
     /// ISO 3166 alpha-3 of where it is.
@@ -559,6 +570,7 @@ async fn create_centre(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"centre": "0193a5f0-7c2e-7000-8000-000000000001", "from": "2026-11-20"}))]
 pub struct PlaceIn {
     /// The centre; null releases the person.
     centre: Option<Uuid>,

@@ -57,6 +57,7 @@ async fn list_agencies(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "ES-PN", "name": "Policía Nacional", "country": "ESP", "time_zone": "Europe/Madrid"}))]
 pub struct AgencyIn {
     code: String,
     name: String,
@@ -130,6 +131,7 @@ async fn list_users(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "mario.rossi", "display_name": "Mario Rossi", "agency": "IT-PS", "roles": ["officer"], "password": "a-long-temporary-password"}))]
 pub struct UserIn {
     username: String,
     display_name: String,
@@ -206,6 +208,7 @@ async fn enable_user(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"roles": ["officer", "analyst"]}))]
 pub struct RolesIn {
     roles: Vec<String>,
 }
@@ -228,6 +231,7 @@ async fn set_roles(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "a-long-temporary-password"}))]
 pub struct PasswordReset {
     /// A temporary password the user must change at next sign-in.
     password: String,

@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "ita.caseworker", "password": "accordo-demo", "totp": null}))]
 pub struct Credentials {
     username: String,
     password: String,
@@ -224,6 +225,7 @@ async fn me(caller: Caller) -> axum::Json<Me> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"language": "it", "time_zone": "Europe/Rome"}))]
 pub struct Preferences {
     /// `en` or `it` (more as catalogues land).
     language: Option<String>,
@@ -252,6 +254,7 @@ async fn update_me(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "accordo-demo", "new_password": "a-longer-new-password"}))]
 pub struct PasswordChange {
     current_password: String,
     new_password: String,
@@ -298,6 +301,7 @@ async fn begin_totp(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "123456"}))]
 pub struct TotpCode {
     code: String,
 }
@@ -369,6 +373,7 @@ async fn my_tokens(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"label": "case management system", "days": 90}))]
 pub struct NewToken {
     label: String,
     #[serde(default)]

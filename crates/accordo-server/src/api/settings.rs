@@ -33,6 +33,7 @@ async fn get_retention(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"keep_days": 730}))]
 pub struct RetentionIn {
     keep_days: i64,
 }
@@ -76,6 +77,7 @@ async fn get_second_factor(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"required": true}))]
 pub struct SecondFactorIn {
     required: bool,
 }

@@ -647,3 +647,48 @@ async fn nothing_but_health_answers_until_ready() {
     assert_eq!(get("/api/v1/openapi.json").await, StatusCode::OK);
     db.drop_db().await;
 }
+
+/// Every operation that takes a body shows an example of it in the OpenAPI document, and the
+/// example names only fields the body has (so it stays true when the type changes).
+#[tokio::test]
+async fn every_request_body_has_an_example_the_schema_knows() {
+    let app = crate::common::app_sqlite().await;
+    let doc = app
+        .request(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let mut problems = Vec::new();
+    let mut bodies = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(body) = op.get("requestBody") else {
+                continue;
+            };
+            bodies += 1;
+            let schema = &body["content"]["application/json"]["schema"];
+            let component = schema["$ref"]
+                .as_str()
+                .and_then(|r| r.rsplit('/').next())
+                .map(|name| &doc["components"]["schemas"][name]);
+            let Some(component) = component else {
+                problems.push(format!("{method} {path}: the body has no named schema"));
+                continue;
+            };
+            let Some(example) = component.get("example").and_then(|e| e.as_object()) else {
+                problems.push(format!("{method} {path}: no example"));
+                continue;
+            };
+            let known = component["properties"].as_object().unwrap();
+            for field in example.keys() {
+                if !known.contains_key(field) {
+                    problems.push(format!(
+                        "{method} {path}: the example's `{field}` is no field"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(bodies >= 30, "only {bodies} operations take a body?");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    app.finish().await;
+}
