@@ -53,7 +53,7 @@ pub struct ScoreParams {
 /// The partners' scores the caller may see (a partner authority: its own), best first,
 /// each with the indicators' values, sources and contributions.
 #[utoipa::path(get, path = "/api/v1/cooperation/scores", tag = "cooperation", params(ScoreParams),
-    responses((status = 200, description = "the scores"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "the scores", body = Vec<PartnerScore>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn scores(
     State(state): State<AppState>,
     caller: Caller,
@@ -67,7 +67,7 @@ async fn scores(
 
 /// Every version of the index's policy, newest first.
 #[utoipa::path(get, path = "/api/v1/cooperation/policies", tag = "cooperation",
-    responses((status = 200, description = "the versions"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the versions", body = Vec<PolicyVersion>), (status = 403, body = Problem)))]
 async fn list_policies(
     State(state): State<AppState>,
     caller: Caller,
@@ -91,7 +91,7 @@ pub struct PolicyIn {
 
 /// Makes a new policy version (the old ones stay, so old scores can be reproduced).
 #[utoipa::path(post, path = "/api/v1/cooperation/policies", tag = "cooperation", request_body = PolicyIn,
-    responses((status = 201, description = "the new version"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "the new version", body = PolicyVersion), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_policy(
     State(state): State<AppState>,
     caller: Caller,
@@ -238,7 +238,7 @@ async fn what_if(
 
 /// Published allocations, newest first.
 #[utoipa::path(get, path = "/api/v1/quotas/allocations", tag = "quotas",
-    responses((status = 200, description = "the allocations"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the allocations", body = Vec<Allocation>), (status = 403, body = Problem)))]
 async fn list_allocations(
     State(state): State<AppState>,
     caller: Caller,
@@ -250,7 +250,7 @@ async fn list_allocations(
 
 /// Publishes an allocation under a stored policy version: immutable, audited.
 #[utoipa::path(post, path = "/api/v1/quotas/allocations", tag = "quotas", request_body = AllocationIn,
-    responses((status = 201, description = "published"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "published", body = Allocation), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn publish(
     State(state): State<AppState>,
     caller: Caller,
@@ -269,7 +269,7 @@ pub struct FormatParams {
 
 /// One published allocation, as JSON or CSV.
 #[utoipa::path(get, path = "/api/v1/quotas/allocations/{id}", tag = "quotas", params(("id" = Uuid, Path), FormatParams),
-    responses((status = 200, description = "the allocation"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "the allocation (as CSV with ?format=csv)", content((Allocation = "application/json"), (String = "text/csv"))), (status = 404, body = Problem)))]
 async fn get_allocation(
     State(state): State<AppState>,
     caller: Caller,

@@ -27,9 +27,10 @@ use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id};
 use crate::policy;
 
 /// A policy version as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PolicyVersion {
     pub version: i64,
+    #[schema(value_type = Object)]
     pub policy: Policy,
     pub note: String,
     pub created_at: i64,
@@ -130,7 +131,7 @@ pub async fn new_policy(
 }
 
 /// One partner's score for a year, with its inputs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PartnerScore {
     pub country: String,
     pub country_name: String,
@@ -141,6 +142,7 @@ pub struct PartnerScore {
     /// Where each value comes from, in words.
     pub sources: BTreeMap<String, String>,
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub score: Score,
 }
 
@@ -521,7 +523,7 @@ pub struct AllocationInput {
 }
 
 /// One partner's line of an allocation.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct AllocationLine {
     pub country: String,
     pub country_name: String,
@@ -531,10 +533,11 @@ pub struct AllocationLine {
     pub floor: u64,
     pub cap: Option<u64>,
     pub seats: u64,
+    #[schema(value_type = Vec<Object>)]
     pub contributions: Vec<accordo_cooperation::index::Contribution>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Allocation {
     /// Set once published.
     pub id: Option<Uuid>,

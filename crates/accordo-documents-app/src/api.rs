@@ -46,7 +46,7 @@ pub struct CheckIn {
 /// (`clear`, `invalid_mrz`, `register_hit`, `alert_match`) with its reasons. A register hit
 /// is audited and notified to the reporting agency.
 #[utoipa::path(post, path = "/api/v1/documents/check", tag = "documents", request_body = CheckIn,
-    responses((status = 200, description = "the outcome"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "the outcome", body = CheckOutcome), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn check(
     State(state): State<AppState>,
     caller: Caller,
@@ -225,7 +225,7 @@ pub struct AlertParams {
 
 /// The forgery alerts the caller may read under TLP, newest first.
 #[utoipa::path(get, path = "/api/v1/documents/alerts", tag = "documents", params(AlertParams),
-    responses((status = 200, description = "alerts"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "alerts", body = Vec<Alert>), (status = 403, body = Problem)))]
 async fn list_alerts(
     State(state): State<AppState>,
     caller: Caller,
@@ -264,7 +264,7 @@ pub struct AlertIn {
 
 /// Publishes a forgery alert for the caller's agency; addressed agencies are notified.
 #[utoipa::path(post, path = "/api/v1/documents/alerts", tag = "documents", request_body = AlertIn,
-    responses((status = 201, description = "the alert"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "the alert", body = Alert), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn publish_alert(
     State(state): State<AppState>,
     caller: Caller,

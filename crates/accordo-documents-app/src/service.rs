@@ -384,7 +384,7 @@ pub async fn list(
 
 /// A report found by a check: what the checker may know of it (not the reporting agency's
 /// notes, which stay with its agency).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     pub report_id: Uuid,
     pub status: String,
@@ -393,7 +393,7 @@ pub struct Hit {
 }
 
 /// The one-word answer of a check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Clear,
@@ -403,11 +403,13 @@ pub enum Verdict {
 }
 
 /// Everything a check found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CheckOutcome {
     pub verdict: Verdict,
     /// Every reason behind the verdict, most serious first.
     pub reasons: Vec<String>,
+    /// The MRZ check: every check by its stable name, the fields, the OCR suggestion.
+    #[schema(value_type = Object)]
     pub mrz: accordo_mrz::Report,
     pub register_hits: Vec<Hit>,
     /// Forgery alerts the checker may read that match the document.
@@ -596,7 +598,7 @@ fn outcome(
 }
 
 /// A forgery alert as its readers see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Alert {
     pub id: Uuid,
     pub agency: String,

@@ -136,7 +136,7 @@ async fn create_case(
 /// The caller's agency's cases, most recently changed first, with the open request's
 /// deadline (audited as one read).
 #[utoipa::path(get, path = "/api/v1/returns/cases", tag = "returns",
-    responses((status = 200, description = "the cases"), (status = 403, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the cases", body = Vec<CaseSummary>), (status = 403, body = accordo_server::problem::Problem)))]
 async fn list_cases(
     State(state): State<AppState>,
     caller: Caller,
@@ -149,7 +149,7 @@ async fn list_cases(
 /// One case with its documents, requests, safeguards, stays, and each next step with the
 /// rules that block it now. Audited.
 #[utoipa::path(get, path = "/api/v1/returns/cases/{id}", tag = "returns", params(("id" = Uuid, Path)),
-    responses((status = 200, description = "the case"), (status = 404, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the case", body = CaseView), (status = 404, body = accordo_server::problem::Problem)))]
 async fn get_case(
     State(state): State<AppState>,
     caller: Caller,
@@ -244,7 +244,7 @@ pub struct SafeguardIn {
 
 /// Records a safeguard step on a case.
 #[utoipa::path(post, path = "/api/v1/returns/cases/{id}/safeguards", tag = "returns", params(("id" = Uuid, Path)), request_body = SafeguardIn,
-    responses((status = 201, description = "recorded"), (status = 404, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
+    responses((status = 201, description = "recorded", body = SafeguardView), (status = 404, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
 async fn add_safeguard(
     State(state): State<AppState>,
     caller: Caller,
@@ -276,7 +276,7 @@ pub struct DocumentIn {
 /// Adds a document the person holds (or a copy), checked against the MRZ rules, the
 /// register and the alerts.
 #[utoipa::path(post, path = "/api/v1/returns/cases/{id}/documents", tag = "returns", params(("id" = Uuid, Path)), request_body = DocumentIn,
-    responses((status = 201, description = "added"), (status = 404, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
+    responses((status = 201, description = "added", body = service::CaseDocumentView), (status = 404, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
 async fn add_document(
     State(state): State<AppState>,
     caller: Caller,
@@ -347,7 +347,7 @@ pub struct RequestParams {
 /// The requests the caller may see: a partner authority, those addressed to it; a
 /// caseworker, its agency's. Oldest first, each with its deadline.
 #[utoipa::path(get, path = "/api/v1/returns/readmission-requests", tag = "returns", params(RequestParams),
-    responses((status = 200, description = "the requests"), (status = 403, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the requests", body = Vec<RequestView>), (status = 403, body = accordo_server::problem::Problem)))]
 async fn list_requests(
     State(state): State<AppState>,
     caller: Caller,
@@ -360,7 +360,7 @@ async fn list_requests(
 
 /// One request (audited).
 #[utoipa::path(get, path = "/api/v1/returns/readmission-requests/{id}", tag = "returns", params(("id" = Uuid, Path)),
-    responses((status = 200, description = "the request"), (status = 404, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the request", body = RequestView), (status = 404, body = accordo_server::problem::Problem)))]
 async fn get_request(
     State(state): State<AppState>,
     caller: Caller,
@@ -384,7 +384,7 @@ pub struct ReplyIn {
 
 /// The requested authority's reply. A reply after the deadline is recorded as late.
 #[utoipa::path(post, path = "/api/v1/returns/readmission-requests/{id}/reply", tag = "returns", params(("id" = Uuid, Path)), request_body = ReplyIn,
-    responses((status = 200, description = "the request"), (status = 404, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the request", body = RequestView), (status = 404, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
 async fn reply(
     State(state): State<AppState>,
     caller: Caller,
@@ -406,7 +406,7 @@ pub struct AnswerIn {
 
 /// The requesting agency answers a request for more information; the clock runs again.
 #[utoipa::path(post, path = "/api/v1/returns/readmission-requests/{id}/information", tag = "returns", params(("id" = Uuid, Path)), request_body = AnswerIn,
-    responses((status = 200, description = "the request"), (status = 404, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the request", body = RequestView), (status = 404, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem)))]
 async fn answer(
     State(state): State<AppState>,
     caller: Caller,
@@ -429,7 +429,7 @@ pub struct TravelDocumentIn {
 
 /// The requested authority records the travel document (laissez-passer) it issued.
 #[utoipa::path(post, path = "/api/v1/returns/readmission-requests/{id}/travel-document", tag = "returns", params(("id" = Uuid, Path)), request_body = TravelDocumentIn,
-    responses((status = 200, description = "the request"), (status = 404, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the request", body = RequestView), (status = 404, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
 async fn travel_document(
     State(state): State<AppState>,
     caller: Caller,
@@ -450,7 +450,7 @@ async fn travel_document(
 
 /// The readmission agreements and their terms.
 #[utoipa::path(get, path = "/api/v1/returns/agreements", tag = "returns",
-    responses((status = 200, description = "the agreements"), (status = 403, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the agreements", body = Vec<Agreement>), (status = 403, body = accordo_server::problem::Problem)))]
 async fn list_agreements(
     State(state): State<AppState>,
     caller: Caller,
@@ -475,7 +475,7 @@ pub struct AgreementIn {
 
 /// Replaces an agreement's terms with a new version (the operator's administrator).
 #[utoipa::path(put, path = "/api/v1/returns/agreements/{id}", tag = "returns", params(("id" = Uuid, Path)), request_body = AgreementIn,
-    responses((status = 200, description = "the agreement"), (status = 403, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the agreement", body = Agreement), (status = 403, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
 async fn edit_agreement(
     State(state): State<AppState>,
     caller: Caller,
@@ -496,7 +496,7 @@ async fn edit_agreement(
 
 /// The centres the caller may see (the monitor: those it monitors), with today's occupancy.
 #[utoipa::path(get, path = "/api/v1/returns/centres", tag = "returns",
-    responses((status = 200, description = "the centres"), (status = 403, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the centres", body = Vec<CentreSummary>), (status = 403, body = accordo_server::problem::Problem)))]
 async fn list_centres(
     State(state): State<AppState>,
     caller: Caller,
@@ -518,7 +518,7 @@ pub struct PeriodParams {
 /// A centre over a period: occupancy by day, stays and their lengths, safeguard records.
 /// Cases are named by reference only.
 #[utoipa::path(get, path = "/api/v1/returns/centres/{id}", tag = "returns", params(("id" = Uuid, Path), PeriodParams),
-    responses((status = 200, description = "the report"), (status = 404, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the report", body = CentreReport), (status = 404, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
 async fn centre_report(
     State(state): State<AppState>,
     caller: Caller,
@@ -552,7 +552,7 @@ pub struct CentreIn {
 
 /// Adds a centre (the operator's administrator).
 #[utoipa::path(post, path = "/api/v1/returns/centres", tag = "returns", request_body = CentreIn,
-    responses((status = 201, description = "the centre"), (status = 403, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
+    responses((status = 201, description = "the centre", body = CentreSummary), (status = 403, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
 async fn create_centre(
     State(state): State<AppState>,
     caller: Caller,
@@ -582,7 +582,7 @@ pub struct PlaceIn {
 /// Places the person of a case in a centre from a day (ending the current stay), or
 /// releases them; answers the case's stays.
 #[utoipa::path(post, path = "/api/v1/returns/cases/{id}/stays", tag = "returns", params(("id" = Uuid, Path)), request_body = PlaceIn,
-    responses((status = 200, description = "the stays"), (status = 404, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the stays", body = Vec<StayView>), (status = 404, body = accordo_server::problem::Problem), (status = 422, body = accordo_server::problem::Problem)))]
 async fn place(
     State(state): State<AppState>,
     caller: Caller,
@@ -604,7 +604,7 @@ async fn place(
 /// The requested authority takes the extension its agreement allows (once, before the
 /// deadline); 409 names the rule when the agreement has none or it was taken.
 #[utoipa::path(post, path = "/api/v1/returns/readmission-requests/{id}/extension", tag = "returns", params(("id" = Uuid, Path)),
-    responses((status = 200, description = "the request"), (status = 404, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem)))]
+    responses((status = 200, description = "the request", body = RequestView), (status = 404, body = accordo_server::problem::Problem), (status = 409, body = accordo_server::problem::Problem)))]
 async fn extend(
     State(state): State<AppState>,
     caller: Caller,

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::{Ctx, Platform, Result, ServiceError, audit, policy};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RetentionSetting {
     pub kind: &'static str,
     pub description: &'static str,
@@ -16,6 +16,8 @@ pub struct RetentionSetting {
     pub default_days: u32,
     pub min_days: u32,
     pub max_days: u32,
+    /// erase or anonymise.
+    #[schema(value_type = String)]
     pub action: RetentionAction,
 }
 

@@ -120,11 +120,16 @@ pub struct AuditQuery {
     pub limit: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// An entry of the log with its details: the entry's fields (`seq`, `id`, `at_us`, `actor_user`,
+/// `actor_name`, `actor_agency`, `action`, `resource_kind`, `resource_id`, `request_id`) and
+/// `details`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditRecord {
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub entry: AuditEntry,
     /// `None` once erased under retention.
+    #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
 }
 

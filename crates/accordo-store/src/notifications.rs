@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::{Conn, Result, StoreError, Tx};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Notification {
     pub id: Uuid,
     pub agency: String,

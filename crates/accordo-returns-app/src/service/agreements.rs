@@ -3,12 +3,13 @@
 use super::*;
 
 /// An agreement with a partner authority, its terms parsed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Agreement {
     pub id: Uuid,
     pub name: String,
     pub partner_country: String,
     pub authority_agency: String,
+    #[schema(value_type = Object)]
     pub terms: Terms,
     /// Where the terms come from.
     pub source: String,

@@ -191,7 +191,7 @@ pub(crate) async fn centre_for_write(platform: &Platform, id: Uuid) -> Result<Ce
 }
 
 /// A readmission request as its reader sees it, with the deadline worked out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestView {
     pub id: Uuid,
     pub case_id: Uuid,
@@ -204,7 +204,9 @@ pub struct RequestView {
     pub evidence: serde_json::Value,
     pub sent_at: i64,
     /// The day it was sent, in the requested authority's zone.
+    #[schema(value_type = String)]
     pub sent_on: Date,
+    #[schema(value_type = Object)]
     pub deadline: Deadline,
     /// The instant the deadline ends (midnight after it, in the requested authority's
     /// zone), for showing in the reader's zone.
@@ -215,27 +217,29 @@ pub struct RequestView {
     pub late: Option<bool>,
     pub travel_document: Option<TravelDocument>,
     pub pauses: Vec<PauseView>,
+    #[schema(value_type = Object)]
     pub terms: Terms,
     pub agreement_version: i64,
     /// The extension the agreement allows has been taken.
     pub extended: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PersonView {
     pub surname: String,
     pub given_names: String,
+    #[schema(value_type = Option<String>)]
     pub date_of_birth: Option<Date>,
     pub claimed_nationality: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TravelDocument {
     pub number: String,
     pub valid_until: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PauseView {
     pub from_on: String,
     pub until_on: Option<String>,
@@ -360,19 +364,26 @@ pub(crate) async fn request_views(
 }
 
 /// A case with everything the caseworker needs on one page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseView {
     pub id: Uuid,
+    #[schema(value_type = String)]
     pub state: State,
     pub owner_agency: String,
     pub caseworker: String,
     pub person: PersonView,
     pub biometric_ref: String,
+    #[schema(value_type = Vec<String>)]
     pub vulnerabilities: Vec<Vulnerability>,
+    #[schema(value_type = Option<String>)]
     pub best_interests_on: Option<Date>,
+    #[schema(value_type = String)]
     pub asylum: Asylum,
+    #[schema(value_type = Option<String>)]
     pub return_decision_date: Option<Date>,
+    #[schema(value_type = Option<String>)]
     pub return_kind: Option<ReturnKind>,
+    #[schema(value_type = Option<String>)]
     pub return_date: Option<Date>,
     pub outcome_reason: Option<String>,
     pub documents: Vec<CaseDocumentView>,
@@ -385,7 +396,7 @@ pub struct CaseView {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseDocumentView {
     pub id: Uuid,
     pub kind: String,
@@ -396,7 +407,7 @@ pub struct CaseDocumentView {
     pub check_reasons: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SafeguardView {
     pub id: Uuid,
     /// A reference to the case that names nobody.
@@ -407,7 +418,7 @@ pub struct SafeguardView {
     pub recorded_by: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StayView {
     pub centre_id: Uuid,
     pub case_ref: String,
@@ -417,14 +428,14 @@ pub struct StayView {
     pub days: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NextStep {
     pub to: String,
     /// Rules that block the step now, by machine name; empty when it may be taken.
     pub blocked_by: Vec<BlockingRule>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BlockingRule {
     pub rule: String,
     pub explanation: String,
@@ -638,17 +649,21 @@ pub async fn get_case(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<CaseVi
 }
 
 /// A line of "my cases".
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseSummary {
     pub id: Uuid,
+    #[schema(value_type = String)]
     pub state: State,
     pub surname: String,
     pub given_names: String,
     pub claimed_nationality: String,
     pub caseworker: String,
+    #[schema(value_type = String)]
     pub asylum: Asylum,
+    #[schema(value_type = Vec<String>)]
     pub vulnerabilities: Vec<Vulnerability>,
     /// The open request's deadline, if one awaits a reply.
+    #[schema(value_type = Option<String>)]
     pub deadline: Option<Date>,
     pub days_left: Option<i64>,
     pub request_status: Option<String>,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// A centre with today's occupancy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CentreSummary {
     pub id: Uuid,
     pub name: String,
@@ -55,10 +55,12 @@ pub async fn centres(platform: &Platform, ctx: &Ctx) -> Result<Vec<CentreSummary
 
 /// What the monitor (and the host state) read about a centre over a period: occupancy by
 /// day, stays and their lengths, safeguard records; cases named only by reference.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CentreReport {
     pub centre: CentreSummary,
+    #[schema(value_type = String)]
     pub from: Date,
+    #[schema(value_type = String)]
     pub to: Date,
     pub occupancy: Vec<DayOccupancy>,
     pub stays: Vec<StayView>,
@@ -67,8 +69,9 @@ pub struct CentreReport {
     pub safeguards: Vec<SafeguardView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DayOccupancy {
+    #[schema(value_type = String)]
     pub day: Date,
     pub present: i64,
     pub capacity: i64,

@@ -75,7 +75,7 @@ fn to_query(p: &AuditParams, default_limit: i64) -> ApiResult<AuditQuery> {
 /// Searches the audit log within the caller's reach (an admin: its agency, or all for the
 /// operator; the monitor: the kinds of record in its mandate). Newest first.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
-    responses((status = 200, description = "entries, newest first"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "entries, newest first", body = Vec<accordo_store::audit::AuditRecord>), (status = 403, body = Problem)))]
 async fn search(
     State(state): State<AppState>,
     caller: Caller,
@@ -89,7 +89,7 @@ async fn search(
 
 /// Exports the matching entries as JSON Lines or CSV.
 #[utoipa::path(get, path = "/api/v1/audit/export", tag = "audit", params(AuditParams),
-    responses((status = 200, description = "a file"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "a file: JSON Lines of entries, or CSV with ?format=csv", content((String = "application/x-ndjson"), (String = "text/csv"))), (status = 403, body = Problem)))]
 async fn export(
     State(state): State<AppState>,
     caller: Caller,

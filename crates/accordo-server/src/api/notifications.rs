@@ -28,7 +28,7 @@ pub struct ListParams {
 }
 
 /// Notifications for the caller's agency, newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(ListParams), responses((status = 200)))]
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(ListParams), responses((status = 200, description = "the caller's notifications, newest first", body = Vec<Notification>)))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,

@@ -21,7 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// Retention period in force for each kind of record.
-#[utoipa::path(get, path = "/api/v1/settings/retention", tag = "settings", responses((status = 200), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/settings/retention", tag = "settings", responses((status = 200, description = "each kind's period in force and its bounds", body = Vec<RetentionSetting>), (status = 403, body = Problem)))]
 async fn get_retention(
     State(state): State<AppState>,
     caller: Caller,

@@ -692,3 +692,30 @@ async fn every_request_body_has_an_example_the_schema_knows() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     app.finish().await;
 }
+
+/// Every answer but a 204 declares its body in the OpenAPI document, so a client generated
+/// from it knows what it gets.
+#[tokio::test]
+async fn every_successful_answer_but_204_declares_its_body() {
+    let app = crate::common::app_sqlite().await;
+    let doc = app
+        .request(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let mut bare = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, answer) in op["responses"].as_object().unwrap() {
+                let content = answer.get("content").and_then(|c| c.as_object());
+                if status.starts_with('2')
+                    && status != "204"
+                    && content.is_none_or(|c| c.is_empty())
+                {
+                    bare.push(format!("{method} {path} {status}"));
+                }
+            }
+        }
+    }
+    assert!(bare.is_empty(), "answers without a body: {bare:?}");
+    app.finish().await;
+}
