@@ -9,11 +9,11 @@
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::store::{self as store, AlertRow, Heard, NewAlert, NewReport, RegisterScope, ReportRow};
+use crate::store::{self as store, AlertRow, Heard, NewAlert, NewReport, ReportRow};
 use accordo_documents::alert::AlertTarget;
 use accordo_documents::{DocumentKey, Index, Status, import};
 use accordo_domain::Handling;
-use accordo_domain::access::{Action, Reach, Resource, reaches_for};
+use accordo_domain::access::{Action, Resource};
 use accordo_domain::{AgencyCode, RecordScope, can};
 use serde::Serialize;
 use serde_json::json;
@@ -360,18 +360,7 @@ pub async fn list(
     number: Option<&str>,
     include_withdrawn: bool,
 ) -> Result<Vec<ReportRow>> {
-    can(
-        &ctx.actor,
-        Action::Read,
-        Resource::collection(&policy::DOCUMENT_REPORT),
-    )?;
-    let reaches = reaches_for(&ctx.actor, Action::Read, &policy::DOCUMENT_REPORT);
-    let scope = RegisterScope {
-        all: reaches.contains(&Reach::Platform),
-        agency: reaches
-            .contains(&Reach::OwnAgency)
-            .then(|| ctx.actor.agency.to_string()),
-    };
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::DOCUMENT_REPORT)?;
     let number = number.map(|n| {
         n.chars()
             .filter(|c| c.is_ascii_alphanumeric())
@@ -659,26 +648,16 @@ pub async fn visible_alerts(
     ctx: &Ctx,
     include_withdrawn: bool,
 ) -> Result<Vec<Alert>> {
-    let reaches = reaches_for(&ctx.actor, Action::Read, &policy::FORGERY_ALERT);
-    if reaches.is_empty() {
+    // A checker who may read no alert sees none (the check itself goes on).
+    let Ok(scope) = accordo_domain::scope(&ctx.actor, Action::Read, &policy::FORGERY_ALERT) else {
         return Ok(Vec::new());
-    }
-    let mut binds = accordo_store::scope::Binds::default();
-    let filter = accordo_store::scope::shared_record_filter(
-        &ctx.actor,
-        policy::FORGERY_ALERT.kind,
-        "a",
-        &reaches,
-        &mut binds,
-    );
+    };
     let mut conn = platform.store.read().await?;
-    Ok(
-        store::visible_alerts(&mut conn, &filter, binds, include_withdrawn)
-            .await?
-            .into_iter()
-            .map(Alert::from)
-            .collect(),
-    )
+    Ok(store::visible_alerts(&mut conn, &scope, include_withdrawn)
+        .await?
+        .into_iter()
+        .map(Alert::from)
+        .collect())
 }
 
 /// Lists alerts for a reader who may read alerts at all (a refusal otherwise).

@@ -2,8 +2,9 @@
 //!
 //! The register is shared by design: every partner's checks read every live report. Listing
 //! the reports themselves (with their notes) is scoped to the owning agency, or to the whole
-//! register for the operator (`RegisterScope`).
+//! register for the operator (a `Scope` with the platform reach).
 
+use accordo_domain::access::{Reach, Scope};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -42,15 +43,6 @@ pub struct NewReport<'a> {
     pub reported_on: &'a str,
     pub notes: &'a str,
     pub created_by: &'a str,
-}
-
-/// Whose reports a listing shows.
-#[derive(Debug, Clone, Default)]
-pub struct RegisterScope {
-    /// Every agency's (the operator).
-    pub all: bool,
-    /// This agency's.
-    pub agency: Option<String>,
 }
 
 const COLUMNS: &str = "id, doc_key, issuing_state, document_type, document_number, status, owner_agency, reported_on, notes, created_at, created_by, withdrawn_at";
@@ -174,18 +166,20 @@ pub async fn withdraw(tx: &mut Tx, id: Uuid, by: &str, now_us: i64) -> Result<bo
 /// Reports in scope, newest first, optionally only those whose number starts with `number`.
 pub async fn list(
     conn: &mut Conn,
-    scope: &RegisterScope,
+    scope: &Scope,
     number: Option<&str>,
     include_withdrawn: bool,
     limit: i64,
 ) -> Result<Vec<ReportRow>> {
-    if !scope.all && scope.agency.is_none() {
+    // Every agency's reports for the operator, the agency's own otherwise.
+    let all = scope.has(Reach::Platform);
+    if !all && !scope.has(Reach::OwnAgency) {
         return Ok(Vec::new());
     }
     let mut sql = format!("SELECT {COLUMNS} FROM document_reports WHERE 1 = 1");
     let mut binds: Vec<String> = Vec::new();
-    if !scope.all {
-        binds.push(scope.agency.clone().unwrap_or_default());
+    if !all {
+        binds.push(scope.actor().agency.to_string());
         sql.push_str(&format!(" AND owner_agency = ${}", binds.len()));
     }
     if let Some(n) = number.filter(|n| !n.is_empty()) {
@@ -360,10 +354,11 @@ pub async fn insert_alert(tx: &mut Tx, a: &NewAlert<'_>, now_us: i64) -> Result<
 /// Live alerts the actor may read: `filter` is `scope::shared_record_filter` over alias `a`.
 pub async fn visible_alerts(
     conn: &mut Conn,
-    filter: &str,
-    binds: accordo_store::scope::Binds,
+    scope: &Scope,
     include_withdrawn: bool,
 ) -> Result<Vec<AlertRow>> {
+    let mut binds = accordo_store::scope::Binds::default();
+    let filter = accordo_store::scope::shared_record_filter(scope, "a", &mut binds);
     let sql = format!(
         "SELECT {ALERT_COLUMNS} FROM forgery_alerts a WHERE {filter} {} ORDER BY a.created_at DESC LIMIT 1000",
         if include_withdrawn {

@@ -210,6 +210,50 @@ pub fn can(actor: &Actor, action: Action, resource: Resource<'_>) -> Result<(), 
     }
 }
 
+/// What an actor may reach of one kind of record for one action: the one shape every list
+/// query takes. Only [`scope`] builds one, after asking [`can`], so a store function that takes
+/// a `Scope` cannot be handed a reach nobody granted. Its fields are private:
+///
+/// ```compile_fail
+/// let forged = accordo_domain::Scope { actor: todo!(), kind: "user", reaches: vec![] };
+/// ```
+#[derive(Debug, Clone)]
+pub struct Scope {
+    actor: Actor,
+    kind: &'static str,
+    reaches: Vec<Reach>,
+}
+
+impl Scope {
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The kind of record (`KindPolicy::kind`).
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    pub fn reaches(&self) -> &[Reach] {
+        &self.reaches
+    }
+
+    pub fn has(&self, reach: Reach) -> bool {
+        self.reaches.contains(&reach)
+    }
+}
+
+/// The actor's scope over the collection of `policy` for `action`, or the refusal when it may
+/// not act on that collection at all.
+pub fn scope(actor: &Actor, action: Action, policy: &'static KindPolicy) -> Result<Scope, Denied> {
+    can(actor, action, Resource::collection(policy))?;
+    Ok(Scope {
+        actor: actor.clone(),
+        kind: policy.kind,
+        reaches: reaches_for(actor, action, policy),
+    })
+}
+
 /// The reaches the actor holds for `action` on `policy`'s kind: what the store filters on.
 pub fn reaches_for(actor: &Actor, action: Action, policy: &'static KindPolicy) -> Vec<Reach> {
     let mut out: Vec<Reach> = policy

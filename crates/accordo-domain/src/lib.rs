@@ -12,7 +12,9 @@ pub mod retention;
 pub mod role;
 pub mod tlp;
 
-pub use access::{Action, Actor, Addressee, Denied, KindPolicy, Reach, RecordScope, Resource, can};
+pub use access::{
+    Action, Actor, Addressee, Denied, KindPolicy, Reach, RecordScope, Resource, Scope, can, scope,
+};
 pub use codes::{AgencyCode, CodeError, CountryCode};
 pub use role::{Role, RoleSet};
 pub use tlp::Handling;

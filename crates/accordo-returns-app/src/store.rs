@@ -5,7 +5,7 @@
 //! Requests are addressed to the partner authority through `record_addressees` (kind
 //! `readmission_request`), so listing them goes through [`accordo_store::scope::shared_record_filter`].
 
-use accordo_domain::access::{Actor, Reach};
+use accordo_domain::access::{Reach, Scope};
 use accordo_returns::case::ReturnKind;
 use accordo_returns::{Asylum, State, Vulnerability};
 use jiff::civil::Date;
@@ -282,11 +282,18 @@ pub async fn update_case(tx: &mut Tx, c: &CaseRow, read_version: i64) -> Result<
 }
 
 /// Cases of one agency (or every agency's, with `None`), most recently changed first.
-pub async fn cases(conn: &mut Conn, agency: Option<&str>, limit: i64) -> Result<Vec<CaseRow>> {
+pub async fn cases(conn: &mut Conn, scope: &Scope, limit: i64) -> Result<Vec<CaseRow>> {
     let mut binds = Binds::default();
-    let filter = match agency {
-        Some(a) => format!("owner_agency = {}", binds.text(a)),
-        None => "1 = 1".into(),
+    // Cases are the owning agency's (the operator reads every agency's).
+    let filter = if scope.has(Reach::Platform) {
+        "1 = 1".to_owned()
+    } else if scope.has(Reach::OwnAgency) {
+        format!(
+            "owner_agency = {}",
+            binds.text(scope.actor().agency.as_str())
+        )
+    } else {
+        return Ok(Vec::new());
     };
     let sql = format!(
         "SELECT {CASE_COLUMNS} FROM return_cases WHERE {filter} ORDER BY updated_at DESC, id DESC LIMIT {}",
@@ -518,15 +525,14 @@ pub struct RequestFilter {
 /// Requests within the actor's reach, oldest sent first (the inbox order).
 pub async fn requests(
     conn: &mut Conn,
-    actor: &Actor,
-    reaches: &[Reach],
+    scope: &Scope,
     filter: &RequestFilter,
     limit: i64,
 ) -> Result<Vec<RequestRow>> {
     let mut binds = Binds::default();
     let mut sql = format!(
         "SELECT {REQUEST_COLUMNS} FROM readmission_requests r WHERE {}",
-        shared_record_filter(actor, REQUEST_KIND, "r", reaches, &mut binds)
+        shared_record_filter(scope, "r", &mut binds)
     );
     if let Some(case_id) = filter.case_id {
         sql.push_str(&format!(
@@ -745,12 +751,11 @@ pub async fn centre(conn: &mut Conn, id: Uuid) -> Result<Option<CentreRow>> {
 /// The centres within the actor's reach, each with the people present on `day`, in one query.
 pub async fn centres_with_occupancy(
     conn: &mut Conn,
-    actor: &Actor,
-    reaches: &[Reach],
+    scope: &Scope,
     day: &str,
 ) -> Result<Vec<(CentreRow, i64)>> {
     let mut binds = Binds::default();
-    let filter = shared_record_filter(actor, CENTRE_KIND, "c", reaches, &mut binds);
+    let filter = shared_record_filter(scope, "c", &mut binds);
     let (from, until) = (binds.text(day), binds.text(day));
     let sql = format!(
         "SELECT {CENTRE_COLUMNS}, (SELECT COUNT(*) FROM centre_stays s WHERE s.centre_id = c.id AND s.from_on <= {from} AND (s.until_on IS NULL OR s.until_on >= {until})) AS present \
@@ -1137,7 +1142,22 @@ mod tests {
             &[&accordo_documents_app::MODULE, &crate::MODULE];
         accordo_server::testing::each_engine(modules, |app| async move {
             let mut conn = app.store().read().await.unwrap();
-            let row = super::cases(&mut conn, Some("IT-UI"), 1)
+            let caseworker = accordo_domain::Actor {
+                user_id: uuid::Uuid::now_v7(),
+                username: "ita.caseworker".into(),
+                agency: accordo_domain::AgencyCode::parse("IT-UI").unwrap(),
+                country: Some(accordo_domain::CountryCode::parse("ITA").unwrap()),
+                roles: [accordo_domain::Role::Caseworker].into_iter().collect(),
+                operator: false,
+                mandate: Vec::new(),
+            };
+            let scope = accordo_domain::scope(
+                &caseworker,
+                accordo_domain::Action::Read,
+                &crate::policy::RETURN_CASE,
+            )
+            .unwrap();
+            let row = super::cases(&mut conn, &scope, 1)
                 .await
                 .unwrap()
                 .pop()

@@ -1,8 +1,8 @@
 //! Agencies and user accounts: create, list, disable, roles, passwords.
 
-use accordo_domain::access::{Action, Reach, Resource, reaches_for};
-use accordo_domain::{AgencyCode, CountryCode, RecordScope, RoleSet, can};
-use accordo_store::accounts::{self, AgencyRow, NewUser, UserRow, UserScope};
+use accordo_domain::access::{Action, Resource};
+use accordo_domain::{AgencyCode, CountryCode, RecordScope, RoleSet, can, scope};
+use accordo_store::accounts::{self, AgencyRow, NewUser, UserRow};
 use accordo_store::auth as creds;
 use serde::Serialize;
 use serde_json::json;
@@ -117,34 +117,30 @@ pub async fn create_agency(platform: &Platform, ctx: &Ctx, new: NewAgency) -> Re
     Ok(row)
 }
 
-/// The user scope the actor holds for `action`.
-fn user_scope(ctx: &Ctx, action: Action) -> UserScope {
-    let reaches = reaches_for(&ctx.actor, action, &policy::USER);
-    UserScope {
-        all: reaches.contains(&Reach::Platform),
-        agency: reaches
-            .contains(&Reach::OwnAgency)
-            .then(|| ctx.actor.agency.to_string()),
-        user: None,
-    }
-}
-
 pub async fn list_users(platform: &Platform, ctx: &Ctx) -> Result<Vec<UserView>> {
     can(
         &ctx.actor,
         Action::Read,
         Resource::collection(&policy::USER),
     )?;
-    let rows = accounts::list_users(&platform.store, &user_scope(ctx, Action::Read)).await?;
+    let rows = accounts::list_users(
+        &platform.store,
+        &scope(&ctx.actor, Action::Read, &policy::USER)?,
+    )
+    .await?;
     Ok(rows.iter().map(UserView::from).collect())
 }
 
 /// Loads a user the actor may `action`; one it may not even read is "not found".
 async fn load_user(platform: &Platform, ctx: &Ctx, id: Uuid, action: Action) -> Result<UserRow> {
     let mut conn = platform.store.read().await?;
-    let user = accounts::get_user(&mut conn, &user_scope(ctx, Action::Read), id)
-        .await?
-        .ok_or_else(|| ServiceError::not_found("user", id))?;
+    let user = accounts::get_user(
+        &mut conn,
+        &scope(&ctx.actor, Action::Read, &policy::USER)?,
+        id,
+    )
+    .await?
+    .ok_or_else(|| ServiceError::not_found("user", id))?;
     let agency = AgencyCode::parse(&user.agency)
         .map_err(|e| ServiceError::invalid("agency", e.to_string()))?;
     let scope = RecordScope::owned_by(agency).about_user(user.id);

@@ -1,9 +1,9 @@
 //! Writing and reading the audit log.
 
-use accordo_domain::access::{Action, Reach, Resource, reaches_for};
+use accordo_domain::access::{Action, Resource};
 use accordo_domain::audit::{ChainBreak, ChainSummary};
-use accordo_domain::can;
-use accordo_store::audit::{AuditQuery, AuditRecord, AuditScope, NewEntry};
+use accordo_domain::{can, scope};
+use accordo_store::audit::{AuditQuery, AuditRecord, NewEntry};
 use accordo_store::{Audited, Tx};
 use serde_json::Value;
 
@@ -84,29 +84,6 @@ pub async fn record_system(
     append(platform, tx, author, action, kind, resource_id, details).await
 }
 
-/// The scope of the audit log the actor may read (or export).
-fn scope_for(ctx: &Ctx, action: Action) -> AuditScope {
-    let reaches = reaches_for(&ctx.actor, action, &policy::AUDIT);
-    AuditScope {
-        all: reaches.contains(&Reach::Platform),
-        agency: reaches
-            .contains(&Reach::OwnAgency)
-            .then(|| ctx.actor.agency.to_string()),
-        // `audit` in a mandate grants access to the log itself, not to the entries about
-        // searches of the log, which would show what others looked for.
-        kinds: if reaches.contains(&Reach::Mandate) {
-            ctx.actor
-                .mandate
-                .iter()
-                .filter(|k| *k != policy::AUDIT.kind)
-                .cloned()
-                .collect()
-        } else {
-            Vec::new()
-        },
-    }
-}
-
 /// Searches the log within the actor's reach. Searching the log is itself audited: who
 /// looked at whose trail is part of the trail.
 pub async fn search(
@@ -117,8 +94,12 @@ pub async fn search(
 ) -> Result<Vec<AuditRecord>> {
     let action = if export { Action::Export } else { Action::Read };
     can(&ctx.actor, action, Resource::collection(&policy::AUDIT))?;
-    let found =
-        accordo_store::audit::search(&platform.store, &scope_for(ctx, action), query).await?;
+    let found = accordo_store::audit::search(
+        &platform.store,
+        &scope(&ctx.actor, action, &policy::AUDIT)?,
+        query,
+    )
+    .await?;
     let mut tx = platform.store.write().await?;
     let audited = record(
         platform,
@@ -165,9 +146,12 @@ pub async fn recent_count(
         before_seq: None,
         limit: cap,
     };
-    let found =
-        accordo_store::audit::search(&platform.store, &scope_for(ctx, Action::Read), &query)
-            .await?;
+    let found = accordo_store::audit::search(
+        &platform.store,
+        &scope(&ctx.actor, Action::Read, &policy::AUDIT)?,
+        &query,
+    )
+    .await?;
     Ok(found.len())
 }
 

@@ -1,27 +1,16 @@
 //! Notifications to an agency's users.
 
 use accordo_domain::access::{Action, Resource};
-use accordo_domain::{RecordScope, can};
+use accordo_domain::{RecordScope, can, scope};
 use accordo_store::notifications::{self, Notification};
 use uuid::Uuid;
 
 use crate::{Ctx, Platform, Result, ServiceError, audit, new_id, policy};
 
 pub async fn list(platform: &Platform, ctx: &Ctx, unread_only: bool) -> Result<Vec<Notification>> {
-    can(
-        &ctx.actor,
-        Action::Read,
-        Resource::collection(&policy::NOTIFICATION),
-    )?;
+    let scope = scope(&ctx.actor, Action::Read, &policy::NOTIFICATION)?;
     let mut conn = platform.store.read().await?;
-    Ok(notifications::for_user(
-        &mut conn,
-        ctx.actor.agency.as_str(),
-        ctx.actor.user_id,
-        unread_only,
-        200,
-    )
-    .await?)
+    Ok(notifications::for_user(&mut conn, &scope, unread_only, 200).await?)
 }
 
 pub async fn mark_read(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<()> {

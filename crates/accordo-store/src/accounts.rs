@@ -5,6 +5,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
+use accordo_domain::access::{Reach, Scope};
+
 use crate::{Conn, Result, Store, StoreError, Tx, flag};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,14 +38,6 @@ pub struct UserRow {
     pub language: String,
     pub time_zone: String,
     pub created_at: i64,
-}
-
-/// Whose user records a query may return: the union of what is set.
-#[derive(Debug, Clone, Default)]
-pub struct UserScope {
-    pub all: bool,
-    pub agency: Option<String>,
-    pub user: Option<Uuid>,
 }
 
 pub async fn upsert_country(conn: &mut Conn, code: &str, name: &str) -> Result<()> {
@@ -186,16 +180,23 @@ pub async fn find_user_by_id(conn: &mut Conn, id: Uuid) -> Result<Option<UserRow
     row.as_ref().map(user_from_row).transpose()
 }
 
-fn user_scope_sql(scope: &UserScope, binds: &mut crate::scope::Binds) -> String {
+/// The users a scope of kind `user` reaches: all (the platform), its agency's, itself.
+fn user_scope_sql(scope: &Scope, binds: &mut crate::scope::Binds) -> String {
     let mut ors = Vec::new();
-    if scope.all {
+    if scope.has(Reach::Platform) || scope.has(Reach::Everyone) {
         ors.push("1 = 1".to_owned());
     }
-    if let Some(agency) = &scope.agency {
-        ors.push(format!("agency = {}", binds.text(agency)));
+    if scope.has(Reach::OwnAgency) {
+        ors.push(format!(
+            "agency = {}",
+            binds.text(scope.actor().agency.as_str())
+        ));
     }
-    if let Some(user) = scope.user {
-        ors.push(format!("id = {}", binds.text(&user.to_string())));
+    if scope.has(Reach::Itself) {
+        ors.push(format!(
+            "id = {}",
+            binds.text(&scope.actor().user_id.to_string())
+        ));
     }
     if ors.is_empty() {
         "1 = 0".into()
@@ -204,7 +205,7 @@ fn user_scope_sql(scope: &UserScope, binds: &mut crate::scope::Binds) -> String 
     }
 }
 
-pub async fn list_users(store: &Store, scope: &UserScope) -> Result<Vec<UserRow>> {
+pub async fn list_users(store: &Store, scope: &Scope) -> Result<Vec<UserRow>> {
     let mut binds = crate::scope::Binds::default();
     let sql = format!(
         "SELECT * FROM users WHERE {} ORDER BY agency, username",
@@ -217,7 +218,7 @@ pub async fn list_users(store: &Store, scope: &UserScope) -> Result<Vec<UserRow>
     rows.iter().map(user_from_row).collect()
 }
 
-pub async fn get_user(conn: &mut Conn, scope: &UserScope, id: Uuid) -> Result<Option<UserRow>> {
+pub async fn get_user(conn: &mut Conn, scope: &Scope, id: Uuid) -> Result<Option<UserRow>> {
     let mut binds = crate::scope::Binds::default();
     let filter = user_scope_sql(scope, &mut binds);
     let sql = format!(

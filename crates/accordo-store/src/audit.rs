@@ -9,6 +9,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
+use accordo_domain::access::{Reach, Scope};
+
 use crate::{Audited, Conn, Result, Store, StoreError, Tx};
 
 /// An entry to append; the store numbers and links it.
@@ -95,17 +97,6 @@ pub(crate) async fn insert_stored(conn: &mut Conn, stored: &StoredEntry) -> Resu
     Ok(())
 }
 
-/// Which entries a reader may see: the union of what is set.
-#[derive(Debug, Clone, Default)]
-pub struct AuditScope {
-    /// Everything (the platform operator's admin).
-    pub all: bool,
-    /// Entries of actors of this agency (an agency admin).
-    pub agency: Option<String>,
-    /// Entries about these kinds of record (the monitor's mandate).
-    pub kinds: Vec<String>,
-}
-
 /// Search criteria; all optional, combined with AND.
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
@@ -134,11 +125,7 @@ pub struct AuditRecord {
 }
 
 /// Searches the log, newest first, within `scope`.
-pub async fn search(
-    store: &Store,
-    scope: &AuditScope,
-    query: &AuditQuery,
-) -> Result<Vec<AuditRecord>> {
+pub async fn search(store: &Store, scope: &Scope, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
     let mut sql = String::from(
         "SELECT l.seq, l.id, l.at, l.actor_user, l.actor_name, l.actor_agency, l.action, l.resource_kind,
                 l.resource_id, l.request_id, d.details
@@ -146,16 +133,30 @@ pub async fn search(
     );
     let mut args = crate::scope::Binds::default();
     // The scope first: no criterion can widen it.
+    // The operator's admin reads everything, an agency's admin the entries of its actors,
+    // the monitor the entries about the kinds in its mandate (not the log's own kind: that
+    // would show what others searched for).
     let mut ors = Vec::new();
-    if scope.all {
+    if scope.has(Reach::Platform) {
         ors.push("1 = 1".to_owned());
     }
-    if let Some(agency) = &scope.agency {
-        ors.push(format!("l.actor_agency = {}", args.text(agency)));
+    if scope.has(Reach::OwnAgency) {
+        ors.push(format!(
+            "l.actor_agency = {}",
+            args.text(scope.actor().agency.as_str())
+        ));
     }
-    if !scope.kinds.is_empty() {
-        let list: Vec<String> = scope.kinds.iter().map(|k| args.text(k)).collect();
-        ors.push(format!("l.resource_kind IN ({})", list.join(", ")));
+    if scope.has(Reach::Mandate) {
+        let kinds: Vec<String> = scope
+            .actor()
+            .mandate
+            .iter()
+            .filter(|k| k.as_str() != scope.kind())
+            .map(|k| args.text(k))
+            .collect();
+        if !kinds.is_empty() {
+            ors.push(format!("l.resource_kind IN ({})", kinds.join(", ")));
+        }
     }
     if ors.is_empty() {
         return Ok(Vec::new());

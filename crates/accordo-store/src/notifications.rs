@@ -4,6 +4,8 @@ use serde::Serialize;
 use sqlx::Row;
 use uuid::Uuid;
 
+use accordo_domain::access::{Reach, Scope};
+
 use crate::{Conn, Result, StoreError, Tx};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -40,13 +42,18 @@ pub async fn insert(tx: &mut Tx, n: &Notification) -> Result<()> {
 }
 
 /// What a user sees: their agency's notifications not aimed at another user, newest first.
+/// The notifications a scope of kind `notification` reaches: its agency's, those to the
+/// agency as a whole or to its actor (none without the agency reach).
 pub async fn for_user(
     conn: &mut Conn,
-    agency: &str,
-    user: Uuid,
+    scope: &Scope,
     unread_only: bool,
     limit: i64,
 ) -> Result<Vec<Notification>> {
+    if !scope.has(Reach::OwnAgency) {
+        return Ok(Vec::new());
+    }
+    let (agency, user) = (scope.actor().agency.as_str(), scope.actor().user_id);
     let sql = format!(
         "SELECT * FROM notifications WHERE agency = $1 AND (user_id IS NULL OR user_id = $2) {}
          ORDER BY created_at DESC LIMIT $3",

@@ -4,7 +4,7 @@
 //! that carry an owner agency, a TLP handling code and addressees (in `record_addressees`).
 //! Modules call it in every list query of a shared kind.
 
-use accordo_domain::access::{Actor, Reach};
+use accordo_domain::access::{Reach, Scope};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 
@@ -45,15 +45,10 @@ impl Binds {
 }
 
 /// A boolean SQL expression over a record table aliased `alias` (with columns `id`,
-/// `owner_agency`, `handling`) that holds exactly for the records one of `reaches` lets the
-/// actor see. An empty reach list yields `1 = 0`.
-pub fn shared_record_filter(
-    actor: &Actor,
-    kind: &str,
-    alias: &str,
-    reaches: &[Reach],
-    binds: &mut Binds,
-) -> String {
+/// `owner_agency`, `handling`) that holds exactly for the records the scope's reaches let
+/// its actor see. An empty reach list yields `1 = 0`.
+pub fn shared_record_filter(scope: &Scope, alias: &str, binds: &mut Binds) -> String {
+    let (actor, kind, reaches) = (scope.actor(), scope.kind(), scope.reaches());
     let mut ors: Vec<String> = Vec::new();
     let agency = actor.agency.as_str();
     let user = actor.user_id.to_string();

@@ -573,10 +573,9 @@ pub async fn get_case(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<CaseVi
     let facts = facts_of(platform, &row).await?;
     let mut conn = platform.store.read().await?;
     let docs = store::documents(&mut conn, id).await?;
-    let requests = store::requests(
+    let requests = readable_requests(
         &mut conn,
-        &ctx.actor,
-        &reaches_for(&ctx.actor, Action::Read, &policy::READMISSION_REQUEST),
+        ctx,
         &RequestFilter {
             case_id: Some(id),
             open_only: false,
@@ -682,11 +681,15 @@ pub async fn list_cases(platform: &Platform, ctx: &Ctx) -> Result<Vec<CaseSummar
         Resource::collection(&policy::RETURN_CASE),
     )?;
     let mut conn = platform.store.read().await?;
-    let rows = store::cases(&mut conn, Some(ctx.actor.agency.as_str()), LIST_LIMIT).await?;
-    let requests = store::requests(
+    let rows = store::cases(
         &mut conn,
-        &ctx.actor,
-        &reaches_for(&ctx.actor, Action::Read, &policy::READMISSION_REQUEST),
+        &accordo_domain::scope(&ctx.actor, Action::Read, &policy::RETURN_CASE)?,
+        LIST_LIMIT,
+    )
+    .await?;
+    let requests = readable_requests(
+        &mut conn,
+        ctx,
         &RequestFilter {
             case_ids: Some(rows.iter().map(|r| r.id).collect()),
             latest_of_case: true,

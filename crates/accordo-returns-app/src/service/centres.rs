@@ -36,10 +36,10 @@ pub async fn centres(platform: &Platform, ctx: &Ctx) -> Result<Vec<CentreSummary
         Action::Read,
         Resource::collection(&policy::CENTRE),
     )?;
-    let reaches = reaches_for(&ctx.actor, Action::Read, &policy::CENTRE);
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::CENTRE)?;
     let today = host_today(platform).to_string();
     let mut conn = platform.store.read().await?;
-    let rows = store::centres_with_occupancy(&mut conn, &ctx.actor, &reaches, &today).await?;
+    let rows = store::centres_with_occupancy(&mut conn, &scope, &today).await?;
     Ok(rows
         .into_iter()
         .map(|(c, occupancy)| CentreSummary {
@@ -363,12 +363,10 @@ pub async fn counts(platform: &Platform, ctx: &Ctx) -> Result<Counts> {
             kind: policy::RETURN_CASE.kind,
         }));
     }
-    let reaches = reaches_for(&ctx.actor, Action::Read, &policy::READMISSION_REQUEST);
     let mut conn = platform.store.read().await?;
-    let open = store::requests(
+    let open = readable_requests(
         &mut conn,
-        &ctx.actor,
-        &reaches,
+        ctx,
         &RequestFilter {
             case_id: None,
             open_only: true,
@@ -379,7 +377,12 @@ pub async fn counts(platform: &Platform, ctx: &Ctx) -> Result<Counts> {
     )
     .await?;
     let cases = if may_cases {
-        store::cases(&mut conn, Some(ctx.actor.agency.as_str()), LIST_LIMIT).await?
+        store::cases(
+            &mut conn,
+            &accordo_domain::scope(&ctx.actor, Action::Read, &policy::RETURN_CASE)?,
+            LIST_LIMIT,
+        )
+        .await?
     } else {
         Vec::new()
     };

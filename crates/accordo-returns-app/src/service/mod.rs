@@ -23,7 +23,7 @@ use crate::store::{
     self as store, AgreementRow, CaseDocumentRow, CaseRow, CentreRow, PauseRow, RequestFilter,
     RequestRow, SafeguardRow, StayRow,
 };
-use accordo_domain::access::{Action, Addressee, Resource, reaches_for};
+use accordo_domain::access::{Action, Addressee, Resource};
 use accordo_domain::{AgencyCode, CountryCode, Handling, RecordScope, can};
 use accordo_returns::agreement::{EVIDENCE_KINDS, add_days, days_between};
 use accordo_returns::case::{self, Facts, ReturnKind, Transition};
@@ -68,6 +68,20 @@ pub(crate) fn zone(name: &str) -> TimeZone {
 }
 
 /// Today's date in a time zone.
+/// The readmission requests `ctx` may read that `filter` selects, or none for a reader who
+/// may read no request (a case is then shown without them).
+pub(crate) async fn readable_requests(
+    conn: &mut accordo_store::Conn,
+    ctx: &Ctx,
+    filter: &RequestFilter,
+    limit: i64,
+) -> Result<Vec<RequestRow>> {
+    match accordo_domain::scope(&ctx.actor, Action::Read, &policy::READMISSION_REQUEST) {
+        Ok(scope) => Ok(store::requests(conn, &scope, filter, limit).await?),
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
 /// Today in the host state's zone (`Settings::host_time_zone`).
 pub fn host_today(platform: &Platform) -> Date {
     today_in(platform, &platform.settings.host_time_zone)

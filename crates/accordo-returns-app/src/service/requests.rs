@@ -224,12 +224,11 @@ pub async fn list_requests(
         Action::Read,
         Resource::collection(&policy::READMISSION_REQUEST),
     )?;
-    let reaches = reaches_for(&ctx.actor, Action::Read, &policy::READMISSION_REQUEST);
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::READMISSION_REQUEST)?;
     let mut conn = platform.store.read().await?;
     let rows = store::requests(
         &mut conn,
-        &ctx.actor,
-        &reaches,
+        &scope,
         &RequestFilter {
             case_id: None,
             open_only,
