@@ -281,7 +281,8 @@ pub async fn update_case(tx: &mut Tx, c: &CaseRow, read_version: i64) -> Result<
     Ok(done.rows_affected() == 1)
 }
 
-/// Cases of one agency (or every agency's, with `None`), most recently changed first.
+/// The cases the scope reaches (its agency's; every agency's with the platform reach), most
+/// recently changed first.
 pub async fn cases(conn: &mut Conn, scope: &Scope, limit: i64) -> Result<Vec<CaseRow>> {
     let mut binds = Binds::default();
     // Cases are the owning agency's (the operator reads every agency's).

@@ -133,14 +133,13 @@ pub async fn list_users(platform: &Platform, ctx: &Ctx) -> Result<Vec<UserView>>
 
 /// Loads a user the actor may `action`; one it may not even read is "not found".
 async fn load_user(platform: &Platform, ctx: &Ctx, id: Uuid, action: Action) -> Result<UserRow> {
+    let not_found = || ServiceError::not_found("user", id);
+    // No read grant at all reads as "not found" too, as before the one scope type.
+    let readable = scope(&ctx.actor, Action::Read, &policy::USER).map_err(|_| not_found())?;
     let mut conn = platform.store.read().await?;
-    let user = accounts::get_user(
-        &mut conn,
-        &scope(&ctx.actor, Action::Read, &policy::USER)?,
-        id,
-    )
-    .await?
-    .ok_or_else(|| ServiceError::not_found("user", id))?;
+    let user = accounts::get_user(&mut conn, &readable, id)
+        .await?
+        .ok_or_else(not_found)?;
     let agency = AgencyCode::parse(&user.agency)
         .map_err(|e| ServiceError::invalid("agency", e.to_string()))?;
     let scope = RecordScope::owned_by(agency).about_user(user.id);

@@ -41,9 +41,9 @@ pub async fn insert(tx: &mut Tx, n: &Notification) -> Result<()> {
     Ok(())
 }
 
-/// What a user sees: their agency's notifications not aimed at another user, newest first.
-/// The notifications a scope of kind `notification` reaches: its agency's, those to the
-/// agency as a whole or to its actor (none without the agency reach).
+/// What a user sees, newest first: the notifications a scope of kind `notification` reaches,
+/// its agency's that are to the agency as a whole or to its actor (none without the agency
+/// reach).
 pub async fn for_user(
     conn: &mut Conn,
     scope: &Scope,

@@ -49,6 +49,14 @@ impl Binds {
 /// its actor see. An empty reach list yields `1 = 0`.
 pub fn shared_record_filter(scope: &Scope, alias: &str, binds: &mut Binds) -> String {
     let (actor, kind, reaches) = (scope.actor(), scope.kind(), scope.reaches());
+    // A wide reach first, before any value is bound: binds added for a narrower reach and
+    // then dropped would shift the placeholders of what follows.
+    if reaches
+        .iter()
+        .any(|r| matches!(r, Reach::Everyone | Reach::Platform | Reach::Mandate))
+    {
+        return "1 = 1".into();
+    }
     let mut ors: Vec<String> = Vec::new();
     let agency = actor.agency.as_str();
     let user = actor.user_id.to_string();

@@ -67,7 +67,6 @@ pub(crate) fn zone(name: &str) -> TimeZone {
     TimeZone::get(name).unwrap_or(TimeZone::UTC)
 }
 
-/// Today's date in a time zone.
 /// The readmission requests `ctx` may read that `filter` selects, or none for a reader who
 /// may read no request (a case is then shown without them).
 pub(crate) async fn readable_requests(
@@ -87,6 +86,7 @@ pub fn host_today(platform: &Platform) -> Date {
     today_in(platform, &platform.settings.host_time_zone)
 }
 
+/// Today's date in a time zone.
 pub fn today_in(platform: &Platform, tz: &str) -> Date {
     platform.clock.now().to_zoned(zone(tz)).date()
 }
