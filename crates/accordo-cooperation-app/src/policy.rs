@@ -5,14 +5,15 @@ use accordo_domain::access::{Action::*, Grant, KindPolicy, Reach::*};
 
 /// Cooperation index scores, one per partner country. Each score is shared with its own
 /// country (AMBER, addressed to the country): a partner authority reads its own score and
-/// how it was made, the host state's analysts and administrators and the monitor read all.
+/// how it was made; the host state's analysts, the operator's administrators and a monitor
+/// whose mandate names the index read all.
 pub static COOPERATION_INDEX: KindPolicy = KindPolicy {
     kind: "cooperation_index",
     personal: false,
     grants: &[
-        Grant::new(Admin, Read, Everyone),
-        Grant::new(Analyst, Read, Everyone),
-        Grant::new(Monitor, Read, Everyone),
+        Grant::new(Admin, Read, Platform),
+        Grant::new(Analyst, Read, HostState),
+        Grant::new(Monitor, Read, Mandate),
         Grant::new(PartnerAuthority, Read, Shared),
     ],
 };
@@ -23,7 +24,7 @@ pub static COOPERATION_POLICY: KindPolicy = KindPolicy {
     kind: "cooperation_policy",
     personal: false,
     grants: &[
-        Grant::new(Admin, Read, Everyone),
+        Grant::new(Admin, Read, Platform),
         Grant::new(Analyst, Read, Everyone),
         Grant::new(Monitor, Read, Everyone),
         Grant::new(PartnerAuthority, Read, Everyone),
@@ -51,7 +52,7 @@ pub static QUOTA_ALLOCATION: KindPolicy = KindPolicy {
     kind: "quota_allocation",
     personal: false,
     grants: &[
-        Grant::new(Admin, Read, Everyone),
+        Grant::new(Admin, Read, Platform),
         Grant::new(Analyst, Read, Everyone),
         Grant::new(Monitor, Read, Everyone),
         Grant::new(PartnerAuthority, Read, Everyone),

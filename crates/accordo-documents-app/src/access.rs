@@ -45,6 +45,33 @@ const REPORTERS: &[&str] = &[
     "pak.officer",
 ];
 
+/// Forgery alerts are read and published by those who check documents, under TLP; no
+/// administrator by office.
+const ALERT_READERS: &[&str] = &[
+    VICTIM,
+    "ita.caseworker",
+    "ita.officer",
+    "ita.coastguard",
+    "ita.analyst",
+    "esp.officer",
+    "grc.officer",
+    "tun.officer",
+    "tun.partner_authority",
+    "tur.officer",
+    "pak.officer",
+    "pak.partner_authority",
+];
+const ALERT_WRITERS: &[&str] = &[
+    "ita.officer",
+    "ita.coastguard",
+    "ita.analyst",
+    "esp.officer",
+    "grc.officer",
+    "tun.officer",
+    "tur.officer",
+    "pak.officer",
+];
+
 fn rows() -> Vec<AccessRow> {
     vec![
         AccessRow {
@@ -90,7 +117,7 @@ fn rows() -> Vec<AccessRow> {
             method: "get",
             path: "/api/v1/documents/alerts",
             body: json!(null),
-            who: Only(CHECKERS),
+            who: Only(ALERT_READERS),
             sees_canary: // IT-UI's AMBER alert is addressed to ES-PN.
             Only(&[VICTIM, "ita.caseworker", "esp.officer"]),
         },
@@ -98,7 +125,7 @@ fn rows() -> Vec<AccessRow> {
             method: "post",
             path: "/api/v1/documents/alerts",
             body: json!({"issuing_state": "PAK", "what_forged": "data page", "how_to_recognise": "laminate", "handling": "GREEN"}),
-            who: Only(REPORTERS),
+            who: Only(ALERT_WRITERS),
             sees_canary: // IT-UI's AMBER alert is addressed to ES-PN.
             Only(&[VICTIM, "ita.caseworker", "esp.officer"]),
         },
@@ -144,6 +171,7 @@ fn arrange<'a>(
                 country: Some(accordo_domain::CountryCode::parse("ITA").unwrap()),
                 roles: [accordo_domain::Role::Officer].into_iter().collect(),
                 operator: false,
+                host_state: true,
                 mandate: Vec::new(),
             },
             request_id: None,

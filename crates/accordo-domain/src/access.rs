@@ -54,6 +54,9 @@ pub enum Reach {
     Addressed,
     /// Every record of the kind, if the actor's agency is the platform operator.
     Platform,
+    /// Every record of the kind, if the actor's agency belongs to the host state (the
+    /// operator's country): the host state's immigration offices, police and analysts.
+    HostState,
     /// Every record of the kind, if the kind is in the mandate of the actor's agency (the
     /// independent monitor). Never grants a write.
     Mandate,
@@ -161,6 +164,8 @@ pub struct Actor {
     pub roles: RoleSet,
     /// The actor's agency operates the platform (the host state's ministry).
     pub operator: bool,
+    /// The actor's agency belongs to the host state (the operator's country).
+    pub host_state: bool,
     /// Kinds of record the actor's agency monitors (the independent monitor's mandate).
     pub mandate: Vec<String>,
 }
@@ -270,6 +275,7 @@ pub fn reaches_for(actor: &Actor, action: Action, policy: &'static KindPolicy) -
 fn reach_applies_to_collection(actor: &Actor, policy: &KindPolicy, reach: Reach) -> bool {
     match reach {
         Reach::Platform => actor.operator,
+        Reach::HostState => actor.host_state,
         Reach::Mandate => in_mandate(actor, policy),
         _ => true,
     }
@@ -287,6 +293,7 @@ fn reaches(actor: &Actor, policy: &KindPolicy, reach: Reach, record: &RecordScop
         Reach::Shared => own || tlp_allows(actor, record),
         Reach::Addressed => own || explicitly_addressed(actor, record),
         Reach::Platform => actor.operator,
+        Reach::HostState => actor.host_state,
         Reach::Mandate => in_mandate(actor, policy),
         Reach::Everyone => true,
     }
@@ -350,6 +357,7 @@ mod tests {
             country: country.map(|c| CountryCode::parse(c).unwrap()),
             roles: roles.iter().copied().collect(),
             operator: code == "IT-MI",
+            host_state: country == Some("ITA"),
             mandate: if code == "UNHCR" {
                 vec!["report".into()]
             } else {
@@ -508,5 +516,24 @@ mod tests {
             vec![Reach::Platform]
         );
         assert!(reaches_for(&not_op, Action::Delete, &REPORT).is_empty());
+    }
+
+    #[test]
+    fn host_state_reach_needs_an_agency_of_the_host_state() {
+        static CENTRES: KindPolicy = KindPolicy {
+            kind: "centre",
+            personal: false,
+            grants: &[Grant::new(Role::Caseworker, Action::Read, Reach::HostState)],
+        };
+        let host = actor("IT-UI", Some("ITA"), &[Role::Caseworker]);
+        let partner = actor("PK-MOI", Some("PAK"), &[Role::Caseworker]);
+        let rec = report("IT-MI", Handling::AmberStrict, vec![]);
+        assert!(can(&host, Action::Read, Resource::record(&CENTRES, &rec)).is_ok());
+        assert!(can(&partner, Action::Read, Resource::record(&CENTRES, &rec)).is_err());
+        assert!(can(&partner, Action::Read, Resource::collection(&CENTRES)).is_err());
+        assert_eq!(
+            reaches_for(&host, Action::Read, &CENTRES),
+            vec![Reach::HostState]
+        );
     }
 }

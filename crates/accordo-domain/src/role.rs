@@ -72,6 +72,11 @@ impl FromStr for Role {
 pub struct RoleSet(u8);
 
 impl RoleSet {
+    /// Every role.
+    pub fn all() -> Self {
+        Role::ALL.into_iter().collect()
+    }
+
     pub fn contains(self, role: Role) -> bool {
         self.0 & role.bit() != 0
     }

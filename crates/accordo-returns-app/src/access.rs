@@ -36,7 +36,7 @@ fn rows() -> Vec<AccessRow> {
             method: "get",
             path: "/api/v1/returns/cases",
             body: json!(null),
-            who: Only(&[VICTIM, "ita.caseworker", "ita.admin"]),
+            who: Only(CASEWORKERS),
             sees_canary: Only(&[VICTIM, "ita.caseworker"]),
         },
         AccessRow {
@@ -97,7 +97,6 @@ fn rows() -> Vec<AccessRow> {
             who: Only(&[
                 VICTIM,
                 "ita.caseworker",
-                "ita.admin",
                 "tun.partner_authority",
                 "pak.partner_authority",
             ]),

@@ -231,6 +231,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
             capacity: 125,
             monitored_by: Some("UNHCR".into()),
             created_at: now,
+            pseudonym_key: crate::service::new_pseudonym_key(),
         },
         CentreRow {
             id: new_id(),
@@ -240,6 +241,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
             capacity: 144,
             monitored_by: Some("UNHCR".into()),
             created_at: now,
+            pseudonym_key: crate::service::new_pseudonym_key(),
         },
     ];
     for c in &centres {

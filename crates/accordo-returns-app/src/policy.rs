@@ -14,7 +14,6 @@ pub static RETURN_CASE: KindPolicy = KindPolicy {
         Grant::new(Caseworker, Read, OwnAgency),
         Grant::new(Caseworker, Create, OwnAgency),
         Grant::new(Caseworker, Update, OwnAgency),
-        Grant::new(Admin, Read, OwnAgency),
     ],
 };
 
@@ -28,7 +27,6 @@ pub static READMISSION_REQUEST: KindPolicy = KindPolicy {
         Grant::new(Caseworker, Read, OwnAgency),
         Grant::new(Caseworker, Create, OwnAgency),
         Grant::new(Caseworker, Update, OwnAgency),
-        Grant::new(Admin, Read, OwnAgency),
         Grant::new(PartnerAuthority, Read, Addressed),
         Grant::new(PartnerAuthority, Update, Addressed),
     ],
@@ -40,7 +38,7 @@ pub static READMISSION_AGREEMENT: KindPolicy = KindPolicy {
     kind: "readmission_agreement",
     personal: false,
     grants: &[
-        Grant::new(Admin, Read, Everyone),
+        Grant::new(Admin, Read, Platform),
         Grant::new(Analyst, Read, Everyone),
         Grant::new(Caseworker, Read, Everyone),
         Grant::new(PartnerAuthority, Read, Everyone),
@@ -50,15 +48,16 @@ pub static READMISSION_AGREEMENT: KindPolicy = KindPolicy {
 };
 
 /// Centres: capacity, occupancy, stays and safeguard records, without names. The host
-/// state's caseworkers and analysts read them; the independent monitor reads the centres
-/// addressed to it (those it monitors) and writes nothing.
+/// state's caseworkers and analysts and the operator's administrators read them; the
+/// independent monitor reads the centres addressed to it (those it monitors) and writes
+/// nothing.
 pub static CENTRE: KindPolicy = KindPolicy {
     kind: "centre",
     personal: false,
     grants: &[
-        Grant::new(Admin, Read, Everyone),
-        Grant::new(Analyst, Read, Everyone),
-        Grant::new(Caseworker, Read, Everyone),
+        Grant::new(Admin, Read, Platform),
+        Grant::new(Analyst, Read, HostState),
+        Grant::new(Caseworker, Read, HostState),
         Grant::new(Monitor, Read, Addressed),
         Grant::new(Admin, Create, Platform),
     ],

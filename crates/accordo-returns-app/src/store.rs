@@ -694,9 +694,13 @@ pub struct CentreRow {
     pub capacity: i64,
     pub monitored_by: Option<String>,
     pub created_at: i64,
+    /// The key of the centre's pseudonyms for cases (see `service::cases::case_ref`); never
+    /// shown.
+    pub pseudonym_key: String,
 }
 
-const CENTRE_COLUMNS: &str = "id, owner_agency, name, country, capacity, monitored_by, created_at";
+const CENTRE_COLUMNS: &str =
+    "id, owner_agency, name, country, capacity, monitored_by, created_at, pseudonym_key";
 
 fn centre_of(row: &AnyRow) -> Result<CentreRow> {
     Ok(CentreRow {
@@ -707,13 +711,14 @@ fn centre_of(row: &AnyRow) -> Result<CentreRow> {
         capacity: row.try_get("capacity")?,
         monitored_by: row.try_get("monitored_by")?,
         created_at: row.try_get("created_at")?,
+        pseudonym_key: row.try_get("pseudonym_key")?,
     })
 }
 
 /// Writes a centre; its monitor is addressed through `record_addressees` (kind `centre`).
 pub async fn insert_centre(tx: &mut Tx, c: &CentreRow) -> Result<()> {
     sqlx::query(&format!(
-        "INSERT INTO centres ({CENTRE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        "INSERT INTO centres ({CENTRE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     ))
     .bind(c.id.to_string())
     .bind(&c.owner_agency)
@@ -722,6 +727,7 @@ pub async fn insert_centre(tx: &mut Tx, c: &CentreRow) -> Result<()> {
     .bind(c.capacity)
     .bind(&c.monitored_by)
     .bind(c.created_at)
+    .bind(&c.pseudonym_key)
     .execute(tx.conn())
     .await?;
     if let Some(monitor) = &c.monitored_by {
@@ -835,32 +841,37 @@ fn stay_of(row: &AnyRow) -> Result<StayRow> {
     })
 }
 
-/// Stays at a centre that overlap `[from_on, to_on]`.
+/// A stay read with its centre's pseudonym key.
+fn stay_with_key(row: &AnyRow) -> Result<(StayRow, String)> {
+    Ok((stay_of(row)?, row.try_get("centre_key")?))
+}
+
+/// Stays at a centre that overlap `[from_on, to_on]`, each with the centre's pseudonym key.
 pub async fn stays(
     conn: &mut Conn,
     centre_id: Uuid,
     from_on: &str,
     to_on: &str,
-) -> Result<Vec<StayRow>> {
+) -> Result<Vec<(StayRow, String)>> {
     let rows = sqlx::query(
-        "SELECT id, centre_id, case_id, from_on, until_on FROM centre_stays WHERE centre_id = $1 AND from_on <= $2 AND (until_on IS NULL OR until_on >= $3) ORDER BY from_on, id",
+        "SELECT s.id, s.centre_id, s.case_id, s.from_on, s.until_on, c.pseudonym_key AS centre_key FROM centre_stays s JOIN centres c ON c.id = s.centre_id WHERE s.centre_id = $1 AND s.from_on <= $2 AND (s.until_on IS NULL OR s.until_on >= $3) ORDER BY s.from_on, s.id",
     )
     .bind(centre_id.to_string())
     .bind(to_on)
     .bind(from_on)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(stay_of).collect()
+    rows.iter().map(stay_with_key).collect()
 }
 
-pub async fn stays_of_case(conn: &mut Conn, case_id: Uuid) -> Result<Vec<StayRow>> {
+pub async fn stays_of_case(conn: &mut Conn, case_id: Uuid) -> Result<Vec<(StayRow, String)>> {
     let rows = sqlx::query(
-        "SELECT id, centre_id, case_id, from_on, until_on FROM centre_stays WHERE case_id = $1 ORDER BY from_on, id",
+        "SELECT s.id, s.centre_id, s.case_id, s.from_on, s.until_on, c.pseudonym_key AS centre_key FROM centre_stays s JOIN centres c ON c.id = s.centre_id WHERE s.case_id = $1 ORDER BY s.from_on, s.id",
     )
     .bind(case_id.to_string())
     .fetch_all(conn)
     .await?;
-    rows.iter().map(stay_of).collect()
+    rows.iter().map(stay_with_key).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -974,6 +985,7 @@ pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
             ("capacity", Int),
             ("monitored_by", Text),
             ("created_at", Int),
+            ("pseudonym_key", Text),
         ],
         order_by: "id",
     },
@@ -1125,11 +1137,10 @@ pub static RETENTION: &[accordo_store::retention::RetentionTarget] = &[
 ];
 
 /// This module's migrations (see `accordo_store::migrate` for their versions).
-pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[accordo_store::migration!(
-    "../migrations",
-    4,
-    "0004_returns"
-)];
+pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
+    accordo_store::migration!("../migrations", 4, "0004_returns"),
+    accordo_store::migration!("../migrations", 6, "0006_centre_pseudonyms"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -1150,6 +1161,7 @@ mod tests {
                 country: Some(accordo_domain::CountryCode::parse("ITA").unwrap()),
                 roles: [accordo_domain::Role::Caseworker].into_iter().collect(),
                 operator: false,
+                host_state: true,
                 mandate: Vec::new(),
             };
             let scope = accordo_domain::scope(

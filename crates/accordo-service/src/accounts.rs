@@ -1,7 +1,7 @@
 //! Agencies and user accounts: create, list, disable, roles, passwords.
 
 use accordo_domain::access::{Action, Resource};
-use accordo_domain::{AgencyCode, CountryCode, RecordScope, RoleSet, can, scope};
+use accordo_domain::{AgencyCode, CountryCode, RecordScope, Role, RoleSet, can, scope};
 use accordo_store::accounts::{self, AgencyRow, NewUser, UserRow};
 use accordo_store::auth as creds;
 use serde::Serialize;
@@ -65,6 +65,8 @@ pub struct NewAgency {
     pub country: Option<String>,
     pub mandate: Vec<String>,
     pub time_zone: String,
+    /// The roles its users may hold; the operator's agency holds every role.
+    pub roles: Vec<String>,
     /// The agency operates the platform (its admins administer every agency). Only the
     /// command line sets this, when it creates the first agency of an installation.
     pub operator: bool,
@@ -93,13 +95,20 @@ pub async fn create_agency(platform: &Platform, ctx: &Ctx, new: NewAgency) -> Re
             format!("`{}` is not an IANA time zone", new.time_zone),
         )
     })?;
+    let operator = new.operator && ctx.actor.username == "cli";
+    let roles = if operator {
+        RoleSet::all()
+    } else {
+        agency_roles(&new.roles)?
+    };
     let row = AgencyRow {
         code: code.to_string(),
         name: new.name.trim().to_owned(),
         country: country.map(|c| c.to_string()),
-        operator: new.operator && ctx.actor.username == "cli",
+        operator,
         mandate: new.mandate,
         time_zone: new.time_zone,
+        roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
     };
     let mut tx = platform.store.write().await?;
     accounts::insert_agency(&mut tx, &row, platform.now_us()).await?;
@@ -110,11 +119,99 @@ pub async fn create_agency(platform: &Platform, ctx: &Ctx, new: NewAgency) -> Re
         "agency.create",
         "agency",
         Some(&row.code),
-        json!({"name": row.name}),
+        json!({"name": row.name, "roles": row.roles}),
     )
     .await?;
     tx.commit(audited).await?;
     Ok(row)
+}
+
+/// The roles an agency may hold: any, and `admin` always (its own administrator).
+fn agency_roles(roles: &[String]) -> Result<RoleSet> {
+    let mut set = RoleSet::parse_list(&roles.join(","))
+        .map_err(|e| ServiceError::invalid("roles", e.to_string()))?;
+    set.insert(Role::Admin);
+    Ok(set)
+}
+
+/// Sets the roles an agency's users may hold (the operator's administrator). A role still
+/// held by one of its users is not taken away: their roles change first.
+pub async fn set_agency_roles(
+    platform: &Platform,
+    ctx: &Ctx,
+    code: &str,
+    roles: &[String],
+) -> Result<AgencyRow> {
+    let code = AgencyCode::parse(code).map_err(|_| ServiceError::not_found("agency", code))?;
+    can(
+        &ctx.actor,
+        Action::Update,
+        Resource::record(&policy::AGENCY, &RecordScope::owned_by(code.clone())),
+    )?;
+    let set = agency_roles(roles)?;
+    let mut conn = platform.store.read().await?;
+    let before = accounts::find_agency(&mut conn, code.as_str())
+        .await?
+        .ok_or_else(|| ServiceError::not_found("agency", code.as_str()))?;
+    if before.operator && set != RoleSet::all() {
+        return Err(ServiceError::invalid(
+            "roles",
+            "the operator's agency holds every role",
+        ));
+    }
+    for role in Role::ALL.iter().filter(|r| !set.contains(**r)) {
+        let holders = accounts::users_holding(&mut conn, code.as_str(), role.as_str()).await?;
+        if !holders.is_empty() {
+            return Err(ServiceError::invalid(
+                "roles",
+                format!(
+                    "`{}` is still held by {}; change their roles first",
+                    role.as_str(),
+                    holders.join(", ")
+                ),
+            ));
+        }
+    }
+    drop(conn);
+    let list: Vec<String> = set.iter().map(|r| r.as_str().to_owned()).collect();
+    let mut tx = platform.store.write().await?;
+    accounts::set_agency_roles(&mut tx, code.as_str(), &list).await?;
+    let audited = audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "agency.roles",
+        "agency",
+        Some(code.as_str()),
+        json!({"from": before.roles, "to": list}),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    Ok(AgencyRow {
+        roles: list,
+        ..before
+    })
+}
+
+/// Refuses roles the user's agency does not hold.
+fn check_agency_holds(agency: &AgencyRow, roles: &RoleSet) -> Result<()> {
+    let missing: Vec<&str> = roles
+        .iter()
+        .map(|r| r.as_str())
+        .filter(|r| !agency.roles.iter().any(|held| held == r))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            "roles",
+            format!(
+                "agency {} does not hold {}; the operator's administrator grants an agency its roles",
+                agency.code,
+                missing.join(", ")
+            ),
+        ))
+    }
 }
 
 pub async fn list_users(platform: &Platform, ctx: &Ctx) -> Result<Vec<UserView>> {
@@ -219,6 +316,7 @@ pub async fn create_user(platform: &Platform, ctx: &Ctx, new: NewAccount) -> Res
             )
         })?;
     drop(conn);
+    check_agency_holds(&agency_row, &roles)?;
     let id = new_id();
     let hash = passwords::hash(platform.settings.password_cost, &new.password);
     let mut tx = platform.store.write().await?;
@@ -328,7 +426,19 @@ pub async fn set_roles(
     roles: &[String],
 ) -> Result<UserView> {
     let user = load_user(platform, ctx, id, Action::Update).await?;
+    if user.id == ctx.actor.user_id {
+        return Err(ServiceError::invalid(
+            "roles",
+            "you cannot change your own roles; another administrator can",
+        ));
+    }
     let set = parse_roles(roles)?;
+    let mut conn = platform.store.read().await?;
+    let agency = accounts::find_agency(&mut conn, &user.agency)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("agency", &user.agency))?;
+    drop(conn);
+    check_agency_holds(&agency, &set)?;
     let mut tx = platform.store.write().await?;
     accounts::set_user_roles(&mut tx, id, &set.to_list(), platform.now_us()).await?;
     let audited = audit::record(

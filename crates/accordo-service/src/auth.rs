@@ -134,6 +134,8 @@ pub async fn actor_for(platform: &Platform, user: &UserRow) -> Result<Actor> {
             .map_err(|_| bad("country"))?,
         roles: RoleSet::parse_list(&user.roles).map_err(|_| bad("roles"))?,
         operator: agency.operator,
+        host_state: agency.country.is_some()
+            && agency.country == accounts::host_country(&mut conn).await?,
         mandate: agency.mandate,
     })
 }

@@ -137,7 +137,7 @@ const AGENCIES: &[DemoAgency] = &[
         "UNHCR – independent monitor",
         None,
         false,
-        "audit,return_case,readmission_request,centre,centre_stay,safeguard",
+        "audit,return_case,readmission_request,centre,centre_stay,safeguard,cooperation_index",
         "Europe/Rome",
     ),
 ];
@@ -253,6 +253,7 @@ pub fn command_line_ctx() -> Ctx {
             country: None,
             roles: [Role::Admin].into_iter().collect::<RoleSet>(),
             operator: true,
+            host_state: true,
             mandate: Vec::new(),
         },
         request_id: None,
@@ -300,6 +301,24 @@ async fn has_agencies(platform: &Platform) -> Result<bool> {
     Ok(!accounts::list_agencies(&platform.store).await?.is_empty())
 }
 
+/// A demo agency holds every role if it operates the platform; else its own administrator's
+/// and those of its demo users.
+fn demo_agency_roles(code: &str, operator: bool) -> Vec<String> {
+    let mut set = if operator {
+        RoleSet::all()
+    } else {
+        [Role::Admin].into_iter().collect()
+    };
+    for (_, _, agency, roles, _) in USERS {
+        if *agency == code {
+            for role in RoleSet::parse_list(roles).unwrap_or_default().iter() {
+                set.insert(role);
+            }
+        }
+    }
+    set.iter().map(|r| r.as_str().to_owned()).collect()
+}
+
 /// Seeds the demo partnership once, in one transaction. Refuses a database that already
 /// holds a real installation.
 pub async fn seed(platform: &Platform) -> Result<bool> {
@@ -327,6 +346,7 @@ pub async fn seed(platform: &Platform) -> Result<bool> {
                 .map(str::to_owned)
                 .collect(),
             time_zone: (*tz).into(),
+            roles: demo_agency_roles(code, *operator),
         };
         accounts::insert_agency(&mut tx, &row, now).await?;
     }

@@ -51,7 +51,8 @@ pub static CREDENTIAL: KindPolicy = KindPolicy {
     ],
 };
 
-/// Agencies are reference data: everyone reads them; the operator's admin adds them.
+/// Agencies are reference data: everyone reads them; the operator's admin adds them and
+/// grants each the roles its users may hold.
 pub static AGENCY: KindPolicy = KindPolicy {
     kind: "agency",
     personal: false,
@@ -64,6 +65,7 @@ pub static AGENCY: KindPolicy = KindPolicy {
         Grant::new(Monitor, Read, Everyone),
         Grant::new(Employer, Read, Everyone),
         Grant::new(Admin, Create, Platform),
+        Grant::new(Admin, Update, Platform),
     ],
 };
 

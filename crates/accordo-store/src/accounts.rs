@@ -19,6 +19,9 @@ pub struct AgencyRow {
     /// Kinds of record the agency monitors (the independent monitor's mandate).
     pub mandate: Vec<String>,
     pub time_zone: String,
+    /// The roles its users may hold, which the operator's administrator grants the agency
+    /// (a ministry is a readmission authority only once it is made one).
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,8 +61,8 @@ pub async fn country_count(store: &Store) -> Result<i64> {
 
 pub async fn insert_agency(tx: &mut Tx, agency: &AgencyRow, now_us: i64) -> Result<()> {
     sqlx::query(
-        "INSERT INTO agencies (code, name, country, operator, mandate, time_zone, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO agencies (code, name, country, operator, mandate, time_zone, roles, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&agency.code)
     .bind(&agency.name)
@@ -67,6 +70,7 @@ pub async fn insert_agency(tx: &mut Tx, agency: &AgencyRow, now_us: i64) -> Resu
     .bind(flag(agency.operator))
     .bind(agency.mandate.join(","))
     .bind(&agency.time_zone)
+    .bind(agency.roles.join(","))
     .bind(now_us)
     .execute(tx.conn())
     .await
@@ -74,36 +78,83 @@ pub async fn insert_agency(tx: &mut Tx, agency: &AgencyRow, now_us: i64) -> Resu
     Ok(())
 }
 
+/// Sets the roles an agency's users may hold.
+pub async fn set_agency_roles(tx: &mut Tx, code: &str, roles: &[String]) -> Result<bool> {
+    let done = sqlx::query("UPDATE agencies SET roles = $1 WHERE code = $2")
+        .bind(roles.join(","))
+        .bind(code)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The usernames of an agency's users whose roles include `role`.
+pub async fn users_holding(conn: &mut Conn, agency: &str, role: &str) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT username FROM users WHERE agency = $1 AND (',' || roles || ',') LIKE $2 ORDER BY username",
+    )
+    .bind(agency)
+    .bind(format!("%,{role},%"))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("username")?))
+        .collect()
+}
+
+fn list_of(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Named, not `*`: a statement prepared before a migration added a column would otherwise
+/// read the wrong number of columns on SQLite.
+const AGENCY_COLUMNS: &str = "code, name, country, operator, mandate, time_zone, roles";
+
 fn agency_from_row(row: &AnyRow) -> Result<AgencyRow> {
     let mandate: String = row.try_get("mandate")?;
+    let roles: String = row.try_get("roles")?;
     Ok(AgencyRow {
         code: row.try_get("code")?,
         name: row.try_get("name")?,
         country: row.try_get("country")?,
         operator: row.try_get::<i64, _>("operator")? != 0,
-        mandate: mandate
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        mandate: list_of(&mandate),
         time_zone: row.try_get("time_zone")?,
+        roles: list_of(&roles),
     })
 }
 
 /// Agencies are reference data every signed-in user reads (their codes address records).
 pub async fn list_agencies(store: &Store) -> Result<Vec<AgencyRow>> {
-    let rows = sqlx::query("SELECT * FROM agencies ORDER BY code")
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY code"
+    ))
+    .fetch_all(store.pool())
+    .await?;
     rows.iter().map(agency_from_row).collect()
 }
 
 pub async fn find_agency(conn: &mut Conn, code: &str) -> Result<Option<AgencyRow>> {
-    let row = sqlx::query("SELECT * FROM agencies WHERE code = $1")
-        .bind(code)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {AGENCY_COLUMNS} FROM agencies WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(conn)
+    .await?;
     row.as_ref().map(agency_from_row).transpose()
+}
+
+/// The host state: the country of the agency that operates the platform, if one does.
+pub async fn host_country(conn: &mut Conn) -> Result<Option<String>> {
+    let row = sqlx::query(
+        "SELECT country FROM agencies WHERE operator = 1 AND country IS NOT NULL ORDER BY code LIMIT 1",
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| r.try_get::<String, _>("country")).transpose()?)
 }
 
 pub struct NewUser<'a> {

@@ -40,7 +40,10 @@ macro_rules! migration {
 }
 
 /// The platform's own migrations (accounts, sign-in, audit, notifications, retention).
-pub static FOUNDATION: &[Migration] = &[crate::migration!("../migrations", 1, "0001_foundation")];
+pub static FOUNDATION: &[Migration] = &[
+    crate::migration!("../migrations", 1, "0001_foundation"),
+    crate::migration!("../migrations", 5, "0005_agency_roles"),
+];
 
 /// The migrations of every list, in version order; two with one version are refused.
 pub fn ordered<'a>(lists: &[&'a [Migration]]) -> Result<Vec<&'a Migration>> {
@@ -76,7 +79,18 @@ pub async fn run(
     now_us: i64,
     lists: &[&'static [Migration]],
 ) -> Result<Vec<&'static str>> {
-    let migrations = ordered(lists)?;
+    run_until(store, now_us, lists, i64::MAX).await
+}
+
+/// Applies the migrations up to version `last` (an import of an older export stops there).
+pub async fn run_until(
+    store: &Store,
+    now_us: i64,
+    lists: &[&'static [Migration]],
+    last: i64,
+) -> Result<Vec<&'static str>> {
+    let mut migrations = ordered(lists)?;
+    migrations.retain(|m| m.version <= last);
     let engine = store.engine();
     let mut conn = store.pool().acquire().await?;
     sqlx::query(

@@ -51,10 +51,12 @@ pub fn shared_record_filter(scope: &Scope, alias: &str, binds: &mut Binds) -> St
     let (actor, kind, reaches) = (scope.actor(), scope.kind(), scope.reaches());
     // A wide reach first, before any value is bound: binds added for a narrower reach and
     // then dropped would shift the placeholders of what follows.
-    if reaches
-        .iter()
-        .any(|r| matches!(r, Reach::Everyone | Reach::Platform | Reach::Mandate))
-    {
+    if reaches.iter().any(|r| {
+        matches!(
+            r,
+            Reach::Everyone | Reach::Platform | Reach::HostState | Reach::Mandate
+        )
+    }) {
         return "1 = 1".into();
     }
     let mut ors: Vec<String> = Vec::new();
@@ -78,7 +80,9 @@ pub fn shared_record_filter(scope: &Scope, alias: &str, binds: &mut Binds) -> St
     };
     for reach in reaches {
         match reach {
-            Reach::Everyone | Reach::Platform | Reach::Mandate => return "1 = 1".into(),
+            Reach::Everyone | Reach::Platform | Reach::HostState | Reach::Mandate => {
+                return "1 = 1".into();
+            }
             Reach::OwnAgency => ors.push(format!("{alias}.owner_agency = {}", binds.text(agency))),
             Reach::Itself => {}
             Reach::Shared => {

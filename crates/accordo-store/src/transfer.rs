@@ -41,6 +41,7 @@ pub static FOUNDATION: &[TableSpec] = &[
             ("operator", Int),
             ("mandate", Text),
             ("time_zone", Text),
+            ("roles", Text),
             ("created_at", Int),
         ],
         order_by: "code",
@@ -229,6 +230,52 @@ fn bad(line: usize, what: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(format!("line {line}: {what}"))
 }
 
+/// The schema version an export was made at, from its header line.
+pub fn export_version(header: &str) -> Result<i64> {
+    let header: Value =
+        serde_json::from_str(header).map_err(|e| bad(1, format!("not JSON: {e}")))?;
+    if header.get("accordo_export").and_then(Value::as_i64) != Some(1) {
+        return Err(bad(
+            1,
+            "not an accordo export (header `accordo_export: 1` missing)",
+        ));
+    }
+    header
+        .get("schema_version")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| bad(1, "header lacks `schema_version`"))
+}
+
+/// Imports an export into an empty store, whatever the version of accordo that made it: the
+/// store is migrated to the export's schema version, the rows are imported (in one
+/// transaction), then the later migrations run over them as over any installation. An export
+/// from a newer accordo is refused.
+pub async fn import_and_migrate(
+    store: &Store,
+    now_us: i64,
+    migrations: &[&'static [crate::migrate::Migration]],
+    tables: &[&TableSpec],
+    lines: Vec<(usize, String)>,
+    progress: impl FnMut(u64),
+) -> Result<u64> {
+    let version = export_version(lines.first().map_or("", |(_, l)| l.as_str()))?;
+    let newest = crate::migrate::ordered(migrations)?
+        .last()
+        .map_or(0, |m| m.version);
+    if version > newest {
+        return Err(bad(
+            1,
+            format!(
+                "export has schema version {version}, newer than this accordo's {newest}; import it with the accordo that made it or a newer one"
+            ),
+        ));
+    }
+    crate::migrate::run_until(store, now_us, migrations, version).await?;
+    let n = import(store, tables, lines, progress).await?;
+    crate::migrate::run(store, now_us, migrations).await?;
+    Ok(n)
+}
+
 /// Imports lines produced by [`export`] into this (empty, migrated) store in one transaction.
 /// `lines` yields `(line_number, text)`; `progress` is called after each row.
 pub async fn import(
@@ -339,7 +386,15 @@ async fn insert_row(
     {
         return Err(bad(no, format!("unknown column `{}.{unknown}`", spec.name)));
     }
-    let cols: Vec<&str> = spec.columns.iter().map(|(c, _)| *c).collect();
+    // The columns the row has: an export made before a migration added a column lacks it,
+    // and the column (not there yet either: see `import_and_migrate`) is left to the
+    // migration that adds it.
+    let present: Vec<&(&str, Col)> = spec
+        .columns
+        .iter()
+        .filter(|(c, _)| row.contains_key(*c))
+        .collect();
+    let cols: Vec<&str> = present.iter().map(|(c, _)| *c).collect();
     let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
     // `system_state` and `countries` may already hold rows written by migrations or start-up.
     let conflict = match spec.name {
@@ -357,7 +412,7 @@ async fn insert_row(
         marks.join(", ")
     );
     let mut query = sqlx::query(&sql);
-    for (name, col) in spec.columns {
+    for (name, col) in present {
         let value = row.get(*name).unwrap_or(&Value::Null);
         query = match (col, value) {
             (Int, Value::Null) => query.bind(None::<i64>),

@@ -184,6 +184,7 @@ async fn a_failed_write_leaves_nothing() {
             operator: false,
             mandate: vec![],
             time_zone: "Europe/Rome".into(),
+            roles: vec!["admin".into()],
         };
         for (code, name) in CountryCode::all().take(120) {
             accordo_store::accounts::upsert_country(
@@ -320,6 +321,7 @@ async fn shared_record_filter_agrees_with_can() {
             country: Some(CountryCode::parse(country).unwrap()),
             roles: [role].into_iter().collect(),
             operator: false,
+            host_state: country == "ITA",
             mandate: vec![],
         };
         let actors = [

@@ -187,6 +187,10 @@ enum AgencyCommand {
         /// Kinds of record an independent monitor may read, comma-separated.
         #[arg(long, value_delimiter = ',')]
         mandate: Vec<String>,
+        /// Roles its users may hold, comma-separated (admin is always held; the operator
+        /// holds every role), e.g. `officer,analyst` or `partner_authority`.
+        #[arg(long, value_delimiter = ',')]
+        roles: Vec<String>,
         /// This agency operates the platform: its admins administer every agency.
         #[arg(long)]
         operator: bool,
@@ -326,6 +330,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             country,
             time_zone,
             mandate,
+            roles,
             operator,
         }) => {
             let platform = platform(&cli.db).await?;
@@ -335,6 +340,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 country,
                 mandate,
                 time_zone,
+                roles,
                 operator,
             };
             let row = accounts::create_agency(&platform, &demo::command_line_ctx(), new).await?;
@@ -681,7 +687,6 @@ async fn export(db: &DbArgs, file: &Path) -> Result<ExitCode> {
 async fn import(db: &DbArgs, file: &Path) -> Result<ExitCode> {
     let store = open(db).await?;
     let platform = Platform::new(store.clone(), settings(db)?, &cores());
-    accordo_store::migrate::run(&store, 0, &platform.migrations()).await?;
     let tables = platform.tables();
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -691,8 +696,15 @@ async fn import(db: &DbArgs, file: &Path) -> Result<ExitCode> {
         .map(|(i, l)| (i + 1, l.to_owned()))
         .collect();
     let bar = ProgressBar::new(lines.len().saturating_sub(1) as u64).with_style(bar_style());
-    let n = accordo_store::transfer::import(&store, &tables, lines, |done| bar.set_position(done))
-        .await?;
+    let n = accordo_store::transfer::import_and_migrate(
+        &store,
+        platform.now_us(),
+        &platform.migrations(),
+        &tables,
+        lines,
+        |done| bar.set_position(done),
+    )
+    .await?;
     bar.finish_and_clear();
     println!(
         "imported {n} rows from {}; run `accordo audit verify` to check the log",

@@ -410,8 +410,10 @@ pub struct CaseDocumentView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SafeguardView {
     pub id: Uuid,
-    /// A reference to the case that names nobody.
-    pub case_ref: String,
+    /// In a centre's report, the case's pseudonym at that centre (see [`StayView`]); absent
+    /// where the reader knows the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_ref: Option<String>,
     pub kind: String,
     pub recorded_on: String,
     pub note: String,
@@ -421,6 +423,8 @@ pub struct SafeguardView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StayView {
     pub centre_id: Uuid,
+    /// The case's pseudonym at this centre: what the centre's monitor knows it by. It names
+    /// nobody and cannot be derived from the case's identifier.
     pub case_ref: String,
     pub from_on: String,
     pub until_on: Option<String>,
@@ -441,16 +445,25 @@ pub struct BlockingRule {
     pub explanation: String,
 }
 
-/// A reference to a case that names nobody: eight hex digits of the identifier's random
-/// part (the leading ones are its creation time, which would say when the person came).
-pub(crate) fn case_ref(id: Uuid) -> String {
-    id.simple().to_string()[24..].to_owned()
+/// A case's pseudonym at a centre: ten hex digits of SHA-256 over the centre's secret key and
+/// the case id. It names nobody, differs from centre to centre, and without the key (never
+/// shown) it cannot be joined to a case id seen elsewhere, such as in a readmission request.
+pub(crate) fn case_ref(centre_key: &str, case_id: Uuid) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("accordo-case-ref:{centre_key}:{case_id}").as_bytes());
+    hex::encode(digest)[..10].to_owned()
 }
 
-pub(crate) fn safeguard_view(s: SafeguardRow) -> SafeguardView {
+/// A new centre's pseudonym key: 244 random bits.
+pub(crate) fn new_pseudonym_key() -> String {
+    format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
+}
+
+/// A safeguard record; `centre_key` names the case by its pseudonym at that centre.
+pub(crate) fn safeguard_view(s: SafeguardRow, centre_key: Option<&str>) -> SafeguardView {
     SafeguardView {
         id: s.id,
-        case_ref: case_ref(s.case_id),
+        case_ref: centre_key.map(|key| case_ref(key, s.case_id)),
         kind: s.kind,
         recorded_on: s.recorded_on,
         note: s.note,
@@ -458,12 +471,12 @@ pub(crate) fn safeguard_view(s: SafeguardRow) -> SafeguardView {
     }
 }
 
-pub(crate) fn stay_view(s: StayRow, today: Date) -> StayView {
+pub(crate) fn stay_view((s, centre_key): (StayRow, String), today: Date) -> StayView {
     let from: Date = s.from_on.parse().unwrap_or(today);
     let until = row_date(&s.until_on).unwrap_or(today);
     StayView {
         centre_id: s.centre_id,
-        case_ref: case_ref(s.case_id),
+        case_ref: case_ref(&centre_key, s.case_id),
         days: days_between(from, until).max(0) + 1,
         from_on: s.from_on,
         until_on: s.until_on,
@@ -636,7 +649,10 @@ pub async fn get_case(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<CaseVi
             })
             .collect(),
         requests,
-        safeguards: safeguards.into_iter().map(safeguard_view).collect(),
+        safeguards: safeguards
+            .into_iter()
+            .map(|s| safeguard_view(s, None))
+            .collect(),
         stays: stays
             .into_iter()
             .map(|s| stay_view(s, facts.today))
@@ -867,7 +883,7 @@ pub async fn record_safeguard(
     )
     .await?;
     tx.commit(audited).await?;
-    Ok(safeguard_view(record))
+    Ok(safeguard_view(record, None))
 }
 
 /// Adds a document the person holds (or a copy) to the case, with its MRZ checked against

@@ -126,7 +126,7 @@ pub async fn centre_report(
     drop(conn);
     let spans: Vec<(Date, Date)> = stays
         .iter()
-        .map(|s| {
+        .map(|(s, _)| {
             (
                 s.from_on.parse().unwrap_or(from),
                 row_date(&s.until_on).unwrap_or(Date::MAX),
@@ -143,7 +143,7 @@ pub async fn centre_report(
         .collect();
     let mut ended: Vec<i64> = stays
         .iter()
-        .filter_map(|s| {
+        .filter_map(|(s, _)| {
             let until = row_date(&s.until_on)?;
             let start: Date = s.from_on.parse().ok()?;
             (until >= from && until <= to).then(|| days_between(start, until) + 1)
@@ -176,7 +176,7 @@ pub async fn centre_report(
                 s.recorded_on.as_str() >= from.to_string().as_str()
                     && s.recorded_on.as_str() <= to.to_string().as_str()
             })
-            .map(safeguard_view)
+            .map(|s| safeguard_view(s, Some(&row.pseudonym_key)))
             .collect(),
     })
 }
@@ -238,6 +238,7 @@ pub async fn create_centre(
         capacity: input.capacity,
         monitored_by,
         created_at: platform.now_us(),
+        pseudonym_key: new_pseudonym_key(),
     };
     let mut tx = platform.store.write().await?;
     store::insert_centre(&mut tx, &row).await?;
@@ -290,7 +291,7 @@ pub async fn place(
     let mut conn = platform.store.read().await?;
     let stays = store::stays_of_case(&mut conn, case_id).await?;
     drop(conn);
-    if let Some(open) = stays.iter().find(|s| s.until_on.is_none())
+    if let Some((open, _)) = stays.iter().find(|(s, _)| s.until_on.is_none())
         && open.from_on.as_str() > from.to_string().as_str()
     {
         return Err(ServiceError::invalid(

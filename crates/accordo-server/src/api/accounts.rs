@@ -17,6 +17,7 @@ use crate::problem::{ApiResult, Problem};
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_agencies, create_agency))
+        .routes(routes!(set_agency_roles))
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user))
         .routes(routes!(disable_user))
@@ -33,6 +34,8 @@ pub struct Agency {
     name: String,
     /// ISO 3166 alpha-3, or null for an international body.
     country: Option<String>,
+    /// The roles its users may hold.
+    roles: Vec<String>,
 }
 
 impl From<AgencyRow> for Agency {
@@ -41,6 +44,7 @@ impl From<AgencyRow> for Agency {
             code: a.code,
             name: a.name,
             country: a.country,
+            roles: a.roles,
         }
     }
 }
@@ -57,13 +61,16 @@ async fn list_agencies(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "ES-PN", "name": "Policía Nacional", "country": "ESP", "time_zone": "Europe/Madrid"}))]
+#[schema(example = json!({"code": "ES-PN", "name": "Policía Nacional", "country": "ESP", "time_zone": "Europe/Madrid", "roles": ["officer", "analyst"]}))]
 pub struct AgencyIn {
     code: String,
     name: String,
     country: Option<String>,
     #[serde(default)]
     mandate: Vec<String>,
+    /// The roles its users may hold; `admin` is always held.
+    #[serde(default)]
+    roles: Vec<String>,
     #[serde(default = "default_tz")]
     time_zone: String,
 }
@@ -86,10 +93,28 @@ async fn create_agency(
         country: a.country,
         mandate: a.mandate,
         time_zone: a.time_zone,
+        roles: a.roles,
         operator: false,
     };
     let row = accounts::create_agency(&state.platform, &caller.ctx, new).await?;
     Ok((StatusCode::CREATED, axum::Json(row.into())))
+}
+
+/// Sets the roles an agency's users may hold (the operator's admin). A role one of its users
+/// still holds is not taken away (422 names them).
+#[utoipa::path(put, path = "/api/v1/agencies/{code}/roles", tag = "agencies", params(("code" = String, Path)), request_body = RolesIn,
+    responses((status = 200, body = Agency), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_agency_roles(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    Json(r): Json<RolesIn>,
+) -> ApiResult<axum::Json<Agency>> {
+    Ok(axum::Json(
+        accounts::set_agency_roles(&state.platform, &caller.ctx, &code, &r.roles)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -213,7 +238,7 @@ pub struct RolesIn {
     roles: Vec<String>,
 }
 
-/// Replaces an account's roles.
+/// Replaces an account's roles: only roles its agency holds, and never one's own.
 #[utoipa::path(put, path = "/api/v1/users/{id}/roles", tag = "users", params(("id" = Uuid, Path)), request_body = RolesIn,
     responses((status = 200, body = User), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn set_roles(

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/revoke-credentials", post(revoke_all))
         .route("/admin/credentials/{kind}/{id}/revoke", post(revoke_one))
         .route("/admin/agencies", get(agencies).post(create_agency))
+        .route("/admin/agencies/{code}/roles", post(set_agency_roles))
         .route("/admin/security", get(security).post(set_second_factor))
         .route("/admin/retention", get(retention_page).post(set_retention))
 }
@@ -97,10 +98,20 @@ async fn users_view(
     };
     // An agency's admin creates users in its own agency; the operator's, in any.
     let own = viewer.ctx.actor.agency.to_string();
+    let offered: Vec<&str> = if viewer.ctx.actor.operator {
+        role_names()
+    } else {
+        // An agency's admin grants only the roles its agency holds.
+        let held = agencies.iter().find(|a| a.code == own).map(|a| &a.roles);
+        role_names()
+            .into_iter()
+            .filter(|r| held.is_some_and(|h| h.iter().any(|x| x == r)))
+            .collect()
+    };
     let agencies: Vec<Value> = agencies
         .iter()
         .filter(|a| viewer.ctx.actor.operator || a.code == own)
-        .map(|a| context! { code => a.code, name => a.name })
+        .map(|a| context! { code => a.code, name => a.name, roles => a.roles })
         .collect();
     let chosen_roles: Vec<String> = values
         .map(|f| f.all("roles").into_iter().map(str::to_owned).collect())
@@ -116,7 +127,7 @@ async fn users_view(
             users => users,
             agencies => agencies,
             own_agency => own,
-            all_roles => role_names(),
+            all_roles => offered,
             values => values.map(Fields::kept),
             chosen_roles => chosen_roles,
             errors => errors.map(|e| &e.by_field),
@@ -201,6 +212,12 @@ async fn user_view(
     let now = p.now_us();
     let found = async {
         let user = accounts::get_user(p, &viewer.ctx, id).await?;
+        let held = accounts::list_agencies(p, &viewer.ctx)
+            .await?
+            .into_iter()
+            .find(|a| a.code == user.agency)
+            .map(|a| a.roles)
+            .unwrap_or_default();
         let mut credentials = Vec::new();
         for (kind, name) in [
             (CredentialKind::Session, "session"),
@@ -219,10 +236,10 @@ async fn user_view(
                 }
             }
         }
-        Ok::<_, ServiceError>((user, credentials))
+        Ok::<_, ServiceError>((user, held, credentials))
     }
     .await;
-    let (user, credentials) = match found {
+    let (user, held, credentials) = match found {
         Ok(found) => found,
         Err(e) => return viewer_error_page(state, viewer, &e),
     };
@@ -238,7 +255,11 @@ async fn user_view(
             account => user,
             itself => itself,
             credentials => credentials,
-            all_roles => role_names(),
+            // The roles its agency holds, and any it holds beyond them (to be taken away).
+            all_roles => role_names()
+                .into_iter()
+                .filter(|r| held.iter().any(|h| h == r) || user.roles.iter().any(|u| u == r))
+                .collect::<Vec<_>>(),
             errors => errors.map(|e| &e.by_field),
         },
     )
@@ -417,7 +438,7 @@ async fn agencies_view(
         .map(|a| {
             context! {
                 code => a.code, name => a.name, country => a.country, operator => a.operator,
-                mandate => a.mandate, time_zone => a.time_zone,
+                mandate => a.mandate, time_zone => a.time_zone, roles => a.roles,
             }
         })
         .collect();
@@ -430,6 +451,10 @@ async fn agencies_view(
         status,
         context! {
             agencies => rows,
+            all_roles => role_names(),
+            chosen_roles => values
+                .map(|f| f.all("roles").into_iter().map(str::to_owned).collect::<Vec<_>>())
+                .unwrap_or_default(),
             zones => accordo_web::time::zone_names(),
             values => values.map(Fields::kept),
             errors => errors.map(|e| &e.by_field),
@@ -472,6 +497,7 @@ async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Respo
             .map(str::to_owned)
             .collect(),
         time_zone: f.get("time_zone").to_owned(),
+        roles: f.all("roles").into_iter().map(str::to_owned).collect(),
         operator: false,
     };
     match accounts::create_agency(&state.platform, &v.ctx, new).await {
@@ -484,6 +510,41 @@ async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Respo
                     None,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     Some(f),
+                    Some(&errors),
+                )
+                .await
+            }
+            None => viewer_error_page(&state, v, &e),
+        },
+    }
+}
+
+async fn set_agency_roles(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    form: SignedForm,
+) -> Response {
+    let v = &form.viewer;
+    let roles: Vec<String> = form
+        .fields
+        .all("roles")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    match accounts::set_agency_roles(&state.platform, &v.ctx, &code, &roles).await {
+        Ok(_) => done("/admin/agencies", "admin-roles-saved"),
+        Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "roles") {
+            Some(mut errors) => {
+                // Shown beside that agency's roles, not the new agency's form.
+                if let Some(e) = errors.by_field.remove("roles") {
+                    errors.by_field.insert(format!("roles-{code}"), e);
+                }
+                agencies_view(
+                    &state,
+                    v,
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
                     Some(&errors),
                 )
                 .await

@@ -133,6 +133,13 @@ fn platform_rows() -> Vec<AccessRow> {
             sees_canary: Only(&["ita.admin", VICTIM]),
         },
         AccessRow {
+            method: "put",
+            path: "/api/v1/agencies/{code}/roles",
+            body: json!({"roles": ["caseworker"]}),
+            who: Only(ADMIN),
+            sees_canary: Only(&["ita.admin", VICTIM]),
+        },
+        AccessRow {
             method: "get",
             path: "/api/v1/users",
             body: json!(null),
@@ -352,6 +359,7 @@ fn concrete(template: &str, victim: &Victim) -> String {
     template
         .replace("{id}", id)
         .replace("{kind}", "session")
+        .replace("{code}", "IT-UI")
         .replace("{role}", "monitor")
 }
 

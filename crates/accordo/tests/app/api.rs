@@ -389,14 +389,19 @@ async fn second_factor_enrolment_and_policy() {
 async fn accounts_are_managed_within_the_admins_reach() {
     each_engine(|app| async move {
         let admin = app.token("ita.admin").await;
-        let created = app
-            .post(
-                "/api/v1/users",
-                Some(&admin),
-                json!({"username": "tur.analyst", "display_name": "Synthetic Analyst", "agency": "TR-EGM",
-                       "roles": ["analyst"], "password": "temporary-password-1"}),
-            )
+        let new_analyst = json!({"username": "tur.analyst", "display_name": "Synthetic Analyst", "agency": "TR-EGM",
+                                 "roles": ["analyst"], "password": "temporary-password-1"});
+        // TR-EGM holds no analyst role until the operator grants it one.
+        let refused = app.post("/api/v1/users", Some(&admin), new_analyst.clone()).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+        assert_eq!(refused.json()["field"], "roles");
+        assert!(refused.text.contains("does not hold analyst"), "{}", refused.text);
+        let granted = app
+            .request(Method::PUT, "/api/v1/agencies/TR-EGM/roles", Some(&admin), Some(&json!({"roles": ["analyst"]})))
             .await;
+        assert_eq!(granted.status, StatusCode::OK, "{}", granted.text);
+        assert_eq!(granted.json()["roles"], json!(["admin", "analyst"]));
+        let created = app.post("/api/v1/users", Some(&admin), new_analyst).await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
         assert_eq!(created.json()["must_change_password"], true);
         let duplicate = app
@@ -430,6 +435,104 @@ async fn accounts_are_managed_within_the_admins_reach() {
 
         let audit = app.get("/api/v1/audit?action=user.create", &admin).await.json();
         assert_eq!(audit[0]["details"]["username"], "tur.analyst");
+        // A role one of its users holds is not taken from the agency.
+        let taken = app
+            .request(Method::PUT, "/api/v1/agencies/TR-EGM/roles", Some(&admin), Some(&json!({"roles": []})))
+            .await;
+        assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", taken.text);
+        assert!(taken.text.contains("tur.analyst"), "{}", taken.text);
+        app
+    })
+    .await;
+}
+
+/// Makes an administrator of `agency` through the operator's admin; returns its token.
+async fn agency_admin(app: &TestApp, username: &str, agency: &str) -> String {
+    let operator = app.token("ita.admin").await;
+    let made = app
+        .post(
+            "/api/v1/users",
+            Some(&operator),
+            json!({"username": username, "display_name": "Synthetic Admin", "agency": agency,
+                   "roles": ["admin"], "password": "temporary-password-1"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let temporary = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"username": username, "password": "temporary-password-1"}),
+        )
+        .await;
+    assert_eq!(temporary.status, StatusCode::OK, "{}", temporary.text);
+    let changed = app
+        .post(
+            "/api/v1/me/password",
+            Some(temporary.json()["token"].as_str().unwrap()),
+            json!({"current_password": "temporary-password-1", "new_password": "a-better-passphrase"}),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
+    let signed_in = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"username": username, "password": "a-better-passphrase"}),
+        )
+        .await;
+    signed_in.json()["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_partner_administrator_administers_its_users_and_nothing_else() {
+    each_engine(|app| async move {
+        let fia = agency_admin(&app, "pak.fia.admin", "PK-FIA").await;
+        let moi = agency_admin(&app, "pak.moi.admin", "PK-MOI").await;
+        // Its own agency's users, within the roles the agency holds.
+        let officer = app
+            .post("/api/v1/users", Some(&fia), json!({"username": "pak.fia.officer2", "display_name": "Synthetic Officer",
+                   "agency": "PK-FIA", "roles": ["officer"], "password": "temporary-password-1"}))
+            .await;
+        assert_eq!(officer.status, StatusCode::CREATED, "{}", officer.text);
+        let officer_id = officer.json()["id"].as_str().unwrap().to_owned();
+        let authority = app
+            .request(Method::PUT, &format!("/api/v1/users/{officer_id}/roles"), Some(&fia),
+                     Some(&json!({"roles": ["partner_authority"]})))
+            .await;
+        assert_eq!(authority.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", authority.text);
+        assert!(authority.text.contains("PK-FIA does not hold partner_authority"), "{}", authority.text);
+        let elsewhere = app
+            .post("/api/v1/users", Some(&fia), json!({"username": "pak.moi.x", "display_name": "X",
+                   "agency": "PK-MOI", "roles": ["partner_authority"], "password": "temporary-password-1"}))
+            .await;
+        assert_eq!(elsewhere.status, StatusCode::FORBIDDEN, "{}", elsewhere.text);
+        // Not its own roles, not the agency's.
+        let me = app.user_id(&moi, "pak.moi.admin").await;
+        let own = app
+            .request(Method::PUT, &format!("/api/v1/users/{me}/roles"), Some(&moi),
+                     Some(&json!({"roles": ["admin", "partner_authority"]})))
+            .await;
+        assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", own.text);
+        assert!(own.text.contains("your own roles"), "{}", own.text);
+        let widen = app
+            .request(Method::PUT, "/api/v1/agencies/PK-FIA/roles", Some(&fia), Some(&json!({"roles": ["partner_authority"]})))
+            .await;
+        assert_eq!(widen.status, StatusCode::FORBIDDEN, "{}", widen.text);
+        // Nothing of any pillar: no partner's scores, no centre, no case, no register.
+        for path in [
+            "/api/v1/cooperation/scores",
+            "/api/v1/returns/centres",
+            "/api/v1/returns/cases",
+            "/api/v1/returns/readmission-requests",
+            "/api/v1/documents/reports",
+            "/api/v1/quotas/allocations",
+        ] {
+            for token in [&fia, &moi] {
+                let reply = app.get(path, token).await;
+                assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}: {}", reply.text);
+            }
+        }
         app
     })
     .await;

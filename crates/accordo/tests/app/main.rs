@@ -13,6 +13,7 @@ mod cli_quotas;
 mod common;
 mod documents;
 mod pages;
+mod policies;
 mod returns;
 mod tidy;
 mod upgrade;

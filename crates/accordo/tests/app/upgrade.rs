@@ -66,13 +66,57 @@ async fn an_export_made_before_the_modules_imports_whole() {
         accordo_service::Settings::default(),
         &accordo_server::Module::cores(accordo::MODULES),
     );
-    accordo_store::migrate::run(&db.store, 0, &platform.migrations())
-        .await
-        .unwrap();
-    let imported = accordo_store::transfer::import(&db.store, &platform.tables(), lines, |_| {})
-        .await
-        .unwrap();
+    // Made at schema version 4: imported at that version, then migrated like any
+    // installation.
+    let imported = accordo_store::transfer::import_and_migrate(
+        &db.store,
+        0,
+        &platform.migrations(),
+        &platform.tables(),
+        lines,
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(imported, rows);
+    let newest = platform
+        .migrations()
+        .iter()
+        .flat_map(|l| l.iter())
+        .map(|m| m.version)
+        .max();
+    assert_eq!(
+        Some(
+            accordo_store::migrate::current_version(&db.store)
+                .await
+                .unwrap()
+        ),
+        newest
+    );
+    // The later migrations ran over the imported rows: each agency holds its users' roles.
+    let agencies = accordo_store::accounts::list_agencies(&db.store)
+        .await
+        .unwrap();
+    assert!(!agencies.is_empty());
+    let users: Vec<(String, String)> = {
+        use sqlx::Row;
+        sqlx::query("SELECT agency, roles FROM users")
+            .fetch_all(db.store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get("agency"), r.get("roles")))
+            .collect()
+    };
+    for (agency, roles) in users {
+        let held = &agencies.iter().find(|a| a.code == agency).unwrap().roles;
+        for role in roles.split(',') {
+            assert!(
+                held.iter().any(|h| h == role),
+                "{agency} lost {role}: {held:?}"
+            );
+        }
+    }
     let verified = accordo_service::audit::verify(&platform, |_, _| {})
         .await
         .unwrap();
