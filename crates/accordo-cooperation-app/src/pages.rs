@@ -8,26 +8,26 @@ use crate::policy;
 use crate::service::{self as service, AllocationInput};
 use accordo_domain::access::{Action, Resource};
 use accordo_service::ServiceError;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
 use accordo_server::AppState;
+use accordo_server::pages::PageRoutes;
 use accordo_server::pages::{
     Chrome, Fields, FormErrors, SignedForm, Viewer, done, render, viewer_error_page,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cooperation", get(index))
-        .route("/cooperation/values", post(enter_value))
-        .route("/cooperation/policies", post(new_policy))
-        .route("/cooperation/quotas", get(quotas).post(what_if))
-        .route("/cooperation/quotas/publish", post(publish))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/cooperation", index)
+        .post("/cooperation/values", enter_value)
+        .post("/cooperation/policies", new_policy)
+        .get("/cooperation/quotas", quotas)
+        .post("/cooperation/quotas", what_if)
+        .post("/cooperation/quotas/publish", publish)
 }
 
 fn may(viewer: &Viewer, action: Action, policy: &'static accordo_domain::KindPolicy) -> bool {

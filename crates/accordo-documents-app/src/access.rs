@@ -8,68 +8,126 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use accordo_domain::Role;
 use accordo_server::testing::TestApp;
 use accordo_server::testing::matrix::{
-    AccessMatrix, AccessRow, Arranged, CANARY, SPECIMEN_TD3 as S1, VICTIM, Who::*,
+    AccessMatrix, AccessRow, Arranged, At, CANARY, OPERATOR_ADMINS, SPECIMEN_TD3 as S1, Who::*,
 };
 use serde_json::json;
 
-pub const MATRIX: AccessMatrix = AccessMatrix { rows, arrange };
+pub const MATRIX: AccessMatrix = AccessMatrix {
+    rows,
+    pages,
+    arrange,
+};
 
-/// Roles that check documents: all but the monitor and the employer.
-const CHECKERS: &[&str] = &[
-    VICTIM,
-    "ita.caseworker",
-    "ita.officer",
-    "ita.coastguard",
-    "ita.analyst",
-    "ita.admin",
-    "esp.officer",
-    "grc.officer",
-    "tun.officer",
-    "tun.partner_authority",
-    "tur.officer",
-    "pak.officer",
-    "pak.partner_authority",
-];
-/// Roles that keep a register of their agency's reports: officers, analysts, admins.
-const REPORTERS: &[&str] = &[
-    "ita.officer",
-    "ita.coastguard",
-    "ita.analyst",
-    "ita.admin",
-    "esp.officer",
-    "grc.officer",
-    "tun.officer",
-    "tur.officer",
-    "pak.officer",
-];
+fn pages() -> Vec<AccessRow> {
+    vec![
+        AccessRow {
+            method: "get",
+            path: "/documents",
+            body: json!(null),
+            who: Everyone,
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/documents/check",
+            body: json!(null),
+            who: Holders(CHECKERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/documents/check",
+            body: json!({"mrz": S1}),
+            who: Holders(CHECKERS),
+            sees_canary: Holders(ALERT_READERS_AT_ES_PN),
+        },
+        AccessRow {
+            method: "get",
+            path: "/documents/register",
+            body: json!(null),
+            who: Holders(REPORTERS),
+            sees_canary: Holders(OPERATOR_ADMINS),
+        },
+        AccessRow {
+            method: "post",
+            path: "/documents/register",
+            body: json!({"issuing_state": "ITA", "document_type": "P", "document_number": "MX2", "status": "lost", "reported_on": "2026-11-01"}),
+            who: Holders(REPORTERS),
+            sees_canary: Holders(OPERATOR_ADMINS),
+        },
+        AccessRow {
+            method: "post",
+            path: "/documents/register/import",
+            body: json!({"csv": "issuing_state,document_type,document_number,status,reported_on\nITA,P,MX3,lost,2026-11-01\n"}),
+            who: Holders(REPORTERS),
+            sees_canary: Holders(OPERATOR_ADMINS),
+        },
+        AccessRow {
+            method: "post",
+            path: "/documents/register/{id}/withdraw",
+            body: json!({}),
+            who: Only(&[]),
+            sees_canary: Holders(OPERATOR_ADMINS),
+        },
+        AccessRow {
+            method: "get",
+            path: "/documents/alerts",
+            body: json!(null),
+            who: Holders(ALERT_READERS),
+            sees_canary: Holders(ALERT_READERS_AT_ES_PN),
+        },
+        AccessRow {
+            method: "post",
+            path: "/documents/alerts",
+            body: json!({"issuing_state": "PAK", "what_forged": "data page", "how_to_recognise": "laminate", "handling": "GREEN"}),
+            who: Holders(ALERT_WRITERS),
+            sees_canary: Holders(ALERT_READERS_AT_ES_PN),
+        },
+        AccessRow {
+            method: "post",
+            path: "/documents/alerts/{id}/withdraw",
+            body: json!({}),
+            who: Only(&[]),
+            sees_canary: Holders(OPERATOR_ADMINS),
+        },
+    ]
+}
 
+/// Those who check documents: every role but the monitor and the employer, anywhere; of
+/// administrators, the operator's.
+const CHECKERS: &[(Role, At)] = &[
+    (Role::Analyst, At::Anywhere),
+    (Role::Officer, At::Anywhere),
+    (Role::Caseworker, At::Anywhere),
+    (Role::PartnerAuthority, At::Anywhere),
+    (Role::Admin, At::Operator),
+];
+/// Those who keep their agency's register: officers and analysts; the operator's admins read
+/// and import every agency's.
+const REPORTERS: &[(Role, At)] = &[
+    (Role::Analyst, At::Anywhere),
+    (Role::Officer, At::Anywhere),
+    (Role::Admin, At::Operator),
+];
 /// Forgery alerts are read and published by those who check documents, under TLP; no
 /// administrator by office.
-const ALERT_READERS: &[&str] = &[
-    VICTIM,
-    "ita.caseworker",
-    "ita.officer",
-    "ita.coastguard",
-    "ita.analyst",
-    "esp.officer",
-    "grc.officer",
-    "tun.officer",
-    "tun.partner_authority",
-    "tur.officer",
-    "pak.officer",
-    "pak.partner_authority",
+const ALERT_READERS: &[(Role, At)] = &[
+    (Role::Analyst, At::Anywhere),
+    (Role::Officer, At::Anywhere),
+    (Role::Caseworker, At::Anywhere),
+    (Role::PartnerAuthority, At::Anywhere),
 ];
-const ALERT_WRITERS: &[&str] = &[
-    "ita.officer",
-    "ita.coastguard",
-    "ita.analyst",
-    "esp.officer",
-    "grc.officer",
-    "tun.officer",
-    "tur.officer",
-    "pak.officer",
+const ALERT_WRITERS: &[(Role, At)] =
+    &[(Role::Analyst, At::Anywhere), (Role::Officer, At::Anywhere)];
+/// IT-UI's AMBER alert is addressed to ES-PN: its readers there see it.
+const ALERT_READERS_AT_ES_PN: &[(Role, At)] = &[
+    (Role::Analyst, At::Agency("ES-PN")),
+    (Role::Officer, At::Agency("ES-PN")),
+    (Role::Caseworker, At::Agency("ES-PN")),
+    (Role::PartnerAuthority, At::Agency("ES-PN")),
 ];
 
 fn rows() -> Vec<AccessRow> {
@@ -78,31 +136,29 @@ fn rows() -> Vec<AccessRow> {
             method: "post",
             path: "/api/v1/documents/check",
             body: json!({"mrz": S1}),
-            who: Only(CHECKERS),
-            sees_canary: // IT-UI's AMBER alert is addressed to ES-PN.
-            Only(&[VICTIM, "ita.caseworker", "esp.officer"]),
+            who: Holders(CHECKERS),
+            sees_canary: Holders(ALERT_READERS_AT_ES_PN),
         },
         AccessRow {
             method: "post",
             path: "/api/v1/documents/check/batch",
             body: json!({"mrzs": [S1, S1]}),
-            who: Only(CHECKERS),
-            sees_canary: // IT-UI's AMBER alert is addressed to ES-PN.
-            Only(&[VICTIM, "ita.caseworker", "esp.officer"]),
+            who: Holders(CHECKERS),
+            sees_canary: Holders(ALERT_READERS_AT_ES_PN),
         },
         AccessRow {
             method: "get",
             path: "/api/v1/documents/reports",
             body: json!(null),
-            who: Only(REPORTERS),
-            sees_canary: Only(&["ita.admin", VICTIM]),
+            who: Holders(REPORTERS),
+            sees_canary: Holders(OPERATOR_ADMINS),
         },
         AccessRow {
             method: "post",
             path: "/api/v1/documents/reports",
             body: json!({"issuing_state": "ITA", "document_type": "P", "document_number": "MX1", "status": "lost"}),
-            who: Only(REPORTERS),
-            sees_canary: Only(&["ita.admin", VICTIM]),
+            who: Holders(REPORTERS),
+            sees_canary: Holders(OPERATOR_ADMINS),
         },
         // IT-UI's report: only IT-UI's officers, analysts or admins may withdraw it, and
         // IT-UI has none; the operator's admin may not withdraw another agency's report.
@@ -111,23 +167,21 @@ fn rows() -> Vec<AccessRow> {
             path: "/api/v1/documents/reports/{id}/withdraw",
             body: json!(null),
             who: Only(&[]),
-            sees_canary: Only(&["ita.admin", VICTIM]),
+            sees_canary: Holders(OPERATOR_ADMINS),
         },
         AccessRow {
             method: "get",
             path: "/api/v1/documents/alerts",
             body: json!(null),
-            who: Only(ALERT_READERS),
-            sees_canary: // IT-UI's AMBER alert is addressed to ES-PN.
-            Only(&[VICTIM, "ita.caseworker", "esp.officer"]),
+            who: Holders(ALERT_READERS),
+            sees_canary: Holders(ALERT_READERS_AT_ES_PN),
         },
         AccessRow {
             method: "post",
             path: "/api/v1/documents/alerts",
             body: json!({"issuing_state": "PAK", "what_forged": "data page", "how_to_recognise": "laminate", "handling": "GREEN"}),
-            who: Only(ALERT_WRITERS),
-            sees_canary: // IT-UI's AMBER alert is addressed to ES-PN.
-            Only(&[VICTIM, "ita.caseworker", "esp.officer"]),
+            who: Holders(ALERT_WRITERS),
+            sees_canary: Holders(ALERT_READERS_AT_ES_PN),
         },
         // IT-UI's alert: withdrawn by IT-UI's officers only, and it has none.
         AccessRow {
@@ -135,7 +189,7 @@ fn rows() -> Vec<AccessRow> {
             path: "/api/v1/documents/alerts/{id}/withdraw",
             body: json!(null),
             who: Only(&[]),
-            sees_canary: Only(&["ita.admin", VICTIM]),
+            sees_canary: Holders(OPERATOR_ADMINS),
         },
     ]
 }
@@ -194,8 +248,10 @@ fn arrange<'a>(
         .await
         .unwrap();
         vec![
-            ("/api/v1/documents/reports/", report_id),
+            ("/api/v1/documents/reports/", report_id.clone()),
             ("/api/v1/documents/alerts/", alert.id.to_string()),
+            ("/documents/register/", report_id),
+            ("/documents/alerts/", alert.id.to_string()),
         ]
     })
 }

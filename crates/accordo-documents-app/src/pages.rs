@@ -4,33 +4,34 @@
 
 use crate::service::{self, Imported, NewAlertInput, NewReportInput};
 use accordo_service::ServiceError;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
 use minijinja::{Value, context};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use accordo_server::AppState;
+use accordo_server::pages::PageRoutes;
 use accordo_server::pages::home::{Card, Count};
 use accordo_server::pages::{
     Chrome, Fields, FormErrors, SignedForm, Viewer, done, render, viewer_error_page,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/documents",
-            get(|| async { axum::response::Redirect::to("/documents/check") }),
-        )
-        .route("/documents/check", get(check_page).post(check))
-        .route("/documents/register", get(register).post(add))
-        .route("/documents/register/import", post(import))
-        .route("/documents/register/{id}/withdraw", post(withdraw))
-        .route("/documents/alerts", get(alerts).post(publish))
-        .route("/documents/alerts/{id}/withdraw", post(withdraw_alert))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/documents", |_: Viewer| async {
+            axum::response::Redirect::to("/documents/check")
+        })
+        .get("/documents/check", check_page)
+        .post("/documents/check", check)
+        .get("/documents/register", register)
+        .post("/documents/register", add)
+        .post("/documents/register/import", import)
+        .post("/documents/register/{id}/withdraw", withdraw)
+        .get("/documents/alerts", alerts)
+        .post("/documents/alerts", publish)
+        .post("/documents/alerts/{id}/withdraw", withdraw_alert)
 }
 
 fn statuses() -> Vec<&'static str> {

@@ -9,23 +9,201 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use accordo_domain::Role;
 use accordo_server::testing::TestApp;
 use accordo_server::testing::matrix::{
-    AccessMatrix, AccessRow, Arranged, CANARY, SPECIMEN_TD3 as S1, VICTIM, Who::*,
+    AccessMatrix, AccessRow, Arranged, At, CANARY, OPERATOR_ADMINS, SPECIMEN_TD3 as S1, VICTIM,
+    Who::*,
 };
 use serde_json::json;
 
-pub const MATRIX: AccessMatrix = AccessMatrix { rows, arrange };
+pub const MATRIX: AccessMatrix = AccessMatrix {
+    rows,
+    pages,
+    arrange,
+};
 
-const ADMIN: &[&str] = &["ita.admin"];
+fn pages() -> Vec<AccessRow> {
+    vec![
+        AccessRow {
+            method: "get",
+            path: "/returns",
+            body: json!(null),
+            // The first returns page the user may use.
+            who: Holders(&[
+                (Role::Caseworker, At::Anywhere),
+                (Role::PartnerAuthority, At::Anywhere),
+                (Role::Analyst, At::Anywhere),
+                (Role::Monitor, At::Anywhere),
+                (Role::Admin, At::Operator),
+            ]),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/returns/cases",
+            body: json!(null),
+            who: Holders(&[(Role::Caseworker, At::Anywhere)]),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/cases",
+            body: json!({"surname": "NUOVO", "given_names": "MATRICE", "claimed_nationality": "TUN", "asylum": "none"}),
+            who: Holders(&[(Role::Caseworker, At::Anywhere)]),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/returns/cases/{id}",
+            body: json!(null),
+            who: Only(CASEWORKERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/cases/{id}/transition",
+            body: json!({"to": "closed", "reason": "left the territory"}),
+            who: Only(CASEWORKERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/cases/{id}/safeguard",
+            body: json!({"kind": "legal_information", "note": "information given in Arabic"}),
+            who: Only(CASEWORKERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/cases/{id}/document",
+            body: json!({"kind": "passport_copy", "mrz": S1}),
+            who: Only(CASEWORKERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/cases/{id}/request",
+            body: json!({"partner_agency": "TN-MI", "evidence": ["passport_copy"]}),
+            who: Only(CASEWORKERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/cases/{id}/legal",
+            body: json!({"asylum": "rejected", "return_decision_date": "2026-10-01"}),
+            who: Only(CASEWORKERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/returns/inbox",
+            body: json!(null),
+            // Requests: those addressed to a partner authority, those a caseworker's agency sent.
+            who: Holders(&[
+                (Role::Caseworker, At::Anywhere),
+                (Role::PartnerAuthority, At::Anywhere),
+            ]),
+            sees_canary: Only(&["tun.partner_authority"]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/requests/{id}/reply",
+            body: json!({"decision": "more_information", "reason": "send the interview record"}),
+            who: Only(REQUEST_PARTIES),
+            sees_canary: Only(&["tun.partner_authority"]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/requests/{id}/travel-document",
+            body: json!({"number": "LP123", "valid_until": "2027-12-31"}),
+            who: Only(REQUEST_PARTIES),
+            sees_canary: Only(&["tun.partner_authority"]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/requests/{id}/information",
+            body: json!({"answer": "attached"}),
+            who: Only(REQUEST_PARTIES),
+            sees_canary: Only(&["tun.partner_authority"]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/requests/{id}/extension",
+            body: json!({}),
+            who: Only(REQUEST_PARTIES),
+            sees_canary: Only(&["tun.partner_authority"]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/returns/centres",
+            body: json!(null),
+            who: Holders(CENTRE_LISTERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/centres",
+            body: json!({"name": "New centre", "country": "ITA", "capacity": "20", "monitored_by": "UNHCR"}),
+            who: Holders(OPERATOR_ADMINS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/cases/{id}/place",
+            body: json!({"centre": ""}),
+            who: Only(CASEWORKERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/returns/centres/{id}",
+            body: json!(null),
+            who: Holders(CENTRE_READERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/returns/agreements",
+            body: json!(null),
+            who: Holders(AGREEMENT_READERS),
+            sees_canary: Holders(OPERATOR_ADMINS),
+        },
+        AccessRow {
+            method: "post",
+            path: "/returns/agreements/{id}",
+            body: json!({"name": "Italy–Tunisia", "reply_days": "30", "accepted_evidence": ["passport"], "source": "matrix", "version": "1"}),
+            who: Holders(OPERATOR_ADMINS),
+            sees_canary: Holders(OPERATOR_ADMINS),
+        },
+    ]
+}
+
 const CASEWORKERS: &[&str] = &[VICTIM, "ita.caseworker"];
 const REQUEST_PARTIES: &[&str] = &[VICTIM, "ita.caseworker", "tun.partner_authority"];
-const CENTRE_READERS: &[&str] = &[
-    VICTIM,
-    "ita.caseworker",
-    "ita.analyst",
-    "ita.admin",
-    "unhcr.monitor",
+/// Agreements' terms: everyone who works with them; of administrators, the operator's.
+const AGREEMENT_READERS: &[(Role, At)] = &[
+    (Role::Admin, At::Operator),
+    (Role::Analyst, At::Anywhere),
+    (Role::Caseworker, At::Anywhere),
+    (Role::PartnerAuthority, At::Anywhere),
+    (Role::Monitor, At::Anywhere),
+];
+/// Centres: the host state's caseworkers and analysts, the operator's admins, and monitors
+/// (each list holds only the centres addressed to its agency, or its own).
+const CENTRE_LISTERS: &[(Role, At)] = &[
+    (Role::Admin, At::Operator),
+    (Role::Analyst, At::HostState),
+    (Role::Caseworker, At::HostState),
+    (Role::Monitor, At::Anywhere),
+];
+/// IT-MI's centre monitored by UNHCR: also IT-MI's own monitor.
+const CENTRE_READERS: &[(Role, At)] = &[
+    (Role::Admin, At::Operator),
+    (Role::Analyst, At::HostState),
+    (Role::Caseworker, At::HostState),
+    (Role::Monitor, At::Agency("UNHCR")),
+    (Role::Monitor, At::Agency("IT-MI")),
 ];
 
 fn rows() -> Vec<AccessRow> {
@@ -36,14 +214,14 @@ fn rows() -> Vec<AccessRow> {
             method: "get",
             path: "/api/v1/returns/cases",
             body: json!(null),
-            who: Only(CASEWORKERS),
+            who: Holders(&[(Role::Caseworker, At::Anywhere)]),
             sees_canary: Only(&[VICTIM, "ita.caseworker"]),
         },
         AccessRow {
             method: "post",
             path: "/api/v1/returns/cases",
             body: json!({"person": {"surname": "NUOVO", "given_names": "MATRICE", "claimed_nationality": "TUN"}, "asylum": "none"}),
-            who: Only(CASEWORKERS),
+            who: Holders(&[(Role::Caseworker, At::Anywhere)]),
             sees_canary: Only(&[VICTIM, "ita.caseworker"]),
         },
         AccessRow {
@@ -94,11 +272,9 @@ fn rows() -> Vec<AccessRow> {
             method: "get",
             path: "/api/v1/returns/readmission-requests",
             body: json!(null),
-            who: Only(&[
-                VICTIM,
-                "ita.caseworker",
-                "tun.partner_authority",
-                "pak.partner_authority",
+            who: Holders(&[
+                (Role::Caseworker, At::Anywhere),
+                (Role::PartnerAuthority, At::Anywhere),
             ]),
             sees_canary: Only(&[VICTIM, "ita.caseworker", "tun.partner_authority"]),
         },
@@ -143,29 +319,21 @@ fn rows() -> Vec<AccessRow> {
             method: "get",
             path: "/api/v1/returns/agreements",
             body: json!(null),
-            who: Only(&[
-                VICTIM,
-                "ita.caseworker",
-                "ita.analyst",
-                "ita.admin",
-                "tun.partner_authority",
-                "pak.partner_authority",
-                "unhcr.monitor",
-            ]),
-            sees_canary: Only(&["ita.admin", VICTIM]),
+            who: Holders(AGREEMENT_READERS),
+            sees_canary: Holders(OPERATOR_ADMINS),
         },
         AccessRow {
             method: "put",
             path: "/api/v1/returns/agreements/{id}",
             body: json!({"name": "Italy–Tunisia", "terms": {"reply_days": 30, "silence_is_acceptance": false, "accepted_evidence": ["passport"], "extension_days": null, "pause_on_more_information": true, "travel_document_validity_days": 0, "travel_document_issue_days": null, "transfer_days": null}, "source": "matrix", "confirmed": false, "version": 1}),
-            who: Only(ADMIN),
-            sees_canary: Only(&["ita.admin", VICTIM]),
+            who: Holders(OPERATOR_ADMINS),
+            sees_canary: Holders(OPERATOR_ADMINS),
         },
         AccessRow {
             method: "get",
             path: "/api/v1/returns/centres",
             body: json!(null),
-            who: Only(CENTRE_READERS),
+            who: Holders(CENTRE_LISTERS),
             sees_canary: // Centres name cases by reference only.
             Only(&[]),
         },
@@ -173,7 +341,7 @@ fn rows() -> Vec<AccessRow> {
             method: "post",
             path: "/api/v1/returns/centres",
             body: json!({"name": "New centre", "country": "ITA", "capacity": 20, "monitored_by": "UNHCR"}),
-            who: Only(ADMIN),
+            who: Holders(OPERATOR_ADMINS),
             sees_canary: // Centres name cases by reference only.
             Only(&[]),
         },
@@ -188,7 +356,7 @@ fn rows() -> Vec<AccessRow> {
             method: "get",
             path: "/api/v1/returns/centres/{id}",
             body: json!(null),
-            who: Only(CENTRE_READERS),
+            who: Holders(CENTRE_READERS),
             sees_canary: // Centres name cases by reference only.
             Only(&[]),
         },
@@ -248,10 +416,14 @@ fn arrange<'a>(
         assert_eq!(request.status.as_u16(), 201, "{}", request.text);
         let request_id = request.json()["id"].as_str().unwrap().to_owned();
         vec![
-            ("/api/v1/returns/cases/", case_id),
-            ("/api/v1/returns/readmission-requests/", request_id),
-            ("/api/v1/returns/agreements/", agreement_id),
-            ("/api/v1/returns/centres/", centre),
+            ("/api/v1/returns/cases/", case_id.clone()),
+            ("/api/v1/returns/readmission-requests/", request_id.clone()),
+            ("/api/v1/returns/agreements/", agreement_id.clone()),
+            ("/api/v1/returns/centres/", centre.clone()),
+            ("/returns/cases/", case_id),
+            ("/returns/requests/", request_id),
+            ("/returns/agreements/", agreement_id),
+            ("/returns/centres/", centre),
         ]
     })
 }

@@ -7,44 +7,42 @@ use crate::service::{self, Decision, Evidence, NewCase, TransitionInput};
 use accordo_domain::Role;
 use accordo_domain::access::{Action, Resource};
 use accordo_service::ServiceError;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use minijinja::{Value, context};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use accordo_server::AppState;
+use accordo_server::pages::PageRoutes;
 use accordo_server::pages::home::{Card, Count};
 use accordo_server::pages::{
     Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render, viewer_error_page,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/returns", get(entry))
-        .route("/returns/cases", get(cases).post(create_case))
-        .route("/returns/cases/{id}", get(case))
-        .route("/returns/cases/{id}/transition", post(transition))
-        .route("/returns/cases/{id}/safeguard", post(safeguard))
-        .route("/returns/cases/{id}/document", post(document))
-        .route("/returns/cases/{id}/request", post(request))
-        .route("/returns/cases/{id}/legal", post(legal))
-        .route("/returns/inbox", get(inbox))
-        .route("/returns/requests/{id}/reply", post(reply))
-        .route(
-            "/returns/requests/{id}/travel-document",
-            post(travel_document),
-        )
-        .route("/returns/requests/{id}/information", post(information))
-        .route("/returns/requests/{id}/extension", post(extension))
-        .route("/returns/centres", get(centres).post(create_centre))
-        .route("/returns/cases/{id}/place", post(place))
-        .route("/returns/agreements/{id}", post(edit_agreement))
-        .route("/returns/centres/{id}", get(centre))
-        .route("/returns/agreements", get(agreements))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/returns", entry)
+        .get("/returns/cases", cases)
+        .post("/returns/cases", create_case)
+        .get("/returns/cases/{id}", case)
+        .post("/returns/cases/{id}/transition", transition)
+        .post("/returns/cases/{id}/safeguard", safeguard)
+        .post("/returns/cases/{id}/document", document)
+        .post("/returns/cases/{id}/request", request)
+        .post("/returns/cases/{id}/legal", legal)
+        .get("/returns/inbox", inbox)
+        .post("/returns/requests/{id}/reply", reply)
+        .post("/returns/requests/{id}/travel-document", travel_document)
+        .post("/returns/requests/{id}/information", information)
+        .post("/returns/requests/{id}/extension", extension)
+        .get("/returns/centres", centres)
+        .post("/returns/centres", create_centre)
+        .post("/returns/cases/{id}/place", place)
+        .post("/returns/agreements/{id}", edit_agreement)
+        .get("/returns/centres/{id}", centre)
+        .get("/returns/agreements", agreements)
 }
 
 fn may(viewer: &Viewer, action: Action, policy: &'static accordo_domain::KindPolicy) -> bool {

@@ -9,7 +9,6 @@ use std::future::Future;
 use std::pin::Pin;
 
 use accordo_service::{ModuleCore, Platform};
-use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
@@ -29,7 +28,7 @@ pub struct Module {
     /// Its JSON API, each route described for the OpenAPI document.
     pub api: fn() -> OpenApiRouter<AppState>,
     /// Its web pages.
-    pub pages: fn() -> Router<AppState>,
+    pub pages: fn() -> crate::pages::PageRoutes,
     /// Its entries in the main navigation, after the home page's and before administration.
     pub nav: &'static [NavItem],
     /// Its cards on the home page, after the notifications.

@@ -10,12 +10,15 @@ use crate::{AppState, Module, app};
 use accordo_domain::clock::FixedClock;
 use accordo_service::{PasswordCost, Platform, Settings, demo};
 use accordo_store::Store;
-use accordo_store::testing::TestDb;
+use accordo_store::testing::{Template, TestDb};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::Value;
 use tower::ServiceExt;
+
+/// The day every test app starts on (the demo's data are dated around it).
+const DEMO_DAY: &str = "2026-11-23T09:00:00Z";
 
 pub struct TestApp {
     pub router: Router,
@@ -43,33 +46,31 @@ impl Reply {
 impl TestApp {
     /// The demo partnership with `modules` on a fresh database of the given store.
     pub async fn on(db: TestDb, modules: &[&'static Module]) -> TestApp {
-        let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z".parse().unwrap()));
-        let settings = Settings {
-            password_cost: PasswordCost::Test,
-            ..Settings::default()
-        };
-        let platform = Platform::with_clock(
-            db.store.clone(),
-            settings,
-            clock.clone(),
-            &Module::cores(modules),
-        );
-        platform.prepare().await.unwrap();
-        demo::seed(&platform).await.unwrap();
-        let state = AppState::new(platform.clone(), modules).unwrap();
-        state.mark_ready();
-        TestApp {
-            router: app(state),
-            platform,
-            clock,
-            db: Some(db),
-        }
+        let store = db.store.clone();
+        TestApp::build(store, Some(db), DEMO_DAY, modules, true).await
+    }
+
+    /// `modules` on a copy of a template made by [`TestApp::into_template`]: the same day as
+    /// the template's, nothing seeded again.
+    pub async fn on_copy(db: TestDb, modules: &[&'static Module]) -> TestApp {
+        let store = db.store.clone();
+        TestApp::build(store, Some(db), DEMO_DAY, modules, false).await
     }
 
     /// `modules` on a database that exists already (made by an earlier version, say):
     /// prepared (migrated) as `accordo serve` would, and not seeded.
     pub async fn existing(store: Store, modules: &[&'static Module]) -> TestApp {
-        let clock = Arc::new(FixedClock::at("2026-12-01T09:00:00Z".parse().unwrap()));
+        TestApp::build(store, None, "2026-12-01T09:00:00Z", modules, false).await
+    }
+
+    async fn build(
+        store: Store,
+        db: Option<TestDb>,
+        day: &str,
+        modules: &[&'static Module],
+        seed: bool,
+    ) -> TestApp {
+        let clock = Arc::new(FixedClock::at(day.parse().unwrap()));
         let settings = Settings {
             password_cost: PasswordCost::Test,
             ..Settings::default()
@@ -77,14 +78,26 @@ impl TestApp {
         let platform =
             Platform::with_clock(store, settings, clock.clone(), &Module::cores(modules));
         platform.prepare().await.unwrap();
+        if seed {
+            demo::seed(&platform).await.unwrap();
+        }
         let state = AppState::new(platform.clone(), modules).unwrap();
         state.mark_ready();
         TestApp {
             router: app(state),
             platform,
             clock,
-            db: None,
+            db,
         }
+    }
+
+    /// Closes the app and keeps its database as a template for [`TestApp::on_copy`].
+    pub async fn into_template(mut self) -> Template {
+        self.db
+            .take()
+            .expect("an app on a test database")
+            .into_template()
+            .await
     }
 
     pub async fn sqlite(modules: &[&'static Module]) -> TestApp {
@@ -193,13 +206,15 @@ where
     }
 }
 
-/// The access matrix (`crates/accordo/tests/app/access_matrix.rs`): every route of the API,
-/// tried without credentials and by every demo user against records of the victim agency
-/// IT-UI. Each module brings the rows of its routes and arranges its victim records.
+/// The access matrix (`crates/accordo/tests/app/access_matrix.rs`): every route of the API and
+/// every page, tried without credentials, by every demo user and by a user of every role at
+/// every kind of agency, against records of the victim agency IT-UI. Each module brings the
+/// rows of its routes and pages and arranges its victim records.
 pub mod matrix {
     use std::future::Future;
     use std::pin::Pin;
 
+    use accordo_domain::{Role, RoleSet};
     use serde_json::Value;
 
     use super::TestApp;
@@ -212,35 +227,128 @@ pub mod matrix {
     /// ICAO's specimen passport (Doc 9303 part 4): IT-UI reports it stolen.
     pub const SPECIMEN_TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 
+    /// The kinds of agency the matrix makes a user of every role at, `(kind, agency)`: the
+    /// operator, another agency of the host state, a member state's, a partner country's and
+    /// the independent monitor. Each user is `m.<kind>.<role>`.
+    pub const KINDS: &[(&str, &str)] = &[
+        ("operator", "IT-MI"),
+        ("host", "IT-PS"),
+        ("member", "ES-PN"),
+        ("partner", "PK-MOI"),
+        ("monitor", "UNHCR"),
+    ];
+
+    /// Someone the matrix signs in as.
+    #[derive(Debug, Clone)]
+    pub struct Person {
+        pub username: String,
+        pub agency: &'static str,
+        pub roles: RoleSet,
+    }
+
+    impl Person {
+        /// The agency belongs to the host state (Italy in the demo).
+        pub fn host_state(&self) -> bool {
+            self.agency.starts_with("IT-")
+        }
+
+        /// The agency operates the platform.
+        pub fn operator(&self) -> bool {
+            self.agency == "IT-MI"
+        }
+    }
+
+    /// Everyone the matrix tries, the victim first: the demo's users and a user of every
+    /// role at every kind of agency.
+    pub fn persons() -> Vec<Person> {
+        let mut all = vec![Person {
+            username: VICTIM.into(),
+            agency: "IT-UI",
+            roles: [Role::Caseworker].into_iter().collect(),
+        }];
+        for (username, _, agency, roles, _) in accordo_service::demo::USERS {
+            all.push(Person {
+                username: (*username).into(),
+                agency,
+                roles: RoleSet::parse_list(roles).unwrap_or_default(),
+            });
+        }
+        for (kind, agency) in KINDS {
+            for role in Role::ALL {
+                all.push(Person {
+                    username: format!("m.{kind}.{}", role.as_str()),
+                    agency,
+                    roles: [role].into_iter().collect(),
+                });
+            }
+        }
+        all
+    }
+
+    /// Where a role is held, for [`Who::Holders`].
+    #[derive(Debug, Clone, Copy)]
+    pub enum At {
+        Anywhere,
+        /// An agency of the host state.
+        HostState,
+        /// The operator's agency.
+        Operator,
+        Agency(&'static str),
+    }
+
+    /// The operator's administrators, who reach every agency's records where a kind grants
+    /// the platform reach.
+    pub const OPERATOR_ADMINS: &[(Role, At)] = &[(Role::Admin, At::Operator)];
+
     /// Who may use a route on IT-UI's records, or see IT-UI's canary in an answer.
     pub enum Who {
         Everyone,
+        /// These users by name.
         Only(&'static [&'static str]),
+        /// Whoever holds one of these roles where it says.
+        Holders(&'static [(Role, At)]),
+        /// These users, and the holders.
+        Either(&'static [&'static str], &'static [(Role, At)]),
     }
 
     impl Who {
-        pub fn allows(&self, user: &str) -> bool {
+        pub fn allows(&self, person: &Person) -> bool {
+            let named = |list: &[&str]| list.contains(&person.username.as_str());
+            let holds = |holders: &[(Role, At)]| {
+                holders.iter().any(|(role, at)| {
+                    person.roles.contains(*role)
+                        && match at {
+                            At::Anywhere => true,
+                            At::HostState => person.host_state(),
+                            At::Operator => person.operator(),
+                            At::Agency(code) => person.agency == *code,
+                        }
+                })
+            };
             match self {
                 Who::Everyone => true,
-                Who::Only(list) => list.contains(&user),
+                Who::Only(list) => named(list),
+                Who::Holders(holders) => holds(holders),
+                Who::Either(list, holders) => named(list) || holds(holders),
             }
         }
     }
 
-    /// One route of the matrix, written independently of `can`.
+    /// One route or page of the matrix, written independently of `can`.
     pub struct AccessRow {
         pub method: &'static str,
-        /// As the OpenAPI document names it; `{id}` becomes the arranged record whose path
-        /// prefix matches.
+        /// As the OpenAPI document or the page routes name it; `{id}` becomes the arranged
+        /// record whose path prefix matches.
         pub path: &'static str,
-        /// `null` for none.
+        /// `null` for none; for a page, the form's fields as an object (an array for a field
+        /// given more than once).
         pub body: Value,
         pub who: Who,
         pub sees_canary: Who,
     }
 
     /// The records a module made for IT-UI: `(path prefix, id)`, e.g.
-    /// `("/api/v1/returns/cases/", "…")`.
+    /// `("/api/v1/returns/cases/", "…")` or `("/returns/requests/", "…")`.
     pub type Arranged = Vec<(&'static str, String)>;
 
     /// Makes IT-UI's records of a module; the second argument is the token of [`VICTIM`].
@@ -249,7 +357,10 @@ pub mod matrix {
 
     /// What a module gives the matrix.
     pub struct AccessMatrix {
+        /// Its API routes.
         pub rows: fn() -> Vec<AccessRow>,
+        /// Its pages.
+        pub pages: fn() -> Vec<AccessRow>,
         pub arrange: Arrange,
     }
 }

@@ -59,7 +59,13 @@ impl TestDb {
     /// Closes the store and removes the database.
     pub async fn drop_db(self) {
         self.store.close().await;
-        match self.cleanup {
+        self.cleanup.remove().await;
+    }
+}
+
+impl Cleanup {
+    async fn remove(self) {
+        match self {
             Cleanup::Dir(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
@@ -72,6 +78,73 @@ impl TestDb {
                 }
             }
         }
+    }
+}
+
+/// A database kept, closed, as the original of copies: made once (seeded, with the records a
+/// test needs), copied for every case that writes, so that no case sees another's writes and
+/// none pays for the seeding again.
+pub struct Template {
+    original: Cleanup,
+}
+
+impl TestDb {
+    /// Closes the store and keeps its database as a template.
+    pub async fn into_template(self) -> Template {
+        self.store.close().await;
+        Template {
+            original: self.cleanup,
+        }
+    }
+}
+
+impl Template {
+    /// A fresh copy of the template, open.
+    pub async fn copy(&self) -> TestDb {
+        match &self.original {
+            Cleanup::Dir(dir) => {
+                let copy =
+                    std::env::temp_dir().join(format!("accordo-test-{}", uuid::Uuid::now_v7()));
+                std::fs::create_dir_all(&copy).expect("create the copy's directory");
+                for entry in std::fs::read_dir(dir).expect("read the template's directory") {
+                    let from = entry.expect("a template file").path();
+                    if let Some(name) = from.file_name() {
+                        std::fs::copy(&from, copy.join(name)).expect("copy the template");
+                    }
+                }
+                let store = Store::open_sqlite(&copy).await.expect("open the copy");
+                TestDb {
+                    store,
+                    cleanup: Cleanup::Dir(copy),
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let copy = format!("accordo_test_{}", uuid::Uuid::now_v7().simple());
+                let admin = Store::connect(admin_url)
+                    .await
+                    .expect("connect to ACCORDO_TEST_DATABASE_URL");
+                sqlx::query(&format!("CREATE DATABASE {copy} TEMPLATE {name}"))
+                    .execute(admin.pool())
+                    .await
+                    .expect("copy the template database");
+                admin.close().await;
+                let store = Store::connect(&with_database(admin_url, &copy))
+                    .await
+                    .expect("connect to the copy");
+                TestDb {
+                    store,
+                    cleanup: Cleanup::Postgres {
+                        admin_url: admin_url.clone(),
+                        name: copy,
+                    },
+                }
+            }
+        }
+    }
+
+    /// Removes the template.
+    pub async fn drop_template(self) {
+        self.original.remove().await;
     }
 }
 

@@ -3,11 +3,9 @@
 
 use accordo_service::{ServiceError, accounts, auth};
 use accordo_store::auth::{CredentialKind, CredentialRow};
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use minijinja::{Value, context};
 use serde::Serialize;
 use uuid::Uuid;
@@ -15,18 +13,19 @@ use uuid::Uuid;
 use super::{Chrome, FormErrors, SignedForm, Viewer, done, render, viewer_error_page};
 use crate::AppState;
 use crate::extract::cookie;
+use crate::pages::PageRoutes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/account", get(account))
-        .route("/account/language", post(language))
-        .route("/account/preferences", post(preferences))
-        .route("/account/password", post(password))
-        .route("/account/totp", post(begin_totp))
-        .route("/account/totp/confirm", post(confirm_totp))
-        .route("/account/tokens", post(new_token))
-        .route("/account/tokens/{id}/revoke", post(revoke_token))
-        .route("/account/sessions/{id}/revoke", post(revoke_session))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/account", account)
+        .post("/account/language", language)
+        .post("/account/preferences", preferences)
+        .post("/account/password", password)
+        .post("/account/totp", begin_totp)
+        .post("/account/totp/confirm", confirm_totp)
+        .post("/account/tokens", new_token)
+        .post("/account/tokens/{id}/revoke", revoke_token)
+        .post("/account/sessions/{id}/revoke", revoke_session)
 }
 
 #[derive(Serialize)]

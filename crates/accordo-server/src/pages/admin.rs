@@ -8,11 +8,9 @@ use accordo_domain::Role;
 use accordo_service::accounts::{self, NewAccount, NewAgency};
 use accordo_service::{ServiceError, auth, retention};
 use accordo_store::auth::CredentialKind;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
 use minijinja::{Value, context};
 use serde::Serialize;
 use uuid::Uuid;
@@ -22,25 +20,29 @@ use super::{
 };
 use crate::AppState;
 use crate::extract::cookie;
+use crate::pages::PageRoutes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/admin",
-            get(|| async { axum::response::Redirect::to("/admin/users") }),
-        )
-        .route("/admin/users", get(users).post(create_user))
-        .route("/admin/users/{id}", get(user))
-        .route("/admin/users/{id}/disable", post(disable))
-        .route("/admin/users/{id}/enable", post(enable))
-        .route("/admin/users/{id}/roles", post(set_roles))
-        .route("/admin/users/{id}/reset-password", post(reset_password))
-        .route("/admin/users/{id}/revoke-credentials", post(revoke_all))
-        .route("/admin/credentials/{kind}/{id}/revoke", post(revoke_one))
-        .route("/admin/agencies", get(agencies).post(create_agency))
-        .route("/admin/agencies/{code}/roles", post(set_agency_roles))
-        .route("/admin/security", get(security).post(set_second_factor))
-        .route("/admin/retention", get(retention_page).post(set_retention))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/admin", |_: Viewer| async {
+            axum::response::Redirect::to("/admin/users")
+        })
+        .get("/admin/users", users)
+        .post("/admin/users", create_user)
+        .get("/admin/users/{id}", user)
+        .post("/admin/users/{id}/disable", disable)
+        .post("/admin/users/{id}/enable", enable)
+        .post("/admin/users/{id}/roles", set_roles)
+        .post("/admin/users/{id}/reset-password", reset_password)
+        .post("/admin/users/{id}/revoke-credentials", revoke_all)
+        .post("/admin/credentials/{kind}/{id}/revoke", revoke_one)
+        .get("/admin/agencies", agencies)
+        .post("/admin/agencies", create_agency)
+        .post("/admin/agencies/{code}/roles", set_agency_roles)
+        .get("/admin/security", security)
+        .post("/admin/security", set_second_factor)
+        .get("/admin/retention", retention_page)
+        .post("/admin/retention", set_retention)
 }
 
 /// An admin page: the tabs and the reader's chrome around `template`.

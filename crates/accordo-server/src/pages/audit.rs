@@ -3,19 +3,18 @@
 
 use accordo_service::audit;
 use accordo_store::audit::AuditQuery;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use minijinja::context;
 use serde::Deserialize;
 
 use super::{Chrome, FormErrors, Viewer, encode, render, viewer_error_page};
 use crate::AppState;
+use crate::pages::PageRoutes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/audit", get(search))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new().get("/audit", search)
 }
 
 #[derive(Debug, Default, Deserialize, serde::Serialize)]

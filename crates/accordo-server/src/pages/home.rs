@@ -7,22 +7,21 @@
 use accordo_domain::Role;
 use accordo_service::{accounts, audit, auth, notifications};
 use accordo_store::auth::CredentialKind;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use minijinja::context;
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::{SignedForm, Viewer, done, page, viewer_error_page};
 use crate::AppState;
+use crate::pages::PageRoutes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/home", get(home))
-        .route("/notifications/{id}/read", post(mark_read))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/home", home)
+        .post("/notifications/{id}/read", mark_read)
 }
 
 /// A card of the home page.

@@ -43,11 +43,59 @@ pub const FLASH_COOKIE: &str = "accordo_flash";
 /// The cookie that binds the sign-in form to the browser that loaded it.
 pub const PRESESSION_COOKIE: &str = "accordo_presession";
 
-/// Every page route.
-pub fn router(modules: &[&'static crate::Module]) -> Router<AppState> {
-    let platform = Router::new()
-        .route("/", axum::routing::get(root))
-        .route("/static/{version}/{*path}", axum::routing::get(asset))
+/// Page routes that say what they are: each registered method and path is listed, so that the
+/// access matrix (`crates/accordo/tests/app/access_matrix.rs`) finds every page, as it finds
+/// every API route in the OpenAPI document.
+#[derive(Default)]
+pub struct PageRoutes {
+    router: Router<AppState>,
+    listed: Vec<(&'static str, &'static str)>,
+}
+
+impl PageRoutes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A `GET` page.
+    pub fn get<H, T>(mut self, path: &'static str, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, axum::routing::get(handler));
+        self.listed.push(("get", path));
+        self
+    }
+
+    /// A form's `POST`.
+    pub fn post<H, T>(mut self, path: &'static str, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, axum::routing::post(handler));
+        self.listed.push(("post", path));
+        self
+    }
+
+    pub fn merge(mut self, other: PageRoutes) -> Self {
+        self.router = self.router.merge(other.router);
+        self.listed.extend(other.listed);
+        self
+    }
+
+    /// `(method, path)` of every route, paths as registered (`/returns/cases/{id}`).
+    pub fn listed(&self) -> &[(&'static str, &'static str)] {
+        &self.listed
+    }
+}
+
+/// The platform's pages and each module's.
+pub fn routes(modules: &[&'static crate::Module]) -> PageRoutes {
+    let platform = PageRoutes::new()
+        .get("/", root)
+        .get("/static/{version}/{*path}", asset)
         .merge(sign_in::routes())
         .merge(home::routes())
         .merge(account::routes())
@@ -55,7 +103,12 @@ pub fn router(modules: &[&'static crate::Module]) -> Router<AppState> {
         .merge(audit::routes());
     modules
         .iter()
-        .fold(platform, |router, module| router.merge((module.pages)()))
+        .fold(platform, |routes, module| routes.merge((module.pages)()))
+}
+
+/// Every page route.
+pub fn router(modules: &[&'static crate::Module]) -> Router<AppState> {
+    routes(modules).router
 }
 
 async fn root(headers: HeaderMap) -> Redirect {

@@ -6,12 +6,10 @@
 
 use accordo_service::auth::{self, SignIn};
 use accordo_service::{AuthFailure, Ctx, ServiceError, accounts, demo};
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -21,12 +19,14 @@ use super::{
 };
 use crate::AppState;
 use crate::extract::{client_address, cookie, request_id, session_cookie};
+use crate::pages::PageRoutes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sign-in", get(sign_in_page).post(sign_in))
-        .route("/sign-out", axum::routing::post(sign_out))
-        .route("/language", get(choose_language))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/sign-in", sign_in_page)
+        .post("/sign-in", sign_in)
+        .post("/sign-out", sign_out)
+        .get("/language", choose_language)
 }
 
 #[derive(Debug, Deserialize)]

@@ -14,6 +14,11 @@ pub async fn app_on(db: TestDb) -> TestApp {
     TestApp::on(db, accordo::MODULES).await
 }
 
+/// The whole application on a copy of a template (`TestApp::into_template`).
+pub async fn app_on_copy(db: TestDb) -> TestApp {
+    TestApp::on_copy(db, accordo::MODULES).await
+}
+
 /// Runs `body` against the whole application on SQLite and, when configured, on PostgreSQL.
 pub async fn each_engine<F, Fut>(body: F)
 where
