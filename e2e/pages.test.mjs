@@ -390,6 +390,8 @@ test("the account page shows a scannable QR code to enrol a second factor", asyn
   const page = await newPage();
   await signIn(page, "esp.officer");
   await page.goto(`${base}/account`);
+  // Setting it up takes the password: a session alone cannot bind the account to a phone.
+  await page.fill("#f-totp_password", "accordo-demo");
   await page.getByRole("button", { name: "Set up a second factor" }).click();
   const qr = page.locator('[data-testid="totp-qr"] svg');
   await qr.waitFor();

@@ -81,6 +81,16 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// What a credential got with a temporary password may do: change it, read who it is, sign out.
+fn usable_with_temporary_password(method: &Method, path: &str) -> bool {
+    matches!(
+        (method.as_str(), path),
+        ("POST", "/api/v1/me/password")
+            | ("GET", "/api/v1/me")
+            | ("DELETE", "/api/v1/auth/session")
+    )
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Problem;
 
@@ -116,6 +126,13 @@ impl FromRequestParts<AppState> for Caller {
                     "the request lacks this session's CSRF token (header X-CSRF-Token); reload the page and try again",
                 )));
             }
+        }
+        if authed.user.must_change_password
+            && !usable_with_temporary_password(&parts.method, parts.uri.path())
+        {
+            return Err(with_id(
+                accordo_service::ServiceError::from(AuthFailure::PasswordChangeRequired).into(),
+            ));
         }
         let ctx = Ctx {
             actor: authed.actor.clone(),

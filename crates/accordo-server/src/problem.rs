@@ -78,6 +78,8 @@ pub fn classify(err: &ServiceError) -> Classified {
         ServiceError::Unauthenticated(failure) => (
             match failure {
                 AuthFailure::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                // Signed in, but only to change the temporary password.
+                AuthFailure::PasswordChangeRequired => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNAUTHORIZED,
             },
             failure.code(),

@@ -439,8 +439,11 @@ pub async fn set_roles(
         .ok_or_else(|| ServiceError::not_found("agency", &user.agency))?;
     drop(conn);
     check_agency_holds(&agency, &set)?;
+    let now = platform.now_us();
     let mut tx = platform.store.write().await?;
-    accounts::set_user_roles(&mut tx, id, &set.to_list(), platform.now_us()).await?;
+    accounts::set_user_roles(&mut tx, id, &set.to_list(), now).await?;
+    // What a session was granted under the old roles ends with them.
+    let ended = creds::revoke_all_for_user(&mut tx, id, now).await?;
     let audited = audit::record(
         platform,
         &mut tx,
@@ -448,7 +451,7 @@ pub async fn set_roles(
         "user.roles",
         "user",
         Some(&id.to_string()),
-        json!({"username": user.username, "from": user.roles, "to": set.to_list()}),
+        json!({"username": user.username, "from": user.roles, "to": set.to_list(), "revoked_credentials": ended}),
     )
     .await?;
     tx.commit(audited).await?;
@@ -485,13 +488,16 @@ pub async fn reset_password(
     Ok(())
 }
 
-/// A user changes their own password, proving the current one.
+/// A user changes their own password, proving the current one. Every other session and token
+/// of theirs ends (whoever knew the old password may hold one); `keep`, the credential the
+/// change is made with, stays. Returns how many ended.
 pub async fn change_own_password(
     platform: &Platform,
     ctx: &Ctx,
     current: &str,
     new: &str,
-) -> Result<()> {
+    keep: Option<Uuid>,
+) -> Result<u64> {
     let mut conn = platform.store.read().await?;
     let user = accounts::find_user_by_id(&mut conn, ctx.actor.user_id)
         .await?
@@ -512,8 +518,10 @@ pub async fn change_own_password(
         ));
     }
     let hash = passwords::hash(platform.settings.password_cost, new);
+    let now = platform.now_us();
     let mut tx = platform.store.write().await?;
-    accounts::set_password(&mut tx, user.id, &hash, false, platform.now_us()).await?;
+    accounts::set_password(&mut tx, user.id, &hash, false, now).await?;
+    let ended = creds::revoke_others_of_user(&mut tx, user.id, keep, now).await?;
     let audited = audit::record(
         platform,
         &mut tx,
@@ -521,11 +529,11 @@ pub async fn change_own_password(
         "user.password_change",
         "user",
         Some(&user.id.to_string()),
-        json!({}),
+        json!({"revoked_credentials": ended}),
     )
     .await?;
     tx.commit(audited).await?;
-    Ok(())
+    Ok(ended)
 }
 
 /// Sets whether a role's users must have a second factor.
@@ -545,8 +553,21 @@ pub async fn set_totp_required(
             .map_err(|e: accordo_domain::role::UnknownRole| {
                 ServiceError::invalid("role", e.to_string())
             })?;
+    // Once a factor is required, the sessions and tokens of the role's users without one end:
+    // they were opened without it.
+    let stale = if required {
+        let mut conn = platform.store.read().await?;
+        accounts::holders_without_totp(&mut conn, role.as_str()).await?
+    } else {
+        Vec::new()
+    };
+    let now = platform.now_us();
     let mut tx = platform.store.write().await?;
     accounts::set_totp_required(&mut tx, role.as_str(), required).await?;
+    let mut ended = 0;
+    for user in &stale {
+        ended += creds::revoke_all_for_user(&mut tx, *user, now).await?;
+    }
     let audited = audit::record(
         platform,
         &mut tx,
@@ -554,7 +575,7 @@ pub async fn set_totp_required(
         "settings.totp_policy",
         "settings",
         Some(role.as_str()),
-        json!({"required": required}),
+        json!({"required": required, "revoked_credentials": ended}),
     )
     .await?;
     tx.commit(audited).await?;

@@ -178,13 +178,17 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
     if user.disabled {
         return Err(fail(platform, attempt, Some(&user), AuthFailure::Disabled).await);
     }
+    let seconds = platform.clock.now().as_second();
+    // The step of the code given, accepted below only if no code of it or a later step was.
+    let mut step_used = None;
     match (&user.totp_secret, attempt.totp) {
         (Some(_), None) => return Err(AuthFailure::TotpRequired.into()),
-        (Some(secret), Some(code))
-            if !totp_matches(secret, code, platform.clock.now().as_second()) =>
-        {
-            return Err(fail(platform, attempt, Some(&user), AuthFailure::TotpInvalid).await);
-        }
+        (Some(secret), Some(code)) => match totp_step(secret, code, seconds) {
+            Some(step) => step_used = Some(step),
+            None => {
+                return Err(fail(platform, attempt, Some(&user), AuthFailure::TotpInvalid).await);
+            }
+        },
         (None, code) if roles_need_totp(&user.roles, &required_roles) => {
             // Only with the temporary password an administrator handed over (first sign-in,
             // or after a reset) may a second factor be enrolled here; otherwise whoever learnt
@@ -193,11 +197,12 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
                 return Err(AuthFailure::TotpEnrolmentRequired.into());
             }
             match (&user.totp_pending, code) {
-                (Some(pending), Some(code))
-                    if totp_matches(pending, code, platform.clock.now().as_second()) =>
-                {
+                (Some(pending), Some(code)) if totp_matches(pending, code, seconds) => {
                     let mut tx = platform.store.write().await?;
                     accounts::set_totp(&mut tx, user.id, Some(pending), None, now).await?;
+                    if let Some(step) = totp_step(pending, code, seconds) {
+                        accounts::use_totp_step(&mut tx, user.id, step).await?;
+                    }
                     let audited = audit::record_system(
                         platform,
                         &mut tx,
@@ -247,8 +252,15 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
         }
         _ => {}
     }
-    platform.throttle.clear(attempt.address);
     let mut tx = platform.store.write().await?;
+    if let Some(step) = step_used
+        && !accounts::use_totp_step(&mut tx, user.id, step).await?
+    {
+        // A code already used, or older than one that was (RFC 6238, section 5.2).
+        drop(tx);
+        return Err(fail(platform, attempt, Some(&user), AuthFailure::TotpInvalid).await);
+    }
+    platform.throttle.clear(attempt.address);
     accounts::clear_failed_logins(&mut tx, user.id).await?;
     let audited = audit::record_system(
         platform,
@@ -319,12 +331,28 @@ fn totp_for(secret_b32: &str) -> Option<TOTP> {
     TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes).ok()
 }
 
-/// RFC 6238 with one step of tolerance either side.
+/// RFC 6238 with one step of tolerance either side: the time step (seconds / 30) whose code
+/// `code` is, if any. The caller accepts it once ([`accounts::use_totp_step`]).
+pub fn totp_step(secret_b32: &str, code: &str, unix_seconds: i64) -> Option<i64> {
+    let totp = totp_for(secret_b32)?;
+    let code = code.trim().as_bytes();
+    let now = unix_seconds.div_euclid(30);
+    (now - 1..=now + 1).rev().find(|step| {
+        let at = u64::try_from(step * 30).unwrap_or(0);
+        let expected = totp.generate(at);
+        // Every byte compared, whatever the first difference.
+        expected.len() == code.len()
+            && expected
+                .bytes()
+                .zip(code)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    })
+}
+
+/// Whether `code` is a current code of the secret (replays not considered).
 pub fn totp_matches(secret_b32: &str, code: &str, unix_seconds: i64) -> bool {
-    let Ok(time) = u64::try_from(unix_seconds) else {
-        return false;
-    };
-    totp_for(secret_b32).is_some_and(|t| t.check(code.trim(), time))
+    totp_step(secret_b32, code, unix_seconds).is_some()
 }
 
 /// The current code for a secret (for tests and the CLI's enrolment helper).
@@ -556,15 +584,57 @@ pub async fn list_for_user(
     Ok(creds::list_for_user(&mut conn, kind, user_id).await?)
 }
 
-/// Starts enrolment of a second factor: a new secret, pending until confirmed with a code.
-pub async fn begin_totp(platform: &Platform, ctx: &Ctx) -> Result<(String, String)> {
-    let secret = new_totp_secret();
+/// Starts enrolment (or replacement) of a second factor: a new secret, pending until confirmed
+/// with a code. It takes the password and, when a factor is enrolled, a current code of it: a
+/// session or token alone cannot bind the account to another device. An account whose role
+/// requires a factor and has none enrols only at sign-in with an administrator's temporary
+/// password, never from its established password alone.
+pub async fn begin_totp(
+    platform: &Platform,
+    ctx: &Ctx,
+    password: &str,
+    code: Option<&str>,
+) -> Result<(String, String)> {
     let mut conn = platform.store.read().await?;
     let user = accounts::find_user_by_id(&mut conn, ctx.actor.user_id)
         .await?
         .ok_or(AuthFailure::TokenUnknown)?;
+    let required_roles = accounts::totp_required_roles(&mut conn).await?;
     drop(conn);
+    if !passwords::verify(password, &user.password_hash) {
+        return Err(ServiceError::invalid("password", "is not your password"));
+    }
+    let seconds = platform.clock.now().as_second();
+    let step = match &user.totp_secret {
+        Some(secret) => {
+            let code = code
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| {
+                    ServiceError::invalid("code", "a code of your current second factor is needed")
+                })?;
+            Some(totp_step(secret, code, seconds).ok_or_else(|| {
+                ServiceError::invalid("code", "the code does not match your current second factor")
+            })?)
+        }
+        None if roles_need_totp(&user.roles, &required_roles) && !user.must_change_password => {
+            return Err(ServiceError::invalid(
+                "password",
+                "your role requires a second factor and you have none: an administrator resets your password, and you set it up at the next sign-in",
+            ));
+        }
+        None => None,
+    };
+    let secret = new_totp_secret();
     let mut tx = platform.store.write().await?;
+    if let Some(step) = step
+        && !accounts::use_totp_step(&mut tx, user.id, step).await?
+    {
+        return Err(ServiceError::invalid(
+            "code",
+            "this code was used already; wait for the next one",
+        ));
+    }
     accounts::set_totp(
         &mut tx,
         ctx.actor.user_id,
@@ -580,12 +650,24 @@ pub async fn begin_totp(platform: &Platform, ctx: &Ctx) -> Result<(String, Strin
         "user.totp_begin",
         "user",
         Some(&ctx.actor.user_id.to_string()),
-        json!({}),
+        json!({"replacing": user.totp_secret.is_some()}),
     )
     .await?;
     tx.commit(audited).await?;
     let uri = otpauth_uri(&ctx.actor.username, &secret);
     Ok((secret, uri))
+}
+
+/// Whether the user may set up a second factor from the account page: always to replace one,
+/// and without one unless their role requires one (then only at sign-in with a temporary
+/// password).
+pub async fn may_enrol_totp(platform: &Platform, user: &UserRow) -> Result<bool> {
+    if user.totp_secret.is_some() || user.must_change_password {
+        return Ok(true);
+    }
+    let mut conn = platform.store.read().await?;
+    let required = accounts::totp_required_roles(&mut conn).await?;
+    Ok(!roles_need_totp(&user.roles, &required))
 }
 
 /// Confirms enrolment with a code from the authenticator; the pending secret becomes active.
@@ -598,12 +680,12 @@ pub async fn confirm_totp(platform: &Platform, ctx: &Ctx, code: &str) -> Result<
     let pending = user.totp_pending.ok_or_else(|| {
         ServiceError::invalid("code", "no enrolment is in progress; start one first")
     })?;
-    if !totp_matches(&pending, code, platform.clock.now().as_second()) {
+    let Some(step) = totp_step(&pending, code, platform.clock.now().as_second()) else {
         return Err(ServiceError::invalid(
             "code",
             "the code does not match; check the authenticator's clock and try the next code",
         ));
-    }
+    };
     let mut tx = platform.store.write().await?;
     accounts::set_totp(
         &mut tx,
@@ -613,6 +695,8 @@ pub async fn confirm_totp(platform: &Platform, ctx: &Ctx, code: &str) -> Result<
         platform.now_us(),
     )
     .await?;
+    // The new factor's code counts as used: it cannot also sign in.
+    accounts::use_totp_step(&mut tx, user.id, step).await?;
     let audited = audit::record(
         platform,
         &mut tx,

@@ -37,6 +37,11 @@ pub enum AuthFailure {
     TokenUnknown,
     #[error("your session has ended; sign in again")]
     SessionEnded,
+    /// Signed in with a temporary password: the credential serves only to change it.
+    #[error(
+        "you signed in with a temporary password: change it first (POST /api/v1/me/password, or the account page)"
+    )]
+    PasswordChangeRequired,
 }
 
 impl AuthFailure {
@@ -54,6 +59,7 @@ impl AuthFailure {
             AuthFailure::TokenRevoked => "token_revoked",
             AuthFailure::TokenUnknown => "token_unknown",
             AuthFailure::SessionEnded => "session_ended",
+            AuthFailure::PasswordChangeRequired => "password_change_required",
         }
     }
 }

@@ -191,6 +191,9 @@ pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>, now_us: i64) -> Result
     Ok(())
 }
 
+/// Named, not `*` (see [`AGENCY_COLUMNS`]).
+const USER_COLUMNS: &str = "id, username, display_name, agency, roles, password_hash, totp_secret, totp_pending, disabled, failed_logins, locked_until, must_change_password, language, time_zone, created_at";
+
 fn user_from_row(row: &AnyRow) -> Result<UserRow> {
     let id: String = row.try_get("id")?;
     Ok(UserRow {
@@ -215,16 +218,18 @@ fn user_from_row(row: &AnyRow) -> Result<UserRow> {
 /// Finds a user by name with no scope: for sign-in (the caller is not yet known) and the
 /// command line (whose operator holds the database).
 pub async fn find_user_by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>> {
-    let row = sqlx::query("SELECT * FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(conn)
+    .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
 /// Resolves the user behind a verified session or token.
 pub async fn find_user_by_id(conn: &mut Conn, id: Uuid) -> Result<Option<UserRow>> {
-    let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
         .bind(id.to_string())
         .fetch_optional(conn)
         .await?;
@@ -259,7 +264,7 @@ fn user_scope_sql(scope: &Scope, binds: &mut crate::scope::Binds) -> String {
 pub async fn list_users(store: &Store, scope: &Scope) -> Result<Vec<UserRow>> {
     let mut binds = crate::scope::Binds::default();
     let sql = format!(
-        "SELECT * FROM users WHERE {} ORDER BY agency, username",
+        "SELECT {USER_COLUMNS} FROM users WHERE {} ORDER BY agency, username",
         user_scope_sql(scope, &mut binds)
     );
     let rows = binds
@@ -273,7 +278,7 @@ pub async fn get_user(conn: &mut Conn, scope: &Scope, id: Uuid) -> Result<Option
     let mut binds = crate::scope::Binds::default();
     let filter = user_scope_sql(scope, &mut binds);
     let sql = format!(
-        "SELECT * FROM users WHERE id = {} AND {filter}",
+        "SELECT {USER_COLUMNS} FROM users WHERE id = {} AND {filter}",
         binds.text(&id.to_string())
     );
     let row = binds
@@ -301,6 +306,36 @@ pub async fn set_user_roles(tx: &mut Tx, id: Uuid, roles: &str, now_us: i64) -> 
         .execute(tx.conn())
         .await?;
     Ok(())
+}
+
+/// Records that a second-factor code of time step `step` was used, unless one of that step or
+/// a later one already was: `false` is a replay, refused. One statement, so two sign-ins
+/// racing with one code cannot both pass.
+pub async fn use_totp_step(tx: &mut Tx, id: Uuid, step: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+    )
+    .bind(step)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The users holding `role` without a second factor enrolled.
+pub async fn holders_without_totp(conn: &mut Conn, role: &str) -> Result<Vec<Uuid>> {
+    let rows = sqlx::query(
+        "SELECT id FROM users WHERE totp_secret IS NULL AND (',' || roles || ',') LIKE $1",
+    )
+    .bind(format!("%,{role},%"))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let id: String = r.try_get("id")?;
+            Uuid::parse_str(&id).map_err(|_| StoreError::Invalid(format!("bad user id `{id}`")))
+        })
+        .collect()
 }
 
 pub async fn set_password(

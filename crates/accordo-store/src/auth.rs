@@ -200,15 +200,27 @@ pub async fn revoke(tx: &mut Tx, kind: CredentialKind, id: Uuid, now_us: i64) ->
 
 /// Revokes every live session and token of a user; returns how many.
 pub async fn revoke_all_for_user(tx: &mut Tx, user: Uuid, now_us: i64) -> Result<u64> {
+    revoke_others_of_user(tx, user, None, now_us).await
+}
+
+/// Ends every session and token of a user but `keep` (the one in use); returns how many.
+pub async fn revoke_others_of_user(
+    tx: &mut Tx,
+    user: Uuid,
+    keep: Option<Uuid>,
+    now_us: i64,
+) -> Result<u64> {
     let mut n = 0;
+    let keep = keep.map(|k| k.to_string()).unwrap_or_default();
     for kind in [CredentialKind::Session, CredentialKind::Token] {
         let sql = format!(
-            "UPDATE {} SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            "UPDATE {} SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id <> $3",
             kind.table()
         );
         n += sqlx::query(&sql)
             .bind(now_us)
             .bind(user.to_string())
+            .bind(&keep)
             .execute(tx.conn())
             .await?
             .rows_affected();

@@ -57,6 +57,7 @@ pub static FOUNDATION: &[TableSpec] = &[
             ("password_hash", Text),
             ("totp_secret", Text),
             ("totp_pending", Text),
+            ("totp_last_step", Int),
             ("disabled", Int),
             ("failed_logins", Int),
             ("locked_until", Int),

@@ -260,7 +260,9 @@ pub struct PasswordChange {
     new_password: String,
 }
 
-/// Changes the caller's password.
+/// Changes the caller's password. Every other session and token of the caller ends; the one
+/// this request is made with stays. After sign-in with a temporary password this is the one
+/// route the token may use.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = PasswordChange,
     responses((status = 204), (status = 422, body = Problem)))]
 async fn change_password(
@@ -273,6 +275,7 @@ async fn change_password(
         &caller.ctx,
         &p.current_password,
         &p.new_password,
+        Some(caller.auth.credential.id),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -286,13 +289,27 @@ pub struct TotpEnrolment {
     otpauth_uri: String,
 }
 
-/// Starts enrolling a second factor (TOTP, RFC 6238); confirm with a code.
-#[utoipa::path(post, path = "/api/v1/me/totp", tag = "account", responses((status = 200, body = TotpEnrolment)))]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "accordo-demo", "code": "123456"}))]
+pub struct TotpBegin {
+    /// The caller's password.
+    password: String,
+    /// A current code of the enrolled second factor, when replacing one.
+    code: Option<String>,
+}
+
+/// Starts enrolling (or replacing) a second factor (TOTP, RFC 6238); confirm with a code. It
+/// takes the password and, to replace a factor, a current code of it (422 names the field).
+#[utoipa::path(post, path = "/api/v1/me/totp", tag = "account", request_body = TotpBegin,
+    responses((status = 200, body = TotpEnrolment), (status = 422, body = Problem)))]
 async fn begin_totp(
     State(state): State<AppState>,
     caller: Caller,
+    Json(b): Json<TotpBegin>,
 ) -> ApiResult<axum::Json<TotpEnrolment>> {
-    let (secret, otpauth_uri) = service::begin_totp(&state.platform, &caller.ctx).await?;
+    let (secret, otpauth_uri) =
+        service::begin_totp(&state.platform, &caller.ctx, &b.password, b.code.as_deref()).await?;
     Ok(axum::Json(TotpEnrolment {
         secret,
         otpauth_uri,

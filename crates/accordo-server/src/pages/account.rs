@@ -66,10 +66,11 @@ async fn show(
     let listed = async {
         let sessions = auth::list_own(p, &viewer.ctx, CredentialKind::Session).await?;
         let tokens = auth::list_own(p, &viewer.ctx, CredentialKind::Token).await?;
-        Ok::<_, ServiceError>((sessions, tokens))
+        let enrolment_open = auth::may_enrol_totp(p, &viewer.auth.user).await?;
+        Ok::<_, ServiceError>((sessions, tokens, enrolment_open))
     }
     .await;
-    let (sessions, tokens) = match listed {
+    let (sessions, tokens, enrolment_open) = match listed {
         Ok(found) => found,
         Err(e) => return viewer_error_page(state, viewer, &e),
     };
@@ -96,6 +97,7 @@ async fn show(
             time_zone => user.time_zone,
             totp_enrolled => user.totp_secret.is_some(),
             totp_pending => user.totp_pending.is_some(),
+            totp_enrolment_open => enrolment_open,
         },
         zones => accordo_web::time::zone_names(),
         sessions => live(sessions, now, current),
@@ -202,10 +204,11 @@ async fn password(State(state): State<AppState>, form: SignedForm) -> Response {
         &v.ctx,
         f.raw("current_password"),
         f.raw("new_password"),
+        Some(v.auth.credential.id),
     )
     .await
     {
-        Ok(()) => done("/account", "account-password-changed"),
+        Ok(_) => done("/account", "account-password-changed"),
         Err(e) => refused(&state, &form, e, "new_password", context! {}).await,
     }
 }
@@ -245,7 +248,17 @@ pub fn grouped(secret: &str) -> String {
 
 async fn begin_totp(State(state): State<AppState>, form: SignedForm) -> Response {
     let v = &form.viewer;
-    match auth::begin_totp(&state.platform, &v.ctx).await {
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(f, &["totp_password"]);
+    if v.auth.user.totp_secret.is_some() {
+        errors.require(f, &["totp_current"]);
+    }
+    if !errors.is_empty() {
+        return again(&state, v, context! {}, &errors).await;
+    }
+    let code = Some(f.get("totp_current")).filter(|c| !c.is_empty());
+    match auth::begin_totp(&state.platform, &v.ctx, f.raw("totp_password"), code).await {
         Ok((secret, uri)) => {
             show(
                 &state,
@@ -256,6 +269,19 @@ async fn begin_totp(State(state): State<AppState>, form: SignedForm) -> Response
                 None,
             )
             .await
+        }
+        Err(ServiceError::Invalid { field, message }) => {
+            // The service names `password` and `code`; the form's fields are these.
+            let field = if field == "code" {
+                "totp_current"
+            } else {
+                "totp_password"
+            };
+            let e = ServiceError::Invalid {
+                field: field.into(),
+                message,
+            };
+            refused(&state, &form, e, field, context! {}).await
         }
         Err(e) => viewer_error_page(&state, v, &e),
     }

@@ -278,6 +278,15 @@ impl FromRequestParts<AppState> for Viewer {
         {
             return Err(csrf_page(state, &lang));
         }
+        // Signed in with a temporary password: the account page, to change it, and sign-out.
+        if authed.user.must_change_password
+            && !matches!(
+                parts.uri.path(),
+                "/account" | "/account/password" | "/account/language" | "/sign-out"
+            )
+        {
+            return Err(Redirect::to("/account#password").into_response());
+        }
         let ctx = Ctx {
             actor: authed.actor.clone(),
             request_id: request_id(&parts.headers),

@@ -311,10 +311,30 @@ async fn sessions_need_the_csrf_token_to_change_anything() {
 async fn second_factor_enrolment_and_policy() {
     each_engine(|app| async move {
         let token = app.token("ita.officer").await;
+        // A session or token alone cannot bind the account to a device: the password too.
+        let bare = app
+            .post(
+                "/api/v1/me/totp",
+                Some(&token),
+                json!({"password": "not-my-password"}),
+            )
+            .await;
+        assert_eq!(
+            bare.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            bare.text
+        );
+        assert_eq!(bare.json()["field"], "password");
         let enrol = app
-            .post("/api/v1/me/totp", Some(&token), json!({}))
-            .await
-            .json();
+            .post(
+                "/api/v1/me/totp",
+                Some(&token),
+                json!({"password": "accordo-demo"}),
+            )
+            .await;
+        assert_eq!(enrol.status, StatusCode::OK, "{}", enrol.text);
+        let enrol = enrol.json();
         let secret = enrol["secret"].as_str().unwrap().to_owned();
         assert!(
             enrol["otpauth_uri"]
@@ -322,7 +342,6 @@ async fn second_factor_enrolment_and_policy() {
                 .unwrap()
                 .starts_with("otpauth://totp/accordo:ita.officer?")
         );
-        let now = app.clock.now_seconds();
         let wrong = app
             .post(
                 "/api/v1/me/totp/confirm",
@@ -331,7 +350,7 @@ async fn second_factor_enrolment_and_policy() {
             )
             .await;
         assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let code = accordo_service::auth::totp_now(&secret, now).unwrap();
+        let code = accordo_service::auth::totp_now(&secret, app.clock.now_seconds()).unwrap();
         let ok = app
             .post(
                 "/api/v1/me/totp/confirm",
@@ -348,20 +367,79 @@ async fn second_factor_enrolment_and_policy() {
                 .code(),
             "totp_required"
         );
-        let mut bad = creds.clone();
-        bad["totp"] = json!(if code == "123456" { "654321" } else { "123456" });
+        let with = |code: &str| {
+            let mut c = creds.clone();
+            c["totp"] = json!(code);
+            c
+        };
         assert_eq!(
-            app.post("/api/v1/auth/token", None, bad).await.code(),
+            app.post(
+                "/api/v1/auth/token",
+                None,
+                with(if code == "123456" { "654321" } else { "123456" })
+            )
+            .await
+            .code(),
             "totp_invalid"
         );
-        let mut good = creds;
-        good["totp"] = json!(code);
+        // The code that confirmed the enrolment was used: it does not also sign in.
         assert_eq!(
-            app.post("/api/v1/auth/token", None, good).await.status,
-            StatusCode::OK
+            app.post("/api/v1/auth/token", None, with(&code))
+                .await
+                .code(),
+            "totp_invalid",
+            "a code is accepted once"
+        );
+        app.clock.advance(30);
+        let next = accordo_service::auth::totp_now(&secret, app.clock.now_seconds()).unwrap();
+        let signed_in = app.post("/api/v1/auth/token", None, with(&next)).await;
+        assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text);
+        assert_eq!(
+            app.post("/api/v1/auth/token", None, with(&next))
+                .await
+                .code(),
+            "totp_invalid",
+            "a replay in the same window is refused"
+        );
+        // The previous step's code is still within the tolerance, but older than one used.
+        assert_eq!(
+            app.post("/api/v1/auth/token", None, with(&code))
+                .await
+                .code(),
+            "totp_invalid",
+            "an older step is refused"
         );
 
-        // An admin requires the second factor for analysts: one without it cannot sign in.
+        // Replacing the factor takes a current code of it as well.
+        let token = signed_in.json()["token"].as_str().unwrap().to_owned();
+        let no_code = app
+            .post(
+                "/api/v1/me/totp",
+                Some(&token),
+                json!({"password": "accordo-demo"}),
+            )
+            .await;
+        assert_eq!(
+            no_code.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            no_code.text
+        );
+        assert_eq!(no_code.json()["field"], "code");
+        app.clock.advance(30);
+        let third = accordo_service::auth::totp_now(&secret, app.clock.now_seconds()).unwrap();
+        let replaced = app
+            .post(
+                "/api/v1/me/totp",
+                Some(&token),
+                json!({"password": "accordo-demo", "code": third}),
+            )
+            .await;
+        assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
+
+        // An admin requires the second factor for analysts: one without it cannot sign in,
+        // and the sessions and tokens it opened without one end.
+        let analyst = app.token("ita.analyst").await;
         let admin = app.token("ita.admin").await;
         let set = app
             .request(
@@ -372,6 +450,10 @@ async fn second_factor_enrolment_and_policy() {
             )
             .await;
         assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.text);
+        assert_eq!(
+            app.get("/api/v1/me", &analyst).await.status,
+            StatusCode::UNAUTHORIZED
+        );
         let refused = app
             .post(
                 "/api/v1/auth/token",
@@ -380,6 +462,87 @@ async fn second_factor_enrolment_and_policy() {
             )
             .await;
         assert_eq!(refused.code(), "totp_enrolment_required");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn changes_to_an_account_end_the_credentials_they_make_stale() {
+    each_engine(|app| async move {
+        // A password change ends every other session and token; the one used stays.
+        let used = app.token("grc.officer").await;
+        let other = app.token("grc.officer").await;
+        let changed = app
+            .post(
+                "/api/v1/me/password",
+                Some(&used),
+                json!({"current_password": "accordo-demo", "new_password": "a-better-passphrase"}),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
+        assert_eq!(app.get("/api/v1/me", &used).await.status, StatusCode::OK);
+        assert_eq!(app.get("/api/v1/me", &other).await.code(), "token_revoked");
+
+        // A role change ends what was granted under the old roles.
+        let officer = app.token("tur.officer").await;
+        let admin = app.token("ita.admin").await;
+        let id = app.user_id(&admin, "tur.officer").await;
+        let roles = app
+            .request(
+                Method::PUT,
+                &format!("/api/v1/users/{id}/roles"),
+                Some(&admin),
+                Some(&json!({"roles": ["officer"]})),
+            )
+            .await;
+        assert_eq!(roles.status, StatusCode::OK, "{}", roles.text);
+        assert_eq!(
+            app.get("/api/v1/me", &officer).await.code(),
+            "token_revoked"
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_temporary_password_signs_in_only_to_be_changed() {
+    each_engine(|app| async move {
+        let admin = app.token("ita.admin").await;
+        let made = app
+            .post(
+                "/api/v1/users",
+                Some(&admin),
+                json!({"username": "new.caseworker", "display_name": "Synthetic Caseworker", "agency": "IT-UI",
+                       "roles": ["caseworker"], "password": "temporary-password-1"}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+        let signed_in = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": "new.caseworker", "password": "temporary-password-1"}),
+            )
+            .await;
+        assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text);
+        let token = signed_in.json()["token"].as_str().unwrap().to_owned();
+        let cases = app.get("/api/v1/returns/cases", &token).await;
+        assert_eq!(cases.status, StatusCode::FORBIDDEN, "{}", cases.text);
+        assert_eq!(cases.code(), "password_change_required");
+        let tokens = app.get("/api/v1/me/tokens", &token).await;
+        assert_eq!(tokens.code(), "password_change_required");
+        assert_eq!(app.get("/api/v1/me", &token).await.json()["must_change_password"], true);
+        let changed = app
+            .post(
+                "/api/v1/me/password",
+                Some(&token),
+                json!({"current_password": "temporary-password-1", "new_password": "a-better-passphrase"}),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
+        assert_eq!(app.get("/api/v1/returns/cases", &token).await.status, StatusCode::OK);
         app
     })
     .await;

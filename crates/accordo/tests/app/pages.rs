@@ -489,6 +489,19 @@ async fn another_tenants_page_is_not_found_and_tells_nothing() {
             &[("csrf", &csrf), ("username", "tun.admin"), ("password", "a-long-temporary-password")],
         )
         .await;
+        // The temporary password is changed first.
+        let changed = b
+            .submit(
+                "/account",
+                "/account/password",
+                &[
+                    ("current_password", "a-long-temporary-password"),
+                    ("new_password", "another-long-password-2"),
+                    ("confirm_password", "another-long-password-2"),
+                ],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text);
         let own = b.get(&format!("/admin/users/{tun_user}")).await;
         assert_eq!(own.status, StatusCode::OK);
         assert!(own.text.contains("tun.partner_authority"));
@@ -1424,6 +1437,11 @@ async fn a_role_that_needs_a_second_factor_enrols_it_at_the_first_sign_in() {
         "/account#password",
         "then the temporary password is changed"
     );
+    // Until it is, every other page leads back there.
+    let home = b.get("/home").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&home), "/account#password");
+    assert_eq!(b.get("/account").await.status, StatusCode::OK);
     // An established account (no temporary password) cannot enrol at sign-in.
     let mut c = Browser::new(&app);
     let page = c.get("/sign-in").await;
