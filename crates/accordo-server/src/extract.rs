@@ -68,13 +68,23 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The client's address (the socket's peer).
-pub fn client_address(parts: &Parts) -> String {
-    parts
+/// The client's address: the socket's peer, or behind a trusted proxy the client it names in
+/// `X-Forwarded-For` (see `accordo_domain::net::client_address`).
+pub fn client_address(parts: &Parts, trusted: &[accordo_domain::net::Cidr]) -> String {
+    let Some(peer) = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .map(|c| c.0.ip())
+    else {
+        return "unknown".into();
+    };
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    accordo_domain::net::client_address(peer, &forwarded, trusted).to_string()
 }
 
 fn is_safe(method: &Method) -> bool {

@@ -47,20 +47,30 @@ impl TestApp {
     /// The demo partnership with `modules` on a fresh database of the given store.
     pub async fn on(db: TestDb, modules: &[&'static Module]) -> TestApp {
         let store = db.store.clone();
-        TestApp::build(store, Some(db), DEMO_DAY, modules, true).await
+        TestApp::build(store, Some(db), DEMO_DAY, modules, true, |_| {}).await
+    }
+
+    /// The demo partnership on a fresh SQLite database, with some settings changed.
+    pub async fn with_settings(
+        modules: &[&'static Module],
+        adjust: impl FnOnce(&mut Settings),
+    ) -> TestApp {
+        let db = TestDb::sqlite().await;
+        let store = db.store.clone();
+        TestApp::build(store, Some(db), DEMO_DAY, modules, true, adjust).await
     }
 
     /// `modules` on a copy of a template made by [`TestApp::into_template`]: the same day as
     /// the template's, nothing seeded again.
     pub async fn on_copy(db: TestDb, modules: &[&'static Module]) -> TestApp {
         let store = db.store.clone();
-        TestApp::build(store, Some(db), DEMO_DAY, modules, false).await
+        TestApp::build(store, Some(db), DEMO_DAY, modules, false, |_| {}).await
     }
 
     /// `modules` on a database that exists already (made by an earlier version, say):
     /// prepared (migrated) as `accordo serve` would, and not seeded.
     pub async fn existing(store: Store, modules: &[&'static Module]) -> TestApp {
-        TestApp::build(store, None, "2026-12-01T09:00:00Z", modules, false).await
+        TestApp::build(store, None, "2026-12-01T09:00:00Z", modules, false, |_| {}).await
     }
 
     async fn build(
@@ -69,12 +79,14 @@ impl TestApp {
         day: &str,
         modules: &[&'static Module],
         seed: bool,
+        adjust: impl FnOnce(&mut Settings),
     ) -> TestApp {
         let clock = Arc::new(FixedClock::at(day.parse().unwrap()));
-        let settings = Settings {
+        let mut settings = Settings {
             password_cost: PasswordCost::Test,
             ..Settings::default()
         };
+        adjust(&mut settings);
         let platform =
             Platform::with_clock(store, settings, clock.clone(), &Module::cores(modules));
         platform.prepare().await.unwrap();

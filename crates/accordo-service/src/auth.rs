@@ -37,8 +37,8 @@ pub struct IssuedSecret {
     pub expires_at_us: i64,
 }
 
-/// Failed sign-ins per client address, in this node's memory (per-user lockout is in the
-/// database, so it holds across nodes).
+/// Failed sign-ins per client address, in this node's memory: many names tried from one
+/// address (password spraying) block the address for a while.
 #[derive(Debug, Default)]
 pub struct AddressThrottle {
     failures: Mutex<HashMap<String, (u32, i64)>>,
@@ -86,6 +86,69 @@ impl AddressThrottle {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .remove(address);
+    }
+}
+
+/// Failed sign-ins per (username, address) pair, in this node's memory, with backoff: from the
+/// `free`-th failure on, each next attempt of the pair waits 1, 2, 4 … seconds, up to a limit.
+/// It slows whoever guesses one account from one address, never the account's owner at their
+/// own address (an account is never locked), and a name that exists and one that does not are
+/// throttled alike, so the throttle says nothing about which names exist.
+#[derive(Debug, Default)]
+pub struct PairThrottle {
+    failures: Mutex<HashMap<Pair, PairFailures>>,
+}
+
+/// (username lower-cased, address).
+type Pair = (String, String);
+
+/// (failures, not before this instant, last failure), in microseconds.
+type PairFailures = (u32, i64, i64);
+
+impl PairThrottle {
+    fn key(username: &str, address: &str) -> (String, String) {
+        (username.trim().to_lowercase(), address.to_owned())
+    }
+
+    fn check(&self, username: &str, address: &str, now_us: i64) -> Result<(), AuthFailure> {
+        let map = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match map.get(&Self::key(username, address)) {
+            Some(&(_, not_before, _)) if now_us < not_before => Err(AuthFailure::Throttled {
+                retry_after_seconds: (not_before - now_us + 999_999) / 1_000_000,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn fail(&self, username: &str, address: &str, now_us: i64, free: u32, max_delay_s: i64) {
+        let mut map = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if map.len() > 100_000 {
+            // Pairs quiet for twice the longest delay start again from nothing.
+            map.retain(|_, (_, _, last)| now_us - *last < 2 * max_delay_s * 1_000_000);
+        }
+        let entry = map
+            .entry(Self::key(username, address))
+            .or_insert((0, now_us, now_us));
+        entry.0 += 1;
+        entry.2 = now_us;
+        if entry.0 >= free {
+            let doublings = (entry.0 - free).min(30);
+            let delay_s = (1i64 << doublings).min(max_delay_s);
+            entry.1 = now_us + delay_s * 1_000_000;
+        }
+    }
+
+    fn clear(&self, username: &str, address: &str) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&Self::key(username, address));
     }
 }
 
@@ -151,6 +214,9 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
         s.address_failures,
         s.address_window_seconds,
     )?;
+    platform
+        .pair_throttle
+        .check(attempt.username, attempt.address, now)?;
     let mut conn = platform.store.read().await?;
     let user = accounts::find_user_by_username(&mut conn, attempt.username).await?;
     let required_roles = accounts::totp_required_roles(&mut conn).await?;
@@ -160,12 +226,6 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
         passwords::waste_verification(s.password_cost);
         return Err(fail(platform, attempt, None, AuthFailure::InvalidCredentials).await);
     };
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        let failure = AuthFailure::Throttled {
-            retry_after_seconds: (until - now) / 1_000_000 + 1,
-        };
-        return Err(fail(platform, attempt, Some(&user), failure).await);
-    }
     if !passwords::verify(attempt.password, &user.password_hash) {
         return Err(fail(
             platform,
@@ -261,7 +321,9 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
         return Err(fail(platform, attempt, Some(&user), AuthFailure::TotpInvalid).await);
     }
     platform.throttle.clear(attempt.address);
-    accounts::clear_failed_logins(&mut tx, user.id).await?;
+    platform
+        .pair_throttle
+        .clear(attempt.username, attempt.address);
     let audited = audit::record_system(
         platform,
         &mut tx,
@@ -293,15 +355,19 @@ async fn fail(
     platform
         .throttle
         .fail(attempt.address, now, s.address_window_seconds);
+    // Known and unknown names alike: the throttle must not tell which exist.
+    if failure == AuthFailure::InvalidCredentials || failure == AuthFailure::TotpInvalid {
+        platform.pair_throttle.fail(
+            attempt.username,
+            attempt.address,
+            now,
+            s.pair_free_failures,
+            s.pair_max_delay_seconds,
+        );
+    }
+    let _ = user;
     let result: Result<()> = async {
         let mut tx = platform.store.write().await?;
-        let counts =
-            failure == AuthFailure::InvalidCredentials || failure == AuthFailure::TotpInvalid;
-        if let Some(user) = user.filter(|_| counts) {
-            let lock = (user.failed_logins + 1 >= s.lockout_after)
-                .then(|| now + s.lockout_minutes * 60_000_000);
-            accounts::record_failed_login(&mut tx, user.id, lock).await?;
-        }
         let audited = audit::record_system(
             platform,
             &mut tx,

@@ -40,12 +40,16 @@ pub struct Settings {
     /// Default and longest lifetime of an API token.
     pub token_days_default: i64,
     pub token_days_max: i64,
-    /// Consecutive failed sign-ins that lock an account, and for how long.
-    pub lockout_after: i64,
-    pub lockout_minutes: i64,
+    /// Failed sign-ins of one username from one address before each further attempt of the
+    /// pair waits (1, 2, 4 … seconds), and the longest wait. No account is ever locked.
+    pub pair_free_failures: u32,
+    pub pair_max_delay_seconds: i64,
     /// Failed sign-ins from one address within the window that block the address.
     pub address_failures: u32,
     pub address_window_seconds: i64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`);
+    /// from any other peer the header is ignored.
+    pub trusted_proxies: Vec<accordo_domain::net::Cidr>,
     /// Languages a user may choose: the built-in catalogues, plus any loaded at start
     /// (`serve --locales`).
     pub languages: Vec<String>,
@@ -62,10 +66,11 @@ impl Default for Settings {
             session_idle_minutes: 120,
             token_days_default: 90,
             token_days_max: 365,
-            lockout_after: 5,
-            lockout_minutes: 15,
+            pair_free_failures: 5,
+            pair_max_delay_seconds: 900,
             address_failures: 30,
             address_window_seconds: 900,
+            trusted_proxies: Vec::new(),
             languages: accounts::LANGUAGES
                 .iter()
                 .map(|l| (*l).to_owned())
@@ -83,6 +88,7 @@ pub struct Platform {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     pub(crate) throttle: Arc<auth::AddressThrottle>,
+    pub(crate) pair_throttle: Arc<auth::PairThrottle>,
     /// The modules, in the order the front composed them.
     pub modules: Arc<[&'static ModuleCore]>,
     state: Arc<ModuleState>,
@@ -108,6 +114,7 @@ impl Platform {
             clock,
             settings: Arc::new(settings),
             throttle: Arc::default(),
+            pair_throttle: Arc::default(),
             modules: modules.into(),
             state: Arc::default(),
         }

@@ -35,8 +35,6 @@ pub struct UserRow {
     pub totp_secret: Option<String>,
     pub totp_pending: Option<String>,
     pub disabled: bool,
-    pub failed_logins: i64,
-    pub locked_until: Option<i64>,
     pub must_change_password: bool,
     pub language: String,
     pub time_zone: String,
@@ -192,7 +190,7 @@ pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>, now_us: i64) -> Result
 }
 
 /// Named, not `*` (see [`AGENCY_COLUMNS`]).
-const USER_COLUMNS: &str = "id, username, display_name, agency, roles, password_hash, totp_secret, totp_pending, disabled, failed_logins, locked_until, must_change_password, language, time_zone, created_at";
+const USER_COLUMNS: &str = "id, username, display_name, agency, roles, password_hash, totp_secret, totp_pending, disabled, must_change_password, language, time_zone, created_at";
 
 fn user_from_row(row: &AnyRow) -> Result<UserRow> {
     let id: String = row.try_get("id")?;
@@ -206,8 +204,6 @@ fn user_from_row(row: &AnyRow) -> Result<UserRow> {
         totp_secret: row.try_get("totp_secret")?,
         totp_pending: row.try_get("totp_pending")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
-        failed_logins: row.try_get("failed_logins")?,
-        locked_until: row.try_get("locked_until")?,
         must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         language: row.try_get("language")?,
         time_zone: row.try_get("time_zone")?,
@@ -392,26 +388,6 @@ pub async fn set_totp(
     .bind(id.to_string())
     .execute(tx.conn())
     .await?;
-    Ok(())
-}
-
-/// Records a failed sign-in; returns the new count.
-pub async fn record_failed_login(tx: &mut Tx, id: Uuid, locked_until: Option<i64>) -> Result<()> {
-    sqlx::query(
-        "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
-    )
-    .bind(locked_until)
-    .bind(id.to_string())
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
-pub async fn clear_failed_logins(tx: &mut Tx, id: Uuid) -> Result<()> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-        .bind(id.to_string())
-        .execute(tx.conn())
-        .await?;
     Ok(())
 }
 

@@ -56,9 +56,20 @@ struct DbArgs {
         env = "ACCORDO_HOST_TIME_ZONE"
     )]
     host_time_zone: String,
+    /// A reverse proxy in front of accordo whose `X-Forwarded-For` header names the client
+    /// (an address or block, e.g. 10.0.0.0/8; repeat or separate with commas). From any
+    /// other address the header is ignored, so sign-in throttling counts the real client.
+    #[arg(
+        long = "trusted-proxy",
+        global = true,
+        value_delimiter = ',',
+        env = "ACCORDO_TRUSTED_PROXIES"
+    )]
+    trusted_proxies: Vec<String>,
 }
 
-/// The platform's settings for these arguments: the defaults and the host state's zone.
+/// The platform's settings for these arguments: the defaults, the host state's zone and the
+/// trusted proxies.
 fn settings(db: &DbArgs) -> Result<Settings> {
     if jiff::tz::TimeZone::get(&db.host_time_zone).is_err() {
         bail!(
@@ -66,8 +77,15 @@ fn settings(db: &DbArgs) -> Result<Settings> {
             db.host_time_zone
         );
     }
+    let trusted_proxies = db
+        .trusted_proxies
+        .iter()
+        .map(|c| c.parse::<accordo_domain::net::Cidr>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
     Ok(Settings {
         host_time_zone: db.host_time_zone.clone(),
+        trusted_proxies,
         ..Settings::default()
     })
 }

@@ -104,7 +104,13 @@ async fn create_token(
     Json(c): Json<Credentials>,
 ) -> ApiResult<axum::Json<TokenIssued>> {
     let rid = request_id(&parts.headers);
-    let ctx = signed_in_ctx(&state, &c, &client_address(&parts), rid.clone()).await?;
+    let ctx = signed_in_ctx(
+        &state,
+        &c,
+        &client_address(&parts, &state.platform.settings.trusted_proxies),
+        rid.clone(),
+    )
+    .await?;
     let issued = service::issue_token(
         &state.platform,
         &ctx,
@@ -137,7 +143,7 @@ async fn sign_in_session(
     Json(c): Json<Credentials>,
 ) -> ApiResult<Response> {
     let rid = request_id(&parts.headers);
-    let address = client_address(&parts);
+    let address = client_address(&parts, &state.platform.settings.trusted_proxies);
     let ctx = signed_in_ctx(&state, &c, &address, rid.clone()).await?;
     let agent = parts
         .headers

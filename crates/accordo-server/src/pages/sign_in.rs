@@ -174,7 +174,7 @@ async fn sign_in(State(state): State<AppState>, parts: Parts, body: axum::body::
     if !errors.is_empty() {
         return again(errors, None).await;
     }
-    let address = client_address(&parts);
+    let address = client_address(&parts, &state.platform.settings.trusted_proxies);
     let rid = request_id(headers);
     let totp = Some(fields.get("totp")).filter(|t| !t.is_empty());
     let attempt = SignIn {

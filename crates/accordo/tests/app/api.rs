@@ -48,68 +48,84 @@ async fn token_sign_in_and_me() {
     .await;
 }
 
+/// A sign-in from `address`, the socket's peer, optionally through a proxy's header.
+async fn sign_in_from(
+    app: &TestApp,
+    address: &str,
+    forwarded_for: Option<&str>,
+    username: &str,
+    password: &str,
+) -> Reply {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/token")
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(xff) = forwarded_for {
+        req = req.header("x-forwarded-for", xff);
+    }
+    let mut req = req
+        .body(Body::from(
+            json!({"username": username, "password": password}).to_string(),
+        ))
+        .unwrap();
+    let peer: std::net::SocketAddr = format!("{address}:40000").parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    app.send(req).await
+}
+
 #[tokio::test]
 async fn bad_sign_ins_are_refused_and_audited() {
     each_engine(|app| async move {
-        let wrong = app
-            .post(
-                "/api/v1/auth/token",
-                None,
-                json!({"username": "ita.officer", "password": "nope"}),
-            )
-            .await;
+        let attacker = "203.0.113.9";
+        let owner = "198.51.100.20";
+        let wrong = sign_in_from(&app, attacker, None, "ita.officer", "nope").await;
         assert_eq!(
             (wrong.status, wrong.code().as_str()),
             (StatusCode::UNAUTHORIZED, "invalid_credentials")
         );
-        let nobody = app
-            .post(
-                "/api/v1/auth/token",
-                None,
-                json!({"username": "no.body", "password": "nope"}),
-            )
-            .await;
+        let nobody = sign_in_from(&app, attacker, None, "no.body", "nope").await;
         assert_eq!(
-            nobody.code(),
-            "invalid_credentials",
+            (
+                nobody.status,
+                nobody.code(),
+                nobody.json()["detail"].clone()
+            ),
+            (wrong.status, wrong.code(), wrong.json()["detail"].clone()),
             "an unknown user reads like a wrong password"
         );
 
-        // Five failures lock the account, even for the right password.
-        for _ in 0..4 {
-            app.post(
-                "/api/v1/auth/token",
-                None,
-                json!({"username": "ita.officer", "password": "nope"}),
-            )
-            .await;
+        // Five free failures per name and address, then each attempt waits 1, 2, 4 … s: the
+        // same for a name that exists and one that does not.
+        for name in ["ita.officer", "no.body"] {
+            for _ in 0..4 {
+                sign_in_from(&app, attacker, None, name, "nope").await;
+            }
+            let slowed = sign_in_from(&app, attacker, None, name, "nope").await;
+            assert_eq!(
+                slowed.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "{name}: {}",
+                slowed.text
+            );
+            assert_eq!(slowed.headers[header::RETRY_AFTER], "1");
         }
-        let locked = app
-            .post(
-                "/api/v1/auth/token",
-                None,
-                json!({"username": "ita.officer", "password": "accordo-demo"}),
-            )
-            .await;
+        app.clock.advance(1);
         assert_eq!(
-            locked.status,
-            StatusCode::TOO_MANY_REQUESTS,
-            "{}",
-            locked.text
+            sign_in_from(&app, attacker, None, "ita.officer", "nope")
+                .await
+                .code(),
+            "invalid_credentials"
         );
-        assert!(locked.headers.contains_key(header::RETRY_AFTER));
-        app.clock.advance(16 * 60);
-        assert_eq!(
-            app.post(
-                "/api/v1/auth/token",
-                None,
-                json!({"username": "ita.officer", "password": "accordo-demo"})
-            )
-            .await
-            .status,
-            StatusCode::OK,
-            "the lock ends"
-        );
+        let doubled = sign_in_from(&app, attacker, None, "ita.officer", "nope").await;
+        assert_eq!(doubled.headers[header::RETRY_AFTER], "2");
+
+        // The owner, from their own address, is never locked out: no account lockout.
+        let own = sign_in_from(&app, owner, None, "ita.officer", "accordo-demo").await;
+        assert_eq!(own.status, StatusCode::OK, "{}", own.text);
+        // And the attacker's right guess still waits its turn.
+        let guessed = sign_in_from(&app, attacker, None, "ita.officer", "accordo-demo").await;
+        assert_eq!(guessed.status, StatusCode::TOO_MANY_REQUESTS);
 
         let admin = app.token("ita.admin").await;
         let failures = app
@@ -117,12 +133,80 @@ async fn bad_sign_ins_are_refused_and_audited() {
             .await
             .json();
         assert!(
-            failures.as_array().unwrap().len() >= 6,
+            failures.as_array().unwrap().len() >= 11,
             "every failure is audited: {failures}"
         );
         app
     })
     .await;
+}
+
+#[tokio::test]
+async fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
+    let app = TestApp::with_settings(accordo::MODULES, |s| {
+        s.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    // Straight from the internet, a forged header changes nothing: six failures from one
+    // address, whatever each claims, and that address waits.
+    for i in 0..5 {
+        let forged = format!("198.51.100.{i}");
+        sign_in_from(&app, "203.0.113.9", Some(&forged), "ita.officer", "nope").await;
+    }
+    let forged = sign_in_from(
+        &app,
+        "203.0.113.9",
+        Some("198.51.100.99"),
+        "ita.officer",
+        "nope",
+    )
+    .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        forged.text
+    );
+    // Through the proxy, each client is itself: one is slowed, another is not.
+    for _ in 0..5 {
+        sign_in_from(
+            &app,
+            "10.0.0.2",
+            Some("198.51.100.1"),
+            "ita.analyst",
+            "nope",
+        )
+        .await;
+    }
+    let slowed = sign_in_from(
+        &app,
+        "10.0.0.2",
+        Some("198.51.100.1"),
+        "ita.analyst",
+        "nope",
+    )
+    .await;
+    assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
+    let other = sign_in_from(
+        &app,
+        "10.0.0.2",
+        Some("198.51.100.2"),
+        "ita.analyst",
+        "accordo-demo",
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.text);
+    // The audit log names the client, not the proxy.
+    let admin = app.token("ita.admin").await;
+    let failures = app
+        .get("/api/v1/audit?action=auth.sign_in_failed&limit=50", &admin)
+        .await
+        .text;
+    assert!(
+        failures.contains("198.51.100.1") && !failures.contains("10.0.0.2"),
+        "{failures}"
+    );
+    app.finish().await;
 }
 
 #[tokio::test]
