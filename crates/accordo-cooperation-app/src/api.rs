@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::service::{self as service, Allocation, AllocationInput, PartnerScore, PolicyVersion};
 use accordo_cooperation::Policy;
-use axum::extract::{Path, Query, State};
+use accordo_server::extract::{Path, Query};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,8 @@ use crate::service::{
     self as service, Alert, BATCH_MAX, CheckOutcome, NewAlertInput, NewReportInput,
 };
 use crate::store::ReportRow;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use accordo_server::extract::{Path, Query};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

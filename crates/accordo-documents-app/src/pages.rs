@@ -3,8 +3,9 @@
 //! import, withdraw).
 
 use crate::service::{self, Imported, NewAlertInput, NewReportInput};
+use accordo_server::extract::{Path, Query};
 use accordo_service::ServiceError;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::{Value, context};

@@ -9,7 +9,8 @@ use crate::service::{
 use crate::store::CaseRow;
 use accordo_returns::case::ReturnKind;
 use accordo_returns::{State as CaseState, Terms};
-use axum::extract::{Path, Query, State};
+use accordo_server::extract::{Path, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};

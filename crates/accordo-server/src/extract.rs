@@ -4,12 +4,13 @@
 use std::net::SocketAddr;
 
 use accordo_service::auth::{self, Authenticated};
-use accordo_service::{AuthFailure, Ctx};
+use accordo_service::{AuthFailure, Ctx, ServiceError};
 use accordo_store::auth::CredentialKind;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -157,6 +158,121 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// A refusal of what the URL carries (a query parameter or a path segment): an RFC 9457
+/// problem for the API, the error page for a page, each naming the parameter.
+fn url_refusal(parts: &Parts, state: &AppState, field: &str, message: String) -> Response {
+    let error = ServiceError::invalid(field, message);
+    if parts.uri.path().starts_with("/api/") {
+        Problem::from(error).into_response()
+    } else {
+        let lang = crate::pages::request_language(state, &parts.headers);
+        crate::pages::error_page(state, &lang, &error)
+    }
+}
+
+/// What no text field accepts: PostgreSQL cannot store it, and no person's name or document
+/// holds it.
+pub const NUL_MESSAGE: &str = "contains a NUL character (U+0000), which no field accepts";
+
+/// The query string, deserialized into `T`: a bad value answers 422 naming its parameter (the
+/// framework's own would be a plain-text 400), and no value may hold a NUL character.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequestParts<AppState> for Query<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            if name.contains('\0') || value.contains('\0') {
+                return Err(url_refusal(parts, state, &name, NUL_MESSAGE.into()));
+            }
+        }
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(Query)
+            .map_err(|err| {
+                let field = err.path().to_string();
+                let message = err.into_inner().to_string();
+                // serde names a missing or unknown parameter in backticks.
+                let field = if field.is_empty() || field == "." {
+                    message.split('`').nth(1).unwrap_or("query").to_owned()
+                } else {
+                    field
+                };
+                url_refusal(parts, state, &field, message)
+            })
+    }
+}
+
+/// The route's path parameters, deserialized into `T`: a segment that is not what the route
+/// takes (an id that is not a UUID) answers 422 naming it, not a plain-text 400.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Path<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(rejection) => {
+                use axum::extract::path::ErrorKind;
+                let (field, message) = match &rejection {
+                    axum::extract::rejection::PathRejection::FailedToDeserializePathParams(e) => {
+                        match e.kind() {
+                            ErrorKind::ParseErrorAtKey {
+                                key, expected_type, ..
+                            } => (key.clone(), format!("is not a valid {expected_type}")),
+                            ErrorKind::InvalidUtf8InPathParam { key } => {
+                                (key.clone(), "is not valid UTF-8".to_owned())
+                            }
+                            ErrorKind::ParseErrorAtIndex {
+                                index,
+                                expected_type,
+                                ..
+                            } => (
+                                path_param(parts, *index),
+                                format!("is not a valid {expected_type}"),
+                            ),
+                            ErrorKind::ParseError { expected_type, .. } => (
+                                path_param(parts, 0),
+                                format!("is not a valid {expected_type}"),
+                            ),
+                            ErrorKind::DeserializeError { key, message, .. } => {
+                                (key.clone(), message.clone())
+                            }
+                            other => ("path".to_owned(), other.to_string()),
+                        }
+                    }
+                    other => ("path".to_owned(), other.body_text()),
+                };
+                Err(url_refusal(parts, state, &field, message))
+            }
+        }
+    }
+}
+
+/// The name of the route's `index`-th path parameter (`id` of `/cases/{id}`).
+fn path_param(parts: &Parts, index: usize) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::MatchedPath>()
+        .and_then(|m| {
+            m.as_str()
+                .split('/')
+                .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+                .nth(index)
+                .map(|name| name.trim_start_matches('*').to_owned())
+        })
+        .unwrap_or_else(|| "path".to_owned())
+}
+
 /// A JSON body: unknown fields refused, a bad field named by its path, size limited.
 pub struct Json<T>(pub T);
 
@@ -195,8 +311,60 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
     }
 }
 
-/// Parses JSON, naming the path of the field that failed.
+/// Parses JSON, naming the path of the field that failed. The body is an object (serde would
+/// take an array for a struct, by position), and no string in it holds a NUL character.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "expected_object",
+            "the body must be a JSON object with named fields, not an array",
+        ));
+    }
+    // In valid JSON a NUL can only be written as an escape.
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(field) = nul_in(&value, "")
+    {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            format!("{field}: {NUL_MESSAGE}"),
+        )
+        .field(field));
+    }
+    parse_fields(bytes)
+}
+
+/// The path of the first string (or key) holding a NUL, as `a.b[2].c`.
+fn nul_in(value: &serde_json::Value, at: &str) -> Option<String> {
+    let join = |key: &str| {
+        if at.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => {
+            Some(if at.is_empty() { ".".into() } else { at.into() })
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_in(v, &format!("{at}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(join(&k.replace('\0', "\\u0000")))
+            } else {
+                nul_in(v, &join(k))
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn parse_fields<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();

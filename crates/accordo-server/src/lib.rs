@@ -98,7 +98,12 @@ pub fn web(
 /// The whole application, ready to serve or to drive in tests.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let (api_router, openapi) = api::router(&state.modules).split_for_parts();
+    let (api_router, mut openapi) = api::router(&state.modules).split_for_parts();
+    api::finish_document(&mut openapi);
+    let declared = Arc::new(api::declared_queries(&openapi));
+    let api_router = api_router.layer(axum::middleware::from_fn(move |req, next| {
+        api::refuse_undeclared_query(declared.clone(), req, next)
+    }));
     let openapi = Arc::new(openapi);
     api_router
         .merge(api::system::router(openapi))

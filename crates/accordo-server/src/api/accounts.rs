@@ -1,8 +1,9 @@
 //! Agencies and user accounts.
 
+use crate::extract::Path;
 use accordo_service::accounts::{self, NewAccount, NewAgency, UserView};
 use accordo_store::accounts::AgencyRow;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -1,7 +1,8 @@
 //! Searching and exporting the audit log.
 
+use crate::extract::Query;
 use accordo_store::audit::{AuditQuery, AuditRecord};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -60,6 +61,16 @@ fn parse_time(field: &str, value: Option<&str>) -> ApiResult<Option<i64>> {
 }
 
 fn to_query(p: &AuditParams, default_limit: i64) -> ApiResult<AuditQuery> {
+    if let Some(limit) = p.limit
+        && !(1..=10_000).contains(&limit)
+    {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            format!("limit: {limit} is not between 1 and 10000"),
+        )
+        .field("limit"));
+    }
     Ok(AuditQuery {
         actor: p.actor.clone(),
         action: p.action.clone(),
@@ -81,6 +92,14 @@ async fn search(
     caller: Caller,
     Query(p): Query<AuditParams>,
 ) -> ApiResult<axum::Json<Vec<AuditRecord>>> {
+    if p.format.is_some() {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            "format: only the export (GET /api/v1/audit/export) takes a format",
+        )
+        .field("format"));
+    }
     let query = to_query(&p, 100)?;
     Ok(axum::Json(
         accordo_service::audit::search(&state.platform, &caller.ctx, &query, false).await?,

@@ -1,9 +1,10 @@
 //! Sign-in: API tokens, browser sessions, the caller's own account.
 
+use crate::extract::Path;
 use accordo_service::auth::{self as service, SignIn};
 use accordo_service::{Ctx, accounts};
 use accordo_store::auth::CredentialKind;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -1,7 +1,8 @@
 //! Notifications for the caller's agency.
 
+use crate::extract::{Path, Query};
 use accordo_store::notifications::Notification;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;

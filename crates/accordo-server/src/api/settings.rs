@@ -1,7 +1,8 @@
 //! Platform settings: retention periods and the second factor per role.
 
+use crate::extract::Path;
 use accordo_service::retention::{self, RetentionSetting};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -1,9 +1,10 @@
 //! The reader's own account: language and time zone, password, second factor, sessions and
 //! API tokens.
 
+use crate::extract::Path;
 use accordo_service::{ServiceError, accounts, auth};
 use accordo_store::auth::{CredentialKind, CredentialRow};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};

@@ -4,11 +4,12 @@
 //! Every action is a service call that asks `can`: an agency's admin sees and changes its
 //! own agency's users; the operator's admin, every agency's.
 
+use crate::extract::Path;
 use accordo_domain::Role;
 use accordo_service::accounts::{self, NewAccount, NewAgency};
 use accordo_service::{ServiceError, auth, retention};
 use accordo_store::auth::CredentialKind;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::{Value, context};

@@ -1,9 +1,10 @@
 //! The audit log's search and export, for an admin (its agency; the operator's admin, all)
 //! and for the independent monitor (the kinds in its mandate).
 
+use crate::extract::Query;
 use accordo_service::audit;
 use accordo_store::audit::AuditQuery;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;

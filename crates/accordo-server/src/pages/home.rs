@@ -4,10 +4,11 @@
 //! items and its deadlines. A module whose collection the reader may not read contributes
 //! nothing (the services refuse, and the card is left out).
 
+use crate::extract::Path;
 use accordo_domain::Role;
 use accordo_service::{accounts, audit, auth, notifications};
 use accordo_store::auth::CredentialKind;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use minijinja::context;

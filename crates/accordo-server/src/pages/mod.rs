@@ -19,6 +19,7 @@ pub mod sign_in;
 
 use std::collections::BTreeMap;
 
+use crate::extract::Path;
 use accordo_domain::access::{Action, Actor, Resource};
 use accordo_domain::can;
 use accordo_service::auth::{self, Authenticated};
@@ -26,7 +27,7 @@ use accordo_service::{AuthFailure, Ctx, ServiceError, policy};
 use accordo_store::auth::CredentialKind;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -374,6 +375,10 @@ impl FromRequest<AppState> for SignedForm {
         let fields = Fields::parse(&bytes);
         if fields.get("csrf") != viewer.csrf {
             return Err(csrf_page(state, &viewer.lang));
+        }
+        if let Some((name, _)) = fields.0.iter().find(|(_, v)| v.contains('\0')) {
+            let error = ServiceError::invalid(name, crate::extract::NUL_MESSAGE);
+            return Err(viewer_error_page(state, &viewer, &error));
         }
         Ok(SignedForm { viewer, fields })
     }

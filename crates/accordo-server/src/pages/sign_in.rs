@@ -4,9 +4,10 @@
 //! `accordo_presession` cookie (SameSite=Strict) and the form carries that cookie's CSRF
 //! token as a hidden field, so a sign-in forged by another site is refused.
 
+use crate::extract::Query;
 use accordo_service::auth::{self, SignIn};
 use accordo_service::{AuthFailure, Ctx, ServiceError, accounts, demo};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

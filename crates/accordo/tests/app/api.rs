@@ -1069,3 +1069,111 @@ async fn every_successful_answer_but_204_declares_its_body() {
     assert!(bare.is_empty(), "answers without a body: {bare:?}");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn bad_input_at_the_edge_is_a_named_problem_and_writes_nothing() {
+    each_engine(|app| async move {
+        let cw = app.token("ita.caseworker").await;
+        let before = app.get("/api/v1/returns/cases", &cw).await.json();
+        let problem = |reply: &Reply, status: StatusCode, field: &str| {
+            assert_eq!(reply.status, status, "{}", reply.text);
+            assert_eq!(
+                reply.headers[header::CONTENT_TYPE], "application/problem+json",
+                "{}",
+                reply.text
+            );
+            assert_eq!(reply.json()["field"], field, "{}", reply.text);
+            assert!(!reply.code().is_empty());
+        };
+        // A NUL character in any text: refused before it reaches the store, on both engines.
+        let nul = app
+            .post(
+                "/api/v1/returns/cases",
+                Some(&cw),
+                json!({"person": {"surname": "ROSSI\u{0}X", "given_names": "MARIO", "claimed_nationality": "TUN"}, "asylum": "none"}),
+            )
+            .await;
+        problem(&nul, StatusCode::UNPROCESSABLE_ENTITY, "person.surname");
+        let officer = app.token("ita.officer").await;
+        let in_query = app.get("/api/v1/documents/reports?number=AB%00", &officer).await;
+        problem(&in_query, StatusCode::UNPROCESSABLE_ENTITY, "number");
+        // An array where an object is expected.
+        let array = app
+            .request(
+                Method::POST,
+                "/api/v1/returns/cases",
+                Some(&cw),
+                Some(&json!([{"surname": "ROSSI"}, "none"])),
+            )
+            .await;
+        assert_eq!(array.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", array.text);
+        assert_eq!(array.code(), "expected_object");
+        // A path segment that is not what the route takes.
+        let path = app.get("/api/v1/returns/cases/not-a-uuid", &cw).await;
+        problem(&path, StatusCode::UNPROCESSABLE_ENTITY, "id");
+        // Query values of the wrong type, out of range, or not taken at all.
+        let admin = app.token("ita.admin").await;
+        problem(
+            &app.get("/api/v1/audit?limit=abc", &admin).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "limit",
+        );
+        problem(
+            &app.get("/api/v1/audit?limit=-1", &admin).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "limit",
+        );
+        problem(
+            &app.get("/api/v1/audit?format=xml", &admin).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "format",
+        );
+        let undeclared = app.get("/api/v1/returns/cases?format=xml", &cw).await;
+        problem(&undeclared, StatusCode::UNPROCESSABLE_ENTITY, "format");
+        assert_eq!(undeclared.code(), "unknown_parameter");
+        // Nothing was written.
+        assert_eq!(app.get("/api/v1/returns/cases", &cw).await.json(), before);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_declares_problems_401_and_429() {
+    let app = common::app_sqlite().await;
+    let doc = app
+        .request(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = op["responses"].as_object().unwrap();
+            for (status, response) in responses {
+                let content = response["content"].as_object();
+                let problem_as_json = content
+                    .and_then(|c| c.get("application/json"))
+                    .is_some_and(|c| c.to_string().contains("schemas/Problem"));
+                assert!(
+                    !problem_as_json,
+                    "{method} {path} {status}: a problem is application/problem+json"
+                );
+            }
+            let public = path == "/api/v1/auth/token" || path == "/api/v1/auth/session";
+            if public && method == "post" {
+                assert!(responses.contains_key("429"), "{method} {path} lacks 429");
+            } else {
+                let unauthorized = &responses
+                    .get("401")
+                    .unwrap_or_else(|| panic!("{method} {path} lacks 401"))["content"];
+                assert!(
+                    unauthorized.get("application/problem+json").is_some(),
+                    "{method} {path}: {unauthorized}"
+                );
+            }
+        }
+    }
+    assert!(operations > 60, "{operations} operations");
+    app.finish().await;
+}

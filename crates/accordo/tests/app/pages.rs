@@ -1557,3 +1557,38 @@ async fn a_refusal_by_the_rules_is_said_in_the_readers_language() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_form_with_a_nul_character_is_refused_on_both_engines() {
+    each_engine(|app| async move {
+        let token = app.token("ita.caseworker").await;
+        let before = app.get("/api/v1/returns/cases", &token).await.json();
+        let mut b = Browser::new(&app);
+        b.sign_in("ita.caseworker").await;
+        let refused = b
+            .submit(
+                "/returns/cases",
+                "/returns/cases",
+                &[
+                    ("surname", "ROSSI\u{0}X"),
+                    ("given_names", "MARIO"),
+                    ("claimed_nationality", "TUN"),
+                    ("asylum", "none"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text
+        );
+        assert!(refused.text.contains("surname"), "the field is named");
+        assert_eq!(
+            app.get("/api/v1/returns/cases", &token).await.json(),
+            before
+        );
+        app
+    })
+    .await;
+}
