@@ -226,6 +226,9 @@ pub struct WhatIf {
 
 /// Computes an allocation and, beside it, the one under the policy as it stands. Writes
 /// nothing.
+///
+/// Quotients and remainders are compared exactly on the weights' decimal values; a true tie
+/// goes to the larger weight, then to the code first in alphabetical order.
 #[utoipa::path(post, path = "/api/v1/quotas/what-if", tag = "quotas", request_body = AllocationIn,
     responses((status = 200, body = WhatIf), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn what_if(
@@ -250,6 +253,9 @@ async fn list_allocations(
 }
 
 /// Publishes an allocation under a stored policy version: immutable, audited.
+///
+/// Quotients and remainders are compared exactly on the weights' decimal values; a true tie
+/// goes to the larger weight, then to the code first in alphabetical order.
 #[utoipa::path(post, path = "/api/v1/quotas/allocations", tag = "quotas", request_body = AllocationIn,
     responses((status = 201, description = "published", body = Allocation), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn publish(

@@ -10,8 +10,16 @@
 //!   or `s + ½` (Sainte-Laguë). This is the divisor method with minimum and maximum
 //!   restrictions; raising one partner's weight never lowers its allocation.
 //!
-//! Ties are broken by the larger weight, then by the code in alphabetical order, so a result
-//! never depends on the order the claims were given in.
+//! Quotients and remainders are compared exactly, on each weight's decimal value (the
+//! shortest decimal that is the number given), never on rounded floating-point products:
+//! weights 127.362230265686 and 90.97302161834715 stand in the ratio 1.39999…, not 1.4, and
+//! D'Hondt gives their 11 seats 6/5, not the 7/4 a rounded tie would. Only a true tie is
+//! broken: by the larger weight, then by the code in alphabetical order, so a result never
+//! depends on the order the claims were given in.
+//!
+//! The largest remainder method finds which partners its floors and caps bind by a search in
+//! floating point, then divides the rest among the others exactly (unless their weights span
+//! more than about 20 orders of magnitude, where it keeps the floating-point division).
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashSet};
@@ -51,10 +59,62 @@ impl Method {
 
     /// Twice the divisor for a partner holding `seats`, so that both methods stay in
     /// whole numbers: D'Hondt `2(s + 1)`, Sainte-Laguë `2s + 1`.
-    fn double_divisor(self, seats: u64) -> f64 {
+    fn double_divisor(self, seats: u64) -> u128 {
         match self {
-            Method::Dhondt => 2.0 * (seats as f64 + 1.0),
-            Method::SainteLague | Method::LargestRemainder => 2.0 * seats as f64 + 1.0,
+            Method::Dhondt => 2 * (u128::from(seats) + 1),
+            Method::SainteLague | Method::LargestRemainder => 2 * u128::from(seats) + 1,
+        }
+    }
+}
+
+/// A weight as an exact decimal, `m × 10^e`: the shortest decimal that is the `f64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Decimal {
+    m: u128,
+    e: i32,
+}
+
+impl Decimal {
+    fn of(w: f64) -> Self {
+        // Rust prints the shortest decimal that reads back as the same f64, e.g.
+        // `1.27362230265686e2`: at most 17 digits.
+        let text = format!("{w:e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let m = format!("{int}{frac}").parse().unwrap_or(0);
+        let e = exponent.parse::<i32>().unwrap_or(0) - frac.len() as i32;
+        Decimal { m, e }
+    }
+
+    /// `self` as a whole number of units of `10^unit` (`unit` at most `self.e`), if it fits.
+    fn in_units(self, unit: i32) -> Option<u128> {
+        let shift = u32::try_from(self.e - unit).ok()?;
+        10u128.checked_pow(shift)?.checked_mul(self.m)
+    }
+}
+
+/// `a·x` against `b·y`, exactly.
+fn cmp_scaled(a: Decimal, x: u128, b: Decimal, y: u128) -> Ordering {
+    let (l, r) = (a.m * x, b.m * y);
+    if l == 0 || r == 0 {
+        return l.cmp(&r);
+    }
+    // Too big to shift means bigger: the other side fits in 128 bits.
+    if a.e >= b.e {
+        match 10u128
+            .checked_pow((a.e - b.e) as u32)
+            .and_then(|p| l.checked_mul(p))
+        {
+            Some(l) => l.cmp(&r),
+            None => Ordering::Greater,
+        }
+    } else {
+        match 10u128
+            .checked_pow((b.e - a.e) as u32)
+            .and_then(|p| r.checked_mul(p))
+        {
+            Some(r) => l.cmp(&r),
+            None => Ordering::Less,
         }
     }
 }
@@ -194,8 +254,9 @@ fn tie_break(a: &Claim, b: &Claim) -> Ordering {
 struct Bid<'a> {
     index: usize,
     claim: &'a Claim,
+    weight: Decimal,
     /// The double divisor at the partner's current seats.
-    divisor: f64,
+    divisor: u128,
 }
 
 impl PartialEq for Bid<'_> {
@@ -210,10 +271,9 @@ impl PartialOrd for Bid<'_> {
     }
 }
 impl Ord for Bid<'_> {
-    /// `w_a / d_a` against `w_b / d_b`, cross-multiplied so no division rounds.
+    /// `w_a / d_a` against `w_b / d_b`, cross-multiplied and compared exactly.
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.claim.weight * other.divisor)
-            .total_cmp(&(other.claim.weight * self.divisor))
+        cmp_scaled(self.weight, other.divisor, other.weight, self.divisor)
             .then_with(|| tie_break(self.claim, other.claim))
     }
 }
@@ -228,6 +288,7 @@ fn highest_averages(method: Method, seats: u64, claims: &[Claim]) -> Vec<u64> {
         .map(|(index, claim)| Bid {
             index,
             claim,
+            weight: Decimal::of(claim.weight),
             divisor: method.double_divisor(claim.floor),
         })
         .collect();
@@ -277,6 +338,9 @@ fn largest_remainder(seats: u64, claims: &[Claim]) -> Vec<u64> {
         high = 0.0;
     }
     let shares: Vec<f64> = claims.iter().map(|c| bounded(c, high)).collect();
+    if let Some(exact) = largest_remainder_exact(seats, claims, &shares) {
+        return exact;
+    }
     let mut out: Vec<u64> = claims
         .iter()
         .zip(&shares)
@@ -311,6 +375,63 @@ fn largest_remainder(seats: u64, claims: &[Claim]) -> Vec<u64> {
     out
 }
 
+/// The largest remainder division done exactly, given the floating-point `shares`: the
+/// partners they put at their floor or cap (or with weight 0) keep that many, and the seats
+/// left go to the others in proportion to their decimal weights, whole parts first, then one
+/// each by the largest remainder. `None` when the weights are too far apart to hold in 128
+/// bits at one scale.
+fn largest_remainder_exact(seats: u64, claims: &[Claim], shares: &[f64]) -> Option<Vec<u64>> {
+    let bound = |c: &Claim| (c.floor, c.cap_or(seats).max(c.floor));
+    let free: Vec<usize> = (0..claims.len())
+        .filter(|&i| {
+            let (floor, cap) = bound(&claims[i]);
+            claims[i].weight > 0.0 && shares[i] > floor as f64 && shares[i] < cap as f64
+        })
+        .collect();
+    let mut out: Vec<u64> = claims
+        .iter()
+        .zip(shares)
+        .map(|(c, s)| {
+            let (floor, cap) = bound(c);
+            if *s <= floor as f64 { floor } else { cap }
+        })
+        .collect();
+    if free.is_empty() {
+        return (out.iter().sum::<u64>() == seats).then_some(out);
+    }
+    let clamped: u64 = (0..claims.len())
+        .filter(|i| !free.contains(i))
+        .map(|i| out[i])
+        .sum();
+    let rest = u128::from(seats.checked_sub(clamped)?);
+    let weights: Vec<Decimal> = free
+        .iter()
+        .map(|&i| Decimal::of(claims[i].weight))
+        .collect();
+    let unit = weights.iter().map(|w| w.e).min()?;
+    let units: Vec<u128> = weights
+        .iter()
+        .map(|w| w.in_units(unit))
+        .collect::<Option<_>>()?;
+    let total = units.iter().try_fold(0u128, |t, u| t.checked_add(*u))?;
+    let mut remainders = Vec::with_capacity(free.len());
+    let mut given = 0u128;
+    for (&i, &u) in free.iter().zip(&units) {
+        let product = rest.checked_mul(u)?;
+        let whole = product / total;
+        out[i] = u64::try_from(whole).ok()?;
+        given += whole;
+        remainders.push((i, product % total));
+    }
+    // Largest remainder first; a true tie by the larger weight, then the code.
+    remainders
+        .sort_by(|(a, ra), (b, rb)| rb.cmp(ra).then_with(|| tie_break(&claims[*b], &claims[*a])));
+    for (i, _) in remainders.iter().take(usize::try_from(rest - given).ok()?) {
+        out[*i] += 1;
+    }
+    (out.iter().sum::<u64>() == seats).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +454,43 @@ mod tests {
         assert_eq!(
             apportion(Method::LargestRemainder, 10, &c).unwrap(),
             vec![5, 3, 2]
+        );
+    }
+
+    #[test]
+    fn quotients_one_unit_apart_are_compared_exactly_not_tied() {
+        // 127.362230265686 / 90.97302161834715 = 1.3999999999999999…: B's fifth quotient
+        // (b/5) beats A's seventh (a/7) by 1e-15, which a floating-point cross product rounds
+        // into a tie that the larger weight would win.
+        let c = claims(&[("AAA", 127.362230265686), ("BBB", 90.97302161834715)]);
+        for method in Method::ALL {
+            assert_eq!(apportion(method, 11, &c).unwrap(), vec![6, 5], "{method:?}");
+        }
+        // A true tie still goes to the larger weight, then the code.
+        let tie = claims(&[("AAA", 1.4), ("BBB", 1.0)]);
+        assert_eq!(apportion(Method::Dhondt, 11, &tie).unwrap(), vec![7, 4]);
+        let equal = claims(&[("BBB", 2.5), ("AAA", 2.5)]);
+        assert_eq!(
+            apportion(Method::LargestRemainder, 3, &equal).unwrap(),
+            vec![1, 2]
+        );
+    }
+
+    #[test]
+    fn decimals_are_the_shortest_that_read_back() {
+        assert_eq!(
+            Decimal::of(127.362230265686),
+            Decimal {
+                m: 127362230265686,
+                e: -12
+            }
+        );
+        assert_eq!(Decimal::of(0.1), Decimal { m: 1, e: -1 });
+        assert_eq!(Decimal::of(3e20), Decimal { m: 3, e: 20 });
+        assert_eq!(
+            cmp_scaled(Decimal::of(0.1), 3, Decimal::of(0.3), 1),
+            Ordering::Equal,
+            "0.1 × 3 is 0.3 in decimals"
         );
     }
 

@@ -154,9 +154,8 @@ pub async fn report(platform: &Platform, ctx: &Ctx, input: NewReportInput) -> Re
     let today = today(platform);
     let reported_on = match input.reported_on.trim() {
         "" => today,
-        text => text
-            .parse::<jiff::civil::Date>()
-            .map_err(|_| ServiceError::invalid("reported_on", "expected a date YYYY-MM-DD"))?,
+        text => accordo_domain::dates::parse(text)
+            .map_err(|message| ServiceError::invalid("reported_on", message))?,
     };
     if reported_on > today {
         return Err(ServiceError::invalid("reported_on", "is in the future"));
@@ -361,12 +360,35 @@ pub async fn list(
     include_withdrawn: bool,
 ) -> Result<Vec<ReportRow>> {
     let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::DOCUMENT_REPORT)?;
-    let number = number.map(|n| {
-        n.chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_uppercase())
-            .collect::<String>()
-    });
+    // The start of a number as the register keeps it: letters and digits, with the spaces,
+    // hyphens and fillers people type dropped. Anything else (`%`, `_`) is refused, not
+    // dropped: a search for `%` must not silently list every report.
+    let number = number
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            if let Some(bad) = n
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '<')))
+            {
+                return Err(ServiceError::invalid(
+                    "number",
+                    format!("`{bad}` is not part of a document number: letters and digits only"),
+                ));
+            }
+            let kept: String = n
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_uppercase())
+                .collect();
+            if kept.is_empty() {
+                return Err(ServiceError::invalid(
+                    "number",
+                    "give the start of a document number (letters and digits)",
+                ));
+            }
+            Ok(kept)
+        })
+        .transpose()?;
     let mut conn = platform.store.read().await?;
     Ok(store::list(&mut conn, &scope, number.as_deref(), include_withdrawn, 500).await?)
 }

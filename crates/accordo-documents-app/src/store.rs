@@ -183,8 +183,16 @@ pub async fn list(
         sql.push_str(&format!(" AND owner_agency = ${}", binds.len()));
     }
     if let Some(n) = number.filter(|n| !n.is_empty()) {
-        binds.push(format!("{}%", n.replace(['%', '_'], "")));
-        sql.push_str(&format!(" AND document_number LIKE ${}", binds.len()));
+        // A prefix, taken literally: `%` and `_` in it are characters, not wildcards.
+        let literal = n
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        binds.push(format!("{literal}%"));
+        sql.push_str(&format!(
+            " AND document_number LIKE ${} ESCAPE '\\'",
+            binds.len()
+        ));
     }
     if !include_withdrawn {
         sql.push_str(" AND withdrawn_at IS NULL");

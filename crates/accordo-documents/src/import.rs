@@ -88,6 +88,35 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Vec<Row>, (Vec<RowError>, usiz
         );
         return Err((vec![fail(1, None, message)], 1));
     }
+    let known = |name: &str| {
+        REQUIRED
+            .iter()
+            .chain(&["notes"])
+            .any(|k| k.eq_ignore_ascii_case(name))
+    };
+    let mut header_errors = Vec::new();
+    for (i, name) in headers.iter().enumerate() {
+        if !known(name) {
+            header_errors.push(fail(
+                1,
+                None,
+                format!(
+                    "unknown column `{name}`; the columns are {}, notes (optional)",
+                    REQUIRED.join(", ")
+                ),
+            ));
+        } else if headers
+            .iter()
+            .take(i)
+            .any(|earlier| earlier.eq_ignore_ascii_case(name))
+        {
+            header_errors.push(fail(1, None, format!("the column `{name}` appears twice")));
+        }
+    }
+    if !header_errors.is_empty() {
+        let n = header_errors.len();
+        return Err((header_errors, n));
+    }
     let col = |name: &str| position(name).unwrap_or_default();
     let (state, kind, number, status, reported, notes) = (
         col("issuing_state"),
@@ -97,9 +126,11 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Vec<Row>, (Vec<RowError>, usiz
         col("reported_on"),
         position("notes"),
     );
-    let mut rows = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut errors = Vec::new();
     let mut bad = 0usize;
+    // The line each document was first given on: a second row for it is refused.
+    let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
@@ -164,7 +195,7 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Vec<Row>, (Vec<RowError>, usiz
                 ),
             ));
         }
-        let date = match get(reported).parse::<Date>() {
+        let date = match accordo_domain::dates::parse(get(reported)) {
             Ok(d) if d > today => {
                 row_errors.push(fail(
                     line,
@@ -174,15 +205,22 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Vec<Row>, (Vec<RowError>, usiz
                 None
             }
             Ok(d) => Some(d),
-            Err(_) => {
-                row_errors.push(fail(
-                    line,
-                    Some("reported_on"),
-                    format!("expected a date YYYY-MM-DD, found `{}`", get(reported)),
-                ));
+            Err(message) => {
+                row_errors.push(fail(line, Some("reported_on"), message));
                 None
             }
         };
+        if let Some(key) = &key {
+            if let Some(first) = seen.get(&key.as_text()) {
+                row_errors.push(fail(
+                    line,
+                    Some("document_number"),
+                    format!("the same document as line {first}; give each document once"),
+                ));
+            } else {
+                seen.insert(key.as_text(), line);
+            }
+        }
         let note = notes.map(get).unwrap_or("").to_owned();
         if note.chars().count() > MAX_NOTES {
             row_errors.push(fail(
@@ -236,6 +274,39 @@ mod tests {
     }
 
     #[test]
+    fn unknown_and_twice_given_columns_and_documents_are_refused_with_their_line() {
+        let unknown = "issuing_state,document_type,document_number,status,reported_on,colour\n\
+                       PAK,P,AB1,stolen,2026-11-02,red\n";
+        let (errors, _) = parse(unknown.as_bytes(), today()).unwrap_err();
+        assert_eq!(errors[0].line, 1);
+        assert!(
+            errors[0].message.contains("unknown column `colour`"),
+            "{errors:?}"
+        );
+        let twice = "issuing_state,document_type,document_number,status,reported_on,Status\n\
+                     PAK,P,AB1,stolen,2026-11-02,lost\n";
+        let (errors, _) = parse(twice.as_bytes(), today()).unwrap_err();
+        assert!(
+            errors[0].message.contains("`Status` appears twice"),
+            "{errors:?}"
+        );
+        let duplicate = "issuing_state,document_type,document_number,status,reported_on\n\
+                         PAK,P,AB1,stolen,2026-11-02\n\
+                         PAK,P,AB2,stolen,2026-11-02\n\
+                         pak,P,ab1,lost,2026-11-03\n";
+        let (errors, bad) = parse(duplicate.as_bytes(), today()).unwrap_err();
+        assert_eq!(bad, 1);
+        assert_eq!(
+            errors[0].to_string(),
+            "line 4, column document_number: the same document as line 2; give each document once"
+        );
+        let compact = "issuing_state,document_type,document_number,status,reported_on\n\
+                       PAK,P,AB1,stolen,20261102\n";
+        let (errors, _) = parse(compact.as_bytes(), today()).unwrap_err();
+        assert_eq!(errors[0].column, Some("reported_on"));
+    }
+
+    #[test]
     fn a_good_file_gives_every_row_with_its_line() {
         let csv = "document_number,issuing_state,document_type,status,reported_on,notes\n\
                    AB1234567,PAK,P,stolen,2026-11-02,theft at Lahore\n\
@@ -278,7 +349,9 @@ mod tests {
             "{text:?}"
         );
         assert!(
-            text[4].starts_with("line 6, column reported_on: expected a date YYYY-MM-DD"),
+            text[4].starts_with(
+                "line 6, column reported_on: `02/11/2026` is not a date: expected YYYY-MM-DD"
+            ),
             "{text:?}"
         );
     }

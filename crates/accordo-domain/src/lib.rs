@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod clock;
 pub mod codes;
+pub mod dates;
 pub mod net;
 pub mod retention;
 pub mod role;

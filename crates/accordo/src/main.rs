@@ -166,8 +166,10 @@ enum MrzCommand {
 #[derive(Subcommand)]
 enum QuotasCommand {
     /// Divide N quotas among partners by weight (CODE=WEIGHT …) with exact integer totals,
-    /// and print {"CODE": quotas, …}. Needs no database. Exit 2 when the floors and caps
-    /// cannot be met.
+    /// and print {"CODE": quotas, …}. Quotients and remainders are compared exactly on the
+    /// weights' decimal values; a true tie goes to the larger weight, then to the code first
+    /// in alphabetical order. Needs no database. Exit 2 when the floors and caps cannot be
+    /// met.
     Apportion {
         /// largest-remainder, dhondt or sainte-lague.
         #[arg(long, default_value = "largest-remainder")]

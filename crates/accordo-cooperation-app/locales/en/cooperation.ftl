@@ -37,6 +37,7 @@ cooperation-method = Method
 cooperation-method-largest-remainder = largest remainder
 cooperation-method-dhondt = D'Hondt
 cooperation-method-sainte-lague = Sainte-Laguë
+cooperation-method-ties = Shares are compared exactly; a true tie goes to the larger weight, then to the country code first in alphabetical order.
 cooperation-bounds = Floors and caps (optional)
 cooperation-floor = Floor
 cooperation-cap = Cap

@@ -37,6 +37,7 @@ cooperation-method = Metodo
 cooperation-method-largest-remainder = resti più alti
 cooperation-method-dhondt = D'Hondt
 cooperation-method-sainte-lague = Sainte-Laguë
+cooperation-method-ties = Le quote sono confrontate in modo esatto; un pareggio vero va al peso maggiore, poi al codice paese che viene prima in ordine alfabetico.
 cooperation-bounds = Minimi e massimi (facoltativi)
 cooperation-floor = Minimo
 cooperation-cap = Massimo

@@ -119,6 +119,7 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
             "the return decision is dated in the future",
         ));
     }
+    decision_after_birth(decision, birth)?;
     let centre = match input.centre {
         Some(id) => Some(centre_for_write(platform, id).await?),
         None => None,
@@ -787,6 +788,7 @@ pub async fn update_legal(
                 "the return decision is dated in the future",
             ));
         }
+        decision_after_birth(date, new.date_of_birth)?;
         new.return_decision_on = date;
     }
     if let Some(v) = &update.vulnerabilities {
@@ -968,9 +970,9 @@ pub(crate) fn transition_of(input: &TransitionInput) -> Result<Transition> {
         let text = input
             .date
             .as_deref()
-            .filter(|d| !d.trim().is_empty())
+            .filter(|d| !d.is_empty())
             .ok_or_else(|| ServiceError::invalid(field, "a date is required (YYYY-MM-DD)"))?;
-        parse_date(field, text.trim())
+        parse_date(field, text)
     };
     let reason = || input.reason.clone().unwrap_or_default();
     match input.to.as_str() {

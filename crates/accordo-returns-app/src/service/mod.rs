@@ -99,19 +99,27 @@ pub(crate) fn end_of_day_us(date: Date, tz: &str) -> i64 {
         .map_or(i64::MAX, |z| z.timestamp().as_microsecond())
 }
 
+/// An ISO 8601 calendar date, `YYYY-MM-DD` exactly (`accordo_domain::dates`).
 pub(crate) fn parse_date(field: &str, text: &str) -> Result<Date> {
-    text.parse::<Date>().map_err(|_| {
-        ServiceError::invalid(
-            field,
-            format!("`{text}` is not a date: expected YYYY-MM-DD"),
-        )
-    })
+    accordo_domain::dates::parse(text).map_err(|message| ServiceError::invalid(field, message))
 }
 
+/// An optional date: absent or empty is none; anything else must be a date.
 pub(crate) fn parse_optional_date(field: &str, text: Option<&str>) -> Result<Option<Date>> {
-    text.filter(|t| !t.trim().is_empty())
-        .map(|t| parse_date(field, t.trim()))
+    text.filter(|t| !t.is_empty())
+        .map(|t| parse_date(field, t))
         .transpose()
+}
+
+/// Refuses a return decision dated before the person was born.
+pub(crate) fn decision_after_birth(decision: Option<Date>, birth: Option<Date>) -> Result<()> {
+    match (decision, birth) {
+        (Some(d), Some(b)) if d < b => Err(ServiceError::invalid(
+            "return_decision_date",
+            format!("the return decision ({d}) is dated before the date of birth ({b})"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn row_date(text: &Option<String>) -> Option<Date> {

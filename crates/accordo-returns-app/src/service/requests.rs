@@ -602,13 +602,20 @@ pub async fn record_travel_document(
             "the document number: 1 to 30 letters, digits or hyphens",
         ));
     }
-    let until = parse_date("valid_until", valid_until.trim())?;
+    let until = parse_date("valid_until", valid_until)?;
     let tz = agency_zone(platform, &row.partner_agency).await?;
     let today = today_in(platform, &tz);
     if until <= today {
         return Err(ServiceError::invalid(
             "valid_until",
             "the travel document has already expired",
+        ));
+    }
+    // A travel document for one journey: no document is issued for more than ten years.
+    if until > add_days(today, 3653) {
+        return Err(ServiceError::invalid(
+            "valid_until",
+            format!("{until} is more than ten years away: check the year"),
         ));
     }
     let terms = request_terms(&row)?;

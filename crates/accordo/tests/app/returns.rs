@@ -1108,3 +1108,52 @@ async fn the_host_states_calendar_follows_its_time_zone_setting() {
     assert_eq!(today("Pacific/Pago_Pago"), "2026-11-22");
     db.drop_db().await;
 }
+
+#[tokio::test]
+async fn dates_are_iso_calendar_days_and_plausible() {
+    each_engine(|app| async move {
+        let cw = app.token("ita.caseworker").await;
+        let person = |birth: &str| {
+            json!({"person": {"surname": "DATA", "given_names": "PROVA", "date_of_birth": birth, "claimed_nationality": "TUN"}, "asylum": "none"})
+        };
+        for bad in ["20260101", " 2001-01-01", "+002001-01-01", "0000-01-01", "2001-02-30"] {
+            let reply = app.post("/api/v1/returns/cases", Some(&cw), person(bad)).await;
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: {}", reply.text);
+            assert_eq!(reply.json()["field"], "person.date_of_birth", "{bad:?}");
+        }
+        // A return decision before the person was born.
+        let mut before_birth = person("2001-05-04");
+        before_birth["return_decision_date"] = json!("1999-01-01");
+        let reply = app.post("/api/v1/returns/cases", Some(&cw), before_birth).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text);
+        assert_eq!(reply.json()["field"], "return_decision_date");
+        // A travel document valid until the year 9999.
+        let tn = app.token("tun.partner_authority").await;
+        let inbox = app.get("/api/v1/returns/readmission-requests", &tn).await.json();
+        let request = inbox[0]["id"].as_str().unwrap();
+        let reply = app
+            .post(
+                &format!("/api/v1/returns/readmission-requests/{request}/travel-document"),
+                Some(&tn),
+                json!({"number": "LP9", "valid_until": "9999-12-31"}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text);
+        assert_eq!(reply.json()["field"], "valid_until");
+        // `%` and `_` in a search are characters, not wildcards.
+        let officer = app.token("ita.officer").await;
+        let all = app.get("/api/v1/documents/reports", &officer).await.json();
+        assert!(!all.as_array().unwrap().is_empty());
+        for pattern in ["%25", "_", "Y%25", "Y_"] {
+            let found = app
+                .get(&format!("/api/v1/documents/reports?number={pattern}"), &officer)
+                .await;
+            assert_eq!(found.status, StatusCode::UNPROCESSABLE_ENTITY, "{pattern}: {}", found.text);
+            assert_eq!(found.json()["field"], "number");
+        }
+        let prefix = app.get("/api/v1/documents/reports?number=ya-765", &officer).await.json();
+        assert_eq!(prefix.as_array().unwrap().len(), 1, "{prefix}");
+        app
+    })
+    .await;
+}
