@@ -318,7 +318,7 @@ pub async fn create_user(platform: &Platform, ctx: &Ctx, new: NewAccount) -> Res
     drop(conn);
     check_agency_holds(&agency_row, &roles)?;
     let id = new_id();
-    let hash = passwords::hash(platform.settings.password_cost, &new.password);
+    let hash = passwords::hash_blocking(platform.settings.password_cost, &new.password).await;
     let mut tx = platform.store.write().await?;
     accounts::insert_user(
         &mut tx,
@@ -469,7 +469,7 @@ pub async fn reset_password(
     let user = load_user(platform, ctx, id, Action::Update).await?;
     passwords::check_policy(temporary, &user.username)
         .map_err(|m| ServiceError::invalid("password", m))?;
-    let hash = passwords::hash(platform.settings.password_cost, temporary);
+    let hash = passwords::hash_blocking(platform.settings.password_cost, temporary).await;
     let now = platform.now_us();
     let mut tx = platform.store.write().await?;
     accounts::set_password(&mut tx, id, &hash, true, now).await?;
@@ -503,7 +503,7 @@ pub async fn change_own_password(
         .await?
         .ok_or_else(|| ServiceError::not_found("user", ctx.actor.user_id))?;
     drop(conn);
-    if !passwords::verify(current, &user.password_hash) {
+    if !passwords::verify_blocking(current, &user.password_hash).await {
         return Err(ServiceError::invalid(
             "current_password",
             "is not your current password",
@@ -517,7 +517,7 @@ pub async fn change_own_password(
             "must differ from the current one",
         ));
     }
-    let hash = passwords::hash(platform.settings.password_cost, new);
+    let hash = passwords::hash_blocking(platform.settings.password_cost, new).await;
     let now = platform.now_us();
     let mut tx = platform.store.write().await?;
     accounts::set_password(&mut tx, user.id, &hash, false, now).await?;

@@ -223,10 +223,10 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
     drop(conn);
 
     let Some(user) = user else {
-        passwords::waste_verification(s.password_cost);
+        passwords::waste_verification_blocking(s.password_cost).await;
         return Err(fail(platform, attempt, None, AuthFailure::InvalidCredentials).await);
     };
-    if !passwords::verify(attempt.password, &user.password_hash) {
+    if !passwords::verify_blocking(attempt.password, &user.password_hash).await {
         return Err(fail(
             platform,
             attempt,
@@ -667,7 +667,7 @@ pub async fn begin_totp(
         .ok_or(AuthFailure::TokenUnknown)?;
     let required_roles = accounts::totp_required_roles(&mut conn).await?;
     drop(conn);
-    if !passwords::verify(password, &user.password_hash) {
+    if !passwords::verify_blocking(password, &user.password_hash).await {
         return Err(ServiceError::invalid("password", "is not your password"));
     }
     let seconds = platform.clock.now().as_second();

@@ -47,6 +47,30 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`verify`] on a blocking thread: an argon2id verification takes tens of milliseconds of
+/// CPU, which must not stall the requests sharing the async worker. Fails closed.
+pub async fn verify_blocking(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || verify(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+/// [`hash`] on a blocking thread (see [`verify_blocking`]).
+pub async fn hash_blocking(cost: PasswordCost, password: &str) -> String {
+    let owned = password.to_owned();
+    match tokio::task::spawn_blocking(move || hash(cost, &owned)).await {
+        Ok(hashed) => hashed,
+        // The task cannot panic; should the runtime refuse it, hash here.
+        Err(_) => hash(cost, password),
+    }
+}
+
+/// [`waste_verification`] on a blocking thread.
+pub async fn waste_verification_blocking(cost: PasswordCost) {
+    let _ = tokio::task::spawn_blocking(move || waste_verification(cost)).await;
+}
+
 /// Spends the time of a verification for a user that does not exist, so that timing does
 /// not tell which usernames exist.
 pub fn waste_verification(cost: PasswordCost) {
