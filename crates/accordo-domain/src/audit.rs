@@ -131,6 +131,10 @@ pub enum ChainBreak {
     Truncated { last: i64, head: i64 },
     #[error("the chain head does not match the last entry {seq}")]
     HeadMismatch { seq: i64 },
+    #[error(
+        "entry {seq}: its details are missing and no erasure entry names it; the details were deleted"
+    )]
+    DetailsMissing { seq: i64 },
 }
 
 impl ChainBreak {
@@ -141,6 +145,7 @@ impl ChainBreak {
             | ChainBreak::BrokenLink { seq }
             | ChainBreak::Altered { seq }
             | ChainBreak::DetailsAltered { seq }
+            | ChainBreak::DetailsMissing { seq }
             | ChainBreak::HeadMismatch { seq } => seq,
             ChainBreak::Truncated { last, .. } => last + 1,
         }
@@ -154,6 +159,8 @@ pub struct ChainVerifier {
     prev: Digest256,
     next_seq: i64,
     erased: u64,
+    /// The entries whose details erasure entries name as erased, as sorted ranges.
+    recorded: Vec<(i64, i64)>,
 }
 
 impl Default for ChainVerifier {
@@ -162,11 +169,67 @@ impl Default for ChainVerifier {
             prev: Digest256::GENESIS,
             next_seq: 1,
             erased: 0,
+            recorded: Vec::new(),
         }
     }
 }
 
+/// The `resource_kind` of an erasure entry: the audit entry that records which entries'
+/// details retention erased (its details: `{"erased": [[from, to], …], …}`). Its own details
+/// are never erased.
+pub const ERASURE_KIND: &str = "audit_details";
+
+/// The ranges an erasure entry's details name (empty if they name none).
+pub fn erased_ranges(details: &str) -> Vec<(i64, i64)> {
+    serde_json::from_str::<serde_json::Value>(details)
+        .ok()
+        .and_then(|v| {
+            v.get("erased")?.as_array().map(|ranges| {
+                ranges
+                    .iter()
+                    .filter_map(|r| Some((r.get(0)?.as_i64()?, r.get(1)?.as_i64()?)))
+                    .collect()
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// Sorted entry numbers as inclusive ranges: `[1, 2, 3, 7]` → `[(1, 3), (7, 7)]`.
+pub fn ranges_of(seqs: &[i64]) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for &s in seqs {
+        match out.last_mut() {
+            Some((_, to)) if *to + 1 == s => *to = s,
+            _ => out.push((s, s)),
+        }
+    }
+    out
+}
+
 impl ChainVerifier {
+    /// A verifier that accepts missing details only for the entries these erasure entries
+    /// name (see [`ERASURE_KIND`]); any other missing details row is tampering.
+    pub fn with_erasures(mut ranges: Vec<(i64, i64)>) -> Self {
+        ranges.sort_unstable();
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
+        for (from, to) in ranges {
+            match merged.last_mut() {
+                Some((_, end)) if from <= end.saturating_add(1) => *end = (*end).max(to),
+                _ => merged.push((from, to)),
+            }
+        }
+        Self {
+            recorded: merged,
+            ..Self::default()
+        }
+    }
+
+    /// Whether an erasure entry names entry `seq` as erased.
+    pub fn names(&self, seq: i64) -> bool {
+        let i = self.recorded.partition_point(|(from, _)| *from <= seq);
+        i > 0 && self.recorded[i - 1].1 >= seq
+    }
+
     pub fn push(&mut self, stored: &StoredEntry) -> Result<(), ChainBreak> {
         let seq = stored.entry.seq;
         if seq != self.next_seq {
@@ -185,7 +248,10 @@ impl ChainVerifier {
                 return Err(ChainBreak::DetailsAltered { seq });
             }
             Some(_) => {}
-            None => self.erased += 1,
+            None if stored.entry.resource_kind != ERASURE_KIND && self.names(seq) => {
+                self.erased += 1;
+            }
+            None => return Err(ChainBreak::DetailsMissing { seq }),
         }
         let hash = stored.entry.chain_hash(self.prev, details_hash);
         if Digest256::from_hex(&stored.hash) != Some(hash) {
@@ -262,7 +328,14 @@ mod tests {
     }
 
     fn verify(entries: &[StoredEntry]) -> Result<ChainSummary, ChainBreak> {
-        let mut v = ChainVerifier::default();
+        verify_with(entries, Vec::new())
+    }
+
+    fn verify_with(
+        entries: &[StoredEntry],
+        erasures: Vec<(i64, i64)>,
+    ) -> Result<ChainSummary, ChainBreak> {
+        let mut v = ChainVerifier::with_erasures(erasures);
         for e in entries {
             v.push(e)?;
         }
@@ -292,16 +365,36 @@ mod tests {
     }
 
     #[test]
-    fn erased_details_keep_the_chain() {
+    fn erased_details_keep_the_chain_when_an_erasure_entry_names_them() {
         let mut log = chain(4);
         log[1].details = None;
         assert_eq!(
-            verify(&log),
+            verify_with(&log, vec![(1, 2)]),
             Ok(ChainSummary {
                 entries: 4,
                 erased_details: 1
             })
         );
+        // Deleted without an erasure entry naming it: tampering.
+        assert_eq!(
+            verify_with(&log, vec![(3, 4)]),
+            Err(ChainBreak::DetailsMissing { seq: 2 })
+        );
+        assert_eq!(verify(&log), Err(ChainBreak::DetailsMissing { seq: 2 }));
+    }
+
+    #[test]
+    fn erased_ranges_are_read_and_written() {
+        assert_eq!(
+            ranges_of(&[1, 2, 3, 7, 9, 10]),
+            vec![(1, 3), (7, 7), (9, 10)]
+        );
+        assert_eq!(
+            erased_ranges(r#"{"erased": [[1, 3], [7, 7]], "keep_days": 730}"#),
+            vec![(1, 3), (7, 7)]
+        );
+        assert!(erased_ranges("{}").is_empty());
+        assert!(erased_ranges("not json").is_empty());
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Writing and reading the audit log.
 
 use accordo_domain::access::{Action, Resource};
-use accordo_domain::audit::{ChainBreak, ChainSummary};
+use accordo_domain::audit::{ChainBreak, ChainSummary, ChainVerifier, ERASURE_KIND, ranges_of};
 use accordo_domain::{can, scope};
 use accordo_store::audit::{AuditQuery, AuditRecord, NewEntry};
 use accordo_store::{Audited, Tx};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::{Ctx, Platform, Result, new_id, policy};
 
@@ -153,6 +153,50 @@ pub async fn recent_count(
     )
     .await?;
     Ok(found.len())
+}
+
+const ERASURES_RECORDED: &str = "audit_erasures_recorded";
+
+/// Once, on the first start after an upgrade from a version that did not record erasures
+/// (migration 0008 marks it `pending`): the details that version's retention erased are named
+/// by one erasure entry, so that from then on any details row missing without one is
+/// tampering. What was deleted before this start is accepted as erased: run
+/// `accordo audit verify` before upgrading.
+pub async fn record_erasures_of_earlier_versions(platform: &Platform) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let state = accordo_store::accounts::get_state(&mut conn, ERASURES_RECORDED).await?;
+    drop(conn);
+    if state.as_deref() != Some("pending") {
+        return Ok(());
+    }
+    let store = &platform.store;
+    let recorded =
+        ChainVerifier::with_erasures(accordo_store::audit::recorded_erasures(store).await?);
+    let unnamed: Vec<i64> = accordo_store::audit::without_details(store)
+        .await?
+        .into_iter()
+        .filter(|seq| !recorded.names(*seq))
+        .collect();
+    let mut tx = platform.store.write().await?;
+    accordo_store::accounts::set_state(&mut tx, ERASURES_RECORDED, "since_upgrade").await?;
+    let audited = append(
+        platform,
+        &mut tx,
+        Author {
+            user: None,
+            name: "accordo".into(),
+            agency: None,
+            request_id: None,
+        },
+        "retention.erase",
+        ERASURE_KIND,
+        None,
+        json!({"erased": ranges_of(&unnamed), "affected": unnamed.len(),
+               "note": "details erased before erasures were recorded (upgrade)"}),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    Ok(())
 }
 
 /// Recomputes the whole chain.

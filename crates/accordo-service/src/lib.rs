@@ -199,6 +199,7 @@ impl Platform {
         let applied =
             accordo_store::migrate::run(&self.store, self.now_us(), &self.migrations()).await?;
         demo::ensure_reference_data(self).await?;
+        audit::record_erasures_of_earlier_versions(self).await?;
         for module in self.modules.iter() {
             if let Some(prepare) = module.prepare {
                 prepare(self).await?;

@@ -1,6 +1,7 @@
 //! Retention: the periods in force, changing them, and applying them.
 
 use accordo_domain::access::{Action, Resource};
+use accordo_domain::audit::{ERASURE_KIND, ranges_of};
 use accordo_domain::can;
 use accordo_domain::retention::{RetentionAction, RetentionRule};
 use serde::Serialize;
@@ -108,7 +109,18 @@ pub async fn run(
         progress(target.rule.kind);
         let cutoff = RetentionRule::cutoff_us(days, platform.now_us());
         let mut tx = platform.store.write().await?;
+        // Erasing audit details is itself an erasure entry naming what it erased: a details
+        // row missing without one is tampering (`audit verify`).
+        let erased = if target.rule.kind == ERASURE_KIND {
+            Some(accordo_store::audit::details_to_erase(&mut tx, cutoff).await?)
+        } else {
+            None
+        };
         let affected = accordo_store::retention::apply(&mut tx, target, cutoff).await?;
+        let mut details = json!({"keep_days": days, "affected": affected});
+        if let Some(seqs) = &erased {
+            details["erased"] = json!(ranges_of(seqs));
+        }
         let audited = audit::record(
             platform,
             &mut tx,
@@ -116,7 +128,7 @@ pub async fn run(
             &format!("retention.{}", target.rule.action.as_str()),
             target.rule.kind,
             None,
-            json!({"keep_days": days, "affected": affected}),
+            details,
         )
         .await?;
         tx.commit(audited).await?;

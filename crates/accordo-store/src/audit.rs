@@ -2,7 +2,8 @@
 //! verification.
 
 use accordo_domain::audit::{
-    AuditEntry, ChainBreak, ChainSummary, ChainVerifier, Digest256, StoredEntry, link,
+    AuditEntry, ChainBreak, ChainSummary, ChainVerifier, Digest256, ERASURE_KIND, StoredEntry,
+    erased_ranges, link,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -236,7 +237,8 @@ pub async fn verify(
         .await?;
     let head_seq: i64 = head.try_get("seq")?;
     let head_hash: String = head.try_get("hash")?;
-    let mut verifier = ChainVerifier::default();
+    // What the erasure entries say was erased; their own details are checked in the walk.
+    let mut verifier = ChainVerifier::with_erasures(recorded_erasures(store).await?);
     let mut after = 0_i64;
     loop {
         let rows = sqlx::query(
@@ -271,15 +273,47 @@ pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredEntry> {
     })
 }
 
-/// Erases the details of entries older than `cutoff_us` (the chain keeps their hashes).
-pub async fn erase_details_before(tx: &mut Tx, cutoff_us: i64) -> Result<u64> {
-    let done = sqlx::query(
-        "DELETE FROM audit_details WHERE seq IN (SELECT seq FROM audit_log WHERE at < $1)",
+/// The ranges of entries whose details the erasure entries name as erased.
+pub async fn recorded_erasures(store: &Store) -> Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT d.details FROM audit_log l JOIN audit_details d ON d.seq = l.seq WHERE l.resource_kind = $1 ORDER BY l.seq",
+    )
+    .bind(ERASURE_KIND)
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.extend(erased_ranges(&row.try_get::<String, _>("details")?));
+    }
+    Ok(out)
+}
+
+/// The entries whose details the retention of `audit_details` erases at `cutoff_us`: older
+/// than it, details still there, and not erasure entries (whose details are kept for ever).
+/// Same condition as that target's SQL.
+pub async fn details_to_erase(tx: &mut Tx, cutoff_us: i64) -> Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT l.seq FROM audit_log l JOIN audit_details d ON d.seq = l.seq WHERE l.at < $1 AND l.resource_kind <> $2 ORDER BY l.seq",
     )
     .bind(cutoff_us)
-    .execute(tx.conn())
+    .bind(ERASURE_KIND)
+    .fetch_all(tx.conn())
     .await?;
-    Ok(done.rows_affected())
+    rows.iter()
+        .map(|r| Ok(r.try_get::<i64, _>("seq")?))
+        .collect()
+}
+
+/// Entries whose details are gone, in order (erased, or deleted by someone).
+pub async fn without_details(store: &Store) -> Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT l.seq FROM audit_log l LEFT JOIN audit_details d ON d.seq = l.seq WHERE d.seq IS NULL ORDER BY l.seq",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<i64, _>("seq")?))
+        .collect()
 }
 
 /// The number of entries in the chain.

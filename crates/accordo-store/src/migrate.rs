@@ -44,6 +44,7 @@ pub static FOUNDATION: &[Migration] = &[
     crate::migration!("../migrations", 1, "0001_foundation"),
     crate::migration!("../migrations", 5, "0005_agency_roles"),
     crate::migration!("../migrations", 7, "0007_totp_replay"),
+    crate::migration!("../migrations", 8, "0008_audit_erasures"),
 ];
 
 /// The migrations of every list, in version order; two with one version are refused.

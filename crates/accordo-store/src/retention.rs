@@ -25,7 +25,9 @@ pub static FOUNDATION: &[RetentionTarget] = &[
             max_days: 3650,
             action: RetentionAction::Erase,
         },
-        sql: "DELETE FROM audit_details WHERE seq IN (SELECT seq FROM audit_log WHERE at < $1)",
+        // Not the details of erasure entries (resource kind `audit_details`): they name what
+        // was erased, for `audit verify`. `audit::details_to_erase` selects the same rows.
+        sql: "DELETE FROM audit_details WHERE seq IN (SELECT seq FROM audit_log WHERE at < $1 AND resource_kind <> 'audit_details')",
     },
     RetentionTarget {
         rule: RetentionRule {

@@ -118,15 +118,28 @@ async fn audit_chain_verifies_and_names_tampering() {
             .await;
         assert!(refused.is_err(), "audit_log must be append-only");
 
-        // Retention may erase details: still intact.
+        // Retention may erase details, when an erasure entry in the same transaction names
+        // them: still intact.
+        let cutoff = 1_795_000_000_000_000 + 3;
         let mut tx = store.write().await.unwrap();
-        let erased = audit::erase_details_before(&mut tx, 1_795_000_000_000_000 + 3)
-            .await
-            .unwrap();
-        // The erasure is itself written down, in its own transaction's entry.
-        let (_, audited) = audit::append(&mut tx, entry(7)).await.unwrap();
+        let named = audit::details_to_erase(&mut tx, cutoff).await.unwrap();
+        let erased = accordo_store::retention::apply(
+            &mut tx,
+            &accordo_store::retention::FOUNDATION[0],
+            cutoff,
+        )
+        .await
+        .unwrap();
+        let mut erasure = entry(7);
+        erasure.resource_kind = accordo_domain::audit::ERASURE_KIND.into();
+        erasure.details = serde_json::json!({
+            "erased": accordo_domain::audit::ranges_of(&named)
+        })
+        .to_string();
+        let erasure_details = erasure.details.clone();
+        let (_, audited) = audit::append(&mut tx, erasure).await.unwrap();
         tx.commit(audited).await.unwrap();
-        assert_eq!(erased, 2);
+        assert_eq!((named, erased), (vec![1, 2], 2));
         assert_eq!(verify(&store).await, Ok(7));
 
         drop_guard(&store).await;
@@ -148,6 +161,31 @@ async fn audit_chain_verifies_and_names_tampering() {
             .unwrap();
         assert_eq!(verify(&store).await, Err(ChainBreak::Altered { seq: 4 }));
         sqlx::query("UPDATE audit_log SET actor_name = 'test' WHERE seq = 4")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(verify(&store).await, Ok(7));
+        // A details row deleted with no erasure entry naming it: tampering, not retention.
+        sqlx::query("DELETE FROM audit_details WHERE seq = 5")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            verify(&store).await,
+            Err(ChainBreak::DetailsMissing { seq: 5 })
+        );
+        sqlx::query("INSERT INTO audit_details (seq, details) VALUES (5, '{\"n\":5}')")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        // Nor may the erasure entry's own details go.
+        sqlx::query("DELETE FROM audit_details WHERE seq = 7")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert!(verify(&store).await.is_err());
+        sqlx::query("INSERT INTO audit_details (seq, details) VALUES (7, $1)")
+            .bind(&erasure_details)
             .execute(store.pool())
             .await
             .unwrap();

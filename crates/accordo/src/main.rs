@@ -673,7 +673,7 @@ async fn verify(db: &DbArgs) -> Result<ExitCode> {
     match result {
         Ok(summary) => {
             println!(
-                "audit log intact: {} entries verified ({} with details erased under retention)",
+                "audit log intact: {} entries verified ({} with details erased under retention, each named by an erasure entry)",
                 summary.entries, summary.erased_details
             );
             Ok(ExitCode::SUCCESS)

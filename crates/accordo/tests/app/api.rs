@@ -1177,3 +1177,98 @@ async fn the_openapi_document_declares_problems_401_and_429() {
     assert!(operations > 60, "{operations} operations");
     app.finish().await;
 }
+
+/// The newest entry that is not an erasure entry.
+async fn newest_plain_entry(app: &TestApp) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT MAX(seq) AS s FROM audit_log WHERE resource_kind <> 'audit_details'")
+        .fetch_one(app.store().pool())
+        .await
+        .unwrap()
+        .get("s")
+}
+
+#[tokio::test]
+async fn erasing_audit_details_is_recorded_and_a_deletion_is_tampering() {
+    each_engine(|app| async move {
+        // Retention erases the details of entries older than two years, and says which.
+        app.clock.advance(800 * 86_400);
+        let ctx = accordo_service::demo::command_line_ctx();
+        accordo_service::retention::run(&app.platform, &ctx, |_| {})
+            .await
+            .unwrap();
+        let summary = accordo_service::audit::verify(&app.platform, |_, _| {})
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(summary.erased_details > 0, "{summary:?}");
+        let admin = app.token("ita.admin").await;
+        let erasures = app
+            .get("/api/v1/audit?resource_kind=audit_details", &admin)
+            .await
+            .json();
+        let named = erasures[0]["details"]["erased"].as_array().unwrap();
+        assert!(!named.is_empty(), "{erasures}");
+
+        // A details row deleted by hand, with no erasure entry naming it.
+        let seq = newest_plain_entry(&app).await;
+        sqlx::query("DELETE FROM audit_details WHERE seq = $1")
+            .bind(seq)
+            .execute(app.store().pool())
+            .await
+            .unwrap();
+        let broken = accordo_service::audit::verify(&app.platform, |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            broken,
+            Err(accordo_domain::audit::ChainBreak::DetailsMissing { seq })
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_upgrade_names_the_erasures_of_the_version_before_once() {
+    each_engine(|app| async move {
+        // As an earlier version's retention left it: a details row gone, no entry naming it,
+        // and migration 0008 marked the log `pending`.
+        let old = newest_plain_entry(&app).await;
+        sqlx::query("DELETE FROM audit_details WHERE seq = $1")
+            .bind(old)
+            .execute(app.store().pool())
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE system_state SET value = 'pending' WHERE key = 'audit_erasures_recorded'",
+        )
+        .execute(app.store().pool())
+        .await
+        .unwrap();
+        app.platform.prepare().await.unwrap();
+        let verified = accordo_service::audit::verify(&app.platform, |_, _| {})
+            .await
+            .unwrap();
+        assert!(verified.is_ok(), "{verified:?}");
+        // From then on, nothing more is named: a new deletion is tampering, even after a
+        // restart.
+        app.token("ita.officer").await;
+        let new = newest_plain_entry(&app).await;
+        assert!(new > old);
+        sqlx::query("DELETE FROM audit_details WHERE seq = $1")
+            .bind(new)
+            .execute(app.store().pool())
+            .await
+            .unwrap();
+        app.platform.prepare().await.unwrap();
+        assert_eq!(
+            accordo_service::audit::verify(&app.platform, |_, _| {})
+                .await
+                .unwrap(),
+            Err(accordo_domain::audit::ChainBreak::DetailsMissing { seq: new })
+        );
+        app
+    })
+    .await;
+}
