@@ -135,6 +135,14 @@ pub enum ChainBreak {
         "entry {seq}: its details are missing and no erasure entry names it; the details were deleted"
     )]
     DetailsMissing { seq: i64 },
+    #[error(
+        "entry {seq}: the chain's hash here differs from the one a signed checkpoint kept; the log was rewritten up to here"
+    )]
+    CheckpointMismatch { seq: i64 },
+    #[error(
+        "the log ends at entry {last} but a signed checkpoint saw entry {checkpoint}; entries were removed and the head rewound"
+    )]
+    BehindCheckpoint { last: i64, checkpoint: i64 },
 }
 
 impl ChainBreak {
@@ -146,7 +154,9 @@ impl ChainBreak {
             | ChainBreak::Altered { seq }
             | ChainBreak::DetailsAltered { seq }
             | ChainBreak::DetailsMissing { seq }
+            | ChainBreak::CheckpointMismatch { seq }
             | ChainBreak::HeadMismatch { seq } => seq,
+            ChainBreak::BehindCheckpoint { last, .. } => last + 1,
             ChainBreak::Truncated { last, .. } => last + 1,
         }
     }
@@ -161,6 +171,8 @@ pub struct ChainVerifier {
     erased: u64,
     /// The entries whose details erasure entries name as erased, as sorted ranges.
     recorded: Vec<(i64, i64)>,
+    /// Head hashes that signed checkpoints kept, by entry.
+    checkpoints: std::collections::BTreeMap<i64, Digest256>,
 }
 
 impl Default for ChainVerifier {
@@ -170,7 +182,85 @@ impl Default for ChainVerifier {
             next_seq: 1,
             erased: 0,
             recorded: Vec::new(),
+            checkpoints: std::collections::BTreeMap::new(),
         }
+    }
+}
+
+/// A signed statement of the chain's head: entry `seq` ends the chain with hash `head_hash`,
+/// at `at_us` (microseconds since the epoch), signed with Ed25519 by the key whose public half
+/// is `public_key` (all hex). Certificate Transparency's signed tree head is the model: a
+/// monitor keeps them, and a log rewritten or cut behind one no longer matches it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub head_hash: String,
+    pub at_us: i64,
+    pub public_key: String,
+    pub signature: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointError {
+    #[error("checkpoint at entry {seq}: the public key is not an Ed25519 key")]
+    BadKey { seq: i64 },
+    #[error("checkpoint at entry {seq}: its signature does not verify; it was forged or altered")]
+    BadSignature { seq: i64 },
+    #[error("checkpoint at entry {seq}: signed by {found}, not by the key given ({expected})")]
+    OtherKey {
+        seq: i64,
+        found: String,
+        expected: String,
+    },
+}
+
+impl Checkpoint {
+    /// The bytes signed: a fixed, versioned text, so no field can be read as another.
+    fn message(seq: i64, head_hash: &str, at_us: i64) -> String {
+        format!("accordo audit checkpoint v1\nseq {seq}\nhead {head_hash}\nat {at_us}\n")
+    }
+
+    pub fn sign(key: &ed25519_dalek::SigningKey, seq: i64, head_hash: &str, at_us: i64) -> Self {
+        use ed25519_dalek::Signer;
+        let signature = key.sign(Self::message(seq, head_hash, at_us).as_bytes());
+        Checkpoint {
+            seq,
+            head_hash: head_hash.to_owned(),
+            at_us,
+            public_key: hex::encode(key.verifying_key().as_bytes()),
+            signature: hex::encode(signature.to_bytes()),
+        }
+    }
+
+    /// Checks the signature against the checkpoint's own key, and that key against
+    /// `expected` (hex) when the reader pinned one.
+    pub fn verify(&self, expected: Option<&str>) -> Result<(), CheckpointError> {
+        use ed25519_dalek::Verifier;
+        let seq = self.seq;
+        if let Some(expected) = expected
+            && !expected.eq_ignore_ascii_case(&self.public_key)
+        {
+            return Err(CheckpointError::OtherKey {
+                seq,
+                found: self.public_key.clone(),
+                expected: expected.to_owned(),
+            });
+        }
+        let key: [u8; 32] = hex::decode(&self.public_key)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or(CheckpointError::BadKey { seq })?;
+        let key = ed25519_dalek::VerifyingKey::from_bytes(&key)
+            .map_err(|_| CheckpointError::BadKey { seq })?;
+        let signature: [u8; 64] = hex::decode(&self.signature)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or(CheckpointError::BadSignature { seq })?;
+        key.verify(
+            Self::message(seq, &self.head_hash, self.at_us).as_bytes(),
+            &ed25519_dalek::Signature::from_bytes(&signature),
+        )
+        .map_err(|_| CheckpointError::BadSignature { seq })
     }
 }
 
@@ -224,6 +314,17 @@ impl ChainVerifier {
         }
     }
 
+    /// Also holds the chain to these checkpoints (their signatures checked by the caller):
+    /// at each one's entry the hash must be the one it kept, and the log must reach it.
+    pub fn with_checkpoints(mut self, checkpoints: &[Checkpoint]) -> Result<Self, ChainBreak> {
+        for c in checkpoints {
+            let hash = Digest256::from_hex(&c.head_hash)
+                .ok_or(ChainBreak::CheckpointMismatch { seq: c.seq })?;
+            self.checkpoints.insert(c.seq, hash);
+        }
+        Ok(self)
+    }
+
     /// Whether an erasure entry names entry `seq` as erased.
     pub fn names(&self, seq: i64) -> bool {
         let i = self.recorded.partition_point(|(from, _)| *from <= seq);
@@ -257,6 +358,9 @@ impl ChainVerifier {
         if Digest256::from_hex(&stored.hash) != Some(hash) {
             return Err(ChainBreak::Altered { seq });
         }
+        if self.checkpoints.get(&seq).is_some_and(|kept| *kept != hash) {
+            return Err(ChainBreak::CheckpointMismatch { seq });
+        }
         self.prev = hash;
         self.next_seq += 1;
         Ok(())
@@ -265,6 +369,9 @@ impl ChainVerifier {
     /// Checks the end of the log against the chain head (which catches a removed tail).
     pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<ChainSummary, ChainBreak> {
         let last = self.next_seq - 1;
+        if let Some((&checkpoint, _)) = self.checkpoints.range(last + 1..).next_back() {
+            return Err(ChainBreak::BehindCheckpoint { last, checkpoint });
+        }
         if head_seq != last {
             return Err(ChainBreak::Truncated {
                 last,
@@ -381,6 +488,65 @@ mod tests {
             Err(ChainBreak::DetailsMissing { seq: 2 })
         );
         assert_eq!(verify(&log), Err(ChainBreak::DetailsMissing { seq: 2 }));
+    }
+
+    #[test]
+    fn checkpoints_catch_a_rewrite_or_a_cut_behind_them_and_forgeries() {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+        let log = chain(6);
+        let at4 = Checkpoint::sign(&key, 4, &log[3].hash, 1);
+        assert_eq!(at4.verify(None), Ok(()));
+        assert_eq!(at4.verify(Some(&at4.public_key)), Ok(()));
+        let run = |entries: &[StoredEntry], cps: &[Checkpoint]| {
+            let mut v = ChainVerifier::default().with_checkpoints(cps)?;
+            for e in entries {
+                v.push(e)?;
+            }
+            let last = entries.last().unwrap();
+            v.finish(last.entry.seq, &last.hash)
+        };
+        assert!(run(&log, std::slice::from_ref(&at4)).is_ok());
+        // Cut to entry 3, with the head rewound to match: only the checkpoint sees it.
+        assert_eq!(
+            run(&log[..3], std::slice::from_ref(&at4)),
+            Err(ChainBreak::BehindCheckpoint {
+                last: 3,
+                checkpoint: 4
+            })
+        );
+        // Rewritten from entry 2 on, every hash recomputed: the checkpoint's hash differs.
+        let mut rewritten = chain(6);
+        rewritten[1].entry.actor_name = "someone.else".into();
+        let mut prev = rewritten[0].hash.clone();
+        for e in rewritten.iter_mut().skip(1) {
+            let p = Digest256::from_hex(&prev).unwrap();
+            let relinked = link(e.entry.clone(), e.details.as_deref().unwrap(), p);
+            *e = relinked;
+            prev = e.hash.clone();
+        }
+        assert_eq!(
+            run(&rewritten, std::slice::from_ref(&at4)),
+            Err(ChainBreak::CheckpointMismatch { seq: 4 })
+        );
+        // A forged signature, an altered field, another key.
+        let mut forged = at4.clone();
+        forged.signature = hex::encode([1u8; 64]);
+        assert_eq!(
+            forged.verify(None),
+            Err(CheckpointError::BadSignature { seq: 4 })
+        );
+        let mut moved = at4.clone();
+        moved.seq = 5;
+        assert_eq!(
+            moved.verify(None),
+            Err(CheckpointError::BadSignature { seq: 5 })
+        );
+        let other = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
+        let theirs = Checkpoint::sign(&other, 4, &log[3].hash, 1);
+        assert!(matches!(
+            theirs.verify(Some(&at4.public_key)),
+            Err(CheckpointError::OtherKey { .. })
+        ));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Writing and reading the audit log.
 
 use accordo_domain::access::{Action, Resource};
-use accordo_domain::audit::{ChainBreak, ChainSummary, ChainVerifier, ERASURE_KIND, ranges_of};
+use accordo_domain::audit::{
+    ChainBreak, ChainSummary, ChainVerifier, Checkpoint, ERASURE_KIND, ranges_of,
+};
 use accordo_domain::{can, scope};
 use accordo_store::audit::{AuditQuery, AuditRecord, NewEntry};
 use accordo_store::{Audited, Tx};
@@ -204,7 +206,54 @@ pub async fn verify(
     platform: &Platform,
     progress: impl FnMut(i64, i64),
 ) -> Result<Result<ChainSummary, ChainBreak>> {
-    Ok(accordo_store::audit::verify(&platform.store, progress).await?)
+    verify_against(platform, &[], progress).await
+}
+
+/// Recomputes the whole chain and holds it to checkpoints a monitor kept (their signatures
+/// already checked with [`Checkpoint::verify`]): a log rewritten or cut behind one of them
+/// is broken even if its head was rewound to match.
+pub async fn verify_against(
+    platform: &Platform,
+    checkpoints: &[Checkpoint],
+    progress: impl FnMut(i64, i64),
+) -> Result<Result<ChainSummary, ChainBreak>> {
+    Ok(accordo_store::audit::verify(&platform.store, checkpoints, progress).await?)
+}
+
+/// Signs and keeps a checkpoint of the chain's head, unless the log is empty or this key has
+/// already signed this head. Nothing without `Settings::audit_key`.
+pub async fn write_checkpoint(platform: &Platform) -> Result<Option<Checkpoint>> {
+    let Some(key) = &platform.settings.audit_key else {
+        return Ok(None);
+    };
+    let store = &platform.store;
+    let (seq, hash) = accordo_store::audit::head(store).await?;
+    if seq == 0 {
+        return Ok(None);
+    }
+    let mine = hex::encode(key.verifying_key().as_bytes());
+    let signed = accordo_store::audit::checkpoints(store, Some(seq - 1), 100).await?;
+    if signed.iter().any(|c| c.seq == seq && c.public_key == mine) {
+        return Ok(None);
+    }
+    let checkpoint = Checkpoint::sign(key, seq, &hash, platform.now_us());
+    accordo_store::audit::save_checkpoint(store, &checkpoint).await?;
+    Ok(Some(checkpoint))
+}
+
+/// The checkpoints, newest first (at most 10,000), those after entry `after` if given: for
+/// the monitor to fetch and keep.
+pub async fn checkpoints(
+    platform: &Platform,
+    ctx: &Ctx,
+    after: Option<i64>,
+) -> Result<Vec<Checkpoint>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::AUDIT_CHECKPOINT),
+    )?;
+    Ok(accordo_store::audit::checkpoints(&platform.store, after, 10_000).await?)
 }
 
 /// The audited accessor's half: a module that reads one record of a kind whose policy is

@@ -50,6 +50,9 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`);
     /// from any other peer the header is ignored.
     pub trusted_proxies: Vec<accordo_domain::net::Cidr>,
+    /// The key that signs the audit chain's checkpoints (`serve --audit-key`), kept outside
+    /// the data directory; none, no checkpoints.
+    pub audit_key: Option<std::sync::Arc<ed25519_dalek::SigningKey>>,
     /// Languages a user may choose: the built-in catalogues, plus any loaded at start
     /// (`serve --locales`).
     pub languages: Vec<String>,
@@ -71,6 +74,7 @@ impl Default for Settings {
             address_failures: 30,
             address_window_seconds: 900,
             trusted_proxies: Vec::new(),
+            audit_key: None,
             languages: accounts::LANGUAGES
                 .iter()
                 .map(|l| (*l).to_owned())

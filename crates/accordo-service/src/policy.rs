@@ -84,6 +84,18 @@ pub static AUDIT: KindPolicy = KindPolicy {
     ],
 };
 
+/// The audit chain's signed checkpoints: the operator's admin and any monitor read them. They
+/// state entry numbers, hashes and times, nothing of a person or a record: a monitor keeps them
+/// to check the log from outside.
+pub static AUDIT_CHECKPOINT: KindPolicy = KindPolicy {
+    kind: "audit_checkpoint",
+    personal: false,
+    grants: &[
+        Grant::new(Admin, Read, Platform),
+        Grant::new(Monitor, Read, Everyone),
+    ],
+};
+
 /// Platform settings: retention periods and the second-factor policy per role.
 pub static SETTINGS: KindPolicy = KindPolicy {
     kind: "settings",
@@ -121,6 +133,7 @@ pub static ALL: &[&KindPolicy] = &[
     &CREDENTIAL,
     &AGENCY,
     &AUDIT,
+    &AUDIT_CHECKPOINT,
     &SETTINGS,
     &NOTIFICATION,
 ];

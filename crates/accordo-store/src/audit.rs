@@ -2,8 +2,8 @@
 //! verification.
 
 use accordo_domain::audit::{
-    AuditEntry, ChainBreak, ChainSummary, ChainVerifier, Digest256, ERASURE_KIND, StoredEntry,
-    erased_ranges, link,
+    AuditEntry, ChainBreak, ChainSummary, ChainVerifier, Checkpoint, Digest256, ERASURE_KIND,
+    StoredEntry, erased_ranges, link,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -226,19 +226,70 @@ fn entry_from_row(row: &AnyRow) -> Result<AuditEntry> {
     })
 }
 
-/// Reads the whole chain in pages and verifies it; `progress` is told how many entries are
-/// done out of how many.
-pub async fn verify(
-    store: &Store,
-    mut progress: impl FnMut(i64, i64),
-) -> Result<Result<ChainSummary, ChainBreak>> {
+/// The chain's head: its last entry and that entry's hash.
+pub async fn head(store: &Store) -> Result<(i64, String)> {
     let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(store.pool())
         .await?;
-    let head_seq: i64 = head.try_get("seq")?;
-    let head_hash: String = head.try_get("hash")?;
+    Ok((head.try_get("seq")?, head.try_get("hash")?))
+}
+
+/// Keeps a signed checkpoint. It states the head and so is no action to audit: it commits on
+/// its own (an entry for it would move the head it states).
+pub async fn save_checkpoint(store: &Store, checkpoint: &Checkpoint) -> Result<()> {
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO audit_checkpoints (seq, head_hash, at, public_key, signature) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (seq, public_key) DO NOTHING",
+    )
+    .bind(checkpoint.seq)
+    .bind(&checkpoint.head_hash)
+    .bind(checkpoint.at_us)
+    .bind(&checkpoint.public_key)
+    .bind(&checkpoint.signature)
+    .execute(tx.conn())
+    .await?;
+    tx.commit_restored().await
+}
+
+/// The checkpoints, newest first, at most `limit`, those after entry `after` if given.
+pub async fn checkpoints(store: &Store, after: Option<i64>, limit: i64) -> Result<Vec<Checkpoint>> {
+    let rows = sqlx::query(
+        "SELECT seq, head_hash, at, public_key, signature FROM audit_checkpoints
+         WHERE seq > $1 ORDER BY seq DESC, public_key LIMIT $2",
+    )
+    .bind(after.unwrap_or(0))
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Checkpoint {
+                seq: r.try_get("seq")?,
+                head_hash: r.try_get("head_hash")?,
+                at_us: r.try_get("at")?,
+                public_key: r.try_get("public_key")?,
+                signature: r.try_get("signature")?,
+            })
+        })
+        .collect()
+}
+
+/// Reads the whole chain in pages and verifies it, holding it to `checkpoints` (whose
+/// signatures the caller checked); `progress` is told how many entries are done out of how
+/// many.
+pub async fn verify(
+    store: &Store,
+    checkpoints: &[Checkpoint],
+    mut progress: impl FnMut(i64, i64),
+) -> Result<Result<ChainSummary, ChainBreak>> {
+    let (head_seq, head_hash) = head(store).await?;
     // What the erasure entries say was erased; their own details are checked in the walk.
-    let mut verifier = ChainVerifier::with_erasures(recorded_erasures(store).await?);
+    let verifier = ChainVerifier::with_erasures(recorded_erasures(store).await?);
+    let mut verifier = match verifier.with_checkpoints(checkpoints) {
+        Ok(v) => v,
+        Err(broken) => return Ok(Err(broken)),
+    };
     let mut after = 0_i64;
     loop {
         let rows = sqlx::query(

@@ -133,8 +133,10 @@ impl Tx {
         Ok(())
     }
 
-    /// Commits rows restored from an export, whose audit entries are themselves restored
-    /// rows (the import checks the chain): the one write without an entry of its own.
+    /// Commits a write that is not an action to audit, for this crate alone: rows restored
+    /// from an export, whose audit entries are themselves restored rows (the import checks
+    /// the chain), and the audit chain's signed checkpoints, which state the head and so
+    /// cannot move it.
     pub(crate) async fn commit_restored(self) -> Result<()> {
         self.inner.commit().await?;
         Ok(())

@@ -45,6 +45,7 @@ pub static FOUNDATION: &[Migration] = &[
     crate::migration!("../migrations", 5, "0005_agency_roles"),
     crate::migration!("../migrations", 7, "0007_totp_replay"),
     crate::migration!("../migrations", 8, "0008_audit_erasures"),
+    crate::migration!("../migrations", 9, "0009_audit_checkpoints"),
 ];
 
 /// The migrations of every list, in version order; two with one version are refused.

@@ -128,6 +128,17 @@ pub static FOUNDATION: &[TableSpec] = &[
         order_by: "seq",
     },
     TableSpec {
+        name: "audit_checkpoints",
+        columns: &[
+            ("seq", Int),
+            ("head_hash", Text),
+            ("at", Int),
+            ("public_key", Text),
+            ("signature", Text),
+        ],
+        order_by: "seq, public_key",
+    },
+    TableSpec {
         name: "retention_settings",
         columns: &[
             ("kind", Text),

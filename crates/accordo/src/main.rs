@@ -66,6 +66,11 @@ struct DbArgs {
         env = "ACCORDO_TRUSTED_PROXIES"
     )]
     trusted_proxies: Vec<String>,
+    /// The key that signs the audit chain's checkpoints (a file `accordo audit keygen`
+    /// wrote, outside the data directory). Without it `serve` signs none (with --demo, it
+    /// makes a key for the run).
+    #[arg(long, global = true, env = "ACCORDO_AUDIT_KEY")]
+    audit_key: Option<PathBuf>,
 }
 
 /// The platform's settings for these arguments: the defaults, the host state's zone and the
@@ -83,9 +88,16 @@ fn settings(db: &DbArgs) -> Result<Settings> {
         .map(|c| c.parse::<accordo_domain::net::Cidr>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
+    let audit_key = db
+        .audit_key
+        .as_deref()
+        .map(|file| load_audit_key(file, &db.data_dir))
+        .transpose()?
+        .map(std::sync::Arc::new);
     Ok(Settings {
         host_time_zone: db.host_time_zone.clone(),
         trusted_proxies,
+        audit_key,
         ..Settings::default()
     })
 }
@@ -261,8 +273,23 @@ enum TokenCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the hash chain. Exit 0 when intact; 1 naming the first bad entry.
-    Verify,
+    /// Recompute the hash chain. Exit 0 when intact; 1 naming the first bad entry (or the
+    /// first checkpoint that does not verify or that the log no longer reaches).
+    Verify {
+        /// Checkpoints a monitor kept: the JSON `GET /api/v1/audit/checkpoints` answered.
+        /// Each signature is checked, and the log must still hold every checkpointed head.
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+        /// The public key (hex) the checkpoints must be signed with, as the monitor pinned
+        /// it; without it, each checkpoint's own key is used and named.
+        #[arg(long, requires = "checkpoints")]
+        public_key: Option<String>,
+    },
+    /// Create a new key for signing the audit chain's checkpoints in FILE (which must not
+    /// exist; keep it outside the data directory), and print its public key.
+    Keygen { file: PathBuf },
+    /// Sign and keep a checkpoint of the chain's head now (with --audit-key).
+    Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -378,7 +405,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::User(cmd) => user(&cli.db, cmd).await,
         Command::Token(cmd) => token(&cli.db, cmd).await,
-        Command::Audit(AuditCommand::Verify) => verify(&cli.db).await,
+        Command::Audit(AuditCommand::Verify {
+            checkpoints,
+            public_key,
+        }) => verify(&cli.db, checkpoints.as_deref(), public_key.as_deref()).await,
+        Command::Audit(AuditCommand::Keygen { file }) => keygen(&file),
+        Command::Audit(AuditCommand::Checkpoint) => {
+            let platform = platform(&cli.db).await?;
+            if platform.settings.audit_key.is_none() {
+                bail!("give the signing key with --audit-key FILE (see `accordo audit keygen`)");
+            }
+            match accordo_service::audit::write_checkpoint(&platform).await? {
+                Some(c) => println!("checkpoint at entry {} signed by {}", c.seq, c.public_key),
+                None => {
+                    println!("nothing to sign: the log is empty or this head is signed already")
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Mrz(MrzCommand::Check { file }) => Ok(mrz::check(file.as_deref())),
         Command::Quotas(QuotasCommand::Apportion {
             method,
@@ -472,7 +516,7 @@ async fn serve(
     let extra = locales.map(read_locales).transpose()?.unwrap_or_default();
     let web = accordo_server::web(MODULES, &extra)
         .context("cannot set up the pages (templates or translation catalogues)")?;
-    let settings = Settings {
+    let mut settings = Settings {
         languages: web
             .catalogues
             .codes()
@@ -481,6 +525,23 @@ async fn serve(
             .collect(),
         ..settings(db)?
     };
+    if settings.audit_key.is_none() && demo_mode {
+        // The demo signs its checkpoints with a key made for this run.
+        let mut seed = [0u8; 32];
+        getrandom_seed(&mut seed)?;
+        settings.audit_key = Some(std::sync::Arc::new(ed25519_dalek::SigningKey::from_bytes(
+            &seed,
+        )));
+    }
+    match &settings.audit_key {
+        Some(key) => tracing::info!(
+            public_key = %hex::encode(key.verifying_key().as_bytes()),
+            "signing audit checkpoints every 10 minutes and at shutdown"
+        ),
+        None => tracing::warn!(
+            "no --audit-key: the audit chain's head is not anchored outside the database (see `accordo audit keygen`)"
+        ),
+    }
     let store = open(db).await.context("cannot start")?;
     let platform = Platform::new(store, settings, &cores());
     let state = accordo_server::AppState::with_web(platform.clone(), web, MODULES);
@@ -509,12 +570,28 @@ async fn serve(
             tokio::spawn(background(platform.clone()));
         }
     }
+    if platform.settings.audit_key.is_some() {
+        let signer = platform.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+            loop {
+                every.tick().await;
+                if let Err(e) = accordo_service::audit::write_checkpoint(&signer).await {
+                    tracing::error!(error = %e, "cannot write an audit checkpoint");
+                }
+            }
+        });
+    }
     state.mark_ready();
     println!("accordo is ready at http://{addr}");
     server
         .await
         .context("server task failed")?
         .context("server failed")?;
+    // The last head, anchored as the server stops.
+    accordo_service::audit::write_checkpoint(&platform)
+        .await
+        .context("cannot write the audit checkpoint at shutdown")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -660,15 +737,106 @@ async fn token(db: &DbArgs, cmd: TokenCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn verify(db: &DbArgs) -> Result<ExitCode> {
+/// Writes a new Ed25519 signing key (its 32-byte seed in hex) to `file`, readable by its
+/// owner only.
+fn keygen(file: &Path) -> Result<ExitCode> {
+    let mut seed = [0u8; 32];
+    getrandom_seed(&mut seed)?;
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut out = options
+        .open(file)
+        .with_context(|| format!("cannot create {} (it must not exist)", file.display()))?;
+    writeln!(out, "{}", hex::encode(seed))?;
+    println!(
+        "wrote the audit signing key to {}; its public key, for the monitor to pin:\n{}",
+        file.display(),
+        hex::encode(key.verifying_key().as_bytes())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn getrandom_seed(seed: &mut [u8; 32]) -> Result<()> {
+    // Two v4 UUIDs: 244 bits from the operating system's generator.
+    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    seed[..16].copy_from_slice(a.as_bytes());
+    seed[16..].copy_from_slice(b.as_bytes());
+    Ok(())
+}
+
+/// Reads a signing key written by `audit keygen`; it must not lie in the data directory.
+fn load_audit_key(file: &Path, data_dir: &Path) -> Result<ed25519_dalek::SigningKey> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the audit key {}", file.display()))?;
+    let seed: [u8; 32] = hex::decode(text.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .with_context(|| {
+            format!(
+                "{} is not an audit key (64 hex digits, as `accordo audit keygen` writes)",
+                file.display()
+            )
+        })?;
+    if let (Ok(key), Ok(data)) = (file.canonicalize(), data_dir.canonicalize())
+        && key.starts_with(&data)
+    {
+        bail!(
+            "the audit key {} lies in the data directory {}: keep it apart, so that whoever holds the database does not hold the key",
+            file.display(),
+            data_dir.display()
+        );
+    }
+    Ok(ed25519_dalek::SigningKey::from_bytes(&seed))
+}
+
+async fn verify(db: &DbArgs, checkpoints: Option<&Path>, pinned: Option<&str>) -> Result<ExitCode> {
+    let kept: Vec<accordo_domain::audit::Checkpoint> = match checkpoints {
+        None => Vec::new(),
+        Some(file) => {
+            #[derive(serde::Deserialize)]
+            struct Kept {
+                checkpoints: Vec<accordo_domain::audit::Checkpoint>,
+            }
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let kept: Kept = serde_json::from_str(&text).with_context(|| {
+                format!(
+                    "{} is not what GET /api/v1/audit/checkpoints answers",
+                    file.display()
+                )
+            })?;
+            kept.checkpoints
+        }
+    };
+    for c in &kept {
+        if let Err(bad) = c.verify(pinned) {
+            println!("audit checkpoints BROKEN: {bad}");
+            return Ok(ExitCode::from(1));
+        }
+    }
     let store = open(db).await?;
     let platform = Platform::new(store, settings(db)?, &cores());
     let bar = ProgressBar::new(0).with_style(bar_style());
-    let result = accordo_service::audit::verify(&platform, |done, total| {
+    let result = accordo_service::audit::verify_against(&platform, &kept, |done, total| {
         bar.set_length(u64::try_from(total).unwrap_or(0));
         bar.set_position(u64::try_from(done).unwrap_or(0));
     })
     .await?;
+    if !kept.is_empty() && result.is_ok() {
+        let keys: std::collections::BTreeSet<&str> =
+            kept.iter().map(|c| c.public_key.as_str()).collect();
+        println!(
+            "{} checkpoints hold (signed by {})",
+            kept.len(),
+            keys.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
     bar.finish_and_clear();
     match result {
         Ok(summary) => {

@@ -19,6 +19,71 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(search))
         .routes(routes!(export))
+        .routes(routes!(checkpoints))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CheckpointParams {
+    /// Only the checkpoints of entries after this one (to fetch what is new since the last).
+    after: Option<i64>,
+}
+
+/// One signed checkpoint of the chain's head.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CheckpointOut {
+    /// The last entry of the chain when it was signed.
+    seq: i64,
+    /// That entry's hash (hex).
+    head_hash: String,
+    /// When it was signed, in microseconds since the epoch (signed as such) and as RFC 3339.
+    at_us: i64,
+    at: String,
+    /// The Ed25519 public key that signed it (hex).
+    public_key: String,
+    /// The signature (hex) of `accordo audit checkpoint v1\nseq {seq}\nhead {head_hash}\nat {at_us}\n`.
+    signature: String,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Checkpoints {
+    /// The key this server signs with now, if it signs.
+    public_key: Option<String>,
+    /// Newest first.
+    checkpoints: Vec<CheckpointOut>,
+}
+
+/// Signed checkpoints of the audit chain's head (Ed25519), newest first, for the independent
+/// monitor to keep: `accordo audit verify --checkpoints FILE` (FILE: this answer) then finds
+/// any truncation or rewrite of the log behind a checkpoint kept. The operator's admin and
+/// monitors read them.
+#[utoipa::path(get, path = "/api/v1/audit/checkpoints", tag = "audit", params(CheckpointParams),
+    responses((status = 200, body = Checkpoints), (status = 403, body = Problem)))]
+async fn checkpoints(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<CheckpointParams>,
+) -> ApiResult<axum::Json<Checkpoints>> {
+    let found = accordo_service::audit::checkpoints(&state.platform, &caller.ctx, p.after).await?;
+    Ok(axum::Json(Checkpoints {
+        public_key: state
+            .platform
+            .settings
+            .audit_key
+            .as_ref()
+            .map(|k| hex::encode(k.verifying_key().as_bytes())),
+        checkpoints: found
+            .into_iter()
+            .map(|c| CheckpointOut {
+                at: rfc3339(c.at_us),
+                seq: c.seq,
+                head_hash: c.head_hash,
+                at_us: c.at_us,
+                public_key: c.public_key,
+                signature: c.signature,
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

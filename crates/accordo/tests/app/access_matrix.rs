@@ -233,6 +233,13 @@ fn platform_rows() -> Vec<AccessRow> {
         },
         AccessRow {
             method: "get",
+            path: "/api/v1/audit/checkpoints",
+            body: json!(null),
+            who: Holders(&[(Role::Admin, At::Operator), (Role::Monitor, At::Anywhere)]),
+            sees_canary: Holders(OPERATOR_ADMINS),
+        },
+        AccessRow {
+            method: "get",
             path: "/api/v1/settings/retention",
             body: json!(null),
             who: Holders(OPERATOR_ADMINS),

@@ -1272,3 +1272,127 @@ async fn an_upgrade_names_the_erasures_of_the_version_before_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn signed_checkpoints_catch_a_truncation_the_head_was_rewound_to_hide() {
+    use accordo_domain::audit::{ChainBreak, Checkpoint, CheckpointError};
+    each_engine(|app| async move {
+        let store = app.store().clone();
+        let key = ed25519_dalek::SigningKey::from_bytes(&[42u8; 32]);
+        app.token("ita.officer").await;
+        let (seq, hash) = accordo_store::audit::head(&store).await.unwrap();
+        let signed = Checkpoint::sign(&key, seq, &hash, app.platform.now_us());
+        accordo_store::audit::save_checkpoint(&store, &signed).await.unwrap();
+
+        // The monitor fetches and keeps them; a partner's officer may not.
+        let monitor = app.token("unhcr.monitor").await;
+        let fetched = app.get("/api/v1/audit/checkpoints", &monitor).await;
+        assert_eq!(fetched.status, StatusCode::OK, "{}", fetched.text);
+        #[derive(serde::Deserialize)]
+        struct Kept {
+            checkpoints: Vec<Checkpoint>,
+        }
+        let kept: Kept = serde_json::from_str(&fetched.text).unwrap();
+        assert!(kept.checkpoints.iter().any(|c| c.seq == seq), "{}", fetched.text);
+        for c in &kept.checkpoints {
+            assert_eq!(c.verify(None), Ok(()));
+        }
+        let officer = app.token("pak.officer").await;
+        assert_eq!(
+            app.get("/api/v1/audit/checkpoints", &officer).await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        // More entries, then the attack: the guard dropped, the last entries (the
+        // checkpointed one among them) deleted and the head rewound to an earlier entry.
+        app.token("ita.analyst").await;
+        let keep_to = seq - 2;
+        let drop_guard = match store.engine() {
+            accordo_store::Engine::Sqlite => {
+                "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+            }
+            accordo_store::Engine::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log;",
+        };
+        sqlx::raw_sql(drop_guard).execute(store.pool()).await.unwrap();
+        for table in ["audit_details", "audit_log"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE seq > $1"))
+                .bind(keep_to)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        sqlx::query(
+            "UPDATE audit_head SET seq = $1, hash = (SELECT hash FROM audit_log WHERE seq = $1) WHERE id = 1",
+        )
+        .bind(keep_to)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        sqlx::query("DELETE FROM audit_checkpoints")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        // Inside the database, nothing shows.
+        let inside = accordo_service::audit::verify(&app.platform, |_, _| {})
+            .await
+            .unwrap();
+        assert!(inside.is_ok(), "{inside:?}");
+        // Against what the monitor kept, it does.
+        let outside =
+            accordo_service::audit::verify_against(&app.platform, &kept.checkpoints, |_, _| {})
+                .await
+                .unwrap();
+        assert_eq!(
+            outside,
+            Err(ChainBreak::BehindCheckpoint {
+                last: keep_to,
+                checkpoint: seq
+            })
+        );
+        // A checkpoint with a forged signature is refused before anything else.
+        let mut forged = kept.checkpoints[0].clone();
+        forged.head_hash = hash.replace(&hash[..1], if &hash[..1] == "0" { "1" } else { "0" });
+        assert_eq!(
+            forged.verify(None),
+            Err(CheckpointError::BadSignature { seq: forged.seq })
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_server_signs_a_checkpoint_of_a_moved_head_only() {
+    let key = std::sync::Arc::new(ed25519_dalek::SigningKey::from_bytes(&[5u8; 32]));
+    let app = TestApp::with_settings(accordo::MODULES, |s| s.audit_key = Some(key.clone())).await;
+    let first = accordo_service::audit::write_checkpoint(&app.platform)
+        .await
+        .unwrap()
+        .expect("the demo's log has entries");
+    assert_eq!(
+        first.verify(Some(&hex::encode(key.verifying_key().as_bytes()))),
+        Ok(())
+    );
+    assert!(
+        accordo_service::audit::write_checkpoint(&app.platform)
+            .await
+            .unwrap()
+            .is_none(),
+        "the same head is not signed twice"
+    );
+    app.token("ita.officer").await;
+    let second = accordo_service::audit::write_checkpoint(&app.platform)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(second.seq > first.seq);
+    let admin = app.token("ita.admin").await;
+    let listed = app.get("/api/v1/audit/checkpoints", &admin).await.json();
+    assert_eq!(
+        listed["public_key"],
+        hex::encode(key.verifying_key().as_bytes())
+    );
+    assert_eq!(listed["checkpoints"][0]["seq"], second.seq);
+    assert_eq!(listed["checkpoints"][1]["seq"], first.seq);
+    app.finish().await;
+}

@@ -158,3 +158,103 @@ fn an_unknown_host_time_zone_is_refused_with_the_reason() {
     assert!(text(&out).contains("Mars/Olympus"), "{}", text(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_signing_key_kept_apart_signs_checkpoints_that_verify_finds_forged() {
+    let base = std::env::temp_dir().join(format!("accordo-cli-keys-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let dir = base.join("data");
+    let key = base.join("audit.key");
+    std::fs::create_dir_all(&base).unwrap();
+    let run = |args: &[&str]| accordo(&dir, args, None);
+
+    let made = run(&["audit", "keygen", key.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made));
+    let public = text(&made).lines().last().unwrap().trim().to_owned();
+    assert_eq!(public.len(), 64, "{}", text(&made));
+    let again = run(&["audit", "keygen", key.to_str().unwrap()]);
+    assert!(
+        !again.status.success(),
+        "an existing key is never overwritten"
+    );
+    // A key inside the data directory is refused.
+    std::fs::create_dir_all(&dir).unwrap();
+    let inside = dir.join("audit.key");
+    std::fs::copy(&key, &inside).unwrap();
+    let refused = run(&[
+        "--audit-key",
+        inside.to_str().unwrap(),
+        "audit",
+        "checkpoint",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("lies in the data directory"),
+        "{}",
+        text(&refused)
+    );
+
+    let agency = run(&[
+        "agency",
+        "add",
+        "--code",
+        "IT-MI",
+        "--name",
+        "Ministry",
+        "--country",
+        "ITA",
+        "--operator",
+    ]);
+    assert!(agency.status.success(), "{}", text(&agency));
+    let signed = run(&["--audit-key", key.to_str().unwrap(), "audit", "checkpoint"]);
+    assert!(signed.status.success(), "{}", text(&signed));
+    assert!(text(&signed).contains(&public), "{}", text(&signed));
+
+    // What the monitor would have fetched: GET /api/v1/audit/checkpoints, read here from the
+    // database the command wrote.
+    let checkpoints = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = accordo_store::Store::open_sqlite(&dir).await.unwrap();
+        let found = accordo_store::audit::checkpoints(&store, None, 100)
+            .await
+            .unwrap();
+        store.close().await;
+        found
+    });
+    assert_eq!(checkpoints.len(), 1);
+    let file = base.join("kept.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({"public_key": public, "checkpoints": checkpoints}).to_string(),
+    )
+    .unwrap();
+    let holds = run(&[
+        "audit",
+        "verify",
+        "--checkpoints",
+        file.to_str().unwrap(),
+        "--public-key",
+        &public,
+    ]);
+    assert_eq!(holds.status.code(), Some(0), "{}", text(&holds));
+    assert!(
+        text(&holds).contains("1 checkpoints hold"),
+        "{}",
+        text(&holds)
+    );
+
+    let mut forged = checkpoints[0].clone();
+    forged.seq += 1;
+    std::fs::write(
+        &file,
+        serde_json::json!({"checkpoints": [forged]}).to_string(),
+    )
+    .unwrap();
+    let broken = run(&["audit", "verify", "--checkpoints", file.to_str().unwrap()]);
+    assert_eq!(broken.status.code(), Some(1), "{}", text(&broken));
+    assert!(
+        text(&broken).contains("signature does not verify"),
+        "{}",
+        text(&broken)
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}

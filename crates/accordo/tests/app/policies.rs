@@ -37,6 +37,12 @@ const EVERYONE: &[(&str, Action, &[Role], &str)] = &[
         "the directory of the partnership's agencies",
     ),
     (
+        "audit_checkpoint",
+        Action::Read,
+        &[Role::Monitor],
+        "checkpoints hold entry numbers, hashes and times, nothing of a record: monitors keep them",
+    ),
+    (
         "document_check",
         Action::Create,
         &[
