@@ -11,6 +11,7 @@ mod cli_documents;
 mod cli_mrz;
 mod cli_quotas;
 mod common;
+mod crash;
 mod documents;
 mod pages;
 mod policies;
