@@ -42,6 +42,21 @@ fn statuses() -> Vec<&'static str> {
         .collect()
 }
 
+/// Which of the pillar's tabs the viewer may open: no tab leads to a refusal.
+fn tabs(viewer: &Viewer) -> Value {
+    let actor = &viewer.ctx.actor;
+    context! {
+        tab_check => accordo_domain::can(
+            actor,
+            accordo_domain::Action::Create,
+            accordo_domain::Resource::collection(&crate::policy::DOCUMENT_CHECK),
+        )
+        .is_ok(),
+        tab_register => accordo_server::pages::may_read(actor, &crate::policy::DOCUMENT_REPORT),
+        tab_alerts => accordo_server::pages::may_read(actor, &crate::policy::FORGERY_ALERT),
+    }
+}
+
 async fn check_page(State(state): State<AppState>, viewer: Viewer) -> Response {
     // Whoever may not check documents is told so here, not after typing an MRZ.
     if let Err(e) = accordo_domain::can(
@@ -56,7 +71,7 @@ async fn check_page(State(state): State<AppState>, viewer: Viewer) -> Response {
         &Chrome::signed_in(&viewer, "/documents/check", None),
         StatusCode::OK,
         "documents/check.html",
-        context! { mrz => "", samples => samples(&state).await },
+        context! { mrz => "", samples => samples(&state).await, ..tabs(&viewer) },
     )
 }
 
@@ -85,7 +100,7 @@ async fn check(State(state): State<AppState>, form: SignedForm) -> Response {
             &Chrome::signed_in(v, "/documents/check", None),
             StatusCode::UNPROCESSABLE_ENTITY,
             "documents/check.html",
-            context! { mrz => mrz, errors => errors.by_field },
+            context! { mrz => mrz, errors => errors.by_field, ..tabs(v) },
         );
     }
     match service::check(&state.platform, &v.ctx, &[mrz.as_str()]).await {
@@ -96,7 +111,7 @@ async fn check(State(state): State<AppState>, form: SignedForm) -> Response {
                 &Chrome::signed_in(v, "/documents/check", None),
                 StatusCode::OK,
                 "documents/check.html",
-                context! { mrz => mrz, outcome => outcome, samples => samples(&state).await },
+                context! { mrz => mrz, outcome => outcome, samples => samples(&state).await, ..tabs(v) },
             )
         }
         Err(e) => viewer_error_page(&state, v, &e),
@@ -157,6 +172,7 @@ async fn register_view(
             import_errors => import_list,
             import_bad => import_bad,
             agency => viewer.ctx.actor.agency.to_string(),
+            ..tabs(viewer)
         },
     )
 }
@@ -314,6 +330,7 @@ async fn alerts_view(
             handlings => ["GREEN", "AMBER", "AMBER+STRICT", "CLEAR"],
             values => values.map(Fields::kept),
             errors => errors.map(|e| &e.by_field),
+            ..tabs(viewer)
         },
     )
 }

@@ -827,7 +827,7 @@ fn new_totp_secret() -> String {
 }
 
 /// The `otpauth://` URI an authenticator app reads (for a QR code).
-fn otpauth_uri(username: &str, secret: &str) -> String {
+pub fn otpauth_uri(username: &str, secret: &str) -> String {
     format!(
         "otpauth://totp/accordo:{username}?secret={secret}&issuer=accordo&algorithm=SHA1&digits=6&period=30"
     )

@@ -99,7 +99,13 @@ async fn show(
             totp_enrolled => user.totp_secret.is_some(),
             totp_pending => user.totp_pending.is_some(),
             totp_enrolment_open => enrolment_open,
+            must_change_password => user.must_change_password,
         },
+        // An enrolment begun and not confirmed shows its key again (after a wrong code, or a
+        // reload), rather than asking for a code of a key the page no longer shows.
+        pending_enrolment => user.totp_pending.as_deref().map(|secret| {
+            enrolment(secret, &auth::otpauth_uri(&user.username, secret))
+        }),
         zones => accordo_web::time::zone_names(),
         sessions => live(sessions, now, current),
         tokens => live(tokens, now, None),

@@ -5,6 +5,8 @@
 //! own agency's users; the operator's admin, every agency's.
 
 use crate::extract::Path;
+use std::collections::BTreeMap;
+
 use accordo_domain::Role;
 use accordo_service::accounts::{self, NewAccount, NewAgency};
 use accordo_service::{ServiceError, auth, retention};
@@ -431,6 +433,8 @@ async fn agencies_view(
     status: StatusCode,
     values: Option<&Fields>,
     errors: Option<&FormErrors>,
+    // The agency whose roles form was refused, with what was chosen in it.
+    failed_row: Option<(&str, &Fields)>,
 ) -> Response {
     let agencies = match accounts::list_agencies(&state.platform, &viewer.ctx).await {
         Ok(found) => found,
@@ -439,12 +443,29 @@ async fn agencies_view(
     let rows: Vec<Value> = agencies
         .iter()
         .map(|a| {
+            // A refused roles form keeps what was ticked in it.
+            let checked: Vec<String> = match failed_row {
+                Some((code, fields)) if code == a.code => std::iter::once("admin")
+                    .chain(fields.all("roles"))
+                    .map(str::to_owned)
+                    .collect(),
+                _ => a.roles.clone(),
+            };
             context! {
                 code => a.code, name => a.name, country => a.country, operator => a.operator,
                 mandate => a.mandate, time_zone => a.time_zone, roles => a.roles,
+                checked => checked,
             }
         })
         .collect();
+    // The new agency's form shows its own errors; a row's error stays beside that row.
+    let (row_errors, form_errors): (BTreeMap<_, _>, BTreeMap<_, _>) = errors
+        .map(|e| {
+            e.by_field
+                .iter()
+                .partition(|(k, _)| k.starts_with("roles-"))
+        })
+        .unwrap_or_default();
     admin_page(
         state,
         viewer,
@@ -460,14 +481,24 @@ async fn agencies_view(
                 .unwrap_or_default(),
             zones => accordo_web::time::zone_names(),
             values => values.map(Fields::kept),
-            errors => errors.map(|e| &e.by_field),
+            errors => (!form_errors.is_empty()).then_some(form_errors),
+            row_errors => row_errors,
         },
     )
     .await
 }
 
 async fn agencies(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
-    agencies_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+    agencies_view(
+        &state,
+        &viewer,
+        Some(&headers),
+        StatusCode::OK,
+        None,
+        None,
+        None,
+    )
+    .await
 }
 
 async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Response {
@@ -483,6 +514,7 @@ async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Respo
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(f),
             Some(&errors),
+            None,
         )
         .await;
     }
@@ -514,6 +546,7 @@ async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Respo
                     StatusCode::UNPROCESSABLE_ENTITY,
                     Some(f),
                     Some(&errors),
+                    None,
                 )
                 .await
             }
@@ -549,6 +582,7 @@ async fn set_agency_roles(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     None,
                     Some(&errors),
+                    Some((code.as_str(), &form.fields)),
                 )
                 .await
             }

@@ -1592,3 +1592,88 @@ async fn a_form_with_a_nul_character_is_refused_on_both_engines() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn no_tab_or_form_is_offered_that_cannot_succeed() {
+    let app = common::app_sqlite().await;
+    // The operator's admin reads no forgery alerts: no tab to them.
+    let mut admin = Browser::new(&app);
+    admin.sign_in("ita.admin").await;
+    let check = admin.get("/documents/check").await;
+    assert_eq!(check.status, StatusCode::OK);
+    assert!(!check.text.contains(r#"href="/documents/alerts""#));
+    assert!(check.text.contains(r#"href="/documents/register""#));
+    // A refused roles form keeps what was ticked, and its error sits beside that agency.
+    let refused = admin
+        .submit(
+            "/admin/agencies",
+            "/admin/agencies/PK-MOI/roles",
+            &[("roles", "analyst")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text.contains(r#"id="f-roles-PK-MOI-error""#),
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused
+            .text
+            .contains(r#"id="roles-PK-MOI-analyst" checked"#)
+    );
+    assert!(
+        !refused
+            .text
+            .contains(r#"id="roles-PK-MOI-partner_authority" checked"#)
+    );
+    // An agency's administrator sees no tab for the platform's settings.
+    let token = app.token("ita.admin").await;
+    let made = app
+        .post(
+            "/api/v1/users",
+            Some(&token),
+            serde_json::json!({"username": "esp.admin", "display_name": "Admin ES", "agency": "ES-PN",
+                "roles": ["admin"], "password": "a-long-temporary-password"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let mut b = Browser::new(&app);
+    let page = b.get("/sign-in").await;
+    let csrf = csrf_of(&page.text);
+    b.post(
+        "/sign-in",
+        &[
+            ("csrf", &csrf),
+            ("username", "esp.admin"),
+            ("password", "a-long-temporary-password"),
+        ],
+    )
+    .await;
+    // With a temporary password, the account page offers the password form alone.
+    let account = b.get("/account").await;
+    assert!(account.text.contains(r#"data-testid="must-change""#));
+    assert!(account.text.contains(r#"action="/account/password""#));
+    for gone in ["/account/preferences", "/account/totp", "/account/tokens"] {
+        assert!(
+            !account.text.contains(&format!(r#"action="{gone}""#)),
+            "{gone} is offered"
+        );
+    }
+    b.submit(
+        "/account",
+        "/account/password",
+        &[
+            ("current_password", "a-long-temporary-password"),
+            ("new_password", "another-long-password-2"),
+            ("confirm_password", "another-long-password-2"),
+        ],
+    )
+    .await;
+    let users = b.get("/admin/users").await;
+    assert_eq!(users.status, StatusCode::OK);
+    assert!(users.text.contains(r#"href="/admin/agencies""#));
+    assert!(!users.text.contains(r#"href="/admin/security""#));
+    assert!(!users.text.contains(r#"href="/admin/retention""#));
+    app.finish().await;
+}
