@@ -429,7 +429,13 @@ fn largest_remainder_exact(seats: u64, claims: &[Claim], shares: &[f64]) -> Opti
     for (i, _) in remainders.iter().take(usize::try_from(rest - given).ok()?) {
         out[*i] += 1;
     }
-    (out.iter().sum::<u64>() == seats).then_some(out)
+    // A floating-point share just under a cap could give cap + 1 here: then keep the
+    // floating-point division, which respects every bound.
+    let within = claims.iter().zip(&out).all(|(c, n)| {
+        let (floor, cap) = bound(c);
+        (floor..=cap).contains(n)
+    });
+    (within && out.iter().sum::<u64>() == seats).then_some(out)
 }
 
 #[cfg(test)]

@@ -169,8 +169,8 @@ pub struct ChainVerifier {
     prev: Digest256,
     next_seq: i64,
     erased: u64,
-    /// The entries whose details erasure entries name as erased, as sorted ranges.
-    recorded: Vec<(i64, i64)>,
+    /// What erasure entries name as erased: (from, to, the erasure entry, its time), sorted.
+    recorded: Vec<(i64, i64, i64, i64)>,
     /// Head hashes that signed checkpoints kept, by entry.
     checkpoints: std::collections::BTreeMap<i64, Digest256>,
 }
@@ -269,6 +269,21 @@ impl Checkpoint {
 /// are never erased.
 pub const ERASURE_KIND: &str = "audit_details";
 
+const DAY_US: i64 = 86_400_000_000;
+
+/// The youngest an entry may be when retention erases its details: the shortest period
+/// the `audit_details` retention rule allows (180 days).
+pub const MIN_DETAILS_AGE_US: i64 = 180 * DAY_US;
+
+/// An erasure entry as the verifier needs it: its place and time in the chain, and what it
+/// names as erased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erasure {
+    pub seq: i64,
+    pub at_us: i64,
+    pub ranges: Vec<(i64, i64)>,
+}
+
 /// The ranges an erasure entry's details name (empty if they name none).
 pub fn erased_ranges(details: &str) -> Vec<(i64, i64)> {
     serde_json::from_str::<serde_json::Value>(details)
@@ -297,19 +312,25 @@ pub fn ranges_of(seqs: &[i64]) -> Vec<(i64, i64)> {
 }
 
 impl ChainVerifier {
-    /// A verifier that accepts missing details only for the entries these erasure entries
-    /// name (see [`ERASURE_KIND`]); any other missing details row is tampering.
-    pub fn with_erasures(mut ranges: Vec<(i64, i64)>) -> Self {
-        ranges.sort_unstable();
-        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
-        for (from, to) in ranges {
-            match merged.last_mut() {
-                Some((_, end)) if from <= end.saturating_add(1) => *end = (*end).max(to),
-                _ => merged.push((from, to)),
-            }
-        }
+    /// A verifier that accepts missing details only where an erasure entry (see
+    /// [`ERASURE_KIND`]) names them, and only as retention could have erased them: entries
+    /// before the erasure entry and older than it by [`MIN_DETAILS_AGE_US`], by an erasure
+    /// entry not dated after `now_us` (plus a day of clock skew). So even an erasure entry
+    /// forged by whoever can write to the database can hide no more than retention may erase.
+    pub fn with_erasures(erasures: Vec<Erasure>, now_us: i64) -> Self {
+        let mut recorded: Vec<(i64, i64, i64, i64)> = erasures
+            .into_iter()
+            .filter(|e| e.at_us <= now_us.saturating_add(DAY_US))
+            .flat_map(|e| {
+                e.ranges
+                    .into_iter()
+                    .map(move |(from, to)| (from, to.min(e.seq - 1), e.seq, e.at_us))
+            })
+            .filter(|(from, to, _, _)| from <= to)
+            .collect();
+        recorded.sort_unstable();
         Self {
-            recorded: merged,
+            recorded,
             ..Self::default()
         }
     }
@@ -319,16 +340,25 @@ impl ChainVerifier {
     pub fn with_checkpoints(mut self, checkpoints: &[Checkpoint]) -> Result<Self, ChainBreak> {
         for c in checkpoints {
             let hash = Digest256::from_hex(&c.head_hash)
+                .filter(|_| c.seq >= 1)
                 .ok_or(ChainBreak::CheckpointMismatch { seq: c.seq })?;
-            self.checkpoints.insert(c.seq, hash);
+            // Two signed heads for one entry are a fork: proof of a rewrite by themselves.
+            if let Some(kept) = self.checkpoints.insert(c.seq, hash)
+                && kept != hash
+            {
+                return Err(ChainBreak::CheckpointMismatch { seq: c.seq });
+            }
         }
         Ok(self)
     }
 
-    /// Whether an erasure entry names entry `seq` as erased.
-    pub fn names(&self, seq: i64) -> bool {
-        let i = self.recorded.partition_point(|(from, _)| *from <= seq);
-        i > 0 && self.recorded[i - 1].1 >= seq
+    /// Whether an erasure entry names entry `seq`, dated `at_us`, as erased, as retention
+    /// could have erased it (see [`ChainVerifier::with_erasures`]).
+    pub fn names(&self, seq: i64, at_us: i64) -> bool {
+        let end = self.recorded.partition_point(|(from, ..)| *from <= seq);
+        self.recorded[..end].iter().any(|(_, to, _, erased_at)| {
+            seq <= *to && at_us < erased_at.saturating_sub(MIN_DETAILS_AGE_US)
+        })
     }
 
     pub fn push(&mut self, stored: &StoredEntry) -> Result<(), ChainBreak> {
@@ -349,7 +379,7 @@ impl ChainVerifier {
                 return Err(ChainBreak::DetailsAltered { seq });
             }
             Some(_) => {}
-            None if stored.entry.resource_kind != ERASURE_KIND && self.names(seq) => {
+            None if self.names(seq, stored.entry.at_us) => {
                 self.erased += 1;
             }
             None => return Err(ChainBreak::DetailsMissing { seq }),
@@ -442,7 +472,14 @@ mod tests {
         entries: &[StoredEntry],
         erasures: Vec<(i64, i64)>,
     ) -> Result<ChainSummary, ChainBreak> {
-        let mut v = ChainVerifier::with_erasures(erasures);
+        // As if the last entry were the erasure entry, a year after the others.
+        let year = 365 * DAY_US;
+        let erasure = Erasure {
+            seq: entries.last().map_or(1, |e| e.entry.seq),
+            at_us: 1_700_000_000_000_000 + year,
+            ranges: erasures,
+        };
+        let mut v = ChainVerifier::with_erasures(vec![erasure], 1_700_000_000_000_000 + year);
         for e in entries {
             v.push(e)?;
         }
@@ -488,6 +525,27 @@ mod tests {
             Err(ChainBreak::DetailsMissing { seq: 2 })
         );
         assert_eq!(verify(&log), Err(ChainBreak::DetailsMissing { seq: 2 }));
+        // An erasure entry names only what retention could erase: older entries, before it,
+        // and it is not dated in the future.
+        let at = |days: i64| 1_700_000_000_000_000 + days * DAY_US;
+        let named = |seq: i64, erasure_at: i64, now: i64| {
+            ChainVerifier::with_erasures(
+                vec![Erasure {
+                    seq: 10,
+                    at_us: erasure_at,
+                    ranges: vec![(1, 20)],
+                }],
+                now,
+            )
+            .names(seq, at(0))
+        };
+        assert!(named(2, at(200), at(200)));
+        assert!(!named(2, at(100), at(100)), "younger than 180 days");
+        assert!(!named(12, at(200), at(200)), "after the erasure entry");
+        assert!(
+            !named(2, at(400), at(200)),
+            "an erasure dated in the future"
+        );
     }
 
     #[test]
@@ -528,6 +586,16 @@ mod tests {
             run(&rewritten, std::slice::from_ref(&at4)),
             Err(ChainBreak::CheckpointMismatch { seq: 4 })
         );
+        // Two signed heads for one entry are a fork; an entry 0 or below is no checkpoint.
+        let fork = Checkpoint::sign(&key, 4, &log[2].hash, 2);
+        assert_eq!(
+            ChainVerifier::default()
+                .with_checkpoints(&[at4.clone(), fork])
+                .err(),
+            Some(ChainBreak::CheckpointMismatch { seq: 4 })
+        );
+        let zero = Checkpoint::sign(&key, 0, &log[0].hash, 2);
+        assert!(ChainVerifier::default().with_checkpoints(&[zero]).is_err());
         // A forged signature, an altered field, another key.
         let mut forged = at4.clone();
         forged.signature = hex::encode([1u8; 64]);

@@ -93,7 +93,12 @@ pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[Cidr]) ->
         .rev()
         .map(str::trim)
     {
-        let Ok(address) = hop.parse::<IpAddr>() else {
+        // Some proxies write the port too: `192.0.2.7:443`, `[2001:db8::1]:443`.
+        let Some(address) = hop
+            .parse::<IpAddr>()
+            .ok()
+            .or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        else {
             break;
         };
         client = address;
@@ -164,6 +169,15 @@ mod tests {
         assert_eq!(
             client_address(ip("10.0.0.2"), &["198.51.100.1, not-an-address"], &proxies),
             ip("10.0.0.2")
+        );
+        // Addresses with their ports, as some proxies write them.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.1:5555"], &proxies),
+            ip("198.51.100.1")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["[2001:db8::7]:443"], &proxies),
+            ip("2001:db8::7")
         );
         // No header: the proxy itself.
         assert_eq!(

@@ -426,6 +426,8 @@ pub async fn set_roles(
     roles: &[String],
 ) -> Result<UserView> {
     let user = load_user(platform, ctx, id, Action::Update).await?;
+    // Not one's own: the boundary that matters is `agencies.roles` (an admin may create
+    // another admin within them), but no session should widen its own grants.
     if user.id == ctx.actor.user_id {
         return Err(ServiceError::invalid(
             "roles",
@@ -467,6 +469,14 @@ pub async fn reset_password(
     temporary: &str,
 ) -> Result<()> {
     let user = load_user(platform, ctx, id, Action::Update).await?;
+    if user.id == ctx.actor.user_id {
+        // A session or token alone must never set a password: one's own is changed with the
+        // current one (`change_own_password`).
+        return Err(ServiceError::invalid(
+            "id",
+            "you cannot reset your own password; change it on your account page, with the current one",
+        ));
+    }
     passwords::check_policy(temporary, &user.username)
         .map_err(|m| ServiceError::invalid("password", m))?;
     let hash = passwords::hash_blocking(platform.settings.password_cost, temporary).await;
@@ -503,12 +513,14 @@ pub async fn change_own_password(
         .await?
         .ok_or_else(|| ServiceError::not_found("user", ctx.actor.user_id))?;
     drop(conn);
+    crate::auth::proof_attempt(platform, &user.username)?;
     if !passwords::verify_blocking(current, &user.password_hash).await {
         return Err(ServiceError::invalid(
             "current_password",
             "is not your current password",
         ));
     }
+    crate::auth::proof_accepted(platform, &user.username);
     passwords::check_policy(new, &user.username)
         .map_err(|m| ServiceError::invalid("new_password", m))?;
     if current == new {

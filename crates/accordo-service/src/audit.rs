@@ -172,12 +172,16 @@ pub async fn record_erasures_of_earlier_versions(platform: &Platform) -> Result<
         return Ok(());
     }
     let store = &platform.store;
+    let now = platform.now_us();
     let recorded =
-        ChainVerifier::with_erasures(accordo_store::audit::recorded_erasures(store).await?);
+        ChainVerifier::with_erasures(accordo_store::audit::recorded_erasures(store).await?, now);
+    // Named here; `audit verify` still accepts only those older than retention's shortest
+    // period at this entry's time, so nothing deleted lately is made good.
     let unnamed: Vec<i64> = accordo_store::audit::without_details(store)
         .await?
         .into_iter()
-        .filter(|seq| !recorded.names(*seq))
+        .filter(|(seq, at)| !recorded.names(*seq, *at))
+        .map(|(seq, _)| seq)
         .collect();
     let mut tx = platform.store.write().await?;
     accordo_store::accounts::set_state(&mut tx, ERASURES_RECORDED, "since_upgrade").await?;
@@ -217,7 +221,10 @@ pub async fn verify_against(
     checkpoints: &[Checkpoint],
     progress: impl FnMut(i64, i64),
 ) -> Result<Result<ChainSummary, ChainBreak>> {
-    Ok(accordo_store::audit::verify(&platform.store, checkpoints, progress).await?)
+    Ok(
+        accordo_store::audit::verify(&platform.store, checkpoints, platform.now_us(), progress)
+            .await?,
+    )
 }
 
 /// Signs and keeps a checkpoint of the chain's head, unless the log is empty or this key has
@@ -233,7 +240,21 @@ pub async fn write_checkpoint(platform: &Platform) -> Result<Option<Checkpoint>>
     }
     let mine = hex::encode(key.verifying_key().as_bytes());
     let signed = accordo_store::audit::checkpoints(store, Some(seq - 1), 100).await?;
-    if signed.iter().any(|c| c.seq == seq && c.public_key == mine) {
+    if let Some(same) = signed.iter().find(|c| c.seq == seq && c.public_key == mine) {
+        if same.head_hash != hash {
+            // This key signed another head for this entry: the log was rewritten under it.
+            tracing::error!(
+                seq,
+                signed = %same.head_hash,
+                now = %hash,
+                "the audit chain's head differs from the one this key signed for the same entry; run `accordo audit verify`"
+            );
+            return Err(crate::ServiceError::Store(
+                accordo_store::StoreError::Invalid(format!(
+                    "the audit chain's head at entry {seq} differs from the one signed for it"
+                )),
+            ));
+        }
         return Ok(None);
     }
     let checkpoint = Checkpoint::sign(key, seq, &hash, platform.now_us());

@@ -80,13 +80,6 @@ impl AddressThrottle {
         }
         entry.0 += 1;
     }
-
-    fn clear(&self, address: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .remove(address);
-    }
 }
 
 /// Failed sign-ins per (username, address) pair, in this node's memory, with backoff: from the
@@ -110,20 +103,18 @@ impl PairThrottle {
         (username.trim().to_lowercase(), address.to_owned())
     }
 
-    fn check(&self, username: &str, address: &str, now_us: i64) -> Result<(), AuthFailure> {
-        let map = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match map.get(&Self::key(username, address)) {
-            Some(&(_, not_before, _)) if now_us < not_before => Err(AuthFailure::Throttled {
-                retry_after_seconds: (not_before - now_us + 999_999) / 1_000_000,
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    fn fail(&self, username: &str, address: &str, now_us: i64, free: u32, max_delay_s: i64) {
+    /// Takes one attempt of the pair, or refuses it while the pair waits. The attempt is
+    /// counted here, in the same lock as the check, so a burst of concurrent requests cannot
+    /// all pass the check before any failure is counted; a sign-in that succeeds gives the
+    /// count back ([`PairThrottle::clear`]).
+    fn attempt(
+        &self,
+        username: &str,
+        address: &str,
+        now_us: i64,
+        free: u32,
+        max_delay_s: i64,
+    ) -> Result<(), AuthFailure> {
         let mut map = self
             .failures
             .lock()
@@ -135,13 +126,20 @@ impl PairThrottle {
         let entry = map
             .entry(Self::key(username, address))
             .or_insert((0, now_us, now_us));
-        entry.0 += 1;
+        if now_us < entry.1 {
+            return Err(AuthFailure::Throttled {
+                retry_after_seconds: (entry.1 - now_us + 999_999) / 1_000_000,
+            });
+        }
         entry.2 = now_us;
+        entry.0 += 1;
+        // From the `free`-th attempt in a row on, the next one waits 1, 2, 4 … seconds.
         if entry.0 >= free {
             let doublings = (entry.0 - free).min(30);
             let delay_s = (1i64 << doublings).min(max_delay_s);
             entry.1 = now_us + delay_s * 1_000_000;
         }
+        Ok(())
     }
 
     fn clear(&self, username: &str, address: &str) {
@@ -150,6 +148,13 @@ impl PairThrottle {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .remove(&Self::key(username, address));
     }
+}
+
+/// 256 random bits from the operating system's generator (a signing key's seed).
+pub fn random_key() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
 }
 
 /// 256 random bits, URL-safe, after `prefix`.
@@ -214,9 +219,18 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
         s.address_failures,
         s.address_window_seconds,
     )?;
-    platform
-        .pair_throttle
-        .check(attempt.username, attempt.address, now)?;
+    // No account has a longer name: refused before it takes a place in the throttle.
+    if attempt.username.len() > 64 {
+        return Err(AuthFailure::InvalidCredentials.into());
+    }
+    // Known and unknown names alike: the throttle must not tell which exist.
+    platform.pair_throttle.attempt(
+        attempt.username,
+        attempt.address,
+        now,
+        s.pair_free_failures,
+        s.pair_max_delay_seconds,
+    )?;
     let mut conn = platform.store.read().await?;
     let user = accounts::find_user_by_username(&mut conn, attempt.username).await?;
     let required_roles = accounts::totp_required_roles(&mut conn).await?;
@@ -260,8 +274,16 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
                 (Some(pending), Some(code)) if totp_matches(pending, code, seconds) => {
                     let mut tx = platform.store.write().await?;
                     accounts::set_totp(&mut tx, user.id, Some(pending), None, now).await?;
-                    if let Some(step) = totp_step(pending, code, seconds) {
-                        accounts::use_totp_step(&mut tx, user.id, step).await?;
+                    let fresh = match totp_step(pending, code, seconds) {
+                        Some(step) => accounts::use_totp_step(&mut tx, user.id, step).await?,
+                        None => false,
+                    };
+                    if !fresh {
+                        // Two sign-ins racing with one code: the second is a replay.
+                        drop(tx);
+                        return Err(
+                            fail(platform, attempt, Some(&user), AuthFailure::TotpInvalid).await,
+                        );
                     }
                     let audited = audit::record_system(
                         platform,
@@ -320,7 +342,8 @@ pub async fn sign_in(platform: &Platform, attempt: &SignIn<'_>) -> Result<UserRo
         drop(tx);
         return Err(fail(platform, attempt, Some(&user), AuthFailure::TotpInvalid).await);
     }
-    platform.throttle.clear(attempt.address);
+    // The pair's attempts are given back; the address's failures are not (one account's
+    // sign-in must not reset what guessing at others from that address counted).
     platform
         .pair_throttle
         .clear(attempt.username, attempt.address);
@@ -355,17 +378,6 @@ async fn fail(
     platform
         .throttle
         .fail(attempt.address, now, s.address_window_seconds);
-    // Known and unknown names alike: the throttle must not tell which exist.
-    if failure == AuthFailure::InvalidCredentials || failure == AuthFailure::TotpInvalid {
-        platform.pair_throttle.fail(
-            attempt.username,
-            attempt.address,
-            now,
-            s.pair_free_failures,
-            s.pair_max_delay_seconds,
-        );
-    }
-    let _ = user;
     let result: Result<()> = async {
         let mut tx = platform.store.write().await?;
         let audited = audit::record_system(
@@ -667,6 +679,8 @@ pub async fn begin_totp(
         .ok_or(AuthFailure::TokenUnknown)?;
     let required_roles = accounts::totp_required_roles(&mut conn).await?;
     drop(conn);
+    // Guesses at the password or the code through a session are throttled like sign-ins.
+    proof_attempt(platform, &user.username)?;
     if !passwords::verify_blocking(password, &user.password_hash).await {
         return Err(ServiceError::invalid("password", "is not your password"));
     }
@@ -691,6 +705,7 @@ pub async fn begin_totp(
         }
         None => None,
     };
+    proof_accepted(platform, &user.username);
     let secret = new_totp_secret();
     let mut tx = platform.store.write().await?;
     if let Some(step) = step
@@ -722,6 +737,26 @@ pub async fn begin_totp(
     tx.commit(audited).await?;
     let uri = otpauth_uri(&ctx.actor.username, &secret);
     Ok((secret, uri))
+}
+
+/// Takes one attempt at proving the password (or a code) from a signed-in session, under the
+/// same throttle as sign-in (the pair of the username and `account`): a stolen session
+/// cannot guess them at will.
+pub(crate) fn proof_attempt(platform: &Platform, username: &str) -> Result<()> {
+    let s = &platform.settings;
+    platform.pair_throttle.attempt(
+        username,
+        "account",
+        platform.now_us(),
+        s.pair_free_failures,
+        s.pair_max_delay_seconds,
+    )?;
+    Ok(())
+}
+
+/// The proof succeeded: its attempts are given back.
+pub(crate) fn proof_accepted(platform: &Platform, username: &str) {
+    platform.pair_throttle.clear(username, "account");
 }
 
 /// Whether the user may set up a second factor from the account page: always to replace one,

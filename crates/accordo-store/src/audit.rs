@@ -3,7 +3,7 @@
 
 use accordo_domain::audit::{
     AuditEntry, ChainBreak, ChainSummary, ChainVerifier, Checkpoint, Digest256, ERASURE_KIND,
-    StoredEntry, erased_ranges, link,
+    Erasure, StoredEntry, erased_ranges, link,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -252,12 +252,14 @@ pub async fn save_checkpoint(store: &Store, checkpoint: &Checkpoint) -> Result<(
     tx.commit_restored().await
 }
 
-/// The checkpoints, newest first, at most `limit`, those after entry `after` if given.
+/// The checkpoints, at most `limit`: the newest first, or with `after` the oldest after that
+/// entry first (so that a monitor fetching rarely misses none).
 pub async fn checkpoints(store: &Store, after: Option<i64>, limit: i64) -> Result<Vec<Checkpoint>> {
-    let rows = sqlx::query(
+    let order = if after.is_some() { "ASC" } else { "DESC" };
+    let rows = sqlx::query(&format!(
         "SELECT seq, head_hash, at, public_key, signature FROM audit_checkpoints
-         WHERE seq > $1 ORDER BY seq DESC, public_key LIMIT $2",
-    )
+         WHERE seq > $1 ORDER BY seq {order}, public_key LIMIT $2"
+    ))
     .bind(after.unwrap_or(0))
     .bind(limit)
     .fetch_all(store.pool())
@@ -281,11 +283,12 @@ pub async fn checkpoints(store: &Store, after: Option<i64>, limit: i64) -> Resul
 pub async fn verify(
     store: &Store,
     checkpoints: &[Checkpoint],
+    now_us: i64,
     mut progress: impl FnMut(i64, i64),
 ) -> Result<Result<ChainSummary, ChainBreak>> {
     let (head_seq, head_hash) = head(store).await?;
     // What the erasure entries say was erased; their own details are checked in the walk.
-    let verifier = ChainVerifier::with_erasures(recorded_erasures(store).await?);
+    let verifier = ChainVerifier::with_erasures(recorded_erasures(store).await?, now_us);
     let mut verifier = match verifier.with_checkpoints(checkpoints) {
         Ok(v) => v,
         Err(broken) => return Ok(Err(broken)),
@@ -324,19 +327,23 @@ pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredEntry> {
     })
 }
 
-/// The ranges of entries whose details the erasure entries name as erased.
-pub async fn recorded_erasures(store: &Store) -> Result<Vec<(i64, i64)>> {
+/// The erasure entries: where they are, when, and what they name as erased.
+pub async fn recorded_erasures(store: &Store) -> Result<Vec<Erasure>> {
     let rows = sqlx::query(
-        "SELECT d.details FROM audit_log l JOIN audit_details d ON d.seq = l.seq WHERE l.resource_kind = $1 ORDER BY l.seq",
+        "SELECT l.seq, l.at, d.details FROM audit_log l JOIN audit_details d ON d.seq = l.seq WHERE l.resource_kind = $1 ORDER BY l.seq",
     )
     .bind(ERASURE_KIND)
     .fetch_all(store.pool())
     .await?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.extend(erased_ranges(&row.try_get::<String, _>("details")?));
-    }
-    Ok(out)
+    rows.iter()
+        .map(|row| {
+            Ok(Erasure {
+                seq: row.try_get("seq")?,
+                at_us: row.try_get("at")?,
+                ranges: erased_ranges(&row.try_get::<String, _>("details")?),
+            })
+        })
+        .collect()
 }
 
 /// The entries whose details the retention of `audit_details` erases at `cutoff_us`: older
@@ -355,15 +362,15 @@ pub async fn details_to_erase(tx: &mut Tx, cutoff_us: i64) -> Result<Vec<i64>> {
         .collect()
 }
 
-/// Entries whose details are gone, in order (erased, or deleted by someone).
-pub async fn without_details(store: &Store) -> Result<Vec<i64>> {
+/// Entries whose details are gone, with their times, in order (erased, or deleted).
+pub async fn without_details(store: &Store) -> Result<Vec<(i64, i64)>> {
     let rows = sqlx::query(
-        "SELECT l.seq FROM audit_log l LEFT JOIN audit_details d ON d.seq = l.seq WHERE d.seq IS NULL ORDER BY l.seq",
+        "SELECT l.seq, l.at FROM audit_log l LEFT JOIN audit_details d ON d.seq = l.seq WHERE d.seq IS NULL ORDER BY l.seq",
     )
     .fetch_all(store.pool())
     .await?;
     rows.iter()
-        .map(|r| Ok(r.try_get::<i64, _>("seq")?))
+        .map(|r| Ok((r.try_get::<i64, _>("seq")?, r.try_get::<i64, _>("at")?)))
         .collect()
 }
 

@@ -763,10 +763,7 @@ fn keygen(file: &Path) -> Result<ExitCode> {
 }
 
 fn getrandom_seed(seed: &mut [u8; 32]) -> Result<()> {
-    // Two v4 UUIDs: 244 bits from the operating system's generator.
-    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
-    seed[..16].copy_from_slice(a.as_bytes());
-    seed[16..].copy_from_slice(b.as_bytes());
+    *seed = accordo_service::auth::random_key();
     Ok(())
 }
 
@@ -814,6 +811,19 @@ async fn verify(db: &DbArgs, checkpoints: Option<&Path>, pinned: Option<&str>) -
             kept.checkpoints
         }
     };
+    if checkpoints.is_some() && kept.is_empty() {
+        bail!("the checkpoints file holds no checkpoint: it would prove nothing");
+    }
+    if pinned.is_none()
+        && kept
+            .iter()
+            .any(|c| kept.first().is_some_and(|f| f.public_key != c.public_key))
+    {
+        println!(
+            "audit checkpoints BROKEN: they are signed by more than one key; pin the right one with --public-key"
+        );
+        return Ok(ExitCode::from(1));
+    }
     for c in &kept {
         if let Err(bad) = c.verify(pinned) {
             println!("audit checkpoints BROKEN: {bad}");

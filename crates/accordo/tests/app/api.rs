@@ -762,6 +762,17 @@ async fn a_partner_administrator_administers_its_users_and_nothing_else() {
             .await;
         assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", own.text);
         assert!(own.text.contains("your own roles"), "{}", own.text);
+        // Nor its own password from a session alone: that is the account page's, with the
+        // current one.
+        let reset = app
+            .post(
+                &format!("/api/v1/users/{me}/reset-password"),
+                Some(&moi),
+                json!({"password": "a-password-i-chose-1"}),
+            )
+            .await;
+        assert_eq!(reset.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reset.text);
+        assert!(reset.text.contains("your own password"), "{}", reset.text);
         let widen = app
             .request(Method::PUT, "/api/v1/agencies/PK-FIA/roles", Some(&fia), Some(&json!({"roles": ["partner_authority"]})))
             .await;
@@ -1246,6 +1257,8 @@ async fn an_upgrade_names_the_erasures_of_the_version_before_once() {
         .execute(app.store().pool())
         .await
         .unwrap();
+        // The upgrade comes later than the old retention could have erased it.
+        app.clock.advance(200 * 86_400);
         app.platform.prepare().await.unwrap();
         let verified = accordo_service::audit::verify(&app.platform, |_, _| {})
             .await

@@ -242,6 +242,15 @@ fn a_signing_key_kept_apart_signs_checkpoints_that_verify_finds_forged() {
         text(&holds)
     );
 
+    std::fs::write(&file, r#"{"checkpoints": []}"#).unwrap();
+    let empty = run(&["audit", "verify", "--checkpoints", file.to_str().unwrap()]);
+    assert!(!empty.status.success(), "an empty file proves nothing");
+    assert!(
+        text(&empty).contains("holds no checkpoint"),
+        "{}",
+        text(&empty)
+    );
+
     let mut forged = checkpoints[0].clone();
     forged.seq += 1;
     std::fs::write(
