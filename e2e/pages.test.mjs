@@ -401,3 +401,57 @@ test("the account page shows a scannable QR code to enrol a second factor", asyn
   await qr.screenshot({ path: join(shots, "totp-qr.png") });
   await page.context().close();
 });
+
+test("a refused form keeps every choice: a request without accepted evidence, a reply without a reason", async () => {
+  const page = await newPage();
+  await signIn(page, "ita.caseworker");
+  await page.goto(`${base}/returns/cases`);
+  await page.fill("#f-surname", "MODULO");
+  await page.fill("#f-claimed_nationality", "TUN");
+  // ita.caseworker reads Italian: the forms are found by what they do.
+  await page.locator('form[action="/returns/cases"] button[type="submit"]').click();
+  await page.waitForSelector('[data-testid="flash"]');
+  // Evidence the Italy–Tunisia agreement does not accept: the case again, the reason beside
+  // the evidence, the partner and the box kept (it was a bare 500 page).
+  await page.locator('details:has(form[action$="/request"]) > summary').click();
+  await page.selectOption("#f-partner_agency", "TN-MI");
+  await page.click('label[for="f-e-biometric_match"]');
+  await page.locator('form[action$="/request"] button[type="submit"]').click();
+  await page.waitForSelector('form[action$="/request"] [role="alert"]');
+  assert.equal(await page.inputValue("#f-partner_agency"), "TN-MI");
+  assert.ok(await page.isChecked("#f-e-biometric_match"));
+  await page.context().close();
+
+  const partner = await newPage();
+  await signIn(partner, "tun.partner_authority");
+  await partner.goto(`${base}/returns/inbox`);
+  const request = partner.locator("[data-request]:has(form[action$='/reply'])").first();
+  await request.waitFor();
+  // A decision with consequences has no default.
+  assert.equal(await request.locator('input[name="decision"]:checked').count(), 0);
+  await request.locator('label:has-text("Reject")').click();
+  await request.getByRole("button", { name: "Send the reply" }).click();
+  await partner.waitForSelector('[data-testid="error-summary"]');
+  const again = partner.locator("[data-request]:has([data-testid=error-summary])").first();
+  assert.equal(await again.locator('input[name="decision"]:checked').getAttribute("value"), "rejected");
+  await partner.context().close();
+});
+
+test("an expired document is a warning, never a green light", async () => {
+  const page = await newPage();
+  await signIn(page, "esp.officer");
+  await page.goto(`${base}/documents/check`);
+  // ICAO's specimen, valid in every check, expired on 2012-04-15.
+  await page.fill(
+    "#f-mrz",
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
+  );
+  await page.getByRole("button", { name: "Check", exact: true }).click();
+  const verdict = page.locator('[data-testid="outcome"] [data-expired]');
+  await verdict.waitFor();
+  assert.equal(await verdict.getAttribute("data-expired"), "true");
+  assert.match(await verdict.getAttribute("class"), /alert-warning/);
+  assert.doesNotMatch(await verdict.getAttribute("class"), /alert-success/);
+  assert.match(await verdict.textContent(), /Expired on 2012-04-15/);
+  await page.context().close();
+});

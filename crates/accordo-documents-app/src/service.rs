@@ -417,6 +417,12 @@ pub enum Verdict {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CheckOutcome {
     pub verdict: Verdict,
+    /// The document's expiry date has passed: not a sign of forgery (the verdict can stay
+    /// `clear`), but a warning to whoever holds it, never a green light.
+    pub expired: bool,
+    /// The expiry date, when the zone gives one.
+    #[schema(value_type = Option<String>)]
+    pub expires_on: Option<jiff::civil::Date>,
     /// Every reason behind the verdict, most serious first.
     pub reasons: Vec<String>,
     /// The MRZ check: every check by its stable name, the fields, the OCR suggestion.
@@ -574,12 +580,9 @@ fn outcome(
         reasons.push(format!("the MRZ fails: {}", failed.join(", ")));
     }
     // Not a sign of forgery, so not a verdict of its own, but the officer must see it.
-    if let Some(expiry) = mrz
-        .fields
-        .as_ref()
-        .and_then(|f| f.expiry_date)
-        .filter(|d| *d < today)
-    {
+    let expires_on = mrz.fields.as_ref().and_then(|f| f.expiry_date);
+    let expired = expires_on.is_some_and(|d| d < today);
+    if let Some(expiry) = expires_on.filter(|_| expired) {
         reasons.push(format!("the document expired on {expiry}"));
     }
     let verdict = if !found.is_empty() {
@@ -593,6 +596,8 @@ fn outcome(
     };
     CheckOutcome {
         verdict,
+        expired,
+        expires_on,
         reasons,
         register_hits: found
             .into_iter()

@@ -274,6 +274,11 @@ async fn case_view(
         ),
         None => (None, None, None),
     };
+    // Boxes ticked in a refused form stay ticked.
+    let chosen_evidence: Vec<&str> = refused
+        .as_ref()
+        .map(|r| r.fields.all("evidence"))
+        .unwrap_or_default();
     show(
         state,
         viewer,
@@ -295,6 +300,7 @@ async fn case_view(
             form => form,
             values => values,
             errors => errors,
+            chosen_evidence => chosen_evidence,
         },
     )
 }

@@ -8,6 +8,7 @@ documents-mrz = Machine-readable zone
 documents-mrz-help = Two lines of 44 (passport) or 36 characters, or three lines of 30 (identity card). Fillers are written <.
 documents-check-submit = Check
 documents-verdict-clear = Clear: the zone is well formed and the document is not reported
+documents-verdict-clear-expired = Expired on { $date }: the zone is well formed and the document is not reported, but it is no longer valid
 documents-verdict-register_hit = Reported in the register
 documents-verdict-alert_match = Matches a forgery alert
 documents-verdict-invalid_mrz = The machine-readable zone is not valid

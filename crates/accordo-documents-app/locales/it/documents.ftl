@@ -8,6 +8,7 @@ documents-mrz = Zona a lettura ottica (MRZ)
 documents-mrz-help = Due righe di 44 (passaporto) o 36 caratteri, oppure tre righe di 30 (carta d'identità). I riempitivi si scrivono <.
 documents-check-submit = Verifica
 documents-verdict-clear = Nessun rilievo: la zona è ben formata e il documento non è segnalato
+documents-verdict-clear-expired = Scaduto il { $date }: la zona è ben formata e il documento non è segnalato, ma non è più valido
 documents-verdict-register_hit = Segnalato nel registro
 documents-verdict-alert_match = Corrisponde a un'allerta di falsificazione
 documents-verdict-invalid_mrz = La zona a lettura ottica non è valida

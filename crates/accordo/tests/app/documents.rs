@@ -438,6 +438,8 @@ async fn an_expired_document_is_said_to_be_expired() {
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
         let body = reply.json();
         assert_eq!(body["verdict"], "clear", "expiry is not forgery");
+        assert_eq!(body["expired"], true, "{body}");
+        assert_eq!(body["expires_on"], "2012-04-15");
         assert!(
             body["reasons"]
                 .as_array()

@@ -1677,3 +1677,130 @@ async fn no_tab_or_form_is_offered_that_cannot_succeed() {
     assert!(!users.text.contains(r#"href="/admin/retention""#));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_readmission_request_refused_shows_the_form_again_with_the_reason() {
+    let app = common::app_sqlite().await;
+    let token = app.token("ita.caseworker").await;
+    let made = app
+        .post(
+            "/api/v1/returns/cases",
+            Some(&token),
+            serde_json::json!({"person": {"surname": "PROVA", "given_names": "MODULO", "claimed_nationality": "TUN"},
+                               "asylum": "rejected", "return_decision_date": "2026-10-01"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let case = made.json()["id"].as_str().unwrap().to_owned();
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.caseworker").await;
+    let page = format!("/returns/cases/{case}");
+    let action = format!("/returns/cases/{case}/request");
+    // No evidence at all: the form again, with the reason, not an error page.
+    let none = b
+        .submit(&page, &action, &[("partner_agency", "TN-MI")])
+        .await;
+    assert_eq!(
+        none.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        none.text
+    );
+    assert!(
+        none.text.contains(r#"action="/returns/cases/"#),
+        "the case page again"
+    );
+    assert!(none.text.contains(r#"role="alert""#));
+    // Evidence the Italy–Tunisia agreement does not accept: refused, and the choices kept.
+    let unaccepted = b
+        .submit(
+            &page,
+            &action,
+            &[("partner_agency", "TN-MI"), ("evidence", "biometric_match")],
+        )
+        .await;
+    assert_eq!(
+        unaccepted.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unaccepted.text
+    );
+    assert!(
+        unaccepted
+            .text
+            .contains(r#"value="biometric_match" id="f-e-biometric_match" checked"#)
+    );
+    assert!(
+        unaccepted
+            .text
+            .contains(r#"<option value="TN-MI" selected>"#)
+    );
+    let cases = app
+        .get(&format!("/api/v1/returns/cases/{case}"), &token)
+        .await
+        .json();
+    assert_eq!(cases["requests"], serde_json::json!([]), "nothing was sent");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_reply_has_no_default_decision_and_a_refused_one_keeps_it() {
+    let app = common::app_sqlite().await;
+    let tn = app.token("tun.partner_authority").await;
+    let awaiting = app
+        .get("/api/v1/returns/readmission-requests", &tn)
+        .await
+        .json();
+    let request = awaiting
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "pending")
+        .expect("a request awaiting TN-MI's reply")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut b = Browser::new(&app);
+    b.sign_in("tun.partner_authority").await;
+    let inbox = b.get("/returns/inbox").await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(
+        !inbox
+            .text
+            .contains(&format!(r#"id="f-d-confirmed-{request}" checked"#)),
+        "no decision is chosen for the reader"
+    );
+    // Reject without a reason: the error, and Reject still chosen.
+    let refused = b
+        .submit(
+            "/returns/inbox",
+            &format!("/returns/requests/{request}/reply"),
+            &[("decision", "rejected"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused
+            .text
+            .contains(&format!(r#"id="f-d-rejected-{request}" checked"#))
+    );
+    assert!(
+        !refused
+            .text
+            .contains(&format!(r#"id="f-d-confirmed-{request}" checked"#))
+    );
+    let still = app
+        .get(
+            &format!("/api/v1/returns/readmission-requests/{request}"),
+            &tn,
+        )
+        .await
+        .json();
+    assert_eq!(still["status"], "pending", "nothing was decided");
+    app.finish().await;
+}
