@@ -326,6 +326,8 @@ test("a caseworker sees every rule that blocks a return, and the case page is ac
   await blocked.waitFor();
   assert.match(await blocked.textContent(), /best_interests_assessment_missing/);
   assert.doesNotMatch(await blocked.textContent(), /readmission_not_confirmed/);
+  // A blocked step is shown with its rules, and not offered.
+  assert.ok(await page.locator('[data-step="scheduled"] button[type="submit"]').isDisabled());
   await accessible(page, "case page");
   await page.screenshot({ path: join(shots, "returns-case.png"), fullPage: true });
   noNetworkFailures(page, "case page");
@@ -402,7 +404,7 @@ test("the account page shows a scannable QR code to enrol a second factor", asyn
   await page.context().close();
 });
 
-test("a refused form keeps every choice: a request without accepted evidence, a reply without a reason", async () => {
+test("a refused form keeps every choice, and offers only what can succeed: a request, a reply", async () => {
   const page = await newPage();
   await signIn(page, "ita.caseworker");
   await page.goto(`${base}/returns/cases`);
@@ -411,15 +413,19 @@ test("a refused form keeps every choice: a request without accepted evidence, a 
   // ita.caseworker reads Italian: the forms are found by what they do.
   await page.locator('form[action="/returns/cases"] button[type="submit"]').click();
   await page.waitForSelector('[data-testid="flash"]');
-  // Evidence the Italy–Tunisia agreement does not accept: the case again, the reason beside
-  // the evidence, the partner and the box kept (it was a bare 500 page).
+  // Only the evidence the chosen partner's agreement accepts is offered: a biometric match
+  // for Pakistan, not for Tunisia.
   await page.locator('details:has(form[action$="/request"]) > summary').click();
+  await page.selectOption("#f-partner_agency", "PK-MOI");
+  assert.ok(await page.isVisible("#f-e-biometric_match"));
   await page.selectOption("#f-partner_agency", "TN-MI");
-  await page.click('label[for="f-e-biometric_match"]');
+  assert.ok(await page.isHidden("#f-e-biometric_match"));
+  assert.ok(await page.isVisible("#f-e-passport_copy"));
+  // No evidence: the case again, the reason beside the evidence, the partner kept (it was a
+  // bare 500 page).
   await page.locator('form[action$="/request"] button[type="submit"]').click();
   await page.waitForSelector('form[action$="/request"] [role="alert"]');
   assert.equal(await page.inputValue("#f-partner_agency"), "TN-MI");
-  assert.ok(await page.isChecked("#f-e-biometric_match"));
   await page.context().close();
 
   const partner = await newPage();

@@ -1017,7 +1017,14 @@ async fn a_caseworker_opens_a_case_and_sees_every_rule_that_blocks_the_return() 
     ] {
         assert!(blocked.contains(rule), "{rule} not shown: {blocked}");
     }
-    // Trying anyway is refused with the rules, and the case stays open.
+    // The blocked step is not offered: its button is disabled and says why.
+    assert!(
+        page.text
+            .contains(r#"disabled aria-describedby="blocked-scheduled-why""#),
+        "the blocked step's button is disabled"
+    );
+    // Trying anyway (a forged or stale form) is refused with the rules, and the case stays
+    // open.
     let tried = b
         .submit(
             &case_path,
@@ -1730,10 +1737,11 @@ async fn a_readmission_request_refused_shows_the_form_again_with_the_reason() {
             .text
             .contains(r#"value="biometric_match" id="f-e-biometric_match" checked"#)
     );
+    let option = &unaccepted.text[unaccepted.text.find(r#"<option value="TN-MI""#).unwrap()..];
     assert!(
-        unaccepted
-            .text
-            .contains(r#"<option value="TN-MI" selected>"#)
+        option[..option.find('>').unwrap()].ends_with(" selected"),
+        "the partner stays chosen: {}",
+        &option[..option.find('>').unwrap()]
     );
     let cases = app
         .get(&format!("/api/v1/returns/cases/{case}"), &token)
