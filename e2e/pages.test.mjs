@@ -435,6 +435,16 @@ test("a refused form keeps every choice, and offers only what can succeed: a req
   await request.waitFor();
   // A decision with consequences has no default.
   assert.equal(await request.locator('input[name="decision"]:checked').count(), 0);
+  // Each choice takes its own clicks: nothing (the reason's label) lies over it.
+  for (const label of await request.locator('label[for^="f-d-"]').all()) {
+    await label.scrollIntoViewIfNeeded();
+    const box = await label.boundingBox();
+    const hit = await partner.evaluate(
+      ([x, y]) => document.elementFromPoint(x, y)?.getAttribute("for"),
+      [box.x + box.width / 2, box.y + box.height / 2],
+    );
+    assert.equal(hit, await label.getAttribute("for"));
+  }
   await request.locator('label:has-text("Reject")').click();
   await request.getByRole("button", { name: "Send the reply" }).click();
   await partner.waitForSelector('[data-testid="error-summary"]');
