@@ -136,13 +136,25 @@ fn to_query(p: &AuditParams, default_limit: i64) -> ApiResult<AuditQuery> {
         )
         .field("limit"));
     }
+    let from_us = parse_time("from", p.from.as_deref())?;
+    let to_us = parse_time("to", p.to.as_deref())?;
+    if let (Some(from), Some(to)) = (from_us, to_us)
+        && to <= from
+    {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            "to: the period ends before it starts",
+        )
+        .field("to"));
+    }
     Ok(AuditQuery {
         actor: p.actor.clone(),
         action: p.action.clone(),
         resource_kind: p.resource_kind.clone(),
         resource_id: p.resource_id.clone(),
-        from_us: parse_time("from", p.from.as_deref())?,
-        to_us: parse_time("to", p.to.as_deref())?,
+        from_us,
+        to_us,
         before_seq: p.before,
         limit: p.limit.unwrap_or(default_limit),
     })

@@ -83,6 +83,12 @@ async fn search(
                 None
             }),
     };
+    // A period that ends before it starts finds nothing: it is a mistake to point out.
+    if let (Some(from), Some(to)) = (from_us, to_us)
+        && to <= from
+    {
+        errors.add("to", "audit-period-reversed");
+    }
     let query = AuditQuery {
         actor: some(&form.actor),
         action: some(&form.action),

@@ -239,3 +239,4 @@ deadline-days-overdue = { $days ->
 sign-in-enrol-now = Add the key below to your authenticator app, then type your password again and the app's code.
 sign-in-enrol-title = Your role requires a second factor
 sign-in-enrol-body = Add this key to an authenticator app (or open the link on the phone that has it). The key stays the same until you confirm it with a code.
+audit-period-reversed = The period ends before it starts: the second date must come after the first.

@@ -239,3 +239,4 @@ deadline-days-overdue = { $days ->
 sign-in-enrol-now = Aggiungi la chiave qui sotto alla tua app di autenticazione, poi scrivi di nuovo la password e il codice dell'app.
 sign-in-enrol-title = Il tuo ruolo richiede un secondo fattore
 sign-in-enrol-body = Aggiungi questa chiave a un'app di autenticazione (o apri il link sul telefono che la ospita). La chiave resta la stessa finché non la confermi con un codice.
+audit-period-reversed = Il periodo finisce prima di cominciare: la seconda data deve venire dopo la prima.

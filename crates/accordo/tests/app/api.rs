@@ -1139,6 +1139,15 @@ async fn bad_input_at_the_edge_is_a_named_problem_and_writes_nothing() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "format",
         );
+        problem(
+            &app.get(
+                "/api/v1/audit?from=2026-11-23T00:00:00Z&to=2026-11-01T00:00:00Z",
+                &admin,
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "to",
+        );
         let undeclared = app.get("/api/v1/returns/cases?format=xml", &cw).await;
         problem(&undeclared, StatusCode::UNPROCESSABLE_ENTITY, "format");
         assert_eq!(undeclared.code(), "unknown_parameter");

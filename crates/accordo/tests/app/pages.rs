@@ -1812,3 +1812,19 @@ async fn a_reply_has_no_default_decision_and_a_refused_one_keeps_it() {
     assert_eq!(still["status"], "pending", "nothing was decided");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_reversed_audit_period_is_pointed_out() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    let reversed = b.get("/audit?from=2026-11-23&to=2026-11-01").await;
+    assert_eq!(reversed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reversed
+            .text
+            .contains("Il periodo finisce prima di cominciare"),
+        "in the reader's language (ita.admin reads Italian)"
+    );
+    app.finish().await;
+}
