@@ -471,3 +471,35 @@ test("an expired document is a warning, never a green light", async () => {
   assert.match(await verdict.textContent(), /Expired on 2012-04-15/);
   await page.context().close();
 });
+
+test("the unread count follows mark as read", async () => {
+  // A request sent to Pakistan's authority notifies it.
+  const caseworker = await newPage();
+  await signIn(caseworker, "ita.caseworker");
+  await caseworker.goto(`${base}/returns/cases`);
+  await caseworker.fill("#f-surname", "NOTIFICA");
+  await caseworker.fill("#f-claimed_nationality", "PAK");
+  await caseworker.selectOption("#f-asylum", "rejected");
+  await caseworker.fill("#f-return_decision_date", "2026-10-01");
+  await caseworker.locator('form[action="/returns/cases"] button[type="submit"]').click();
+  await caseworker.waitForSelector('[data-testid="flash"]');
+  await caseworker.locator('details:has(form[action$="/request"]) > summary').click();
+  await caseworker.selectOption("#f-partner_agency", "PK-MOI");
+  await caseworker.click('label[for="f-e-passport_copy"]');
+  await caseworker.locator('form[action$="/request"] button[type="submit"]').click();
+  await caseworker.waitForSelector('[data-testid="flash"]');
+  await caseworker.context().close();
+
+  const page = await newPage();
+  await signIn(page, "pak.partner_authority");
+  await page.goto(`${base}/home`);
+  const count = page.locator('[data-count="home-unread"]');
+  const before = Number(await count.textContent());
+  assert.ok(before > 0, "the request is notified");
+  await page.locator('form[hx-post^="/notifications/"] button').first().click();
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-count="home-unread"]').textContent) === n,
+    before - 1,
+  );
+  await page.context().close();
+});

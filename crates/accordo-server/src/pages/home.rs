@@ -246,8 +246,14 @@ async fn mark_read(
         return viewer_error_page(&state, v, &e);
     }
     if headers.contains_key("hx-request") {
-        // The item disappears; the card's count is refreshed with the next page load.
-        return "".into_response();
+        // The item disappears, and the card's unread count follows (an out-of-band swap).
+        let unread = notifications::list(&state.platform, &v.ctx, true)
+            .await
+            .map_or(0, |n| n.len());
+        return format!(
+            r#"<dd data-count="home-unread" id="count-notifications-home-unread" hx-swap-oob="true">{unread}</dd>"#
+        )
+        .into_response();
     }
     done("/home", "home-marked-read")
 }
