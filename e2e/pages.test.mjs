@@ -503,3 +503,24 @@ test("the unread count follows mark as read", async () => {
   );
   await page.context().close();
 });
+
+test("no page logs an error in the browser's console, with the Content-Security-Policy enforced", async () => {
+  // Without bypassCSP, unlike the other tests' contexts: what the policy blocks is logged.
+  const context = await browser.newContext({ locale: "en-GB", viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`${page.url()}: ${m.text()}`);
+  });
+  await page.goto(`${base}/sign-in`);
+  await page.locator("#f-username").fill("esp.officer");
+  await page.locator("#f-password").fill(PASSWORD);
+  await page.locator("#f-password").press("Enter");
+  await page.waitForURL(`${base}/home`);
+  for (const path of ["/home", "/documents/check", "/documents/register", "/documents/alerts", "/account"]) {
+    await page.goto(`${base}${path}`);
+    await page.waitForLoadState("load");
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
