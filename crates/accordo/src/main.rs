@@ -904,6 +904,9 @@ async fn import(db: &DbArgs, file: &Path) -> Result<ExitCode> {
     )
     .await?;
     bar.finish_and_clear();
+    // An export from before erasures were recorded: name what its retention erased now, so
+    // that `audit verify` right after the import does not take it for tampering.
+    accordo_service::audit::record_erasures_of_earlier_versions(&platform).await?;
     println!(
         "imported {n} rows from {}; run `accordo audit verify` to check the log",
         file.display()
