@@ -50,7 +50,7 @@ pub static MODULE: Module = Module {
             may_read(a, &policy::COOPERATION_INDEX) || may_read(a, &policy::QUOTA_ALLOCATION)
         },
     }],
-    cards: None,
+    cards: Some(cards),
     templates: &[
         (
             "cooperation/index.html",
@@ -68,6 +68,20 @@ pub static MODULE: Module = Module {
     background: None,
     access: access::MATRIX,
 };
+
+fn cards<'a>(
+    state: &'a accordo_server::AppState,
+    viewer: &'a accordo_server::pages::Viewer,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Vec<accordo_server::pages::home::Card>> + Send + 'a>,
+> {
+    Box::pin(async move {
+        pages::quotas_card(state, viewer)
+            .await
+            .into_iter()
+            .collect()
+    })
+}
 
 /// The official statistics, the decree's quota totals and the first policy, written once.
 fn prepare(platform: &Platform) -> Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {

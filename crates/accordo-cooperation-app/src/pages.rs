@@ -514,3 +514,69 @@ async fn new_policy(State(state): State<AppState>, form: SignedForm) -> Response
     )
     .await
 }
+
+/// The employer's card on the home page: the quotas published for this year, the ones it can
+/// claim, each allocation a line.
+pub async fn quotas_card(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Option<accordo_server::pages::home::Card> {
+    use accordo_server::pages::home::{Card, Count, Item};
+    use accordo_web::i18n::ArgValue;
+    if !viewer
+        .ctx
+        .actor
+        .roles
+        .contains(accordo_domain::Role::Employer)
+    {
+        return None;
+    }
+    let year = crate::api::this_year(state);
+    let published: Vec<service::Allocation> = service::allocations(&state.platform, &viewer.ctx)
+        .await
+        .ok()?
+        .into_iter()
+        .filter(|a| a.year == year)
+        .collect();
+    let seats: u64 = published.iter().map(|a| a.seats).sum();
+    let catalogues = &state.web.catalogues;
+    Some(Card {
+        id: "quotas",
+        title: "home-cooperation-quotas",
+        icon: "it-file",
+        href: Some("/cooperation/quotas"),
+        counts: vec![Count {
+            label: "home-cooperation-quotas-seats",
+            value: i64::try_from(seats).unwrap_or(i64::MAX),
+            text: None,
+            href: Some("/cooperation/quotas".into()),
+            warn: false,
+        }],
+        items: published
+            .iter()
+            .map(|a| Item {
+                id: a.id.map(|id| id.to_string()).unwrap_or_default(),
+                title: catalogues.message(
+                    &viewer.lang,
+                    "home-cooperation-quotas-allocation",
+                    &[
+                        ("category", ArgValue::Text(a.category.clone())),
+                        ("year", ArgValue::Number(f64::from(a.year))),
+                    ],
+                ),
+                body: catalogues.message(
+                    &viewer.lang,
+                    "home-cooperation-quotas-allocation-seats",
+                    &[
+                        ("seats", ArgValue::Number(a.seats as f64)),
+                        ("partners", ArgValue::Number(a.lines.len() as f64)),
+                    ],
+                ),
+                at_us: a.published_at.unwrap_or_default(),
+                href: Some("/cooperation/quotas".into()),
+                can_mark_read: false,
+            })
+            .collect(),
+        empty: Some("home-cooperation-quotas-none"),
+    })
+}

@@ -1828,3 +1828,38 @@ async fn a_reversed_audit_period_is_pointed_out() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_employer_has_a_card_of_the_quotas_it_can_claim() {
+    let app = common::app_sqlite().await;
+    let analyst = app.token("ita.analyst").await;
+    let published = app
+        .post(
+            "/api/v1/quotas/allocations",
+            Some(&analyst),
+            serde_json::json!({"year": 2026, "category": "seasonal agriculture (demo)", "seats": 4875}),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.text);
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.employer").await;
+    let home = b.get("/home").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.text
+            .contains(r#"data-count="home-cooperation-quotas-seats""#),
+        "{}",
+        home.text
+    );
+    assert!(
+        home.text.contains("seasonal agriculture (demo), 2026"),
+        "{}",
+        home.text
+    );
+    // Only the employer's: an officer's home has no such card.
+    let mut o = Browser::new(&app);
+    o.sign_in("ita.officer").await;
+    let officer = o.get("/home").await;
+    assert!(!officer.text.contains("home-cooperation-quotas-seats"));
+    app.finish().await;
+}
