@@ -183,6 +183,21 @@ where
     }
 }
 
+/// Lifts the audit log's append-only guard, as an attacker with database access would: for
+/// the tests that tamper with the chain.
+pub async fn lift_audit_guard(store: &Store) {
+    let sql = match store.engine() {
+        crate::Engine::Sqlite => {
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+        }
+        crate::Engine::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log;",
+    };
+    sqlx::raw_sql(sql)
+        .execute(store.pool())
+        .await
+        .expect("drop the audit log's triggers");
+}
+
 /// Says, past the test harness's output capture, that the PostgreSQL half did not run.
 pub fn say_postgres_skipped() {
     use std::io::Write;

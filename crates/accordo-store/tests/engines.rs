@@ -45,17 +45,6 @@ async fn verify(store: &Store) -> Result<i64, ChainBreak> {
         .map(|s| s.entries)
 }
 
-/// Lifts the append-only guard, as an attacker with database access would.
-async fn drop_guard(store: &Store) {
-    let sql = match store.engine() {
-        accordo_store::Engine::Sqlite => {
-            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
-        }
-        accordo_store::Engine::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log;",
-    };
-    sqlx::raw_sql(sql).execute(store.pool()).await.unwrap();
-}
-
 #[tokio::test]
 async fn migrations_apply_once() {
     each_engine(|store| async move {
@@ -144,7 +133,7 @@ async fn audit_chain_verifies_and_names_tampering() {
         assert_eq!((named, erased), (vec![1, 2], 2));
         assert_eq!(verify(&store).await, Ok(7));
 
-        drop_guard(&store).await;
+        accordo_store::testing::lift_audit_guard(&store).await;
         sqlx::query("UPDATE audit_details SET details = '{\"n\":99}' WHERE seq = 5")
             .execute(store.pool())
             .await

@@ -1329,13 +1329,7 @@ async fn signed_checkpoints_catch_a_truncation_the_head_was_rewound_to_hide() {
         // checkpointed one among them) deleted and the head rewound to an earlier entry.
         app.token("ita.analyst").await;
         let keep_to = seq - 2;
-        let drop_guard = match store.engine() {
-            accordo_store::Engine::Sqlite => {
-                "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
-            }
-            accordo_store::Engine::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log;",
-        };
-        sqlx::raw_sql(drop_guard).execute(store.pool()).await.unwrap();
+        accordo_store::testing::lift_audit_guard(&store).await;
         for table in ["audit_details", "audit_log"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE seq > $1"))
                 .bind(keep_to)
