@@ -181,7 +181,7 @@ pub fn csrf_token(session_secret: &str) -> String {
 /// Builds the actor for a user row.
 pub async fn actor_for(platform: &Platform, user: &UserRow) -> Result<Actor> {
     let mut conn = platform.store.read().await?;
-    let agency = accounts::find_agency(&mut conn, &user.agency)
+    let (agency, host_state) = accounts::find_agency_in_host_state(&mut conn, &user.agency)
         .await?
         .ok_or_else(|| ServiceError::not_found("agency", &user.agency))?;
     let bad = |what: &str| {
@@ -202,8 +202,7 @@ pub async fn actor_for(platform: &Platform, user: &UserRow) -> Result<Actor> {
             .map_err(|_| bad("country"))?,
         roles: RoleSet::parse_list(&user.roles).map_err(|_| bad("roles"))?,
         operator: agency.operator,
-        host_state: agency.country.is_some()
-            && agency.country == accounts::host_country(&mut conn).await?,
+        host_state,
         mandate: agency.mandate,
     })
 }

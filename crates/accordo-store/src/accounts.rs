@@ -145,14 +145,29 @@ pub async fn find_agency(conn: &mut Conn, code: &str) -> Result<Option<AgencyRow
     row.as_ref().map(agency_from_row).transpose()
 }
 
-/// The host state: the country of the agency that operates the platform, if one does.
-pub async fn host_country(conn: &mut Conn) -> Result<Option<String>> {
-    let row = sqlx::query(
-        "SELECT country FROM agencies WHERE operator = 1 AND country IS NOT NULL ORDER BY code LIMIT 1",
-    )
+/// An agency and whether it belongs to the host state (the country of the agency that
+/// operates the platform), in one query: every authenticated request asks.
+pub async fn find_agency_in_host_state(
+    conn: &mut Conn,
+    code: &str,
+) -> Result<Option<(AgencyRow, bool)>> {
+    let row = sqlx::query(&format!(
+        "SELECT {AGENCY_COLUMNS}, (country IS NOT NULL AND country IN
+            (SELECT o.country FROM agencies o WHERE o.operator = 1)) AS host_state
+         FROM agencies WHERE code = $1"
+    ))
+    .bind(code)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| r.try_get::<String, _>("country")).transpose()?)
+    row.as_ref()
+        .map(|r| {
+            // A boolean on PostgreSQL, an integer on SQLite.
+            let host = r
+                .try_get::<bool, _>("host_state")
+                .or_else(|_| r.try_get::<i64, _>("host_state").map(|n| n != 0))?;
+            Ok((agency_from_row(r)?, host))
+        })
+        .transpose()
 }
 
 pub struct NewUser<'a> {
