@@ -40,8 +40,7 @@ async fn append(
         request_id: author.request_id,
         details: details.to_string(),
     };
-    let (_, audited) = accordo_store::audit::append(tx, entry).await?;
-    Ok(audited)
+    Ok(accordo_store::audit::append(tx, entry).await?)
 }
 
 /// Appends an entry for an action taken by `ctx`'s actor, inside the caller's transaction.

@@ -104,6 +104,8 @@ pub async fn run(
     let periods =
         accordo_store::retention::periods(&mut conn, &platform.retention_targets()).await?;
     drop(conn);
+    // Entries still waiting to be chained have no details row yet for retention to see.
+    accordo_store::audit::seal(&platform.store).await?;
     let mut out = Vec::new();
     for (target, days) in periods {
         progress(target.rule.kind);

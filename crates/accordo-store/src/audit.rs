@@ -30,71 +30,192 @@ pub struct NewEntry {
     pub details: String,
 }
 
-/// Appends one entry to the chain inside `tx`; the [`Audited`] it returns is what lets `tx`
-/// commit.
-pub async fn append(tx: &mut Tx, new: NewEntry) -> Result<(AuditEntry, Audited)> {
+/// Appends one entry inside `tx`; the [`Audited`] it returns is what lets `tx` commit. The
+/// entry commits with the change, in `audit_pending`, and [`seal`] numbers and chains it after:
+/// writers touch no shared row.
+pub async fn append(tx: &mut Tx, new: NewEntry) -> Result<Audited> {
     let audited = tx.audited();
+    sqlx::query(
+        "INSERT INTO audit_pending (id, at, actor_user, actor_name, actor_agency, action, resource_kind,
+            resource_id, request_id, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(new.id.to_string())
+    .bind(new.at_us)
+    .bind(new.actor_user.map(|u| u.to_string()))
+    .bind(&new.actor_name)
+    .bind(&new.actor_agency)
+    .bind(&new.action)
+    .bind(&new.resource_kind)
+    .bind(&new.resource_id)
+    .bind(&new.request_id)
+    .bind(&new.details)
+    .execute(tx.conn())
+    .await?;
+    Ok(audited)
+}
+
+/// Entries chained by one sealing transaction at most.
+const SEAL_BATCH: i64 = 2000;
+/// Rows of one multi-row INSERT (13 parameters each: within both engines' limits).
+const INSERT_ROWS: usize = 250;
+
+/// Chains every committed pending entry: numbers them after the head in the order they were
+/// written, links them, moves them into `audit_log` and `audit_details` and moves the head, in
+/// one transaction per batch. Sealers exclude one another on the head row, so any number of
+/// processes may seal. Returns how many entries were chained.
+pub async fn seal(store: &Store) -> Result<u64> {
+    let mut total = 0;
+    loop {
+        let waiting = sqlx::query("SELECT pid FROM audit_pending LIMIT 1")
+            .fetch_optional(store.pool())
+            .await?;
+        if waiting.is_none() {
+            return Ok(total);
+        }
+        let sealed = seal_batch(store).await?;
+        total += sealed;
+        if sealed < SEAL_BATCH as u64 {
+            return Ok(total);
+        }
+    }
+}
+
+async fn seal_batch(store: &Store) -> Result<u64> {
+    let mut tx = store.write().await?;
     let conn = tx.conn();
+    // The head row first: the sealers' mutual exclusion (a no-op write takes its lock).
+    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
     let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(&mut *conn)
         .await?;
-    let seq: i64 = head.try_get("seq")?;
+    let mut seq: i64 = head.try_get("seq")?;
     let prev_hex: String = head.try_get("hash")?;
-    let prev = Digest256::from_hex(&prev_hex).ok_or_else(|| {
+    let mut prev = Digest256::from_hex(&prev_hex).ok_or_else(|| {
         StoreError::Invalid("the audit chain head is corrupt; run `accordo audit verify`".into())
     })?;
-    let entry = AuditEntry {
-        seq: seq + 1,
-        id: new.id,
-        at_us: new.at_us,
-        actor_user: new.actor_user,
-        actor_name: new.actor_name,
-        actor_agency: new.actor_agency,
-        action: new.action,
-        resource_kind: new.resource_kind,
-        resource_id: new.resource_id,
-        request_id: new.request_id,
-    };
-    let stored = link(entry, &new.details, prev);
-    insert_stored(conn, &stored).await?;
+    // One statement takes the rows it returns: a row committed meanwhile stays for the next.
+    let mut rows = sqlx::query(
+        "DELETE FROM audit_pending WHERE pid IN (SELECT pid FROM audit_pending ORDER BY pid LIMIT $1)
+         RETURNING pid, id, at, actor_user, actor_name, actor_agency, action, resource_kind, resource_id,
+                   request_id, details",
+    )
+    .bind(SEAL_BATCH)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        let pid: i64 = row.try_get("pid")?;
+        let details: String = row.try_get("details")?;
+        Ok((pid, entry_numbered(row, 0)?, details))
+    })
+    .collect::<Result<Vec<_>>>()?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    rows.sort_unstable_by_key(|(pid, _, _)| *pid);
+    let mut linked = Vec::with_capacity(rows.len());
+    for (_, entry, details) in rows {
+        seq += 1;
+        let stored = link(AuditEntry { seq, ..entry }, &details, prev);
+        prev = Digest256::from_hex(&stored.hash)
+            .ok_or_else(|| StoreError::Invalid("an audit entry's hash is not hex".into()))?;
+        linked.push(stored);
+    }
+    for chunk in linked.chunks(INSERT_ROWS) {
+        insert_many(&mut *conn, chunk).await?;
+    }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(stored.entry.seq)
-        .bind(&stored.hash)
+        .bind(seq)
+        .bind(prev.to_hex())
         .execute(&mut *conn)
         .await?;
-    Ok((stored.entry, audited))
+    let sealed = linked.len() as u64;
+    tx.commit_restored().await?;
+    Ok(sealed)
 }
 
-/// Writes an already-linked entry (append, and import from another installation).
-pub(crate) async fn insert_stored(conn: &mut Conn, stored: &StoredEntry) -> Result<()> {
-    let e = &stored.entry;
-    sqlx::query(
-        "INSERT INTO audit_log (seq, id, at, actor_user, actor_name, actor_agency, action, resource_kind,
-            resource_id, request_id, details_hash, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(e.seq)
-    .bind(e.id.to_string())
-    .bind(e.at_us)
-    .bind(e.actor_user.map(|u| u.to_string()))
-    .bind(&e.actor_name)
-    .bind(&e.actor_agency)
-    .bind(&e.action)
-    .bind(&e.resource_kind)
-    .bind(&e.resource_id)
-    .bind(&e.request_id)
-    .bind(&stored.details_hash)
-    .bind(&stored.prev_hash)
-    .bind(&stored.hash)
-    .execute(&mut *conn)
-    .await?;
-    if let Some(details) = &stored.details {
-        sqlx::query("INSERT INTO audit_details (seq, details) VALUES ($1, $2)")
-            .bind(e.seq)
-            .bind(details)
-            .execute(&mut *conn)
-            .await?;
+/// Chains pending entries as they come, for as long as the server runs: woken by each commit
+/// of an audit entry (and every second in any case, for entries committed by another process),
+/// it waits a moment for more to gather, then seals them all in a few transactions.
+pub async fn run_sealer(store: Store) {
+    loop {
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(1),
+            store.audit_entries_committed(),
+        )
+        .await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        if let Err(e) = seal(&store).await {
+            tracing::error!(error = %e, "cannot chain the pending audit entries; retrying");
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
     }
+}
+
+/// Entries still waiting to be chained.
+pub async fn pending(store: &Store) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM audit_pending")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// Several linked entries in one statement each for the log and the details.
+async fn insert_many(conn: &mut Conn, chunk: &[StoredEntry]) -> Result<()> {
+    let mut sql = String::from(
+        "INSERT INTO audit_log (seq, id, at, actor_user, actor_name, actor_agency, action, resource_kind,
+            resource_id, request_id, details_hash, prev_hash, hash) VALUES ",
+    );
+    for i in 0..chunk.len() {
+        let b = i * 13;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        sql.push_str(
+            &(1..=13)
+                .map(|k| format!("${}", b + k))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        sql.push(')');
+    }
+    let mut query = sqlx::query(&sql);
+    for stored in chunk {
+        let e = &stored.entry;
+        query = query
+            .bind(e.seq)
+            .bind(e.id.to_string())
+            .bind(e.at_us)
+            .bind(e.actor_user.map(|u| u.to_string()))
+            .bind(e.actor_name.clone())
+            .bind(e.actor_agency.clone())
+            .bind(e.action.clone())
+            .bind(e.resource_kind.clone())
+            .bind(e.resource_id.clone())
+            .bind(e.request_id.clone())
+            .bind(stored.details_hash.clone())
+            .bind(stored.prev_hash.clone())
+            .bind(stored.hash.clone());
+    }
+    query.execute(&mut *conn).await?;
+    let with_details: Vec<&StoredEntry> = chunk.iter().filter(|s| s.details.is_some()).collect();
+    if with_details.is_empty() {
+        return Ok(());
+    }
+    let values = (0..with_details.len())
+        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("INSERT INTO audit_details (seq, details) VALUES {values}");
+    let mut query = sqlx::query(&sql);
+    for stored in with_details {
+        query = query.bind(stored.entry.seq).bind(stored.details.clone());
+    }
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -127,6 +248,7 @@ pub struct AuditRecord {
 
 /// Searches the log, newest first, within `scope`.
 pub async fn search(store: &Store, scope: &Scope, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+    seal(store).await?;
     let mut sql = String::from(
         "SELECT l.seq, l.id, l.at, l.actor_user, l.actor_name, l.actor_agency, l.action, l.resource_kind,
                 l.resource_id, l.request_id, d.details
@@ -205,12 +327,17 @@ pub async fn search(store: &Store, scope: &Scope, query: &AuditQuery) -> Result<
 }
 
 fn entry_from_row(row: &AnyRow) -> Result<AuditEntry> {
+    entry_numbered(row, row.try_get("seq")?)
+}
+
+/// An entry's fields from a row of `audit_log` or `audit_pending`, numbered `seq`.
+fn entry_numbered(row: &AnyRow, seq: i64) -> Result<AuditEntry> {
     let uuid = |text: String| {
         Uuid::parse_str(&text)
-            .map_err(|_| StoreError::Invalid(format!("bad UUID `{text}` in audit_log")))
+            .map_err(|_| StoreError::Invalid(format!("bad UUID `{text}` in the audit log")))
     };
     Ok(AuditEntry {
-        seq: row.try_get("seq")?,
+        seq,
         id: uuid(row.try_get("id")?)?,
         at_us: row.try_get("at")?,
         actor_user: row
@@ -226,8 +353,10 @@ fn entry_from_row(row: &AnyRow) -> Result<AuditEntry> {
     })
 }
 
-/// The chain's head: its last entry and that entry's hash.
+/// The chain's head, once every committed entry is chained: its last entry and that entry's
+/// hash.
 pub async fn head(store: &Store) -> Result<(i64, String)> {
+    seal(store).await?;
     let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(store.pool())
         .await?;
@@ -277,16 +406,31 @@ pub async fn checkpoints(store: &Store, after: Option<i64>, limit: i64) -> Resul
         .collect()
 }
 
-/// Reads the whole chain in pages and verifies it, holding it to `checkpoints` (whose
-/// signatures the caller checked); `progress` is told how many entries are done out of how
-/// many.
+/// Chains what is pending, reads the whole chain in pages and verifies it, holding it to
+/// `checkpoints` (whose signatures the caller checked); `progress` is told how many entries are
+/// done out of how many. Writers may go on meanwhile: a break seen once is looked at again,
+/// since a write landing during the walk can look like one (a retention's erasure entry chained
+/// just after the details it names were deleted); tampering stays and is reported.
 pub async fn verify(
     store: &Store,
     checkpoints: &[Checkpoint],
     now_us: i64,
     mut progress: impl FnMut(i64, i64),
 ) -> Result<Result<ChainSummary, ChainBreak>> {
-    let (head_seq, head_hash) = head(store).await?;
+    let first = verify_once(store, checkpoints, now_us, &mut progress).await?;
+    if first.is_ok() {
+        return Ok(first);
+    }
+    verify_once(store, checkpoints, now_us, &mut progress).await
+}
+
+async fn verify_once(
+    store: &Store,
+    checkpoints: &[Checkpoint],
+    now_us: i64,
+    mut progress: impl FnMut(i64, i64),
+) -> Result<Result<ChainSummary, ChainBreak>> {
+    let (head_seq, _) = head(store).await?;
     // What the erasure entries say was erased; their own details are checked in the walk.
     let verifier = ChainVerifier::with_erasures(recorded_erasures(store).await?, now_us);
     let mut verifier = match verifier.with_checkpoints(checkpoints) {
@@ -314,7 +458,12 @@ pub async fn verify(
         }
         progress(after, head_seq.max(after));
     }
-    Ok(verifier.finish(head_seq, &head_hash))
+    // The head as the walk ends: the sealer moves it with the entries it adds, in one
+    // transaction, so it names the last entry walked unless more were chained since.
+    let end = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(verifier.finish(end.try_get("seq")?, &end.try_get::<String, _>("hash")?))
 }
 
 pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredEntry> {
@@ -374,8 +523,9 @@ pub async fn without_details(store: &Store) -> Result<Vec<(i64, i64)>> {
         .collect()
 }
 
-/// The number of entries in the chain.
+/// The number of entries in the chain, once every committed entry is chained.
 pub async fn len(store: &Store) -> Result<i64> {
+    seal(store).await?;
     let row = sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
         .fetch_one(store.pool())
         .await?;

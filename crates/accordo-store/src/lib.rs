@@ -10,8 +10,11 @@
 //! Invariants:
 //! * every function that reads records on behalf of a user takes that user's scope and
 //!   filters on it in SQL;
-//! * every write happens in a [`Tx`] from [`Store::write`], which takes the audit-chain lock
-//!   first, so the change and its audit entry commit together or not at all.
+//! * every write happens in a [`Tx`] from [`Store::write`] and commits only with its audit
+//!   entry ([`Audited`]), so the change and its entry commit together or not at all. The entry
+//!   waits in `audit_pending` until [`audit::seal`] chains it; writers share no row, and on
+//!   SQLite (one writer at a time by design) they queue in the process, not in SQLite's
+//!   sleeping busy handler.
 
 pub mod accounts;
 pub mod audit;
@@ -25,6 +28,7 @@ pub mod transfer;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -89,16 +93,22 @@ pub struct Store {
     engine: Engine,
     /// The PostgreSQL URL, for the connection that listens to change notifications.
     url: Option<String>,
+    /// SQLite's one writer at a time, queued here in order of arrival.
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Told when a transaction commits an audit entry, for the sealer.
+    pending: Arc<tokio::sync::Notify>,
 }
 
-/// A write transaction holding the audit-chain lock. It commits only with the proof that an
-/// audit entry was appended in it ([`Audited`], from [`audit::append`]); dropped, it rolls
-/// back.
+/// A write transaction. It commits only with the proof that an audit entry was appended in it
+/// ([`Audited`], from [`audit::append`]); dropped, it rolls back.
 pub struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
     engine: Engine,
     /// Tells this transaction's [`Audited`] from another's.
     id: u64,
+    pending: Arc<tokio::sync::Notify>,
+    /// On SQLite, this process's turn to write, held until the transaction ends.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 /// Proof that an audit entry was appended in one transaction: only [`audit::append`] makes
@@ -130,18 +140,22 @@ impl Tx {
             ));
         }
         self.inner.commit().await?;
+        self.pending.notify_one();
         Ok(())
     }
 
     /// Commits a write that is not an action to audit, for this crate alone: rows restored
     /// from an export, whose audit entries are themselves restored rows (the import checks
-    /// the chain), and the audit chain's signed checkpoints, which state the head and so
-    /// cannot move it.
+    /// the chain); the audit chain's signed checkpoints, which state the head and so cannot
+    /// move it; and the sealing of pending entries into the chain.
     pub(crate) async fn commit_restored(self) -> Result<()> {
         self.inner.commit().await?;
         Ok(())
     }
 }
+
+/// How long a write waits for its turn on SQLite before it gives up.
+const WRITE_TURN_WAIT: Duration = Duration::from_secs(10);
 
 static NEXT_TX: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -198,7 +212,13 @@ impl Store {
             .await
             .map_err(unreachable)?;
         let url = (engine == Engine::Postgres).then(|| url.to_owned());
-        Ok(Self { pool, engine, url })
+        Ok(Self {
+            pool,
+            engine,
+            url,
+            writer: Arc::default(),
+            pending: Arc::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {
@@ -225,19 +245,43 @@ impl Store {
         Ok(self.pool.acquire().await?)
     }
 
-    /// Begins a write transaction. The first statement updates the audit chain's head row,
-    /// which takes the write lock at once: on SQLite this avoids a deadlocking read-to-write
-    /// upgrade, on PostgreSQL it orders appends to the chain.
+    /// Begins a write transaction. On PostgreSQL it takes no lock of its own: writers run side
+    /// by side and their audit entries are chained after commit ([`audit::seal`]). On SQLite,
+    /// which has one writer at a time, the transaction first takes a connection, then this
+    /// process's turn (a fair queue, where SQLite's busy handler would poll and sleep up to
+    /// 100 ms), then SQLite's write lock at once with `BEGIN IMMEDIATE` (a deferred one could
+    /// fail to upgrade from reading to writing). The connection comes before the turn so that
+    /// the writer holding the turn never waits for a connection held by a task queued behind it.
     pub async fn write(&self) -> Result<Tx> {
-        let mut inner = self.pool.begin().await?;
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-            .execute(&mut *inner)
-            .await?;
+        let (inner, turn) = match self.engine {
+            Engine::Postgres => (self.pool.begin().await?, None),
+            Engine::Sqlite => {
+                let conn = self.pool.acquire().await?;
+                // As long as SQLite's own busy timeout would have waited.
+                let turn = tokio::time::timeout(WRITE_TURN_WAIT, self.writer.clone().lock_owned())
+                    .await
+                    .map_err(|_| {
+                        StoreError::Invalid(
+                            "the database is busy: another write has held it for 10 seconds".into(),
+                        )
+                    })?;
+                let inner = sqlx::Transaction::begin(conn, Some("BEGIN IMMEDIATE".into())).await?;
+                (inner, Some(turn))
+            }
+        };
         Ok(Tx {
             inner,
             engine: self.engine,
             id: NEXT_TX.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            pending: self.pending.clone(),
+            _turn: turn,
         })
+    }
+
+    /// Resolves when a transaction has committed an audit entry since the last call (or
+    /// will at once if one did before anyone waited): the sealer's wake-up.
+    pub async fn audit_entries_committed(&self) {
+        self.pending.notified().await;
     }
 
     /// Whether the database answers.

@@ -46,6 +46,7 @@ pub static FOUNDATION: &[Migration] = &[
     crate::migration!("../migrations", 7, "0007_totp_replay"),
     crate::migration!("../migrations", 8, "0008_audit_erasures"),
     crate::migration!("../migrations", 9, "0009_audit_checkpoints"),
+    crate::migration!("../migrations", 10, "0010_audit_pending"),
 ];
 
 /// The migrations of every list, in version order; two with one version are refused.

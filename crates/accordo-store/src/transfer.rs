@@ -138,6 +138,24 @@ pub static FOUNDATION: &[TableSpec] = &[
         ],
         order_by: "seq, public_key",
     },
+    // Entries committed but not yet chained (the export seals first, so only those written
+    // while it ran); their numbers are the target's to give.
+    TableSpec {
+        name: "audit_pending",
+        columns: &[
+            ("id", Text),
+            ("at", Int),
+            ("actor_user", Text),
+            ("actor_name", Text),
+            ("actor_agency", Text),
+            ("action", Text),
+            ("resource_kind", Text),
+            ("resource_id", Text),
+            ("request_id", Text),
+            ("details", Text),
+        ],
+        order_by: "pid",
+    },
     TableSpec {
         name: "retention_settings",
         columns: &[
@@ -199,6 +217,7 @@ pub async fn export(
     tables: &[&TableSpec],
     mut emit: impl FnMut(String) -> std::io::Result<()>,
 ) -> Result<u64> {
+    crate::audit::seal(store).await?;
     let version = crate::migrate::current_version(store).await?;
     let io = |e: std::io::Error| StoreError::Invalid(format!("cannot write the export: {e}"));
     emit(serde_json::json!({"accordo_export": 1, "schema_version": version}).to_string())

@@ -554,6 +554,8 @@ async fn serve(
         .prepare()
         .await
         .context("cannot prepare the database")?;
+    // Audit entries commit with their writes and are chained here, in order, after commit.
+    tokio::spawn(accordo_store::audit::run_sealer(platform.store.clone()));
     if demo_mode {
         if demo::seed(&platform).await? {
             tracing::info!(
@@ -588,7 +590,10 @@ async fn serve(
         .await
         .context("server task failed")?
         .context("server failed")?;
-    // The last head, anchored as the server stops.
+    // The last entries chained, and the head anchored, as the server stops.
+    accordo_store::audit::seal(&platform.store)
+        .await
+        .context("cannot chain the last audit entries at shutdown")?;
     accordo_service::audit::write_checkpoint(&platform)
         .await
         .context("cannot write the audit checkpoint at shutdown")?;

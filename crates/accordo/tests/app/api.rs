@@ -1201,6 +1201,7 @@ async fn the_openapi_document_declares_problems_401_and_429() {
 /// The newest entry that is not an erasure entry.
 async fn newest_plain_entry(app: &TestApp) -> i64 {
     use sqlx::Row;
+    accordo_store::audit::seal(app.store()).await.unwrap();
     sqlx::query("SELECT MAX(seq) AS s FROM audit_log WHERE resource_kind <> 'audit_details'")
         .fetch_one(app.store().pool())
         .await
@@ -1329,6 +1330,7 @@ async fn signed_checkpoints_catch_a_truncation_the_head_was_rewound_to_hide() {
         // checkpointed one among them) deleted and the head rewound to an earlier entry.
         app.token("ita.analyst").await;
         let keep_to = seq - 2;
+        accordo_store::audit::seal(&store).await.unwrap();
         accordo_store::testing::lift_audit_guard(&store).await;
         for table in ["audit_details", "audit_log"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE seq > $1"))

@@ -126,6 +126,13 @@ async fn burst_then_kill(mut server: Child, port: u16) -> Vec<String> {
 
 async fn check(store: &accordo_store::Store, acked: &[String]) {
     use sqlx::Row;
+    // Entries committed with their writes and not chained before the kill are chained now,
+    // as the restarted server would.
+    let waiting = accordo_store::audit::pending(store).await.unwrap();
+    let chained = accordo_store::audit::seal(store).await.unwrap();
+    assert_eq!(chained, waiting as u64);
+    eprintln!("{waiting} entries were committed but not yet chained when the server was killed");
+    assert_eq!(accordo_store::audit::pending(store).await.unwrap(), 0);
     for id in acked {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM return_cases WHERE id = $1) AS cases,
