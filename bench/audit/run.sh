@@ -77,21 +77,43 @@ stop_server() {
 cleanup() {
     stop_server
     rm -rf "$data"
-    if [[ $engines == *postgres* ]]; then psql -q "$pgurl/test" -c "DROP DATABASE IF EXISTS accordo_bench_audit" >/dev/null 2>&1 || true; fi
+    if [[ $engines == *postgres* ]]; then
+        for db in accordo_bench_audit accordo_bench_template_baseline accordo_bench_template_new; do
+            psql -q "$pgurl/test" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+        done
+    fi
 }
 trap cleanup EXIT
 
-db_args() { # db_args ENGINE: the database options of a fresh, empty database
+# Each binary seeds its demo partnership once per engine, into a template; every run starts
+# from a copy of it (a directory copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL).
+db_args() { # db_args ENGINE WHICH: the database options of a fresh copy of WHICH's template
     case $1 in
     sqlite)
         rm -rf "$data/db"
+        cp -r "$data/template-$2" "$data/db"
         echo --data-dir "$data/db"
         ;;
     postgres)
-        psql -q "$pgurl/test" -c "DROP DATABASE IF EXISTS accordo_bench_audit" -c "CREATE DATABASE accordo_bench_audit" >/dev/null
+        psql -q "$pgurl/test" -c "DROP DATABASE IF EXISTS accordo_bench_audit" \
+            -c "CREATE DATABASE accordo_bench_audit TEMPLATE accordo_bench_template_$2" >/dev/null
         echo --database-url "$pgurl/accordo_bench_audit"
         ;;
     esac
+}
+
+make_template() { # make_template ENGINE WHICH BIN: serve --demo once on an empty database
+    local args
+    case $1 in
+    sqlite) args=(--data-dir "$data/template-$2") ;;
+    postgres)
+        psql -q "$pgurl/test" -c "DROP DATABASE IF EXISTS accordo_bench_template_$2" \
+            -c "CREATE DATABASE accordo_bench_template_$2" >/dev/null
+        args=(--database-url "$pgurl/accordo_bench_template_$2")
+        ;;
+    esac
+    start "$3" "${args[@]}"
+    stop_server
 }
 
 start() { # start BIN DBARGS...: serve --demo, wait until ready
@@ -140,11 +162,14 @@ say "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), PostgreSQL synchrono
 emit engine workload concurrency binary round writes_per_s p50_ms p99_ms errors chain
 
 for engine in $engines; do
+    say "$engine: seeding the demo partnership once per binary"
+    make_template "$engine" baseline "$base_bin"
+    make_template "$engine" new "$new_bin"
     for c in $concurrency; do
         for round in $(seq "$rounds"); do
             for which in baseline new; do
                 bin=$([[ $which == baseline ]] && echo "$base_bin" || echo "$new_bin")
-                read -ra args <<<"$(db_args "$engine")"
+                read -ra args <<<"$(db_args "$engine" "$which")"
                 start "$bin" "${args[@]}"
                 tok=$(token)
                 [[ -n $tok ]] || { echo "no token" >&2; cat "$data/server.log" >&2; exit 1; }
@@ -157,7 +182,7 @@ for engine in $engines; do
         done
     done
     # The read ceiling on the same engine, this code.
-    read -ra args <<<"$(db_args "$engine")"
+    read -ra args <<<"$(db_args "$engine" new)"
     start "$new_bin" "${args[@]}"
     tok=$(token)
     read -r rps p50 p99 errors <<<"$(measure read_me.lua 16)"
@@ -167,6 +192,9 @@ done
 
 say "medians (writes/s, p99 ms) and new/baseline ratios"
 for engine in $engines; do
+    say "$engine: seeding the demo partnership once per binary"
+    make_template "$engine" baseline "$base_bin"
+    make_template "$engine" new "$new_bin"
     for c in $concurrency; do
         row=()
         for which in baseline new; do

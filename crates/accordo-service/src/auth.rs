@@ -181,7 +181,13 @@ pub fn csrf_token(session_secret: &str) -> String {
 /// Builds the actor for a user row.
 pub async fn actor_for(platform: &Platform, user: &UserRow) -> Result<Actor> {
     let mut conn = platform.store.read().await?;
-    let (agency, host_state) = accounts::find_agency_in_host_state(&mut conn, &user.agency)
+    actor_on(&mut conn, user).await
+}
+
+/// [`actor_for`] on a connection the caller holds (each connection taken from the pool and
+/// given back costs a round trip to the database).
+async fn actor_on(conn: &mut accordo_store::Conn, user: &UserRow) -> Result<Actor> {
+    let (agency, host_state) = accounts::find_agency_in_host_state(conn, &user.agency)
         .await?
         .ok_or_else(|| ServiceError::not_found("agency", &user.agency))?;
     let bad = |what: &str| {
@@ -581,8 +587,8 @@ pub async fn authenticate(
     if credential.last_used_at.is_none_or(|t| now - t > 60_000_000) {
         creds::touch(&mut conn, kind, credential.id, now).await?;
     }
+    let actor = actor_on(&mut conn, &user).await?;
     drop(conn);
-    let actor = actor_for(platform, &user).await?;
     Ok(Authenticated {
         actor,
         credential,

@@ -90,6 +90,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// SQLite's writers' own connections (`None` on PostgreSQL, whose writers use `pool`).
+    writers: Option<AnyPool>,
     engine: Engine,
     /// The PostgreSQL URL, for the connection that listens to change notifications.
     url: Option<String>,
@@ -190,30 +192,25 @@ impl Store {
             .map_err(unreachable)?
             .log_statements(log::LevelFilter::Trace)
             .log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500));
-        let pool = AnyPoolOptions::new()
-            .max_connections(if engine == Engine::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA foreign_keys = ON",
-                            "PRAGMA busy_timeout = 10000",
-                            "PRAGMA synchronous = NORMAL",
-                        ] {
-                            conn.execute(pragma).await?;
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
+        let pool = pool_options(engine, if engine == Engine::Sqlite { 8 } else { 16 })
+            .connect_with(options.clone())
             .await
             .map_err(unreachable)?;
+        // SQLite's writers have connections of their own, so that those waiting for their
+        // turn never hold the connections readers need.
+        let writers = match engine {
+            Engine::Sqlite => Some(
+                pool_options(engine, 3)
+                    .connect_with(options)
+                    .await
+                    .map_err(unreachable)?,
+            ),
+            Engine::Postgres => None,
+        };
         let url = (engine == Engine::Postgres).then(|| url.to_owned());
         Ok(Self {
             pool,
+            writers,
             engine,
             url,
             writer: Arc::default(),
@@ -256,7 +253,12 @@ impl Store {
         let (inner, turn) = match self.engine {
             Engine::Postgres => (self.pool.begin().await?, None),
             Engine::Sqlite => {
-                let conn = self.pool.acquire().await?;
+                let conn = self
+                    .writers
+                    .as_ref()
+                    .unwrap_or(&self.pool)
+                    .acquire()
+                    .await?;
                 // As long as SQLite's own busy timeout would have waited.
                 let turn = tokio::time::timeout(WRITE_TURN_WAIT, self.writer.clone().lock_owned())
                     .await
@@ -310,8 +312,49 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(writers) = &self.writers {
+            writers.close().await;
+        }
         self.pool.close().await;
     }
+}
+
+/// The pool settings of both engines: SQLite's pragmas on every connection, and no
+/// connection handed out inside a transaction.
+fn pool_options(engine: Engine, size: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 10000",
+                        "PRAGMA synchronous = NORMAL",
+                    ] {
+                        conn.execute(pragma).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        // A connection still inside a transaction when it is taken again (the rollback a
+        // dropped transaction queued failed: a request cancelled mid-statement) would keep
+        // SQLite's write lock, or nest the next writer's transaction in one that never
+        // commits: it is closed instead. The pool ran that rollback when the connection came
+        // back, so this costs no round trip.
+        .before_acquire(|conn, _meta| {
+            Box::pin(async move {
+                use sqlx::Connection;
+                if conn.is_in_transaction() {
+                    tracing::warn!("a pooled connection was left inside a transaction; closing it");
+                    return Ok(false);
+                }
+                Ok(true)
+            })
+        })
 }
 
 /// A URL without its password, for messages and logs.
