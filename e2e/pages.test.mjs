@@ -87,8 +87,8 @@ after(async () => {
 
 /// A fresh browser context (its own cookies) in a language. axe is injected as a script,
 /// which the pages' Content-Security-Policy forbids; only this test's contexts bypass it.
-async function newPage(locale = "en-GB") {
-  const context = await browser.newContext({ locale, bypassCSP: true, viewport: { width: 1366, height: 900 } });
+async function newPage(locale = "en-GB", viewport = { width: 1366, height: 900 }) {
+  const context = await browser.newContext({ locale, bypassCSP: true, viewport });
   const page = await context.newPage();
   const failures = [];
   // A request the browser itself cancelled (a navigation began while the favicon or an
@@ -220,6 +220,75 @@ for (const { user, card, nav } of ROLES) {
     await page.context().close();
   });
 }
+
+// A phone in the hand: every page a role can reach from its home, by following links (one page
+// of each kind: identifiers are folded), fits 390 px without sideways scrolling, and the
+// design system's menu button opens the navigation.
+const PHONE = { width: 390, height: 844 };
+
+async function pagesReachable(page, limit = 60) {
+  const kinds = new Set();
+  const queue = ["/home"];
+  const visited = [];
+  while (queue.length && visited.length < limit) {
+    const path = queue.shift();
+    const kind = path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "{id}").split("?")[0];
+    if (kinds.has(kind)) continue;
+    kinds.add(kind);
+    const response = await page.goto(`${base}${path}`);
+    if (!(response.headers()["content-type"] ?? "").startsWith("text/html")) continue;
+    visited.push(path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const wide = width > PHONE.width
+      ? await page.evaluate((w) => [...document.querySelectorAll("body *")]
+          .filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest(".table-responsive"))
+          .slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`), PHONE.width)
+      : [];
+    assert.ok(width <= PHONE.width, `${path} is ${width} px wide on a ${PHONE.width} px phone: ${wide.join(", ")}`);
+    const links = await page.$$eval("a[href^='/']", (as) => as.map((a) => a.getAttribute("href").split("#")[0]));
+    for (const l of links) {
+      if (!/^\/(static|sign-out|language|api)\b/.test(l) && !l.includes("format=csv")) queue.push(l);
+    }
+  }
+  return visited;
+}
+
+for (const { user, nav } of ROLES) {
+  test(`${user}'s pages fit a 390 px phone, and the menu opens`, async () => {
+    const page = await newPage("it-IT", PHONE);
+    await signIn(page, user);
+    // The navigation is behind the menu button; the sign-out button is on the screen.
+    const firstLink = page.locator(`#main-menu a[href="${nav[1]}"]`);
+    assert.equal(await firstLink.isVisible(), false, "the menu starts closed");
+    await page.locator(".custom-navbar-toggler").click();
+    await firstLink.waitFor({ state: "visible" });
+    const signOut = await page.locator("form[action='/sign-out'] button").boundingBox();
+    assert.ok(signOut.x >= 0 && signOut.x + signOut.width <= PHONE.width, `sign-out at x=${signOut.x}`);
+    const visited = await pagesReachable(page);
+    assert.ok(visited.length >= nav.length, `visited ${visited.join(" ")}`);
+    await page.goto(`${base}/home`);
+    await page.screenshot({ path: join(shots, `phone-home-${user}.png`), fullPage: true });
+    noNetworkFailures(page, `${user} on a phone`);
+    await page.context().close();
+  });
+}
+
+test("on a phone the check's verdict comes before the demo samples", async () => {
+  const page = await newPage("it-IT", PHONE);
+  await signIn(page, "ita.officer");
+  await page.goto(`${base}/documents/check`);
+  await page.locator("[data-testid=samples] form button").first().click();
+  await page.waitForSelector("[data-testid=outcome]");
+  const outcome = await page.locator("[data-testid=outcome]").boundingBox();
+  const samples = await page.locator("[data-testid=samples]").boundingBox();
+  assert.ok(outcome.y < samples.y, `verdict at y=${outcome.y}, samples at y=${samples.y}`);
+  // On a desktop the samples stay beside the form, under it.
+  await page.setViewportSize({ width: 1366, height: 900 });
+  const form = await page.locator("[data-testid=check-form]").boundingBox();
+  const wide = await page.locator("[data-testid=outcome]").boundingBox();
+  assert.ok(wide.x > form.x + form.width, "the verdict is to the right of the form");
+  await page.context().close();
+});
 
 test("a partner authority's pages show nothing of another partner's", async () => {
   const page = await newPage();

@@ -6,7 +6,6 @@ brand-owner = Migration partnership · Shared operational platform
 brand-tagline = The partnership's shared operational platform
 skip-to-content = Skip to the main content
 nav-label = Main navigation
-nav-menu = Menu
 nav-open = Open the menu
 nav-close = Close the menu
 nav-home = Home

@@ -6,7 +6,6 @@ brand-owner = Partenariato per la migrazione · Piattaforma operativa condivisa
 brand-tagline = La piattaforma operativa condivisa del partenariato
 skip-to-content = Vai al contenuto principale
 nav-label = Navigazione principale
-nav-menu = Menu
 nav-open = Apri il menu
 nav-close = Chiudi il menu
 nav-home = Home
