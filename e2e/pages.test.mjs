@@ -290,6 +290,56 @@ test("on a phone the check's verdict comes before the demo samples", async () =>
   await page.context().close();
 });
 
+test("a caseworker searches, filters, sorts and pages the list of cases", async () => {
+  const page = await newPage("it-IT");
+  await signIn(page, "ita.caseworker");
+  await page.goto(`${base}/returns/cases`);
+  const names = () => page.$$eval("[data-testid=cases-table] tbody th a", (as) => as.map((a) => a.textContent.trim()));
+  const count = async () => (await page.textContent("[data-testid=list-count]")).match(/\d+/g).map(Number);
+  const [shown, all] = await count();
+  assert.equal(shown, all);
+  assert.equal((await names()).length, Math.min(all, 25));
+  // A surname typed in the search box, sent with Enter.
+  const surname = (await names())[0].split(" ")[0];
+  await page.locator("#f-q").fill(surname.toLowerCase());
+  await page.locator("#f-q").press("Enter");
+  await page.waitForURL(/q=/);
+  const found = await names();
+  assert.ok(found.length > 0 && found.every((n) => n.includes(surname)), found.join(", "));
+  assert.equal(await page.inputValue("#f-q"), surname.toLowerCase(), "the search box keeps the words");
+  // The state filter narrows, then "clear" brings back the whole list.
+  await page.locator("#f-q").fill("");
+  await page.selectOption("#f-state", "open");
+  await page.getByRole("button", { name: "Applica" }).click();
+  await page.waitForURL(/state=open/);
+  const [open] = await count();
+  assert.ok(open > 0 && open < all, `${open} open of ${all}`);
+  const states = await page.$$eval("[data-testid=cases-table] tbody tr td:nth-child(4)", (tds) => [...new Set(tds.map((t) => t.textContent.trim()))]);
+  assert.deepEqual(states, ["aperto"]);
+  await page.getByRole("link", { name: "Azzera" }).click();
+  assert.deepEqual(await count(), [all, all]);
+  // A click on a heading sorts by it; a second click turns the order.
+  await page.locator("[data-testid=cases-table] thead a", { hasText: "Persona" }).click();
+  await page.waitForURL(/sort=person/);
+  const up = await names();
+  assert.deepEqual(up, [...up].sort(), "ascending");
+  assert.equal(await page.getAttribute("th[aria-sort=ascending]", "aria-sort"), "ascending");
+  await page.locator("[data-testid=cases-table] thead a", { hasText: "Persona" }).click();
+  await page.waitForURL(/dir=desc/);
+  const down = await names();
+  assert.deepEqual(down, [...down].sort().reverse(), "descending");
+  // The next page, in the same order.
+  if (all > 25) {
+    await page.locator("[data-testid=list-next]").click();
+    await page.waitForURL(/page=2/);
+    const next = await names();
+    assert.ok(next.length > 0 && next[0] <= down[down.length - 1], "page 2 continues the order");
+  }
+  await accessible(page, "the list of cases");
+  noNetworkFailures(page, "cases list");
+  await page.context().close();
+});
+
 test("a partner authority's pages show nothing of another partner's", async () => {
   const page = await newPage();
   await signIn(page, "pak.partner_authority");

@@ -16,11 +16,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use accordo_server::AppState;
-use accordo_server::pages::PageRoutes;
 use accordo_server::pages::home::{Card, Count};
 use accordo_server::pages::{
     Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render, viewer_error_page,
 };
+use accordo_server::pages::{PageRoutes, list};
 
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
@@ -128,23 +128,147 @@ fn asylum_states() -> Vec<&'static str> {
         .collect()
 }
 
+/// The caseworker's list of cases (the list component: search, filters, sorting, pages, CSV).
+fn cases_list() -> list::Spec<service::CaseSummary> {
+    use accordo_returns::case::State as CaseState;
+    use list::{Column, Filter, Key};
+    let mut states = vec![(String::new(), "list-all".to_owned())];
+    states.extend(CaseState::ALL.iter().map(|s| {
+        (
+            s.as_str().to_owned(),
+            format!("returns-state-{}", s.as_str()),
+        )
+    }));
+    let deadlines = ["overdue", "soon", "later", "none"]
+        .into_iter()
+        .map(|d| (d.to_owned(), format!("returns-deadline-filter-{d}")));
+    list::Spec {
+        path: "/returns/cases",
+        columns: vec![
+            Column {
+                key: "person",
+                label: "returns-person",
+                sort: Some(|c| Some(Key::Text(format!("{} {}", c.surname, c.given_names)))),
+            },
+            Column {
+                key: "reference",
+                label: "returns-biometric-ref",
+                sort: Some(|c| Some(Key::Text(c.biometric_ref.clone()))),
+            },
+            Column {
+                key: "nationality",
+                label: "returns-nationality",
+                sort: Some(|c| Some(Key::Text(c.claimed_nationality.clone()))),
+            },
+            Column {
+                key: "state",
+                label: "returns-state",
+                sort: Some(|c| Some(Key::Text(c.state.as_str().to_owned()))),
+            },
+            Column {
+                key: "request",
+                label: "returns-request-column",
+                sort: Some(|c| c.request_status.clone().map(Key::Text)),
+            },
+            Column {
+                key: "deadline",
+                label: "returns-deadline",
+                sort: Some(|c| c.deadline.map(|d| Key::Text(d.to_string()))),
+            },
+            Column {
+                key: "updated",
+                label: "returns-changed",
+                sort: Some(|c| Some(Key::Number(c.updated_at))),
+            },
+        ],
+        default_sort: ("updated", true),
+        search: |c| {
+            format!(
+                "{} {} {} {} {}",
+                c.surname, c.given_names, c.biometric_ref, c.claimed_nationality, c.caseworker
+            )
+        },
+        filters: vec![
+            Filter {
+                key: "state",
+                label: "returns-state",
+                choices: states,
+                passes: Box::new(|c, v| c.state.as_str() == v),
+            },
+            Filter {
+                key: "deadline",
+                label: "returns-deadline",
+                choices: std::iter::once((String::new(), "list-all".to_owned()))
+                    .chain(deadlines)
+                    .collect(),
+                passes: Box::new(|c, v| match (v, c.days_left) {
+                    ("overdue", Some(d)) => d < 0,
+                    ("soon", Some(d)) => (0..=service::AT_RISK_DAYS).contains(&d),
+                    ("later", Some(d)) => d > service::AT_RISK_DAYS,
+                    ("none", None) => true,
+                    _ => false,
+                }),
+            },
+        ],
+        csv_header: &[
+            "id",
+            "surname",
+            "given_names",
+            "biometric_ref",
+            "claimed_nationality",
+            "state",
+            "asylum",
+            "request_status",
+            "deadline",
+            "caseworker",
+        ],
+        csv_row: |c| {
+            vec![
+                c.id.to_string(),
+                c.surname.clone(),
+                c.given_names.clone(),
+                c.biometric_ref.clone(),
+                c.claimed_nationality.clone(),
+                c.state.as_str().to_owned(),
+                c.asylum.as_str().to_owned(),
+                c.request_status.clone().unwrap_or_default(),
+                c.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                c.caseworker.clone(),
+            ]
+        },
+    }
+}
+
 async fn cases_view(
     state: &AppState,
     viewer: &Viewer,
     headers: Option<&HeaderMap>,
     status: StatusCode,
+    params: &list::Params,
     values: Option<&Fields>,
     errors: Option<&FormErrors>,
 ) -> Response {
-    let list = match service::list_cases(&state.platform, &viewer.ctx).await {
+    let all = match service::list_cases(&state.platform, &viewer.ctx).await {
         Ok(list) => list,
         Err(e) => return viewer_error_page(state, viewer, &e),
     };
-    let at_risk: Vec<_> = list
+    // Within the next days, not overdue: the overdue are a filter of the list.
+    let at_risk: Vec<_> = all
         .iter()
-        .filter(|c| c.days_left.is_some_and(|d| d <= service::AT_RISK_DAYS))
+        .filter(|c| {
+            c.days_left
+                .is_some_and(|d| (0..=service::AT_RISK_DAYS).contains(&d))
+        })
         .cloned()
         .collect();
+    let overdue = all
+        .iter()
+        .filter(|c| c.days_left.is_some_and(|d| d < 0))
+        .count();
+    let listed = match cases_list().apply(all, params) {
+        list::Outcome::Page(view) => view,
+        list::Outcome::Csv(csv) => return csv,
+    };
     let centres = service::centres(&state.platform, &viewer.ctx)
         .await
         .unwrap_or_default();
@@ -156,8 +280,9 @@ async fn cases_view(
         status,
         "returns/cases.html",
         context! {
-            cases => list,
+            cases => listed,
             at_risk => at_risk,
+            overdue => overdue,
             at_risk_days => service::AT_RISK_DAYS,
             centres => centres,
             vulnerabilities => vulnerabilities(),
@@ -169,8 +294,22 @@ async fn cases_view(
     )
 }
 
-async fn cases(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
-    cases_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+async fn cases(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<list::Params>,
+) -> Response {
+    cases_view(
+        &state,
+        &viewer,
+        Some(&headers),
+        StatusCode::OK,
+        &params,
+        None,
+        None,
+    )
+    .await
 }
 
 fn optional(f: &Fields, name: &str) -> Option<String> {
@@ -212,6 +351,7 @@ async fn create_case(State(state): State<AppState>, form: SignedForm) -> Respons
         v,
         None,
         StatusCode::UNPROCESSABLE_ENTITY,
+        &list::Params::default(),
         Some(f),
         Some(&errors),
     )

@@ -224,3 +224,18 @@ returns-extension-taken = The extension was taken; the deadline has moved.
 returns-take-extension = Take the extension the agreement allows ({ $days } days)
 returns-request-withdrawn = withdrawn: the case was closed
 returns-note-help = What was done, when and by which service. The independent monitor reads it: write no name.
+
+## The list of cases
+returns-cases-search = Search cases
+returns-cases-search-help = Name, biometric reference, nationality (ISO code) or caseworker.
+returns-request-column = Request
+returns-changed = Changed
+returns-deadline-filter-overdue = Overdue
+returns-deadline-filter-soon = Within 7 days
+returns-deadline-filter-later = Later
+returns-deadline-filter-none = No deadline
+returns-overdue-count = { $count ->
+    [one] One reply is overdue.
+   *[other] { $count } replies are overdue.
+}
+returns-show-overdue = Show them

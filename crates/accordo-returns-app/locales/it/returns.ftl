@@ -224,3 +224,18 @@ returns-extension-taken = La proroga è stata presa; la scadenza è stata sposta
 returns-take-extension = Prendi la proroga prevista dall'accordo ({ $days } giorni)
 returns-request-withdrawn = ritirata: il fascicolo è stato chiuso
 returns-note-help = Che cosa è stato fatto, quando e da quale servizio. Il garante indipendente lo legge: non scrivere nomi.
+
+## L'elenco dei fascicoli
+returns-cases-search = Cerca tra i fascicoli
+returns-cases-search-help = Nome, riferimento biometrico, cittadinanza (codice ISO) o istruttore.
+returns-request-column = Richiesta
+returns-changed = Modificato
+returns-deadline-filter-overdue = Scadute
+returns-deadline-filter-soon = Entro 7 giorni
+returns-deadline-filter-later = Più avanti
+returns-deadline-filter-none = Senza scadenza
+returns-overdue-count = { $count ->
+    [one] Una risposta è in ritardo.
+   *[other] { $count } risposte sono in ritardo.
+}
+returns-show-overdue = Mostrale

@@ -672,6 +672,8 @@ pub struct CaseSummary {
     pub state: State,
     pub surname: String,
     pub given_names: String,
+    /// The person's biometric reference: what tells two people of the same name apart.
+    pub biometric_ref: String,
     pub claimed_nationality: String,
     pub caseworker: String,
     #[schema(value_type = String)]
@@ -730,6 +732,7 @@ pub async fn list_cases(platform: &Platform, ctx: &Ctx) -> Result<Vec<CaseSummar
                 state: r.state,
                 surname: r.surname,
                 given_names: r.given_names,
+                biometric_ref: r.biometric_ref,
                 claimed_nationality: r.claimed_nationality,
                 caseworker: r.caseworker,
                 asylum: r.asylum,

@@ -15,6 +15,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod home;
+pub mod list;
 pub mod sign_in;
 
 use std::collections::BTreeMap;

@@ -242,3 +242,15 @@ sign-in-enrol-now = Add the key below to your authenticator app, then type your 
 sign-in-enrol-title = Your role requires a second factor
 sign-in-enrol-body = Add this key to an authenticator app (or open the link on the phone that has it). The key stays the same until you confirm it with a code.
 audit-period-reversed = The period ends before it starts: the second date must come after the first.
+
+## The list component (search, filters, sorting, pages, CSV)
+list-apply = Apply
+list-clear = Clear
+list-csv = Download CSV
+list-count = { $shown } of { $all }
+list-nothing-matches = Nothing matches the search and filters.
+list-pages = Pages
+list-previous = Previous
+list-next = Next
+list-page-of = Page { $page } of { $pages }
+list-all = All

@@ -242,3 +242,15 @@ sign-in-enrol-now = Aggiungi la chiave qui sotto alla tua app di autenticazione,
 sign-in-enrol-title = Il tuo ruolo richiede un secondo fattore
 sign-in-enrol-body = Aggiungi questa chiave a un'app di autenticazione (o apri il link sul telefono che la ospita). La chiave resta la stessa finché non la confermi con un codice.
 audit-period-reversed = Il periodo finisce prima di cominciare: la seconda data deve venire dopo la prima.
+
+## Il componente elenco (ricerca, filtri, ordinamento, pagine, CSV)
+list-apply = Applica
+list-clear = Azzera
+list-csv = Scarica CSV
+list-count = { $shown } di { $all }
+list-nothing-matches = Nessun risultato per la ricerca e i filtri scelti.
+list-pages = Pagine
+list-previous = Precedente
+list-next = Successiva
+list-page-of = Pagina { $page } di { $pages }
+list-all = Tutti

@@ -92,6 +92,16 @@ impl<'a> Browser<'a> {
         self.post(action, &all).await
     }
 
+    /// Sets the signed-in account's language to English (the demo's Italian users read Italian).
+    async fn read_english(&mut self) {
+        self.submit(
+            "/home",
+            "/account/language",
+            &[("language", "en"), ("next", "/home")],
+        )
+        .await;
+    }
+
     async fn sign_in(&mut self, username: &str) -> Reply {
         let page = self.get("/sign-in").await;
         let csrf = csrf_of(&page.text);
@@ -698,6 +708,15 @@ async fn the_audit_page_searches_within_scope_and_links_the_export() {
         found.text
     );
     assert!(found.text.contains("<code>ita.admin</code>"));
+    // Every entry of the log, its details a line with the whole entry a click away (nested
+    // values included: the demo's seeding records lists).
+    let everything = b.get("/audit?from=2000-01-01").await;
+    assert_eq!(everything.status, StatusCode::OK, "{}", everything.text);
+    assert!(everything.text.contains("<details><summary>"));
+    assert!(
+        !everything.text.contains("<small>{&quot;"),
+        "no raw JSON in the details column"
+    );
     assert!(
         found.text.contains("2026-11-23 10:00 CET"),
         "times in the admin's zone"
@@ -948,12 +967,7 @@ async fn a_caseworker_opens_a_case_and_sees_every_rule_that_blocks_the_return() 
     let app = common::app_sqlite().await;
     let mut b = Browser::new(&app);
     b.sign_in("ita.caseworker").await;
-    b.submit(
-        "/home",
-        "/account/language",
-        &[("language", "en"), ("next", "/home")],
-    )
-    .await;
+    b.read_english().await;
     let cases = b.get("/returns/cases").await;
     assert_eq!(cases.status, StatusCode::OK);
     assert!(
@@ -1141,12 +1155,7 @@ async fn the_ministry_compares_a_what_if_and_publishes_an_allocation() {
     let app = common::app_sqlite().await;
     let mut b = Browser::new(&app);
     b.sign_in("ita.analyst").await;
-    b.submit(
-        "/home",
-        "/account/language",
-        &[("language", "en"), ("next", "/home")],
-    )
-    .await;
+    b.read_english().await;
     let index = b.get("/cooperation").await;
     assert!(
         index.text.contains(r#"data-country="TUN""#)
@@ -1229,12 +1238,7 @@ async fn the_ministry_edits_terms_adds_a_centre_and_makes_a_policy_version_from_
     let app = common::app_sqlite().await;
     let mut b = Browser::new(&app);
     b.sign_in("ita.admin").await;
-    b.submit(
-        "/home",
-        "/account/language",
-        &[("language", "en"), ("next", "/home")],
-    )
-    .await;
+    b.read_english().await;
     let page = b.get("/returns/agreements").await;
     let at = page.text.find("action=\"/returns/agreements/").unwrap() + "action=\"".len();
     let action = page.text[at..at + "/returns/agreements/".len() + 36].to_owned();
@@ -1861,5 +1865,126 @@ async fn the_employer_has_a_card_of_the_quotas_it_can_claim() {
     o.sign_in("ita.officer").await;
     let officer = o.get("/home").await;
     assert!(!officer.text.contains("home-cooperation-quotas-seats"));
+    app.finish().await;
+}
+
+/// The names of the cases a list page shows, in order.
+fn listed_cases(html: &str) -> Vec<String> {
+    html.split(r#"<th scope="row"><a href="/returns/cases/"#)
+        .skip(1)
+        .filter_map(|rest| {
+            let name = rest.split("<bdi>").nth(1)?.split("</bdi>").next()?;
+            Some(name.to_owned())
+        })
+        .collect()
+}
+
+/// "shown of all", from the list's count.
+fn list_count(html: &str) -> (usize, usize) {
+    let text = html
+        .split(r#"data-testid="list-count">"#)
+        .nth(1)
+        .and_then(|t| t.split('<').next())
+        .expect("the list says how many it shows");
+    let numbers: Vec<usize> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+#[tokio::test]
+async fn the_case_list_searches_filters_sorts_pages_and_exports() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.caseworker").await;
+    b.read_english().await;
+    let first = b.get("/returns/cases").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let (shown, all) = list_count(&first.text);
+    assert_eq!(shown, all, "nothing narrows the list at first");
+    assert!(
+        all > 25,
+        "the demo office has more cases than a page: {all}"
+    );
+    let page_one = listed_cases(&first.text);
+    assert_eq!(page_one.len(), 25, "a page holds 25");
+    assert!(first.text.contains(r#"data-testid="list-next""#));
+    let second = b.get("/returns/cases?page=2").await;
+    let page_two = listed_cases(&second.text);
+    assert_eq!(page_two.len(), (all - 25).min(25));
+
+    // A search by surname: only the rows that have it, whatever its case.
+    let surname = page_one[0].split(' ').next().unwrap().to_owned();
+    let found = b
+        .get(&format!("/returns/cases?q={}", surname.to_lowercase()))
+        .await;
+    let names = listed_cases(&found.text);
+    assert!(!names.is_empty());
+    assert!(names.iter().all(|n| n.contains(&surname)), "{names:?}");
+    let (shown, total) = list_count(&found.text);
+    assert!(
+        shown < total,
+        "the search narrowed the list: {shown} of {total}"
+    );
+    assert!(
+        found
+            .text
+            .contains(&format!(r#"value="{}""#, surname.to_lowercase())),
+        "the search box keeps what was typed"
+    );
+
+    // Sorted by person, both ways.
+    let up = listed_cases(&b.get("/returns/cases?sort=person&dir=asc").await.text);
+    let mut sorted = up.clone();
+    sorted.sort();
+    assert_eq!(up, sorted);
+    let down = b.get("/returns/cases?sort=person&dir=desc").await;
+    assert!(down.text.contains(r#"aria-sort="descending""#));
+    let down = listed_cases(&down.text);
+    assert!(down.first() >= up.first());
+
+    // "Within 7 days" holds no overdue reply; the overdue are a filter of their own.
+    let risk = first
+        .text
+        .split(r#"data-testid="at-risk""#)
+        .nth(1)
+        .and_then(|t| t.split("</ul>").next())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        !risk.contains("overdue"),
+        "an overdue reply among those due within 7 days"
+    );
+    let overdue = b.get("/returns/cases?deadline=overdue").await;
+    assert_eq!(overdue.status, StatusCode::OK);
+    let (late, _) = list_count(&overdue.text);
+    let soon = b.get("/returns/cases?deadline=soon").await;
+    let (within, _) = list_count(&soon.text);
+    let at_risk_items = risk.matches("list-group-item").count();
+    assert_eq!(
+        within, at_risk_items,
+        "the filter and the at-risk section agree"
+    );
+    if late > 0 {
+        assert!(first.text.contains(r#"data-testid="overdue""#));
+    }
+    // A filter value the list does not offer narrows nothing.
+    let odd = b.get("/returns/cases?deadline=someday").await;
+    assert_eq!(list_count(&odd.text), (all, all));
+
+    // The CSV holds every row that passes, not one page.
+    let csv = b.get("/returns/cases?format=csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert_eq!(csv.text.lines().count(), 1 + all);
+    assert!(
+        csv.text
+            .starts_with("id,surname,given_names,biometric_ref,")
+    );
+    let csv = b
+        .get(&format!("/returns/cases?format=csv&q={surname}"))
+        .await;
+    assert_eq!(csv.text.lines().count(), 1 + names.len().max(shown));
     app.finish().await;
 }
