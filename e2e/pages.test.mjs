@@ -478,6 +478,16 @@ test("the monitor reads a centre's occupancy and safeguards, never a name", asyn
   await accessible(page, "centres");
   await page.locator('[data-testid="centres-table"] a').first().click();
   await page.waitForSelector("svg.occupancy-chart");
+  // The chart has a value axis from 0 with its ticks, days below, and every person present
+  // visible: no bar of a day with someone present is thinner than 2 px on the screen.
+  const ticks = await page.$$eval("svg.occupancy-chart text.tick", (ts) => ts.map((t) => t.textContent.trim()));
+  assert.equal(ticks[0], "0");
+  assert.ok(ticks.some((t) => /^\d{4}-\d{2}-\d{2}$/.test(t)), `day labels: ${ticks}`);
+  const bars = await page.$$eval("svg.occupancy-chart rect.bar", (rs) =>
+    rs.map((r) => ({ present: Number(r.querySelector("title").textContent.split(": ")[1]), height: r.getBoundingClientRect().height })));
+  assert.ok(bars.length > 0);
+  for (const b of bars.filter((b) => b.present > 0)) assert.ok(b.height >= 2, `a bar of ${b.present} is ${b.height} px tall`);
+  assert.ok(await page.locator(".chart-legend").isVisible(), "the chart has a legend");
   const text = await page.evaluate(() => document.documentElement.outerHTML);
   for (const name of ["FITTIZIO", "AHMED", "ESEMPIO", "SAMI"]) {
     assert.ok(!text.includes(name), `the centre page names ${name}`);
@@ -530,7 +540,7 @@ test("a refused form keeps every choice, and offers only what can succeed: a req
   await page.fill("#f-surname", "MODULO");
   await page.fill("#f-claimed_nationality", "TUN");
   // ita.caseworker reads Italian: the forms are found by what they do.
-  await page.locator('form[action="/returns/cases"] button[type="submit"]').click();
+  await page.locator('form[method="post"][action="/returns/cases"] button[type="submit"]').click();
   await page.waitForSelector('[data-testid="flash"]');
   // Only the evidence the chosen partner's agreement accepts is offered: a biometric match
   // for Pakistan, not for Tunisia.
@@ -600,7 +610,7 @@ test("the unread count follows mark as read", async () => {
   await caseworker.fill("#f-claimed_nationality", "PAK");
   await caseworker.selectOption("#f-asylum", "rejected");
   await caseworker.fill("#f-return_decision_date", "2026-10-01");
-  await caseworker.locator('form[action="/returns/cases"] button[type="submit"]').click();
+  await caseworker.locator('form[method="post"][action="/returns/cases"] button[type="submit"]').click();
   await caseworker.waitForSelector('[data-testid="flash"]');
   await caseworker.locator('details:has(form[action$="/request"]) > summary').click();
   await caseworker.selectOption("#f-partner_agency", "PK-MOI");

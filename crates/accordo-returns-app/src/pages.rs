@@ -901,8 +901,8 @@ async fn centre(
                 .map(|d| d.present)
                 .max()
                 .unwrap_or(0)
-                .max(report.centre.capacity)
-                .max(1);
+                .max(report.centre.capacity);
+            let scale = accordo_server::pages::chart::scale(peak);
             show(
                 &state,
                 &viewer,
@@ -910,7 +910,7 @@ async fn centre(
                 "/returns/centres",
                 StatusCode::OK,
                 "returns/centre.html",
-                context! { report => report, peak => peak },
+                context! { report => report, scale => scale },
             )
         }
         Err(ServiceError::Invalid { field, message }) => {

@@ -239,3 +239,4 @@ returns-overdue-count = { $count ->
    *[other] { $count } replies are overdue.
 }
 returns-show-overdue = Show them
+returns-chart-desc = Bars: people present each day. Dashed line: the capacity, { $capacity }. Scale from 0 to { $top }.

@@ -239,3 +239,4 @@ returns-overdue-count = { $count ->
    *[other] { $count } risposte sono in ritardo.
 }
 returns-show-overdue = Mostrale
+returns-chart-desc = Barre: persone presenti ogni giorno. Linea tratteggiata: la capienza, { $capacity }. Scala da 0 a { $top }.

@@ -14,6 +14,7 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod chart;
 pub mod home;
 pub mod list;
 pub mod sign_in;
