@@ -123,6 +123,21 @@ pub async fn search(
     Ok(found)
 }
 
+/// The actions of the entries within the actor's reach: the choices of the search's filter.
+/// It shows no entry, so it is not itself logged.
+pub async fn actions(platform: &Platform, ctx: &Ctx) -> Result<Vec<String>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::AUDIT),
+    )?;
+    Ok(accordo_store::audit::actions(
+        &platform.store,
+        &scope(&ctx.actor, Action::Read, &policy::AUDIT)?,
+    )
+    .await?)
+}
+
 /// How many entries within the actor's reach were written since `since_us` (at most
 /// `cap`), for the home page. It shows no entry, so it is not itself logged: the page is
 /// loaded often, and a log entry per view would drown the searches that matter.

@@ -256,35 +256,10 @@ pub async fn search(store: &Store, scope: &Scope, query: &AuditQuery) -> Result<
     );
     let mut args = crate::scope::Binds::default();
     // The scope first: no criterion can widen it.
-    // The operator's admin reads everything, an agency's admin the entries of its actors,
-    // the monitor the entries about the kinds in its mandate (not the log's own kind: that
-    // would show what others searched for).
-    let mut ors = Vec::new();
-    if scope.has(Reach::Platform) {
-        ors.push("1 = 1".to_owned());
-    }
-    if scope.has(Reach::OwnAgency) {
-        ors.push(format!(
-            "l.actor_agency = {}",
-            args.text(scope.actor().agency.as_str())
-        ));
-    }
-    if scope.has(Reach::Mandate) {
-        let kinds: Vec<String> = scope
-            .actor()
-            .mandate
-            .iter()
-            .filter(|k| k.as_str() != scope.kind())
-            .map(|k| args.text(k))
-            .collect();
-        if !kinds.is_empty() {
-            ors.push(format!("l.resource_kind IN ({})", kinds.join(", ")));
-        }
-    }
-    if ors.is_empty() {
+    let Some(within) = scope_clause(scope, &mut args) else {
         return Ok(Vec::new());
-    }
-    sql.push_str(&format!("({})", ors.join(" OR ")));
+    };
+    sql.push_str(&within);
     if let Some(actor) = &query.actor {
         sql.push_str(&format!(" AND l.actor_name = {}", args.text(actor)));
     }
@@ -323,6 +298,53 @@ pub async fn search(store: &Store, scope: &Scope, query: &AuditQuery) -> Result<
                     .map(|d| serde_json::from_str(&d).unwrap_or(serde_json::Value::String(d))),
             })
         })
+        .collect()
+}
+
+/// The condition that keeps the entries `scope` may read (`None`: it may read none). The
+/// operator's admin reads everything, an agency's admin the entries of its actors, the monitor
+/// the entries about the kinds in its mandate (not the log's own kind: that would show what
+/// others searched for).
+fn scope_clause(scope: &Scope, args: &mut crate::scope::Binds) -> Option<String> {
+    let mut ors = Vec::new();
+    if scope.has(Reach::Platform) {
+        ors.push("1 = 1".to_owned());
+    }
+    if scope.has(Reach::OwnAgency) {
+        ors.push(format!(
+            "l.actor_agency = {}",
+            args.text(scope.actor().agency.as_str())
+        ));
+    }
+    if scope.has(Reach::Mandate) {
+        let kinds: Vec<String> = scope
+            .actor()
+            .mandate
+            .iter()
+            .filter(|k| k.as_str() != scope.kind())
+            .map(|k| args.text(k))
+            .collect();
+        if !kinds.is_empty() {
+            ors.push(format!("l.resource_kind IN ({})", kinds.join(", ")));
+        }
+    }
+    (!ors.is_empty()).then(|| format!("({})", ors.join(" OR ")))
+}
+
+/// The actions of the entries `scope` may read, in order: the choices of the search's action
+/// filter.
+pub async fn actions(store: &Store, scope: &Scope) -> Result<Vec<String>> {
+    let mut args = crate::scope::Binds::default();
+    let Some(within) = scope_clause(scope, &mut args) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!("SELECT DISTINCT l.action FROM audit_log l WHERE {within} ORDER BY l.action");
+    let rows = args
+        .bind_all(sqlx::query(&sql))
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("action")?))
         .collect()
 }
 
@@ -438,32 +460,42 @@ async fn verify_once(
         Err(broken) => return Ok(Err(broken)),
     };
     let mut after = 0_i64;
+    // Walks until the last entry read is where the head is. The sealer moves the head with the
+    // entries it adds, in one transaction: a head beyond the walk means entries chained since,
+    // read in the next round; a head behind the walk (entries past it) is a break.
     loop {
-        let rows = sqlx::query(
-            "SELECT l.seq, l.id, l.at, l.actor_user, l.actor_name, l.actor_agency, l.action, l.resource_kind,
-                    l.resource_id, l.request_id, l.details_hash, l.prev_hash, l.hash, d.details
-             FROM audit_log l LEFT JOIN audit_details d ON d.seq = l.seq
-             WHERE l.seq > $1 ORDER BY l.seq LIMIT 5000",
-        )
-        .bind(after)
-        .fetch_all(store.pool())
-        .await?;
-        let Some(last) = rows.last() else { break };
-        after = last.try_get("seq")?;
-        for row in &rows {
-            let stored = stored_from_row(row)?;
-            if let Err(broken) = verifier.push(&stored) {
-                return Ok(Err(broken));
+        let walked_to = after;
+        loop {
+            let rows = sqlx::query(
+                "SELECT l.seq, l.id, l.at, l.actor_user, l.actor_name, l.actor_agency, l.action, l.resource_kind,
+                        l.resource_id, l.request_id, l.details_hash, l.prev_hash, l.hash, d.details
+                 FROM audit_log l LEFT JOIN audit_details d ON d.seq = l.seq
+                 WHERE l.seq > $1 ORDER BY l.seq LIMIT 5000",
+            )
+            .bind(after)
+            .fetch_all(store.pool())
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("seq")?;
+            for row in &rows {
+                let stored = stored_from_row(row)?;
+                if let Err(broken) = verifier.push(&stored) {
+                    return Ok(Err(broken));
+                }
             }
+            progress(after, head_seq.max(after));
         }
-        progress(after, head_seq.max(after));
+        let end = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(store.pool())
+            .await?;
+        let end_seq: i64 = end.try_get("seq")?;
+        // Another round only while entries keep coming; a head past entries that are not
+        // there (the last ones deleted) ends the walk and is reported.
+        if end_seq > after && after > walked_to {
+            continue;
+        }
+        return Ok(verifier.finish(end_seq, &end.try_get::<String, _>("hash")?));
     }
-    // The head as the walk ends: the sealer moves it with the entries it adds, in one
-    // transaction, so it names the last entry walked unless more were chained since.
-    let end = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(store.pool())
-        .await?;
-    Ok(verifier.finish(end.try_get("seq")?, &end.try_get::<String, _>("hash")?))
 }
 
 pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredEntry> {

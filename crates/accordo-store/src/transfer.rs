@@ -223,8 +223,19 @@ pub async fn export(
     emit(serde_json::json!({"accordo_export": 1, "schema_version": version}).to_string())
         .map_err(io)?;
     let mut n = 0;
-    // Read in one transaction so the export is a consistent snapshot.
-    let mut tx = store.pool().begin().await?;
+    // Read in one transaction so the export is a consistent snapshot: on PostgreSQL one
+    // snapshot for every statement (REPEATABLE READ; READ COMMITTED takes one per statement,
+    // and an entry chained between the reads of audit_log and audit_pending would be in
+    // neither), on SQLite the read transaction's own.
+    let mut tx = match store.engine() {
+        crate::Engine::Postgres => {
+            store
+                .pool()
+                .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await?
+        }
+        crate::Engine::Sqlite => store.pool().begin().await?,
+    };
     for t in tables {
         let cols: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
         let sql = format!(
@@ -351,6 +362,7 @@ pub async fn import(
     }
     let mut n = 0;
     let mut last_audit: Option<(i64, String)> = None;
+    let mut has_pending = false;
     let mut rank = 0usize;
     for (no, text) in lines {
         if text.trim().is_empty() {
@@ -380,6 +392,7 @@ pub async fn import(
             .and_then(Value::as_object)
             .ok_or_else(|| bad(no, "field `row` missing"))?;
         insert_row(&mut tx, spec, row, no).await?;
+        has_pending |= name == "audit_pending";
         if name == "audit_log" {
             let seq = row
                 .get("seq")
@@ -393,6 +406,35 @@ pub async fn import(
         }
         n += 1;
         progress(n);
+    }
+    // Entries waiting to be chained must chain: a bad one would stop the sealer for good. (An
+    // export older than the table has none, and the table may not be there yet.)
+    let pending = if !has_pending {
+        Vec::new()
+    } else {
+        sqlx::query(
+        "SELECT p.id, p.actor_user, (SELECT COUNT(*) FROM audit_log l WHERE l.id = p.id) AS chained
+         FROM audit_pending p ORDER BY p.pid",
+        )
+        .fetch_all(tx.conn())
+        .await?
+    };
+    for row in &pending {
+        let id: String = row.try_get("id")?;
+        let user: Option<String> = row.try_get("actor_user")?;
+        let chained: i64 = row.try_get("chained")?;
+        if uuid::Uuid::parse_str(&id).is_err()
+            || user.is_some_and(|u| uuid::Uuid::parse_str(&u).is_err())
+        {
+            return Err(StoreError::Invalid(format!(
+                "audit_pending entry `{id}`: its id and actor_user must be UUIDs"
+            )));
+        }
+        if chained > 0 {
+            return Err(StoreError::Invalid(format!(
+                "audit_pending entry `{id}` is already in audit_log"
+            )));
+        }
     }
     if let Some((seq, hash)) = last_audit {
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")

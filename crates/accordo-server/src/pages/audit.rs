@@ -133,6 +133,16 @@ async fn search(
         }
         None
     };
+    // The action filter offers the actions the viewer's entries have (and keeps one typed in
+    // a link, even if none has it).
+    let mut actions = audit::actions(&state.platform, &viewer.ctx)
+        .await
+        .unwrap_or_default();
+    if let Some(asked) = some(&form.action)
+        && !actions.contains(&asked)
+    {
+        actions.push(asked);
+    }
     let more = found.as_ref().is_some_and(|f| f.len() as i64 > PAGE);
     let entries: Vec<_> = found
         .unwrap_or_default()
@@ -173,6 +183,7 @@ async fn search(
         "audit/search.html",
         context! {
             form => form,
+            actions => actions,
             searched => searched,
             entries => entries,
             export_query => export_query,

@@ -188,7 +188,6 @@ audit-title = Audit log
 audit-help = Every change and every read of a person's record, in order. Search by who, what or when; the search is itself recorded.
 audit-actor = User
 audit-action = Action
-audit-action-help = Such as user.create or auth.sign_in_failed.
 audit-kind = Kind of record
 audit-resource = Record
 audit-from = From (date)

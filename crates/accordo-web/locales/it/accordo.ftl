@@ -188,7 +188,6 @@ audit-title = Registro di audit
 audit-help = Ogni modifica e ogni consultazione dei dati di una persona, in ordine cronologico. Cerca per utente, azione o periodo; anche la ricerca viene registrata.
 audit-actor = Utente
 audit-action = Azione
-audit-action-help = Ad esempio user.create o auth.sign_in_failed.
 audit-kind = Tipo di record
 audit-resource = Record
 audit-from = Dal (data)

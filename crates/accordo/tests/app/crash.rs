@@ -128,9 +128,14 @@ async fn check(store: &accordo_store::Store, acked: &[String]) {
     use sqlx::Row;
     // Entries committed with their writes and not chained before the kill are chained now,
     // as the restarted server would.
+    // (On PostgreSQL a transaction whose COMMIT was sent before the kill may still land after
+    // the count: at least those counted are chained.)
     let waiting = accordo_store::audit::pending(store).await.unwrap();
     let chained = accordo_store::audit::seal(store).await.unwrap();
-    assert_eq!(chained, waiting as u64);
+    assert!(
+        chained >= waiting as u64,
+        "{chained} chained, {waiting} waiting"
+    );
     eprintln!("{waiting} entries were committed but not yet chained when the server was killed");
     assert_eq!(accordo_store::audit::pending(store).await.unwrap(), 0);
     for id in acked {

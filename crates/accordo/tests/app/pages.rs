@@ -732,6 +732,16 @@ async fn the_audit_page_searches_within_scope_and_links_the_export() {
     let found = m.get("/audit?action=auth.sign_in").await;
     assert_eq!(found.status, StatusCode::OK);
     assert!(!found.text.contains("<code>ita.admin</code>"));
+    // The action filter offers the actions of what each may read.
+    let offered =
+        |html: &str, action: &str| html.contains(&format!(r#"<option value="{action}">"#));
+    let mine = m.get("/audit").await.text;
+    assert!(
+        !offered(&mine, "auth.sign_in"),
+        "a sign-in is offered to the monitor"
+    );
+    assert!(mine.contains(r#"<select id="f-action" name="action">"#));
+    assert!(offered(&b.get("/audit").await.text, "auth.sign_in"));
     // A bad date is shown at its field.
     let bad = b.get("/audit?from=23/11/2026").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
