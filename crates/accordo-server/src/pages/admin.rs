@@ -4,7 +4,7 @@
 //! Every action is a service call that asks `can`: an agency's admin sees and changes its
 //! own agency's users; the operator's admin, every agency's.
 
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use std::collections::BTreeMap;
 
 use accordo_domain::Role;
@@ -81,11 +81,97 @@ fn role_names() -> Vec<&'static str> {
 
 // --- users ---
 
+/// The administrator's list of users (the list component).
+fn users_list() -> super::list::Spec<accounts::UserView> {
+    use super::list::{Column, Filter, Key, Spec};
+    let all = || (String::new(), "list-all".to_owned());
+    Spec {
+        path: "/admin/users",
+        columns: vec![
+            Column {
+                key: "username",
+                label: "sign-in-username",
+                sort: Some(|u| Some(Key::Text(u.username.clone()))),
+            },
+            Column {
+                key: "name",
+                label: "admin-display-name",
+                sort: Some(|u| Some(Key::Text(u.display_name.to_lowercase()))),
+            },
+            Column {
+                key: "agency",
+                label: "admin-agency",
+                sort: Some(|u| Some(Key::Text(u.agency.clone()))),
+            },
+            Column {
+                key: "roles",
+                label: "admin-roles",
+                sort: None,
+            },
+            Column {
+                key: "status",
+                label: "admin-status",
+                sort: Some(|u| Some(Key::Number(i64::from(u.disabled)))),
+            },
+        ],
+        default_sort: ("username", false),
+        search: |u| format!("{} {} {}", u.username, u.display_name, u.agency),
+        filters: vec![
+            Filter {
+                key: "role",
+                label: "admin-roles",
+                choices: std::iter::once(all())
+                    .chain(
+                        role_names()
+                            .into_iter()
+                            .map(|r| (r.to_owned(), format!("role-{r}"))),
+                    )
+                    .collect(),
+                passes: Box::new(|u, v| u.roles.iter().any(|r| r == v)),
+            },
+            Filter {
+                key: "status",
+                label: "admin-status",
+                choices: vec![
+                    all(),
+                    ("active".into(), "admin-active".into()),
+                    ("disabled".into(), "admin-disabled".into()),
+                    ("no_factor".into(), "admin-no-factor".into()),
+                ],
+                passes: Box::new(|u, v| match v {
+                    "active" => !u.disabled,
+                    "disabled" => u.disabled,
+                    _ => !u.totp_enrolled,
+                }),
+            },
+        ],
+        csv_header: &[
+            "username",
+            "display_name",
+            "agency",
+            "roles",
+            "disabled",
+            "second_factor",
+        ],
+        csv_row: |u| {
+            vec![
+                u.username.clone(),
+                u.display_name.clone(),
+                u.agency.clone(),
+                u.roles.join(" "),
+                u.disabled.to_string(),
+                u.totp_enrolled.to_string(),
+            ]
+        },
+    }
+}
+
 async fn users_view(
     state: &AppState,
     viewer: &Viewer,
     headers: Option<&HeaderMap>,
     status: StatusCode,
+    params: &super::list::Params,
     values: Option<&Fields>,
     errors: Option<&FormErrors>,
 ) -> Response {
@@ -100,6 +186,10 @@ async fn users_view(
     let (users, agencies) = match listed {
         Ok(found) => found,
         Err(e) => return viewer_error_page(state, viewer, &e),
+    };
+    let users = match users_list().apply(users, params) {
+        super::list::Outcome::Page(view) => view,
+        super::list::Outcome::Csv(csv) => return csv,
     };
     // An agency's admin creates users in its own agency; the operator's, in any.
     let own = viewer.ctx.actor.agency.to_string();
@@ -141,8 +231,22 @@ async fn users_view(
     .await
 }
 
-async fn users(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
-    users_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+async fn users(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<super::list::Params>,
+) -> Response {
+    users_view(
+        &state,
+        &viewer,
+        Some(&headers),
+        StatusCode::OK,
+        &params,
+        None,
+        None,
+    )
+    .await
 }
 
 async fn create_user(State(state): State<AppState>, form: SignedForm) -> Response {
@@ -160,6 +264,7 @@ async fn create_user(State(state): State<AppState>, form: SignedForm) -> Respons
             v,
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
+            &super::list::Params::default(),
             Some(f),
             Some(&errors),
         )
@@ -185,6 +290,7 @@ async fn create_user(State(state): State<AppState>, form: SignedForm) -> Respons
                     v,
                     None,
                     StatusCode::UNPROCESSABLE_ENTITY,
+                    &super::list::Params::default(),
                     Some(f),
                     Some(&errors),
                 )

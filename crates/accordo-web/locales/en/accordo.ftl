@@ -121,6 +121,8 @@ account-token-once = Copy it now: it will not be shown again.
 ## Administration
 admin-title = Administration
 admin-users = Users
+admin-users-search = Search users
+admin-no-users = No user yet.
 admin-agencies = Agencies
 admin-security = Second factor
 admin-retention = Retention

@@ -121,6 +121,8 @@ account-token-once = Copialo ora: non verrà più mostrato.
 ## Amministrazione
 admin-title = Amministrazione
 admin-users = Utenti
+admin-users-search = Cerca tra gli utenti
+admin-no-users = Ancora nessun utente.
 admin-agencies = Enti
 admin-security = Secondo fattore di autenticazione
 admin-retention = Conservazione dei dati

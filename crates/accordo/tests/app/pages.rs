@@ -1998,3 +1998,35 @@ async fn the_case_list_searches_filters_sorts_pages_and_exports() {
     assert_eq!(csv.text.lines().count(), 1 + names.len().max(shown));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_user_list_is_the_same_list_component() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    let all = b.get("/admin/users").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let (shown, total) = list_count(&all.text);
+    assert_eq!(shown, total);
+    let found = b.get("/admin/users?q=caseworker").await;
+    let (narrowed, _) = list_count(&found.text);
+    assert!(narrowed >= 1 && narrowed < total, "{narrowed} of {total}");
+    assert!(found.text.contains("<code>ita.caseworker</code>"));
+    assert!(!found.text.contains("<code>ita.admin</code>"));
+    let monitors = b.get("/admin/users?role=monitor").await;
+    assert!(monitors.text.contains("<code>unhcr.monitor</code>"));
+    assert!(!monitors.text.contains("<code>ita.caseworker</code>"));
+    let csv = b.get("/admin/users?format=csv&role=monitor").await;
+    assert!(
+        csv.text
+            .starts_with("username,display_name,agency,roles,disabled,second_factor\n")
+    );
+    assert!(
+        csv.text.lines().skip(1).all(|l| l.contains("monitor")),
+        "{}",
+        csv.text
+    );
+    let down = b.get("/admin/users?sort=username&dir=desc").await;
+    assert!(down.text.contains(r#"aria-sort="descending""#));
+    app.finish().await;
+}
