@@ -311,7 +311,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = runtime.block_on(async {
+        let outcome = run(cli).await;
+        // A command's writes leave their audit entries waiting to be chained; chain them before
+        // the process ends, so that the log a command leaves is whole.
+        let opened = std::mem::take(&mut *OPENED.lock().unwrap_or_else(|e| e.into_inner()));
+        for store in opened {
+            if let Err(e) = accordo_store::audit::seal(&store).await {
+                tracing::warn!(error = %e, "cannot chain the audit entries this command wrote");
+            }
+        }
+        outcome
+    });
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -338,11 +350,18 @@ fn cores() -> Vec<&'static accordo_service::ModuleCore> {
     accordo_server::Module::cores(MODULES)
 }
 
+/// The stores this process opened, chained again as it ends (see `main`).
+static OPENED: std::sync::Mutex<Vec<Store>> = std::sync::Mutex::new(Vec::new());
+
 async fn open(db: &DbArgs) -> Result<Store> {
     let store = match &db.database_url {
         Some(url) => Store::connect(url).await?,
         None => Store::open_sqlite(&db.data_dir).await?,
     };
+    OPENED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(store.clone());
     Ok(store)
 }
 

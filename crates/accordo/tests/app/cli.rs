@@ -84,6 +84,22 @@ fn bootstrap_verify_tamper_export_import() {
         Some("a-long-first-password\n"),
     );
     assert!(out.status.success(), "{}", text(&out));
+    // A command chains the audit entries it wrote before it ends: none is left waiting.
+    if let Ok(count) = Command::new("sqlite3")
+        .arg(dir.join("accordo.db"))
+        .arg("SELECT COUNT(*) FROM audit_pending; SELECT COUNT(*) FROM audit_log;")
+        .output()
+        && count.status.success()
+    {
+        let counts = String::from_utf8_lossy(&count.stdout).into_owned();
+        let counts: Vec<&str> = counts.lines().collect();
+        assert_eq!(counts[0], "0", "entries left waiting: {counts:?}");
+        assert!(counts[1].parse::<i64>().unwrap() >= 2, "{counts:?}");
+    } else {
+        eprintln!(
+            "note: sqlite3 is not installed; the check that commands leave no pending audit entry is skipped"
+        );
+    }
 
     let enrol = run(&["user", "enrol-totp", "first.admin"]);
     assert!(
