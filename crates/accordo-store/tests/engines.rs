@@ -601,3 +601,50 @@ async fn pending_entries_are_append_only_and_imported_only_when_they_chain() {
     );
     target.drop_db().await;
 }
+
+/// Verifying needs no write: on a read-only connection (a replica, an auditor's role) the chain
+/// is checked as it stands, the entries still waiting left for a writer to chain.
+#[tokio::test]
+async fn verify_reads_the_chain_on_a_read_only_connection() {
+    let Ok(url) = std::env::var(accordo_store::testing::PG_ENV) else {
+        accordo_store::testing::say_postgres_skipped();
+        return;
+    };
+    if url.is_empty() {
+        accordo_store::testing::say_postgres_skipped();
+        return;
+    }
+    let db = TestDb::postgres(&url).await;
+    migrate::run(&db.store, 0, &[migrate::FOUNDATION])
+        .await
+        .unwrap();
+    append_entries(&db.store, 3).await;
+    audit::seal(&db.store).await.unwrap();
+    let mut tx = db.store.write().await.unwrap();
+    let audited = audit::append(&mut tx, entry(4)).await.unwrap();
+    tx.commit(audited).await.unwrap();
+    let name: String = sqlx::query("SELECT current_database()::text AS n")
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap()
+        .get("n");
+    let own = accordo_store::testing::with_database(&url, &name);
+    let read_only = Store::connect(&format!(
+        "{own}?options=-c%20default_transaction_read_only%3Don"
+    ))
+    .await
+    .unwrap();
+    let refused = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+        .execute(read_only.pool())
+        .await;
+    assert!(refused.is_err(), "the connection is read-only");
+    assert_eq!(verify(&read_only).await, Ok(3), "the chain as it stands");
+    assert_eq!(
+        audit::pending(&read_only).await.unwrap(),
+        1,
+        "left for a writer"
+    );
+    read_only.close().await;
+    assert_eq!(verify(&db.store).await, Ok(4));
+    db.drop_db().await;
+}
