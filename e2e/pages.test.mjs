@@ -519,6 +519,10 @@ test("the analyst reads the index and compares a what-if without saving it", asy
   await page.waitForSelector('[data-testid="what-if"]');
   const seats = await page.$$eval('[data-testid="seats"]', (cells) => cells.map((c) => Number(c.textContent)));
   assert.equal(seats.reduce((a, b) => a + b, 0), 4875);
+  // The chart has a seats axis from 0 to a round number above the largest share.
+  const ticks = await page.$$eval("svg.quota-chart text.tick", (ts) => ts.map((t) => Number(t.textContent)));
+  assert.equal(ticks[0], 0);
+  assert.ok(ticks[ticks.length - 1] >= Math.max(...seats), `axis ${ticks} below ${Math.max(...seats)}`);
   await accessible(page, "quotas what-if");
   await page.screenshot({ path: join(shots, "cooperation-quotas.png"), fullPage: true });
   await page.context().close();

@@ -265,6 +265,8 @@ async fn quotas_view(
                 .max(1)
         })
         .unwrap_or(1);
+    // The seats axis ends on a round number, with its ticks.
+    let scale = accordo_server::pages::chart::scale(i64::try_from(peak).unwrap_or(i64::MAX));
     let partners: Vec<String> = compared
         .as_ref()
         .map(|c| c.proposed.lines.iter().map(|l| l.country.clone()).collect())
@@ -282,7 +284,8 @@ async fn quotas_view(
             policies => policies,
             proposed => compared.as_ref().map(|c| &c.proposed),
             lines => lines,
-            peak => peak,
+            peak => scale.top,
+            ticks => scale.ticks,
             partners => partners,
             methods => accordo_cooperation::Method::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
             indicators => policies.first().map(|p| p.policy.indicators.iter().map(|w| context! { id => w.indicator, weight => w.weight }).collect::<Vec<_>>()),
