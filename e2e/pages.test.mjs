@@ -12,7 +12,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -226,7 +226,9 @@ for (const { user, card, nav } of ROLES) {
 // design system's menu button opens the navigation.
 const PHONE = { width: 390, height: 844 };
 
-async function pagesReachable(page, limit = 60) {
+/// Visits every page a signed-in user can reach from its home by following links, one page of
+/// each kind (identifiers are folded), calling `visit(path)` on each HTML page.
+async function crawl(page, visit, limit = 60) {
   const kinds = new Set();
   const queue = ["/home"];
   const visited = [];
@@ -238,6 +240,17 @@ async function pagesReachable(page, limit = 60) {
     const response = await page.goto(`${base}${path}`);
     if (!(response.headers()["content-type"] ?? "").startsWith("text/html")) continue;
     visited.push(path);
+    await visit(path);
+    const links = await page.$$eval("a[href^='/']", (as) => as.map((a) => a.getAttribute("href").split("#")[0]));
+    for (const l of links) {
+      if (!/^\/(static|sign-out|language|api)\b/.test(l) && !l.includes("format=csv")) queue.push(l);
+    }
+  }
+  return visited;
+}
+
+async function pagesReachable(page) {
+  return crawl(page, async (path) => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     const wide = width > PHONE.width
       ? await page.evaluate((w) => [...document.querySelectorAll("body *")]
@@ -245,12 +258,7 @@ async function pagesReachable(page, limit = 60) {
           .slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`), PHONE.width)
       : [];
     assert.ok(width <= PHONE.width, `${path} is ${width} px wide on a ${PHONE.width} px phone: ${wide.join(", ")}`);
-    const links = await page.$$eval("a[href^='/']", (as) => as.map((a) => a.getAttribute("href").split("#")[0]));
-    for (const l of links) {
-      if (!/^\/(static|sign-out|language|api)\b/.test(l) && !l.includes("format=csv")) queue.push(l);
-    }
-  }
-  return visited;
+  });
 }
 
 for (const { user, nav } of ROLES) {
@@ -272,6 +280,120 @@ for (const { user, nav } of ROLES) {
     await page.context().close();
   });
 }
+
+// Every word in the reader's language: each role's pages, read in Italian, hold no English
+// outside `code` elements, text marked `translate="no"` (identifiers such as time zones), what
+// users wrote (which the pages isolate in `bdi` elements) and proper names (the agencies').
+// A word counts as English when it is in this list of common English words and in no Italian
+// catalogue (Italian borrows a few: "standard", "password").
+const ENGLISH = new Set(`the and of to with for is are was were has have had not this that these those from by on at an be
+been being which who whom whose what when where why how your you our their its it or if than then there here will would
+can could may must should shall none all any each every more less only also after before until within without under over
+into out up down new open opened closed request requests reply replied replies rejected confirmed issued missing expired
+document documents passport cases date name number status page pages search filter filters sort next previous show view
+edit save cancel delete send sent read unread mark sign signed error failed allowed denied agency agencies user users role
+roles kind record records source sources quota quotas share shares check checks valid invalid line column field expected
+found digit country nationality birth sex male female days day month year week total deadline overdue evidence information
+travel return returns removal scheduled centre center occupancy capacity alert alerts report reported forged stolen lost
+warning details audit log entry entries action actions actor time language account settings issuer holder given surname
+taken provided asked answered issued valid until person people case_id yes choose select please none other others
+confirm nationality reason question more first last everything nothing something why because while since per cent percent
+method seats places partner partners cooperation approved pending waiting received awaiting extension safeguards
+rule rules blocked block blocks create created update updated deleted notification notifications home welcome
+about`.split(/\s+/));
+
+function italianWords() {
+  const words = new Set();
+  const crates = join(root, "crates");
+  for (const c of readdirSync(crates)) {
+    const dir = join(crates, c, "locales", "it");
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir)) {
+      for (const line of readFileSync(join(dir, f), "utf8").toLowerCase().split("\n")) {
+        // The words of the messages: no comments, ids, attribute names or placeables.
+        if (/^\s*#/.test(line)) continue;
+        const value = line.replace(/^\s*[.]?[\w-]+\s*=/, "").replace(/\{[^}]*\}/g, " ").replace(/\[[^\]]*\]/g, " ");
+        for (const w of value.match(/\p{L}+/gu) ?? []) words.add(w);
+      }
+    }
+  }
+  return words;
+}
+
+async function englishOnPage(page, names, italian) {
+  const text = await page.evaluate(() => {
+    const skip = "code, kbd, samp, bdi, script, style, [translate=no], [lang]:not([lang=it]), [lang]:not([lang=it]) *";
+    const parts = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.parentElement.closest(skip)) parts.push(n.textContent);
+    }
+    for (const e of document.querySelectorAll("[placeholder], [title], [aria-label], img[alt]")) {
+      if (e.closest(skip)) continue;
+      for (const a of ["placeholder", "title", "aria-label", "alt"]) if (e.getAttribute(a)) parts.push(e.getAttribute(a));
+    }
+    parts.push(document.title);
+    return parts.join(" \n ");
+  });
+  let rest = text;
+  for (const name of names) rest = rest.split(name).join(" ");
+  const found = new Set();
+  for (const line of rest.split("\n")) {
+    const english = (line.match(/\p{L}[\p{L}']*/gu) ?? [])
+      // Codes and names written in capitals are not words of a language.
+      .filter((w) => w !== w.toUpperCase() && ENGLISH.has(w.toLowerCase()) && !italian.has(w.toLowerCase()));
+    if (english.length) found.add(`"${line.trim().slice(0, 100)}" (${english.join(", ")})`);
+  }
+  return [...found];
+}
+
+async function agencyNames() {
+  const page = await newPage();
+  await signIn(page, "ita.admin");
+  const agencies = await (await page.request.get(`${base}/api/v1/agencies`)).json();
+  await page.context().close();
+  return agencies.map((a) => a.name);
+}
+
+test("every page reads Italian for every role, outside code and proper names", async () => {
+  const names = await agencyNames();
+  assert.ok(names.length > 5, `agencies: ${names}`);
+  const italian = italianWords();
+  const problems = new Set();
+  for (const { user } of [...ROLES, { user: "ita.employer" }, { user: "ita.analyst" }]) {
+    const page = await newPage("it-IT");
+    await signIn(page, user);
+    const switched = (await page.getAttribute("html", "lang")) !== "it";
+    if (switched) {
+      await page.getByRole("button", { name: "Italiano" }).click();
+      await page.waitForFunction(() => document.documentElement.lang === "it");
+    }
+    const look = async (path) => {
+      for (const w of await englishOnPage(page, names, italian)) problems.add(`${path.split("?")[0]}: ${w}`);
+    };
+    await crawl(page, look);
+    if (user === "ita.officer") {
+      // Every demo sample's check: its reasons and the details of each check.
+      await page.goto(`${base}/documents/check`);
+      const samples = await page.locator("[data-testid=samples] form button").count();
+      for (let i = 0; i < samples; i++) {
+        await page.goto(`${base}/documents/check`);
+        await page.locator("[data-testid=samples] form button").nth(i).click();
+        await page.waitForSelector("[data-testid=outcome]");
+        await look(`/documents/check sample ${i + 1}`);
+      }
+    }
+    await page.goto(`${base}/no-such-page`);
+    await look("/no-such-page");
+    if (switched) {
+      await page.goto(`${base}/home`);
+      await page.getByRole("button", { name: "English" }).click();
+      await page.waitForFunction(() => document.documentElement.lang === "en");
+    }
+    await page.context().close();
+  }
+  assert.deepEqual([...problems], []);
+});
 
 test("on a phone the check's verdict comes before the demo samples", async () => {
   const page = await newPage("it-IT", PHONE);
@@ -591,6 +713,29 @@ test("a refused form keeps every choice, and offers only what can succeed: a req
   const again = partner.locator("[data-request]:has([data-testid=error-summary])").first();
   assert.equal(await again.locator('input[name="decision"]:checked').getAttribute("value"), "rejected");
   await partner.context().close();
+});
+
+test("a case prints as a document: no navigation, no forms, the case in full", async () => {
+  const page = await newPage("it-IT");
+  await signIn(page, "ita.caseworker");
+  await page.goto(`${base}/returns/cases`);
+  await page.locator("[data-testid=cases-table] tbody th a").first().click();
+  await page.waitForSelector("h1");
+  const heading = (await page.textContent("h1")).trim();
+  assert.ok(await page.locator("form").count() > 0, "the case page has forms on screen");
+  await page.emulateMedia({ media: "print" });
+  const shown = (selector) =>
+    page.$$eval(selector, (es) => es.filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden").length);
+  assert.equal(await shown("form"), 0, "no form on paper");
+  assert.equal(await shown("nav, header .it-header-wrapper, footer, .btn"), 0, "no navigation, header, footer or button on paper");
+  assert.equal(await shown("h1"), 1, `the case's heading (${heading}) is printed`);
+  // What is folded away on screen is printed.
+  const folded = await page.$$eval("details > :not(summary)", (es) =>
+    es.filter((e) => e.tagName !== "FORM" && !e.closest("form") && e.parentElement.getClientRects().length > 0)
+      .filter((e) => e.getClientRects().length === 0).length);
+  assert.equal(folded, 0, "every folded part is printed");
+  await page.pdf({ path: join(shots, "case-print.pdf") });
+  await page.context().close();
 });
 
 test("an expired document is a warning, never a green light", async () => {

@@ -58,6 +58,10 @@ pub fn official_rows() -> Result<Vec<OfficialRow>> {
     Ok(out)
 }
 
+/// The note of the first index policy, written with every installation (its words are in the
+/// catalogues, `cooperation-first-policy-note`, for readers of every language).
+pub const FIRST_POLICY_NOTE: &str = "First policy: the platform's own records weigh 85%, official statistics 5%, the partnership's joint work 10%.";
+
 /// The decree's quota totals, as found (see data/italy-quotas/PROVENANCE.md).
 pub fn quota_rows() -> Result<Vec<QuotaTotalRow>> {
     let sources = [
@@ -119,7 +123,7 @@ async fn write_reference(platform: &Platform, tx: &mut accordo_store::Tx) -> Res
             &PolicyRow {
                 version: 1,
                 policy: serde_json::to_string(&policy).unwrap_or_default(),
-                note: "First policy: the platform's own records weigh 85%, official statistics 5%, the partnership's joint work 10%.".into(),
+                note: FIRST_POLICY_NOTE.into(),
                 created_at: platform.now_us(),
                 created_by: "cli".into(),
             },
@@ -173,7 +177,8 @@ pub async fn seed(platform: &Platform) -> Result<()> {
                     year: i64::from(today.year()),
                     indicator: indicator.into(),
                     value: value.to_string(),
-                    source: "demo entry: illustrative, not a statistic".into(),
+                    // Written by the Italian ministry's analyst, in Italian.
+                    source: "voce dimostrativa: illustrativa, non è una statistica".into(),
                     created_at: now,
                     created_by: "ita.analyst".into(),
                 },

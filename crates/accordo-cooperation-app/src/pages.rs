@@ -18,7 +18,7 @@ use serde::Deserialize;
 use accordo_server::AppState;
 use accordo_server::pages::PageRoutes;
 use accordo_server::pages::{
-    Chrome, Fields, FormErrors, SignedForm, Viewer, done, render, viewer_error_page,
+    Chrome, Fields, FormErrors, SignedForm, Viewer, catalogue_text, done, render, viewer_error_page,
 };
 
 pub fn routes() -> PageRoutes {
@@ -127,6 +127,7 @@ async fn index_view(
             year => year,
             scores => scores,
             policies => policies,
+            first_note => crate::demo::FIRST_POLICY_NOTE,
             policy => policy,
             manual_indicators => manual,
             may_enter => may(viewer, Action::Create, &policy::COOPERATION_INDICATOR),
@@ -279,7 +280,14 @@ async fn quotas_view(
         status,
         "cooperation/quotas.html",
         context! {
-            totals => totals.iter().map(|t| context! { period => t.period, category => t.category, subcategory => t.subcategory, quota => t.quota, source => t.source }).collect::<Vec<_>>(),
+            totals => totals.iter().map(|t| context! {
+                period => t.period, quota => t.quota,
+                category => quota_words(state, &viewer.lang, &t.category),
+                subcategory => quota_words(state, &viewer.lang, &t.subcategory),
+                source => t.source.split_once(':')
+                    .and_then(|(letter, _)| catalogue_text(state, &viewer.lang, &format!("quota-source-{letter}")))
+                    .unwrap_or_else(|| t.source.clone()),
+            }).collect::<Vec<_>>(),
             published => published,
             policies => policies,
             proposed => compared.as_ref().map(|c| &c.proposed),
@@ -582,4 +590,16 @@ pub async fn quotas_card(
             .collect(),
         empty: Some("home-cooperation-quotas-none"),
     })
+}
+
+/// A category or subcategory of the decree's quota table in the reader's language: message
+/// `cooperation-quota-<words as a slug>`, else the words of the data file.
+fn quota_words(state: &AppState, lang: &str, words: &str) -> String {
+    let slug: String = words
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    catalogue_text(state, lang, &format!("quota-{slug}")).unwrap_or_else(|| words.to_owned())
 }

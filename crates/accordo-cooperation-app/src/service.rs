@@ -78,7 +78,12 @@ async fn policy_version(platform: &Platform, version: Option<i64>) -> Result<Pol
         Some(v) => {
             ServiceError::invalid("policy_version", format!("there is no policy version {v}"))
         }
-        None => ServiceError::invalid("policy_version", "no policy has been set"),
+        None => ServiceError::refused_value(
+            "policy_version",
+            "no-policy",
+            Vec::new(),
+            "no policy has been set",
+        ),
     })?;
     version_of(row)
 }
@@ -99,7 +104,12 @@ pub async fn new_policy(
         .validate()
         .map_err(|e| ServiceError::invalid("policy", e.to_string()))?;
     if note.trim().is_empty() {
-        return Err(ServiceError::invalid("note", "say why the policy changes"));
+        return Err(ServiceError::refused_value(
+            "note",
+            "policy-note",
+            Vec::new(),
+            "say why the policy changes",
+        ));
     }
     let mut conn = platform.store.read().await?;
     let latest = store::policies(&mut conn)
@@ -139,8 +149,12 @@ pub struct PartnerScore {
     pub policy_version: i64,
     /// The indicator values (absent when the partner has none).
     pub values: BTreeMap<String, f64>,
-    /// Where each value comes from, in words.
+    /// Where each value comes from, in English words.
     pub sources: BTreeMap<String, String>,
+    /// The same as messages of the catalogues (`{id, args}`), for a reader of another
+    /// language.
+    #[schema(value_type = Object)]
+    pub source_messages: BTreeMap<String, serde_json::Value>,
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub score: Score,
@@ -198,10 +212,13 @@ async fn partners(platform: &Platform) -> Result<Vec<(String, Vec<String>)>> {
 }
 
 /// The indicator values of every partner for `year`, as of today.
+/// Each partner's indicator values, and their sources (English words and a message).
+type Sources = BTreeMap<String, (String, serde_json::Value)>;
+
 async fn indicator_values(
     platform: &Platform,
     year: i32,
-) -> Result<Vec<(String, BTreeMap<String, f64>, BTreeMap<String, String>)>> {
+) -> Result<Vec<(String, BTreeMap<String, f64>, Sources)>> {
     let (from_us, to_us) = year_bounds_us(year);
     let partners = partners(platform).await?;
     // The authorities' zones, read once for every request.
@@ -222,7 +239,14 @@ async fn indicator_values(
     let mut out = Vec::new();
     for (country, authorities) in partners {
         let mut values = BTreeMap::new();
-        let mut sources = BTreeMap::new();
+        // Each indicator's source: its English words, and its message of the catalogues.
+        let mut sources = Sources::new();
+        let mut note = |indicator: &str, english: String, id: &str, args: serde_json::Value| {
+            sources.insert(
+                indicator.to_owned(),
+                (english, json!({"id": id, "args": args})),
+            );
+        };
         let mut requests = Vec::new();
         for authority in &authorities {
             requests
@@ -284,18 +308,22 @@ async fn indicator_values(
                 "answered_in_time".into(),
                 f64::from(in_time) / f64::from(due),
             );
-            sources.insert(
-                "answered_in_time".into(),
+            note(
+                "answered_in_time",
                 format!(
                     "{in_time} of {due} requests due in {year} answered by the deadline ({n} sent)"
                 ),
+                "cooperation-source-answered-in-time",
+                json!({"in_time": in_time, "due": due, "year": year.to_string(), "sent": n}),
             );
         }
         if let Some(m) = median(reply_days) {
             values.insert("median_reply_days".into(), m);
-            sources.insert(
-                "median_reply_days".into(),
+            note(
+                "median_reply_days",
                 format!("median over {answered} replies"),
+                "cooperation-source-median",
+                json!({"answered": answered}),
             );
         }
         if answered > 0 {
@@ -303,9 +331,11 @@ async fn indicator_values(
                 "identification_rate".into(),
                 f64::from(confirmed) / f64::from(answered),
             );
-            sources.insert(
-                "identification_rate".into(),
+            note(
+                "identification_rate",
                 format!("{confirmed} confirmed of {answered} answered"),
+                "cooperation-source-identification",
+                json!({"confirmed": confirmed, "answered": answered}),
             );
         }
         if confirmed + deemed > 0 {
@@ -313,9 +343,13 @@ async fn indicator_values(
                 "travel_documents_per_confirmation".into(),
                 f64::from(documents) / f64::from(confirmed + deemed),
             );
-            sources.insert(
-                "travel_documents_per_confirmation".into(),
-                format!("{documents} travel documents for {confirmed} confirmations and {deemed} acceptances by silence"),
+            note(
+                "travel_documents_per_confirmation",
+                format!(
+                    "{documents} travel documents for {confirmed} confirmations and {deemed} acceptances by silence"
+                ),
+                "cooperation-source-travel-documents",
+                json!({"documents": documents, "confirmed": confirmed, "deemed": deemed}),
             );
         }
         if let Some((decided, executed)) = returns.get(&country).filter(|(d, _)| *d > 0) {
@@ -323,7 +357,14 @@ async fn indicator_values(
                 "returns_per_decision".into(),
                 *executed as f64 / *decided as f64,
             );
-            sources.insert("returns_per_decision".into(), format!("{executed} returns executed for {decided} return decisions of {year} on the platform"));
+            note(
+                "returns_per_decision",
+                format!(
+                    "{executed} returns executed for {decided} return decisions of {year} on the platform"
+                ),
+                "cooperation-source-returns",
+                json!({"executed": executed, "decided": decided, "year": year.to_string()}),
+            );
         }
         if let Some(o) = official
             .iter()
@@ -336,18 +377,25 @@ async fn indicator_values(
                 "eurostat_return_rate".into(),
                 returned as f64 / ordered as f64,
             );
-            sources.insert(
-                "eurostat_return_rate".into(),
-                format!("Eurostat {}: {returned} returned / {ordered} ordered to leave from Italy (latest year with both; not a cohort)", row.year),
+            note(
+                "eurostat_return_rate",
+                format!(
+                    "Eurostat {}: {returned} returned / {ordered} ordered to leave from Italy (latest year with both; not a cohort)",
+                    row.year
+                ),
+                "cooperation-source-eurostat",
+                json!({"year": row.year.to_string(), "returned": returned, "ordered": ordered}),
             );
         }
         for m in manual.iter().filter(|m| m.partner_country == country) {
             if let Ok(v) = m.value.parse::<f64>() {
                 // Later entries replace earlier ones (the rows come oldest first).
                 values.insert(m.indicator.clone(), v);
-                sources.insert(
-                    m.indicator.clone(),
+                note(
+                    &m.indicator,
                     format!("entered by {}: {}", m.created_by, m.source),
+                    "cooperation-source-manual",
+                    json!({"user": m.created_by, "source": m.source}),
                 );
             }
         }
@@ -410,7 +458,7 @@ async fn compute(
     let mut out: Vec<PartnerScore> = indicator_values(platform, year)
         .await?
         .into_iter()
-        .map(|(country, values, sources)| PartnerScore {
+        .map(|(country, values, noted)| PartnerScore {
             country_name: CountryCode::parse(&country)
                 .map(|c| c.name().to_owned())
                 .unwrap_or_default(),
@@ -419,7 +467,11 @@ async fn compute(
             year,
             policy_version: version,
             values,
-            sources,
+            sources: noted
+                .iter()
+                .map(|(k, (english, _))| (k.clone(), english.clone()))
+                .collect(),
+            source_messages: noted.into_iter().map(|(k, (_, m))| (k, m)).collect(),
         })
         .collect();
     out.sort_by(|a, b| {
@@ -461,11 +513,18 @@ pub async fn enter_value(
         .map_err(|e| ServiceError::invalid("country", e.to_string()))?;
     check_year(year)?;
     if !(value.is_finite() && value >= 0.0) {
-        return Err(ServiceError::invalid("value", "a number of zero or more"));
+        return Err(ServiceError::refused_value(
+            "value",
+            "non-negative",
+            Vec::new(),
+            "a number of zero or more",
+        ));
     }
     if source.trim().is_empty() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "source",
+            "figure-source",
+            Vec::new(),
             "say where the figure comes from",
         ));
     }
@@ -564,7 +623,12 @@ async fn allocate(platform: &Platform, input: &AllocationInput) -> Result<Alloca
         )
     })?;
     if input.category.trim().is_empty() {
-        return Err(ServiceError::invalid("category", "say what is divided"));
+        return Err(ServiceError::refused_value(
+            "category",
+            "category-needed",
+            Vec::new(),
+            "say what is divided",
+        ));
     }
     check_year(input.year)?;
     let version = policy_version(platform, input.policy_version).await?;
@@ -668,8 +732,10 @@ pub async fn publish(platform: &Platform, ctx: &Ctx, input: AllocationInput) -> 
         Resource::collection(&policy::QUOTA_ALLOCATION),
     )?;
     if !input.weights.is_empty() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "weights",
+            "weights-unstored",
+            Vec::new(),
             "a published allocation follows a stored policy version: make the new weights a policy version first",
         ));
     }

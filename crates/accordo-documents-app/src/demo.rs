@@ -116,24 +116,45 @@ fn demo_fields(d: &DemoDocument) -> accordo_mrz::Fields {
     }
 }
 
-/// MRZs of the demo's synthetic documents, to paste into "Check a document": (what it
-/// shows, MRZ). Empty outside the demo.
-pub fn sample_mrzs() -> Vec<(String, String)> {
+/// One of the demo's synthetic documents, to paste into "Check a document".
+pub struct Sample {
+    /// What it shows, in English.
+    pub what: String,
+    /// The same as a message of the catalogues (`{id, args}`).
+    pub caption: serde_json::Value,
+    pub mrz: String,
+}
+
+/// The demo's synthetic documents to try. Empty outside the demo.
+pub fn samples() -> Vec<Sample> {
     DEMO_DOCUMENTS
         .iter()
         .filter_map(|d| {
             let mrz = accordo_mrz::generate(&demo_fields(d)).ok()?;
-            let what = if d.status.is_empty() {
-                format!("{} {}: not reported", d.issuing_state, d.number)
+            let document = format!("{} {}", d.issuing_state, d.number);
+            let (what, caption) = if d.status.is_empty() {
+                (
+                    format!("{document}: not reported"),
+                    serde_json::json!({"id": "documents-sample-clear", "args": {"document": document}}),
+                )
             } else {
-                format!(
-                    "{} {}: reported {} by {}",
-                    d.issuing_state, d.number, d.status, d.reported_by
+                (
+                    format!("{document}: reported {} by {}", d.status, d.reported_by),
+                    serde_json::json!({"id": "documents-sample-reported", "args": {
+                        "document": document,
+                        "status": {"id": format!("documents-status-{}", d.status), "args": {}},
+                        "agency": d.reported_by,
+                    }}),
                 )
             };
-            Some((what, mrz))
+            Some(Sample { what, caption, mrz })
         })
         .collect()
+}
+
+/// MRZs of the demo's synthetic documents: (what it shows, in English; MRZ).
+pub fn sample_mrzs() -> Vec<(String, String)> {
+    samples().into_iter().map(|s| (s.what, s.mrz)).collect()
 }
 
 /// The demo's register entries and a forgery alert, written once with the demo.

@@ -73,6 +73,9 @@ pub static MODULE: Module = Module {
     locales: &[
         ("en", include_str!("../locales/en/documents.ftl")),
         ("it", include_str!("../locales/it/documents.ftl")),
+        // What the MRZ checks say, from the checking crate's own catalogues.
+        ("en", accordo_mrz::message::CATALOGUES[0].1),
+        ("it", accordo_mrz::message::CATALOGUES[1].1),
     ],
     background: Some(|platform| {
         Box::pin(async move {
@@ -99,4 +102,50 @@ fn cards<'a>(
 
 fn seed(platform: &Platform) -> Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
     Box::pin(demo::seed(platform))
+}
+
+#[cfg(test)]
+mod tests {
+    use accordo_web::i18n::Catalogues;
+
+    /// Every finding of the checks, on the demo's documents and on broken zones, reads in
+    /// Italian from the catalogues, and the English catalogue says word for word what the
+    /// checks' own English says.
+    #[test]
+    fn what_the_checks_say_reads_in_each_language() {
+        let catalogues = Catalogues::from_sources(super::MODULE.locales.iter().copied())
+            .expect("the module's catalogues load");
+        let mut zones: Vec<String> = crate::demo::sample_mrzs()
+            .into_iter()
+            .map(|s| s.1)
+            .collect();
+        let first = zones[0].clone();
+        zones.push(first.replacen('<', "x", 1));
+        zones.push(first.replacen("\n", "\nA", 1));
+        zones.push(first.lines().next().unwrap_or_default().to_owned());
+        zones.push("I<UTOD23145890<7349<<<<<<<<<<<\n3407127M9507122UTO<<<<<<<<<<<2\nSTEVENSON<<PETER<JOHN<<<<<<<<<".to_owned());
+        let today = jiff::civil::date(2026, 12, 5);
+        let mut italian_differs = 0;
+        for zone in &zones {
+            for check in accordo_mrz::check(zone, today).checks {
+                let render = |lang: &str| {
+                    check.message.render(&mut |id, args| {
+                        let args: Vec<(&str, accordo_web::i18n::ArgValue)> = args
+                            .iter()
+                            .map(|(n, v)| (*n, accordo_web::i18n::ArgValue::Text(v.clone())))
+                            .collect();
+                        catalogues.message(lang, id, &args)
+                    })
+                };
+                assert_eq!(render("en"), check.detail, "{}", check.name);
+                let it = render("it");
+                assert!(!it.contains('⟦'), "{}: {it}", check.name);
+                italian_differs += usize::from(it != check.detail);
+            }
+        }
+        assert!(
+            italian_differs > 50,
+            "{italian_differs} findings read differently in Italian"
+        );
+    }
 }

@@ -83,9 +83,9 @@ async fn samples(state: &AppState) -> Vec<Value> {
     {
         return Vec::new();
     }
-    crate::demo::sample_mrzs()
+    crate::demo::samples()
         .into_iter()
-        .map(|(what, mrz)| context! { what => what, mrz => mrz })
+        .map(|s| context! { what => s.caption, mrz => s.mrz })
         .collect()
 }
 

@@ -6,6 +6,7 @@
 //! on every other `serve` node through PostgreSQL's notifications ([`follow_changes`]). A hit
 //! in the index is confirmed in the database, audited, and notified to the reporting agency.
 
+use accordo_mrz::message::{Arg, Message};
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -158,7 +159,12 @@ pub async fn report(platform: &Platform, ctx: &Ctx, input: NewReportInput) -> Re
             .map_err(|message| ServiceError::invalid("reported_on", message))?,
     };
     if reported_on > today {
-        return Err(ServiceError::invalid("reported_on", "is in the future"));
+        return Err(ServiceError::refused_value(
+            "reported_on",
+            "date-future",
+            Vec::new(),
+            "is in the future",
+        ));
     }
     if input.notes.chars().count() > import::MAX_NOTES {
         return Err(ServiceError::invalid(
@@ -381,8 +387,10 @@ pub async fn list(
                 .map(|c| c.to_ascii_uppercase())
                 .collect();
             if kept.is_empty() {
-                return Err(ServiceError::invalid(
+                return Err(ServiceError::refused_value(
                     "number",
+                    "number-prefix",
+                    Vec::new(),
                     "give the start of a document number (letters and digits)",
                 ));
             }
@@ -423,8 +431,12 @@ pub struct CheckOutcome {
     /// The expiry date, when the zone gives one.
     #[schema(value_type = Option<String>)]
     pub expires_on: Option<jiff::civil::Date>,
-    /// Every reason behind the verdict, most serious first.
+    /// Every reason behind the verdict, most serious first, in English.
     pub reasons: Vec<String>,
+    /// The same reasons as messages of the catalogues (`documents-reason-*`), for a reader of
+    /// another language.
+    #[schema(value_type = Vec<Object>)]
+    pub reason_messages: Vec<Message>,
     /// The MRZ check: every check by its stable name, the fields, the OCR suggestion.
     #[schema(value_type = Object)]
     pub mrz: accordo_mrz::Report,
@@ -515,14 +527,16 @@ pub async fn check(platform: &Platform, ctx: &Ctx, mrzs: &[&str]) -> Result<Vec<
                 notifications::notify(
                     platform,
                     &mut tx,
-                    &row.owner_agency,
-                    None,
+                    (&row.owner_agency, None),
                     "document_register_hit",
-                    &format!("Register hit: {}", row.doc_key.replace('|', " ")),
-                    &format!(
-                        "A document your agency reported {} on {} was checked by {} ({}).",
-                        row.status, row.reported_on, ctx.actor.agency, ctx.actor.username
-                    ),
+                    "documents-notice-register-hit",
+                    json!({
+                        "document": row.doc_key.replace('|', " "),
+                        "status": {"id": format!("documents-status-{}", row.status), "args": {}},
+                        "date": row.reported_on,
+                        "agency": ctx.actor.agency.as_str(),
+                        "user": ctx.actor.username,
+                    }),
                     Some((policy::DOCUMENT_REPORT.kind, &row.id.to_string())),
                 )
                 .await?;
@@ -558,16 +572,32 @@ fn outcome(
     today: jiff::civil::Date,
 ) -> CheckOutcome {
     let mut reasons = Vec::new();
+    let mut reason_messages = Vec::new();
+    let text = |s: &str| Arg::Text(s.to_owned());
     for row in &found {
         reasons.push(format!(
             "reported {} by {} on {}",
             row.status, row.owner_agency, row.reported_on
+        ));
+        let status = Message::new(format!("documents-status-{}", row.status), Vec::new());
+        reason_messages.push(Message::new(
+            "documents-reason-reported",
+            vec![
+                ("status", Arg::Message(status)),
+                ("agency", text(&row.owner_agency)),
+                ("date", text(&row.reported_on)),
+            ],
         ));
     }
     for alert in &alerts {
         reasons.push(format!(
             "matches a forgery alert of {}: {}",
             alert.agency, alert.what_forged
+        ));
+        reason_messages.push(Message::new(
+            "documents-reason-alert",
+            // The alert itself is shown beside the reasons, its words as its author wrote them.
+            vec![("agency", text(&alert.agency))],
         ));
     }
     if !mrz.valid {
@@ -578,12 +608,20 @@ fn outcome(
             .map(|c| c.name)
             .collect();
         reasons.push(format!("the MRZ fails: {}", failed.join(", ")));
+        reason_messages.push(Message::new(
+            "documents-reason-mrz-fails",
+            vec![("checks", text(&failed.join(", ")))],
+        ));
     }
     // Not a sign of forgery, so not a verdict of its own, but the officer must see it.
     let expires_on = mrz.fields.as_ref().and_then(|f| f.expiry_date);
     let expired = expires_on.is_some_and(|d| d < today);
     if let Some(expiry) = expires_on.filter(|_| expired) {
         reasons.push(format!("the document expired on {expiry}"));
+        reason_messages.push(Message::new(
+            "documents-reason-expired",
+            vec![("date", text(&expiry.to_string()))],
+        ));
     }
     let verdict = if !found.is_empty() {
         Verdict::RegisterHit
@@ -599,6 +637,7 @@ fn outcome(
         expired,
         expires_on,
         reasons,
+        reason_messages,
         register_hits: found
             .into_iter()
             .map(|r| Hit {
@@ -734,8 +773,10 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
     )
     .map_err(|e| ServiceError::invalid(e.field, e.message))?;
     let handling: Handling = input.handling.trim().parse().map_err(|_| {
-        ServiceError::invalid(
+        ServiceError::refused_value(
             "handling",
+            "handling-label",
+            Vec::new(),
             "expected a TLP 2.0 label: CLEAR, GREEN, AMBER, AMBER+STRICT or RED",
         )
     })?;
@@ -779,20 +820,26 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
         addressees.push((kind.to_owned(), value));
     }
     if matches!(handling, Handling::Amber | Handling::AmberStrict) && addressees.is_empty() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "addressees",
+            "addressees-needed",
+            Vec::new(),
             "an AMBER alert needs at least one addressee (an agency, or a country for AMBER)",
         ));
     }
     if handling == Handling::AmberStrict && addressees.iter().any(|(k, _)| k == "country") {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "addressees",
+            "addressees-strict",
+            Vec::new(),
             "AMBER+STRICT goes to named agencies, not countries",
         ));
     }
     if handling == Handling::Red {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "handling",
+            "handling-red",
+            Vec::new(),
             "RED is for named persons; publish a forgery alert as AMBER+STRICT to the agencies that need it",
         ));
     }
@@ -830,11 +877,10 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
             notifications::notify(
                 platform,
                 &mut tx,
-                to,
-                None,
+                (to, None),
                 "forgery_alert",
-                &format!("Forgery alert from {agency}"),
-                input.what_forged.trim(),
+                "documents-notice-alert",
+                json!({"agency": agency.as_str(), "what": input.what_forged.trim()}),
                 Some((policy::FORGERY_ALERT.kind, &id.to_string())),
             )
             .await?;

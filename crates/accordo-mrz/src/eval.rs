@@ -6,11 +6,12 @@ use jiff::civil::Date;
 use crate::digits::{Acc, digit_value, dot_digits, is_mrz_byte};
 use crate::input::{Input, MAX};
 use crate::layout::{DOCUMENT_CODE, ISSUING_STATE, Layout, Pos, Span, layout};
+use crate::message::{Message, msg};
 use crate::{Check, Fields, Format, Names, codes};
 
 /// Receives each check. `detail` is called only by sinks that keep details.
 pub(crate) trait Sink {
-    fn push<F: FnOnce() -> String>(&mut self, name: &'static str, ok: bool, detail: F);
+    fn push<F: FnOnce() -> Message>(&mut self, name: &'static str, ok: bool, detail: F);
 }
 
 /// Keeps only the verdict.
@@ -20,7 +21,7 @@ pub(crate) struct Fast {
 
 impl Sink for Fast {
     #[inline(always)]
-    fn push<F: FnOnce() -> String>(&mut self, _name: &'static str, ok: bool, _detail: F) {
+    fn push<F: FnOnce() -> Message>(&mut self, _name: &'static str, ok: bool, _detail: F) {
         self.ok &= ok;
     }
 }
@@ -31,11 +32,13 @@ pub(crate) struct Full {
 }
 
 impl Sink for Full {
-    fn push<F: FnOnce() -> String>(&mut self, name: &'static str, ok: bool, detail: F) {
+    fn push<F: FnOnce() -> Message>(&mut self, name: &'static str, ok: bool, detail: F) {
+        let message = detail();
         self.checks.push(Check {
             name,
             ok,
-            detail: detail(),
+            detail: message.english(),
+            message,
         });
     }
 }
@@ -101,9 +104,9 @@ pub(crate) fn run<S: Sink>(
     let n = inp.count;
     s.push("line_count", n == 2 || n == 3, || {
         if n == 2 || n == 3 {
-            format!("{n} lines (2 for TD2, TD3, MRV-A, MRV-B; 3 for TD1)")
+            msg!("documents-mrz-line-count-ok", count = n.to_string())
         } else {
-            format!("expected 2 lines (TD2, TD3, MRV-A, MRV-B) or 3 (TD1), found {n}")
+            msg!("documents-mrz-line-count-bad", count = n.to_string())
         }
     });
 
@@ -127,55 +130,78 @@ pub(crate) fn run<S: Sink>(
     }
 }
 
-fn length_detail(inp: &Input, format: Option<Format>) -> String {
+fn length_detail(inp: &Input, format: Option<Format>) -> Message {
     let shown = inp.count.min(3);
     let lens: Vec<String> = inp.lens[..shown].iter().map(|l| l.to_string()).collect();
     match format {
         Some(f) => {
             let (lines, len) = f.shape();
-            let bad: Vec<String> = inp.lens[..shown]
+            let bad: Vec<Message> = inp.lens[..shown]
                 .iter()
                 .enumerate()
                 .filter(|(_, l)| **l != len)
-                .map(|(i, l)| format!("line {} has {l}", i + 1))
+                .map(|(i, l)| {
+                    msg!(
+                        "documents-mrz-line-has",
+                        line = (i + 1).to_string(),
+                        length = l.to_string()
+                    )
+                })
                 .collect();
-            if bad.is_empty() && inp.count == lines {
-                format!("{}: {lines} lines of {len} characters", f.label())
+            let (format, lines, length) = (f.label(), lines.to_string(), len.to_string());
+            if bad.is_empty() && inp.count == f.shape().0 {
+                msg!(
+                    "documents-mrz-length-ok",
+                    format = format,
+                    lines = lines,
+                    length = length
+                )
             } else if bad.is_empty() {
-                format!("{} needs {lines} lines of {len} characters", f.label())
+                msg!(
+                    "documents-mrz-length-needs",
+                    format = format,
+                    lines = lines,
+                    length = length
+                )
             } else {
-                format!(
-                    "{} needs {lines} lines of {len} characters: {}",
-                    f.label(),
-                    bad.join(", ")
+                msg!(
+                    "documents-mrz-length-needs-bad",
+                    format = format,
+                    lines = lines,
+                    length = length,
+                    bad = Message::joined(bad, "documents-mrz-comma"),
                 )
             }
         }
-        None => format!(
-            "line lengths [{}] fit no format (TD1 3x30, TD2 and MRV-B 2x36, TD3 and MRV-A 2x44)",
-            lens.join(", ")
-        ),
+        None => msg!("documents-mrz-length-no-format", lengths = lens.join(", ")),
     }
 }
 
-fn charset_detail(inp: &Input) -> String {
+fn charset_detail(inp: &Input) -> Message {
     let shown = inp.count.min(3);
-    let bad: Vec<String> = inp.lines[..shown]
+    let bad: Vec<Message> = inp.lines[..shown]
         .iter()
         .enumerate()
         .filter_map(|(i, l)| {
             l.chars()
                 .enumerate()
                 .find(|(_, c)| !(c.is_ascii() && is_mrz_byte(*c as u8)))
-                .map(|(col, c)| format!("line {}, column {}: {c:?}", i + 1, col + 1))
+                .map(|(col, c)| {
+                    msg!(
+                        "documents-mrz-charset-at",
+                        line = (i + 1).to_string(),
+                        column = (col + 1).to_string(),
+                        char = format!("{c:?}"),
+                    )
+                })
         })
         .collect();
     if bad.is_empty() {
-        "every character is A-Z, 0-9 or <".to_owned()
+        msg!("documents-mrz-charset-ok")
     } else {
-        format!(
-            "expected only A-Z, 0-9 and <; first bad character {}",
-            bad.join("; ")
+        msg!(
+            "documents-mrz-charset-bad",
+            bad = Message::joined(bad, "documents-mrz-semicolon")
         )
     }
 }
@@ -203,66 +229,78 @@ pub(crate) fn document_code_ok(f: Format, code: [u8; 2]) -> bool {
     }
 }
 
-fn document_code_detail(inp: &Input, f: Format, ok: bool, expiry: DateVal) -> String {
+fn document_code_detail(inp: &Input, f: Format, ok: bool, expiry: DateVal) -> Message {
     let text = inp.text(0, 0, 2);
     let at = DOCUMENT_CODE.describe();
     let expected = match f {
-        Format::Td3 => {
-            "P followed by < or a letter (Part 4 codes: PP, PE, PD, PO, PR, PT, PS, PL, PM; PU)"
-        }
-        Format::Td1 | Format::Td2 => "A, C or I followed by < or a letter other than V",
-        Format::MrvA | Format::MrvB => "V followed by < or a letter",
+        Format::Td3 => msg!("documents-mrz-code-expect-td3"),
+        Format::Td1 | Format::Td2 => msg!("documents-mrz-code-expect-id"),
+        Format::MrvA | Format::MrvB => msg!("documents-mrz-code-expect-visa"),
     };
     if let (false, DateVal::Valid(d)) = (ok, expiry)
         && p_filler_too_late(f, [inp.buf[0][0], inp.buf[0][1]], Some(d))
     {
-        return format!(
-            "P< at {at}: a passport without a second code letter must expire before {P_FILLER_EXPIRES_BEFORE}, this one expires {d} (Doc 9303 Part 4: PP, PE, PD, PO, PR, PT, PS, PL, PM)"
+        return msg!(
+            "documents-mrz-code-filler-late",
+            at = at,
+            before = P_FILLER_EXPIRES_BEFORE.to_string(),
+            expiry = d.to_string(),
         );
     }
-    if !ok {
-        return format!("{text:?} at {at}: {} expects {expected}", f.label());
-    }
-    let mut out = format!("{text} at {at}: {} expects {expected}", f.label());
-    if f == Format::Td3 {
+    let code = if ok { text } else { format!("{text:?}") };
+    let out = msg!(
+        "documents-mrz-code-expects",
+        code = code,
+        at = at,
+        format = f.label(),
+        expected = expected,
+    );
+    if ok && f == Format::Td3 {
         let second = inp.buf[0][1];
         if second != b'<' && !PASSPORT_SECOND.contains(&second) {
-            out.push_str(
-                "; this second letter is not a Part 4 code, which is allowed only on passports issued before 2026-01-01",
-            );
+            return msg!("documents-mrz-code-not-part4", detail = out);
         } else if second == b'<' {
-            out.push_str(
-                "; P< (no second letter) is allowed on passports that expire before 2038-01-01",
-            );
+            return msg!("documents-mrz-code-filler-ok", detail = out);
         }
     }
     out
 }
 
-fn state_detail(inp: &Input, span: Span, what: &str, ok: bool) -> String {
+fn state_detail(inp: &Input, span: Span, what: Message, ok: bool) -> Message {
     let raw = inp.text(span.line, span.start, span.len);
     let code = raw.trim_end_matches('<');
     let at = span.describe();
     if ok {
         let name = codes::name_of(code).unwrap_or("");
-        format!("{what} {raw} at {at}: {name}")
+        msg!(
+            "documents-mrz-state-ok",
+            what = what,
+            code = raw.as_str(),
+            at = at,
+            name = name
+        )
     } else {
-        format!(
-            "{what} {raw:?} at {at}: expected an ISO 3166-1 alpha-3 code or one Doc 9303 adds (D<<, GBD, UNO, XXA, XXX, EUE, ...)"
+        msg!(
+            "documents-mrz-state-bad",
+            what = what,
+            code = format!("{raw:?}"),
+            at = at
         )
     }
 }
 
-fn names_detail(inp: &Input, span: Span, ok: bool) -> String {
+fn names_detail(inp: &Input, span: Span, ok: bool) -> Message {
     let at = span.describe();
     if ok {
         let names = parse_names(&inp.text(span.line, span.start, span.len));
-        let mut out = format!(
-            "name field at {at}: primary identifier {:?}, secondary identifier {:?}",
-            names.primary, names.secondary
+        let out = msg!(
+            "documents-mrz-names-ok",
+            at = at,
+            primary = format!("{:?}", names.primary),
+            secondary = format!("{:?}", names.secondary),
         );
         if names.truncated {
-            out.push_str("; the name reaches the last column, so it may be truncated");
+            return msg!("documents-mrz-names-truncated", detail = out);
         }
         return out;
     }
@@ -272,12 +310,14 @@ fn names_detail(inp: &Input, span: Span, ok: bool) -> String {
         .enumerate()
         .find(|(_, c)| !(c.is_ascii_uppercase() || *c == '<'));
     match bad {
-        Some((i, c)) => format!(
-            "name field at {at}: expected only A-Z and <, found {c:?} at line {}, column {}",
-            span.line + 1,
-            span.start + i + 1
+        Some((i, c)) => msg!(
+            "documents-mrz-names-bad-char",
+            at = at,
+            char = format!("{c:?}"),
+            line = (span.line + 1).to_string(),
+            column = (span.start + i + 1).to_string(),
         ),
-        None => format!("name field at {at}: expected at least one letter, found only fillers"),
+        None => msg!("documents-mrz-names-fillers", at = at),
     }
 }
 
@@ -299,11 +339,11 @@ fn first_bad(inp: &Input, segs: &[Span]) -> Option<(usize, usize, char)> {
     })
 }
 
-fn describe_segs(segs: &[Span]) -> String {
-    segs.iter()
-        .map(|s| s.describe())
-        .collect::<Vec<_>>()
-        .join(" + ")
+fn describe_segs(segs: &[Span]) -> Message {
+    Message::joined(
+        segs.iter().map(|s| s.describe()).collect(),
+        "documents-mrz-plus",
+    )
 }
 
 /// A check digit over `segs` at `cd`. With `empty_ok`, an all-filler field may have `<` or
@@ -313,7 +353,7 @@ fn digit_check<S: Sink>(
     s: &mut S,
     inp: &Input,
     name: &'static str,
-    what: &'static str,
+    what: Message,
     segs: &[Span],
     fast: Option<u8>,
     cd: Pos,
@@ -333,26 +373,51 @@ fn digit_check<S: Sink>(
     s.push(name, ok, || {
         let field = if show_value && segs.len() == 1 {
             let sp = segs[0];
-            format!("{what} {} ({})", inp.text(sp.line, sp.start, sp.len), sp.describe())
+            msg!(
+                "documents-mrz-field-named",
+                what = what,
+                value = inp.text(sp.line, sp.start, sp.len),
+                at = sp.describe(),
+            )
         } else {
-            format!("{what} over {}", describe_segs(segs))
+            msg!(
+                "documents-mrz-field-over",
+                what = what,
+                at = describe_segs(segs)
+            )
         };
         let at = cd.describe();
-        let found_c = inp.char_at(cd.line, cd.col);
+        let found_c = format!("{:?}", inp.char_at(cd.line, cd.col));
         match computed {
-            _ if empty && ok => {
-                format!("{field} is empty: check digit {found_c:?} at {at} accepted (< or 0)")
-            }
+            _ if empty && ok => msg!(
+                "documents-mrz-digit-empty",
+                field = field,
+                found = found_c,
+                at = at
+            ),
             None => match first_bad(inp, segs) {
-                Some((l, c, ch)) => format!(
-                    "{field}: cannot be computed, {ch:?} at line {}, column {} is outside A-Z, 0-9, <",
-                    l + 1,
-                    c + 1
+                Some((l, c, ch)) => msg!(
+                    "documents-mrz-digit-uncomputable-at",
+                    field = field,
+                    char = format!("{ch:?}"),
+                    line = (l + 1).to_string(),
+                    column = (c + 1).to_string(),
                 ),
-                None => format!("{field}: cannot be computed"),
+                None => msg!("documents-mrz-digit-uncomputable", field = field),
             },
-            Some(c) if ok => format!("{field}: check digit {c} at {at} is right"),
-            Some(c) => format!("{field}: expected check digit {c}, found {found_c:?} at {at}"),
+            Some(c) if ok => msg!(
+                "documents-mrz-digit-right",
+                field = field,
+                digit = c.to_string(),
+                at = at
+            ),
+            Some(c) => msg!(
+                "documents-mrz-digit-wrong",
+                field = field,
+                digit = c.to_string(),
+                found = found_c,
+                at = at,
+            ),
         }
     });
     ok
@@ -374,10 +439,10 @@ fn number_check<S: Sink>(
     if l.long_numbers && found == b'<' {
         if first_opt == b'<' {
             s.push(NAME, false, || {
-                format!(
-                    "'<' at {} marks a long document number, but the optional data at {} holds no continuation and check digit",
-                    l.number_cd.describe(),
-                    l.optional.describe()
+                msg!(
+                    "documents-mrz-long-no-continuation",
+                    at = l.number_cd.describe(),
+                    optional = l.optional.describe(),
                 )
             });
             return (None, l.optional);
@@ -392,10 +457,10 @@ fn number_check<S: Sink>(
         };
         if k < 2 {
             s.push(NAME, false, || {
-                format!(
-                    "'<' at {} marks a long document number; expected its continuation and a check digit at {}, found only one character",
-                    l.number_cd.describe(),
-                    o.describe()
+                msg!(
+                    "documents-mrz-long-too-short",
+                    at = l.number_cd.describe(),
+                    optional = o.describe(),
                 )
             });
             return (None, region);
@@ -415,28 +480,50 @@ fn number_check<S: Sink>(
                 inp.text(l.number.line, l.number.start, l.number.len),
                 inp.text(rest.line, rest.start, rest.len)
             );
-            let field = format!(
-                "long document number {number} ({} + {}; '<' at {} marks the long number)",
-                l.number.describe(),
-                rest.describe(),
-                l.number_cd.describe()
+            let field = msg!(
+                "documents-mrz-field-long",
+                number = number,
+                first = l.number.describe(),
+                rest = rest.describe(),
+                marker = l.number_cd.describe(),
             );
             let at = cd.describe();
             let found_c = inp.char_at(cd.line, cd.col);
             match icao {
-                None => format!("{field}: cannot be computed, a character is outside A-Z, 0-9, <"),
+                None => msg!("documents-mrz-long-uncomputable", field = field),
                 Some(c) if icao_ok => {
-                    format!("{field}: check digit {c} at {at} is right (filler excluded, Doc 9303 Part 5)")
+                    msg!(
+                        "documents-mrz-long-right",
+                        field = field,
+                        digit = c.to_string(),
+                        at = at
+                    )
                 }
-                Some(c) if bel_ok => format!(
-                    "{field}: check digit {found_c} at {at} is right only with the filler included (Belgian convention; Doc 9303 gives {c}) - flagged"
+                Some(c) if bel_ok => msg!(
+                    "documents-mrz-long-belgian",
+                    field = field,
+                    found = found_c.to_string(),
+                    at = at,
+                    digit = c.to_string(),
                 ),
                 Some(c) => {
-                    let mut d = format!("{field}: expected check digit {c}, found {found_c:?} at {at}");
-                    if let (true, Some(w)) = (belgian, with_filler) {
-                        d.push_str(&format!(" (or {w} with the filler included, Belgian convention)"));
+                    let d = msg!(
+                        "documents-mrz-digit-wrong",
+                        field = field,
+                        digit = c.to_string(),
+                        found = format!("{found_c:?}"),
+                        at = at,
+                    );
+                    match (belgian, with_filler) {
+                        (true, Some(w)) => {
+                            msg!(
+                                "documents-mrz-long-wrong-belgian",
+                                detail = d,
+                                other = w.to_string()
+                            )
+                        }
+                        _ => d,
                     }
-                    d
                 }
             }
         });
@@ -446,7 +533,7 @@ fn number_check<S: Sink>(
         s,
         inp,
         NAME,
-        "document number",
+        msg!("documents-mrz-what-document-number"),
         &[l.number],
         fast,
         l.number_cd,
@@ -535,35 +622,43 @@ fn read_date(b: &[u8], kind: Kind, today: Date) -> DateVal {
     }
 }
 
-fn date_detail(inp: &Input, span: Span, kind: Kind, val: DateVal, today: Date) -> String {
+fn date_detail(inp: &Input, span: Span, kind: Kind, val: DateVal, today: Date) -> Message {
     let raw = inp.text(span.line, span.start, span.len);
     let at = span.describe();
-    let rule = match kind {
-        Kind::Birth => "the latest century that does not put it after today",
-        Kind::Expiry => "the century that puts it nearest to today",
+    let rule = || match kind {
+        Kind::Birth => msg!("documents-mrz-rule-birth"),
+        Kind::Expiry => msg!("documents-mrz-rule-expiry"),
     };
+    let today_text = today.to_string();
     match val {
         DateVal::Unknown if kind == Kind::Birth => {
-            format!("{raw} at {at}: date of birth unknown (<<<<<<), allowed")
+            msg!("documents-mrz-date-birth-unknown", raw = raw, at = at)
         }
-        DateVal::Unknown => format!(
-            "{raw} at {at}: expected a date YYMMDD; only a birth date may be unknown (<<<<<<)"
-        ),
+        DateVal::Unknown => msg!("documents-mrz-date-unknown-not-allowed", raw = raw, at = at),
         DateVal::Valid(d) => {
-            let mut out = format!("{raw} at {at} = {d}: two-digit year read in {rule} ({today})");
+            let out = msg!(
+                "documents-mrz-date-read",
+                raw = raw,
+                at = at,
+                date = d.to_string(),
+                rule = rule(),
+                today = today_text,
+            );
             if kind == Kind::Expiry && d < today {
-                out.push_str("; the document has expired");
+                return msg!("documents-mrz-date-expired", detail = out);
             }
             out
         }
         DateVal::Invalid => {
             let b = span.bytes(&inp.buf);
             if let Some(i) = b.iter().position(|c| !c.is_ascii_digit()) {
-                return format!(
-                    "{raw:?} at {at}: expected a date YYMMDD, found {:?} at line {}, column {}",
-                    inp.char_at(span.line, span.start + i),
-                    span.line + 1,
-                    span.start + i + 1
+                return msg!(
+                    "documents-mrz-date-bad-char",
+                    raw = format!("{raw:?}"),
+                    at = at,
+                    char = format!("{:?}", inp.char_at(span.line, span.start + i)),
+                    line = (span.line + 1).to_string(),
+                    column = (span.start + i + 1).to_string(),
                 );
             }
             let (yy, mm, dd) = (
@@ -572,13 +667,21 @@ fn date_detail(inp: &Input, span: Span, kind: Kind, val: DateVal, today: Date) -
                 two_digits(b, 4).unwrap_or(0),
             );
             if !(1..=12).contains(&mm) {
-                return format!(
-                    "{raw} at {at}: expected a date YYMMDD, month {mm:02} does not exist"
+                return msg!(
+                    "documents-mrz-date-bad-month",
+                    raw = raw,
+                    at = at,
+                    month = format!("{mm:02}"),
                 );
             }
             let y = infer_year(yy, mm, dd.max(1), kind, today);
-            format!(
-                "{raw} at {at}: {y:04}-{mm:02}-{dd:02} is not a calendar date (year read in {rule}, {today})"
+            msg!(
+                "documents-mrz-date-not-calendar",
+                raw = raw,
+                at = at,
+                date = format!("{y:04}-{mm:02}-{dd:02}"),
+                rule = rule(),
+                today = today_text,
             )
         }
     }
@@ -601,7 +704,12 @@ fn evaluate<S: Sink>(inp: &Input, f: Format, today: Date, s: &mut S) -> Parsed {
     let state = [b[0][2], b[0][3], b[0][4]];
     let state_ok = codes::is_known(&state);
     s.push("issuing_state", state_ok, || {
-        state_detail(inp, ISSUING_STATE, "issuing state", state_ok)
+        state_detail(
+            inp,
+            ISSUING_STATE,
+            msg!("documents-mrz-what-issuing-state"),
+            state_ok,
+        )
     });
 
     let name = l.name.bytes(b);
@@ -640,7 +748,12 @@ fn evaluate<S: Sink>(inp: &Input, f: Format, today: Date, s: &mut S) -> Parsed {
     ];
     let nat_ok = codes::is_known(&nat);
     s.push("nationality", nat_ok, || {
-        state_detail(inp, l.nationality, "nationality", nat_ok)
+        state_detail(
+            inp,
+            l.nationality,
+            msg!("documents-mrz-what-nationality"),
+            nat_ok,
+        )
     });
 
     let birth = read_date(l.birth.bytes(b), Kind::Birth, today);
@@ -651,7 +764,7 @@ fn evaluate<S: Sink>(inp: &Input, f: Format, today: Date, s: &mut S) -> Parsed {
         s,
         inp,
         "birth_date_check_digit",
-        "birth date",
+        msg!("documents-mrz-what-birth"),
         &[l.birth],
         fast[1],
         l.birth_cd,
@@ -665,11 +778,11 @@ fn evaluate<S: Sink>(inp: &Input, f: Format, today: Date, s: &mut S) -> Parsed {
         let at = l.sex.describe();
         let c = inp.char_at(l.sex.line, l.sex.col);
         match sex {
-            b'M' => format!("M at {at}: male"),
-            b'F' => format!("F at {at}: female"),
-            b'X' => format!("X at {at}: unspecified"),
-            b'<' => format!("< at {at}: unspecified"),
-            _ => format!("{c:?} at {at}: expected M, F, X or <"),
+            b'M' => msg!("documents-mrz-sex-m", at = at),
+            b'F' => msg!("documents-mrz-sex-f", at = at),
+            b'X' => msg!("documents-mrz-sex-x", at = at),
+            b'<' => msg!("documents-mrz-sex-filler", at = at),
+            _ => msg!("documents-mrz-sex-bad", char = format!("{c:?}"), at = at),
         }
     });
 
@@ -680,7 +793,7 @@ fn evaluate<S: Sink>(inp: &Input, f: Format, today: Date, s: &mut S) -> Parsed {
         s,
         inp,
         "expiry_date_check_digit",
-        "expiry date",
+        msg!("documents-mrz-what-expiry"),
         &[l.expiry],
         fast[2],
         l.expiry_cd,
@@ -693,7 +806,7 @@ fn evaluate<S: Sink>(inp: &Input, f: Format, today: Date, s: &mut S) -> Parsed {
             s,
             inp,
             "optional_data_check_digit",
-            "personal number",
+            msg!("documents-mrz-what-personal-number"),
             &[l.optional],
             fast[3],
             cd,
@@ -707,7 +820,7 @@ fn evaluate<S: Sink>(inp: &Input, f: Format, today: Date, s: &mut S) -> Parsed {
             s,
             inp,
             "composite_check_digit",
-            "composite",
+            msg!("documents-mrz-what-composite"),
             segs,
             fast[4],
             cd,
@@ -722,10 +835,22 @@ fn evaluate<S: Sink>(inp: &Input, f: Format, today: Date, s: &mut S) -> Parsed {
         DateVal::Invalid => false,
     };
     s.push("birth_not_in_future", birth_ok, || match birth {
-        DateVal::Valid(d) if birth_ok => format!("birth date {d} is not after today ({today})"),
-        DateVal::Valid(d) => format!("birth date {d} is after today ({today})"),
-        DateVal::Unknown => "birth date unknown: nothing to compare".to_owned(),
-        DateVal::Invalid => "not checked: the birth date is not a valid date".to_owned(),
+        DateVal::Valid(d) if birth_ok => {
+            msg!(
+                "documents-mrz-birth-past",
+                birth = d.to_string(),
+                today = today.to_string()
+            )
+        }
+        DateVal::Valid(d) => {
+            msg!(
+                "documents-mrz-birth-future",
+                birth = d.to_string(),
+                today = today.to_string()
+            )
+        }
+        DateVal::Unknown => msg!("documents-mrz-birth-unknown"),
+        DateVal::Invalid => msg!("documents-mrz-birth-invalid"),
     });
 
     let order_ok = match (birth, expiry) {
@@ -735,23 +860,26 @@ fn evaluate<S: Sink>(inp: &Input, f: Format, today: Date, s: &mut S) -> Parsed {
     };
     s.push("expiry_after_birth", order_ok, || match (birth, expiry) {
         (DateVal::Valid(bd), DateVal::Valid(ed)) if order_ok => {
-            format!("expiry date {ed} is after birth date {bd}")
+            msg!(
+                "documents-mrz-order-ok",
+                expiry = ed.to_string(),
+                birth = bd.to_string()
+            )
         }
         (DateVal::Valid(bd), DateVal::Valid(ed)) => {
-            format!("expected an expiry date after the birth date {bd}, found {ed}")
+            msg!(
+                "documents-mrz-order-bad",
+                birth = bd.to_string(),
+                expiry = ed.to_string()
+            )
         }
-        (DateVal::Unknown, DateVal::Valid(_)) => {
-            "birth date unknown: nothing to compare".to_owned()
-        }
-        _ => "not checked: the birth or expiry date is not a valid date".to_owned(),
+        (DateVal::Unknown, DateVal::Valid(_)) => msg!("documents-mrz-birth-unknown"),
+        _ => msg!("documents-mrz-order-invalid"),
     });
 
     let specimen = state == *codes::SPECIMEN || nat == *codes::SPECIMEN;
     if specimen {
-        s.push("specimen_state", true, || {
-            "UTO is Utopia, ICAO's specimen state: this is a specimen, not a real document"
-                .to_owned()
-        });
+        s.push("specimen_state", true, || msg!("documents-mrz-specimen"));
     }
 
     Parsed {

@@ -2,6 +2,7 @@
 
 use crate::Format;
 use crate::input::MAX;
+use crate::message::{Message, msg};
 
 /// A run of characters on one line (0-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,19 +26,24 @@ impl Span {
     }
 
     /// "line 2, columns 1-9" (1-based).
-    pub(crate) fn describe(self) -> String {
+    pub(crate) fn describe(self) -> Message {
+        let line = (self.line + 1).to_string();
         match self.len {
-            0 => format!(
-                "line {}, (empty) after column {}",
-                self.line + 1,
-                self.start
+            0 => msg!(
+                "documents-mrz-at-empty",
+                line = line,
+                column = self.start.to_string()
             ),
-            1 => format!("line {}, column {}", self.line + 1, self.start + 1),
-            n => format!(
-                "line {}, columns {}-{}",
-                self.line + 1,
-                self.start + 1,
-                self.start + n
+            1 => msg!(
+                "documents-mrz-at-column",
+                line = line,
+                column = (self.start + 1).to_string()
+            ),
+            n => msg!(
+                "documents-mrz-at-columns",
+                line = line,
+                from = (self.start + 1).to_string(),
+                to = (self.start + n).to_string(),
             ),
         }
     }
@@ -67,7 +73,7 @@ impl Pos {
         Span::new(self.line, self.col, 1)
     }
 
-    pub(crate) fn describe(self) -> String {
+    pub(crate) fn describe(self) -> Message {
         self.span().describe()
     }
 }

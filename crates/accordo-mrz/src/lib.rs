@@ -33,6 +33,7 @@ mod eval;
 mod generate;
 mod input;
 mod layout;
+pub mod message;
 mod ocr;
 mod td3;
 
@@ -138,8 +139,11 @@ pub struct Check {
     /// One of [`CHECK_NAMES`].
     pub name: &'static str,
     pub ok: bool,
-    /// What was expected and, on failure, where (1-based line and column).
+    /// What was expected and, on failure, where (1-based line and column), in English.
     pub detail: String,
+    /// The same as a message of the crate's catalogues ([`message::CATALOGUES`]), for a
+    /// reader of another language.
+    pub message: message::Message,
 }
 
 /// The holder's name as read from the MRZ.

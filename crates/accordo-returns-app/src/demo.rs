@@ -47,6 +47,22 @@ fn agreements() -> Result<Vec<SeedAgreement>> {
     Ok(list)
 }
 
+/// The message id (without the module's prefix) of words shipped with the agreements'
+/// reference data: `agreement-<country>-name` or `-source`; `None` for other words.
+pub fn shipped_words(words: &str) -> Option<String> {
+    let list = agreements().ok()?;
+    list.iter().find_map(|a| {
+        let country = a.partner_country.to_lowercase();
+        if a.name == words {
+            Some(format!("agreement-{country}-name"))
+        } else if a.source == words {
+            Some(format!("agreement-{country}-source"))
+        } else {
+            None
+        }
+    })
+}
+
 /// A deterministic sequence, so the demo is the same every time.
 struct Lcg(u64);
 
@@ -395,7 +411,15 @@ pub async fn seed(platform: &Platform) -> Result<()> {
                 valid_until: Some("2029-05-01".into()),
                 mrz: mrz.clone(),
                 check_verdict: "register_hit".into(),
-                check_reasons: json!(["reported stolen by PK-FIA on 2026-11-02"]).to_string(),
+                check_reasons: json!([{
+                    "text": "reported stolen by PK-FIA on 2026-11-02",
+                    "message": {"id": "documents-reason-reported", "args": {
+                        "status": {"id": "documents-status-stolen", "args": {}},
+                        "agency": "PK-FIA",
+                        "date": "2026-11-02",
+                    }},
+                }])
+                .to_string(),
                 created_at: now,
                 created_by: "ita.caseworker".into(),
             };

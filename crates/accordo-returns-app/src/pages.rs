@@ -18,7 +18,8 @@ use uuid::Uuid;
 use accordo_server::AppState;
 use accordo_server::pages::home::{Card, Count};
 use accordo_server::pages::{
-    Chrome, Fields, FormErrors, SignedForm, Viewer, done, error_page, render, viewer_error_page,
+    Chrome, Fields, FormErrors, SignedForm, Viewer, catalogue_text, done, error_page, render,
+    viewer_error_page,
 };
 use accordo_server::pages::{PageRoutes, list};
 
@@ -913,8 +914,16 @@ async fn centre(
                 context! { report => report, scale => scale },
             )
         }
-        Err(ServiceError::Invalid { field, message }) => {
-            let e = ServiceError::Invalid { field, message };
+        Err(ServiceError::Invalid {
+            field,
+            message,
+            code,
+        }) => {
+            let e = ServiceError::Invalid {
+                field,
+                message,
+                code,
+            };
             viewer_error_page(&state, &viewer, &e)
         }
         Err(e) => viewer_error_page(&state, &viewer, &e),
@@ -948,6 +957,16 @@ async fn agreements_view(
         status,
         "returns/agreements.html",
         context! {
+            // The words shipped with the reference data read in the reader's language; words
+            // an administrator wrote read as written.
+            shown => list.iter().map(|a| context! {
+                name => crate::demo::shipped_words(&a.name)
+                    .and_then(|id| catalogue_text(state, &viewer.lang, &id))
+                    .unwrap_or_else(|| a.name.clone()),
+                source => crate::demo::shipped_words(&a.source)
+                    .and_then(|id| catalogue_text(state, &viewer.lang, &id))
+                    .unwrap_or_else(|| a.source.clone()),
+            }).collect::<Vec<_>>(),
             agreements => list,
             may_edit => may(viewer, Action::Update, &policy::READMISSION_AGREEMENT),
             evidence_kinds => accordo_returns::agreement::EVIDENCE_KINDS,

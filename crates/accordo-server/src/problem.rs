@@ -145,7 +145,7 @@ impl From<ServiceError> for Problem {
                 }
                 p
             }
-            ServiceError::Invalid { field, message } => {
+            ServiceError::Invalid { field, message, .. } => {
                 Problem::new(status, code, format!("{field}: {message}")).field(field)
             }
             ServiceError::Conflict(what) => {

@@ -87,7 +87,12 @@ pub async fn create_agency(platform: &Platform, ctx: &Ctx, new: NewAgency) -> Re
         .transpose()
         .map_err(|e| ServiceError::invalid("country", e.to_string()))?;
     if new.name.trim().is_empty() {
-        return Err(ServiceError::invalid("name", "must not be empty"));
+        return Err(ServiceError::refused_value(
+            "name",
+            "empty",
+            Vec::new(),
+            "must not be empty",
+        ));
     }
     jiff::tz::TimeZone::get(&new.time_zone).map_err(|_| {
         ServiceError::invalid(
@@ -154,8 +159,10 @@ pub async fn set_agency_roles(
         .await?
         .ok_or_else(|| ServiceError::not_found("agency", code.as_str()))?;
     if before.operator && set != RoleSet::all() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "roles",
+            "roles-operator",
+            Vec::new(),
             "the operator's agency holds every role",
         ));
     }
@@ -271,8 +278,10 @@ pub fn check_username(username: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(ServiceError::invalid(
+        Err(ServiceError::refused_value(
             "username",
+            "username-form",
+            Vec::new(),
             "3 to 64 characters a-z, 0-9, '.', '_' or '-', starting with a letter",
         ))
     }
@@ -282,8 +291,10 @@ pub fn parse_roles(roles: &[String]) -> Result<RoleSet> {
     let set = RoleSet::parse_list(&roles.join(","))
         .map_err(|e| ServiceError::invalid("roles", e.to_string()))?;
     if set.is_empty() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "roles",
+            "roles-none",
+            Vec::new(),
             "at least one role is needed",
         ));
     }
@@ -301,10 +312,14 @@ pub async fn create_user(platform: &Platform, ctx: &Ctx, new: NewAccount) -> Res
         Action::Create,
         Resource::record(&policy::USER, &scope),
     )?;
-    passwords::check_policy(&new.password, &new.username)
-        .map_err(|m| ServiceError::invalid("password", m))?;
+    passwords::check_policy("password", &new.password, &new.username)?;
     if new.display_name.trim().is_empty() {
-        return Err(ServiceError::invalid("display_name", "must not be empty"));
+        return Err(ServiceError::refused_value(
+            "display_name",
+            "empty",
+            Vec::new(),
+            "must not be empty",
+        ));
     }
     let mut conn = platform.store.read().await?;
     let agency_row = accounts::find_agency(&mut conn, agency.as_str())
@@ -363,8 +378,10 @@ pub async fn set_disabled(
 ) -> Result<UserView> {
     let user = load_user(platform, ctx, id, Action::Update).await?;
     if disabled && user.id == ctx.actor.user_id {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "id",
+            "disable-self",
+            Vec::new(),
             "you cannot disable your own account",
         ));
     }
@@ -472,13 +489,14 @@ pub async fn reset_password(
     if user.id == ctx.actor.user_id {
         // A session or token alone must never set a password: one's own is changed with the
         // current one (`change_own_password`).
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "id",
+            "reset-self",
+            Vec::new(),
             "you cannot reset your own password; change it on your account page, with the current one",
         ));
     }
-    passwords::check_policy(temporary, &user.username)
-        .map_err(|m| ServiceError::invalid("password", m))?;
+    passwords::check_policy("password", temporary, &user.username)?;
     let hash = passwords::hash_blocking(platform.settings.password_cost, temporary).await;
     let now = platform.now_us();
     let mut tx = platform.store.write().await?;
@@ -515,17 +533,20 @@ pub async fn change_own_password(
     drop(conn);
     crate::auth::proof_attempt(platform, &user.username)?;
     if !passwords::verify_blocking(current, &user.password_hash).await {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "current_password",
+            "password-not-current",
+            Vec::new(),
             "is not your current password",
         ));
     }
     crate::auth::proof_accepted(platform, &user.username);
-    passwords::check_policy(new, &user.username)
-        .map_err(|m| ServiceError::invalid("new_password", m))?;
+    passwords::check_policy("new_password", new, &user.username)?;
     if current == new {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "new_password",
+            "password-unchanged",
+            Vec::new(),
             "must differ from the current one",
         ));
     }

@@ -460,15 +460,19 @@ pub async fn issue_token(
     let s = &platform.settings;
     let days = days.unwrap_or(s.token_days_default);
     if !(1..=s.token_days_max).contains(&days) {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "days",
+            "token-days",
+            vec![("max", s.token_days_max.to_string())],
             format!("must be between 1 and {}", s.token_days_max),
         ));
     }
     let label = label.trim();
     if label.is_empty() || label.len() > 100 {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "label",
+            "token-label",
+            Vec::new(),
             "must be 1 to 100 characters",
         ));
     }
@@ -687,7 +691,12 @@ pub async fn begin_totp(
     // Guesses at the password or the code through a session are throttled like sign-ins.
     proof_attempt(platform, &user.username)?;
     if !passwords::verify_blocking(password, &user.password_hash).await {
-        return Err(ServiceError::invalid("password", "is not your password"));
+        return Err(ServiceError::refused_value(
+            "password",
+            "password-not-current",
+            Vec::new(),
+            "is not your password",
+        ));
     }
     let seconds = platform.clock.now().as_second();
     let step = match &user.totp_secret {
@@ -696,15 +705,27 @@ pub async fn begin_totp(
                 .map(str::trim)
                 .filter(|c| !c.is_empty())
                 .ok_or_else(|| {
-                    ServiceError::invalid("code", "a code of your current second factor is needed")
+                    ServiceError::refused_value(
+                        "code",
+                        "totp-code-needed",
+                        Vec::new(),
+                        "a code of your current second factor is needed",
+                    )
                 })?;
             Some(totp_step(secret, code, seconds).ok_or_else(|| {
-                ServiceError::invalid("code", "the code does not match your current second factor")
+                ServiceError::refused_value(
+                    "code",
+                    "totp-code-wrong",
+                    Vec::new(),
+                    "the code does not match your current second factor",
+                )
             })?)
         }
         None if roles_need_totp(&user.roles, &required_roles) && !user.must_change_password => {
-            return Err(ServiceError::invalid(
+            return Err(ServiceError::refused_value(
                 "password",
+                "totp-none",
+                Vec::new(),
                 "your role requires a second factor and you have none: an administrator resets your password, and you set it up at the next sign-in",
             ));
         }
@@ -716,8 +737,10 @@ pub async fn begin_totp(
     if let Some(step) = step
         && !accounts::use_totp_step(&mut tx, user.id, step).await?
     {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "code",
+            "totp-code-used",
+            Vec::new(),
             "this code was used already; wait for the next one",
         ));
     }
@@ -784,11 +807,18 @@ pub async fn confirm_totp(platform: &Platform, ctx: &Ctx, code: &str) -> Result<
         .ok_or(AuthFailure::TokenUnknown)?;
     drop(conn);
     let pending = user.totp_pending.ok_or_else(|| {
-        ServiceError::invalid("code", "no enrolment is in progress; start one first")
+        ServiceError::refused_value(
+            "code",
+            "totp-no-enrolment",
+            Vec::new(),
+            "no enrolment is in progress; start one first",
+        )
     })?;
     let Some(step) = totp_step(&pending, code, platform.clock.now().as_second()) else {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "code",
+            "totp-enrol-wrong",
+            Vec::new(),
             "the code does not match; check the authenticator's clock and try the next code",
         ));
     };

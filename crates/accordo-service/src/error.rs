@@ -72,8 +72,14 @@ pub enum ServiceError {
     Forbidden(#[from] Denied),
     #[error("no {kind} `{id}` that you may see")]
     NotFound { kind: &'static str, id: String },
+    /// A field's value refused: `message` in English (the API's and the command line's
+    /// words), `code` for the pages to say it in the reader's language.
     #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    Invalid {
+        field: String,
+        message: String,
+        code: Option<Coded>,
+    },
     #[error("{0} already exists")]
     Conflict(String),
     #[error("refused by the rules: {}", rules.join(", "))]
@@ -82,11 +88,35 @@ pub enum ServiceError {
     Store(StoreError),
 }
 
+/// A refusal the catalogues can say: message `error-<id>` of the platform's catalogue or
+/// `<module>-error-<id>` of a module's, with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coded {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
 impl ServiceError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         ServiceError::Invalid {
             field: field.to_owned(),
             message: message.into(),
+            code: None,
+        }
+    }
+
+    /// A field's value refused, with the refusal's catalogue code (`id`, its `args`) beside
+    /// its English words.
+    pub fn refused_value(
+        field: &str,
+        id: &'static str,
+        args: Vec<(&'static str, String)>,
+        message: impl Into<String>,
+    ) -> Self {
+        ServiceError::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+            code: Some(Coded { id, args }),
         }
     }
 

@@ -48,24 +48,26 @@ pub async fn mark_read(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<()> {
 
 /// Notifies an agency (or one of its users) inside the caller's transaction: modules call
 /// this when something reaches another agency (a register hit, a request received).
-#[allow(clippy::too_many_arguments)]
+/// `message` names a message of the module's catalogues, the title, whose `-body` message is
+/// the body; both are given `args` and rendered in each reader's language.
 pub async fn notify(
     platform: &Platform,
     tx: &mut accordo_store::Tx,
-    agency: &str,
-    user: Option<Uuid>,
+    to: (&str, Option<Uuid>),
     topic: &str,
-    title: &str,
-    body: &str,
+    message: &str,
+    args: serde_json::Value,
     resource: Option<(&str, &str)>,
 ) -> Result<Uuid> {
+    let (agency, user) = to;
     let n = Notification {
         id: new_id(),
         agency: agency.to_owned(),
         user_id: user,
         topic: topic.to_owned(),
-        title: title.to_owned(),
-        body: body.to_owned(),
+        title: message.to_owned(),
+        body: String::new(),
+        message: Some(serde_json::json!({"id": message, "args": args}).to_string()),
         resource_kind: resource.map(|r| r.0.to_owned()),
         resource_id: resource.map(|r| r.1.to_owned()),
         created_at: platform.now_us(),

@@ -1,5 +1,6 @@
 //! Password hashing with argon2id.
 
+use crate::ServiceError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
@@ -83,15 +84,26 @@ pub fn waste_verification(cost: PasswordCost) {
     let _ = verify("not-a-password", decoy);
 }
 
-/// Checks a new password against the policy; the message names what is missing.
-pub fn check_policy(password: &str, username: &str) -> Result<(), String> {
+/// Checks a new password (for field `field`) against the policy; the refusal names what is
+/// missing.
+pub fn check_policy(field: &str, password: &str, username: &str) -> Result<(), ServiceError> {
     if password.chars().count() < MIN_LENGTH {
-        return Err(format!("must be at least {MIN_LENGTH} characters"));
+        return Err(ServiceError::refused_value(
+            field,
+            "password-too-short",
+            vec![("min", MIN_LENGTH.to_string())],
+            format!("must be at least {MIN_LENGTH} characters"),
+        ));
     }
     if password.eq_ignore_ascii_case(username)
         || password.to_lowercase().contains(&username.to_lowercase())
     {
-        return Err("must not contain the username".into());
+        return Err(ServiceError::refused_value(
+            field,
+            "password-has-username",
+            Vec::new(),
+            "must not contain the username",
+        ));
     }
     Ok(())
 }
@@ -111,8 +123,8 @@ mod tests {
 
     #[test]
     fn policy() {
-        assert!(check_policy("short", "ita.admin").is_err());
-        assert!(check_policy("xxita.adminxxxx", "ita.admin").is_err());
-        assert!(check_policy("a long enough passphrase", "ita.admin").is_ok());
+        assert!(check_policy("password", "short", "ita.admin").is_err());
+        assert!(check_policy("password", "xxita.adminxxxx", "ita.admin").is_err());
+        assert!(check_policy("password", "a long enough passphrase", "ita.admin").is_ok());
     }
 }

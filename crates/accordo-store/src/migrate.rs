@@ -48,6 +48,7 @@ pub static FOUNDATION: &[Migration] = &[
     crate::migration!("../migrations", 9, "0009_audit_checkpoints"),
     crate::migration!("../migrations", 10, "0010_audit_pending"),
     crate::migration!("../migrations", 11, "0011_audit_pending_guard"),
+    crate::migration!("../migrations", 12, "0012_notification_messages"),
 ];
 
 /// The migrations of every list, in version order; two with one version are refused.

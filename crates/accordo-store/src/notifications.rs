@@ -14,8 +14,14 @@ pub struct Notification {
     pub agency: String,
     pub user_id: Option<Uuid>,
     pub topic: String,
+    /// In the reader's language where the notification keeps a message (the API and the
+    /// pages render it); as written for one made before messages were kept.
     pub title: String,
     pub body: String,
+    /// The message of the catalogues, JSON `{"id", "args"}`: the title is message `id`, the
+    /// body `id-body`.
+    #[serde(skip)]
+    pub message: Option<String>,
     pub resource_kind: Option<String>,
     pub resource_id: Option<String>,
     pub created_at: i64,
@@ -24,8 +30,8 @@ pub struct Notification {
 
 pub async fn insert(tx: &mut Tx, n: &Notification) -> Result<()> {
     sqlx::query(
-        "INSERT INTO notifications (id, agency, user_id, topic, title, body, resource_kind, resource_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO notifications (id, agency, user_id, topic, title, body, resource_kind, resource_id, created_at, message)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(n.id.to_string())
     .bind(&n.agency)
@@ -36,6 +42,7 @@ pub async fn insert(tx: &mut Tx, n: &Notification) -> Result<()> {
     .bind(&n.resource_kind)
     .bind(&n.resource_id)
     .bind(n.created_at)
+    .bind(&n.message)
     .execute(tx.conn())
     .await?;
     Ok(())
@@ -85,6 +92,7 @@ pub async fn for_user(
                 topic: row.try_get("topic")?,
                 title: row.try_get("title")?,
                 body: row.try_get("body")?,
+                message: row.try_get("message")?,
                 resource_kind: row.try_get("resource_kind")?,
                 resource_id: row.try_get("resource_id")?,
                 created_at: row.try_get("created_at")?,

@@ -189,6 +189,7 @@ pub static FOUNDATION: &[TableSpec] = &[
             ("resource_id", Text),
             ("created_at", Int),
             ("read_at", Int),
+            ("message", Text),
         ],
         order_by: "id",
     },

@@ -161,6 +161,14 @@ impl Web {
                 Ok(cats.message(&lang, id, &args))
             },
         );
+        // A message kept as data (a notification, a check's finding): `{id, args}`, its
+        // arguments a map or a list of `[name, value]` pairs, a value itself such a message;
+        // a plain string (what older records kept) is shown as it stands.
+        let cats = Arc::clone(&catalogues);
+        env.add_function("tm", move |message: Value| -> String {
+            let lang = READER.with(|r| r.borrow().0.clone());
+            kept_message(&cats, &lang, &message)
+        });
         let urls = Arc::clone(&assets);
         env.add_function("asset", move |path: &str| urls.url(path));
         env.add_filter("datetime", |us: i64| {
@@ -207,6 +215,48 @@ impl Web {
     pub fn message(&self, lang: &str, id: &str) -> String {
         self.catalogues.message(lang, id, &[])
     }
+}
+
+/// Renders a message kept as data (see the `tm` template function) in language `lang`.
+pub fn kept_message(catalogues: &Catalogues, lang: &str, message: &Value) -> String {
+    if let Some(text) = message.as_str() {
+        return text.to_owned();
+    }
+    let Some(id) = message
+        .get_attr("id")
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+    else {
+        return message.to_string();
+    };
+    let arg = |value: Value| match i64::try_from(value.clone()) {
+        Ok(n) if value.as_str().is_none() => i18n::ArgValue::Number(n as f64),
+        _ if value.as_str().is_some() => i18n::ArgValue::Text(value.to_string()),
+        _ => i18n::ArgValue::Text(kept_message(catalogues, lang, &value)),
+    };
+    let mut args: Vec<(String, i18n::ArgValue)> = Vec::new();
+    if let Ok(given) = message.get_attr("args")
+        && let Ok(items) = given.try_iter()
+    {
+        if given.kind() == minijinja::value::ValueKind::Map {
+            for name in items {
+                if let (Some(n), Ok(v)) = (name.as_str(), given.get_item(&name)) {
+                    args.push((n.to_owned(), arg(v)));
+                }
+            }
+        } else {
+            for pair in items {
+                let name = pair.get_item(&Value::from(0)).ok();
+                let value = pair.get_item(&Value::from(1)).ok();
+                if let (Some(n), Some(v)) = (name.as_ref().and_then(Value::as_str), value) {
+                    args.push((n.to_owned(), arg(v)));
+                }
+            }
+        }
+    }
+    let borrowed: Vec<(&str, i18n::ArgValue)> =
+        args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+    catalogues.message(lang, &id, &borrowed)
 }
 
 /// Escapes what HTML needs escaped (`& < > " '`), leaving `/` as it is, so URLs in

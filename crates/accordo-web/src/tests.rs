@@ -167,7 +167,10 @@ fn values_are_escaped_for_html_but_slashes_stay() {
                 lang => "en", dir => "ltr", tz => "UTC", path => "",
                 languages => Vec::<()>::new(), nav => Vec::<()>::new(),
                 status => 422, title => "error-invalid-title", body => "error-invalid-body",
-                detail => "<script>alert('x')</script> & \"/api/v1\"",
+                detail => minijinja::context! {
+                    text => "<script>alert('x')</script> & \"/api/v1\"",
+                    code => "<b>kind</b>",
+                },
             },
         )
         .expect("render");
@@ -176,6 +179,10 @@ fn values_are_escaped_for_html_but_slashes_stay() {
         "{html}"
     );
     assert!(!html.contains("<script>alert"));
+    assert!(
+        html.contains("<code>&lt;b&gt;kind&lt;/b&gt;</code>"),
+        "{html}"
+    );
 }
 
 #[test]

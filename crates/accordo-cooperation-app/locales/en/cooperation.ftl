@@ -78,3 +78,55 @@ home-cooperation-quotas-seats = Quotas published this year
 home-cooperation-quotas-allocation = { $category }, { $year }
 home-cooperation-quotas-allocation-seats = { $seats } quotas among { $partners } partner countries
 home-cooperation-quotas-none = No allocation has been published this year yet.
+
+# Where each indicator's value comes from.
+cooperation-source-answered-in-time = { $in_time } of { $due } requests due in { $year } answered by the deadline ({ $sent } sent)
+cooperation-source-median = median over { $answered } replies
+cooperation-source-identification = { $confirmed } confirmed of { $answered } answered
+cooperation-source-travel-documents = { $documents } travel documents for { $confirmed } confirmations and { $deemed } acceptances by silence
+cooperation-source-returns = { $executed } returns executed for { $decided } return decisions of { $year } on the platform
+cooperation-source-eurostat = Eurostat { $year }: { $returned } returned / { $ordered } ordered to leave from Italy (latest year with both; not a cohort)
+cooperation-source-manual = entered by { $user }: { $source }
+
+# The decree's quota table: categories and subcategories as the data file names them (data/italy-quotas),
+# and where each figure was found.
+cooperation-quota-domestic-and-care-work = domestic and care work
+cooperation-quota-non-seasonal-employment = non-seasonal employment
+cooperation-quota-non-seasonal-employment-and-self-employment = non-seasonal employment and self-employment
+cooperation-quota-seasonal-agriculture = seasonal agriculture
+cooperation-quota-seasonal-tourism = seasonal tourism
+cooperation-quota-seasonal-work = seasonal work
+cooperation-quota-seasonal-work-agriculture-and-tourism = seasonal work (agriculture and tourism)
+cooperation-quota-self-employment = self-employment
+cooperation-quota-total = total
+cooperation-quota-additional-quota-for-countries-with-new-bilateral-agreements = additional quota for countries with new bilateral agreements
+cooperation-quota-all = all
+cooperation-quota-all-agriculture-and-tourism = all (agriculture and tourism)
+cooperation-quota-all-categories = all categories
+cooperation-quota-all-categories-three-years = all categories (three years)
+cooperation-quota-channel-reserved-to-employer-associations = channel reserved to employer associations
+cooperation-quota-channel-reserved-to-employer-associations-each-year = channel reserved to employer associations (each year)
+cooperation-quota-first-allocation-nota-64-of-12-jan-2026-total = first allocation (Nota 64 of 12 Jan 2026) total
+cooperation-quota-of-which-applications-by-private-individuals = of which applications by private individuals
+cooperation-quota-of-which-applications-via-signatory-employer-organisations = of which applications via signatory employer organisations
+cooperation-quota-of-which-multi-year-seasonal-permits-nulla-osta-pluriennale = of which multi-year seasonal permits (nulla osta pluriennale)
+cooperation-quota-of-which-reserved-for-countries-whose-migration-cooperation-agreements-enter-into-force-in-2026-2028 = of which reserved for countries whose migration-cooperation agreements enter into force in 2026-2028
+cooperation-quota-reserved-for-citizens-of-countries-with-migration-cooperation-agreements-35-countries = reserved for citizens of countries with migration-cooperation agreements (35 countries)
+cooperation-quota-three-year-total = three-year total
+cooperation-quota-within-non-seasonal-employment = within non-seasonal employment
+cooperation-quota-source-A = A: lavorosi.it on the DPCM of 2 Oct 2025
+cooperation-quota-source-B = B: winenews.it quoting Palazzo Chigi, July 2025
+cooperation-quota-source-C = C: joint circular of 16 Oct 2025, via studioviglionelibretti.it
+cooperation-quota-source-D = D: gdc.ancidigitale.it
+cooperation-quota-source-E = E: Nota 64 of 12 Jan 2026, via edotto.com
+cooperation-quota-source-F = F: DPCM 2023 via ciservi.it
+cooperation-quota-source-G = G: difesapopolo.it
+cooperation-first-policy-note = First policy: the platform's own records weigh 85%, official statistics 5%, the partnership's joint work 10%.
+
+# A refused value, by its code (the API keeps the English words).
+cooperation-error-category-needed = Say what is divided.
+cooperation-error-figure-source = Say where the figure comes from.
+cooperation-error-no-policy = No policy has been set.
+cooperation-error-non-negative = A number of zero or more.
+cooperation-error-policy-note = Say why the policy changes.
+cooperation-error-weights-unstored = A published allocation follows a stored policy version: make the new weights a policy version first.

@@ -78,3 +78,55 @@ home-cooperation-quotas-seats = Quote pubblicate quest'anno
 home-cooperation-quotas-allocation = { $category }, { $year }
 home-cooperation-quotas-allocation-seats = { $seats } quote fra { $partners } paesi partner
 home-cooperation-quotas-none = Nessuna ripartizione è stata ancora pubblicata quest'anno.
+
+# Da dove viene il valore di ciascun indicatore.
+cooperation-source-answered-in-time = { $in_time } su { $due } richieste in scadenza nel { $year } con risposta entro il termine ({ $sent } inviate)
+cooperation-source-median = mediana su { $answered } risposte
+cooperation-source-identification = { $confirmed } confermate su { $answered } con risposta
+cooperation-source-travel-documents = { $documents } documenti di viaggio per { $confirmed } conferme e { $deemed } accettazioni per silenzio
+cooperation-source-returns = { $executed } rimpatri eseguiti su { $decided } decisioni di rimpatrio del { $year } sulla piattaforma
+cooperation-source-eurostat = Eurostat { $year }: { $returned } rimpatriati / { $ordered } destinatari di un ordine di lasciare l'Italia (ultimo anno con entrambi i dati; non è una coorte)
+cooperation-source-manual = inserito da { $user }: { $source }
+
+# La tabella delle quote del decreto: categorie e sottocategorie come le nomina il file dei dati
+# (data/italy-quotas), e dove è stato trovato ciascun dato.
+cooperation-quota-domestic-and-care-work = lavoro domestico e di cura
+cooperation-quota-non-seasonal-employment = lavoro subordinato non stagionale
+cooperation-quota-non-seasonal-employment-and-self-employment = lavoro non stagionale e autonomo
+cooperation-quota-seasonal-agriculture = lavoro stagionale agricolo
+cooperation-quota-seasonal-tourism = lavoro stagionale turistico
+cooperation-quota-seasonal-work = lavoro stagionale
+cooperation-quota-seasonal-work-agriculture-and-tourism = lavoro stagionale (agricolo e turistico)
+cooperation-quota-self-employment = lavoro autonomo
+cooperation-quota-total = totale
+cooperation-quota-additional-quota-for-countries-with-new-bilateral-agreements = quota aggiuntiva per i Paesi con nuovi accordi bilaterali
+cooperation-quota-all = tutte
+cooperation-quota-all-agriculture-and-tourism = tutte (agricoltura e turismo)
+cooperation-quota-all-categories = tutte le categorie
+cooperation-quota-all-categories-three-years = tutte le categorie (triennio)
+cooperation-quota-channel-reserved-to-employer-associations = canale riservato alle associazioni datoriali
+cooperation-quota-channel-reserved-to-employer-associations-each-year = canale riservato alle associazioni datoriali (ogni anno)
+cooperation-quota-first-allocation-nota-64-of-12-jan-2026-total = prima ripartizione (Nota 64 del 12 gennaio 2026), totale
+cooperation-quota-of-which-applications-by-private-individuals = di cui domande di privati
+cooperation-quota-of-which-applications-via-signatory-employer-organisations = di cui domande tramite le organizzazioni datoriali firmatarie
+cooperation-quota-of-which-multi-year-seasonal-permits-nulla-osta-pluriennale = di cui nulla osta pluriennali stagionali
+cooperation-quota-of-which-reserved-for-countries-whose-migration-cooperation-agreements-enter-into-force-in-2026-2028 = di cui riservate ai Paesi i cui accordi di cooperazione migratoria entrano in vigore nel 2026-2028
+cooperation-quota-reserved-for-citizens-of-countries-with-migration-cooperation-agreements-35-countries = riservate ai cittadini dei Paesi con accordi di cooperazione migratoria (35 Paesi)
+cooperation-quota-three-year-total = totale del triennio
+cooperation-quota-within-non-seasonal-employment = nell'ambito del lavoro non stagionale
+cooperation-quota-source-A = A: lavorosi.it sul DPCM del 2 ottobre 2025
+cooperation-quota-source-B = B: winenews.it che cita Palazzo Chigi, luglio 2025
+cooperation-quota-source-C = C: circolare congiunta del 16 ottobre 2025, tramite studioviglionelibretti.it
+cooperation-quota-source-D = D: gdc.ancidigitale.it
+cooperation-quota-source-E = E: Nota 64 del 12 gennaio 2026, tramite edotto.com
+cooperation-quota-source-F = F: DPCM 2023 tramite ciservi.it
+cooperation-quota-source-G = G: difesapopolo.it
+cooperation-first-policy-note = Prima politica: i dati della piattaforma pesano l'85%, le statistiche ufficiali il 5%, il lavoro comune del partenariato il 10%.
+
+# Un valore rifiutato, per codice (l'API conserva le parole inglesi).
+cooperation-error-category-needed = Indica che cosa viene ripartito.
+cooperation-error-figure-source = Indica da dove viene il dato.
+cooperation-error-no-policy = Non è stata ancora fissata alcuna politica.
+cooperation-error-non-negative = Un numero pari o superiore a zero.
+cooperation-error-policy-note = Spiega perché la politica cambia.
+cooperation-error-weights-unstored = Una ripartizione pubblicata segue una versione salvata della politica: salva prima i nuovi pesi come versione.

@@ -16,6 +16,10 @@ documents-hits = Reports in the register
 documents-status = Status
 documents-reported-on = Reported on
 documents-reported-on-help = Today when left empty.
+documents-reason-reported = reported by { $agency } on { $date }: { $status }
+documents-reason-alert = matches a forgery alert of { $agency } (below)
+documents-reason-mrz-fails = the MRZ fails: { $checks }
+documents-reason-expired = the document expired on { $date }
 documents-status-lost = Lost
 documents-status-stolen = Stolen
 documents-status-revoked = Revoked
@@ -102,3 +106,25 @@ documents-check-name-expiry_after_birth = Expiry after birth
 documents-check-name-specimen_state = Specimen state
 home-documents = Document register
 home-documents-live = Live reports of your agency
+
+# Notifications: a title, and its body (`-body`).
+documents-notice-register-hit = Register hit: { $document }
+documents-notice-register-hit-body = A document your agency reported ({ $status }) on { $date } was checked by { $agency } ({ $user }).
+documents-notice-alert = Forgery alert from { $agency }
+documents-notice-alert-body = { $what }
+
+# Retention of the pillar's records.
+documents-retention-document_report = Withdrawn reports of the document register (live reports are kept until withdrawn)
+documents-retention-forgery_alert = Withdrawn forgery alerts (live alerts are kept until withdrawn)
+documents-to-agency = agency { $code }
+documents-to-country = every agency of { $code }
+documents-sample-clear = { $document }: not reported
+documents-sample-reported = { $document }: reported by { $agency } ({ $status })
+
+# A refused value, by its code (the API keeps the English words).
+documents-error-addressees-needed = An AMBER alert needs at least one addressee (an agency, or a country for AMBER).
+documents-error-addressees-strict = AMBER+STRICT goes to named agencies, not countries.
+documents-error-date-future = The date is in the future.
+documents-error-handling-label = Expected a TLP 2.0 label: CLEAR, GREEN, AMBER, AMBER+STRICT or RED.
+documents-error-handling-red = RED is for named persons; publish a forgery alert as AMBER+STRICT to the agencies that need it.
+documents-error-number-prefix = Give the start of a document number (letters and digits).

@@ -16,6 +16,10 @@ documents-hits = Segnalazioni nel registro
 documents-status = Stato
 documents-reported-on = Segnalato il
 documents-reported-on-help = Se lasciato vuoto, oggi.
+documents-reason-reported = segnalato da { $agency } il { $date }: { $status }
+documents-reason-alert = corrisponde a un'allerta di falsificazione di { $agency } (sotto)
+documents-reason-mrz-fails = la MRZ non supera: { $checks }
+documents-reason-expired = il documento è scaduto il { $date }
 documents-status-lost = Smarrito
 documents-status-stolen = Rubato
 documents-status-revoked = Revocato
@@ -102,3 +106,25 @@ documents-check-name-expiry_after_birth = Scadenza dopo la nascita
 documents-check-name-specimen_state = Stato fittizio (esemplare)
 home-documents = Registro dei documenti
 home-documents-live = Segnalazioni attive del tuo ente
+
+# Notifiche: un titolo e il suo testo (`-body`).
+documents-notice-register-hit = Riscontro nel registro: { $document }
+documents-notice-register-hit-body = Un documento segnalato dalla tua agenzia ({ $status }) il { $date } è stato controllato da { $agency } ({ $user }).
+documents-notice-alert = Allerta di falsificazione da { $agency }
+documents-notice-alert-body = { $what }
+
+# Conservazione dei dati del pilastro.
+documents-retention-document_report = Segnalazioni ritirate del registro dei documenti (quelle in vigore restano fino al ritiro)
+documents-retention-forgery_alert = Allerte di falsificazione ritirate (quelle in vigore restano fino al ritiro)
+documents-to-agency = agenzia { $code }
+documents-to-country = ogni agenzia di { $code }
+documents-sample-clear = { $document }: non segnalato
+documents-sample-reported = { $document }: segnalato da { $agency } ({ $status })
+
+# Un valore rifiutato, per codice (l'API conserva le parole inglesi).
+documents-error-addressees-needed = Un'allerta AMBER richiede almeno un destinatario (un'agenzia, o un Paese per AMBER).
+documents-error-addressees-strict = AMBER+STRICT va ad agenzie nominate, non a Paesi.
+documents-error-date-future = La data è nel futuro.
+documents-error-handling-label = Atteso un codice TLP 2.0: CLEAR, GREEN, AMBER, AMBER+STRICT o RED.
+documents-error-handling-red = RED è per persone nominate: pubblica un'allerta di falsificazione come AMBER+STRICT alle agenzie che ne hanno bisogno.
+documents-error-number-prefix = Indica l'inizio di un numero di documento (lettere e cifre).

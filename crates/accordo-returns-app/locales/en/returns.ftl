@@ -240,3 +240,53 @@ returns-overdue-count = { $count ->
 }
 returns-show-overdue = Show them
 returns-chart-desc = Bars: people present each day. Dashed line: the capacity, { $capacity }. Scale from 0 to { $top }.
+
+# Notifications: a title, and its body (`-body`).
+returns-notice-request = New readmission request
+returns-notice-request-body = { $owner } asks you to confirm the nationality of a person; reply by { $deadline } ({ $days } days under the agreement).
+returns-notice-confirmed = Nationality confirmed
+returns-notice-confirmed-body = { $partner } confirmed the nationality.
+returns-notice-confirmed-late = Nationality confirmed late
+returns-notice-confirmed-late-body = { $partner } confirmed the nationality after the deadline.
+returns-notice-rejected = Readmission request rejected
+returns-notice-rejected-body = { $partner } rejected the request: { $reason }
+returns-notice-more-information = More information asked
+returns-notice-more-information-body = { $partner } asks: { $reason }
+returns-notice-extension = Extension taken
+returns-notice-extension-body = { $partner } takes the { $days } more days its agreement allows; the deadline moves from { $deadline }.
+returns-notice-information = Information provided
+returns-notice-information-body = { $owner } answered your question; the clock runs again.
+returns-notice-travel-document = Travel document issued
+returns-notice-travel-document-body = { $partner } issued travel document { $number }, valid until { $until }.
+
+# Retention of the pillar's records.
+returns-retention-case_document = Documents held or copied of finished return cases (their MRZs name the person)
+returns-retention-readmission_request = Evidence sent with the readmission requests of finished return cases; the requests stay for the cooperation index
+returns-retention-return_case = Names, date of birth and biometric reference of finished return cases; the case stays for statistics
+
+# The agreements' names and sources as shipped with the reference data (data/agreements.json);
+# words an administrator writes later are shown as written.
+returns-agreement-pak-name = EU–Pakistan readmission agreement (2010)
+returns-agreement-pak-source = Agreement EC–Pakistan, OJ L 287, 4.11.2010, p. 52: reply 30 days, extendable to 60 (so +30), no reply = transfer deemed approved (time-limits article of Section II, article number not verified; read only in secondaries: eu-logos.org 25.2.2010 citing Council doc 5942/10, alexiszatt.co.uk; the EP press release of 20.9.2010 says 60); whether calendar or working days was not seen, taken as calendar days; evidence from Annexes 1–2 (Art. 2(1) with Art. 6(2)/(3)) in the agreement text annexed to COM(2009)106 and the interview rule from the EUR-Lex summary; travel document 'without delay', valid at least 6 months (Art. 2, via EP OEIL summary; 6 months taken as 183 days); transfer time and a clock-stop on requests for information not found (pause kept as placeholder)
+returns-agreement-tun-name = Italy–Tunisia readmission arrangements
+returns-agreement-tun-source = Exchange of notes of 1998 and the unpublished agreement of 5 April 2011 (further arrangements of 2009 and 2017 are also reported), no text read: reply time not found; 30 assumed; silence rule, extension, travel-document and transfer terms not found; from 2011 the recognition of the person by the Tunisian consular authority is enough, without fingerprint records (ANSA 6.4.2011, italynews.it 5.4.2011, both secondary), hence interview_record; the other evidence kinds and the pause are placeholders kept from the previous file
+returns-agreement-tur-name = EU–Turkey readmission agreement (2014)
+returns-agreement-tur-source = Agreement EU–Turkey, OJ L 134, 7.5.2014, p. 3: reply within 25 calendar days at most (5 working days in the accelerated procedure), per a Turkish thesis on 9lib.net (Art. 11, secondary; the text breaks off there, so any extension was not seen); silence inferred from Arts 3(4)/4(4), which run 'after the expiry of the time limits referred to in Article 11(2)'; travel document within 3 working days (treated as 3 calendar days, a stricter reading) and valid at least 3 months (taken as 91 days), Art. 4(4) as reproduced by secondary sites, with Art. 3(4) for Turkey assumed to mirror it; transfer within 3 months (Art. 11(3), taken as 91 days); nationality evidence (Annexes 1–2) and the pause are placeholders
+
+# A refused value, by its code (the API keeps the English words).
+returns-error-agreement-name = The agreement needs a name.
+returns-error-agreement-source = Say where the terms come from (the agreement's text, or the secondary source read).
+returns-error-answer-needed = Give the information asked for.
+returns-error-birth-future = The date of birth is in the future.
+returns-error-capacity-range = A capacity between 1 and 100,000 places.
+returns-error-centre-name = The centre needs a name.
+returns-error-check-empty = The check returned nothing.
+returns-error-decision-future = The return decision is dated in the future.
+returns-error-evidence-none = Attach at least one piece of evidence.
+returns-error-period-reversed = The period starts after it ends.
+returns-error-safeguard-future = A safeguard cannot be recorded for a future day.
+returns-error-safeguard-note = Say what was done and by whom.
+returns-error-stay-future = A stay cannot start in the future.
+returns-error-surname-required = The surname is required.
+returns-error-travel-expired = The travel document has already expired.
+returns-error-travel-number = The document number: 1 to 30 letters, digits or hyphens.

@@ -240,3 +240,53 @@ returns-overdue-count = { $count ->
 }
 returns-show-overdue = Mostrale
 returns-chart-desc = Barre: persone presenti ogni giorno. Linea tratteggiata: la capienza, { $capacity }. Scala da 0 a { $top }.
+
+# Notifiche: un titolo e il suo testo (`-body`).
+returns-notice-request = Nuova richiesta di riammissione
+returns-notice-request-body = { $owner } chiede di confermare la cittadinanza di una persona; rispondere entro il { $deadline } ({ $days } giorni secondo l'accordo).
+returns-notice-confirmed = Cittadinanza confermata
+returns-notice-confirmed-body = { $partner } ha confermato la cittadinanza.
+returns-notice-confirmed-late = Cittadinanza confermata in ritardo
+returns-notice-confirmed-late-body = { $partner } ha confermato la cittadinanza dopo la scadenza.
+returns-notice-rejected = Richiesta di riammissione respinta
+returns-notice-rejected-body = { $partner } ha respinto la richiesta: { $reason }
+returns-notice-more-information = Richieste ulteriori informazioni
+returns-notice-more-information-body = { $partner } chiede: { $reason }
+returns-notice-extension = Proroga presa
+returns-notice-extension-body = { $partner } prende i { $days } giorni in più che l'accordo consente; la scadenza si sposta dal { $deadline }.
+returns-notice-information = Informazioni fornite
+returns-notice-information-body = { $owner } ha risposto alla domanda; il termine riprende a decorrere.
+returns-notice-travel-document = Documento di viaggio rilasciato
+returns-notice-travel-document-body = { $partner } ha rilasciato il documento di viaggio { $number }, valido fino al { $until }.
+
+# Conservazione dei dati del pilastro.
+returns-retention-case_document = Documenti trattenuti o copiati dei casi di rimpatrio conclusi (la loro MRZ nomina la persona)
+returns-retention-readmission_request = Prove inviate con le richieste di riammissione dei casi conclusi; le richieste restano per l'indice di cooperazione
+returns-retention-return_case = Nomi, data di nascita e riferimento biometrico dei casi di rimpatrio conclusi; il caso resta per le statistiche
+
+# Nomi e fonti degli accordi come forniti con i dati di riferimento (data/agreements.json);
+# le parole scritte poi da un amministratore sono mostrate come scritte.
+returns-agreement-pak-name = Accordo di riammissione UE–Pakistan (2010)
+returns-agreement-pak-source = Accordo CE–Pakistan, GU L 287 del 4.11.2010, p. 52: risposta in 30 giorni, prorogabili a 60 (quindi +30), assenza di risposta = trasferimento considerato approvato (articolo sui termini della Sezione II, numero dell'articolo non verificato; letto solo in fonti secondarie: eu-logos.org 25.2.2010 che cita il documento del Consiglio 5942/10, alexiszatt.co.uk; il comunicato del PE del 20.9.2010 indica 60); se i giorni siano di calendario o lavorativi non è stato visto, presi come giorni di calendario; prove dagli Allegati 1–2 (art. 2, par. 1, con art. 6, par. 2 e 3) nel testo dell'accordo allegato a COM(2009)106 e regola del colloquio dalla sintesi EUR-Lex; documento di viaggio 'senza indugio', valido almeno 6 mesi (art. 2, tramite la sintesi OEIL del PE; 6 mesi presi come 183 giorni); tempi di trasferimento e sospensione del termine per richieste di informazioni non trovati (sospensione mantenuta come segnaposto)
+returns-agreement-tun-name = Intese di riammissione Italia–Tunisia
+returns-agreement-tun-source = Scambio di note del 1998 e accordo non pubblicato del 5 aprile 2011 (si riportano anche ulteriori intese del 2009 e del 2017), nessun testo letto: termine di risposta non trovato; assunti 30 giorni; regola del silenzio, proroga, documento di viaggio e trasferimento non trovati; dal 2011 basta il riconoscimento della persona da parte dell'autorità consolare tunisina, senza rilievi dattiloscopici (ANSA 6.4.2011, italynews.it 5.4.2011, entrambe secondarie), da cui interview_record; gli altri tipi di prova e la sospensione sono segnaposto mantenuti dal file precedente
+returns-agreement-tur-name = Accordo di riammissione UE–Turchia (2014)
+returns-agreement-tur-source = Accordo UE–Turchia, GU L 134 del 7.5.2014, p. 3: risposta entro 25 giorni di calendario al massimo (5 giorni lavorativi nella procedura accelerata), secondo una tesi turca su 9lib.net (art. 11, secondaria; il testo si interrompe lì, quindi un'eventuale proroga non è stata vista); silenzio dedotto dagli artt. 3, par. 4, e 4, par. 4, che decorrono 'dalla scadenza dei termini di cui all'articolo 11, paragrafo 2'; documento di viaggio entro 3 giorni lavorativi (trattati come 3 giorni di calendario, lettura più severa) e valido almeno 3 mesi (presi come 91 giorni), art. 4, par. 4, come riprodotto da siti secondari, con l'art. 3, par. 4, per la Turchia assunto come speculare; trasferimento entro 3 mesi (art. 11, par. 3, presi come 91 giorni); prove della cittadinanza (Allegati 1–2) e sospensione sono segnaposto
+
+# Un valore rifiutato, per codice (l'API conserva le parole inglesi).
+returns-error-agreement-name = L'accordo ha bisogno di un nome.
+returns-error-agreement-source = Indica da dove vengono i termini (il testo dell'accordo o la fonte secondaria letta).
+returns-error-answer-needed = Fornisci le informazioni richieste.
+returns-error-birth-future = La data di nascita è nel futuro.
+returns-error-capacity-range = Una capienza tra 1 e 100.000 posti.
+returns-error-centre-name = Il centro ha bisogno di un nome.
+returns-error-check-empty = Il controllo non ha restituito nulla.
+returns-error-decision-future = La decisione di rimpatrio ha una data futura.
+returns-error-evidence-none = Allega almeno una prova.
+returns-error-period-reversed = Il periodo inizia dopo la sua fine.
+returns-error-safeguard-future = Una garanzia non può essere registrata per un giorno futuro.
+returns-error-safeguard-note = Indica che cosa è stato fatto e da chi.
+returns-error-stay-future = Una permanenza non può iniziare nel futuro.
+returns-error-surname-required = Il cognome è obbligatorio.
+returns-error-travel-expired = Il documento di viaggio è già scaduto.
+returns-error-travel-number = Il numero del documento: da 1 a 30 lettere, cifre o trattini.

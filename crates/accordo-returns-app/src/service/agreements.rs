@@ -78,11 +78,18 @@ pub async fn edit_agreement(
         .validate()
         .map_err(|e| ServiceError::invalid("terms", e.to_string()))?;
     if edit.name.trim().is_empty() {
-        return Err(ServiceError::invalid("name", "the agreement needs a name"));
+        return Err(ServiceError::refused_value(
+            "name",
+            "agreement-name",
+            Vec::new(),
+            "the agreement needs a name",
+        ));
     }
     if edit.source.trim().is_empty() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "source",
+            "agreement-source",
+            Vec::new(),
             "say where the terms come from (the agreement's text, or the secondary source read)",
         ));
     }

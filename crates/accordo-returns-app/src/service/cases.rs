@@ -92,16 +92,20 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
     let today = host_today(platform);
     let surname = input.surname.trim().to_uppercase();
     if surname.is_empty() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "person.surname",
+            "surname-required",
+            Vec::new(),
             "the surname is required",
         ));
     }
     let given_names = input.given_names.trim().to_uppercase();
     let birth = parse_optional_date("person.date_of_birth", input.date_of_birth.as_deref())?;
     if birth.is_some_and(|b| b > today) {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "person.date_of_birth",
+            "birth-future",
+            Vec::new(),
             "the date of birth is in the future",
         ));
     }
@@ -114,8 +118,10 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
         input.return_decision_date.as_deref(),
     )?;
     if decision.is_some_and(|d| d > today) {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "return_decision_date",
+            "decision-future",
+            Vec::new(),
             "the return decision is dated in the future",
         ));
     }
@@ -405,7 +411,38 @@ pub struct CaseDocumentView {
     pub valid_until: Option<String>,
     pub mrz: String,
     pub check_verdict: String,
+    /// The check's reasons, in English.
     pub check_reasons: Vec<String>,
+    /// The same as messages of the catalogues (`{id, args}`), for a reader of another
+    /// language; a document checked before they were kept has its English words here.
+    #[schema(value_type = Vec<Object>)]
+    pub check_reason_messages: Vec<serde_json::Value>,
+}
+
+/// The stored reasons of a check: each its English words and its message.
+fn stored_reasons(reasons: &[String], messages: &[impl Serialize]) -> String {
+    let kept: Vec<serde_json::Value> = reasons
+        .iter()
+        .zip(messages)
+        .map(|(text, message)| json!({"text": text, "message": message}))
+        .collect();
+    serde_json::Value::Array(kept).to_string()
+}
+
+/// Reads stored reasons: English words and messages (a bare string, as kept before messages
+/// were, serves as both).
+pub(crate) fn read_reasons(stored: &str) -> (Vec<String>, Vec<serde_json::Value>) {
+    let items: Vec<serde_json::Value> = serde_json::from_str(stored).unwrap_or_default();
+    items
+        .into_iter()
+        .map(|item| match item {
+            serde_json::Value::String(text) => (text.clone(), serde_json::Value::String(text)),
+            other => (
+                other["text"].as_str().unwrap_or_default().to_owned(),
+                other["message"].clone(),
+            ),
+        })
+        .unzip()
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -646,7 +683,8 @@ pub async fn get_case(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<CaseVi
                 valid_until: d.valid_until,
                 mrz: d.mrz,
                 check_verdict: d.check_verdict,
-                check_reasons: serde_json::from_str(&d.check_reasons).unwrap_or_default(),
+                check_reasons: read_reasons(&d.check_reasons).0,
+                check_reason_messages: read_reasons(&d.check_reasons).1,
             })
             .collect(),
         requests,
@@ -786,8 +824,10 @@ pub async fn update_legal(
     if let Some(d) = &update.return_decision_date {
         let date = parse_optional_date("return_decision_date", Some(d))?;
         if date.is_some_and(|d| d > today) {
-            return Err(ServiceError::invalid(
+            return Err(ServiceError::refused_value(
                 "return_decision_date",
+                "decision-future",
+                Vec::new(),
                 "the return decision is dated in the future",
             ));
         }
@@ -847,14 +887,18 @@ pub async fn record_safeguard(
     let today = host_today(platform);
     let on = parse_optional_date("recorded_on", recorded_on)?.unwrap_or(today);
     if on > today {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "recorded_on",
+            "safeguard-future",
+            Vec::new(),
             "a safeguard cannot be recorded for a future day",
         ));
     }
     if note.trim().is_empty() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "note",
+            "safeguard-note",
+            Vec::new(),
             "say what was done and by whom",
         ));
     }
@@ -913,7 +957,14 @@ pub async fn add_document(
     let outcome = documents::check(platform, ctx, &[mrz])
         .await?
         .pop()
-        .ok_or_else(|| ServiceError::invalid("mrz", "the check returned nothing"))?;
+        .ok_or_else(|| {
+            ServiceError::refused_value(
+                "mrz",
+                "check-empty",
+                Vec::new(),
+                "the check returned nothing",
+            )
+        })?;
     let fields = outcome.mrz.fields.as_ref();
     let row = CaseDocumentRow {
         id: new_id(),
@@ -928,7 +979,7 @@ pub async fn add_document(
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default(),
-        check_reasons: serde_json::to_string(&outcome.reasons).unwrap_or_default(),
+        check_reasons: stored_reasons(&outcome.reasons, &outcome.reason_messages),
         created_at: platform.now_us(),
         created_by: ctx.actor.username.clone(),
     };
@@ -952,6 +1003,7 @@ pub async fn add_document(
         valid_until: row.valid_until,
         mrz: row.mrz,
         check_verdict: row.check_verdict,
+        check_reason_messages: read_reasons(&row.check_reasons).1,
         check_reasons: outcome.reasons,
     })
 }

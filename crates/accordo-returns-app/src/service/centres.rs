@@ -110,8 +110,10 @@ pub async fn centre_report(
         }
     }
     if from > to {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "from",
+            "period-reversed",
+            Vec::new(),
             "the period starts after it ends",
         ));
     }
@@ -203,13 +205,20 @@ pub async fn create_centre(
     )?;
     let name = input.name.trim().to_owned();
     if name.is_empty() {
-        return Err(ServiceError::invalid("name", "the centre needs a name"));
+        return Err(ServiceError::refused_value(
+            "name",
+            "centre-name",
+            Vec::new(),
+            "the centre needs a name",
+        ));
     }
     let country = CountryCode::parse(input.country.trim())
         .map_err(|e| ServiceError::invalid("country", e.to_string()))?;
     if !(1..=100_000).contains(&input.capacity) {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "capacity",
+            "capacity-range",
+            Vec::new(),
             "a capacity between 1 and 100,000 places",
         ));
     }
@@ -279,8 +288,10 @@ pub async fn place(
     let today = host_today(platform);
     let from = parse_optional_date("from", from)?.unwrap_or(today);
     if from > today {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "from",
+            "stay-future",
+            Vec::new(),
             "a stay cannot start in the future",
         ));
     }

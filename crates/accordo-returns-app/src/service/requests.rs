@@ -54,8 +54,10 @@ pub async fn request_readmission(
     }
     let terms: Terms = agreement_of(agreement.clone())?.terms;
     if evidence.is_empty() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "evidence",
+            "evidence-none",
+            Vec::new(),
             "attach at least one piece of evidence",
         ));
     }
@@ -92,7 +94,7 @@ pub async fn request_readmission(
                     )
                 })?;
                 Some(
-                    json!({"id": d.id, "kind": d.kind, "document_number": d.document_number, "mrz": d.mrz, "check_verdict": d.check_verdict, "check_reasons": serde_json::from_str::<serde_json::Value>(&d.check_reasons).unwrap_or_default()}),
+                    json!({"id": d.id, "kind": d.kind, "document_number": d.document_number, "mrz": d.mrz, "check_verdict": d.check_verdict, "check_reasons": super::cases::read_reasons(&d.check_reasons).0}),
                 )
             }
             None => None,
@@ -143,14 +145,10 @@ pub async fn request_readmission(
     notifications::notify(
         platform,
         &mut tx,
-        &row.partner_agency,
-        None,
+        (&row.partner_agency, None),
         "readmission_request",
-        "New readmission request",
-        &format!(
-            "{} asks you to confirm the nationality of a person; reply by {} ({} days under the agreement).",
-            row.owner_agency, deadline.date, terms.reply_days
-        ),
+        "returns-notice-request",
+        json!({"owner": row.owner_agency, "deadline": deadline.date, "days": terms.reply_days}),
         Some((policy::READMISSION_REQUEST.kind, &row.id.to_string())),
     )
     .await?;
@@ -406,32 +404,19 @@ pub async fn reply(
             return Err(refused("changed_meanwhile"));
         }
     }
-    let (title, body) = match decision {
-        Decision::Confirmed => (
-            "Nationality confirmed",
-            format!(
-                "{} confirmed the nationality{}.",
-                row.partner_agency,
-                if late { " (late)" } else { "" }
-            ),
-        ),
-        Decision::Rejected => (
-            "Readmission request rejected",
-            format!("{} rejected the request: {reason}", row.partner_agency),
-        ),
-        Decision::MoreInformation => (
-            "More information asked",
-            format!("{} asks: {reason}", row.partner_agency),
-        ),
+    let message = match decision {
+        Decision::Confirmed if late => "returns-notice-confirmed-late",
+        Decision::Confirmed => "returns-notice-confirmed",
+        Decision::Rejected => "returns-notice-rejected",
+        Decision::MoreInformation => "returns-notice-more-information",
     };
     notifications::notify(
         platform,
         &mut tx,
-        &row.owner_agency,
-        None,
+        (&row.owner_agency, None),
         "readmission_reply",
-        title,
-        &body,
+        message,
+        json!({"partner": row.partner_agency, "reason": reason}),
         Some((policy::READMISSION_REQUEST.kind, &id.to_string())),
     )
     .await?;
@@ -496,14 +481,10 @@ pub async fn extend(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<RequestV
     notifications::notify(
         platform,
         &mut tx,
-        &row.owner_agency,
-        None,
+        (&row.owner_agency, None),
         "readmission_reply",
-        "Extension taken",
-        &format!(
-            "{} takes the {days} more days its agreement allows; the deadline moves from {}.",
-            row.partner_agency, deadline.date
-        ),
+        "returns-notice-extension",
+        json!({"partner": row.partner_agency, "days": days, "deadline": deadline.date}),
         Some((policy::READMISSION_REQUEST.kind, &id.to_string())),
     )
     .await?;
@@ -536,8 +517,10 @@ pub async fn answer_information(
         return Err(refused("no_information_asked"));
     }
     if answer.trim().is_empty() {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "answer",
+            "answer-needed",
+            Vec::new(),
             "give the information asked for",
         ));
     }
@@ -553,14 +536,10 @@ pub async fn answer_information(
     notifications::notify(
         platform,
         &mut tx,
-        &row.partner_agency,
-        None,
+        (&row.partner_agency, None),
         "readmission_request",
-        "Information provided",
-        &format!(
-            "{} answered your question; the clock runs again.",
-            row.owner_agency
-        ),
+        "returns-notice-information",
+        json!({"owner": row.owner_agency}),
         Some((policy::READMISSION_REQUEST.kind, &id.to_string())),
     )
     .await?;
@@ -597,8 +576,10 @@ pub async fn record_travel_document(
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-')
     {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "number",
+            "travel-number",
+            Vec::new(),
             "the document number: 1 to 30 letters, digits or hyphens",
         ));
     }
@@ -606,8 +587,10 @@ pub async fn record_travel_document(
     let tz = agency_zone(platform, &row.partner_agency).await?;
     let today = today_in(platform, &tz);
     if until <= today {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "valid_until",
+            "travel-expired",
+            Vec::new(),
             "the travel document has already expired",
         ));
     }
@@ -672,14 +655,10 @@ pub async fn record_travel_document(
     notifications::notify(
         platform,
         &mut tx,
-        &row.owner_agency,
-        None,
+        (&row.owner_agency, None),
         "readmission_reply",
-        "Travel document issued",
-        &format!(
-            "{} issued travel document {number}, valid until {until}.",
-            row.partner_agency
-        ),
+        "returns-notice-travel-document",
+        json!({"partner": row.partner_agency, "number": number, "until": until}),
         Some((policy::READMISSION_REQUEST.kind, &id.to_string())),
     )
     .await?;

@@ -35,9 +35,13 @@ async fn list(
     caller: Caller,
     Query(p): Query<ListParams>,
 ) -> ApiResult<axum::Json<Vec<Notification>>> {
-    Ok(axum::Json(
-        accordo_service::notifications::list(&state.platform, &caller.ctx, p.unread).await?,
-    ))
+    let list = accordo_service::notifications::list(&state.platform, &caller.ctx, p.unread).await?;
+    // In the language of the caller's account.
+    Ok(axum::Json(crate::pages::home::in_language(
+        &state,
+        &caller.auth.user.language,
+        list,
+    )))
 }
 
 /// Marks a notification read.

@@ -277,7 +277,11 @@ async fn begin_totp(State(state): State<AppState>, form: SignedForm) -> Response
             )
             .await
         }
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid {
+            field,
+            message,
+            code,
+        }) => {
             // The service names `password` and `code`; the form's fields are these.
             let field = if field == "code" {
                 "totp_current"
@@ -287,6 +291,7 @@ async fn begin_totp(State(state): State<AppState>, form: SignedForm) -> Response
             let e = ServiceError::Invalid {
                 field: field.into(),
                 message,
+                code,
             };
             refused(&state, &form, e, field, context! {}).await
         }

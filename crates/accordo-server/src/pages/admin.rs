@@ -750,8 +750,13 @@ async fn retention_view(
     let rows: Vec<Value> = settings
         .iter()
         .map(|s| {
+            // The description in the reader's language: `retention-<kind>` of the platform's
+            // catalogue or `<module>-retention-<kind>` of the module's that declares it.
+            let description =
+                crate::pages::catalogue_text(state, &viewer.lang, &format!("retention-{}", s.kind))
+                    .unwrap_or_else(|| s.description.to_owned());
             context! {
-                kind => s.kind, description => s.description, keep_days => s.keep_days,
+                kind => s.kind, description => description, keep_days => s.keep_days,
                 default_days => s.default_days, min_days => s.min_days, max_days => s.max_days,
                 action => format!("{:?}", s.action).to_lowercase(),
             }

@@ -79,9 +79,13 @@ pub async fn cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
 }
 
 async fn notifications_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
-    let unread = notifications::list(&state.platform, &viewer.ctx, true)
-        .await
-        .ok()?;
+    let unread = in_language(
+        state,
+        &viewer.lang,
+        notifications::list(&state.platform, &viewer.ctx, true)
+            .await
+            .ok()?,
+    );
     Some(Card {
         id: "notifications",
         title: "home-notifications",
@@ -108,6 +112,34 @@ async fn notifications_card(state: &AppState, viewer: &Viewer) -> Option<Card> {
             .collect(),
         empty: Some("home-no-notifications"),
     })
+}
+
+/// Notifications with their title and body in language `lang`, for those that keep a message
+/// of the catalogues (the others keep the words they were written with).
+pub fn in_language(
+    state: &AppState,
+    lang: &str,
+    mut list: Vec<accordo_store::notifications::Notification>,
+) -> Vec<accordo_store::notifications::Notification> {
+    for n in &mut list {
+        let Some(message) = n
+            .message
+            .as_deref()
+            .and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok())
+        else {
+            continue;
+        };
+        let id = message["id"].as_str().unwrap_or_default().to_owned();
+        let args = message["args"].clone();
+        let render = |id: String| {
+            let kept =
+                minijinja::Value::from_serialize(serde_json::json!({"id": id, "args": args}));
+            accordo_web::kept_message(&state.web.catalogues, lang, &kept)
+        };
+        n.title = render(id.clone());
+        n.body = render(format!("{id}-body"));
+    }
+    list
 }
 
 async fn admin_card(state: &AppState, viewer: &Viewer) -> Option<Card> {

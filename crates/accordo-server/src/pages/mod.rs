@@ -523,14 +523,27 @@ pub fn render(
         }
         Err(e) => {
             tracing::error!(error = %e, "a page could not be rendered");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                html_headers(),
-                "<!doctype html><title>accordo</title><p>This page could not be shown. The error has been logged.</p>",
-            )
-                .into_response()
+            failed_page(state, chrome.lang)
         }
     }
+}
+
+/// The page for a page that could not be rendered: in the reader's language, without the
+/// templates (one of which just failed), with the way home.
+fn failed_page(state: &AppState, lang: &str) -> Response {
+    let say = |id: &str| state.web.message(lang, id);
+    let html = format!(
+        "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · accordo</title><main style=\"font-family: sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem\"><h1>{title}</h1><p>{body}</p><p><a href=\"/home\">{home}</a></p></main></html>",
+        lang = lang
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>(),
+        dir = accordo_web::i18n::direction(lang),
+        title = say("error-render-title"),
+        body = say("error-render-body"),
+        home = say("error-go-home"),
+    );
+    (StatusCode::INTERNAL_SERVER_ERROR, html_headers(), html).into_response()
 }
 
 fn html_headers() -> [(header::HeaderName, &'static str); 4] {
@@ -611,10 +624,16 @@ impl FormErrors {
     ) -> Option<Self> {
         let mut errors = Self::default();
         let (field, text) = match error {
-            ServiceError::Invalid { field, message } => (field.clone(), message.clone()),
-            ServiceError::Conflict(what) => {
-                (default_field.to_owned(), format!("{what} already exists"))
+            ServiceError::Invalid { field, .. } => {
+                (field.clone(), refusal_text(state, lang, error))
             }
+            ServiceError::Conflict(what) => (
+                default_field.to_owned(),
+                format!(
+                    "{} ({what})",
+                    catalogue_text(state, lang, "error-conflict").unwrap_or_default()
+                ),
+            ),
             ServiceError::Rules { rules } => (
                 default_field.to_owned(),
                 rules
@@ -661,7 +680,7 @@ pub fn message_page(
     status: StatusCode,
     title: &str,
     body: &str,
-    detail: Option<String>,
+    detail: Option<Value>,
 ) -> Response {
     let chrome = Chrome {
         lang,
@@ -710,40 +729,97 @@ fn error_parts(
     state: &AppState,
     lang: &str,
     error: &ServiceError,
-) -> (StatusCode, &'static str, &'static str, Option<String>) {
+) -> (StatusCode, &'static str, &'static str, Option<Value>) {
     let c = crate::problem::classify(error);
-    let detail = match error {
-        ServiceError::NotFound { .. } | ServiceError::Unauthenticated(_) => None,
+    let say = |id: &str| catalogue_text(state, lang, id).unwrap_or_else(|| id.to_owned());
+    // The detail in the reader's words, and the stable code beside it, small.
+    let (text, code): (String, String) = match error {
+        ServiceError::NotFound { .. } | ServiceError::Unauthenticated(_) => {
+            return (c.status, c.title, c.body, None);
+        }
         ServiceError::Store(e) => {
             tracing::error!(error = %e, "database error behind a page");
-            None
+            return (c.status, c.title, c.body, None);
         }
-        ServiceError::Rules { rules } => Some(
+        ServiceError::Rules { rules } => (
             rules
                 .iter()
                 .map(|rule| rule_text(state, lang, rule))
                 .collect::<Vec<_>>()
                 .join("; "),
+            rules.join(", "),
         ),
-        other => Some(other.to_string()),
+        ServiceError::Invalid {
+            code: Some(code), ..
+        } => (refusal_text(state, lang, error), code.id.to_owned()),
+        ServiceError::Invalid { field, message, .. } => {
+            (say("error-invalid-value"), format!("{field}: {message}"))
+        }
+        ServiceError::Forbidden(accordo_domain::Denied::NoGrant { action, kind }) => {
+            (say(&format!("error-denied-{action}")), (*kind).to_owned())
+        }
+        ServiceError::Forbidden(accordo_domain::Denied::OutOfReach { kind }) => {
+            (say("error-denied-reach"), (*kind).to_owned())
+        }
+        ServiceError::Conflict(what) => (say("error-conflict"), what.clone()),
     };
-    (c.status, c.title, c.body, detail)
+    (
+        c.status,
+        c.title,
+        c.body,
+        Some(context! { text => text, code => code }),
+    )
+}
+
+/// A refused value's words: in the reader's language when the refusal has a code, else the
+/// service's own words.
+pub fn refusal_text(state: &AppState, lang: &str, error: &ServiceError) -> String {
+    match error {
+        ServiceError::Invalid {
+            code: Some(code), ..
+        } => {
+            let args: Vec<(&str, accordo_web::i18n::ArgValue)> = code
+                .args
+                .iter()
+                .map(|(n, v)| (*n, accordo_web::i18n::ArgValue::Text(v.clone())))
+                .collect();
+            catalogue_text_with(state, lang, &format!("error-{}", code.id), &args)
+                .unwrap_or_else(|| error.to_string())
+        }
+        ServiceError::Invalid { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// A rule's words in the reader's language: the first module whose catalogue names it.
 pub fn rule_text(state: &AppState, lang: &str, rule: &str) -> String {
+    catalogue_text(state, lang, &format!("rule-{rule}")).unwrap_or_else(|| rule.to_owned())
+}
+
+/// Message `id` of the platform's catalogue, else `<module>-<id>` of the first module whose
+/// catalogue has it, in the reader's language; `None` when no catalogue has it.
+pub fn catalogue_text(state: &AppState, lang: &str, id: &str) -> Option<String> {
+    catalogue_text_with(state, lang, id, &[])
+}
+
+/// The same with arguments.
+pub fn catalogue_text_with(
+    state: &AppState,
+    lang: &str,
+    id: &str,
+    args: &[(&str, accordo_web::i18n::ArgValue)],
+) -> Option<String> {
     let catalogues = &state.web.catalogues;
-    state
-        .modules
-        .iter()
-        .map(|m| format!("{}-rule-{rule}", m.core.name))
-        .find(|id| {
-            catalogues
-                .ids(accordo_web::i18n::FALLBACK)
+    let known = catalogues.ids(accordo_web::i18n::FALLBACK);
+    std::iter::once(id.to_owned())
+        .chain(
+            state
+                .modules
                 .iter()
-                .any(|k| k == id)
-        })
-        .map_or_else(|| rule.to_owned(), |id| catalogues.message(lang, &id, &[]))
+                .map(|m| format!("{}-{id}", m.core.name)),
+        )
+        .find(|candidate| known.iter().any(|k| k == candidate))
+        .map(|found| catalogues.message(lang, &found, args))
 }
 
 /// A clear page for a service error, before sign-in or without the reader's navigation.

@@ -255,3 +255,42 @@ list-previous = Previous
 list-next = Next
 list-page-of = Page { $page } of { $pages }
 list-all = All
+
+# Retention: what each kind of record is, and what happens at the end of its period.
+retention-audit_details = Details of audit entries (may name persons); the entries and their chain are kept
+retention-session = Ended browser sessions (expired or signed out)
+retention-api_token = Expired or revoked API tokens
+retention-notification = Notifications to agencies and users
+admin-retention-action-erase = Erased
+admin-retention-action-anonymise = Anonymised
+
+# A refused value, by its code (the API keeps the English words).
+error-password-too-short = At least { $min } characters.
+error-password-has-username = The password must not contain the username.
+error-password-unchanged = The new password must differ from the current one.
+error-password-not-current = This is not your current password.
+error-empty = This field must not be empty.
+error-username-form = 3 to 64 characters a-z, 0-9, '.', '_' or '-', starting with a letter.
+error-roles-none = At least one role is needed.
+error-roles-operator = The operator's agency holds every role.
+error-disable-self = You cannot disable your own account.
+error-reset-self = You cannot reset your own password: change it on your account page, with the current one.
+error-totp-code-needed = A code of your current second factor is needed.
+error-totp-code-wrong = The code does not match your current second factor.
+error-totp-none = Your role requires a second factor and you have none: an administrator resets your password, and you set it up at the next sign-in.
+error-totp-code-used = This code was used already: wait for the next one.
+error-totp-no-enrolment = No enrolment is in progress: start one first.
+error-totp-enrol-wrong = The code does not match: check the authenticator's clock and try the next code.
+error-token-label = 1 to 100 characters.
+error-token-days = Between 1 and { $max } days.
+# The error page's detail: what was refused, with its code beside it.
+error-invalid-value = A value was not accepted.
+error-denied-read = None of your roles may read records of this kind.
+error-denied-create = None of your roles may create records of this kind.
+error-denied-update = None of your roles may change records of this kind.
+error-denied-delete = None of your roles may delete records of this kind.
+error-denied-export = None of your roles may export records of this kind.
+error-denied-reach = This record is not within your reach.
+error-conflict = It exists already.
+error-render-title = This page could not be shown
+error-render-body = Something went wrong on our side; it has been logged. If you had sent a form, check whether it was saved before sending it again.

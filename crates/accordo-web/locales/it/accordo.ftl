@@ -255,3 +255,42 @@ list-previous = Precedente
 list-next = Successiva
 list-page-of = Pagina { $page } di { $pages }
 list-all = Tutti
+
+# Conservazione: che cosa è ciascun tipo di dato e che cosa accade alla fine del periodo.
+retention-audit_details = Dettagli delle voci del registro di audit (possono nominare persone); le voci e la loro catena restano
+retention-session = Sessioni del browser terminate (scadute o chiuse)
+retention-api_token = Token API scaduti o revocati
+retention-notification = Notifiche ad agenzie e utenti
+admin-retention-action-erase = Cancellati
+admin-retention-action-anonymise = Anonimizzati
+
+# Un valore rifiutato, per codice (l'API conserva le parole inglesi).
+error-password-too-short = Almeno { $min } caratteri.
+error-password-has-username = La password non deve contenere il nome utente.
+error-password-unchanged = La nuova password deve essere diversa da quella attuale.
+error-password-not-current = Questa non è la tua password attuale.
+error-empty = Questo campo non può essere vuoto.
+error-username-form = Da 3 a 64 caratteri a-z, 0-9, '.', '_' o '-', che inizino con una lettera.
+error-roles-none = Serve almeno un ruolo.
+error-roles-operator = L'agenzia che gestisce la piattaforma ha tutti i ruoli.
+error-disable-self = Non puoi disattivare il tuo account.
+error-reset-self = Non puoi reimpostare la tua password: cambiala dalla pagina del tuo account, con quella attuale.
+error-totp-code-needed = Serve un codice del tuo secondo fattore attuale.
+error-totp-code-wrong = Il codice non corrisponde al tuo secondo fattore attuale.
+error-totp-none = Il tuo ruolo richiede un secondo fattore e non ne hai uno: un amministratore reimposta la password e lo configuri al prossimo accesso.
+error-totp-code-used = Questo codice è già stato usato: attendi il prossimo.
+error-totp-no-enrolment = Nessuna registrazione in corso: avviane prima una.
+error-totp-enrol-wrong = Il codice non corrisponde: controlla l'orologio dell'app di autenticazione e prova il codice successivo.
+error-token-label = Da 1 a 100 caratteri.
+error-token-days = Tra 1 e { $max } giorni.
+# Il dettaglio della pagina di errore: che cosa è stato rifiutato, con il suo codice accanto.
+error-invalid-value = Un valore non è stato accettato.
+error-denied-read = Nessuno dei tuoi ruoli consente di leggere dati di questo tipo.
+error-denied-create = Nessuno dei tuoi ruoli consente di creare dati di questo tipo.
+error-denied-update = Nessuno dei tuoi ruoli consente di modificare dati di questo tipo.
+error-denied-delete = Nessuno dei tuoi ruoli consente di eliminare dati di questo tipo.
+error-denied-export = Nessuno dei tuoi ruoli consente di esportare dati di questo tipo.
+error-denied-reach = Questo dato non rientra nel tuo ambito.
+error-conflict = Esiste già.
+error-render-title = Non è stato possibile mostrare questa pagina
+error-render-body = Qualcosa non ha funzionato da parte nostra; è stato registrato. Se avevi inviato un modulo, controlla se è stato salvato prima di inviarlo di nuovo.

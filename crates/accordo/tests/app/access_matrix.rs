@@ -688,11 +688,10 @@ async fn arrange(app: &TestApp) -> Victim {
     let notification_id = accordo_service::notifications::notify(
         &app.platform,
         &mut tx,
-        "IT-UI",
-        None,
+        ("IT-UI", None),
         "test",
-        &format!("Request received {CANARY}"),
-        "A readmission reply arrived.",
+        "returns-notice-information",
+        serde_json::json!({"owner": CANARY}),
         None,
     )
     .await

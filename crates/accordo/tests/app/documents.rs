@@ -84,6 +84,16 @@ async fn a_reported_document_is_a_hit_audited_and_notified_until_withdrawn() {
             .find(|n| n["topic"] == "document_register_hit");
         let note = note.expect("a register-hit notification");
         assert!(note["body"].as_str().unwrap().contains("PK-FIA"));
+        // Kept as a message, it reads in the language of the reader's account (Italian).
+        assert_eq!(
+            note["title"].as_str().unwrap(),
+            "Riscontro nel registro: UTO P L898902C3",
+            "{note}"
+        );
+        assert!(
+            note["body"].as_str().unwrap().contains("(Rubato)"),
+            "{note}"
+        );
         let admin = app.token("ita.admin").await;
         let log = app
             .get("/api/v1/audit?action=document_check.hit", &admin)

@@ -645,6 +645,13 @@ async fn an_admin_creates_a_user_and_a_bad_form_keeps_what_was_typed() {
             "{}",
             reply.text
         );
+        // In the admin's language (Italian), not the service's English words.
+        assert!(
+            reply.text.contains("Almeno 12 caratteri."),
+            "{}",
+            reply.text
+        );
+        assert!(!reply.text.contains("must be at least"));
         assert!(
             reply
                 .text
@@ -734,7 +741,7 @@ async fn the_audit_page_searches_within_scope_and_links_the_export() {
     assert!(!found.text.contains("<code>ita.admin</code>"));
     // The action filter offers the actions of what each may read.
     let offered =
-        |html: &str, action: &str| html.contains(&format!(r#"<option value="{action}">"#));
+        |html: &str, action: &str| html.contains(&format!(r#"<option value="{action}" "#));
     let mine = m.get("/audit").await.text;
     assert!(
         !offered(&mine, "auth.sign_in"),
@@ -842,7 +849,7 @@ async fn an_officer_checks_a_document_and_sees_every_check() {
         assert!(!result.text.contains("Bari"));
         // The reporting officer's home now shows the hit.
         let home = reporter.get("/home").await;
-        assert!(home.text.contains("Register hit: UTO P L898902C3"), "{}", home.text);
+        assert!(home.text.contains("Riscontro nel registro: UTO P L898902C3"), "{}", home.text);
         // An OCR slip in another document: invalid, with the suggestion to check again.
         let slip = "I<UTOD231458907<<<<<<<<<<<<<<<\n74O8122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
         let result = checker.submit("/documents/check", "/documents/check", &[("mrz", slip)]).await;
@@ -1137,7 +1144,12 @@ async fn a_partner_authority_answers_its_inbox_and_sees_no_other_partners_reques
     // The caseworker is told.
     let mut c = Browser::new(&app);
     c.sign_in("ita.caseworker").await;
-    assert!(c.get("/home").await.text.contains("Nationality confirmed"));
+    assert!(
+        c.get("/home")
+            .await
+            .text
+            .contains("Cittadinanza confermata")
+    );
     app.finish().await;
 }
 
@@ -1499,6 +1511,19 @@ async fn a_refusal_keeps_the_signed_in_readers_navigation() {
         "the navigation is there to go on"
     );
     assert!(refused.text.contains("Sign out") || refused.text.contains("Esci"));
+    // Why, in the reader's words, with the kind of record as its code beside it.
+    let mut it = Browser::new(&app);
+    it.sign_in("ita.officer").await;
+    let refused = it.get("/admin/users").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused.text.contains(
+            "Nessuno dei tuoi ruoli consente di leggere dati di questo tipo. <small class=\"text-muted\"><code>user</code>"
+        ),
+        "{}",
+        refused.text
+    );
+    assert!(!refused.text.contains("none of your roles"));
     let missing = b
         .get(&format!("/returns/cases/{}", uuid::Uuid::now_v7()))
         .await;

@@ -288,7 +288,9 @@ async fn a_case_goes_from_request_to_return_through_the_partners_inbox() {
         // The partner's steps reached the caseworker's agency, and the log has every step.
         let notes = app.get("/api/v1/notifications", &cw).await.text;
         assert!(
-            notes.contains("More information asked") && notes.contains("Travel document issued")
+            notes.contains("Richieste ulteriori informazioni")
+                && notes.contains("Documento di viaggio rilasciato"),
+            "the caseworker reads them in the language of its account: {notes}"
         );
         let admin = app.token("ita.admin").await;
         let log = app
