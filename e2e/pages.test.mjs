@@ -605,7 +605,7 @@ test("the monitor reads a centre's occupancy and safeguards, never a name", asyn
   await signIn(page, "unhcr.monitor");
   await page.goto(`${base}/returns/centres`);
   await accessible(page, "centres");
-  await page.locator('[data-testid="centres-table"] a').first().click();
+  await page.locator('[data-testid="centres-table"] tbody a').first().click();
   await page.waitForSelector("svg.occupancy-chart");
   // The chart has a value axis from 0 with its ticks, days below, and every person present
   // visible: no bar of a day with someone present is thinner than 2 px on the screen.

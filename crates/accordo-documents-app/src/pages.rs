@@ -16,7 +16,7 @@ use accordo_server::AppState;
 use accordo_server::pages::PageRoutes;
 use accordo_server::pages::home::{Card, Count};
 use accordo_server::pages::{
-    Chrome, Fields, FormErrors, SignedForm, Viewer, done, render, viewer_error_page,
+    Chrome, Fields, FormErrors, SignedForm, Viewer, done, list, render, viewer_error_page,
 };
 
 pub fn routes() -> PageRoutes {
@@ -296,17 +296,128 @@ async fn withdraw(
     }
 }
 
+/// The forgery alerts the viewer may read (the list component); `mine` filters on the viewer's
+/// agency.
+fn alerts_list(mine: String) -> list::Spec<service::Alert> {
+    use list::{Column, Filter, Key, Spec};
+    let all = || (String::new(), "list-all".to_owned());
+    Spec {
+        path: "/documents/alerts",
+        columns: vec![
+            Column {
+                key: "what",
+                label: "documents-what-forged",
+                sort: Some(|a| Some(Key::Text(a.what_forged.to_lowercase()))),
+            },
+            Column {
+                key: "document",
+                label: "documents-alert-document",
+                sort: Some(|a| a.issuing_state.clone().map(Key::Text)),
+            },
+            Column {
+                key: "agency",
+                label: "admin-agency",
+                sort: Some(|a| Some(Key::Text(a.agency.clone()))),
+            },
+            Column {
+                key: "handling",
+                label: "documents-handling",
+                sort: Some(|a| Some(Key::Text(a.handling.clone()))),
+            },
+            Column {
+                key: "published",
+                label: "documents-published-on",
+                sort: Some(|a| Some(Key::Number(a.created_at_us))),
+            },
+        ],
+        default_sort: ("published", true),
+        search: |a| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                a.what_forged,
+                a.how_to_recognise,
+                a.agency,
+                a.issuing_state.as_deref().unwrap_or_default(),
+                a.number_from.as_deref().unwrap_or_default(),
+                a.number_to.as_deref().unwrap_or_default(),
+                a.number_pattern.as_deref().unwrap_or_default(),
+            )
+        },
+        filters: vec![
+            Filter {
+                key: "handling",
+                label: "documents-handling",
+                choices: std::iter::once(all())
+                    .chain(
+                        ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
+                            .into_iter()
+                            .map(|h| {
+                                let id = h.to_lowercase().replace('+', "-");
+                                (h.to_owned(), format!("documents-tlp-{id}"))
+                            }),
+                    )
+                    .collect(),
+                passes: Box::new(|a, v| a.handling == v),
+            },
+            Filter {
+                key: "from",
+                label: "admin-agency",
+                choices: vec![
+                    all(),
+                    ("mine".into(), "documents-from-mine".into()),
+                    ("others".into(), "documents-from-others".into()),
+                ],
+                passes: Box::new(move |a, v| (v == "mine") == (a.agency == mine)),
+            },
+        ],
+        csv_header: &[
+            "id",
+            "agency",
+            "handling",
+            "issuing_state",
+            "document_type",
+            "number_from",
+            "number_to",
+            "number_pattern",
+            "what_forged",
+            "how_to_recognise",
+            "published_at",
+        ],
+        csv_row: |a| {
+            let text = |o: &Option<String>| o.clone().unwrap_or_default();
+            vec![
+                a.id.to_string(),
+                a.agency.clone(),
+                a.handling.clone(),
+                text(&a.issuing_state),
+                text(&a.document_type),
+                text(&a.number_from),
+                text(&a.number_to),
+                text(&a.number_pattern),
+                a.what_forged.clone(),
+                a.how_to_recognise.clone(),
+                accordo_web::time::machine(a.created_at_us),
+            ]
+        },
+    }
+}
+
 async fn alerts_view(
     state: &AppState,
     viewer: &Viewer,
     headers: Option<&HeaderMap>,
     status: StatusCode,
-    values: Option<&Fields>,
-    errors: Option<&FormErrors>,
+    params: &list::Params,
+    form: (Option<&Fields>, Option<&FormErrors>),
 ) -> Response {
+    let (values, errors) = form;
     let alerts = match service::list_alerts(&state.platform, &viewer.ctx, false).await {
         Ok(found) => found,
         Err(e) => return viewer_error_page(state, viewer, &e),
+    };
+    let alerts = match alerts_list(viewer.ctx.actor.agency.to_string()).apply(alerts, params) {
+        list::Outcome::Page(view) => view,
+        list::Outcome::Csv(csv) => return csv,
     };
     let may_publish = accordo_domain::can(
         &viewer.ctx.actor,
@@ -335,8 +446,21 @@ async fn alerts_view(
     )
 }
 
-async fn alerts(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
-    alerts_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+async fn alerts(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<list::Params>,
+) -> Response {
+    alerts_view(
+        &state,
+        &viewer,
+        Some(&headers),
+        StatusCode::OK,
+        &params,
+        (None, None),
+    )
+    .await
 }
 
 async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
@@ -350,8 +474,8 @@ async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
             v,
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(f),
-            Some(&errors),
+            &list::Params::default(),
+            (Some(f), Some(&errors)),
         )
         .await;
     }
@@ -380,8 +504,8 @@ async fn publish(State(state): State<AppState>, form: SignedForm) -> Response {
                     v,
                     None,
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    Some(f),
-                    Some(&errors),
+                    &list::Params::default(),
+                    (Some(f), Some(&errors)),
                 )
                 .await
             }

@@ -85,7 +85,28 @@ impl Message {
 
     /// The message in English.
     pub fn english(&self) -> String {
-        self.render(&mut |id, args| substitute(english_pattern(id), args))
+        let mut out = String::with_capacity(96);
+        self.english_into(&mut out);
+        out
+    }
+
+    /// Appends the message in English to `out`, its arguments rendered in place (the check
+    /// report renders one for every check, so this path allocates only what it must).
+    fn english_into(&self, out: &mut String) {
+        for segment in english_pattern(&self.id) {
+            match segment {
+                Segment::Text(text) => out.push_str(text),
+                Segment::Variable(name) => match self.args.iter().find(|(n, _)| n == name) {
+                    Some((_, Arg::Text(t))) => out.push_str(t),
+                    Some((_, Arg::Message(m))) => m.english_into(out),
+                    None => {
+                        out.push_str("{$");
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                },
+            }
+        }
     }
 
     /// Joins messages with a message of two arguments, `a` and `b` (`documents-mrz-plus`: "a + b + c").
@@ -118,10 +139,17 @@ impl std::fmt::Display for Message {
     }
 }
 
-/// The English pattern of `id` (the id itself in brackets when the catalogue lacks it, which
-/// a test rules out).
-fn english_pattern(id: &str) -> &'static str {
-    static ENGLISH: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+/// A piece of an English pattern: words, or a variable's place.
+enum Segment {
+    Text(&'static str),
+    Variable(&'static str),
+}
+
+/// The English pattern of `id`, cut at its variables once (`⟦?⟧` when the catalogue lacks
+/// the id, which a test rules out).
+fn english_pattern(id: &str) -> &'static [Segment] {
+    static ENGLISH: OnceLock<HashMap<&'static str, Vec<Segment>>> = OnceLock::new();
+    static MISSING: [Segment; 1] = [Segment::Text("⟦?⟧")];
     ENGLISH
         .get_or_init(|| {
             CATALOGUES[0]
@@ -129,37 +157,27 @@ fn english_pattern(id: &str) -> &'static str {
                 .lines()
                 .filter(|l| !l.starts_with('#'))
                 .filter_map(|l| l.split_once(" = "))
-                .map(|(id, pattern)| (id.trim(), pattern))
+                .map(|(id, pattern)| (id.trim(), segments(pattern)))
                 .collect()
         })
         .get(id)
-        .copied()
-        .unwrap_or("⟦?⟧")
+        .map_or(&MISSING[..], Vec::as_slice)
 }
 
-/// Replaces each `{ $name }` by its argument.
-fn substitute(pattern: &str, args: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
+/// Cuts a pattern at each `{ $name }`.
+fn segments(pattern: &'static str) -> Vec<Segment> {
+    let mut out = Vec::new();
     let mut rest = pattern;
     while let Some(open) = rest.find("{ $") {
-        out.push_str(&rest[..open]);
         let after = &rest[open + 3..];
         let Some(close) = after.find(" }") else {
-            out.push_str(&rest[open..]);
-            return out;
+            break;
         };
-        let name = &after[..close];
-        match args.iter().find(|(n, _)| *n == name) {
-            Some((_, value)) => out.push_str(value),
-            None => {
-                out.push_str("{$");
-                out.push_str(name);
-                out.push('}');
-            }
-        }
+        out.push(Segment::Text(&rest[..open]));
+        out.push(Segment::Variable(&after[..close]));
         rest = &after[close + 2..];
     }
-    out.push_str(rest);
+    out.push(Segment::Text(rest));
     out
 }
 

@@ -633,33 +633,150 @@ async fn legal(State(state): State<AppState>, Path(id): Path<Uuid>, form: Signed
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct InboxQuery {
-    #[serde(default)]
-    all: String,
+/// Whether a request awaits the partner's reply.
+fn awaits_reply(r: &service::RequestView) -> bool {
+    matches!(r.status.as_str(), "pending" | "more_information")
+}
+
+/// The partner's inbox (the list component). Its first order: what awaits a reply, the
+/// nearest deadline first; then what silence accepted (its travel document awaited); then
+/// what was answered. `all=1` lists the answered ones too.
+fn inbox_list() -> list::Spec<service::RequestView> {
+    use list::{Column, Filter, Key};
+    let deadlines = ["overdue", "soon", "later"]
+        .into_iter()
+        .map(|d| (d.to_owned(), format!("returns-deadline-filter-{d}")));
+    list::Spec {
+        path: "/returns/inbox",
+        columns: vec![
+            Column {
+                key: "deadline",
+                label: "returns-deadline",
+                sort: Some(|r| {
+                    let rank = match r.status.as_str() {
+                        "pending" | "more_information" => 0,
+                        "deemed_accepted" => 1,
+                        _ => 2,
+                    };
+                    Some(Key::Text(format!("{rank} {}", r.deadline.date)))
+                }),
+            },
+            Column {
+                key: "person",
+                label: "returns-person",
+                sort: Some(|r| {
+                    Some(Key::Text(format!(
+                        "{} {}",
+                        r.person.surname.to_lowercase(),
+                        r.person.given_names.to_lowercase()
+                    )))
+                }),
+            },
+            Column {
+                key: "sent",
+                label: "returns-sent",
+                sort: Some(|r| Some(Key::Number(r.sent_at))),
+            },
+            Column {
+                key: "from",
+                label: "returns-requested-by",
+                sort: Some(|r| Some(Key::Text(r.requesting_agency.clone()))),
+            },
+        ],
+        default_sort: ("deadline", false),
+        search: |r| {
+            format!(
+                "{} {} {} {}",
+                r.person.surname,
+                r.person.given_names,
+                r.person.claimed_nationality,
+                r.requesting_agency
+            )
+        },
+        filters: vec![
+            Filter {
+                key: "all",
+                label: "returns-inbox-which",
+                choices: vec![
+                    (String::new(), "returns-show-open".to_owned()),
+                    ("1".into(), "returns-show-all".to_owned()),
+                ],
+                // The service lists the open ones or all; nothing to narrow here.
+                passes: Box::new(|_, _| true),
+            },
+            Filter {
+                key: "deadline",
+                label: "returns-deadline",
+                choices: std::iter::once((String::new(), "list-all".to_owned()))
+                    .chain(deadlines)
+                    .collect(),
+                passes: Box::new(|r, v| {
+                    let d = r.deadline.days_left;
+                    awaits_reply(r)
+                        && match v {
+                            "overdue" => d < 0,
+                            "soon" => (0..=service::AT_RISK_DAYS).contains(&d),
+                            _ => d > service::AT_RISK_DAYS,
+                        }
+                }),
+            },
+        ],
+        csv_header: &[
+            "id",
+            "requesting_agency",
+            "partner_agency",
+            "status",
+            "surname",
+            "given_names",
+            "date_of_birth",
+            "claimed_nationality",
+            "sent_on",
+            "deadline",
+            "days_left",
+            "replied_on",
+        ],
+        csv_row: |r| {
+            vec![
+                r.id.to_string(),
+                r.requesting_agency.clone(),
+                r.partner_agency.clone(),
+                r.status.clone(),
+                r.person.surname.clone(),
+                r.person.given_names.clone(),
+                r.person
+                    .date_of_birth
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                r.person.claimed_nationality.clone(),
+                r.sent_on.to_string(),
+                r.deadline.date.to_string(),
+                if awaits_reply(r) {
+                    r.deadline.days_left.to_string()
+                } else {
+                    String::new()
+                },
+                r.replied_on.clone().unwrap_or_default(),
+            ]
+        },
+    }
 }
 
 async fn inbox_view(
     state: &AppState,
     viewer: &Viewer,
     headers: Option<&HeaderMap>,
-    all: bool,
+    params: &list::Params,
     refused: Option<(Uuid, &Fields, FormErrors)>,
 ) -> Response {
-    let mut requests = match service::list_requests(&state.platform, &viewer.ctx, !all).await {
+    let all = params.filters.get("all").is_some_and(|v| v == "1");
+    let requests = match service::list_requests(&state.platform, &viewer.ctx, !all).await {
         Ok(list) => list,
         Err(e) => return viewer_error_page(state, viewer, &e),
     };
-    // What awaits a reply first, the nearest deadline first; then what silence accepted
-    // (its travel document awaited); then what was answered.
-    requests.sort_by_key(|r| {
-        let rank = match r.status.as_str() {
-            "pending" | "more_information" => 0,
-            "deemed_accepted" => 1,
-            _ => 2,
-        };
-        (rank, r.deadline.date)
-    });
+    let requests = match inbox_list().apply(requests, params) {
+        list::Outcome::Page(view) => view,
+        list::Outcome::Csv(csv) => return csv,
+    };
     let status = if refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -691,9 +808,9 @@ async fn inbox(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Query(q): Query<InboxQuery>,
+    Query(params): Query<list::Params>,
 ) -> Response {
-    inbox_view(&state, &viewer, Some(&headers), q.all == "1", None).await
+    inbox_view(&state, &viewer, Some(&headers), &params, None).await
 }
 
 /// Runs a request form of the inbox (the partner's) or of the case page (the caseworker's).
@@ -722,7 +839,9 @@ where
         }
         Err(e) => match FormErrors::from_service(&state, &viewer.lang, &e, default_field) {
             Some(errors) => {
-                inbox_view(&state, &viewer, None, true, Some((id, &fields, errors))).await
+                let mut all = list::Params::default();
+                all.filters.insert("all".into(), "1".into());
+                inbox_view(&state, &viewer, None, &all, Some((id, &fields, errors))).await
             }
             None => viewer_error_page(&state, &viewer, &e),
         },
@@ -787,16 +906,89 @@ async fn information(
     .await
 }
 
+/// The centres the viewer may read (the list component).
+fn centres_list() -> list::Spec<service::CentreSummary> {
+    use list::{Column, Filter, Key, Spec};
+    Spec {
+        path: "/returns/centres",
+        columns: vec![
+            Column {
+                key: "name",
+                label: "returns-centre",
+                sort: Some(|c| Some(Key::Text(c.name.to_lowercase()))),
+            },
+            Column {
+                key: "country",
+                label: "returns-country",
+                sort: Some(|c| Some(Key::Text(c.country.clone()))),
+            },
+            Column {
+                key: "occupancy",
+                label: "returns-occupancy",
+                sort: Some(|c| Some(Key::Number(c.occupancy))),
+            },
+            Column {
+                key: "capacity",
+                label: "returns-capacity",
+                sort: Some(|c| Some(Key::Number(c.capacity))),
+            },
+            Column {
+                key: "monitored_by",
+                label: "returns-monitored-by",
+                sort: Some(|c| c.monitored_by.clone().map(Key::Text)),
+            },
+        ],
+        default_sort: ("name", false),
+        search: |c| {
+            format!(
+                "{} {} {}",
+                c.name,
+                c.country,
+                c.monitored_by.as_deref().unwrap_or_default()
+            )
+        },
+        filters: vec![Filter {
+            key: "fill",
+            label: "returns-occupancy",
+            choices: vec![
+                (String::new(), "list-all".to_owned()),
+                ("full".into(), "returns-centres-full".into()),
+                ("room".into(), "returns-centres-room".into()),
+            ],
+            passes: Box::new(|c, v| (v == "full") == (c.occupancy >= c.capacity)),
+        }],
+        csv_header: &[
+            "id",
+            "name",
+            "country",
+            "occupancy",
+            "capacity",
+            "monitored_by",
+        ],
+        csv_row: |c| {
+            vec![
+                c.id.to_string(),
+                c.name.clone(),
+                c.country.clone(),
+                c.occupancy.to_string(),
+                c.capacity.to_string(),
+                c.monitored_by.clone().unwrap_or_default(),
+            ]
+        },
+    }
+}
+
 async fn centres_view(
     state: &AppState,
     viewer: &Viewer,
     headers: Option<&HeaderMap>,
     status: StatusCode,
-    values: Option<&Fields>,
-    errors: Option<&FormErrors>,
+    params: &list::Params,
+    form: (Option<&Fields>, Option<&FormErrors>),
 ) -> Response {
+    let (values, errors) = form;
     match service::centres(&state.platform, &viewer.ctx).await {
-        Ok(list) => show(
+        Ok(found) => show(
             state,
             viewer,
             headers,
@@ -804,7 +996,10 @@ async fn centres_view(
             status,
             "returns/centres.html",
             context! {
-                centres => list,
+                centres => match centres_list().apply(found, params) {
+                    list::Outcome::Page(view) => view,
+                    list::Outcome::Csv(csv) => return csv,
+                },
                 may_add => may(viewer, Action::Create, &policy::CENTRE),
                 values => values.map(Fields::kept),
                 errors => errors.map(|e| &e.by_field),
@@ -814,8 +1009,21 @@ async fn centres_view(
     }
 }
 
-async fn centres(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
-    centres_view(&state, &viewer, Some(&headers), StatusCode::OK, None, None).await
+async fn centres(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<list::Params>,
+) -> Response {
+    centres_view(
+        &state,
+        &viewer,
+        Some(&headers),
+        StatusCode::OK,
+        &params,
+        (None, None),
+    )
+    .await
 }
 
 async fn create_centre(State(state): State<AppState>, form: SignedForm) -> Response {
@@ -847,8 +1055,8 @@ async fn create_centre(State(state): State<AppState>, form: SignedForm) -> Respo
         v,
         None,
         StatusCode::UNPROCESSABLE_ENTITY,
-        Some(f),
-        Some(&errors),
+        &list::Params::default(),
+        (Some(f), Some(&errors)),
     )
     .await
 }

@@ -532,11 +532,107 @@ async fn revoke_one(
 
 // --- agencies ---
 
+/// The list of agencies (the list component).
+fn agencies_list() -> super::list::Spec<accordo_store::accounts::AgencyRow> {
+    use super::list::{Column, Filter, Key, Spec};
+    let all = || (String::new(), "list-all".to_owned());
+    Spec {
+        path: "/admin/agencies",
+        columns: vec![
+            Column {
+                key: "code",
+                label: "admin-code",
+                sort: Some(|a| Some(Key::Text(a.code.clone()))),
+            },
+            Column {
+                key: "name",
+                label: "admin-name",
+                sort: Some(|a| Some(Key::Text(a.name.to_lowercase()))),
+            },
+            Column {
+                key: "country",
+                label: "admin-country",
+                sort: Some(|a| a.country.clone().map(Key::Text)),
+            },
+            Column {
+                key: "time_zone",
+                label: "account-time-zone",
+                sort: Some(|a| Some(Key::Text(a.time_zone.clone()))),
+            },
+            Column {
+                key: "mandate",
+                label: "admin-mandate",
+                sort: None,
+            },
+            Column {
+                key: "roles",
+                label: "admin-agency-roles",
+                sort: None,
+            },
+        ],
+        default_sort: ("code", false),
+        search: |a| {
+            format!(
+                "{} {} {}",
+                a.code,
+                a.name,
+                a.country.as_deref().unwrap_or_default()
+            )
+        },
+        filters: vec![
+            Filter {
+                key: "role",
+                label: "admin-agency-roles",
+                choices: std::iter::once(all())
+                    .chain(
+                        role_names()
+                            .into_iter()
+                            .map(|r| (r.to_owned(), format!("role-{r}"))),
+                    )
+                    .collect(),
+                passes: Box::new(|a, v| a.roles.iter().any(|r| r == v)),
+            },
+            Filter {
+                key: "reach",
+                label: "admin-country",
+                choices: vec![
+                    all(),
+                    ("national".into(), "admin-national".into()),
+                    ("international".into(), "admin-international".into()),
+                ],
+                passes: Box::new(|a, v| (v == "international") == a.country.is_none()),
+            },
+        ],
+        csv_header: &[
+            "code",
+            "name",
+            "country",
+            "operator",
+            "time_zone",
+            "mandate",
+            "roles",
+        ],
+        csv_row: |a| {
+            vec![
+                a.code.clone(),
+                a.name.clone(),
+                a.country.clone().unwrap_or_default(),
+                a.operator.to_string(),
+                a.time_zone.clone(),
+                a.mandate.join(" "),
+                a.roles.join(" "),
+            ]
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn agencies_view(
     state: &AppState,
     viewer: &Viewer,
     headers: Option<&HeaderMap>,
     status: StatusCode,
+    params: &super::list::Params,
     values: Option<&Fields>,
     errors: Option<&FormErrors>,
     // The agency whose roles form was refused, with what was chosen in it.
@@ -546,23 +642,21 @@ async fn agencies_view(
         Ok(found) => found,
         Err(e) => return viewer_error_page(state, viewer, &e),
     };
-    let rows: Vec<Value> = agencies
-        .iter()
-        .map(|a| {
-            // A refused roles form keeps what was ticked in it.
-            let checked: Vec<String> = match failed_row {
-                Some((code, fields)) if code == a.code => std::iter::once("admin")
+    let rows = match agencies_list().apply(agencies, params) {
+        super::list::Outcome::Page(view) => view,
+        super::list::Outcome::Csv(csv) => return csv,
+    };
+    // A refused roles form keeps what was ticked in it.
+    let checked: BTreeMap<&str, Vec<&str>> = failed_row
+        .map(|(code, fields)| {
+            (
+                code,
+                std::iter::once("admin")
                     .chain(fields.all("roles"))
-                    .map(str::to_owned)
                     .collect(),
-                _ => a.roles.clone(),
-            };
-            context! {
-                code => a.code, name => a.name, country => a.country, operator => a.operator,
-                mandate => a.mandate, time_zone => a.time_zone, roles => a.roles,
-                checked => checked,
-            }
+            )
         })
+        .into_iter()
         .collect();
     // The new agency's form shows its own errors; a row's error stays beside that row.
     let (row_errors, form_errors): (BTreeMap<_, _>, BTreeMap<_, _>) = errors
@@ -581,6 +675,7 @@ async fn agencies_view(
         status,
         context! {
             agencies => rows,
+            checked => checked,
             all_roles => role_names(),
             chosen_roles => values
                 .map(|f| f.all("roles").into_iter().map(str::to_owned).collect::<Vec<_>>())
@@ -594,12 +689,18 @@ async fn agencies_view(
     .await
 }
 
-async fn agencies(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+async fn agencies(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<super::list::Params>,
+) -> Response {
     agencies_view(
         &state,
         &viewer,
         Some(&headers),
         StatusCode::OK,
+        &params,
         None,
         None,
         None,
@@ -618,6 +719,7 @@ async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Respo
             v,
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
+            &super::list::Params::default(),
             Some(f),
             Some(&errors),
             None,
@@ -650,6 +752,7 @@ async fn create_agency(State(state): State<AppState>, form: SignedForm) -> Respo
                     v,
                     None,
                     StatusCode::UNPROCESSABLE_ENTITY,
+                    &super::list::Params::default(),
                     Some(f),
                     Some(&errors),
                     None,
@@ -686,6 +789,7 @@ async fn set_agency_roles(
                     v,
                     None,
                     StatusCode::UNPROCESSABLE_ENTITY,
+                    &super::list::Params::default(),
                     None,
                     Some(&errors),
                     Some((code.as_str(), &form.fields)),

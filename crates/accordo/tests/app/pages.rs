@@ -2063,3 +2063,165 @@ async fn the_user_list_is_the_same_list_component() {
     assert!(down.text.contains(r#"aria-sort="descending""#));
     app.finish().await;
 }
+
+/// The agencies are a list of the same component: search, filters, sort and CSV.
+#[tokio::test]
+async fn the_agency_list_is_the_same_list_component() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.admin").await;
+    let all = b.get("/admin/agencies").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let (shown, total) = list_count(&all.text);
+    assert_eq!(shown, total);
+    assert!(total > 10, "{total} agencies");
+    let found = b.get("/admin/agencies?q=pak").await;
+    let (narrowed, _) = list_count(&found.text);
+    assert_eq!(narrowed, 2, "PK-FIA and PK-MOI: {}", found.text);
+    assert!(found.text.contains("<code>PK-MOI</code>"));
+    assert!(!found.text.contains("<code>IT-PS</code>"));
+    let international = b.get("/admin/agencies?reach=international").await;
+    assert!(international.text.contains("<code>UNHCR</code>"));
+    assert!(!international.text.contains("<code>IT-PS</code>"));
+    let authorities = b
+        .get("/admin/agencies?format=csv&role=partner_authority")
+        .await;
+    assert!(
+        authorities
+            .text
+            .starts_with("code,name,country,operator,time_zone,mandate,roles\n")
+    );
+    let rows: Vec<&str> = authorities.text.lines().skip(1).collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|l| l.contains("partner_authority")),
+        "{rows:?}"
+    );
+    let down = b.get("/admin/agencies?sort=code&dir=desc").await;
+    assert!(down.text.contains(r#"aria-sort="descending""#));
+    let first = down.text.find("<code>UNHCR</code>").unwrap();
+    let last = down.text.find("<code>ES-PN</code>").unwrap();
+    assert!(first < last, "descending by code");
+    app.finish().await;
+}
+
+/// The forgery alerts are a list of the same component: search, filters, sort and CSV.
+#[tokio::test]
+async fn the_alert_list_is_the_same_list_component() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.officer").await;
+    let all = b.get("/documents/alerts").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let (shown, total) = list_count(&all.text);
+    assert_eq!(shown, total);
+    assert!(total >= 1, "the demo's alert reaches Italy's police");
+    assert!(all.text.contains("Counterfeit passports of the AB9 series"));
+    let found = b.get("/documents/alerts?q=ab9").await;
+    assert!(list_count(&found.text).0 >= 1);
+    assert!(
+        found
+            .text
+            .contains("Counterfeit passports of the AB9 series")
+    );
+    let none = b.get("/documents/alerts?q=no-such-words").await;
+    assert_eq!(list_count(&none.text).0, 0);
+    assert!(!none.text.contains("Counterfeit passports"));
+    // Published by Turkey's coast guard: another agency's, not the viewer's.
+    let mine = b.get("/documents/alerts?from=mine").await;
+    assert!(!mine.text.contains("Counterfeit passports"));
+    let others = b.get("/documents/alerts?from=others").await;
+    assert!(others.text.contains("Counterfeit passports"));
+    let red = b.get("/documents/alerts?handling=RED").await;
+    assert!(!red.text.contains("Counterfeit passports"));
+    let csv = b.get("/documents/alerts?format=csv").await;
+    assert!(
+        csv.text.starts_with("id,agency,handling,issuing_state,"),
+        "{}",
+        csv.text
+    );
+    assert_eq!(csv.text.lines().count(), total + 1);
+    app.finish().await;
+}
+
+/// The centres and the partner's inbox are lists of the same component.
+#[tokio::test]
+async fn the_centres_and_the_inbox_are_the_same_list_component() {
+    let app = common::app_sqlite().await;
+    let mut m = Browser::new(&app);
+    m.sign_in("unhcr.monitor").await;
+    let centres = m.get("/returns/centres").await;
+    assert_eq!(centres.status, StatusCode::OK);
+    let (shown, total) = list_count(&centres.text);
+    assert!(total >= 2 && shown == total, "{shown} of {total}");
+    let csv = m.get("/returns/centres?format=csv").await;
+    // From the right: a centre's name may hold a comma (and is quoted then).
+    let rows: Vec<Vec<String>> = csv
+        .text
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').take(3).map(str::to_owned).collect())
+        .collect();
+    assert!(
+        csv.text
+            .starts_with("id,name,country,occupancy,capacity,monitored_by\n")
+    );
+    assert_eq!(rows.len(), total);
+    let full = rows
+        .iter()
+        .filter(|r| r[2].parse::<i64>().unwrap() >= r[1].parse::<i64>().unwrap())
+        .count();
+    let (listed_full, _) = list_count(&m.get("/returns/centres?fill=full").await.text);
+    assert_eq!(listed_full, full);
+    let (listed_room, _) = list_count(&m.get("/returns/centres?fill=room").await.text);
+    assert_eq!(listed_room, total - full);
+
+    let mut p = Browser::new(&app);
+    p.sign_in("pak.partner_authority").await;
+    let inbox = p.get("/returns/inbox").await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    let (open, _) = list_count(&inbox.text);
+    assert!(open >= 2, "{open} requests await a reply");
+    let (with_answered, _) = list_count(&p.get("/returns/inbox?all=1").await.text);
+    assert!(
+        with_answered > open,
+        "{with_answered} with the answered ones"
+    );
+    let csv = p.get("/returns/inbox?format=csv&deadline=overdue").await;
+    assert!(
+        csv.text
+            .starts_with("id,requesting_agency,partner_agency,status,")
+    );
+    let overdue: Vec<i64> = csv
+        .text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(10).unwrap().parse().unwrap())
+        .collect();
+    assert!(overdue.iter().all(|d| *d < 0), "{overdue:?}");
+    // The first order: what awaits a reply, the nearest deadline first; then what silence
+    // accepted, by deadline.
+    let csv = p.get("/returns/inbox?format=csv").await;
+    let rank = |status: &str| match status {
+        "pending" | "more_information" => 0,
+        "deemed_accepted" => 1,
+        _ => 2,
+    };
+    let order: Vec<(u8, String)> = csv
+        .text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (rank(f[3]), f[9].to_owned())
+        })
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    assert_eq!(order.first().map(|o| o.0), Some(0), "{order:?}");
+    let one = p.get("/returns/inbox?q=zzz-no-such-person").await;
+    assert_eq!(list_count(&one.text).0, 0);
+    assert!(one.text.contains(r#"data-testid="list-empty""#));
+    app.finish().await;
+}
