@@ -109,8 +109,14 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
             "the date of birth is in the future",
         ));
     }
-    let nationality = CountryCode::parse(input.claimed_nationality.trim())
-        .map_err(|e| ServiceError::invalid("person.claimed_nationality", e.to_string()))?;
+    let nationality = CountryCode::parse(input.claimed_nationality.trim()).map_err(|e| {
+        ServiceError::refused_value(
+            "person.claimed_nationality",
+            "country",
+            Vec::new(),
+            e.to_string(),
+        )
+    })?;
     let vulnerabilities = parse_vulnerabilities(&input.vulnerabilities)?;
     let asylum = parse_asylum(&input.asylum)?;
     let decision = parse_optional_date(
@@ -1026,7 +1032,14 @@ pub(crate) fn transition_of(input: &TransitionInput) -> Result<Transition> {
             .date
             .as_deref()
             .filter(|d| !d.is_empty())
-            .ok_or_else(|| ServiceError::invalid(field, "a date is required (YYYY-MM-DD)"))?;
+            .ok_or_else(|| {
+                ServiceError::refused_value(
+                    field,
+                    "date",
+                    Vec::new(),
+                    "a date is required (YYYY-MM-DD)",
+                )
+            })?;
         parse_date(field, text)
     };
     let reason = || input.reason.clone().unwrap_or_default();

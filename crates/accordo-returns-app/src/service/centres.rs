@@ -106,7 +106,12 @@ pub async fn centre_report(
     let from = parse_optional_date("from", from)?.unwrap_or_else(|| add_days(to, -29));
     for (field, day) in [("from", from), ("to", to)] {
         if !(1900..=2200).contains(&day.year()) {
-            return Err(ServiceError::invalid(field, "a date between 1900 and 2200"));
+            return Err(ServiceError::refused_value(
+                field,
+                "date",
+                Vec::new(),
+                "a date between 1900 and 2200",
+            ));
         }
     }
     if from > to {
@@ -118,8 +123,10 @@ pub async fn centre_report(
         ));
     }
     if days_between(from, to) >= REPORT_MAX_DAYS {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "from",
+            "report-days",
+            vec![("days", REPORT_MAX_DAYS.to_string())],
             format!("a report covers at most {REPORT_MAX_DAYS} days"),
         ));
     }
@@ -212,8 +219,9 @@ pub async fn create_centre(
             "the centre needs a name",
         ));
     }
-    let country = CountryCode::parse(input.country.trim())
-        .map_err(|e| ServiceError::invalid("country", e.to_string()))?;
+    let country = CountryCode::parse(input.country.trim()).map_err(|e| {
+        ServiceError::refused_value("country", "country", Vec::new(), e.to_string())
+    })?;
     if !(1..=100_000).contains(&input.capacity) {
         return Err(ServiceError::refused_value(
             "capacity",
@@ -233,7 +241,12 @@ pub async fn create_centre(
             let agency = accordo_store::accounts::find_agency(&mut conn, code)
                 .await?
                 .ok_or_else(|| {
-                    ServiceError::invalid("monitored_by", format!("there is no agency `{code}`"))
+                    ServiceError::refused_value(
+                        "monitored_by",
+                        "no-agency",
+                        vec![("code", code.to_string())],
+                        format!("there is no agency `{code}`"),
+                    )
                 })?;
             Some(agency.code)
         }
@@ -305,8 +318,10 @@ pub async fn place(
     if let Some((open, _)) = stays.iter().find(|(s, _)| s.until_on.is_none())
         && open.from_on.as_str() > from.to_string().as_str()
     {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "from",
+            "stay-began-after",
+            vec![("date", open.from_on.to_string())],
             format!("the current stay began on {}, after this day", open.from_on),
         ));
     }

@@ -101,7 +101,8 @@ pub(crate) fn end_of_day_us(date: Date, tz: &str) -> i64 {
 
 /// An ISO 8601 calendar date, `YYYY-MM-DD` exactly (`accordo_domain::dates`).
 pub(crate) fn parse_date(field: &str, text: &str) -> Result<Date> {
-    accordo_domain::dates::parse(text).map_err(|message| ServiceError::invalid(field, message))
+    accordo_domain::dates::parse(text)
+        .map_err(|message| ServiceError::refused_value(field, "date", Vec::new(), message))
 }
 
 /// An optional date: absent or empty is none; anything else must be a date.

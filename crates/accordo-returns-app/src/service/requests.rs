@@ -34,8 +34,10 @@ pub async fn request_readmission(
     let agreement = store::agreement_with(&mut conn, partner_agency.trim())
         .await?
         .ok_or_else(|| {
-            ServiceError::invalid(
+            ServiceError::refused_value(
                 "partner_agency",
+                "no-agreement",
+                vec![("agency", partner_agency.to_string())],
                 format!("`{partner_agency}` has no readmission agreement on the platform"),
             )
         })?;
@@ -44,8 +46,14 @@ pub async fn request_readmission(
     if agreement.partner_country != case.claimed_nationality {
         // A partner reads the person's data through its inbox: never someone it was not
         // asked about.
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "partner_agency",
+            "other-nationality",
+            vec![
+                ("claimed", case.claimed_nationality.clone()),
+                ("authority", agreement.authority_agency.clone()),
+                ("country", agreement.partner_country.clone()),
+            ],
             format!(
                 "the person claims {} nationality; the agreement with {} is for nationals of {}",
                 case.claimed_nationality, agreement.authority_agency, agreement.partner_country
@@ -75,8 +83,10 @@ pub async fn request_readmission(
             ));
         }
         if !terms.accepted_evidence.contains(&e.kind) {
-            return Err(ServiceError::invalid(
+            return Err(ServiceError::refused_value(
                 &field,
+                "evidence-not-accepted",
+                vec![("authority", agreement.authority_agency.clone())],
                 format!(
                     "the agreement with {} does not accept `{}`; it accepts {}",
                     agreement.authority_agency,
@@ -317,14 +327,21 @@ pub async fn reply(
     }
     let reason = reason.trim();
     if matches!(decision, Decision::Rejected | Decision::MoreInformation) && reason.is_empty() {
-        return Err(ServiceError::invalid(
-            "reason",
-            if decision == Decision::Rejected {
-                "say why nationality is not confirmed"
-            } else {
-                "say what information is needed"
-            },
-        ));
+        return Err(if decision == Decision::Rejected {
+            ServiceError::refused_value(
+                "reason",
+                "reason-rejected",
+                Vec::new(),
+                "say why nationality is not confirmed",
+            )
+        } else {
+            ServiceError::refused_value(
+                "reason",
+                "reason-question",
+                Vec::new(),
+                "say what information is needed",
+            )
+        });
     }
     let terms = request_terms(&row)?;
     let tz = agency_zone(platform, &row.partner_agency).await?;
@@ -596,16 +613,23 @@ pub async fn record_travel_document(
     }
     // A travel document for one journey: no document is issued for more than ten years.
     if until > add_days(today, 3653) {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "valid_until",
+            "ten-years",
+            vec![("date", until.to_string())],
             format!("{until} is more than ten years away: check the year"),
         ));
     }
     let terms = request_terms(&row)?;
     let needed = add_days(today, i64::from(terms.travel_document_validity_days));
     if until < needed {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "valid_until",
+            "validity-short",
+            vec![
+                ("days", terms.travel_document_validity_days.to_string()),
+                ("date", needed.to_string()),
+            ],
             format!(
                 "the agreement asks for a travel document valid at least {} days from its issue, until {needed} or later",
                 terms.travel_document_validity_days

@@ -300,3 +300,5 @@ admin-national = National
 list-sort-by = Order by:
 list-ascending = ascending
 list-descending = descending
+error-country = A country as its ISO 3166-1 alpha-3 code (PAK, TUN, ITA).
+error-no-agency = There is no agency { $code }.

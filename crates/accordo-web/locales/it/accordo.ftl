@@ -300,3 +300,5 @@ admin-national = Nazionale
 list-sort-by = Ordina per:
 list-ascending = crescente
 list-descending = decrescente
+error-country = Un Paese con il suo codice ISO 3166-1 alpha-3 (PAK, TUN, ITA).
+error-no-agency = Non esiste l'agenzia { $code }.

@@ -1776,6 +1776,14 @@ async fn a_readmission_request_refused_shows_the_form_again_with_the_reason() {
             .text
             .contains(r#"value="biometric_match" id="f-e-biometric_match" checked"#)
     );
+    // Why, in the caseworker's language (Italian).
+    assert!(
+        unaccepted
+            .text
+            .contains("L&#39;accordo con TN-MI non accetta questo tipo di prova."),
+        "{}",
+        unaccepted.text
+    );
     let option = &unaccepted.text[unaccepted.text.find(r#"<option value="TN-MI""#).unwrap()..];
     assert!(
         option[..option.find('>').unwrap()].ends_with(" selected"),
