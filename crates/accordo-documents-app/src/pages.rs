@@ -357,6 +357,7 @@ fn alerts_list(mine: String) -> list::Spec<service::Alert> {
                             }),
                     )
                     .collect(),
+                narrows: true,
                 passes: Box::new(|a, v| a.handling == v),
             },
             Filter {
@@ -367,6 +368,7 @@ fn alerts_list(mine: String) -> list::Spec<service::Alert> {
                     ("mine".into(), "documents-from-mine".into()),
                     ("others".into(), "documents-from-others".into()),
                 ],
+                narrows: true,
                 passes: Box::new(move |a, v| (v == "mine") == (a.agency == mine)),
             },
         ],

@@ -596,7 +596,7 @@ fn outcome(
         ));
         reason_messages.push(Message::new(
             "documents-reason-alert",
-            // The alert itself is shown beside the reasons, its words as its author wrote them.
+            // Its words are the author's (shown apart, isolated); the reason names its agency.
             vec![("agency", text(&alert.agency))],
         ));
     }
@@ -608,9 +608,17 @@ fn outcome(
             .map(|c| c.name)
             .collect();
         reasons.push(format!("the MRZ fails: {}", failed.join(", ")));
+        // Each failed check by its name in the reader's language.
+        let names = failed
+            .iter()
+            .map(|name| Message::new(format!("documents-check-name-{name}"), Vec::new()))
+            .collect();
         reason_messages.push(Message::new(
             "documents-reason-mrz-fails",
-            vec![("checks", text(&failed.join(", ")))],
+            vec![(
+                "checks",
+                Arg::Message(Message::joined(names, "documents-mrz-comma")),
+            )],
         ));
     }
     // Not a sign of forgery, so not a verdict of its own, but the officer must see it.

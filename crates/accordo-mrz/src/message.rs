@@ -110,7 +110,7 @@ impl Message {
     }
 
     /// Joins messages with a message of two arguments, `a` and `b` (`documents-mrz-plus`: "a + b + c").
-    pub(crate) fn joined(parts: Vec<Message>, id: &'static str) -> Message {
+    pub fn joined(parts: Vec<Message>, id: &'static str) -> Message {
         let mut parts = parts.into_iter();
         let first = parts.next().unwrap_or(Message {
             id: Cow::Borrowed("documents-mrz-nothing"),

@@ -194,6 +194,7 @@ fn cases_list() -> list::Spec<service::CaseSummary> {
                 key: "state",
                 label: "returns-state",
                 choices: states,
+                narrows: true,
                 passes: Box::new(|c, v| c.state.as_str() == v),
             },
             Filter {
@@ -202,6 +203,7 @@ fn cases_list() -> list::Spec<service::CaseSummary> {
                 choices: std::iter::once((String::new(), "list-all".to_owned()))
                     .chain(deadlines)
                     .collect(),
+                narrows: true,
                 passes: Box::new(|c, v| match (v, c.days_left) {
                     ("overdue", Some(d)) => d < 0,
                     ("soon", Some(d)) => (0..=service::AT_RISK_DAYS).contains(&d),
@@ -701,7 +703,9 @@ fn inbox_list() -> list::Spec<service::RequestView> {
                     (String::new(), "returns-show-open".to_owned()),
                     ("1".into(), "returns-show-all".to_owned()),
                 ],
-                // The service lists the open ones or all; nothing to narrow here.
+                // The service lists the open ones or all: a choice of what the list holds,
+                // not a narrowing of it.
+                narrows: false,
                 passes: Box::new(|_, _| true),
             },
             Filter {
@@ -710,6 +714,7 @@ fn inbox_list() -> list::Spec<service::RequestView> {
                 choices: std::iter::once((String::new(), "list-all".to_owned()))
                     .chain(deadlines)
                     .collect(),
+                narrows: true,
                 passes: Box::new(|r, v| {
                     let d = r.deadline.days_left;
                     awaits_reply(r)
@@ -769,10 +774,15 @@ async fn inbox_view(
     refused: Option<(Uuid, &Fields, FormErrors)>,
 ) -> Response {
     let all = params.filters.get("all").is_some_and(|v| v == "1");
-    let requests = match service::list_requests(&state.platform, &viewer.ctx, !all).await {
+    let mut requests = match service::list_requests(&state.platform, &viewer.ctx, !all).await {
         Ok(list) => list,
         Err(e) => return viewer_error_page(state, viewer, &e),
     };
+    // A refused reply shows its request alone, the reason beside the form, whatever page of
+    // the list it was on.
+    if let Some((id, _, _)) = &refused {
+        requests.retain(|r| r.id == *id);
+    }
     let requests = match inbox_list().apply(requests, params) {
         list::Outcome::Page(view) => view,
         list::Outcome::Csv(csv) => return csv,
@@ -955,6 +965,7 @@ fn centres_list() -> list::Spec<service::CentreSummary> {
                 ("full".into(), "returns-centres-full".into()),
                 ("room".into(), "returns-centres-room".into()),
             ],
+            narrows: true,
             passes: Box::new(|c, v| (v == "full") == (c.occupancy >= c.capacity)),
         }],
         csv_header: &[

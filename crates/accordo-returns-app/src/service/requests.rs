@@ -103,8 +103,14 @@ pub async fn request_readmission(
                         format!("the case has no document `{id}`"),
                     )
                 })?;
+                // The check's reasons go to the partner as messages, never as the English
+                // words: those name a matched forgery alert in its author's words, which
+                // the alert's handling may not let reach this partner.
+                let (_, messages) = super::cases::read_reasons(&d.check_reasons);
+                let messages: Vec<serde_json::Value> =
+                    messages.into_iter().filter(|m| m.is_object()).collect();
                 Some(
-                    json!({"id": d.id, "kind": d.kind, "document_number": d.document_number, "mrz": d.mrz, "check_verdict": d.check_verdict, "check_reasons": super::cases::read_reasons(&d.check_reasons).0}),
+                    json!({"id": d.id, "kind": d.kind, "document_number": d.document_number, "mrz": d.mrz, "check_verdict": d.check_verdict, "check_reasons": messages}),
                 )
             }
             None => None,

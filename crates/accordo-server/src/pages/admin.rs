@@ -127,6 +127,7 @@ fn users_list() -> super::list::Spec<accounts::UserView> {
                             .map(|r| (r.to_owned(), format!("role-{r}"))),
                     )
                     .collect(),
+                narrows: true,
                 passes: Box::new(|u, v| u.roles.iter().any(|r| r == v)),
             },
             Filter {
@@ -138,6 +139,7 @@ fn users_list() -> super::list::Spec<accounts::UserView> {
                     ("disabled".into(), "admin-disabled".into()),
                     ("no_factor".into(), "admin-no-factor".into()),
                 ],
+                narrows: true,
                 passes: Box::new(|u, v| match v {
                     "active" => !u.disabled,
                     "disabled" => u.disabled,
@@ -590,6 +592,7 @@ fn agencies_list() -> super::list::Spec<accordo_store::accounts::AgencyRow> {
                             .map(|r| (r.to_owned(), format!("role-{r}"))),
                     )
                     .collect(),
+                narrows: true,
                 passes: Box::new(|a, v| a.roles.iter().any(|r| r == v)),
             },
             Filter {
@@ -600,6 +603,7 @@ fn agencies_list() -> super::list::Spec<accordo_store::accounts::AgencyRow> {
                     ("national".into(), "admin-national".into()),
                     ("international".into(), "admin-international".into()),
                 ],
+                narrows: true,
                 passes: Box::new(|a, v| (v == "international") == a.country.is_none()),
             },
         ],
@@ -784,12 +788,18 @@ async fn set_agency_roles(
                 if let Some(e) = errors.by_field.remove("roles") {
                     errors.by_field.insert(format!("roles-{code}"), e);
                 }
+                // The list narrowed to the agency whose form was refused, so that its
+                // row (and the reason beside it) is on the page whatever the list's length.
+                let only = super::list::Params {
+                    q: code.clone(),
+                    ..Default::default()
+                };
                 agencies_view(
                     &state,
                     v,
                     None,
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &super::list::Params::default(),
+                    &only,
                     None,
                     Some(&errors),
                     Some((code.as_str(), &form.fields)),

@@ -57,6 +57,10 @@ pub struct Filter<T> {
     pub key: &'static str,
     pub label: &'static str,
     pub choices: Vec<(String, String)>,
+    /// Whether a choice other than the first narrows the list (the empty state then says
+    /// that nothing matches, and offers to clear); false for a filter that chooses what the
+    /// list holds (the inbox's open or all).
+    pub narrows: bool,
     pub passes: Passes<T>,
 }
 
@@ -191,7 +195,7 @@ impl<T> Spec<T> {
             first: if rows.is_empty() { 0 } else { first + 1 },
             last,
             q: params.q.trim().to_owned(),
-            narrowed: !needle.is_empty() || chosen.iter().any(|(_, v)| !v.is_empty()),
+            narrowed: !needle.is_empty() || chosen.iter().any(|(f, v)| f.narrows && !v.is_empty()),
             filters: chosen
                 .iter()
                 .map(|(f, v)| FilterView {
@@ -352,6 +356,7 @@ mod tests {
                 key: "has",
                 label: "has",
                 choices: vec![(String::new(), "all".into()), ("yes".into(), "yes".into())],
+                narrows: true,
                 passes: Box::new(|r, _| r.n.is_some()),
             }],
             csv_header: &["name", "n"],
@@ -371,6 +376,20 @@ mod tests {
                 n: (i % 3 != 0).then_some(i as i64),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_filter_that_chooses_what_the_list_holds_does_not_narrow_it() {
+        let mut holds = spec();
+        holds.filters[0].narrows = false;
+        let mut params = Params::default();
+        params.filters.insert("has".into(), "yes".into());
+        let Outcome::Page(view) = holds.apply(rows(8), &params) else {
+            panic!("a page was asked for");
+        };
+        assert!(!view.narrowed);
+        assert!(view.total < view.all, "the choice still applies");
+        assert!(page(&params, 8).narrowed, "a narrowing filter narrows");
     }
 
     fn page(params: &Params, k: usize) -> View<Row> {

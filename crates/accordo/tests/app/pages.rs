@@ -1125,7 +1125,7 @@ async fn a_partner_authority_answers_its_inbox_and_sees_no_other_partners_reques
         )
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(empty.text.contains("say why nationality is not confirmed"));
+    assert!(empty.text.contains("Say why nationality is not confirmed."));
     let confirmed = b
         .submit(
             "/returns/inbox",
