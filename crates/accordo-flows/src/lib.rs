@@ -1,0 +1,17 @@
+//! The flows pillar's rules: where people cross, from where, and how that compares with the
+//! year before, over the real public series and the platform's own events.
+//!
+//! - [`vocab`]: Frontex's routes, sea or land, the sources (`ITA`, `FRONTEX`, `PLATFORM`:
+//!   never added to one another) and the nationality codes, ISO 3166-1 and the sources' own.
+//! - [`period`]: days, ISO weeks, months and years.
+//! - [`import`]: the published files, recognised by their header and refused whole on one bad
+//!   row, by line and column.
+//! - [`stats`]: totals with their basis (a year's official figure beside the sum of its
+//!   months), year to date, change, the largest shares.
+//!
+//! Pure: no I/O.
+
+pub mod import;
+pub mod period;
+pub mod stats;
+pub mod vocab;
