@@ -196,11 +196,11 @@ test("a wrong password is shown next to its field, the username kept", async () 
 });
 
 const ROLES = [
-  { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/admin/users", "/audit", "/account"] },
-  { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/cooperation", "/audit", "/account"] },
-  { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/account"] },
-  { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/account"] },
-  { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/account"] },
+  { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/admin/users", "/audit", "/account"] },
+  { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/cooperation", "/flows", "/audit", "/account"] },
+  { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/account"] },
+  { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/account"] },
+  { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/flows", "/account"] },
 ];
 
 for (const { user, card, nav } of ROLES) {
@@ -749,6 +749,34 @@ test("a case prints as a document: no navigation, no forms, the case in full", a
   assert.equal(folded, 0, "every folded part is printed");
   await page.pdf({ path: join(shots, "case-print.pdf") });
   await page.context().close();
+});
+
+test("the flows page shows Italy's fall from 2023 to 2024, in Italian and English, on a desktop and a phone", async () => {
+  for (const [user, locale, y2023, y2024, fall] of [
+    ["ita.analyst", "it-IT", "157.652", "66.317", "-57,9%"],
+    ["pak.partner_authority", "en-GB", "157,652", "66,317", "-57.9%"],
+  ]) {
+    for (const viewport of [{ width: 1366, height: 900 }, PHONE]) {
+      const page = await newPage(locale, viewport);
+      await signIn(page, user);
+      await page.goto(`${base}/flows`);
+      const change = page.locator('[data-testid="italy-change"]');
+      assert.match(await change.locator('[data-year="2023"]').textContent(), new RegExp(y2023.replace(".", "\\.")));
+      const y24 = await change.locator('[data-year="2024"]').textContent();
+      assert.ok(y24.includes(y2024) && y24.includes(fall), `${user}: ${y24}`);
+      // The chart has its axis from 0 and a bar per year; its table is beside it.
+      const ticks = await page.$$eval('[data-testid="italy-chart"] text.tick', (ts) => ts.map((t) => t.textContent.trim()));
+      assert.equal(ticks[0], "0");
+      assert.ok(ticks.includes("2023") && ticks.includes("2024"), `${ticks}`);
+      assert.ok(await page.locator('[data-testid="italy-table"] tr[data-year="2023"]').isVisible());
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= viewport.width, `${user} at ${viewport.width} px: ${width} px wide`);
+      if (viewport === PHONE) await page.screenshot({ path: join(shots, `flows-phone-${user}.png`), fullPage: true });
+      else await accessible(page, `flows ${user}`);
+      noNetworkFailures(page, `flows ${user}`);
+      await page.context().close();
+    }
+  }
 });
 
 test("an expired document is a warning, never a green light", async () => {

@@ -125,7 +125,7 @@ impl Count {
 
 /// Why a file was refused: where, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}, column `{column}`: {reason}")]
+#[error("line {line}{}: {reason}", if column.is_empty() { String::new() } else { format!(", column `{column}`") })]
 pub struct ImportError {
     /// 1-based, the header being line 1.
     pub line: u64,

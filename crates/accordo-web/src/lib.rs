@@ -178,6 +178,10 @@ impl Web {
             READER.with(|r| time::date(us, &r.borrow().1))
         });
         env.add_filter("machine_time", |us: i64| time::machine(us));
+        // A whole number with its thousands grouped as the reader writes them.
+        env.add_filter("number", |n: i64| {
+            READER.with(|r| group_thousands(n, if r.borrow().0 == "en" { ',' } else { '.' }))
+        });
         Ok(Self {
             env,
             catalogues,
@@ -215,6 +219,22 @@ impl Web {
     pub fn message(&self, lang: &str, id: &str) -> String {
         self.catalogues.message(lang, id, &[])
     }
+}
+
+/// `n` with its thousands grouped by `sep`: `157652` → `157.652`.
+pub fn group_thousands(n: i64, sep: char) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Renders a message kept as data (see the `tm` template function) in language `lang`.

@@ -212,3 +212,12 @@ fn an_extra_catalogue_changes_only_the_messages_it_holds() {
     let clash = [("en", "sign-out = Leave\n")];
     assert!(Catalogues::builtin_and(&clash, &[]).is_err());
 }
+
+#[test]
+fn thousands_are_grouped_as_the_reader_writes_them() {
+    assert_eq!(crate::group_thousands(157_652, '.'), "157.652");
+    assert_eq!(crate::group_thousands(66_317, ','), "66,317");
+    assert_eq!(crate::group_thousands(999, '.'), "999");
+    assert_eq!(crate::group_thousands(-1_234_567, ','), "-1,234,567");
+    assert_eq!(crate::group_thousands(0, ','), "0");
+}

@@ -12,4 +12,5 @@ pub static MODULES: &[&Module] = &[
     &accordo_documents_app::MODULE,
     &accordo_returns_app::MODULE,
     &accordo_cooperation_app::MODULE,
+    &accordo_flows_app::MODULE,
 ];

@@ -147,12 +147,28 @@ enum Command {
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     #[command(subcommand)]
     Mrz(MrzCommand),
+    /// Statistics of arrivals and detections by route and nationality.
+    #[command(subcommand)]
+    Flows(FlowsCommand),
     /// Legal-entry quotas.
     #[command(subcommand)]
     Quotas(QuotasCommand),
     /// Copy a SQLite database while it is in use. For PostgreSQL use
     /// `pg_dump --format=custom --file=accordo.dump DATABASE_URL` and `pg_restore`.
     Backup { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum FlowsCommand {
+    /// Import a published file (recognised by its header: Italy's sea arrivals by month or
+    /// year or by nationality; Frontex's detections by route, month and nationality), all or
+    /// nothing; importing it again changes nothing.
+    Import {
+        file: PathBuf,
+        /// Who published it: ITA (Italy's Interior Ministry) or FRONTEX.
+        #[arg(long)]
+        source: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -453,6 +469,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Documents(DocumentsCommand::Import { file, agency }) => {
             import_documents(&cli.db, &file, &agency).await
         }
+        Command::Flows(FlowsCommand::Import { file, source }) => {
+            import_flows(&cli.db, &file, &source).await
+        }
         Command::Retention(RetentionCommand::Run) => {
             let platform = platform(&cli.db).await?;
             let bar = spinner("applying retention");
@@ -617,6 +636,52 @@ async fn serve(
         .await
         .context("cannot write the audit checkpoint at shutdown")?;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn import_flows(db: &DbArgs, file: &Path, source: &str) -> Result<ExitCode> {
+    let Some(source) = accordo_flows::vocab::Source::parse(source)
+        .filter(|s| *s != accordo_flows::vocab::Source::Platform)
+    else {
+        eprintln!("error: --source {source}: expected ITA or FRONTEX");
+        return Ok(ExitCode::from(2));
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let platform = platform(db).await?;
+    let bar = ProgressBar::new(0).with_style(bar_style());
+    bar.set_message("figures written");
+    let imported = accordo_flows_app::service::import(
+        &platform,
+        &demo::command_line_ctx(),
+        source,
+        &bytes,
+        &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+    )
+    .await;
+    bar.finish_and_clear();
+    match imported {
+        Ok(i) => {
+            println!(
+                "imported {} figures of {} ({}) from {}: {} new or changed",
+                i.rows,
+                i.source,
+                i.kind.as_str(),
+                file.display(),
+                i.changed
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(accordo_service::ServiceError::Invalid { message, .. }) => {
+            eprintln!(
+                "error: {} was refused; nothing was imported. {message}",
+                file.display()
+            );
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn import_documents(db: &DbArgs, file: &Path, agency: &str) -> Result<ExitCode> {

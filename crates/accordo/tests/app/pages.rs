@@ -2233,3 +2233,63 @@ async fn the_centres_and_the_inbox_are_the_same_list_component() {
     assert!(one.text.contains(r#"data-testid="list-empty""#));
     app.finish().await;
 }
+
+/// The flows page shows Italy's fall from 2023 to 2024 on the real figures, in the reader's
+/// language and numbers, with every chart's table and the tables as CSV.
+#[tokio::test]
+async fn the_flows_page_shows_the_fall_from_2023_in_each_language() {
+    let app = common::app_sqlite().await;
+    let mut it = Browser::new(&app);
+    it.sign_in("ita.analyst").await;
+    let page = it.get("/flows").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    for words in [
+        "Migranti sbarcati in Italia per anno",
+        r#"data-count="157652">157.652<"#,
+        r#"data-count="66317">66.317<"#,
+        "-57,9% sul 2023",
+        "Mediterraneo centrale",
+        r#"data-testid="italy-chart""#,
+        r#"data-testid="italy-table""#,
+    ] {
+        assert!(page.text.contains(words), "{words}: {}", page.text);
+    }
+    let csv = it.get("/flows?format=csv&table=italy-years").await;
+    assert!(
+        csv.text
+            .starts_with("year,arrivals,basis,months,monthly_sum\n")
+    );
+    assert!(
+        csv.text.contains("\n2023,157652,published,12,155515\n"),
+        "{}",
+        csv.text
+    );
+    assert!(
+        csv.text.contains("\n2014,170100,published,12,\n"),
+        "{}",
+        csv.text
+    );
+    let mut en = Browser::new(&app);
+    en.sign_in("pak.partner_authority").await;
+    let page = en.get("/flows").await;
+    for words in [
+        "157,652",
+        "66,317",
+        "-57.9% on 2023",
+        "Central Mediterranean",
+    ] {
+        assert!(page.text.contains(words), "{words}: {}", page.text);
+    }
+    // The employer reads no statistics; the navigation does not offer them.
+    let mut employer = Browser::new(&app);
+    employer.sign_in("ita.employer").await;
+    assert!(
+        !employer
+            .get("/home")
+            .await
+            .text
+            .contains(r#"href="/flows""#)
+    );
+    assert_eq!(employer.get("/flows").await.status, StatusCode::FORBIDDEN);
+    app.finish().await;
+}

@@ -23,6 +23,18 @@ fn platform_and_modules() -> Vec<(&'static str, &'static KindPolicy)> {
 /// named here.
 const EVERYONE: &[(&str, Action, &[Role], &str)] = &[
     (
+        "flow_statistic",
+        Action::Read,
+        &[
+            Role::Analyst,
+            Role::Officer,
+            Role::Caseworker,
+            Role::PartnerAuthority,
+            Role::Monitor,
+        ],
+        "published statistics of arrivals and detections: public figures, nobody's records",
+    ),
+    (
         "agency",
         Action::Read,
         &[

@@ -1,0 +1,63 @@
+//! The flows pillar, all of its I/O: the published series of arrivals and detections
+//! (Italy's Interior Ministry, Frontex), imported whole or not at all, their totals and
+//! comparisons over HTTP and on a page. The rules (vocabularies, periods, parsers,
+//! statistics) are in the pure crate `accordo-flows`. The server gets all of it as
+//! [`MODULE`].
+
+// A `Problem` is the response itself, built once per failed request.
+#![allow(clippy::result_large_err)]
+
+pub mod access;
+pub mod api;
+pub mod demo;
+pub mod pages;
+pub mod policy;
+pub mod service;
+mod store;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use accordo_server::Module;
+use accordo_server::pages::{NavItem, may_read};
+use accordo_service::{ModuleCore, Platform, Result};
+
+pub static MODULE: Module = Module {
+    core: ModuleCore {
+        name: "flows",
+        policies: &[&policy::FLOW_STATISTIC],
+        migrations: store::MIGRATIONS,
+        tables: store::TABLES,
+        retention: &[],
+        prepare: None,
+        seed: Some(seed),
+    },
+    api: api::routes,
+    pages: pages::routes,
+    nav: &[NavItem {
+        href: "/flows",
+        label: "nav-flows",
+        shown: |a| may_read(a, &policy::FLOW_STATISTIC),
+    }],
+    cards: None,
+    templates: &[(
+        "flows/index.html",
+        include_str!("../templates/flows/index.html"),
+    )],
+    locales: &[
+        ("en", include_str!("../locales/en/flows.ftl")),
+        ("it", include_str!("../locales/it/flows.ftl")),
+    ],
+    background: Some(|platform| {
+        Box::pin(async move {
+            if let Err(e) = demo::import_later(&platform).await {
+                tracing::error!(error = %e, "the demo's Frontex figures by nationality were not imported");
+            }
+        })
+    }),
+    access: access::MATRIX,
+};
+
+fn seed(platform: &Platform) -> Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
+    Box::pin(demo::seed(platform))
+}

@@ -1,0 +1,302 @@
+//! Importing the published series and reading their statistics.
+
+use std::collections::BTreeMap;
+
+use accordo_domain::access::{Action, Resource};
+use accordo_domain::can;
+use accordo_flows::import::{self, FileKind};
+use accordo_flows::period::{Freq, Period};
+use accordo_flows::stats::{self, Point, Total, YearToDate};
+use accordo_flows::vocab::{self, Source};
+use serde::Serialize;
+use serde_json::json;
+
+use accordo_service::{Ctx, Platform, Result, ServiceError, audit};
+
+use crate::{policy, store};
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    #[schema(value_type = String)]
+    pub kind: FileKind,
+    pub source: String,
+    /// Figures in the file.
+    pub rows: usize,
+    /// Figures added or changed (none when the same file is imported again).
+    pub changed: u64,
+}
+
+/// Imports a published file of `source`, whole or not at all: one bad row refuses it, naming
+/// its line, column and reason; one transaction writes every figure and the audit entry.
+/// `progress(done, of)` is told after each batch.
+pub async fn import(
+    platform: &Platform,
+    ctx: &Ctx,
+    source: Source,
+    bytes: &[u8],
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Imported> {
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::collection(&policy::FLOW_STATISTIC),
+    )?;
+    if source == Source::Platform {
+        return Err(ServiceError::invalid(
+            "source",
+            "the platform's own events are recorded on it, not imported",
+        ));
+    }
+    let parsed = import::parse(bytes, source).map_err(|e| {
+        ServiceError::refused_value(
+            "file",
+            "import-row",
+            vec![
+                ("line", e.line.to_string()),
+                ("column", e.column.clone()),
+                ("reason", e.reason.clone()),
+            ],
+            e.to_string(),
+        )
+    })?;
+    let total = parsed.counts.len() as u64;
+    let now = platform.now_us();
+    let mut tx = platform.store.write().await?;
+    let mut changed = 0;
+    let mut done = 0;
+    for batch in parsed.counts.chunks(store::BATCH * 10) {
+        changed += store::upsert(&mut tx, batch, now).await?;
+        done += batch.len() as u64;
+        progress(done, total);
+    }
+    let audited = audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "flow_statistic.import",
+        policy::FLOW_STATISTIC.kind,
+        None,
+        json!({"source": source.as_str(), "kind": parsed.kind.as_str(), "rows": total, "changed": changed}),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    Ok(Imported {
+        kind: parsed.kind,
+        source: source.as_str().to_owned(),
+        rows: parsed.counts.len(),
+        changed,
+    })
+}
+
+/// Which series: a source, a route (or every route), a nationality (or the totals).
+#[derive(Debug, Clone)]
+pub struct SeriesQuery {
+    pub source: Source,
+    pub route: Option<&'static str>,
+    pub nationality: Option<String>,
+}
+
+/// Whether the caller may read the statistics (asked first, before what is asked is read).
+pub fn may_read(ctx: &Ctx) -> Result<()> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::FLOW_STATISTIC),
+    )?;
+    Ok(())
+}
+
+async fn points(platform: &Platform, q: &SeriesQuery) -> Result<Vec<Point>> {
+    let mut conn = platform.store.read().await?;
+    let rows = store::series(
+        &mut conn,
+        q.source.as_str(),
+        q.route.unwrap_or(""),
+        q.nationality.as_deref().unwrap_or(""),
+    )
+    .await?;
+    rows.into_iter()
+        .map(|(_, period, count)| {
+            let period = Period::parse(&period)
+                .map_err(|e| ServiceError::invalid("period", format!("stored period: {e}")))?;
+            Ok(Point { period, count })
+        })
+        .collect()
+}
+
+/// A series' totals by month or year, oldest first, each with its basis.
+pub async fn totals(
+    platform: &Platform,
+    ctx: &Ctx,
+    q: &SeriesQuery,
+    freq: Freq,
+) -> Result<Vec<Total>> {
+    may_read(ctx)?;
+    Ok(stats::totals(&points(platform, q).await?, freq))
+}
+
+/// One route's figures over two years, for the routes table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteYear {
+    pub route: &'static str,
+    pub key: String,
+    pub previous: i64,
+    pub latest: i64,
+    pub change_percent: Option<f64>,
+}
+
+/// A nationality's share of a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub nationality: String,
+    pub count: i64,
+    pub percent: Option<f64>,
+}
+
+/// What the statistics page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    /// Italy's sea arrivals by year, with their basis.
+    pub italy_years: Vec<Total>,
+    /// The last three complete years of Italy's series, each with its change from the year
+    /// before (the first's from the year before it, when known).
+    pub italy_latest: Vec<(Total, Option<f64>)>,
+    pub italy_ytd: Option<YearToDate>,
+    /// Italy's arrivals by declared nationality in its latest year with them.
+    pub italy_nationalities_year: Option<i16>,
+    pub italy_nationalities: Vec<Share>,
+    /// Frontex's detections per route: the last two complete years.
+    pub frontex_years: Option<(i16, i16)>,
+    pub frontex_routes: Vec<RouteYear>,
+    pub frontex_ytd: Option<YearToDate>,
+}
+
+/// The statistics page's figures.
+pub async fn overview(platform: &Platform, ctx: &Ctx) -> Result<Overview> {
+    may_read(ctx)?;
+    let italy = SeriesQuery {
+        source: Source::Ita,
+        route: None,
+        nationality: None,
+    };
+    let italy_points = points(platform, &italy).await?;
+    let italy_years = stats::totals(&italy_points, Freq::Year);
+    // A complete year: an official total, or twelve months.
+    let complete: Vec<&Total> = italy_years
+        .iter()
+        .filter(|t| t.basis == stats::Basis::Published || t.months == Some(12))
+        .collect();
+    let italy_latest: Vec<(Total, Option<f64>)> = complete
+        .iter()
+        .enumerate()
+        .skip(complete.len().saturating_sub(3))
+        .map(|(i, t)| {
+            let before = i.checked_sub(1).map(|j| complete[j].count);
+            (
+                (*t).clone(),
+                before.and_then(|b| stats::change_percent(b, t.count)),
+            )
+        })
+        .collect();
+    let mut conn = platform.store.read().await?;
+    let mut italy_nationalities_year = None;
+    let mut italy_nationalities = Vec::new();
+    for t in italy_years.iter().rev() {
+        let year = t.period.year();
+        let shares = store::by_nationality(&mut conn, "ITA", "", &year.to_string()).await?;
+        if shares.is_empty() {
+            continue;
+        }
+        let total: i64 = shares.iter().map(|s| s.1).sum();
+        let named: BTreeMap<String, i64> = shares
+            .into_iter()
+            .filter(|(n, _)| n != vocab::OTHERS)
+            .collect();
+        italy_nationalities = stats::top(&named, total, 10)
+            .into_iter()
+            .map(|(nationality, count, percent)| Share {
+                nationality,
+                count,
+                percent,
+            })
+            .collect();
+        if let Some(others) = total.checked_sub(italy_nationalities.iter().map(|s| s.count).sum())
+            && others > 0
+        {
+            italy_nationalities.push(Share {
+                nationality: vocab::OTHERS.to_owned(),
+                count: others,
+                percent: (total > 0)
+                    .then(|| (others as f64 * 1000.0 / total as f64).round() / 10.0),
+            });
+        }
+        italy_nationalities_year = Some(year);
+        break;
+    }
+    let routes = store::routes_by_year(&mut conn, "FRONTEX").await?;
+    drop(conn);
+    // The last two years with twelve months on every route that has them.
+    let mut full_years: Vec<i16> = routes
+        .iter()
+        .filter(|r| r.3 == 12)
+        .filter_map(|r| r.1.parse().ok())
+        .collect();
+    full_years.sort_unstable();
+    full_years.dedup();
+    let frontex_years = match full_years.as_slice() {
+        [.., a, b] => Some((*a, *b)),
+        _ => None,
+    };
+    let frontex_routes = frontex_years
+        .map(|(a, b)| {
+            vocab::ROUTES
+                .iter()
+                .map(|route| {
+                    // Frontex leaves out the months without a detection: in a year the
+                    // file covers, a route without a figure had none.
+                    let of = |y: i16| {
+                        routes
+                            .iter()
+                            .find(|r| r.0 == *route && r.1 == y.to_string())
+                            .map_or(0, |r| r.2)
+                    };
+                    let (previous, latest) = (of(a), of(b));
+                    RouteYear {
+                        route,
+                        key: vocab::route_key(route),
+                        previous,
+                        latest,
+                        change_percent: stats::change_percent(previous, latest),
+                    }
+                })
+                .filter(|r| r.previous > 0 || r.latest > 0)
+                .collect()
+        })
+        .unwrap_or_default();
+    let frontex = points(
+        platform,
+        &SeriesQuery {
+            source: Source::Frontex,
+            route: None,
+            nationality: None,
+        },
+    )
+    .await?;
+    Ok(Overview {
+        italy_ytd: stats::year_to_date(&italy_points),
+        italy_years,
+        italy_latest,
+        italy_nationalities_year,
+        italy_nationalities,
+        frontex_years,
+        frontex_routes,
+        frontex_ytd: stats::year_to_date(&frontex),
+    })
+}
+
+/// Whether the source holds any figure yet.
+pub async fn has_figures(platform: &Platform, source: Source) -> Result<bool> {
+    let mut conn = platform.store.read().await?;
+    Ok(store::figures(&mut conn, source.as_str()).await? > 0)
+}

@@ -1,0 +1,187 @@
+#![allow(clippy::unwrap_used)] // a test that panics is a failed test
+//! The flows pillar: the real series the demo holds, over the API; imports whole or not at
+//! all, and again changing nothing.
+
+use accordo_flows::vocab::Source;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::{self, each_engine};
+
+fn year(list: &Value, period: &str) -> Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["period"] == period)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {period} in {list}"))
+}
+
+/// Italy's sea arrivals: 157,652 in 2023 and 66,317 in 2024, the Ministry's official year-end
+/// totals, each with the lower sum of its months as first published beside it.
+#[tokio::test]
+async fn the_demo_holds_italys_arrivals_and_frontexs_routes() {
+    each_engine(|app| async move {
+        let token = app.token("ita.analyst").await;
+        let years = app
+            .get("/api/v1/flows/totals?reporting_country=ITA&period=year", &token)
+            .await;
+        assert_eq!(years.status, StatusCode::OK, "{}", years.text);
+        let years = years.json();
+        assert_eq!(
+            year(&years, "2023"),
+            json!({"period": "2023", "count": 157652, "basis": "published", "months": 12, "monthly_sum": 155515})
+        );
+        assert_eq!(year(&years, "2024")["count"], 66317);
+        assert_eq!(year(&years, "2024")["monthly_sum"], 64148);
+        // Where the months add up to the total, no second figure.
+        assert_eq!(
+            year(&years, "2014"),
+            json!({"period": "2014", "count": 170100, "basis": "published", "months": 12})
+        );
+        assert_eq!(years.as_array().unwrap().len(), 12, "2014 to 2025");
+        let months = app
+            .get("/api/v1/flows/totals?reporting_country=ITA&period=month", &token)
+            .await
+            .json();
+        assert_eq!(year(&months, "2023-01")["count"], 4959);
+        assert_eq!(year(&months, "2023-03")["count"], 12853);
+        assert_eq!(months.as_array().unwrap().len(), 140);
+        // Frontex: the Central Mediterranean's detections, from its months.
+        let central = app
+            .get(
+                "/api/v1/flows/totals?source=FRONTEX&route=central-mediterranean",
+                &token,
+            )
+            .await
+            .json();
+        assert_eq!(
+            year(&central, "2023"),
+            json!({"period": "2023", "count": 158026, "basis": "sum_of_months", "months": 12})
+        );
+        assert_eq!(year(&central, "2024")["count"], 66855);
+        assert_eq!(year(&central, "2009")["months"], 12, "from 2009");
+        assert_eq!(year(&central, "2025")["months"], 4, "2025 has January to April");
+        // Every route together is Frontex's whole file.
+        let all = app
+            .get("/api/v1/flows/totals?source=FRONTEX", &token)
+            .await
+            .json();
+        assert_eq!(year(&all, "2023")["count"], 381319);
+        assert_eq!(year(&all, "2024")["count"], 240021);
+        // A partner reads the same published figures.
+        let partner = app.token("pak.partner_authority").await;
+        let seen = app
+            .get("/api/v1/flows/totals?reporting_country=ITA", &partner)
+            .await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert_eq!(seen.json(), years);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_question_the_series_cannot_answer_is_refused_by_its_field() {
+    let app = common::app_sqlite().await;
+    let token = app.token("ita.analyst").await;
+    for (query, field) in [
+        ("reporting_country=FRA", "reporting_country"),
+        ("source=PLATFORM", "source"),
+        ("", "source"),
+        ("reporting_country=ITA&source=ITA", "source"),
+        ("source=FRONTEX&period=week", "period"),
+        ("source=FRONTEX&route=Atlantic", "route"),
+        ("source=FRONTEX&nationality=XYZ", "nationality"),
+    ] {
+        let r = app
+            .get(&format!("/api/v1/flows/totals?{query}"), &token)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}: {}",
+            r.text
+        );
+        assert_eq!(r.json()["field"], field, "{query}: {}", r.text);
+    }
+    app.finish().await;
+}
+
+/// A file with one bad row changes nothing; a good one imported twice changes nothing the
+/// second time; the nationality rows answer their own series.
+#[tokio::test]
+async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
+    each_engine(|app| async move {
+        let ctx = accordo_service::demo::command_line_ctx();
+        let file = "month,route,border_type,nationality_code,detections\n\
+                    2025-05,Central Mediterranean,Sea,TUN,120\n\
+                    2025-05,Central Mediterranean,Sea,BGD,80\n\
+                    2025-06,Central Mediterranean,Sea,TUN,30\n";
+        let bad = format!("{file}2025-06,Central Mediterranean,Sea,TUN,-3\n");
+        let refused = accordo_flows_app::service::import(
+            &app.platform,
+            &ctx,
+            Source::Frontex,
+            bad.as_bytes(),
+            &|_, _| {},
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            refused.to_string().contains("line 5, column `detections`"),
+            "{refused}"
+        );
+        let token = app.token("ita.analyst").await;
+        let tunisians = "/api/v1/flows/totals?source=FRONTEX&nationality=TUN&period=month";
+        assert_eq!(app.get(tunisians, &token).await.json(), json!([]));
+        let first = accordo_flows_app::service::import(
+            &app.platform,
+            &ctx,
+            Source::Frontex,
+            file.as_bytes(),
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!((first.rows, first.changed), (3, 3));
+        let again = accordo_flows_app::service::import(
+            &app.platform,
+            &ctx,
+            Source::Frontex,
+            file.as_bytes(),
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!((again.rows, again.changed), (3, 0));
+        assert_eq!(
+            app.get(tunisians, &token).await.json(),
+            json!([
+                {"period": "2025-05", "count": 120, "basis": "published"},
+                {"period": "2025-06", "count": 30, "basis": "published"}
+            ])
+        );
+        // The totals are Frontex's own route totals, not the sum of these rows.
+        let may = app
+            .get("/api/v1/flows/totals?source=FRONTEX&period=month", &token)
+            .await
+            .json();
+        assert!(
+            may.as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["period"] != "2025-05"),
+            "no route total was published for May 2025: {may}"
+        );
+        // Each import is in the log.
+        let admin = app.token("ita.admin").await;
+        let log = app
+            .get("/api/v1/audit?action=flow_statistic.import", &admin)
+            .await
+            .json();
+        assert!(log.as_array().unwrap().len() >= 2, "{log}");
+        app
+    })
+    .await;
+}
