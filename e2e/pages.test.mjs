@@ -753,7 +753,7 @@ test("a case prints as a document: no navigation, no forms, the case in full", a
 
 test("the flows page shows Italy's fall from 2023 to 2024, in Italian and English, on a desktop and a phone", async () => {
   for (const [user, locale, y2023, y2024, fall] of [
-    ["ita.analyst", "it-IT", "157.652", "66.317", "-57,9%"],
+    ["ita.caseworker", "it-IT", "157.652", "66.317", "-57,9%"],
     ["pak.partner_authority", "en-GB", "157,652", "66,317", "-57.9%"],
   ]) {
     for (const viewport of [{ width: 1366, height: 900 }, PHONE]) {

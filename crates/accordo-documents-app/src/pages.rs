@@ -345,7 +345,8 @@ fn alerts_list(mine: String) -> list::Spec<service::Alert> {
         },
         filters: vec![
             Filter {
-                key: "handling",
+                // Not `handling`: the publish form beside the list has a field of that name.
+                key: "tlp",
                 label: "documents-handling",
                 choices: std::iter::once(all())
                     .chain(

@@ -779,7 +779,7 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
         &input.number_to,
         &input.number_pattern,
     )
-    .map_err(|e| ServiceError::invalid(e.field, e.message))?;
+    .map_err(|e| ServiceError::refused_value(e.field, e.code, Vec::new(), e.message))?;
     let handling: Handling = input.handling.trim().parse().map_err(|_| {
         ServiceError::refused_value(
             "handling",
@@ -820,8 +820,10 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
             _ => None,
         };
         let Some((kind, value)) = parsed else {
-            return Err(ServiceError::invalid(
+            return Err(ServiceError::refused_value(
                 "addressees",
+                "addressee",
+                vec![("given", raw.to_string())],
                 format!("`{raw}`: expected an agency code (PK-FIA) or country:ISO3 (country:PAK)"),
             ));
         };

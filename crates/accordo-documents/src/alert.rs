@@ -19,6 +19,8 @@ pub struct AlertTarget {
 #[error("{field}: {message}")]
 pub struct TargetError {
     pub field: &'static str,
+    /// A stable code of the refusal, for the pages to say it in the reader's language.
+    pub code: &'static str,
     pub message: String,
 }
 
@@ -39,8 +41,9 @@ impl AlertTarget {
         number_to: &str,
         number_pattern: &str,
     ) -> Result<Self, TargetError> {
-        let fail = |field, message: &str| TargetError {
+        let fail = |field, code, message: &str| TargetError {
             field,
+            code,
             message: message.to_owned(),
         };
         let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -51,6 +54,7 @@ impl AlertTarget {
         {
             return Err(fail(
                 "issuing_state",
+                "alert-state",
                 "expected 1 to 3 letters, such as PAK",
             ));
         }
@@ -59,7 +63,7 @@ impl AlertTarget {
             Some(t) => {
                 // Reuse the register's rule for what a document type is.
                 let key = DocumentKey::new("XXX", &t, "1")
-                    .map_err(|_| fail("document_type", "expected P, I, A, C or V"))?;
+                    .map_err(|_| fail("document_type", "alert-type", "expected P, I, A, C or V"))?;
                 Some(key.document_type)
             }
         };
@@ -76,21 +80,30 @@ impl AlertTarget {
                 .as_ref()
                 .is_some_and(|v| v.is_empty() || !v.bytes().all(|b| b.is_ascii_alphanumeric()))
             {
-                return Err(fail(field, "expected letters and digits"));
+                return Err(fail(field, "alert-number", "expected letters and digits"));
             }
         }
         match (&from, &to) {
             (Some(a), Some(b)) if a.len() != b.len() => {
                 return Err(fail(
                     "number_to",
+                    "alert-range-length",
                     "a range's two ends must have the same length",
                 ));
             }
             (Some(a), Some(b)) if a > b => {
-                return Err(fail("number_to", "must not come before number_from"));
+                return Err(fail(
+                    "number_to",
+                    "alert-range-order",
+                    "must not come before number_from",
+                ));
             }
             (Some(_), None) | (None, Some(_)) => {
-                return Err(fail("number_to", "a range needs both ends"));
+                return Err(fail(
+                    "number_to",
+                    "alert-range-ends",
+                    "a range needs both ends",
+                ));
             }
             _ => {}
         }
@@ -100,13 +113,17 @@ impl AlertTarget {
         }) {
             return Err(fail(
                 "number_pattern",
+                "alert-pattern",
                 "expected letters, digits, ? (one character) and * (any run)",
             ));
         }
-        if state.is_none() && from.is_none() && pattern.is_none() {
+        // An issuing state alone would flag every document of that state: a warning no
+        // officer could act on, which would train them to ignore the alerts.
+        if from.is_none() && pattern.is_none() {
             return Err(fail(
-                "issuing_state",
-                "an alert names an issuing state, a number range or a number pattern",
+                "number_pattern",
+                "alert-series",
+                "an alert names a number range or a number pattern (a state alone would match every document of that state)",
             ));
         }
         Ok(Self {
@@ -206,9 +223,20 @@ mod tests {
     #[test]
     fn a_bad_target_names_its_field() {
         let e = |r: Result<AlertTarget, TargetError>| r.unwrap_err().field;
-        assert_eq!(e(AlertTarget::new("", "", "", "", "")), "issuing_state");
-        assert_eq!(e(AlertTarget::new("PAKI", "", "", "", "")), "issuing_state");
-        assert_eq!(e(AlertTarget::new("PAK", "Z", "", "", "")), "document_type");
+        assert_eq!(e(AlertTarget::new("", "", "", "", "")), "number_pattern");
+        // A state alone would match every document of that state.
+        assert_eq!(
+            e(AlertTarget::new("PAK", "P", "", "", "")),
+            "number_pattern"
+        );
+        assert_eq!(
+            e(AlertTarget::new("PAKI", "", "", "", "A*")),
+            "issuing_state"
+        );
+        assert_eq!(
+            e(AlertTarget::new("PAK", "Z", "", "", "A*")),
+            "document_type"
+        );
         assert_eq!(
             e(AlertTarget::new("PAK", "", "A1", "A100", "")),
             "number_to"

@@ -431,6 +431,13 @@ async fn case_view(
         "returns/case.html",
         context! {
             case => view,
+            // An agreement's name as shipped reads in the reader's language.
+            agreement_names => agreements.iter().map(|a| (
+                a.authority_agency.clone(),
+                crate::demo::shipped_words(&a.name)
+                    .and_then(|id| catalogue_text(state, &viewer.lang, &id))
+                    .unwrap_or_else(|| a.name.clone()),
+            )).collect::<std::collections::BTreeMap<_, _>>(),
             agreements => agreements,
             centres => centres,
             centre_names => centre_names,

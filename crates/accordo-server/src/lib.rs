@@ -127,17 +127,16 @@ pub fn app(state: AppState) -> Router {
 /// An unknown API path gets a problem document; any other path, the "not found" page.
 async fn not_found(
     state: axum::extract::State<AppState>,
-    uri: axum::http::Uri,
-    headers: axum::http::HeaderMap,
+    request: axum::extract::Request,
 ) -> axum::response::Response {
-    if uri.path().starts_with("/api/") {
+    if request.uri().path().starts_with("/api/") {
         return axum::response::IntoResponse::into_response(Problem::new(
             StatusCode::NOT_FOUND,
             "not_found",
             "no such route; see /api/v1/openapi.json",
         ));
     }
-    pages::not_found(state, headers).await
+    pages::not_found(state, request).await
 }
 
 /// Until migrations and seeding are done, only the health routes answer.

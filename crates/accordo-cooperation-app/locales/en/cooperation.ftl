@@ -130,3 +130,4 @@ cooperation-error-no-policy = No policy has been set.
 cooperation-error-non-negative = A number of zero or more.
 cooperation-error-policy-note = Say why the policy changes.
 cooperation-error-weights-unstored = A published allocation follows a stored policy version: make the new weights a policy version first.
+cooperation-category-example = seasonal agriculture: reserved for cooperating countries (2026)

@@ -130,3 +130,4 @@ cooperation-error-no-policy = Non è stata ancora fissata alcuna politica.
 cooperation-error-non-negative = Un numero pari o superiore a zero.
 cooperation-error-policy-note = Spiega perché la politica cambia.
 cooperation-error-weights-unstored = Una ripartizione pubblicata segue una versione salvata della politica: salva prima i nuovi pesi come versione.
+cooperation-category-example = lavoro stagionale agricolo: riservato ai Paesi che cooperano (2026)

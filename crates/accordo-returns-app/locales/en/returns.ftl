@@ -305,3 +305,4 @@ returns-error-reason-rejected = Say why nationality is not confirmed.
 returns-error-reason-question = Say what information is needed.
 returns-error-validity-short = The agreement asks for a travel document valid at least { $days } days from its issue: until { $date } or later.
 returns-error-evidence-not-accepted = The agreement with { $authority } does not accept this kind of evidence.
+returns-error-decision = Choose your reply: confirm the nationality, reject the request or ask for more information.

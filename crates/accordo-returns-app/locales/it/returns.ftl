@@ -305,3 +305,4 @@ returns-error-reason-rejected = Indica perché la cittadinanza non è confermata
 returns-error-reason-question = Indica quali informazioni servono.
 returns-error-validity-short = L'accordo richiede un documento di viaggio valido almeno { $days } giorni dal rilascio: fino al { $date } o oltre.
 returns-error-evidence-not-accepted = L'accordo con { $authority } non accetta questo tipo di prova.
+returns-error-decision = Scegli la risposta: confermare la cittadinanza, respingere la richiesta o chiedere altre informazioni.

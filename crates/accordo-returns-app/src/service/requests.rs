@@ -307,8 +307,10 @@ impl Decision {
             "confirmed" => Ok(Decision::Confirmed),
             "rejected" => Ok(Decision::Rejected),
             "more_information" => Ok(Decision::MoreInformation),
-            other => Err(ServiceError::invalid(
+            other => Err(ServiceError::refused_value(
                 "decision",
+                "decision",
+                Vec::new(),
                 format!(
                     "`{other}` is not a decision: expected confirmed, rejected or more_information"
                 ),

@@ -845,9 +845,20 @@ pub fn viewer_error_page(state: &AppState, viewer: &Viewer, error: &ServiceError
     )
 }
 
-/// The 404 page of a path that is no page.
-pub async fn not_found(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let lang = request_language(&state, &headers);
+/// The 404 page of a path that is no page: for a signed-in reader, in their language and
+/// with their navigation; otherwise in the browser's language.
+pub async fn not_found(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    if cookie(&parts.headers, SESSION_COOKIE).is_some_and(|s| !s.is_empty())
+        && let Ok(viewer) = Viewer::from_request_parts(&mut parts, &state).await
+    {
+        return viewer_error_page(
+            &state,
+            &viewer,
+            &ServiceError::not_found("page", parts.uri.path()),
+        );
+    }
+    let lang = request_language(&state, &parts.headers);
     message_page(
         &state,
         &lang,

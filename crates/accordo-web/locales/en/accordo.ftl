@@ -302,3 +302,4 @@ list-ascending = ascending
 list-descending = descending
 error-country = A country as its ISO 3166-1 alpha-3 code (PAK, TUN, ITA).
 error-no-agency = There is no agency { $code }.
+country-code-help = An ISO 3166 alpha-3 code, such as PAK.

@@ -302,3 +302,4 @@ list-ascending = crescente
 list-descending = decrescente
 error-country = Un Paese con il suo codice ISO 3166-1 alpha-3 (PAK, TUN, ITA).
 error-no-agency = Non esiste l'agenzia { $code }.
+country-code-help = Codice ISO 3166 alpha-3, ad esempio PAK.

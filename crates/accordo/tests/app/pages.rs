@@ -703,8 +703,8 @@ async fn the_audit_page_searches_within_scope_and_links_the_export() {
     let page = b.get("/audit").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        !page.text.contains("data-testid=\"audit-table\""),
-        "no search until asked"
+        page.text.contains("data-testid=\"audit-table\""),
+        "the page opens on the latest entries"
     );
     let found = b
         .get("/audit?action=auth.sign_in&from=2026-11-23&to=2026-11-23")
@@ -2140,7 +2140,7 @@ async fn the_alert_list_is_the_same_list_component() {
     assert!(!mine.text.contains("Counterfeit passports"));
     let others = b.get("/documents/alerts?from=others").await;
     assert!(others.text.contains("Counterfeit passports"));
-    let red = b.get("/documents/alerts?handling=RED").await;
+    let red = b.get("/documents/alerts?tlp=RED").await;
     assert!(!red.text.contains("Counterfeit passports"));
     let csv = b.get("/documents/alerts?format=csv").await;
     assert!(
@@ -2291,5 +2291,104 @@ async fn the_flows_page_shows_the_fall_from_2023_in_each_language() {
             .contains(r#"href="/flows""#)
     );
     assert_eq!(employer.get("/flows").await.status, StatusCode::FORBIDDEN);
+    app.finish().await;
+}
+
+/// What a first user met: a reply sent without a decision is said next to the choices, in the
+/// reader's words; a refused travel document keeps what was typed; the audit log opens on its
+/// latest entries; a path that is no page answers in the signed-in reader's language, with
+/// the navigation; an alert must name a number series.
+#[tokio::test]
+async fn refusals_met_by_a_first_user_are_beside_their_field_in_the_readers_words() {
+    let app = common::app_sqlite().await;
+    let tn = app.token("tun.partner_authority").await;
+    let awaiting = app
+        .get("/api/v1/returns/readmission-requests", &tn)
+        .await
+        .json();
+    let request = awaiting
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "pending")
+        .expect("a request awaiting TN-MI's reply")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut b = Browser::new(&app);
+    b.sign_in("tun.partner_authority").await;
+    let none = b
+        .submit(
+            "/returns/inbox",
+            &format!("/returns/requests/{request}/reply"),
+            &[("reason", "")],
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        none.text
+            .contains(&format!(r#"id="f-decision-error-{request}""#))
+            && none.text.contains("Choose your reply"),
+        "{}",
+        none.text
+    );
+    assert!(!none.text.contains("is not a decision"));
+
+    // The audit log opens on the latest entries within the reader's scope.
+    let mut admin = Browser::new(&app);
+    admin.sign_in("ita.admin").await;
+    let log = admin.get("/audit").await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(
+        log.text.contains(r#"data-testid="audit-table""#),
+        "{}",
+        log.text
+    );
+
+    // A path that is no page, for a signed-in Italian reader.
+    let missing = admin.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.text.contains(r#"<html lang="it""#),
+        "{}",
+        missing.text
+    );
+    assert!(
+        missing.text.contains(r#"href="/admin/users""#),
+        "the navigation"
+    );
+
+    // An alert naming only a state would match every document of it.
+    let mut officer = Browser::new(&app);
+    officer.sign_in("ita.officer").await;
+    let broad = officer
+        .submit(
+            "/documents/alerts",
+            "/documents/alerts",
+            &[
+                ("issuing_state", "PAK"),
+                ("handling", "GREEN"),
+                ("what_forged", "Passaporti falsi"),
+                ("how_to_recognise", "Ologramma assente"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        broad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        broad.text
+    );
+    assert!(
+        broad
+            .text
+            .contains("Indica un intervallo o uno schema di numeri"),
+        "{}",
+        broad.text
+    );
+    assert!(
+        broad.text.contains(r#"value="Passaporti falsi""#),
+        "what was typed is kept"
+    );
     app.finish().await;
 }
