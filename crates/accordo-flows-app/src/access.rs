@@ -38,18 +38,28 @@ fn rows() -> Vec<AccessRow> {
 }
 
 fn pages() -> Vec<AccessRow> {
-    vec![AccessRow {
-        method: "get",
-        path: "/flows",
-        body: json!(null),
-        who: Holders(READERS),
-        sees_canary: Only(&[]),
-    }]
+    vec![
+        AccessRow {
+            method: "get",
+            path: "/flows",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/flows/routes/{id}",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
+    ]
 }
 
 fn arrange<'a>(
     _app: &'a TestApp,
     _victim: &'a str,
 ) -> Pin<Box<dyn Future<Output = Arranged> + Send + 'a>> {
-    Box::pin(async move { Vec::new() })
+    // A route's page, by its key.
+    Box::pin(async move { vec![("/flows/routes/", "central-mediterranean".to_owned())] })
 }

@@ -40,10 +40,16 @@ pub static MODULE: Module = Module {
         shown: |a| may_read(a, &policy::FLOW_STATISTIC),
     }],
     cards: None,
-    templates: &[(
-        "flows/index.html",
-        include_str!("../templates/flows/index.html"),
-    )],
+    templates: &[
+        (
+            "flows/index.html",
+            include_str!("../templates/flows/index.html"),
+        ),
+        (
+            "flows/route.html",
+            include_str!("../templates/flows/route.html"),
+        ),
+    ],
     locales: &[
         ("en", include_str!("../locales/en/flows.ftl")),
         ("it", include_str!("../locales/it/flows.ftl")),

@@ -3,6 +3,7 @@
 //! Frontex's routes over their last two complete years. Every table is also a CSV.
 
 use accordo_server::AppState;
+use accordo_server::extract::Path;
 use accordo_server::extract::Query;
 use accordo_server::pages::chart;
 use accordo_server::pages::{Chrome, PageRoutes, Viewer, render, viewer_error_page};
@@ -15,7 +16,9 @@ use serde::Deserialize;
 use crate::service;
 
 pub fn routes() -> PageRoutes {
-    PageRoutes::new().get("/flows", flows)
+    PageRoutes::new()
+        .get("/flows", flows)
+        .get("/flows/routes/{id}", route)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -139,9 +142,7 @@ async fn flows(
         .map(|s| {
             (
                 s.nationality.clone(),
-                accordo_flows::vocab::nationality_name(&s.nationality)
-                    .unwrap_or_default()
-                    .to_owned(),
+                nationality_words(&state, &viewer.lang, &s.nationality),
             )
         })
         .collect();
@@ -159,4 +160,117 @@ async fn flows(
             names => names.into_iter().collect::<std::collections::BTreeMap<_, _>>(),
         },
     )
+}
+
+/// One of Frontex's routes: its detections month by month since 2009 (a line on an axis from
+/// 0, with the year-by-month table beside it), year to date, and its largest nationalities.
+async fn route(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+    Query(q): Query<FlowsQuery>,
+) -> Response {
+    let Some(route) = accordo_flows::vocab::route_of_key(&key) else {
+        return viewer_error_page(
+            &state,
+            &viewer,
+            &accordo_service::ServiceError::not_found("route", &key),
+        );
+    };
+    let v = match service::route_view(&state.platform, &viewer.ctx, route).await {
+        Ok(v) => v,
+        Err(e) => return viewer_error_page(&state, &viewer, &e),
+    };
+    if q.format == "csv" {
+        return csv(
+            &format!("frontex-{key}"),
+            &["month", "detections"],
+            v.months
+                .iter()
+                .map(|t| vec![t.period.to_string(), t.count.to_string()])
+                .collect(),
+        );
+    }
+    // The line: one point per month, x from the first month to the last.
+    let peak = v.months.iter().map(|t| t.count).max().unwrap_or(0);
+    let scale = chart::scale(peak);
+    let n = v.months.len().max(2) as f64;
+    let points: Vec<String> = v
+        .months
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let x = 70.0 + 520.0 * i as f64 / (n - 1.0);
+            let y = 220.0 - 200.0 * t.count as f64 / scale.top.max(1) as f64;
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    // A label at each January, every few years so that they do not overlap.
+    let first_year = v.months.first().map(|t| t.period.year()).unwrap_or(0);
+    let years: Vec<minijinja::Value> = v
+        .months
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.period.month() == Some(1) && (t.period.year() - first_year) % 2 == 0)
+        .map(
+            |(i, t)| context! { x => 70.0 + 520.0 * i as f64 / (n - 1.0), year => t.period.year() },
+        )
+        .collect();
+    // The table: a row per year, a column per month.
+    let mut grid: std::collections::BTreeMap<i16, [Option<i64>; 12]> = Default::default();
+    for t in &v.months {
+        if let Some(m) = t.period.month() {
+            grid.entry(t.period.year()).or_default()[(m - 1) as usize] = Some(t.count);
+        }
+    }
+    let rows: Vec<minijinja::Value> = grid
+        .iter()
+        .rev()
+        .map(|(year, months)| {
+            context! {
+                year => year,
+                months => months.to_vec(),
+                total => months.iter().flatten().sum::<i64>(),
+                complete => months.iter().all(Option::is_some),
+            }
+        })
+        .collect();
+    let nat_peak = v.nationalities.iter().map(|s| s.count).max().unwrap_or(0);
+    let nat_scale = chart::scale(nat_peak);
+    let names: std::collections::BTreeMap<String, String> = v
+        .nationalities
+        .iter()
+        .map(|s| {
+            (
+                s.nationality.clone(),
+                nationality_words(&state, &viewer.lang, &s.nationality),
+            )
+        })
+        .collect();
+    render(
+        &state,
+        &Chrome::signed_in(&viewer, "/flows", Some(&headers)),
+        StatusCode::OK,
+        "flows/route.html",
+        context! {
+            v => v,
+            points => points.join(" "),
+            peak => scale.top,
+            ticks => scale.ticks,
+            years => years,
+            rows => rows,
+            nat_peak => nat_scale.top,
+            nat_ticks => nat_scale.ticks,
+            names => names,
+        },
+    )
+}
+
+/// A nationality's name: a country's (a proper name, from ISO 3166), or the words of the
+/// reader's language for the sources' own codes (stateless, unknown, …).
+fn nationality_words(state: &AppState, lang: &str, code: &str) -> String {
+    accordo_server::pages::catalogue_text(state, lang, &format!("nationality-{code}"))
+        .or_else(|| accordo_flows::vocab::nationality_name(code).map(str::to_owned))
+        .unwrap_or_else(|| code.to_owned())
 }

@@ -200,40 +200,13 @@ pub async fn overview(platform: &Platform, ctx: &Ctx) -> Result<Overview> {
         })
         .collect();
     let mut conn = platform.store.read().await?;
-    let mut italy_nationalities_year = None;
-    let mut italy_nationalities = Vec::new();
-    for t in italy_years.iter().rev() {
-        let year = t.period.year();
-        let shares = store::by_nationality(&mut conn, "ITA", "", &year.to_string()).await?;
-        if shares.is_empty() {
-            continue;
+    let (italy_nationalities_year, italy_nationalities) = match italy_years.last() {
+        Some(_) => {
+            let years: Vec<i16> = italy_years.iter().rev().map(|t| t.period.year()).collect();
+            latest_shares(&mut conn, Source::Ita, None, &years).await?
         }
-        let total: i64 = shares.iter().map(|s| s.1).sum();
-        let named: BTreeMap<String, i64> = shares
-            .into_iter()
-            .filter(|(n, _)| n != vocab::OTHERS)
-            .collect();
-        italy_nationalities = stats::top(&named, total, 10)
-            .into_iter()
-            .map(|(nationality, count, percent)| Share {
-                nationality,
-                count,
-                percent,
-            })
-            .collect();
-        if let Some(others) = total.checked_sub(italy_nationalities.iter().map(|s| s.count).sum())
-            && others > 0
-        {
-            italy_nationalities.push(Share {
-                nationality: vocab::OTHERS.to_owned(),
-                count: others,
-                percent: (total > 0)
-                    .then(|| (others as f64 * 1000.0 / total as f64).round() / 10.0),
-            });
-        }
-        italy_nationalities_year = Some(year);
-        break;
-    }
+        None => (None, Vec::new()),
+    };
     let routes = store::routes_by_year(&mut conn, "FRONTEX").await?;
     drop(conn);
     // The last two years with twelve months on every route that has them.
@@ -292,6 +265,98 @@ pub async fn overview(platform: &Platform, ctx: &Ctx) -> Result<Overview> {
         frontex_years,
         frontex_routes,
         frontex_ytd: stats::year_to_date(&frontex),
+    })
+}
+
+/// The largest nationalities of the first of `years` (latest first) that has a breakdown,
+/// with the rest as "other nationalities": `(year, shares)`.
+async fn latest_shares(
+    conn: &mut accordo_store::Conn,
+    source: Source,
+    route: Option<&str>,
+    years: &[i16],
+) -> Result<(Option<i16>, Vec<Share>)> {
+    for year in years {
+        let shares = store::by_nationality(
+            conn,
+            source.as_str(),
+            route.unwrap_or(""),
+            &year.to_string(),
+        )
+        .await?;
+        if shares.is_empty() {
+            continue;
+        }
+        let total: i64 = shares.iter().map(|s| s.1).sum();
+        let named: BTreeMap<String, i64> = shares
+            .into_iter()
+            .filter(|(n, _)| n != vocab::OTHERS)
+            .collect();
+        let mut top: Vec<Share> = stats::top(&named, total, 10)
+            .into_iter()
+            .map(|(nationality, count, percent)| Share {
+                nationality,
+                count,
+                percent,
+            })
+            .collect();
+        let others = total - top.iter().map(|s| s.count).sum::<i64>();
+        if others > 0 {
+            top.push(Share {
+                nationality: vocab::OTHERS.to_owned(),
+                count: others,
+                percent: (total > 0)
+                    .then(|| (others as f64 * 1000.0 / total as f64).round() / 10.0),
+            });
+        }
+        return Ok((Some(*year), top));
+    }
+    Ok((None, Vec::new()))
+}
+
+/// One route of a source: its figures by month and by year, year to date, and the largest
+/// nationalities of its latest year with a breakdown.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteView {
+    pub route: &'static str,
+    pub key: String,
+    pub months: Vec<Total>,
+    pub years: Vec<Total>,
+    pub ytd: Option<YearToDate>,
+    pub nationalities_year: Option<i16>,
+    pub nationalities: Vec<Share>,
+}
+
+/// A route's statistics (Frontex's detections).
+pub async fn route_view(platform: &Platform, ctx: &Ctx, route: &'static str) -> Result<RouteView> {
+    may_read(ctx)?;
+    let q = SeriesQuery {
+        source: Source::Frontex,
+        route: Some(route),
+        nationality: None,
+    };
+    let published = points(platform, &q).await?;
+    let years = stats::totals(&published, Freq::Year);
+    // The nationalities of the latest complete year (a partial one only when none is).
+    let complete = |t: &&Total| t.months == Some(12);
+    let order: Vec<i16> = years
+        .iter()
+        .rev()
+        .filter(complete)
+        .chain(years.iter().rev().filter(|t| !complete(t)))
+        .map(|t| t.period.year())
+        .collect();
+    let mut conn = platform.store.read().await?;
+    let (nationalities_year, nationalities) =
+        latest_shares(&mut conn, Source::Frontex, Some(route), &order).await?;
+    Ok(RouteView {
+        route,
+        key: vocab::route_key(route),
+        months: stats::totals(&published, Freq::Month),
+        ytd: stats::year_to_date(&published),
+        years,
+        nationalities_year,
+        nationalities,
     })
 }
 

@@ -2280,6 +2280,46 @@ async fn the_flows_page_shows_the_fall_from_2023_in_each_language() {
     ] {
         assert!(page.text.contains(words), "{words}: {}", page.text);
     }
+    // A route's page: its months since 2009, a row per year, and its largest nationalities
+    // once Frontex's figures by nationality are in (the demo's background import).
+    let ctx = accordo_service::demo::command_line_ctx();
+    accordo_flows_app::service::import(
+        &app.platform,
+        &ctx,
+        accordo_flows::vocab::Source::Frontex,
+        b"month,route,border_type,nationality_code,detections\n2024-01,Central Mediterranean,Sea,BGD,700\n2024-02,Central Mediterranean,Sea,TUN,300\n",
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let route = it.get("/flows/routes/central-mediterranean").await;
+    assert_eq!(route.status, StatusCode::OK, "{}", route.text);
+    assert!(
+        route.text.contains("<h1>Mediterraneo centrale</h1>"),
+        "{}",
+        route.text
+    );
+    let row_2023 = &route.text[route.text.find(r#"<tr data-year="2023">"#).unwrap()..];
+    assert!(row_2023[..row_2023.find("</tr>").unwrap()].contains("<strong>158.026</strong>"));
+    assert!(route.text.contains(r#"<tr data-year="2009">"#), "from 2009");
+    assert!(
+        route.text.contains("Nazionalità principali, 2024"),
+        "{}",
+        route.text
+    );
+    assert!(route.text.contains("<code>BGD</code>"));
+    let months = it
+        .get("/flows/routes/central-mediterranean?format=csv")
+        .await;
+    assert!(
+        months.text.starts_with("month,detections\n2009-01,"),
+        "{}",
+        months.text
+    );
+    assert_eq!(
+        it.get("/flows/routes/atlantic").await.status,
+        StatusCode::NOT_FOUND
+    );
     // The employer reads no statistics; the navigation does not offer them.
     let mut employer = Browser::new(&app);
     employer.sign_in("ita.employer").await;
