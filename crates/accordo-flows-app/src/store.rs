@@ -28,8 +28,11 @@ pub static TABLES: &[accordo_store::transfer::TableSpec] = &[accordo_store::tran
     order_by: "source, freq, period, route, border, nationality",
 }];
 
-/// Figures per statement: 9 parameters each, well under both engines' limits.
-pub const BATCH: usize = 400;
+/// Figures per statement (9 parameters each). Small: sqlx's SQLite driver looks each `$n` up
+/// among the statement's parameters, so a statement's binding costs the square of their
+/// number (400 figures a statement took 1.7 s for Frontex's 34,273, 50 take 0.6 s; see
+/// bench/flows).
+pub const BATCH: usize = 50;
 
 /// Writes figures, replacing those with the same key whose count or basis differ; returns how
 /// many rows were added or changed (none, when the same file is imported again).
