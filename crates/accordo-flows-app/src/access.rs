@@ -27,14 +27,23 @@ const READERS: &[(Role, At)] = &[
 ];
 
 fn rows() -> Vec<AccessRow> {
-    vec![AccessRow {
-        method: "get",
-        // Asked without a series: the readers get 422 (say which), the others 403.
-        path: "/api/v1/flows/totals",
-        body: json!(null),
-        who: Holders(READERS),
-        sees_canary: Only(&[]),
-    }]
+    vec![
+        AccessRow {
+            method: "get",
+            // Asked without a series: the readers get 422 (say which), the others 403.
+            path: "/api/v1/flows/totals",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/api/v1/flows/nationalities",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
+    ]
 }
 
 fn pages() -> Vec<AccessRow> {

@@ -17,7 +17,9 @@ use accordo_service::ServiceError;
 use crate::service::{self, SeriesQuery};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(totals))
+    OpenApiRouter::new()
+        .routes(routes!(totals))
+        .routes(routes!(nationalities))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -154,5 +156,40 @@ async fn totals(
                 monthly_sum: t.monthly_sum,
             })
             .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BreakdownParams {
+    /// `ITA` for Italy's national series. Give this or `source`.
+    reporting_country: Option<String>,
+    /// `ITA` or `FRONTEX`.
+    source: Option<String>,
+    /// A Frontex route, by name or key.
+    route: Option<String>,
+    /// The year; the latest complete year with a breakdown when absent.
+    year: Option<i16>,
+}
+
+/// A series' largest nationalities in a year (the rest together as `OTH`), each with its
+/// share, and the series' year to date against the same months of the year before.
+#[utoipa::path(get, path = "/api/v1/flows/nationalities", tag = "flows", params(BreakdownParams),
+    responses((status = 200, description = "the breakdown", body = service::Breakdown), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn nationalities(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<BreakdownParams>,
+) -> ApiResult<axum::Json<service::Breakdown>> {
+    service::may_read(&caller.ctx)?;
+    let (q, _) = query(&TotalsParams {
+        reporting_country: p.reporting_country,
+        source: p.source,
+        period: None,
+        route: p.route,
+        nationality: None,
+    })?;
+    Ok(axum::Json(
+        service::breakdown(&state.platform, &caller.ctx, q.source, q.route, p.year).await?,
     ))
 }

@@ -147,7 +147,7 @@ pub struct RouteYear {
 }
 
 /// A nationality's share of a year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Share {
     pub nationality: String,
     pub count: i64,
@@ -357,6 +357,57 @@ pub async fn route_view(platform: &Platform, ctx: &Ctx, route: &'static str) -> 
         years,
         nationalities_year,
         nationalities,
+    })
+}
+
+/// A series' breakdown by nationality and its year to date.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Breakdown {
+    /// The year of the breakdown: the one asked for, else the latest complete year with one.
+    pub year: Option<i16>,
+    /// The largest nationalities, then the others together (`OTH`).
+    pub nationalities: Vec<Share>,
+    /// The latest year's months so far against the same months of the year before.
+    #[schema(value_type = Option<Object>)]
+    pub year_to_date: Option<YearToDate>,
+}
+
+/// The largest nationalities of a series (a source and a route, or every route) in `year`
+/// (else its latest complete year with a breakdown), and its year to date.
+pub async fn breakdown(
+    platform: &Platform,
+    ctx: &Ctx,
+    source: Source,
+    route: Option<&'static str>,
+    year: Option<i16>,
+) -> Result<Breakdown> {
+    may_read(ctx)?;
+    let q = SeriesQuery {
+        source,
+        route,
+        nationality: None,
+    };
+    let published = points(platform, &q).await?;
+    let years = stats::totals(&published, Freq::Year);
+    let order: Vec<i16> = match year {
+        Some(y) => vec![y],
+        None => {
+            let complete = |t: &&Total| t.months == Some(12) || t.basis == stats::Basis::Published;
+            years
+                .iter()
+                .rev()
+                .filter(complete)
+                .chain(years.iter().rev().filter(|t| !complete(t)))
+                .map(|t| t.period.year())
+                .collect()
+        }
+    };
+    let mut conn = platform.store.read().await?;
+    let (year, nationalities) = latest_shares(&mut conn, source, route, &order).await?;
+    Ok(Breakdown {
+        year,
+        nationalities,
+        year_to_date: stats::year_to_date(&published),
     })
 }
 

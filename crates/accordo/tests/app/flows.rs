@@ -185,3 +185,59 @@ async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
     })
     .await;
 }
+
+/// A series' nationalities add up to its year, largest first, the rest together last; its
+/// year to date compares the same months.
+#[tokio::test]
+async fn the_nationalities_add_up_to_the_year_and_the_year_to_date_compares_like_months() {
+    each_engine(|app| async move {
+        let token = app.token("ita.caseworker").await;
+        let italy = app
+            .get("/api/v1/flows/nationalities?reporting_country=ITA&year=2024", &token)
+            .await;
+        assert_eq!(italy.status, StatusCode::OK, "{}", italy.text);
+        let italy = italy.json();
+        assert_eq!(italy["year"], 2024);
+        let shares = italy["nationalities"].as_array().unwrap();
+        let counts: Vec<i64> = shares.iter().map(|s| s["count"].as_i64().unwrap()).collect();
+        assert_eq!(counts.iter().sum::<i64>(), 66317, "the year's official total");
+        assert_eq!(shares.last().unwrap()["nationality"], "OTH");
+        let named = &counts[..counts.len() - 1];
+        assert!(named.windows(2).all(|w| w[0] >= w[1]), "{named:?}");
+        assert_eq!(
+            italy["year_to_date"],
+            json!({"year": 2025, "through_month": 8, "count": 41727, "previous": 40442, "change_percent": 3.2})
+        );
+        // By route, from the figures by nationality.
+        let ctx = accordo_service::demo::command_line_ctx();
+        accordo_flows_app::service::import(
+            &app.platform,
+            &ctx,
+            Source::Frontex,
+            b"month,route,border_type,nationality_code,detections\n2024-01,Central Mediterranean,Sea,BGD,700\n2024-02,Central Mediterranean,Sea,TUN,300\n2024-02,Western Balkan,Land,SYR,50\n",
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
+        let central = app
+            .get(
+                "/api/v1/flows/nationalities?source=FRONTEX&route=central-mediterranean&year=2024",
+                &token,
+            )
+            .await
+            .json();
+        assert_eq!(
+            central["nationalities"],
+            json!([
+                {"nationality": "BGD", "count": 700, "percent": 70.0},
+                {"nationality": "TUN", "count": 300, "percent": 30.0}
+            ])
+        );
+        let refused = app
+            .get("/api/v1/flows/nationalities?source=FRONTEX&route=Atlantic", &token)
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        app
+    })
+    .await;
+}
