@@ -773,6 +773,15 @@ test("the flows page shows Italy's fall from 2023 to 2024, in Italian and Englis
       assert.ok(width <= viewport.width, `${user} at ${viewport.width} px: ${width} px wide`);
       if (viewport === PHONE) await page.screenshot({ path: join(shots, `flows-phone-${user}.png`), fullPage: true });
       else await accessible(page, `flows ${user}`);
+      // A route's page: its line on an axis from 0, its table, and within the phone's width.
+      await page.locator('[data-route="central-mediterranean"] a').click();
+      await page.waitForSelector('[data-testid="route-chart"]');
+      const routeTicks = await page.$$eval('[data-testid="route-chart"] text.tick', (ts) => ts.map((t) => t.textContent.trim()));
+      assert.equal(routeTicks[0], "0");
+      assert.ok(await page.locator('[data-testid="route-table"] tr[data-year="2023"]').isVisible());
+      const routeWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(routeWidth <= viewport.width, `route page at ${viewport.width} px: ${routeWidth} px wide`);
+      if (viewport !== PHONE) await accessible(page, `route ${user}`);
       noNetworkFailures(page, `flows ${user}`);
       await page.context().close();
     }

@@ -31,10 +31,18 @@ pub struct FlowsQuery {
 
 /// A table as CSV (a header, then rows), downloaded under `name`.
 fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
+    // A field with a comma, a quote or a line break is quoted, its quotes doubled (RFC 4180).
+    let field = |f: &str| {
+        if f.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", f.replace('"', "\"\""))
+        } else {
+            f.to_owned()
+        }
+    };
     let mut out = header.join(",");
     out.push('\n');
     for row in rows {
-        out.push_str(&row.join(","));
+        out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
         out.push('\n');
     }
     (
@@ -171,6 +179,10 @@ async fn route(
     Path(key): Path<String>,
     Query(q): Query<FlowsQuery>,
 ) -> Response {
+    // Whoever may not read the statistics is told so whatever the key.
+    if let Err(e) = service::may_read(&viewer.ctx) {
+        return viewer_error_page(&state, &viewer, &e);
+    }
     let Some(route) = accordo_flows::vocab::route_of_key(&key) else {
         return viewer_error_page(
             &state,

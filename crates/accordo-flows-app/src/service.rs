@@ -25,6 +25,8 @@ pub struct Imported {
     pub rows: usize,
     /// Figures added or changed (none when the same file is imported again).
     pub changed: u64,
+    /// Rows left out because they restate others (a year summed from its own months).
+    pub restated: usize,
 }
 
 /// Imports a published file of `source`, whole or not at all: one bad row refuses it, naming
@@ -86,6 +88,7 @@ pub async fn import(
         source: source.as_str().to_owned(),
         rows: parsed.counts.len(),
         changed,
+        restated: parsed.restated,
     })
 }
 
@@ -335,7 +338,50 @@ pub async fn route_view(platform: &Platform, ctx: &Ctx, route: &'static str) -> 
         route: Some(route),
         nationality: None,
     };
-    let published = points(platform, &q).await?;
+    // Frontex leaves out the months without a detection: within the file's span (its first
+    // month to its last, over every route), a route's missing month is a zero.
+    let every = points(
+        platform,
+        &SeriesQuery {
+            source: Source::Frontex,
+            route: None,
+            nationality: None,
+        },
+    )
+    .await?;
+    let months_of = |ps: &[Point]| -> Vec<Period> {
+        ps.iter()
+            .map(|p| p.period)
+            .filter(|p| p.freq() == Freq::Month)
+            .collect()
+    };
+    let span = months_of(&every);
+    let published = {
+        let own: BTreeMap<Period, i64> = points(platform, &q)
+            .await?
+            .into_iter()
+            .map(|p| (p.period, p.count))
+            .collect();
+        match (span.first(), span.last()) {
+            (Some(Period::Month(y0, m0)), Some(Period::Month(y1, m1))) => {
+                let mut dense = Vec::new();
+                let (mut y, mut m) = (*y0, *m0);
+                while (y, m) <= (*y1, *m1) {
+                    let period = Period::Month(y, m);
+                    dense.push(Point {
+                        period,
+                        count: own.get(&period).copied().unwrap_or(0),
+                    });
+                    (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                }
+                dense
+            }
+            _ => own
+                .into_iter()
+                .map(|(period, count)| Point { period, count })
+                .collect(),
+        }
+    };
     let years = stats::totals(&published, Freq::Year);
     // The nationalities of the latest complete year (a partial one only when none is).
     let complete = |t: &&Total| t.months == Some(12);
@@ -409,10 +455,4 @@ pub async fn breakdown(
         nationalities,
         year_to_date: stats::year_to_date(&published),
     })
-}
-
-/// Whether the source holds any figure yet.
-pub async fn has_figures(platform: &Platform, source: Source) -> Result<bool> {
-    let mut conn = platform.store.read().await?;
-    Ok(store::figures(&mut conn, source.as_str()).await? > 0)
 }

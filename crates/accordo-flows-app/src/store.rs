@@ -161,14 +161,3 @@ pub async fn routes_by_year(
         })
         .collect()
 }
-
-/// How many figures a source has.
-pub async fn figures(conn: &mut Conn, source: &str) -> Result<i64> {
-    Ok(
-        sqlx::query("SELECT COUNT(*) AS n FROM flow_counts WHERE source = $1")
-            .bind(source)
-            .fetch_one(conn)
-            .await?
-            .try_get("n")?,
-    )
-}

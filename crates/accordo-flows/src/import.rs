@@ -133,12 +133,18 @@ pub struct ImportError {
     pub reason: String,
 }
 
-/// A file read: what kind it was, and its figures in file order.
+/// A file read: what kind it was, its figures in file order, and how many rows it restated
+/// from others (a yearly total made by summing the months, left to the months).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed {
     pub kind: FileKind,
     pub counts: Vec<Count>,
+    pub restated: usize,
 }
+
+/// The most a figure may count (a country's arrivals in a year are far below it; a count
+/// above it is a typing or unit error, and would overflow the sums).
+pub const MAX_COUNT: i64 = 1_000_000_000;
 
 fn refuse(line: u64, column: &str, reason: impl Into<String>) -> ImportError {
     ImportError {
@@ -209,17 +215,27 @@ pub fn parse(bytes: &[u8], source: Source) -> Result<Parsed, ImportError> {
         ));
     }
     let mut counts = Vec::new();
+    let mut restated = 0;
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
-        let record = record.map_err(|e| match e.kind() {
-            csv::ErrorKind::UnequalLengths { len, .. } => refuse(
-                line,
-                "",
-                format!("{len} fields where the header has {}", kind.columns().len()),
-            ),
-            _ => refuse(line, "", format!("the row cannot be read: {e}")),
+    for record in reader.records() {
+        // The line the row starts on (empty lines and quoted line breaks counted).
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| line_at(text, p.byte()));
+            match e.kind() {
+                csv::ErrorKind::UnequalLengths { len, .. } => refuse(
+                    line,
+                    "",
+                    format!("{len} fields where the header has {}", kind.columns().len()),
+                ),
+                _ => refuse(line, "", format!("the row cannot be read: {e}")),
+            }
         })?;
+        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+        // A year the file made by summing its own months restates them: the months say it.
+        if kind == FileKind::ItalyYearly && get(kind, &record, "basis").ends_with("_sum") {
+            restated += 1;
+            continue;
+        }
         let count = row(kind, line, &record)?;
         let key = format!("{:?}", count.key());
         if let Some(first) = seen.insert(key, line) {
@@ -231,7 +247,23 @@ pub fn parse(bytes: &[u8], source: Source) -> Result<Parsed, ImportError> {
         }
         counts.push(count);
     }
-    Ok(Parsed { kind, counts })
+    Ok(Parsed {
+        kind,
+        counts,
+        restated,
+    })
+}
+
+/// The 1-based line of the first character at or after byte `at` of `text` that is not a
+/// line break (a record's position is where its reading began, before the empty lines the
+/// reader skips), counting every line.
+fn line_at(text: &str, at: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(at).unwrap_or(usize::MAX).min(bytes.len());
+    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
 }
 
 /// The field of column `name` in a row of a file of `kind`.
@@ -256,13 +288,16 @@ fn row(kind: FileKind, line: u64, record: &csv::StringRecord) -> Result<Count, I
     };
     let number = |column: &str| -> Result<i64, ImportError> {
         let text = field(column);
-        text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-            refuse(
-                line,
-                column,
-                format!("expected a whole number of zero or more, found `{text}`"),
-            )
-        })
+        text.parse::<i64>()
+            .ok()
+            .filter(|n| (0..=MAX_COUNT).contains(n))
+            .ok_or_else(|| {
+                refuse(
+                    line,
+                    column,
+                    format!("expected a whole number from 0 to {MAX_COUNT}, found `{text}`"),
+                )
+            })
     };
     let route = |column: &str| -> Result<&'static str, ImportError> {
         vocab::route(field(column)).ok_or_else(|| {
@@ -351,6 +386,19 @@ fn row(kind: FileKind, line: u64, record: &csv::StringRecord) -> Result<Count, I
             "frontex_ibc".to_owned(),
         ),
     };
+    if matches!(kind, FileKind::ItalyYearly | FileKind::ItalyByNationality) {
+        let as_of = field("as_of");
+        let year_end = format!("{}-12-31", period.year());
+        if !as_of.is_empty() && as_of != year_end {
+            return Err(refuse(
+                line,
+                "as_of",
+                format!(
+                    "a figure as of {as_of} is not the year's: expected {year_end}, or nothing"
+                ),
+            ));
+        }
+    }
     if matches!(kind, FileKind::ItalyMonthly | FileKind::ItalyYearly) && basis.is_empty() {
         return Err(refuse(
             line,
@@ -411,7 +459,21 @@ mod tests {
                 Source::Ita,
                 3,
                 "arrivals",
-                "zero or more",
+                "from 0 to",
+            ),
+            (
+                "month,arrivals,basis\n2023-01,1,b\n\n2023-02,9999999999,b\n",
+                Source::Ita,
+                4,
+                "arrivals",
+                "from 0 to",
+            ),
+            (
+                "year,arrivals,as_of,basis,monthly_rows,monthly_sum,monthly_minus_yearly\n2024,5,2024-06-30,cruscotto_year_end,,,\n",
+                Source::Ita,
+                2,
+                "as_of",
+                "not the year's",
             ),
             (
                 "month,arrivals,basis\n2023-02-30,1,b\n",
@@ -490,6 +552,17 @@ mod tests {
             assert_eq!((e.line, e.column.as_str()), (*line, *column), "{text}: {e}");
             assert!(e.reason.contains(says), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn a_year_that_sums_its_months_is_left_to_them() {
+        let text = "year,arrivals,as_of,basis,monthly_rows,monthly_sum,monthly_minus_yearly\n\
+                    2014,170100,,unhcr_monthly_sum,12,170100,0\n\
+                    2023,157652,2023-12-31,cruscotto_year_end,12,155515,-2137\n";
+        let parsed = parse(text.as_bytes(), Source::Ita).unwrap();
+        assert_eq!(parsed.restated, 1);
+        assert_eq!(parsed.counts.len(), 1);
+        assert_eq!(parsed.counts[0].period, Period::Year(2023));
     }
 
     #[test]

@@ -664,12 +664,20 @@ async fn import_flows(db: &DbArgs, file: &Path, source: &str) -> Result<ExitCode
     match imported {
         Ok(i) => {
             println!(
-                "imported {} figures of {} ({}) from {}: {} new or changed",
+                "imported {} figures of {} ({}) from {}: {} new or changed{}",
                 i.rows,
                 i.source,
                 i.kind.as_str(),
                 file.display(),
-                i.changed
+                i.changed,
+                if i.restated > 0 {
+                    format!(
+                        "; {} yearly rows left to their months (they restate them)",
+                        i.restated
+                    )
+                } else {
+                    String::new()
+                }
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -34,10 +34,11 @@ async fn the_demo_holds_italys_arrivals_and_frontexs_routes() {
         );
         assert_eq!(year(&years, "2024")["count"], 66317);
         assert_eq!(year(&years, "2024")["monthly_sum"], 64148);
-        // Where the months add up to the total, no second figure.
+        // 2014 has no official total: the file's yearly figure was the sum of UNHCR's
+        // months, which say it themselves.
         assert_eq!(
             year(&years, "2014"),
-            json!({"period": "2014", "count": 170100, "basis": "published", "months": 12})
+            json!({"period": "2014", "count": 170100, "basis": "sum_of_months", "months": 12})
         );
         assert_eq!(years.as_array().unwrap().len(), 12, "2014 to 2025");
         let months = app
@@ -133,6 +134,13 @@ async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
             "{refused}"
         );
         let token = app.token("ita.analyst").await;
+        let admin = app.token("ita.admin").await;
+        let imports = |log: Value| log.as_array().unwrap().len();
+        let before = imports(
+            app.get("/api/v1/audit?action=flow_statistic.import", &admin)
+                .await
+                .json(),
+        );
         let tunisians = "/api/v1/flows/totals?source=FRONTEX&nationality=TUN&period=month";
         assert_eq!(app.get(tunisians, &token).await.json(), json!([]));
         let first = accordo_flows_app::service::import(
@@ -174,13 +182,55 @@ async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
                 .all(|t| t["period"] != "2025-05"),
             "no route total was published for May 2025: {may}"
         );
-        // Each import is in the log.
-        let admin = app.token("ita.admin").await;
-        let log = app
-            .get("/api/v1/audit?action=flow_statistic.import", &admin)
+        // A revised figure replaces the one before; the others stay unchanged.
+        let revised = file.replace("TUN,30", "TUN,35");
+        let third = accordo_flows_app::service::import(
+            &app.platform,
+            &ctx,
+            Source::Frontex,
+            revised.as_bytes(),
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!((third.rows, third.changed), (3, 1));
+        assert_eq!(app.get(tunisians, &token).await.json()[1]["count"], 35);
+        // A file of many statements (more figures than one holds) is written whole.
+        let many: String =
+            std::iter::once("month,route,border_type,nationality_code,detections\n".to_owned())
+                .chain((1..=12).flat_map(|m| {
+                    [
+                        "AFG", "BGD", "EGY", "ERI", "PAK", "SDN", "SYR", "TUN", "GIN", "MLI",
+                    ]
+                    .into_iter()
+                    .map(move |n| format!("2030-{m:02},Other,Land,{n},{m}\n"))
+                }))
+                .collect();
+        let written = accordo_flows_app::service::import(
+            &app.platform,
+            &ctx,
+            Source::Frontex,
+            many.as_bytes(),
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!((written.rows, written.changed), (120, 120));
+        let afghans = app
+            .get(
+                "/api/v1/flows/totals?source=FRONTEX&nationality=AFG&period=year&route=Other",
+                &token,
+            )
             .await
             .json();
-        assert!(log.as_array().unwrap().len() >= 2, "{log}");
+        assert_eq!(year(&afghans, "2030")["count"], 78, "1 + 2 + … + 12");
+        // Each import that was taken is in the log; the refused one is not.
+        let after = imports(
+            app.get("/api/v1/audit?action=flow_statistic.import", &admin)
+                .await
+                .json(),
+        );
+        assert_eq!(after, before + 4);
         app
     })
     .await;

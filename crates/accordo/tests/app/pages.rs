@@ -2265,7 +2265,7 @@ async fn the_flows_page_shows_the_fall_from_2023_in_each_language() {
         csv.text
     );
     assert!(
-        csv.text.contains("\n2014,170100,published,12,\n"),
+        csv.text.contains("\n2014,170100,sum_of_months,12,\n"),
         "{}",
         csv.text
     );
