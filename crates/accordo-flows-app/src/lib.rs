@@ -49,6 +49,10 @@ pub static MODULE: Module = Module {
             "flows/route.html",
             include_str!("../templates/flows/route.html"),
         ),
+        (
+            "flows/_macros.html",
+            include_str!("../templates/flows/_macros.html"),
+        ),
     ],
     locales: &[
         ("en", include_str!("../locales/en/flows.ftl")),

@@ -6,10 +6,11 @@ use accordo_server::AppState;
 use accordo_server::extract::Path;
 use accordo_server::extract::Query;
 use accordo_server::pages::chart;
+use accordo_server::pages::list::csv_file as csv;
 use accordo_server::pages::{Chrome, PageRoutes, Viewer, render, viewer_error_page};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -27,35 +28,6 @@ pub struct FlowsQuery {
     format: String,
     #[serde(default)]
     table: String,
-}
-
-/// A table as CSV (a header, then rows), downloaded under `name`.
-fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
-    // A field with a comma, a quote or a line break is quoted, its quotes doubled (RFC 4180).
-    let field = |f: &str| {
-        if f.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", f.replace('"', "\"\""))
-        } else {
-            f.to_owned()
-        }
-    };
-    let mut out = header.join(",");
-    out.push('\n');
-    for row in rows {
-        out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
-        out.push('\n');
-    }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ),
-        ],
-        out,
-    )
-        .into_response()
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -84,54 +56,45 @@ async fn flows(
                     "latest",
                     "change_percent",
                 ],
-                o.frontex_routes
-                    .iter()
-                    .map(|r| {
-                        let (a, b) = o.frontex_years.unwrap_or_default();
-                        vec![
-                            r.route.to_owned(),
-                            a.to_string(),
-                            r.previous.to_string(),
-                            b.to_string(),
-                            r.latest.to_string(),
-                            opt(r.change_percent),
-                        ]
-                    })
-                    .collect(),
+                o.frontex_routes.iter().map(|r| {
+                    let (a, b) = o.frontex_years.unwrap_or_default();
+                    vec![
+                        r.route.to_owned(),
+                        a.to_string(),
+                        r.previous.to_string(),
+                        b.to_string(),
+                        r.latest.to_string(),
+                        opt(r.change_percent),
+                    ]
+                }),
             ),
             "italy-nationalities" => csv(
                 "italy-nationalities",
                 &["year", "nationality", "arrivals", "percent"],
-                o.italy_nationalities
-                    .iter()
-                    .map(|s| {
-                        vec![
-                            opt(o.italy_nationalities_year),
-                            s.nationality.clone(),
-                            s.count.to_string(),
-                            opt(s.percent),
-                        ]
-                    })
-                    .collect(),
+                o.italy_nationalities.iter().map(|s| {
+                    vec![
+                        opt(o.italy_nationalities_year),
+                        s.nationality.clone(),
+                        s.count.to_string(),
+                        opt(s.percent),
+                    ]
+                }),
             ),
             _ => csv(
                 "italy-sea-arrivals",
                 &["year", "arrivals", "basis", "months", "monthly_sum"],
-                o.italy_years
-                    .iter()
-                    .map(|t| {
-                        vec![
-                            t.period.to_string(),
-                            t.count.to_string(),
-                            serde_json::to_value(t.basis)
-                                .ok()
-                                .and_then(|v| v.as_str().map(str::to_owned))
-                                .unwrap_or_default(),
-                            opt(t.months),
-                            opt(t.monthly_sum),
-                        ]
-                    })
-                    .collect(),
+                o.italy_years.iter().map(|t| {
+                    vec![
+                        t.period.to_string(),
+                        t.count.to_string(),
+                        serde_json::to_value(t.basis)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        opt(t.months),
+                        opt(t.monthly_sum),
+                    ]
+                }),
             ),
         };
     }
@@ -200,8 +163,7 @@ async fn route(
             &["month", "detections"],
             v.months
                 .iter()
-                .map(|t| vec![t.period.to_string(), t.count.to_string()])
-                .collect(),
+                .map(|t| vec![t.period.to_string(), t.count.to_string()]),
         );
     }
     // The line: one point per month, x from the first month to the last.

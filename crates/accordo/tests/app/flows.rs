@@ -8,6 +8,15 @@ use serde_json::{Value, json};
 
 use crate::common::{self, each_engine};
 
+/// Imports a file of Frontex's as the command line does.
+async fn frontex(
+    app: &common::TestApp,
+    file: &[u8],
+) -> accordo_service::Result<accordo_flows_app::service::Imported> {
+    let ctx = accordo_service::demo::command_line_ctx();
+    accordo_flows_app::service::import(&app.platform, &ctx, Source::Frontex, file, &|_, _| {}).await
+}
+
 fn year(list: &Value, period: &str) -> Value {
     list.as_array()
         .unwrap()
@@ -114,21 +123,12 @@ async fn a_question_the_series_cannot_answer_is_refused_by_its_field() {
 #[tokio::test]
 async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
     each_engine(|app| async move {
-        let ctx = accordo_service::demo::command_line_ctx();
         let file = "month,route,border_type,nationality_code,detections\n\
                     2025-05,Central Mediterranean,Sea,TUN,120\n\
                     2025-05,Central Mediterranean,Sea,BGD,80\n\
                     2025-06,Central Mediterranean,Sea,TUN,30\n";
         let bad = format!("{file}2025-06,Central Mediterranean,Sea,TUN,-3\n");
-        let refused = accordo_flows_app::service::import(
-            &app.platform,
-            &ctx,
-            Source::Frontex,
-            bad.as_bytes(),
-            &|_, _| {},
-        )
-        .await
-        .unwrap_err();
+        let refused = frontex(&app, bad.as_bytes()).await.unwrap_err();
         assert!(
             refused.to_string().contains("line 5, column `detections`"),
             "{refused}"
@@ -143,25 +143,9 @@ async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
         );
         let tunisians = "/api/v1/flows/totals?source=FRONTEX&nationality=TUN&period=month";
         assert_eq!(app.get(tunisians, &token).await.json(), json!([]));
-        let first = accordo_flows_app::service::import(
-            &app.platform,
-            &ctx,
-            Source::Frontex,
-            file.as_bytes(),
-            &|_, _| {},
-        )
-        .await
-        .unwrap();
+        let first = frontex(&app, file.as_bytes()).await.unwrap();
         assert_eq!((first.rows, first.changed), (3, 3));
-        let again = accordo_flows_app::service::import(
-            &app.platform,
-            &ctx,
-            Source::Frontex,
-            file.as_bytes(),
-            &|_, _| {},
-        )
-        .await
-        .unwrap();
+        let again = frontex(&app, file.as_bytes()).await.unwrap();
         assert_eq!((again.rows, again.changed), (3, 0));
         assert_eq!(
             app.get(tunisians, &token).await.json(),
@@ -184,15 +168,7 @@ async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
         );
         // A revised figure replaces the one before; the others stay unchanged.
         let revised = file.replace("TUN,30", "TUN,35");
-        let third = accordo_flows_app::service::import(
-            &app.platform,
-            &ctx,
-            Source::Frontex,
-            revised.as_bytes(),
-            &|_, _| {},
-        )
-        .await
-        .unwrap();
+        let third = frontex(&app, revised.as_bytes()).await.unwrap();
         assert_eq!((third.rows, third.changed), (3, 1));
         assert_eq!(app.get(tunisians, &token).await.json()[1]["count"], 35);
         // A file of many statements (more figures than one holds) is written whole.
@@ -206,15 +182,7 @@ async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
                     .map(move |n| format!("2030-{m:02},Other,Land,{n},{m}\n"))
                 }))
                 .collect();
-        let written = accordo_flows_app::service::import(
-            &app.platform,
-            &ctx,
-            Source::Frontex,
-            many.as_bytes(),
-            &|_, _| {},
-        )
-        .await
-        .unwrap();
+        let written = frontex(&app, many.as_bytes()).await.unwrap();
         assert_eq!((written.rows, written.changed), (120, 120));
         let afghans = app
             .get(
@@ -259,15 +227,7 @@ async fn the_nationalities_add_up_to_the_year_and_the_year_to_date_compares_like
             json!({"year": 2025, "through_month": 8, "count": 41727, "previous": 40442, "change_percent": 3.2})
         );
         // By route, from the figures by nationality.
-        let ctx = accordo_service::demo::command_line_ctx();
-        accordo_flows_app::service::import(
-            &app.platform,
-            &ctx,
-            Source::Frontex,
-            b"month,route,border_type,nationality_code,detections\n2024-01,Central Mediterranean,Sea,BGD,700\n2024-02,Central Mediterranean,Sea,TUN,300\n2024-02,Western Balkan,Land,SYR,50\n",
-            &|_, _| {},
-        )
-        .await
+        frontex(&app, b"month,route,border_type,nationality_code,detections\n2024-01,Central Mediterranean,Sea,BGD,700\n2024-02,Central Mediterranean,Sea,TUN,300\n2024-02,Western Balkan,Land,SYR,50\n").await
         .unwrap();
         let central = app
             .get(
