@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifications};
+use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifications, sharing};
 
 use crate::policy;
 
@@ -780,14 +780,7 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
         &input.number_pattern,
     )
     .map_err(|e| ServiceError::refused_value(e.field, e.code, Vec::new(), e.message))?;
-    let handling: Handling = input.handling.trim().parse().map_err(|_| {
-        ServiceError::refused_value(
-            "handling",
-            "handling-label",
-            Vec::new(),
-            "expected a TLP 2.0 label: CLEAR, GREEN, AMBER, AMBER+STRICT or RED",
-        )
-    })?;
+    let handling = sharing::handling(&input.handling)?;
     for (field, text, max) in [
         ("what_forged", &input.what_forged, 500),
         ("how_to_recognise", &input.how_to_recognise, 4000),
@@ -802,49 +795,7 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
             ));
         }
     }
-    let mut addressees = Vec::new();
-    for raw in input
-        .addressees
-        .iter()
-        .map(|a| a.trim())
-        .filter(|a| !a.is_empty())
-    {
-        let (kind, value) = raw.split_once(':').unwrap_or(("agency", raw));
-        let parsed = match kind {
-            "agency" => AgencyCode::parse(value)
-                .map(|_| ("agency", value.to_owned()))
-                .ok(),
-            "country" => accordo_domain::CountryCode::parse(value)
-                .map(|c| ("country", c.as_str().to_owned()))
-                .ok(),
-            _ => None,
-        };
-        let Some((kind, value)) = parsed else {
-            return Err(ServiceError::refused_value(
-                "addressees",
-                "addressee",
-                vec![("given", raw.to_string())],
-                format!("`{raw}`: expected an agency code (PK-FIA) or country:ISO3 (country:PAK)"),
-            ));
-        };
-        addressees.push((kind.to_owned(), value));
-    }
-    if matches!(handling, Handling::Amber | Handling::AmberStrict) && addressees.is_empty() {
-        return Err(ServiceError::refused_value(
-            "addressees",
-            "addressees-needed",
-            Vec::new(),
-            "an AMBER alert needs at least one addressee (an agency, or a country for AMBER)",
-        ));
-    }
-    if handling == Handling::AmberStrict && addressees.iter().any(|(k, _)| k == "country") {
-        return Err(ServiceError::refused_value(
-            "addressees",
-            "addressees-strict",
-            Vec::new(),
-            "AMBER+STRICT goes to named agencies, not countries",
-        ));
-    }
+    let addressees = sharing::addressees(handling, &input.addressees)?;
     if handling == Handling::Red {
         return Err(ServiceError::refused_value(
             "handling",

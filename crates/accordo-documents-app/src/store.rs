@@ -345,18 +345,7 @@ pub async fn insert_alert(tx: &mut Tx, a: &NewAlert<'_>, now_us: i64) -> Result<
     .bind(a.created_by)
     .execute(tx.conn())
     .await?;
-    for (kind, to) in a.addressees {
-        sqlx::query(
-            "INSERT INTO record_addressees (kind, record_id, addressee_type, addressee) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(ALERT_KIND)
-        .bind(a.id.to_string())
-        .bind(kind)
-        .bind(to)
-        .execute(tx.conn())
-        .await?;
-    }
-    Ok(())
+    accordo_store::scope::insert_addressees(tx, ALERT_KIND, &a.id.to_string(), a.addressees).await
 }
 
 /// Live alerts the actor may read: `filter` is `scope::shared_record_filter` over alias `a`.
@@ -400,18 +389,8 @@ pub async fn visible_alerts(
         });
     }
     for alert in &mut alerts {
-        let rows = sqlx::query(
-            "SELECT addressee_type, addressee FROM record_addressees WHERE kind = $1 AND record_id = $2 ORDER BY addressee_type, addressee",
-        )
-        .bind(ALERT_KIND)
-        .bind(alert.id.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-        for r in &rows {
-            alert
-                .addressees
-                .push((r.try_get("addressee_type")?, r.try_get("addressee")?));
-        }
+        alert.addressees =
+            accordo_store::scope::addressees(&mut *conn, ALERT_KIND, &alert.id.to_string()).await?;
     }
     Ok(alerts)
 }

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod passwords;
 pub mod policy;
 pub mod retention;
+pub mod sharing;
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;

@@ -5,8 +5,50 @@
 //! Modules call it in every list query of a shared kind.
 
 use accordo_domain::access::{Reach, Scope};
+use sqlx::Row;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
+
+use crate::{Conn, Result, Tx};
+
+/// Writes the addressees of a shared record (`(type, value)`: `agency`, `country` or `user`).
+pub async fn insert_addressees(
+    tx: &mut Tx,
+    kind: &str,
+    record_id: &str,
+    addressees: &[(String, String)],
+) -> Result<()> {
+    for (to_type, to) in addressees {
+        sqlx::query(
+            "INSERT INTO record_addressees (kind, record_id, addressee_type, addressee) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(kind)
+        .bind(record_id)
+        .bind(to_type)
+        .bind(to)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+/// The addressees of a shared record, `(type, value)`, in order.
+pub async fn addressees(
+    conn: &mut Conn,
+    kind: &str,
+    record_id: &str,
+) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        "SELECT addressee_type, addressee FROM record_addressees WHERE kind = $1 AND record_id = $2 ORDER BY addressee_type, addressee",
+    )
+    .bind(kind)
+    .bind(record_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("addressee_type")?, r.try_get("addressee")?)))
+        .collect()
+}
 
 /// Values to bind, in `$n` order.
 #[derive(Debug, Default, Clone)]

@@ -122,10 +122,7 @@ documents-sample-clear = { $document }: not reported
 documents-sample-reported = { $document }: reported by { $agency } ({ $status })
 
 # A refused value, by its code (the API keeps the English words).
-documents-error-addressees-needed = An AMBER alert needs at least one addressee (an agency, or a country for AMBER).
-documents-error-addressees-strict = AMBER+STRICT goes to named agencies, not countries.
 documents-error-date-future = The date is in the future.
-documents-error-handling-label = Expected a TLP 2.0 label: CLEAR, GREEN, AMBER, AMBER+STRICT or RED.
 documents-error-handling-red = RED is for named persons; publish a forgery alert as AMBER+STRICT to the agencies that need it.
 documents-error-number-prefix = Give the start of a document number (letters and digits).
 documents-alerts-search = Search the alerts (words, agency, state, numbers)
@@ -146,4 +143,3 @@ documents-error-alert-range-order = The end of the range must not come before it
 documents-error-alert-range-ends = A range needs both ends.
 documents-error-alert-pattern = Letters, digits, ? (one character) and * (any run of characters).
 documents-error-alert-series = Give a number range or a number pattern: a state alone would match every document of that state.
-documents-error-addressee = { $given }: give an agency code (PK-FIA) or a country as country:ISO3 (country:PAK).

@@ -122,10 +122,7 @@ documents-sample-clear = { $document }: non segnalato
 documents-sample-reported = { $document }: segnalato da { $agency } ({ $status })
 
 # Un valore rifiutato, per codice (l'API conserva le parole inglesi).
-documents-error-addressees-needed = Un'allerta AMBER richiede almeno un destinatario (un'agenzia, o un Paese per AMBER).
-documents-error-addressees-strict = AMBER+STRICT va ad agenzie nominate, non a Paesi.
 documents-error-date-future = La data è nel futuro.
-documents-error-handling-label = Atteso un codice TLP 2.0: CLEAR, GREEN, AMBER, AMBER+STRICT o RED.
 documents-error-handling-red = RED è per persone nominate: pubblica un'allerta di falsificazione come AMBER+STRICT alle agenzie che ne hanno bisogno.
 documents-error-number-prefix = Indica l'inizio di un numero di documento (lettere e cifre).
 documents-alerts-search = Cerca nelle allerte (parole, agenzia, Stato, numeri)
@@ -146,4 +143,3 @@ documents-error-alert-range-order = La fine dell'intervallo non può precederne 
 documents-error-alert-range-ends = Un intervallo richiede entrambi gli estremi.
 documents-error-alert-pattern = Lettere, cifre, ? (un carattere) e * (qualsiasi sequenza di caratteri).
 documents-error-alert-series = Indica un intervallo o uno schema di numeri: uno Stato da solo corrisponderebbe a ogni documento di quello Stato.
-documents-error-addressee = { $given }: indica il codice di un'agenzia (PK-FIA) o un Paese come country:ISO3 (country:PAK).
