@@ -788,6 +788,52 @@ test("the flows page shows Italy's fall from 2023 to 2024, in Italian and Englis
   }
 });
 
+test("a coast guard records an event on a phone; it is on the map, and the list reads under TLP", async () => {
+  const page = await newPage("it-IT", PHONE);
+  await signIn(page, "ita.coastguard");
+  await page.goto(`${base}/flows/events`);
+  await page.locator('[data-testid="record-event"]').click();
+  await page.waitForSelector('[data-testid="event-form"]');
+  await page.fill("#f-date", "2026-11-28");
+  await page.selectOption("#f-kind", "rescue");
+  await page.fill("#f-place", "Zona SAR, 25 miglia a sud di Lampedusa");
+  await page.fill("#f-latitude", "35,1");
+  await page.fill("#f-longitude", "12,6");
+  await page.fill("#f-people", "40");
+  await page.fill("#f-missing", "2");
+  // More people by nationality than in the event: refused, nothing lost.
+  await page.fill("#f-nationalities", "SDN 30, ERI 20");
+  await page.getByRole("button", { name: "Registra un evento" }).click();
+  await page.waitForSelector('[data-testid="error-summary"]');
+  assert.match(await page.locator('[data-testid="error-summary"]').textContent(), /sommano 50, più delle 40 persone/);
+  assert.equal(await page.inputValue("#f-place"), "Zona SAR, 25 miglia a sud di Lampedusa");
+  assert.equal(await page.inputValue("#f-kind"), "rescue");
+  let width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the form at ${PHONE.width} px: ${width} px wide`);
+  await page.fill("#f-nationalities", "SDN 25, ERI 10");
+  await page.getByRole("button", { name: "Registra un evento" }).click();
+  await page.waitForSelector('[data-testid="event"]');
+  assert.equal((await page.locator('[data-testid="people"]').textContent()).trim(), "40");
+  const id = page.url().split("/").pop();
+  await page.goto(`${base}/flows`);
+  assert.equal(await page.locator(`[data-event="${id}"]`).count(), 1, "a dot on the map");
+  width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the map page at ${PHONE.width} px: ${width} px wide`);
+  await page.screenshot({ path: join(shots, "flows-map-phone.png"), fullPage: true });
+  noNetworkFailures(page, "event on a phone");
+  await page.context().close();
+  // Turkey's coast guard reads the AMBER+STRICT event addressed to it; Spain's does not.
+  for (const [user, sees] of [["tur.officer", true], ["esp.officer", false]]) {
+    const desk = await newPage("en-GB");
+    await signIn(desk, user);
+    await desk.goto(`${base}/flows/events?q=Crotone`);
+    assert.equal(await desk.getByText("SAR zone, off Crotone").count(), sees ? 1 : 0, user);
+    await accessible(desk, `events ${user}`);
+    noNetworkFailures(desk, `events ${user}`);
+    await desk.context().close();
+  }
+});
+
 test("an expired document is a warning, never a green light", async () => {
   const page = await newPage();
   await signIn(page, "esp.officer");

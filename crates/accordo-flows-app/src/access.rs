@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use accordo_domain::Role;
 use accordo_server::testing::TestApp;
-use accordo_server::testing::matrix::{AccessMatrix, AccessRow, Arranged, At, Who::*};
+use accordo_server::testing::matrix::{AccessMatrix, AccessRow, Arranged, At, CANARY, Who::*};
 use serde_json::json;
 
 pub const MATRIX: AccessMatrix = AccessMatrix {
@@ -26,8 +26,101 @@ const READERS: &[(Role, At)] = &[
     (Role::PartnerAuthority, At::Anywhere),
 ];
 
-fn rows() -> Vec<AccessRow> {
+/// Events are read under TLP by officers, analysts and partner authorities; of the
+/// administrators, the operator's.
+const EVENT_READERS: &[(Role, At)] = &[
+    (Role::Admin, At::Operator),
+    (Role::Analyst, At::Anywhere),
+    (Role::Officer, At::Anywhere),
+    (Role::PartnerAuthority, At::Anywhere),
+];
+/// Events are recorded by officers and analysts, for their own agency.
+const EVENT_WRITERS: &[(Role, At)] =
+    &[(Role::Analyst, At::Anywhere), (Role::Officer, At::Anywhere)];
+/// IT-UI's AMBER event is addressed to ES-PN: its readers there read it, and the operator's
+/// administrators.
+const EVENT_READERS_AT_ES_PN: &[(Role, At)] = &[
+    (Role::Admin, At::Operator),
+    (Role::Analyst, At::Agency("ES-PN")),
+    (Role::Officer, At::Agency("ES-PN")),
+    (Role::PartnerAuthority, At::Agency("ES-PN")),
+];
+
+/// A valid event, recorded by whoever may.
+fn an_event() -> serde_json::Value {
+    json!({
+        "date": "2025-06-01", "kind": "landing", "route": "central-mediterranean", "border": "sea",
+        "place": "Lampedusa", "latitude": "35.5", "longitude": "12.6", "people": "12",
+        "handling": "GREEN"
+    })
+}
+
+fn event_rows(prefix: &str) -> Vec<AccessRow> {
+    let api = prefix == "/api/v1";
+    let path = |p: &'static str| -> &'static str {
+        if api {
+            match p {
+                "" => "/api/v1/flows/events",
+                "{id}" => "/api/v1/flows/events/{id}",
+                _ => "/api/v1/flows/events/{id}/withdraw",
+            }
+        } else {
+            match p {
+                "" => "/flows/events",
+                "{id}" => "/flows/events/{id}",
+                _ => "/flows/events/{id}/withdraw",
+            }
+        }
+    };
+    let mut body = an_event();
+    if api {
+        for field in ["latitude", "longitude"] {
+            body[field] = json!(
+                body[field]
+                    .as_str()
+                    .unwrap_or("0")
+                    .parse::<f64>()
+                    .unwrap_or(0.0)
+            );
+        }
+        body["people"] = json!(12);
+    }
     vec![
+        AccessRow {
+            method: "get",
+            path: path(""),
+            body: json!(null),
+            who: Holders(EVENT_READERS),
+            sees_canary: Holders(EVENT_READERS_AT_ES_PN),
+        },
+        AccessRow {
+            method: "post",
+            path: path(""),
+            body,
+            who: Holders(EVENT_WRITERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: path("{id}"),
+            body: json!(null),
+            who: Holders(EVENT_READERS_AT_ES_PN),
+            sees_canary: Holders(EVENT_READERS_AT_ES_PN),
+        },
+        // IT-UI's event: withdrawn by IT-UI's officers and analysts only, and it has none.
+        AccessRow {
+            method: "post",
+            path: path("withdraw"),
+            body: if api { json!(null) } else { json!({}) },
+            who: Only(&[]),
+            sees_canary: Holders(EVENT_READERS_AT_ES_PN),
+        },
+    ]
+}
+
+fn rows() -> Vec<AccessRow> {
+    let mut rows = event_rows("/api/v1");
+    rows.extend(vec![
         AccessRow {
             method: "get",
             // Asked without a series: the readers get 422 (say which), the others 403.
@@ -43,17 +136,27 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS),
             sees_canary: Only(&[]),
         },
-    ]
+    ]);
+    rows
 }
 
 fn pages() -> Vec<AccessRow> {
-    vec![
+    let mut rows = event_rows("");
+    rows.push(AccessRow {
+        method: "get",
+        path: "/flows/events/new",
+        body: json!(null),
+        who: Holders(EVENT_WRITERS),
+        sees_canary: Only(&[]),
+    });
+    rows.extend(vec![
         AccessRow {
             method: "get",
             path: "/flows",
             body: json!(null),
             who: Holders(READERS),
-            sees_canary: Only(&[]),
+            // The map shows the events the reader may read.
+            sees_canary: Holders(EVENT_READERS_AT_ES_PN),
         },
         AccessRow {
             method: "get",
@@ -62,13 +165,57 @@ fn pages() -> Vec<AccessRow> {
             who: Holders(READERS),
             sees_canary: Only(&[]),
         },
-    ]
+    ]);
+    rows
 }
 
 fn arrange<'a>(
-    _app: &'a TestApp,
+    app: &'a TestApp,
     _victim: &'a str,
 ) -> Pin<Box<dyn Future<Output = Arranged> + Send + 'a>> {
-    // A route's page, by its key.
-    Box::pin(async move { vec![("/flows/routes/", "central-mediterranean".to_owned())] })
+    Box::pin(async move {
+        // IT-UI's only user is a caseworker; its event is recorded as an officer of IT-UI
+        // would, AMBER to ES-PN.
+        let it_ui_officer = accordo_service::Ctx {
+            actor: accordo_domain::Actor {
+                user_id: uuid::Uuid::now_v7(),
+                username: "victim.officer".into(),
+                agency: accordo_domain::AgencyCode::parse("IT-UI")
+                    .unwrap_or_else(|_| unreachable!()),
+                country: accordo_domain::CountryCode::parse("ITA").ok(),
+                roles: [Role::Officer].into_iter().collect(),
+                operator: false,
+                host_state: true,
+                mandate: Vec::new(),
+            },
+            request_id: None,
+        };
+        let input = accordo_flows::event::EventInput {
+            date: "2025-06-02".into(),
+            kind: "landing".into(),
+            route: "Central Mediterranean".into(),
+            border: "sea".into(),
+            place: format!("Pozzallo {CANARY}"),
+            latitude: 36.72,
+            longitude: 14.84,
+            people: 30,
+            nationalities: vec![("EGY".into(), 30)],
+            ..Default::default()
+        };
+        let event = crate::service::events::record(
+            &app.platform,
+            &it_ui_officer,
+            &input,
+            "AMBER",
+            &["agency:ES-PN".to_owned()],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the matrix's event: {e}"));
+        vec![
+            // A route's page, by its key.
+            ("/flows/routes/", "central-mediterranean".to_owned()),
+            ("/api/v1/flows/events/", event.id.to_string()),
+            ("/flows/events/", event.id.to_string()),
+        ]
+    })
 }

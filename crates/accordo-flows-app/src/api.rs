@@ -1,25 +1,32 @@
 //! The flows statistics over HTTP.
 
+use accordo_flows::event::EventInput;
 use accordo_flows::period::Freq;
 use accordo_flows::vocab::{self, Source};
-use accordo_server::extract::Query;
+use accordo_server::extract::{Json, Path, Query};
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 use accordo_server::AppState;
 use accordo_server::extract::Caller;
 use accordo_server::problem::{ApiResult, Problem};
 use accordo_service::ServiceError;
 
+use crate::service::events::{self, EventView};
 use crate::service::{self, SeriesQuery};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(totals))
         .routes(routes!(nationalities))
+        .routes(routes!(list_events, record_event))
+        .routes(routes!(get_event))
+        .routes(routes!(withdraw_event))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -28,9 +35,11 @@ pub struct TotalsParams {
     /// The country whose national series is asked for (`ITA`: its Interior Ministry's sea
     /// arrivals). Give this or `source`.
     reporting_country: Option<String>,
-    /// The publisher: `ITA` or `FRONTEX`.
+    /// The publisher: `ITA`, `FRONTEX`, or `PLATFORM` (the people of the events recorded on
+    /// the platform, whatever their TLP: never added to another source's figures).
     source: Option<String>,
-    /// `year` (the default) or `month`.
+    /// `year` (the default) or `month`; for `PLATFORM` also `week` (ISO, `2025-W01`) and
+    /// `day`.
     period: Option<String>,
     /// A Frontex route, by name (`Central Mediterranean`) or key (`central-mediterranean`).
     route: Option<String>,
@@ -45,8 +54,9 @@ pub struct TotalView {
     /// `2023`, or `2024-01` by month.
     pub period: String,
     pub count: i64,
-    /// `published` (as the source gave it: a month, or a year's official total) or
-    /// `sum_of_months` (a year the source gave no total for).
+    /// `published` (as the source gave it: a month, or a year's official total),
+    /// `sum_of_months` (a year the source gave no total for) or `recorded` (the sum of the
+    /// platform's events).
     pub basis: String,
     /// A year's months in the series.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,15 +76,16 @@ fn query(p: &TotalsParams) -> Result<(SeriesQuery, Freq), ServiceError> {
                 format!("no national series of `{c}` is held: ITA is; or ask by source=FRONTEX"),
             ));
         }
-        (None, Some(s)) => Source::parse(s)
-            .filter(|s| *s != Source::Platform)
-            .ok_or_else(|| {
-                ServiceError::invalid("source", format!("`{s}` is not a source: ITA or FRONTEX"))
-            })?,
+        (None, Some(s)) => Source::parse(s).ok_or_else(|| {
+            ServiceError::invalid(
+                "source",
+                format!("`{s}` is not a source: ITA, FRONTEX or PLATFORM"),
+            )
+        })?,
         (None, None) => {
             return Err(ServiceError::invalid(
                 "source",
-                "say whose series: reporting_country=ITA, or source=ITA or FRONTEX",
+                "say whose series: reporting_country=ITA, or source=ITA, FRONTEX or PLATFORM",
             ));
         }
         (Some(_), Some(_)) => {
@@ -84,29 +95,25 @@ fn query(p: &TotalsParams) -> Result<(SeriesQuery, Freq), ServiceError> {
             ));
         }
     };
-    let freq = match p.period.as_deref().unwrap_or("year") {
-        "year" => Freq::Year,
-        "month" => Freq::Month,
-        other => {
+    let freq = match Freq::parse(p.period.as_deref().unwrap_or("year")) {
+        Some(Freq::Day | Freq::Week) if source != Source::Platform => {
             return Err(ServiceError::invalid(
                 "period",
-                format!("`{other}` is not a period here: year or month"),
+                "ITA and FRONTEX publish months and years; days and weeks are the platform's own events (source=PLATFORM)",
+            ));
+        }
+        Some(freq) => freq,
+        None => {
+            return Err(ServiceError::invalid(
+                "period",
+                format!(
+                    "`{}` is not a period: year, month, week or day",
+                    p.period.as_deref().unwrap_or_default()
+                ),
             ));
         }
     };
-    let route = match p.route.as_deref() {
-        None | Some("") => None,
-        Some(r) => Some(
-            vocab::route(r)
-                .or_else(|| vocab::route_of_key(r))
-                .ok_or_else(|| {
-                    ServiceError::invalid(
-                        "route",
-                        format!("`{r}` is not a route: {}", vocab::ROUTES.join(", ")),
-                    )
-                })?,
-        ),
-    };
+    let route = route_param(p.route.as_deref())?;
     let nationality = match p.nationality.as_deref() {
         None | Some("") => None,
         Some(n) if vocab::is_nationality(n) => Some(n.to_owned()),
@@ -125,6 +132,22 @@ fn query(p: &TotalsParams) -> Result<(SeriesQuery, Freq), ServiceError> {
         },
         freq,
     ))
+}
+
+/// A route asked for by name or key (none: every route).
+fn route_param(r: Option<&str>) -> Result<Option<&'static str>, ServiceError> {
+    match r {
+        None | Some("") => Ok(None),
+        Some(r) => vocab::route(r)
+            .or_else(|| vocab::route_of_key(r))
+            .map(Some)
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "route",
+                    format!("`{r}` is not a route: {}", vocab::ROUTES.join(", ")),
+                )
+            }),
+    }
 }
 
 /// A series' totals by year or month, oldest first: Italy's national series
@@ -147,11 +170,7 @@ async fn totals(
             .map(|t| TotalView {
                 period: t.period.to_string(),
                 count: t.count,
-                basis: match t.basis {
-                    accordo_flows::stats::Basis::Published => "published",
-                    accordo_flows::stats::Basis::SumOfMonths => "sum_of_months",
-                }
-                .to_owned(),
+                basis: t.basis.as_str().to_owned(),
                 months: t.months,
                 monthly_sum: t.monthly_sum,
             })
@@ -164,7 +183,7 @@ async fn totals(
 pub struct BreakdownParams {
     /// `ITA` for Italy's national series. Give this or `source`.
     reporting_country: Option<String>,
-    /// `ITA` or `FRONTEX`.
+    /// `ITA`, `FRONTEX` or `PLATFORM`.
     source: Option<String>,
     /// A Frontex route, by name or key.
     route: Option<String>,
@@ -191,5 +210,168 @@ async fn nationalities(
     })?;
     Ok(axum::Json(
         service::breakdown(&state.platform, &caller.ctx, q.source, q.route, p.year).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EventParams {
+    /// The first day (`YYYY-MM-DD`).
+    from: Option<String>,
+    /// The last day (`YYYY-MM-DD`).
+    to: Option<String>,
+    /// A Frontex route, by name or key.
+    route: Option<String>,
+    /// `landing`, `interception`, `rescue`, `detection` or `prevented_departure`.
+    kind: Option<String>,
+    /// Include withdrawn events.
+    #[serde(default)]
+    withdrawn: bool,
+}
+
+/// The events the caller may read under TLP (their agency's, and those shared with it),
+/// newest first, at most 5,000.
+#[utoipa::path(get, path = "/api/v1/flows/events", tag = "flows", params(EventParams),
+    responses((status = 200, description = "events", body = Vec<EventView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn list_events(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<EventParams>,
+) -> ApiResult<axum::Json<Vec<EventView>>> {
+    let day = |field: &str, v: &Option<String>| -> Result<Option<String>, ServiceError> {
+        match v.as_deref() {
+            None | Some("") => Ok(None),
+            Some(d) => accordo_domain::dates::parse(d)
+                .map(|d| Some(d.to_string()))
+                .map_err(|e| ServiceError::invalid(field, e)),
+        }
+    };
+    let (from, to) = (day("from", &p.from)?, day("to", &p.to)?);
+    let route = route_param(p.route.as_deref())?;
+    if let Some(k) = p.kind.as_deref().filter(|k| !k.is_empty())
+        && accordo_flows::event::EventKind::parse(k).is_none()
+    {
+        return Err(ServiceError::invalid(
+            "kind",
+            "expected landing, interception, rescue, detection or prevented_departure",
+        )
+        .into());
+    }
+    let events = events::list(&state.platform, &caller.ctx, p.withdrawn).await?;
+    Ok(axum::Json(
+        events
+            .into_iter()
+            .filter(|e| from.as_ref().is_none_or(|f| e.date >= *f))
+            .filter(|e| to.as_ref().is_none_or(|t| e.date <= *t))
+            .filter(|e| route.is_none_or(|r| e.route == r))
+            .filter(|e| {
+                p.kind
+                    .as_deref()
+                    .filter(|k| !k.is_empty())
+                    .is_none_or(|k| e.kind == k)
+            })
+            .collect(),
+    ))
+}
+
+/// An event to record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"date": "2026-11-20", "kind": "rescue", "route": "Central Mediterranean", "border": "sea", "place": "SAR zone, 30 nm south of Lampedusa", "latitude": 35.0, "longitude": 12.55, "departure_country": "LBY", "vessel": "rubber", "people": 60, "dead": 1, "missing": 2, "nationalities": {"SDN": 30, "ERI": 20}, "handling": "AMBER", "addressees": ["agency:TN-GN"]}))]
+pub struct EventIn {
+    /// When it happened (`YYYY-MM-DD`), not after today.
+    date: String,
+    /// `landing`, `interception`, `rescue`, `detection` or `prevented_departure`.
+    kind: String,
+    /// A Frontex route, by name or key.
+    route: String,
+    /// `sea` or `land` (a landing, an interception and a rescue are at sea).
+    border: String,
+    place: String,
+    /// Decimal degrees, north positive.
+    latitude: f64,
+    /// Decimal degrees, east positive.
+    longitude: f64,
+    /// ISO 3166-1 alpha-3.
+    #[serde(default)]
+    departure_country: Option<String>,
+    /// `rubber`, `wooden`, `metal`, `fibreglass`, `sailing`, `fishing` or `other`.
+    #[serde(default)]
+    vessel: Option<String>,
+    #[serde(default)]
+    people: i64,
+    #[serde(default)]
+    dead: i64,
+    #[serde(default)]
+    missing: i64,
+    /// People by nationality where known: `{"BGD": 20, "EGY": 25}` (at most `people` in all).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    nationalities: std::collections::BTreeMap<String, i64>,
+    /// TLP 2.0: `CLEAR`, `GREEN`, `AMBER` or `AMBER+STRICT`.
+    handling: String,
+    /// `agency:CODE` or `country:ISO3` (AMBER needs one; AMBER+STRICT agencies only).
+    #[serde(default)]
+    addressees: Vec<String>,
+}
+
+/// Records an event for the caller's agency; addressed agencies are told. Its people count
+/// in the platform's series (`source=PLATFORM`) at once.
+#[utoipa::path(post, path = "/api/v1/flows/events", tag = "flows", request_body = EventIn,
+    responses((status = 201, description = "the event", body = EventView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn record_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(e): Json<EventIn>,
+) -> ApiResult<(StatusCode, axum::Json<EventView>)> {
+    let input = EventInput {
+        date: e.date,
+        kind: e.kind,
+        route: e.route,
+        border: e.border,
+        place: e.place,
+        latitude: e.latitude,
+        longitude: e.longitude,
+        departure_country: e.departure_country.unwrap_or_default(),
+        vessel: e.vessel.unwrap_or_default(),
+        people: e.people,
+        dead: e.dead,
+        missing: e.missing,
+        nationalities: e.nationalities.into_iter().collect(),
+    };
+    let event = events::record(
+        &state.platform,
+        &caller.ctx,
+        &input,
+        &e.handling,
+        &e.addressees,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(event)))
+}
+
+/// One event the caller may read.
+#[utoipa::path(get, path = "/api/v1/flows/events/{id}", tag = "flows", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the event", body = EventView), (status = 404, body = Problem)))]
+async fn get_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<EventView>> {
+    Ok(axum::Json(
+        events::get(&state.platform, &caller.ctx, id).await?,
+    ))
+}
+
+/// Withdraws an event recorded in error (its agency only): it stays, out of every sum.
+#[utoipa::path(post, path = "/api/v1/flows/events/{id}/withdraw", tag = "flows", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the withdrawn event", body = EventView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn withdraw_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<EventView>> {
+    Ok(axum::Json(
+        events::withdraw(&state.platform, &caller.ctx, id).await?,
     ))
 }

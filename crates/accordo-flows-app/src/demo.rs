@@ -3,8 +3,10 @@
 //! nationality (Interior Ministry), and Frontex's detections by route, month and
 //! nationality.
 
+use accordo_domain::{Actor, AgencyCode, CountryCode, Role, RoleSet};
+use accordo_flows::event::EventInput;
 use accordo_flows::vocab::Source;
-use accordo_service::{Platform, Result};
+use accordo_service::{Ctx, Platform, Result, ServiceError};
 
 use crate::service;
 
@@ -45,6 +47,108 @@ pub async fn seed(platform: &Platform) -> Result<()> {
     let ctx = accordo_service::demo::command_line_ctx();
     for (source, _, bytes) in FILES {
         service::import(platform, &ctx, *source, bytes, &|_, _| {}).await?;
+    }
+    seed_events(platform).await
+}
+
+/// The demo's events (`data/demo-events.psv`): synthetic, real places with invented figures.
+pub const EVENTS: &str = include_str!("../data/demo-events.psv");
+
+/// Records [`EVENTS`] for their agencies, dated back from today: once (a demo already seeded
+/// has them).
+async fn seed_events(platform: &Platform) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let any = crate::store::event_count(&mut conn).await?;
+    drop(conn);
+    if any > 0 {
+        return Ok(());
+    }
+    let today = platform
+        .clock
+        .now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    for (n, line) in EVENTS.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let bad = |what: &str| {
+            ServiceError::invalid(
+                "demo data",
+                format!("data/demo-events.psv, line {}: {what}", n + 1),
+            )
+        };
+        let f: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [
+            days,
+            agency,
+            kind,
+            route,
+            border,
+            place,
+            lat,
+            lon,
+            departure,
+            vessel,
+            people,
+            dead,
+            missing,
+            by,
+            handling,
+            to,
+        ] = f[..]
+        else {
+            return Err(bad("expected 16 fields"));
+        };
+        let int = |t: &str| t.parse::<i64>().map_err(|_| bad(t));
+        let deg = |t: &str| t.parse::<f64>().map_err(|_| bad(t));
+        let code = AgencyCode::parse(agency).map_err(|_| bad(agency))?;
+        let country = match &agency[..2] {
+            "IT" => "ITA",
+            "ES" => "ESP",
+            "GR" => "GRC",
+            "TR" => "TUR",
+            "TN" => "TUN",
+            _ => return Err(bad(agency)),
+        };
+        let ctx = Ctx {
+            actor: Actor {
+                user_id: uuid::Uuid::nil(),
+                username: "system.demo_seed".into(),
+                agency: code,
+                country: CountryCode::parse(country).ok(),
+                roles: [Role::Officer].into_iter().collect::<RoleSet>(),
+                operator: false,
+                host_state: country == "ITA",
+                mandate: Vec::new(),
+            },
+            request_id: None,
+        };
+        let date = today
+            .checked_sub(jiff::Span::new().days(int(days)?))
+            .map_err(|e| bad(&e.to_string()))?;
+        let mut nationalities = Vec::new();
+        for pair in by.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (code, count) = pair.split_once(' ').ok_or_else(|| bad(pair))?;
+            nationalities.push((code.to_owned(), int(count)?));
+        }
+        let input = EventInput {
+            date: date.to_string(),
+            kind: kind.into(),
+            route: route.into(),
+            border: border.into(),
+            place: place.into(),
+            latitude: deg(lat)?,
+            longitude: deg(lon)?,
+            departure_country: departure.into(),
+            vessel: vessel.into(),
+            people: int(people)?,
+            dead: int(dead)?,
+            missing: int(missing)?,
+            nationalities,
+        };
+        let to: Vec<String> = to.split_whitespace().map(str::to_owned).collect();
+        service::events::record(platform, &ctx, &input, handling, &to).await?;
     }
     Ok(())
 }

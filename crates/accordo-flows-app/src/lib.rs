@@ -10,6 +10,7 @@
 pub mod access;
 pub mod api;
 pub mod demo;
+pub mod map;
 pub mod pages;
 pub mod policy;
 pub mod service;
@@ -25,7 +26,7 @@ use accordo_service::{ModuleCore, Platform, Result};
 pub static MODULE: Module = Module {
     core: ModuleCore {
         name: "flows",
-        policies: &[&policy::FLOW_STATISTIC],
+        policies: &[&policy::FLOW_STATISTIC, &policy::FLOW_EVENT],
         migrations: store::MIGRATIONS,
         tables: store::TABLES,
         retention: &[],
@@ -48,6 +49,22 @@ pub static MODULE: Module = Module {
         (
             "flows/route.html",
             include_str!("../templates/flows/route.html"),
+        ),
+        (
+            "flows/_tabs.html",
+            include_str!("../templates/flows/_tabs.html"),
+        ),
+        (
+            "flows/events.html",
+            include_str!("../templates/flows/events.html"),
+        ),
+        (
+            "flows/event.html",
+            include_str!("../templates/flows/event.html"),
+        ),
+        (
+            "flows/event_new.html",
+            include_str!("../templates/flows/event_new.html"),
         ),
         (
             "flows/_macros.html",

@@ -20,3 +20,24 @@ pub static FLOW_STATISTIC: KindPolicy = KindPolicy {
         Grant::new(Analyst, Create, Platform),
     ],
 };
+
+/// Events at the border recorded on the platform (a landing, an interception, a rescue, a
+/// detection, a prevented departure): recorded and withdrawn by the officers and analysts of
+/// the reporting agency; read under TLP by the officers, analysts and authorities it shares
+/// them with (CLEAR and GREEN by all, AMBER by the addressed agencies or countries,
+/// AMBER+STRICT by the addressed agencies) and by the operator's administrators. Their sums
+/// are statistics (source `PLATFORM`), read as `FLOW_STATISTIC`.
+pub static FLOW_EVENT: KindPolicy = KindPolicy {
+    kind: "flow_event",
+    personal: false,
+    grants: &[
+        Grant::new(Admin, Read, Platform),
+        Grant::new(Analyst, Read, Shared),
+        Grant::new(Officer, Read, Shared),
+        Grant::new(PartnerAuthority, Read, Shared),
+        Grant::new(Analyst, Create, OwnAgency),
+        Grant::new(Officer, Create, OwnAgency),
+        Grant::new(Analyst, Delete, OwnAgency),
+        Grant::new(Officer, Delete, OwnAgency),
+    ],
+};

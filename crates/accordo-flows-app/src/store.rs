@@ -1,32 +1,65 @@
 //! The published series: one row per figure (`flow_counts`).
 
+use accordo_domain::Scope;
 use sqlx::Row;
+use uuid::Uuid;
 
 use accordo_flows::import::Count;
 use accordo_store::transfer::Col::{Int, Text};
-use accordo_store::{Conn, Result, Tx};
+use accordo_store::{Conn, Result, StoreError, Tx};
 
-pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[accordo_store::migration!(
-    "../migrations",
-    13,
-    "0013_flow_counts"
-)];
+pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
+    accordo_store::migration!("../migrations", 13, "0013_flow_counts"),
+    accordo_store::migration!("../migrations", 14, "0014_flow_events"),
+];
 
-pub static TABLES: &[accordo_store::transfer::TableSpec] = &[accordo_store::transfer::TableSpec {
-    name: "flow_counts",
-    columns: &[
-        ("source", Text),
-        ("freq", Text),
-        ("period", Text),
-        ("route", Text),
-        ("border", Text),
-        ("nationality", Text),
-        ("count", Int),
-        ("basis", Text),
-        ("imported_at", Int),
-    ],
-    order_by: "source, freq, period, route, border, nationality",
-}];
+pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
+    accordo_store::transfer::TableSpec {
+        name: "flow_counts",
+        columns: &[
+            ("source", Text),
+            ("freq", Text),
+            ("period", Text),
+            ("route", Text),
+            ("border", Text),
+            ("nationality", Text),
+            ("count", Int),
+            ("basis", Text),
+            ("imported_at", Int),
+        ],
+        order_by: "source, freq, period, route, border, nationality",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "flow_events",
+        columns: &[
+            ("id", Text),
+            ("owner_agency", Text),
+            ("handling", Text),
+            ("occurred_on", Text),
+            ("kind", Text),
+            ("route", Text),
+            ("border", Text),
+            ("place", Text),
+            ("latitude_e6", Int),
+            ("longitude_e6", Int),
+            ("departure_country", Text),
+            ("vessel", Text),
+            ("people", Int),
+            ("dead", Int),
+            ("missing", Int),
+            ("created_at", Int),
+            ("created_by", Text),
+            ("withdrawn_at", Int),
+            ("withdrawn_by", Text),
+        ],
+        order_by: "id",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "flow_event_people",
+        columns: &[("event_id", Text), ("nationality", Text), ("count", Int)],
+        order_by: "event_id, nationality",
+    },
+];
 
 /// Figures per statement (9 parameters each). Small: sqlx's SQLite driver looks each `$n` up
 /// among the statement's parameters, so a statement's binding costs the square of their
@@ -81,6 +114,67 @@ pub async fn upsert(tx: &mut Tx, counts: &[Count], now_us: i64) -> Result<u64> {
         changed += q.execute(tx.conn()).await?.rows_affected();
     }
     Ok(changed)
+}
+
+/// A figure's key within a source and frequency: `(period, route, border, nationality)`.
+pub type FigureKey = (String, String, String, String);
+
+/// The keys of a source's figures at `freq` from `from` to `to` (periods of that frequency),
+/// of the totals or of the nationality rows.
+pub async fn keys_in_span(
+    tx: &mut Tx,
+    source: &str,
+    freq: &str,
+    by_nationality: bool,
+    (from, to): (&str, &str),
+) -> Result<Vec<FigureKey>> {
+    let rows = sqlx::query(
+        "SELECT period, route, border, nationality FROM flow_counts
+         WHERE source = $1 AND freq = $2 AND period >= $3 AND period <= $4
+           AND (CASE WHEN nationality = '' THEN 0 ELSE 1 END) = $5",
+    )
+    .bind(source)
+    .bind(freq)
+    .bind(from)
+    .bind(to)
+    .bind(i64::from(by_nationality))
+    .fetch_all(tx.conn())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("period")?,
+                r.try_get("route")?,
+                r.try_get("border")?,
+                r.try_get("nationality")?,
+            ))
+        })
+        .collect()
+}
+
+/// Deletes a source's figures at `freq` by key; returns how many.
+pub async fn delete_figures(
+    tx: &mut Tx,
+    source: &str,
+    freq: &str,
+    keys: &[FigureKey],
+) -> Result<u64> {
+    let mut deleted = 0;
+    for (period, route, border, nationality) in keys {
+        deleted += sqlx::query(
+            "DELETE FROM flow_counts WHERE source = $1 AND freq = $2 AND period = $3 AND route = $4 AND border = $5 AND nationality = $6",
+        )
+        .bind(source)
+        .bind(freq)
+        .bind(period)
+        .bind(route)
+        .bind(border)
+        .bind(nationality)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    }
+    Ok(deleted)
 }
 
 /// A series' figures as published: `(freq, period, count)`, summed over routes and sea or
@@ -160,4 +254,254 @@ pub async fn routes_by_year(
             ))
         })
         .collect()
+}
+
+/// The kind of an event in `record_addressees`.
+pub const EVENT_KIND: &str = "flow_event";
+
+/// An event to write (checked).
+pub struct NewEvent<'a> {
+    pub id: Uuid,
+    pub owner_agency: &'a str,
+    pub handling: &'a str,
+    pub event: &'a accordo_flows::event::Event,
+    pub created_by: &'a str,
+    pub addressees: &'a [(String, String)],
+}
+
+pub async fn insert_event(tx: &mut Tx, n: &NewEvent<'_>, now_us: i64) -> Result<()> {
+    let e = n.event;
+    let id = n.id.to_string();
+    sqlx::query(
+        "INSERT INTO flow_events (id, owner_agency, handling, occurred_on, kind, route, border, place, latitude_e6, longitude_e6, departure_country, vessel, people, dead, missing, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+    )
+    .bind(&id)
+    .bind(n.owner_agency)
+    .bind(n.handling)
+    .bind(e.date.to_string())
+    .bind(e.kind.as_str())
+    .bind(e.route)
+    .bind(e.border.as_str())
+    .bind(&e.place)
+    .bind(e.latitude_e6)
+    .bind(e.longitude_e6)
+    .bind(e.departure_country.as_ref().map_or("", |c| c.as_str()))
+    .bind(e.vessel.map_or("", |v| v.as_str()))
+    .bind(e.people)
+    .bind(e.dead)
+    .bind(e.missing)
+    .bind(now_us)
+    .bind(n.created_by)
+    .execute(tx.conn())
+    .await?;
+    for (nationality, count) in &e.nationalities {
+        sqlx::query(
+            "INSERT INTO flow_event_people (event_id, nationality, count) VALUES ($1, $2, $3)",
+        )
+        .bind(&id)
+        .bind(nationality)
+        .bind(*count)
+        .execute(tx.conn())
+        .await?;
+    }
+    accordo_store::scope::insert_addressees(tx, EVENT_KIND, &id, n.addressees).await
+}
+
+/// An event as stored.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub owner_agency: String,
+    pub handling: String,
+    pub occurred_on: String,
+    pub kind: String,
+    pub route: String,
+    pub border: String,
+    pub place: String,
+    pub latitude_e6: i64,
+    pub longitude_e6: i64,
+    pub departure_country: String,
+    pub vessel: String,
+    pub people: i64,
+    pub dead: i64,
+    pub missing: i64,
+    pub created_at: i64,
+    pub withdrawn_at: Option<i64>,
+}
+
+const EVENT_COLUMNS: &str = "e.id, e.owner_agency, e.handling, e.occurred_on, e.kind, e.route, e.border, e.place, e.latitude_e6, e.longitude_e6, e.departure_country, e.vessel, e.people, e.dead, e.missing, e.created_at, e.withdrawn_at";
+
+/// The most events one list reads (the newest).
+pub const EVENTS_MAX: i64 = 5000;
+
+/// The events the scope lets its actor read (`id` one of them, or all), newest first.
+pub async fn visible_events(
+    conn: &mut Conn,
+    scope: &Scope,
+    id: Option<Uuid>,
+    include_withdrawn: bool,
+) -> Result<Vec<EventRow>> {
+    let mut binds = accordo_store::scope::Binds::default();
+    let filter = accordo_store::scope::shared_record_filter(scope, "e", &mut binds);
+    let one = id.map(|id| format!("AND e.id = {}", binds.text(&id.to_string())));
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM flow_events e WHERE {filter} {} {} ORDER BY e.occurred_on DESC, e.created_at DESC LIMIT {EVENTS_MAX}",
+        one.unwrap_or_default(),
+        if include_withdrawn {
+            ""
+        } else {
+            "AND e.withdrawn_at IS NULL"
+        },
+    );
+    let rows = binds
+        .bind_all(sqlx::query(&sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let id: String = r.try_get("id")?;
+            Ok(EventRow {
+                id: Uuid::parse_str(&id)
+                    .map_err(|_| StoreError::Invalid("bad UUID in flow_events".into()))?,
+                owner_agency: r.try_get("owner_agency")?,
+                handling: r.try_get("handling")?,
+                occurred_on: r.try_get("occurred_on")?,
+                kind: r.try_get("kind")?,
+                route: r.try_get("route")?,
+                border: r.try_get("border")?,
+                place: r.try_get("place")?,
+                latitude_e6: r.try_get("latitude_e6")?,
+                longitude_e6: r.try_get("longitude_e6")?,
+                departure_country: r.try_get("departure_country")?,
+                vessel: r.try_get("vessel")?,
+                people: r.try_get("people")?,
+                dead: r.try_get("dead")?,
+                missing: r.try_get("missing")?,
+                created_at: r.try_get("created_at")?,
+                withdrawn_at: r.try_get("withdrawn_at")?,
+            })
+        })
+        .collect()
+}
+
+/// An event's people by nationality (largest first) and its addressees (`kind:value`).
+pub async fn event_details(conn: &mut Conn, id: Uuid) -> Result<(Vec<(String, i64)>, Vec<String>)> {
+    let id = id.to_string();
+    let people = sqlx::query(
+        "SELECT nationality, count FROM flow_event_people WHERE event_id = $1 ORDER BY count DESC, nationality",
+    )
+    .bind(&id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("nationality")?, r.try_get("count")?)))
+    .collect::<Result<Vec<_>>>()?;
+    let addressees = accordo_store::scope::addressees(&mut *conn, EVENT_KIND, &id)
+        .await?
+        .into_iter()
+        .map(|(to_type, to)| format!("{to_type}:{to}"))
+        .collect();
+    Ok((people, addressees))
+}
+
+/// An event's owner and whether it was withdrawn.
+pub async fn event_owner(conn: &mut Conn, id: Uuid) -> Result<Option<(String, bool)>> {
+    let row = sqlx::query("SELECT owner_agency, withdrawn_at FROM flow_events WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("owner_agency")?,
+            r.try_get::<Option<i64>, _>("withdrawn_at")?.is_some(),
+        ))
+    })
+    .transpose()
+}
+
+pub async fn withdraw_event(tx: &mut Tx, id: Uuid, by: &str, now_us: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE flow_events SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND withdrawn_at IS NULL",
+    )
+    .bind(now_us)
+    .bind(by)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The people of every live event by day (`YYYY-MM-DD`, count), of a route (or all, `''`) and
+/// a nationality (or all of them, `''`): the source `PLATFORM`, whatever each event's TLP.
+pub async fn events_by_day(
+    conn: &mut Conn,
+    route: &str,
+    nationality: &str,
+) -> Result<Vec<(String, i64)>> {
+    let sql = if nationality.is_empty() {
+        "SELECT e.occurred_on AS day, CAST(SUM(e.people) AS BIGINT) AS total FROM flow_events e
+         WHERE e.withdrawn_at IS NULL AND ($1 = '' OR e.route = $1) AND $2 = ''
+         GROUP BY e.occurred_on ORDER BY e.occurred_on"
+    } else {
+        "SELECT e.occurred_on AS day, CAST(SUM(p.count) AS BIGINT) AS total FROM flow_events e
+         JOIN flow_event_people p ON p.event_id = e.id
+         WHERE e.withdrawn_at IS NULL AND ($1 = '' OR e.route = $1) AND p.nationality = $2
+         GROUP BY e.occurred_on ORDER BY e.occurred_on"
+    };
+    let rows = sqlx::query(sql)
+        .bind(route)
+        .bind(nationality)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("day")?, r.try_get("total")?)))
+        .collect()
+}
+
+/// The people of every live event by nationality within `year` (`YYYY`), of a route or all.
+/// People whose nationality is not known are counted as `OOO` (not specified).
+pub async fn events_by_nationality(
+    conn: &mut Conn,
+    route: &str,
+    year: &str,
+) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT p.nationality AS nationality, CAST(SUM(p.count) AS BIGINT) AS total FROM flow_events e
+         JOIN flow_event_people p ON p.event_id = e.id
+         WHERE e.withdrawn_at IS NULL AND ($1 = '' OR e.route = $1) AND substr(e.occurred_on, 1, 4) = $2
+         GROUP BY p.nationality",
+    )
+    .bind(route)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| Ok((r.try_get("nationality")?, r.try_get("total")?)))
+        .collect::<Result<_>>()?;
+    let people: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(e.people), 0) AS BIGINT) AS total FROM flow_events e
+         WHERE e.withdrawn_at IS NULL AND ($1 = '' OR e.route = $1) AND substr(e.occurred_on, 1, 4) = $2",
+    )
+    .bind(route)
+    .bind(year)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("total")?;
+    let named: i64 = out.iter().map(|(_, n)| n).sum();
+    if people > named {
+        match out.iter_mut().find(|(n, _)| n == "OOO") {
+            Some(unknown) => unknown.1 += people - named,
+            None => out.push(("OOO".to_owned(), people - named)),
+        }
+    }
+    Ok(out)
+}
+
+/// How many events are recorded, withdrawn or not.
+pub async fn event_count(conn: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM flow_events")
+        .fetch_one(conn)
+        .await?)
 }

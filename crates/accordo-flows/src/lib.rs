@@ -3,6 +3,8 @@
 //!
 //! - [`vocab`]: Frontex's routes, sea or land, the sources (`ITA`, `FRONTEX`, `PLATFORM`:
 //!   never added to one another) and the nationality codes, ISO 3166-1 and the sources' own.
+//! - [`event`]: an event a coast guard or police force records, checked field by field.
+//! - [`map`]: countries of a TopoJSON topology drawn as SVG paths in a window of the world.
 //! - [`period`]: days, ISO weeks, months and years.
 //! - [`import`]: the published files, recognised by their header and refused whole on one bad
 //!   row, by line and column.
@@ -11,7 +13,9 @@
 //!
 //! Pure: no I/O.
 
+pub mod event;
 pub mod import;
+pub mod map;
 pub mod period;
 pub mod stats;
 pub mod vocab;

@@ -22,6 +22,18 @@ pub enum Basis {
     Published,
     /// The sum of the months the source published (it gave no total for the year).
     SumOfMonths,
+    /// The sum of the events recorded on the platform within the period.
+    Recorded,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Published => "published",
+            Basis::SumOfMonths => "sum_of_months",
+            Basis::Recorded => "recorded",
+        }
+    }
 }
 
 /// A series' figure for one period, with its basis; for a year whose official total is
@@ -79,6 +91,26 @@ pub fn totals(published: &[Point], freq: Freq) -> Vec<Total> {
         });
     }
     out.into_values().collect()
+}
+
+/// Figures by day (the platform's events) summed into periods of `freq`, oldest first, each
+/// of basis [`Basis::Recorded`]; a period without an event is left out.
+pub fn recorded(days: &[Point], freq: Freq) -> Vec<Total> {
+    let mut sums: BTreeMap<Period, i64> = BTreeMap::new();
+    for p in days {
+        if let Some(period) = p.period.within(freq) {
+            *sums.entry(period).or_default() += p.count;
+        }
+    }
+    sums.into_iter()
+        .map(|(period, count)| Total {
+            period,
+            count,
+            basis: Basis::Recorded,
+            months: None,
+            monthly_sum: None,
+        })
+        .collect()
 }
 
 /// `from` → `to` in percent, to one decimal; `None` from zero.
@@ -185,6 +217,36 @@ mod tests {
         let months = totals(&points, Freq::Month);
         assert_eq!(months.len(), 24);
         assert!(months.iter().all(|t| t.basis == Basis::Published));
+    }
+
+    #[test]
+    fn recorded_days_sum_into_weeks_months_and_years() {
+        let day = |y, m, d, count| Point {
+            period: Period::Day(jiff::civil::date(y, m, d)),
+            count,
+        };
+        // 2024-12-30 is a Monday of ISO week 2025-W01.
+        let days = [
+            day(2024, 12, 29, 5),
+            day(2024, 12, 30, 7),
+            day(2025, 1, 2, 11),
+        ];
+        let of = |freq| -> Vec<(String, i64)> {
+            recorded(&days, freq)
+                .into_iter()
+                .map(|t| {
+                    assert_eq!(t.basis, Basis::Recorded);
+                    (t.period.to_string(), t.count)
+                })
+                .collect()
+        };
+        let pairs = |v: &[(&str, i64)]| -> Vec<(String, i64)> {
+            v.iter().map(|(p, c)| (p.to_string(), *c)).collect()
+        };
+        assert_eq!(of(Freq::Week), pairs(&[("2024-W52", 5), ("2025-W01", 18)]));
+        assert_eq!(of(Freq::Month), pairs(&[("2024-12", 12), ("2025-01", 11)]));
+        assert_eq!(of(Freq::Year), pairs(&[("2024", 12), ("2025", 11)]));
+        assert_eq!(of(Freq::Day).len(), 3);
     }
 
     #[test]

@@ -19,6 +19,27 @@ pub const ROUTES: &[&str] = &[
     "Other",
 ];
 
+/// Where each route's crossings are, roughly, as a point to draw it at on a map (longitude,
+/// latitude): the sea or the border the route crosses. "Other" has no place.
+pub const ROUTE_PLACES: &[(&str, (f64, f64))] = &[
+    ("Central Mediterranean", (14.0, 34.8)),
+    ("Eastern Mediterranean", (26.6, 37.4)),
+    ("Western Mediterranean", (-3.2, 36.2)),
+    ("Western African", (-16.5, 27.0)),
+    ("Western Balkan", (20.6, 44.2)),
+    ("Eastern Land Borders", (24.5, 52.5)),
+    ("Black Sea", (33.5, 43.4)),
+    ("Circular route Albania-Greece", (20.4, 40.2)),
+];
+
+/// Where a route is drawn on a map, if anywhere.
+pub fn route_place(route: &str) -> Option<(f64, f64)> {
+    ROUTE_PLACES
+        .iter()
+        .find(|(r, _)| *r == route)
+        .map(|(_, p)| *p)
+}
+
 /// The route of this name, as the vocabulary spells it (`None` for a name it lacks).
 pub fn route(name: &str) -> Option<&'static str> {
     ROUTES.iter().copied().find(|r| *r == name)
@@ -140,6 +161,13 @@ mod tests {
             "circular-route-albania-greece"
         );
         assert_eq!(route("central mediterranean"), None, "names are exact");
+    }
+
+    #[test]
+    fn every_route_but_other_has_a_place() {
+        for r in ROUTES {
+            assert_eq!(route_place(r).is_some(), *r != "Other", "{r}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! handlers gather what a page shows, and [`Web::render`] turns it into HTML. Every template
 //! under `templates/` and every file under `assets/` is embedded by `build.rs`.
 
+pub mod countries;
 pub mod i18n;
 pub mod time;
 

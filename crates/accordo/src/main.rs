@@ -664,12 +664,20 @@ async fn import_flows(db: &DbArgs, file: &Path, source: &str) -> Result<ExitCode
     match imported {
         Ok(i) => {
             println!(
-                "imported {} figures of {} ({}) from {}: {} new or changed{}",
+                "imported {} figures of {} ({}) from {}: {} new or changed{}{}",
                 i.rows,
                 i.source,
                 i.kind.as_str(),
                 file.display(),
                 i.changed,
+                if i.removed > 0 {
+                    format!(
+                        "; {} held from an earlier edition and no longer in this one removed",
+                        i.removed
+                    )
+                } else {
+                    String::new()
+                },
                 if i.restated > 0 {
                     format!(
                         "; {} yearly rows left to their months (they restate them)",

@@ -16,10 +16,17 @@ use serde::Deserialize;
 
 use crate::service;
 
+mod events;
+
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/flows", flows)
         .get("/flows/routes/{id}", route)
+        .get("/flows/events", events::list_page)
+        .post("/flows/events", events::record)
+        .get("/flows/events/new", events::new_page)
+        .get("/flows/events/{id}", events::event_page)
+        .post("/flows/events/{id}/withdraw", events::withdraw)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +75,17 @@ async fn flows(
                     ]
                 }),
             ),
+            "platform-months" => csv(
+                "platform-events-by-month",
+                &["month", "people", "basis"],
+                o.platform_months.iter().map(|t| {
+                    vec![
+                        t.period.to_string(),
+                        t.count.to_string(),
+                        t.basis.as_str().to_owned(),
+                    ]
+                }),
+            ),
             "italy-nationalities" => csv(
                 "italy-nationalities",
                 &["year", "nationality", "arrivals", "percent"],
@@ -87,10 +105,7 @@ async fn flows(
                     vec![
                         t.period.to_string(),
                         t.count.to_string(),
-                        serde_json::to_value(t.basis)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
+                        t.basis.as_str().to_owned(),
                         opt(t.months),
                         opt(t.monthly_sum),
                     ]
@@ -117,20 +132,97 @@ async fn flows(
             )
         })
         .collect();
+    let events = if accordo_server::pages::may_read(&viewer.ctx.actor, &crate::policy::FLOW_EVENT) {
+        match service::events::list(&state.platform, &viewer.ctx, false).await {
+            Ok(found) => Some(found),
+            Err(e) => return viewer_error_page(&state, &viewer, &e),
+        }
+    } else {
+        None
+    };
+    let map = map_view(&o, events.as_deref());
     render(
         &state,
         &Chrome::signed_in(&viewer, "/flows", Some(&headers)),
         StatusCode::OK,
         "flows/index.html",
         context! {
+            map => map,
             o => o,
             peak => scale.top,
             ticks => scale.ticks,
             nat_peak => nat_scale.top,
             nat_ticks => nat_scale.ticks,
             names => names.into_iter().collect::<std::collections::BTreeMap<_, _>>(),
+            tab => "stats",
+            tab_events => accordo_server::pages::may_read(&viewer.ctx.actor, &crate::policy::FLOW_EVENT),
         },
     )
+}
+
+/// The events drawn on the map at most (the newest the reader may read).
+const MAP_EVENTS: usize = 200;
+
+/// The map's drawing: the countries, a circle per route sized by its detections of the
+/// latest complete year (area for count), a dot per event the reader may read (`None`: the
+/// reader reads no events); and the newest events for the table beside, with their links.
+/// The drawing is one image (`role="img"`): its links are in the tables.
+fn map_view(
+    o: &service::Overview,
+    events: Option<&[service::events::EventView]>,
+) -> minijinja::Value {
+    use crate::map::{VIEW, land};
+    let peak = o
+        .frontex_routes
+        .iter()
+        .map(|r| r.latest)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let routes: Vec<minijinja::Value> = o
+        .frontex_routes
+        .iter()
+        .filter_map(|r| {
+            let (x, y) = VIEW.project(accordo_flows::vocab::route_place(r.route)?);
+            Some(context! {
+                key => r.key,
+                x => format!("{x:.1}"),
+                y => format!("{y:.1}"),
+                r => format!("{:.1}", 4.0 + 30.0 * (r.latest as f64 / peak).sqrt()),
+                count => r.latest,
+            })
+        })
+        .collect();
+    let plotted: Vec<&service::events::EventView> = events
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| VIEW.contains((e.longitude, e.latitude)))
+        .take(MAP_EVENTS)
+        .collect();
+    let dots: Vec<minijinja::Value> = plotted
+        .iter()
+        .map(|e| {
+            let (x, y) = VIEW.project((e.longitude, e.latitude));
+            context! {
+                id => e.id,
+                x => format!("{x:.1}"),
+                y => format!("{y:.1}"),
+                r => format!("{:.1}", 2.0 + (e.people as f64).sqrt() / 3.0),
+                place => e.place,
+                date => e.date,
+                people => e.people,
+            }
+        })
+        .collect();
+    context! {
+        width => VIEW.width,
+        height => format!("{:.0}", VIEW.height()),
+        land => minijinja::Value::from_safe_string(land().to_owned()),
+        routes => routes,
+        reads_events => events.is_some(),
+        dots => dots,
+        newest => plotted.into_iter().take(10).collect::<Vec<_>>(),
+    }
 }
 
 /// One of Frontex's routes: its detections month by month since 2009 (a line on an axis from
@@ -241,10 +333,14 @@ async fn route(
     )
 }
 
-/// A nationality's name: a country's (a proper name, from ISO 3166), or the words of the
-/// reader's language for the sources' own codes (stateless, unknown, …).
-fn nationality_words(state: &AppState, lang: &str, code: &str) -> String {
-    accordo_server::pages::catalogue_text(state, lang, &format!("nationality-{code}"))
+/// A nationality's name in the reader's language: a country's (ISO 3166's in English), or
+/// the words of the catalogue for the sources' own codes (stateless, unknown, …).
+pub(crate) fn nationality_words(state: &AppState, lang: &str, code: &str) -> String {
+    accordo_web::countries::name(code, lang)
+        .map(str::to_owned)
+        .or_else(|| {
+            accordo_server::pages::catalogue_text(state, lang, &format!("nationality-{code}"))
+        })
         .or_else(|| accordo_flows::vocab::nationality_name(code).map(str::to_owned))
         .unwrap_or_else(|| code.to_owned())
 }

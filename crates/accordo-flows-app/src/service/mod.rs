@@ -15,6 +15,8 @@ use accordo_service::{Ctx, Platform, Result, ServiceError, audit};
 
 use crate::{policy, store};
 
+pub mod events;
+
 /// What an import did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Imported {
@@ -27,6 +29,9 @@ pub struct Imported {
     pub changed: u64,
     /// Rows left out because they restate others (a year summed from its own months).
     pub restated: usize,
+    /// Figures held from an earlier edition, within the file's span, that this one no longer
+    /// has (revised away): removed with the import.
+    pub removed: u64,
 }
 
 /// Imports a published file of `source`, whole or not at all: one bad row refuses it, naming
@@ -72,6 +77,7 @@ pub async fn import(
         done += batch.len() as u64;
         progress(done, total);
     }
+    let removed = remove_dropped(&mut tx, source, &parsed.counts).await?;
     let audited = audit::record(
         platform,
         &mut tx,
@@ -79,7 +85,7 @@ pub async fn import(
         "flow_statistic.import",
         policy::FLOW_STATISTIC.kind,
         None,
-        json!({"source": source.as_str(), "kind": parsed.kind.as_str(), "rows": total, "changed": changed}),
+        json!({"source": source.as_str(), "kind": parsed.kind.as_str(), "rows": total, "changed": changed, "removed": removed}),
     )
     .await?;
     tx.commit(audited).await?;
@@ -89,7 +95,76 @@ pub async fn import(
         rows: parsed.counts.len(),
         changed,
         restated: parsed.restated,
+        removed,
     })
+}
+
+/// A file speaks for each cell it gives: a period's route totals (Frontex leaves out a route
+/// with no detection in the month), or a period, route and border's nationalities (it leaves
+/// out a nationality with none). A figure held from an earlier edition in a cell the file
+/// gives, that the file no longer has, was revised to nothing, and is removed in the
+/// import's transaction. Cells the file does not give stay as they were: a partial file
+/// changes only what it covers.
+async fn remove_dropped(
+    tx: &mut accordo_store::Tx,
+    source: Source,
+    counts: &[import::Count],
+) -> Result<u64> {
+    let mut removed = 0;
+    // A file has one frequency; its totals and its nationality rows are two kinds of figure.
+    for by_nationality in [false, true] {
+        let of_kind: Vec<store::FigureKey> = counts
+            .iter()
+            .filter(|c| c.nationality.is_some() == by_nationality)
+            .map(|c| {
+                (
+                    c.period.to_string(),
+                    c.route.unwrap_or("").to_owned(),
+                    c.border.map_or("", |b| b.as_str()).to_owned(),
+                    c.nationality.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let (Some(first), Some(last)) = (
+            counts
+                .iter()
+                .filter(|c| c.nationality.is_some() == by_nationality)
+                .map(|c| c.period)
+                .min(),
+            counts
+                .iter()
+                .filter(|c| c.nationality.is_some() == by_nationality)
+                .map(|c| c.period)
+                .max(),
+        ) else {
+            continue;
+        };
+        let cell = |k: &store::FigureKey| -> (String, String, String) {
+            if by_nationality {
+                (k.0.clone(), k.1.clone(), k.2.clone())
+            } else {
+                (k.0.clone(), String::new(), String::new())
+            }
+        };
+        let cells: std::collections::HashSet<(String, String, String)> =
+            of_kind.iter().map(cell).collect();
+        let in_file: std::collections::HashSet<&store::FigureKey> = of_kind.iter().collect();
+        let freq = first.freq().as_str();
+        let held = store::keys_in_span(
+            tx,
+            source.as_str(),
+            freq,
+            by_nationality,
+            (&first.to_string(), &last.to_string()),
+        )
+        .await?;
+        let gone: Vec<store::FigureKey> = held
+            .into_iter()
+            .filter(|k| cells.contains(&cell(k)) && !in_file.contains(k))
+            .collect();
+        removed += store::delete_figures(tx, source.as_str(), freq, &gone).await?;
+    }
+    Ok(removed)
 }
 
 /// Which series: a source, a route (or every route), a nationality (or the totals).
@@ -112,20 +187,51 @@ pub fn may_read(ctx: &Ctx) -> Result<()> {
 
 async fn points(platform: &Platform, q: &SeriesQuery) -> Result<Vec<Point>> {
     let mut conn = platform.store.read().await?;
-    let rows = store::series(
-        &mut conn,
-        q.source.as_str(),
+    let (route, nationality) = (
         q.route.unwrap_or(""),
         q.nationality.as_deref().unwrap_or(""),
-    )
-    .await?;
+    );
+    let rows: Vec<(String, i64)> = if q.source == Source::Platform {
+        store::events_by_day(&mut conn, route, nationality).await?
+    } else {
+        store::series(&mut conn, q.source.as_str(), route, nationality)
+            .await?
+            .into_iter()
+            .map(|(_, period, count)| (period, count))
+            .collect()
+    };
     rows.into_iter()
-        .map(|(_, period, count)| {
+        .map(|(period, count)| {
             let period = Period::parse(&period)
                 .map_err(|e| ServiceError::invalid("period", format!("stored period: {e}")))?;
             Ok(Point { period, count })
         })
         .collect()
+}
+
+/// A source's totals at `freq` over its figures: the published series with their basis, or
+/// the platform's events summed by day into periods.
+fn totals_of(source: Source, points: &[Point], freq: Freq) -> Vec<Total> {
+    if source == Source::Platform {
+        stats::recorded(points, freq)
+    } else {
+        stats::totals(points, freq)
+    }
+}
+
+/// The monthly figures of a series, for year to date.
+fn by_month(source: Source, points: &[Point]) -> Vec<Point> {
+    if source == Source::Platform {
+        stats::recorded(points, Freq::Month)
+            .into_iter()
+            .map(|t| Point {
+                period: t.period,
+                count: t.count,
+            })
+            .collect()
+    } else {
+        points.to_vec()
+    }
 }
 
 /// A series' totals by month or year, oldest first, each with its basis.
@@ -136,7 +242,7 @@ pub async fn totals(
     freq: Freq,
 ) -> Result<Vec<Total>> {
     may_read(ctx)?;
-    Ok(stats::totals(&points(platform, q).await?, freq))
+    Ok(totals_of(q.source, &points(platform, q).await?, freq))
 }
 
 /// One route's figures over two years, for the routes table.
@@ -173,6 +279,8 @@ pub struct Overview {
     pub frontex_years: Option<(i16, i16)>,
     pub frontex_routes: Vec<RouteYear>,
     pub frontex_ytd: Option<YearToDate>,
+    /// The people of the platform's events by month, the last twelve months with any.
+    pub platform_months: Vec<Total>,
 }
 
 /// The statistics page's figures.
@@ -259,7 +367,19 @@ pub async fn overview(platform: &Platform, ctx: &Ctx) -> Result<Overview> {
         },
     )
     .await?;
+    let platform_days = points(
+        platform,
+        &SeriesQuery {
+            source: Source::Platform,
+            route: None,
+            nationality: None,
+        },
+    )
+    .await?;
+    let mut platform_months = totals_of(Source::Platform, &platform_days, Freq::Month);
+    platform_months.drain(..platform_months.len().saturating_sub(12));
     Ok(Overview {
+        platform_months,
         italy_ytd: stats::year_to_date(&italy_points),
         italy_years,
         italy_latest,
@@ -280,13 +400,17 @@ async fn latest_shares(
     years: &[i16],
 ) -> Result<(Option<i16>, Vec<Share>)> {
     for year in years {
-        let shares = store::by_nationality(
-            conn,
-            source.as_str(),
-            route.unwrap_or(""),
-            &year.to_string(),
-        )
-        .await?;
+        let shares = if source == Source::Platform {
+            store::events_by_nationality(conn, route.unwrap_or(""), &year.to_string()).await?
+        } else {
+            store::by_nationality(
+                conn,
+                source.as_str(),
+                route.unwrap_or(""),
+                &year.to_string(),
+            )
+            .await?
+        };
         if shares.is_empty() {
             continue;
         }
@@ -434,7 +558,7 @@ pub async fn breakdown(
         nationality: None,
     };
     let published = points(platform, &q).await?;
-    let years = stats::totals(&published, Freq::Year);
+    let years = totals_of(source, &published, Freq::Year);
     let order: Vec<i16> = match year {
         Some(y) => vec![y],
         None => {
@@ -453,6 +577,6 @@ pub async fn breakdown(
     Ok(Breakdown {
         year,
         nationalities,
-        year_to_date: stats::year_to_date(&published),
+        year_to_date: stats::year_to_date(&by_month(source, &published)),
     })
 }

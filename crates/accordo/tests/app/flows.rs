@@ -97,7 +97,6 @@ async fn a_question_the_series_cannot_answer_is_refused_by_its_field() {
     let token = app.token("ita.analyst").await;
     for (query, field) in [
         ("reporting_country=FRA", "reporting_country"),
-        ("source=PLATFORM", "source"),
         ("", "source"),
         ("reporting_country=ITA&source=ITA", "source"),
         ("source=FRONTEX&period=week", "period"),
@@ -171,6 +170,18 @@ async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
         let third = frontex(&app, revised.as_bytes()).await.unwrap();
         assert_eq!((third.rows, third.changed), (3, 1));
         assert_eq!(app.get(tunisians, &token).await.json()[1]["count"], 35);
+        // A later edition without a figure it gave before (Frontex leaves out zeros): the
+        // figure goes with the import. A file that does not give a cell leaves it be.
+        let dropped = revised.replace("2025-05,Central Mediterranean,Sea,BGD,80\n", "");
+        let fourth = frontex(&app, dropped.as_bytes()).await.unwrap();
+        assert_eq!((fourth.rows, fourth.changed, fourth.removed), (2, 0, 1));
+        let bangladeshis = "/api/v1/flows/totals?source=FRONTEX&nationality=BGD&period=month";
+        assert_eq!(app.get(bangladeshis, &token).await.json(), json!([]));
+        let partial = "month,route,border_type,nationality_code,detections\n\
+                       2025-06,Central Mediterranean,Sea,TUN,35\n";
+        let fifth = frontex(&app, partial.as_bytes()).await.unwrap();
+        assert_eq!((fifth.changed, fifth.removed), (0, 0));
+        assert_eq!(app.get(tunisians, &token).await.json()[0]["count"], 120);
         // A file of many statements (more figures than one holds) is written whole.
         let many: String =
             std::iter::once("month,route,border_type,nationality_code,detections\n".to_owned())
@@ -198,7 +209,7 @@ async fn an_import_is_whole_or_nothing_and_again_changes_nothing() {
                 .await
                 .json(),
         );
-        assert_eq!(after, before + 4);
+        assert_eq!(after, before + 6);
         app
     })
     .await;
@@ -247,6 +258,272 @@ async fn the_nationalities_add_up_to_the_year_and_the_year_to_date_compares_like
             .get("/api/v1/flows/nationalities?source=FRONTEX&route=Atlantic", &token)
             .await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        app
+    })
+    .await;
+}
+
+/// The people of the demo's events, from its data file: `(total, of BGD)`.
+fn demo_event_people() -> (i64, i64) {
+    let mut total = 0;
+    let mut bgd = 0;
+    for line in accordo_flows_app::demo::EVENTS.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('|').collect();
+        total += f[10].parse::<i64>().unwrap();
+        for pair in f[13].split(';').map(str::trim) {
+            if let Some(n) = pair.strip_prefix("BGD ") {
+                bgd += n.parse::<i64>().unwrap();
+            }
+        }
+    }
+    (total, bgd)
+}
+
+async fn platform_total(app: &common::TestApp, token: &str) -> i64 {
+    sum(&app
+        .get("/api/v1/flows/totals?source=PLATFORM&period=year", token)
+        .await
+        .json())
+}
+
+fn sum(list: &Value) -> i64 {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["count"].as_i64().unwrap())
+        .sum()
+}
+
+/// Each agency reads the events its handling codes let it read; the platform's series counts
+/// the people of every live event, whatever its code, and nobody's place.
+#[tokio::test]
+async fn events_are_read_under_their_handling_and_counted_in_the_platforms_series() {
+    each_engine(|app| async move {
+        let ids = |list: &Value| -> Vec<(String, String, String)> {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    (
+                        e["agency"].as_str().unwrap().to_owned(),
+                        e["handling"].as_str().unwrap().to_owned(),
+                        e["id"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        };
+        let all = app
+            .get("/api/v1/flows/events", &app.token("ita.admin").await)
+            .await;
+        assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+        let all = ids(&all.json());
+        assert_eq!(
+            all.len(),
+            20,
+            "the operator's administrator reads every event"
+        );
+        let amber = |from: &str, h: &str| {
+            all.iter()
+                .filter(|(a, hh, _)| a == from && hh == h)
+                .map(|(_, _, id)| id.clone())
+                .collect::<Vec<_>>()
+        };
+        // TR-SG's AMBER to IT-GC and GR-HP; IT-GC's AMBER to Turkey, and its AMBER+STRICT to TR-SG.
+        let (tr_amber, it_amber, it_strict) = (
+            amber("TR-SG", "AMBER"),
+            amber("IT-GC", "AMBER"),
+            amber("IT-GC", "AMBER+STRICT"),
+        );
+        assert_eq!((tr_amber.len(), it_amber.len(), it_strict.len()), (1, 1, 1));
+        for (user, sees, not) in [
+            (
+                "esp.officer",
+                vec![],
+                vec![&tr_amber[0], &it_amber[0], &it_strict[0]],
+            ),
+            (
+                "grc.officer",
+                vec![&tr_amber[0]],
+                vec![&it_amber[0], &it_strict[0]],
+            ),
+            (
+                "tur.officer",
+                vec![&tr_amber[0], &it_amber[0], &it_strict[0]],
+                vec![],
+            ),
+            (
+                "ita.coastguard",
+                vec![&tr_amber[0], &it_amber[0], &it_strict[0]],
+                vec![],
+            ),
+            (
+                "ita.officer",
+                vec![],
+                vec![&tr_amber[0], &it_amber[0], &it_strict[0]],
+            ),
+        ] {
+            let token = app.token(user).await;
+            let list = app.get("/api/v1/flows/events", &token).await.json();
+            let read: Vec<String> = ids(&list).into_iter().map(|(_, _, id)| id).collect();
+            assert_eq!(read.len(), 20 - not.len(), "{user}");
+            for id in sees {
+                assert!(read.contains(id), "{user} reads {id}");
+                let one = app.get(&format!("/api/v1/flows/events/{id}"), &token).await;
+                assert_eq!(one.status, StatusCode::OK, "{user}: {}", one.text);
+            }
+            for id in not {
+                assert!(!read.contains(id), "{user} must not read {id}");
+                let one = app.get(&format!("/api/v1/flows/events/{id}"), &token).await;
+                assert_eq!(one.status, StatusCode::NOT_FOUND, "{user}: {}", one.text);
+            }
+        }
+        // The caseworker reads the statistics, not the events.
+        let caseworker = app.token("ita.caseworker").await;
+        let refused = app.get("/api/v1/flows/events", &caseworker).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+        // Every live event's people, whatever its code, in the platform's own series.
+        let (people, bgd) = demo_event_people();
+        for period in ["day", "week", "month", "year"] {
+            let totals = app
+                .get(
+                    &format!("/api/v1/flows/totals?source=PLATFORM&period={period}"),
+                    &caseworker,
+                )
+                .await;
+            assert_eq!(totals.status, StatusCode::OK, "{period}: {}", totals.text);
+            let totals = totals.json();
+            assert_eq!(sum(&totals), people, "{period}");
+            assert!(
+                totals
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|t| t["basis"] == "recorded")
+            );
+            assert!(
+                !totals.to_string().contains("Lampedusa"),
+                "no place in a sum"
+            );
+        }
+        let weeks = app
+            .get(
+                "/api/v1/flows/totals?source=PLATFORM&period=week",
+                &caseworker,
+            )
+            .await
+            .json();
+        assert!(
+            weeks[0]["period"].as_str().unwrap().contains("-W"),
+            "{weeks}"
+        );
+        let of_bgd = app
+            .get(
+                "/api/v1/flows/totals?source=PLATFORM&period=year&nationality=BGD",
+                &caseworker,
+            )
+            .await
+            .json();
+        assert_eq!(sum(&of_bgd), bgd);
+        // Never added to another source's figures.
+        let italy = app
+            .get(
+                "/api/v1/flows/totals?reporting_country=ITA&period=year",
+                &caseworker,
+            )
+            .await
+            .json();
+        assert_eq!(year(&italy, "2023")["count"], 157652);
+        app
+    })
+    .await;
+}
+
+/// An event is checked field by field and written whole or not at all; its agency withdraws
+/// it, and it leaves the sums.
+#[tokio::test]
+async fn an_event_is_recorded_whole_and_withdrawn_by_its_agency() {
+    each_engine(|app| async move {
+        let coastguard = app.token("ita.coastguard").await;
+        let analyst = app.token("ita.analyst").await;
+        let before = platform_total(&app, &analyst).await;
+        let good = json!({
+            "date": "2026-11-20", "kind": "rescue", "route": "Central Mediterranean", "border": "sea",
+            "place": "SAR zone, 30 nm south of Lampedusa", "latitude": 35.0, "longitude": 12.55,
+            "departure_country": "LBY", "vessel": "rubber", "people": 60, "dead": 1, "missing": 2,
+            "nationalities": {"SDN": 30, "ERI": 20}, "handling": "AMBER", "addressees": ["agency:TN-GN"]
+        });
+        for (change, field) in [
+            (json!({"nationalities": {"SDN": 50, "ERI": 20}}), "nationalities"),
+            (json!({"date": "2026-12-25"}), "date"),
+            (json!({"date": "2026-02-30"}), "date"),
+            (json!({"people": -3}), "people"),
+            (json!({"route": "Atlantic"}), "route"),
+            (json!({"departure_country": "XXX"}), "departure_country"),
+            (json!({"nationalities": {"XYZ": 3}}), "nationalities"),
+            (json!({"border": "land"}), "border"),
+            (json!({"addressees": []}), "addressees"),
+            (json!({"handling": "RED"}), "handling"),
+            (json!({"latitude": 95.0}), "latitude"),
+        ] {
+            let mut body = good.clone();
+            for (k, v) in change.as_object().unwrap() {
+                body[k] = v.clone();
+            }
+            let r = app.post("/api/v1/flows/events", Some(&coastguard), body).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{change}: {}", r.text);
+            assert_eq!(r.json()["field"], field, "{change}: {}", r.text);
+        }
+        assert_eq!(platform_total(&app, &analyst).await, before, "nothing written");
+        // Who may not record is refused before anything is read.
+        for user in ["ita.caseworker", "pak.partner_authority", "unhcr.monitor"] {
+            let r = app
+                .post("/api/v1/flows/events", Some(&app.token(user).await), good.clone())
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}: {}", r.text);
+        }
+        let made = app.post("/api/v1/flows/events", Some(&coastguard), good.clone()).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+        let made = made.json();
+        assert_eq!(made["agency"], "IT-GC");
+        assert_eq!(made["nationalities"], json!([["SDN", 30], ["ERI", 20]]));
+        assert_eq!(made["latitude"], 35.0);
+        let id = made["id"].as_str().unwrap().to_owned();
+        assert_eq!(platform_total(&app, &analyst).await, before + 60);
+        // The addressed agency's officer reads it and is told; another does not read it.
+        let tunisia = app.token("tun.officer").await;
+        let read = app.get(&format!("/api/v1/flows/events/{id}"), &tunisia).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+        let told = app.get("/api/v1/notifications", &tunisia).await.json();
+        assert!(told.to_string().contains(&id), "{told}");
+        let spain = app.token("esp.officer").await;
+        let hidden = app.get(&format!("/api/v1/flows/events/{id}"), &spain).await;
+        assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+        // Another agency's officer may not withdraw it; its own may, once.
+        let r = app
+            .post(&format!("/api/v1/flows/events/{id}/withdraw"), Some(&tunisia), json!(null))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+        let r = app
+            .post(&format!("/api/v1/flows/events/{id}/withdraw"), Some(&coastguard), json!(null))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.json()["withdrawn"], true);
+        assert_eq!(platform_total(&app, &analyst).await, before, "out of every sum");
+        let again = app
+            .post(&format!("/api/v1/flows/events/{id}/withdraw"), Some(&coastguard), json!(null))
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
+        // Both writes are in the audit log.
+        let admin = app.token("ita.admin").await;
+        let audit = app
+            .get(&format!("/api/v1/audit?resource_id={id}"), &admin)
+            .await;
+        let actions = audit.text;
+        assert!(actions.contains("flow_event.create"), "{actions}");
+        assert!(actions.contains("flow_event.withdraw"), "{actions}");
         app
     })
     .await;

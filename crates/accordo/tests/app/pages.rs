@@ -2432,3 +2432,124 @@ async fn refusals_met_by_a_first_user_are_beside_their_field_in_the_readers_word
     );
     app.finish().await;
 }
+
+/// The event form: a refusal keeps what was typed with the error beside its field, in the
+/// reader's language; a good event goes to its page, is on the map and the list, and its
+/// agency withdraws it there. Who may not record is offered no form.
+#[tokio::test]
+async fn an_event_is_recorded_on_its_form_and_withdrawn_on_its_page() {
+    let app = common::app_sqlite().await;
+    let mut it = Browser::new(&app);
+    it.sign_in("ita.coastguard").await;
+    let fields = |people: &'static str, nationalities: &'static str| {
+        vec![
+            ("date", "2026-11-20"),
+            ("kind", "landing"),
+            ("route", "central-mediterranean"),
+            ("border", "sea"),
+            ("place", "Linosa, porto"),
+            ("latitude", "35,8636"),
+            ("longitude", "12.8606"),
+            ("departure_country", "lby"),
+            ("vessel", "metal"),
+            ("people", people),
+            ("nationalities", nationalities),
+            ("handling", "GREEN"),
+        ]
+    };
+    let refused = it
+        .submit(
+            "/flows/events/new",
+            "/flows/events",
+            &fields("12", "BGD 10, EGY 5"),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    for kept in [
+        "Le nazionalità sommano 15, più delle 12 persone dell&#39;evento.",
+        r#"value="Linosa, porto""#,
+        r#"value="35,8636""#,
+        r#"value="BGD 10, EGY 5""#,
+        r#"<option value="metal" selected>"#,
+    ] {
+        assert!(refused.text.contains(kept), "{kept}: {}", refused.text);
+    }
+    let typo = it
+        .submit(
+            "/flows/events/new",
+            "/flows/events",
+            &fields("dodici", "BGD 10"),
+        )
+        .await;
+    assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(typo.text.contains("id=\"f-people-error\""), "{}", typo.text);
+    let made = it
+        .submit(
+            "/flows/events/new",
+            "/flows/events",
+            &fields("15", "BGD 10, EGY 5"),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let at = made.headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(at.starts_with("/flows/events/"), "{at}");
+    let page = it.get(&at).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    for words in [
+        "Sbarco: <bdi>Linosa, porto</bdi>, 2026-11-20",
+        "35,8636; 12,8606",
+        "Libia",
+        "Bangladesh",
+        r#"data-testid="withdraw""#,
+    ] {
+        assert!(page.text.contains(words), "{words}: {}", page.text);
+    }
+    let id = at.trim_start_matches("/flows/events/");
+    let map = it.get("/flows").await;
+    assert!(
+        map.text.contains(&format!(r#"data-event="{id}""#)),
+        "a dot on the map"
+    );
+    let list = it.get("/flows/events?q=linosa").await;
+    assert!(
+        list.text.contains("Linosa, porto") && list.text.contains(r#"list-count">1 di 21<"#),
+        "{}",
+        list.text
+    );
+    // Another agency's officer reads the GREEN event, and is offered no withdrawal.
+    let mut spain = Browser::new(&app);
+    spain.sign_in("esp.officer").await;
+    let theirs = spain.get(&at).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.text.contains(r#"data-testid="withdraw""#));
+    // Its agency withdraws it; it stays, marked, and leaves the map.
+    let gone = it.submit(&at, &format!("{at}/withdraw"), &[]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.text);
+    let page = it.get(&at).await;
+    assert!(
+        page.text.contains(r#"data-testid="withdrawn""#),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains(r#"data-testid="withdraw""#));
+    let map = it.get("/flows").await;
+    assert!(!map.text.contains(&format!(r#"data-event="{id}""#)));
+    // The caseworker reads the statistics and the routes on the map, not the events.
+    let mut caseworker = Browser::new(&app);
+    caseworker.sign_in("ita.caseworker").await;
+    let stats = caseworker.get("/flows").await;
+    assert!(stats.text.contains(r#"data-testid="flows-map""#));
+    assert!(stats.text.contains(r#"data-route="central-mediterranean""#));
+    assert!(
+        !stats.text.contains("data-event="),
+        "no event for a caseworker"
+    );
+    assert!(!stats.text.contains("/flows/events"), "no tab to a refusal");
+    let form = caseworker.get("/flows/events/new").await;
+    assert_eq!(form.status, StatusCode::FORBIDDEN);
+}

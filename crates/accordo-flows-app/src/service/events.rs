@@ -1,0 +1,269 @@
+//! Events at the border recorded on the platform: recorded by an agency's officers and
+//! analysts, read under TLP 2.0 by those it shares them with, withdrawn by their agency when
+//! recorded in error. Their sums, whatever their TLP, are the series of source `PLATFORM`.
+
+use accordo_domain::access::{Action, Resource};
+use accordo_domain::{AgencyCode, Handling, RecordScope, can};
+use accordo_flows::event::{self, EventInput};
+use accordo_flows::vocab;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifications, sharing};
+
+use crate::policy;
+use crate::store::{self, EventRow, NewEvent};
+
+/// An event as its readers see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub id: Uuid,
+    /// The reporting agency.
+    pub agency: String,
+    /// TLP 2.0.
+    pub handling: String,
+    /// When it happened (`YYYY-MM-DD`).
+    pub date: String,
+    /// `landing`, `interception`, `rescue`, `detection` or `prevented_departure`.
+    pub kind: String,
+    /// Frontex's route.
+    pub route: String,
+    pub route_key: String,
+    /// `sea` or `land`.
+    pub border: String,
+    pub place: String,
+    /// Decimal degrees, north positive.
+    pub latitude: f64,
+    /// Decimal degrees, east positive.
+    pub longitude: f64,
+    /// ISO 3166-1 alpha-3, when known.
+    pub departure_country: Option<String>,
+    /// `rubber`, `wooden`, `metal`, `fibreglass`, `sailing`, `fishing` or `other`, when known.
+    pub vessel: Option<String>,
+    pub people: i64,
+    pub dead: i64,
+    pub missing: i64,
+    /// People by nationality where known (largest first); the rest are of unknown
+    /// nationality.
+    #[schema(value_type = Vec<Object>)]
+    pub nationalities: Vec<(String, i64)>,
+    /// `agency:CODE` or `country:ISO3`.
+    pub addressees: Vec<String>,
+    pub recorded_at_us: i64,
+    pub withdrawn: bool,
+}
+
+fn view(row: EventRow, nationalities: Vec<(String, i64)>, addressees: Vec<String>) -> EventView {
+    let text = |s: String| (!s.is_empty()).then_some(s);
+    EventView {
+        id: row.id,
+        agency: row.owner_agency,
+        handling: row.handling,
+        date: row.occurred_on,
+        kind: row.kind,
+        route_key: vocab::route_key(&row.route),
+        route: row.route,
+        border: row.border,
+        place: row.place,
+        latitude: row.latitude_e6 as f64 / 1e6,
+        longitude: row.longitude_e6 as f64 / 1e6,
+        departure_country: text(row.departure_country),
+        vessel: text(row.vessel),
+        people: row.people,
+        dead: row.dead,
+        missing: row.missing,
+        nationalities,
+        addressees,
+        recorded_at_us: row.created_at,
+        withdrawn: row.withdrawn_at.is_some(),
+    }
+}
+
+/// Today's date where it is latest on earth (UTC+14): an event is never "in the future" for
+/// the agency that records it, whatever its time zone.
+fn latest_today(platform: &Platform) -> jiff::civil::Date {
+    let ahead = platform.clock.now() + jiff::SignedDuration::from_hours(14);
+    ahead.to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+/// Records an event for the caller's agency, shared under `handling` with `addressees`
+/// (each addressed agency is told). One transaction writes it, its people by nationality,
+/// its addressees and its audit entry.
+pub async fn record(
+    platform: &Platform,
+    ctx: &Ctx,
+    input: &EventInput,
+    handling: &str,
+    addressees: &[String],
+) -> Result<EventView> {
+    may_record(ctx)?;
+    let checked = event::check(input, latest_today(platform))
+        .map_err(|r| ServiceError::refused_value(r.field, r.code, r.args, r.message))?;
+    let handling = sharing::handling(handling)?;
+    if handling == Handling::Red {
+        return Err(ServiceError::refused_value(
+            "handling",
+            "handling-red",
+            Vec::new(),
+            "RED is for named persons; record an event as AMBER+STRICT to the agencies that need it",
+        ));
+    }
+    let addressees = sharing::addressees(handling, addressees)?;
+    let id = new_id();
+    let agency = ctx.actor.agency.to_string();
+    let mut tx = platform.store.write().await?;
+    store::insert_event(
+        &mut tx,
+        &NewEvent {
+            id,
+            owner_agency: &agency,
+            handling: handling.as_str(),
+            event: &checked,
+            created_by: &ctx.actor.username,
+            addressees: &addressees,
+        },
+        platform.now_us(),
+    )
+    .await?;
+    let audited = audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "flow_event.create",
+        policy::FLOW_EVENT.kind,
+        Some(&id.to_string()),
+        json!({
+            "handling": handling.as_str(),
+            "kind": checked.kind.as_str(),
+            "route": checked.route,
+            "date": checked.date.to_string(),
+            "people": checked.people,
+            "addressees": addressees.len(),
+        }),
+    )
+    .await?;
+    for (kind, to) in &addressees {
+        if kind == "agency" {
+            notifications::notify(
+                platform,
+                &mut tx,
+                (to, None),
+                "flow_event",
+                "flows-notice-event",
+                json!({"agency": agency.as_str(), "place": checked.place, "date": checked.date.to_string()}),
+                Some((policy::FLOW_EVENT.kind, &id.to_string())),
+            )
+            .await?;
+        }
+    }
+    tx.commit(audited).await?;
+    get(platform, ctx, id).await
+}
+
+/// The events the caller may read (TLP, in SQL), newest first, each with its people by
+/// nationality and its addressees.
+pub async fn list(
+    platform: &Platform,
+    ctx: &Ctx,
+    include_withdrawn: bool,
+) -> Result<Vec<EventView>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::FLOW_EVENT),
+    )?;
+    visible(platform, ctx, None, include_withdrawn).await
+}
+
+async fn visible(
+    platform: &Platform,
+    ctx: &Ctx,
+    id: Option<Uuid>,
+    include_withdrawn: bool,
+) -> Result<Vec<EventView>> {
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::FLOW_EVENT)?;
+    let mut conn = platform.store.read().await?;
+    let rows = store::visible_events(&mut conn, &scope, id, include_withdrawn).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (people, addressees) = store::event_details(&mut conn, row.id).await?;
+        out.push(view(row, people, addressees));
+    }
+    Ok(out)
+}
+
+/// One event the caller may read (not found otherwise, withdrawn or not).
+pub async fn get(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<EventView> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::FLOW_EVENT),
+    )?;
+    visible(platform, ctx, Some(id), true)
+        .await?
+        .pop()
+        .ok_or_else(|| ServiceError::not_found("flow_event", id))
+}
+
+/// Whether the caller may withdraw events of their own agency (the page offers it then).
+pub fn may_withdraw(ctx: &Ctx, event: &EventView) -> bool {
+    AgencyCode::parse(&event.agency).is_ok_and(|owner| {
+        can(
+            &ctx.actor,
+            Action::Delete,
+            Resource::record(&policy::FLOW_EVENT, &RecordScope::owned_by(owner)),
+        )
+        .is_ok()
+    }) && !event.withdrawn
+}
+
+/// Whether the caller may record events for their agency (the refusal if not).
+pub fn may_record(ctx: &Ctx) -> Result<()> {
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::record(
+            &policy::FLOW_EVENT,
+            &RecordScope::owned_by(ctx.actor.agency.clone()),
+        ),
+    )?;
+    Ok(())
+}
+
+/// Withdraws an event recorded in error: it stays, out of every sum. Its agency only.
+pub async fn withdraw(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<EventView> {
+    // Whoever cannot read it is told it does not exist.
+    let event = get(platform, ctx, id).await?;
+    let mut conn = platform.store.read().await?;
+    let Some((owner, withdrawn)) = store::event_owner(&mut conn, id).await? else {
+        return Err(ServiceError::not_found("flow_event", id));
+    };
+    drop(conn);
+    let owner =
+        AgencyCode::parse(&owner).map_err(|e| ServiceError::invalid("agency", e.to_string()))?;
+    can(
+        &ctx.actor,
+        Action::Delete,
+        Resource::record(&policy::FLOW_EVENT, &RecordScope::owned_by(owner)),
+    )?;
+    if withdrawn {
+        return Err(ServiceError::Rules {
+            rules: vec!["already_withdrawn".into()],
+        });
+    }
+    let mut tx = platform.store.write().await?;
+    store::withdraw_event(&mut tx, id, &ctx.actor.username, platform.now_us()).await?;
+    let audited = audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "flow_event.withdraw",
+        policy::FLOW_EVENT.kind,
+        Some(&id.to_string()),
+        json!({"people": event.people, "date": event.date}),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    get(platform, ctx, id).await
+}
