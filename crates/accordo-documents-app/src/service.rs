@@ -796,6 +796,7 @@ pub async fn publish_alert(platform: &Platform, ctx: &Ctx, input: NewAlertInput)
         }
     }
     let addressees = sharing::addressees(handling, &input.addressees)?;
+    sharing::agencies_exist(platform, &addressees).await?;
     if handling == Handling::Red {
         return Err(ServiceError::refused_value(
             "handling",

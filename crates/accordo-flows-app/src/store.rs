@@ -119,25 +119,22 @@ pub async fn upsert(tx: &mut Tx, counts: &[Count], now_us: i64) -> Result<u64> {
 /// A figure's key within a source and frequency: `(period, route, border, nationality)`.
 pub type FigureKey = (String, String, String, String);
 
-/// The keys of a source's figures at `freq` from `from` to `to` (periods of that frequency),
-/// of the totals or of the nationality rows.
-pub async fn keys_in_span(
+/// The keys of a source's figures by nationality at `freq` from `from` to `to` (periods of
+/// that frequency).
+pub async fn nationality_keys_in_span(
     tx: &mut Tx,
     source: &str,
     freq: &str,
-    by_nationality: bool,
     (from, to): (&str, &str),
 ) -> Result<Vec<FigureKey>> {
     let rows = sqlx::query(
         "SELECT period, route, border, nationality FROM flow_counts
-         WHERE source = $1 AND freq = $2 AND period >= $3 AND period <= $4
-           AND (CASE WHEN nationality = '' THEN 0 ELSE 1 END) = $5",
+         WHERE source = $1 AND freq = $2 AND period >= $3 AND period <= $4 AND nationality <> ''",
     )
     .bind(source)
     .bind(freq)
     .bind(from)
     .bind(to)
-    .bind(i64::from(by_nationality))
     .fetch_all(tx.conn())
     .await?;
     rows.iter()
@@ -152,17 +149,19 @@ pub async fn keys_in_span(
         .collect()
 }
 
-/// Deletes a source's figures at `freq` by key; returns how many.
+/// Deletes a source's figures at `freq` by key; returns each one deleted with its count.
 pub async fn delete_figures(
     tx: &mut Tx,
     source: &str,
     freq: &str,
     keys: &[FigureKey],
-) -> Result<u64> {
-    let mut deleted = 0;
-    for (period, route, border, nationality) in keys {
-        deleted += sqlx::query(
-            "DELETE FROM flow_counts WHERE source = $1 AND freq = $2 AND period = $3 AND route = $4 AND border = $5 AND nationality = $6",
+) -> Result<Vec<(FigureKey, i64)>> {
+    let mut deleted = Vec::new();
+    for key in keys {
+        let (period, route, border, nationality) = key;
+        let row = sqlx::query(
+            "DELETE FROM flow_counts WHERE source = $1 AND freq = $2 AND period = $3 AND route = $4 AND border = $5 AND nationality = $6
+             RETURNING count",
         )
         .bind(source)
         .bind(freq)
@@ -170,9 +169,11 @@ pub async fn delete_figures(
         .bind(route)
         .bind(border)
         .bind(nationality)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
+        .fetch_optional(tx.conn())
+        .await?;
+        if let Some(row) = row {
+            deleted.push((key.clone(), row.try_get("count")?));
+        }
     }
     Ok(deleted)
 }
@@ -332,77 +333,140 @@ pub struct EventRow {
 
 const EVENT_COLUMNS: &str = "e.id, e.owner_agency, e.handling, e.occurred_on, e.kind, e.route, e.border, e.place, e.latitude_e6, e.longitude_e6, e.departure_country, e.vessel, e.people, e.dead, e.missing, e.created_at, e.withdrawn_at";
 
-/// The most events one list reads (the newest).
+/// The most events one list reads (the newest that pass its filters).
 pub const EVENTS_MAX: i64 = 5000;
 
-/// The events the scope lets its actor read (`id` one of them, or all), newest first.
+/// Which events a list asks for, beyond what the reader may read.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub id: Option<Uuid>,
+    /// `YYYY-MM-DD`, both ends included.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub route: Option<&'static str>,
+    pub kind: Option<&'static str>,
+    pub include_withdrawn: bool,
+}
+
+/// The SQL condition over `flow_events e` for the events `scope` lets its actor read and
+/// `filter` asks for.
+fn event_condition(
+    scope: &Scope,
+    filter: &EventFilter,
+    binds: &mut accordo_store::scope::Binds,
+) -> String {
+    let mut cond = accordo_store::scope::shared_record_filter(scope, "e", binds);
+    if let Some(id) = filter.id {
+        cond.push_str(&format!(" AND e.id = {}", binds.text(&id.to_string())));
+    }
+    if let Some(from) = &filter.from {
+        cond.push_str(&format!(" AND e.occurred_on >= {}", binds.text(from)));
+    }
+    if let Some(to) = &filter.to {
+        cond.push_str(&format!(" AND e.occurred_on <= {}", binds.text(to)));
+    }
+    if let Some(route) = filter.route {
+        cond.push_str(&format!(" AND e.route = {}", binds.text(route)));
+    }
+    if let Some(kind) = filter.kind {
+        cond.push_str(&format!(" AND e.kind = {}", binds.text(kind)));
+    }
+    if !filter.include_withdrawn {
+        cond.push_str(" AND e.withdrawn_at IS NULL");
+    }
+    cond
+}
+
+/// The events the scope lets its actor read that the filter asks for, newest first (at most
+/// [`EVENTS_MAX`]), each with its people by nationality (largest first) and its addressees
+/// (`kind:value`): three queries, whatever their number.
 pub async fn visible_events(
     conn: &mut Conn,
     scope: &Scope,
-    id: Option<Uuid>,
-    include_withdrawn: bool,
-) -> Result<Vec<EventRow>> {
+    filter: &EventFilter,
+) -> Result<Vec<(EventRow, Vec<(String, i64)>, Vec<String>)>> {
     let mut binds = accordo_store::scope::Binds::default();
-    let filter = accordo_store::scope::shared_record_filter(scope, "e", &mut binds);
-    let one = id.map(|id| format!("AND e.id = {}", binds.text(&id.to_string())));
+    let cond = event_condition(scope, filter, &mut binds);
+    let chosen = format!(
+        "SELECT e.id FROM flow_events e WHERE {cond} ORDER BY e.occurred_on DESC, e.created_at DESC LIMIT {EVENTS_MAX}"
+    );
     let sql = format!(
-        "SELECT {EVENT_COLUMNS} FROM flow_events e WHERE {filter} {} {} ORDER BY e.occurred_on DESC, e.created_at DESC LIMIT {EVENTS_MAX}",
-        one.unwrap_or_default(),
-        if include_withdrawn {
-            ""
-        } else {
-            "AND e.withdrawn_at IS NULL"
-        },
+        "SELECT {EVENT_COLUMNS} FROM flow_events e WHERE {cond} ORDER BY e.occurred_on DESC, e.created_at DESC LIMIT {EVENTS_MAX}"
     );
     let rows = binds
+        .clone()
         .bind_all(sqlx::query(&sql))
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
-        .map(|r| {
-            let id: String = r.try_get("id")?;
-            Ok(EventRow {
-                id: Uuid::parse_str(&id)
-                    .map_err(|_| StoreError::Invalid("bad UUID in flow_events".into()))?,
-                owner_agency: r.try_get("owner_agency")?,
-                handling: r.try_get("handling")?,
-                occurred_on: r.try_get("occurred_on")?,
-                kind: r.try_get("kind")?,
-                route: r.try_get("route")?,
-                border: r.try_get("border")?,
-                place: r.try_get("place")?,
-                latitude_e6: r.try_get("latitude_e6")?,
-                longitude_e6: r.try_get("longitude_e6")?,
-                departure_country: r.try_get("departure_country")?,
-                vessel: r.try_get("vessel")?,
-                people: r.try_get("people")?,
-                dead: r.try_get("dead")?,
-                missing: r.try_get("missing")?,
-                created_at: r.try_get("created_at")?,
-                withdrawn_at: r.try_get("withdrawn_at")?,
-            })
-        })
-        .collect()
-}
-
-/// An event's people by nationality (largest first) and its addressees (`kind:value`).
-pub async fn event_details(conn: &mut Conn, id: Uuid) -> Result<(Vec<(String, i64)>, Vec<String>)> {
-    let id = id.to_string();
-    let people = sqlx::query(
-        "SELECT nationality, count FROM flow_event_people WHERE event_id = $1 ORDER BY count DESC, nationality",
-    )
-    .bind(&id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("nationality")?, r.try_get("count")?)))
-    .collect::<Result<Vec<_>>>()?;
-    let addressees = accordo_store::scope::addressees(&mut *conn, EVENT_KIND, &id)
+    let mut events: Vec<EventRow> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        events.push(EventRow {
+            id: Uuid::parse_str(&id)
+                .map_err(|_| StoreError::Invalid("bad UUID in flow_events".into()))?,
+            owner_agency: r.try_get("owner_agency")?,
+            handling: r.try_get("handling")?,
+            occurred_on: r.try_get("occurred_on")?,
+            kind: r.try_get("kind")?,
+            route: r.try_get("route")?,
+            border: r.try_get("border")?,
+            place: r.try_get("place")?,
+            latitude_e6: r.try_get("latitude_e6")?,
+            longitude_e6: r.try_get("longitude_e6")?,
+            departure_country: r.try_get("departure_country")?,
+            vessel: r.try_get("vessel")?,
+            people: r.try_get("people")?,
+            dead: r.try_get("dead")?,
+            missing: r.try_get("missing")?,
+            created_at: r.try_get("created_at")?,
+            withdrawn_at: r.try_get("withdrawn_at")?,
+        });
+    }
+    let mut people: std::collections::HashMap<String, Vec<(String, i64)>> = Default::default();
+    let people_sql = format!(
+        "SELECT p.event_id, p.nationality, p.count FROM flow_event_people p
+         WHERE p.event_id IN ({chosen}) ORDER BY p.event_id, p.count DESC, p.nationality"
+    );
+    for r in binds
+        .clone()
+        .bind_all(sqlx::query(&people_sql))
+        .fetch_all(&mut *conn)
         .await?
+    {
+        people
+            .entry(r.try_get("event_id")?)
+            .or_default()
+            .push((r.try_get("nationality")?, r.try_get("count")?));
+    }
+    let mut addressed: std::collections::HashMap<String, Vec<String>> = Default::default();
+    let addressed_sql = format!(
+        "SELECT x.record_id, x.addressee_type, x.addressee FROM record_addressees x
+         WHERE x.kind = '{EVENT_KIND}' AND x.record_id IN ({chosen})
+         ORDER BY x.record_id, x.addressee_type, x.addressee"
+    );
+    for r in binds
+        .bind_all(sqlx::query(&addressed_sql))
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        addressed
+            .entry(r.try_get("record_id")?)
+            .or_default()
+            .push(format!(
+                "{}:{}",
+                r.try_get::<String, _>("addressee_type")?,
+                r.try_get::<String, _>("addressee")?
+            ));
+    }
+    Ok(events
         .into_iter()
-        .map(|(to_type, to)| format!("{to_type}:{to}"))
-        .collect();
-    Ok((people, addressees))
+        .map(|e| {
+            let id = e.id.to_string();
+            let p = people.remove(&id).unwrap_or_default();
+            let a = addressed.remove(&id).unwrap_or_default();
+            (e, p, a)
+        })
+        .collect())
 }
 
 /// An event's owner and whether it was withdrawn.
@@ -420,75 +484,101 @@ pub async fn event_owner(conn: &mut Conn, id: Uuid) -> Result<Option<(String, bo
     .transpose()
 }
 
-pub async fn withdraw_event(tx: &mut Tx, id: Uuid, by: &str, now_us: i64) -> Result<()> {
-    sqlx::query(
+/// Withdraws a live event; whether it was live (a concurrent withdrawal finds it was not).
+pub async fn withdraw_event(tx: &mut Tx, id: Uuid, by: &str, now_us: i64) -> Result<bool> {
+    Ok(sqlx::query(
         "UPDATE flow_events SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND withdrawn_at IS NULL",
     )
     .bind(now_us)
     .bind(by)
     .bind(id.to_string())
     .execute(tx.conn())
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected()
+        == 1)
 }
 
-/// The people of every live event by day (`YYYY-MM-DD`, count), of a route (or all, `''`) and
-/// a nationality (or all of them, `''`): the source `PLATFORM`, whatever each event's TLP.
+/// Which events a statistic counts for its reader: CLEAR and GREEN ones for every reader of
+/// the statistics (TLP lets them go to the whole community), and those further shared with
+/// the reader when it may read events (`scope`); every live event for the operator's
+/// administrators. A SQL condition over `flow_events e`.
+fn counted(scope: Option<&Scope>, binds: &mut accordo_store::scope::Binds) -> String {
+    let shared = scope.map(|s| accordo_store::scope::shared_record_filter(s, "e", binds));
+    match shared {
+        Some(cond) => {
+            format!("e.withdrawn_at IS NULL AND (e.handling IN ('CLEAR', 'GREEN') OR {cond})")
+        }
+        None => "e.withdrawn_at IS NULL AND e.handling IN ('CLEAR', 'GREEN')".to_owned(),
+    }
+}
+
+/// The people of the live events the reader may count, by day (`YYYY-MM-DD`, count), of a
+/// route (or all, `''`) and a nationality (or all of them, `''`): the source `PLATFORM`.
 pub async fn events_by_day(
     conn: &mut Conn,
+    scope: Option<&Scope>,
     route: &str,
     nationality: &str,
 ) -> Result<Vec<(String, i64)>> {
+    let mut binds = accordo_store::scope::Binds::default();
+    let cond = counted(scope, &mut binds);
+    let route = binds.text(route);
     let sql = if nationality.is_empty() {
-        "SELECT e.occurred_on AS day, CAST(SUM(e.people) AS BIGINT) AS total FROM flow_events e
-         WHERE e.withdrawn_at IS NULL AND ($1 = '' OR e.route = $1) AND $2 = ''
-         GROUP BY e.occurred_on ORDER BY e.occurred_on"
+        format!(
+            "SELECT e.occurred_on AS day, CAST(SUM(e.people) AS BIGINT) AS total FROM flow_events e
+             WHERE {cond} AND ({route} = '' OR e.route = {route})
+             GROUP BY e.occurred_on ORDER BY e.occurred_on"
+        )
     } else {
-        "SELECT e.occurred_on AS day, CAST(SUM(p.count) AS BIGINT) AS total FROM flow_events e
-         JOIN flow_event_people p ON p.event_id = e.id
-         WHERE e.withdrawn_at IS NULL AND ($1 = '' OR e.route = $1) AND p.nationality = $2
-         GROUP BY e.occurred_on ORDER BY e.occurred_on"
+        let nationality = binds.text(nationality);
+        format!(
+            "SELECT e.occurred_on AS day, CAST(SUM(p.count) AS BIGINT) AS total FROM flow_events e
+             JOIN flow_event_people p ON p.event_id = e.id
+             WHERE {cond} AND ({route} = '' OR e.route = {route}) AND p.nationality = {nationality}
+             GROUP BY e.occurred_on ORDER BY e.occurred_on"
+        )
     };
-    let rows = sqlx::query(sql)
-        .bind(route)
-        .bind(nationality)
-        .fetch_all(conn)
-        .await?;
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
     rows.iter()
         .map(|r| Ok((r.try_get("day")?, r.try_get("total")?)))
         .collect()
 }
 
-/// The people of every live event by nationality within `year` (`YYYY`), of a route or all.
-/// People whose nationality is not known are counted as `OOO` (not specified).
+/// The people of the live events the reader may count by nationality within `year` (`YYYY`),
+/// of a route or all. People whose nationality is not known are counted as `OOO` (not
+/// specified).
 pub async fn events_by_nationality(
     conn: &mut Conn,
+    scope: Option<&Scope>,
     route: &str,
     year: &str,
 ) -> Result<Vec<(String, i64)>> {
-    let rows = sqlx::query(
+    let mut binds = accordo_store::scope::Binds::default();
+    let cond = counted(scope, &mut binds);
+    let (route, year) = (binds.text(route), binds.text(year));
+    let within = format!(
+        "{cond} AND ({route} = '' OR e.route = {route}) AND substr(e.occurred_on, 1, 4) = {year}"
+    );
+    let named_sql = format!(
         "SELECT p.nationality AS nationality, CAST(SUM(p.count) AS BIGINT) AS total FROM flow_events e
-         JOIN flow_event_people p ON p.event_id = e.id
-         WHERE e.withdrawn_at IS NULL AND ($1 = '' OR e.route = $1) AND substr(e.occurred_on, 1, 4) = $2
-         GROUP BY p.nationality",
-    )
-    .bind(route)
-    .bind(year)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out: Vec<(String, i64)> = rows
+         JOIN flow_event_people p ON p.event_id = e.id WHERE {within} GROUP BY p.nationality"
+    );
+    let mut out: Vec<(String, i64)> = binds
+        .clone()
+        .bind_all(sqlx::query(&named_sql))
+        .fetch_all(&mut *conn)
+        .await?
         .iter()
         .map(|r| Ok((r.try_get("nationality")?, r.try_get("total")?)))
         .collect::<Result<_>>()?;
-    let people: i64 = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(e.people), 0) AS BIGINT) AS total FROM flow_events e
-         WHERE e.withdrawn_at IS NULL AND ($1 = '' OR e.route = $1) AND substr(e.occurred_on, 1, 4) = $2",
-    )
-    .bind(route)
-    .bind(year)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("total")?;
+    let people_sql = format!(
+        "SELECT CAST(COALESCE(SUM(e.people), 0) AS BIGINT) AS total FROM flow_events e WHERE {within}"
+    );
+    let people: i64 = binds
+        .bind_all(sqlx::query(&people_sql))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("total")?;
     let named: i64 = out.iter().map(|(_, n)| n).sum();
     if people > named {
         match out.iter_mut().find(|(n, _)| n == "OOO") {

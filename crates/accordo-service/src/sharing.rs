@@ -4,7 +4,7 @@
 
 use accordo_domain::{AgencyCode, CountryCode, Handling};
 
-use crate::{Result, ServiceError};
+use crate::{Platform, Result, ServiceError};
 
 /// A TLP 2.0 label as typed.
 pub fn handling(text: &str) -> Result<Handling> {
@@ -63,6 +63,26 @@ pub fn addressees(handling: Handling, raw: &[String]) -> Result<Vec<(String, Str
         ));
     }
     Ok(out)
+}
+
+/// Refuses an addressee agency the partnership does not have (a typing slip), naming it:
+/// checked before anything is written, so that the form keeps what was typed.
+pub async fn agencies_exist(platform: &Platform, addressees: &[(String, String)]) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    for (_, code) in addressees.iter().filter(|(k, _)| k == "agency") {
+        if accordo_store::accounts::find_agency(&mut conn, code)
+            .await?
+            .is_none()
+        {
+            return Err(ServiceError::refused_value(
+                "addressees",
+                "no-agency",
+                vec![("code", code.clone())],
+                format!("there is no agency {code}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

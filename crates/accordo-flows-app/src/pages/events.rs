@@ -161,10 +161,11 @@ pub async fn list_page(
     headers: HeaderMap,
     Query(params): Query<list::Params>,
 ) -> Response {
-    let found = match events::list(&state.platform, &viewer.ctx, false).await {
+    let found = match events::list(&state.platform, &viewer.ctx, &Default::default()).await {
         Ok(found) => found,
         Err(e) => return viewer_error_page(&state, &viewer, &e),
     };
+    let capped = found.len() as i64 >= events::EVENTS_MAX;
     let view = match events_list(viewer.ctx.actor.agency.to_string()).apply(found, &params) {
         list::Outcome::Page(view) => view,
         list::Outcome::Csv(csv) => return csv,
@@ -176,6 +177,7 @@ pub async fn list_page(
         "flows/events.html",
         context! {
             events => view,
+            capped => capped.then_some(events::EVENTS_MAX),
             may_record => events::may_record(&viewer.ctx).is_ok(),
             tab => "events",
             tab_events => true,

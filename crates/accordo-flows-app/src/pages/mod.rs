@@ -133,7 +133,7 @@ async fn flows(
         })
         .collect();
     let events = if accordo_server::pages::may_read(&viewer.ctx.actor, &crate::policy::FLOW_EVENT) {
-        match service::events::list(&state.platform, &viewer.ctx, false).await {
+        match service::events::list(&state.platform, &viewer.ctx, &Default::default()).await {
             Ok(found) => Some(found),
             Err(e) => return viewer_error_page(&state, &viewer, &e),
         }

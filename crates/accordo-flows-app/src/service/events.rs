@@ -14,6 +14,7 @@ use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifi
 
 use crate::policy;
 use crate::store::{self, EventRow, NewEvent};
+pub use crate::store::{EVENTS_MAX, EventFilter};
 
 /// An event as its readers see it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -80,11 +81,15 @@ fn view(row: EventRow, nationalities: Vec<(String, i64)>, addressees: Vec<String
     }
 }
 
-/// Today's date where it is latest on earth (UTC+14): an event is never "in the future" for
-/// the agency that records it, whatever its time zone.
-fn latest_today(platform: &Platform) -> jiff::civil::Date {
-    let ahead = platform.clock.now() + jiff::SignedDuration::from_hours(14);
-    ahead.to_zoned(jiff::tz::TimeZone::UTC).date()
+/// Today's date in the time zone of the recording agency (UTC for one the partnership does
+/// not have): an event is "in the future" by the calendar of those who record it.
+async fn agency_today(platform: &Platform, agency: &str) -> Result<jiff::civil::Date> {
+    let mut conn = platform.store.read().await?;
+    let zone = accordo_store::accounts::find_agency(&mut conn, agency)
+        .await?
+        .and_then(|a| jiff::tz::TimeZone::get(&a.time_zone).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    Ok(platform.clock.now().to_zoned(zone).date())
 }
 
 /// Records an event for the caller's agency, shared under `handling` with `addressees`
@@ -98,18 +103,20 @@ pub async fn record(
     addressees: &[String],
 ) -> Result<EventView> {
     may_record(ctx)?;
-    let checked = event::check(input, latest_today(platform))
+    let today = agency_today(platform, ctx.actor.agency.as_str()).await?;
+    let checked = event::check(input, today)
         .map_err(|r| ServiceError::refused_value(r.field, r.code, r.args, r.message))?;
     let handling = sharing::handling(handling)?;
     if handling == Handling::Red {
         return Err(ServiceError::refused_value(
             "handling",
-            "handling-red",
+            "event-handling-red",
             Vec::new(),
             "RED is for named persons; record an event as AMBER+STRICT to the agencies that need it",
         ));
     }
     let addressees = sharing::addressees(handling, addressees)?;
+    sharing::agencies_exist(platform, &addressees).await?;
     let id = new_id();
     let agency = ctx.actor.agency.to_string();
     let mut tx = platform.store.write().await?;
@@ -161,46 +168,37 @@ pub async fn record(
     get(platform, ctx, id).await
 }
 
-/// The events the caller may read (TLP, in SQL), newest first, each with its people by
-/// nationality and its addressees.
-pub async fn list(
-    platform: &Platform,
-    ctx: &Ctx,
-    include_withdrawn: bool,
-) -> Result<Vec<EventView>> {
+/// The events the caller may read (TLP, in SQL) that `filter` asks for, newest first (at most
+/// [`store::EVENTS_MAX`]), each with its people by nationality and its addressees.
+pub async fn list(platform: &Platform, ctx: &Ctx, filter: &EventFilter) -> Result<Vec<EventView>> {
+    may_list(ctx)?;
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::FLOW_EVENT)?;
+    let mut conn = platform.store.read().await?;
+    Ok(store::visible_events(&mut conn, &scope, filter)
+        .await?
+        .into_iter()
+        .map(|(row, people, addressees)| view(row, people, addressees))
+        .collect())
+}
+
+/// Whether the caller may read events at all (asked before what is asked is read).
+pub fn may_list(ctx: &Ctx) -> Result<()> {
     can(
         &ctx.actor,
         Action::Read,
         Resource::collection(&policy::FLOW_EVENT),
     )?;
-    visible(platform, ctx, None, include_withdrawn).await
-}
-
-async fn visible(
-    platform: &Platform,
-    ctx: &Ctx,
-    id: Option<Uuid>,
-    include_withdrawn: bool,
-) -> Result<Vec<EventView>> {
-    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::FLOW_EVENT)?;
-    let mut conn = platform.store.read().await?;
-    let rows = store::visible_events(&mut conn, &scope, id, include_withdrawn).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (people, addressees) = store::event_details(&mut conn, row.id).await?;
-        out.push(view(row, people, addressees));
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// One event the caller may read (not found otherwise, withdrawn or not).
 pub async fn get(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<EventView> {
-    can(
-        &ctx.actor,
-        Action::Read,
-        Resource::collection(&policy::FLOW_EVENT),
-    )?;
-    visible(platform, ctx, Some(id), true)
+    let filter = EventFilter {
+        id: Some(id),
+        include_withdrawn: true,
+        ..EventFilter::default()
+    };
+    list(platform, ctx, &filter)
         .await?
         .pop()
         .ok_or_else(|| ServiceError::not_found("flow_event", id))
@@ -247,13 +245,17 @@ pub async fn withdraw(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<EventV
         Action::Delete,
         Resource::record(&policy::FLOW_EVENT, &RecordScope::owned_by(owner)),
     )?;
+    let already = || ServiceError::Rules {
+        rules: vec!["already_withdrawn".into()],
+    };
     if withdrawn {
-        return Err(ServiceError::Rules {
-            rules: vec!["already_withdrawn".into()],
-        });
+        return Err(already());
     }
     let mut tx = platform.store.write().await?;
-    store::withdraw_event(&mut tx, id, &ctx.actor.username, platform.now_us()).await?;
+    // Another withdrawal may have come first: one withdrawal, one audit entry.
+    if !store::withdraw_event(&mut tx, id, &ctx.actor.username, platform.now_us()).await? {
+        return Err(already());
+    }
     let audited = audit::record(
         platform,
         &mut tx,

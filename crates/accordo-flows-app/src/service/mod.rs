@@ -77,7 +77,16 @@ pub async fn import(
         done += batch.len() as u64;
         progress(done, total);
     }
-    let removed = remove_dropped(&mut tx, source, &parsed.counts).await?;
+    let dropped = remove_dropped(&mut tx, source, &parsed.counts).await?;
+    let removed = dropped.len() as u64;
+    // What was removed, so that it can be traced and restored (the first thousand).
+    let removed_figures: Vec<serde_json::Value> = dropped
+        .iter()
+        .take(1000)
+        .map(|((period, route, border, nationality), count)| {
+            json!({"period": period, "route": route, "border": border, "nationality": nationality, "count": count})
+        })
+        .collect();
     let audited = audit::record(
         platform,
         &mut tx,
@@ -85,7 +94,7 @@ pub async fn import(
         "flow_statistic.import",
         policy::FLOW_STATISTIC.kind,
         None,
-        json!({"source": source.as_str(), "kind": parsed.kind.as_str(), "rows": total, "changed": changed, "removed": removed}),
+        json!({"source": source.as_str(), "kind": parsed.kind.as_str(), "rows": total, "changed": changed, "removed": removed, "removed_figures": removed_figures}),
     )
     .await?;
     tx.commit(audited).await?;
@@ -99,72 +108,55 @@ pub async fn import(
     })
 }
 
-/// A file speaks for each cell it gives: a period's route totals (Frontex leaves out a route
-/// with no detection in the month), or a period, route and border's nationalities (it leaves
-/// out a nationality with none). A figure held from an earlier edition in a cell the file
-/// gives, that the file no longer has, was revised to nothing, and is removed in the
-/// import's transaction. Cells the file does not give stay as they were: a partial file
-/// changes only what it covers.
+/// A file speaks for each cell it gives: a period, route and border's total, or its
+/// nationalities (Frontex leaves out a nationality with no detection). A nationality held
+/// from an earlier edition in a cell the file gives, that the file no longer has, was revised
+/// to nothing, and is removed in the import's transaction; the removed figures are returned
+/// (key and count) for the audit entry. Cells the file does not give stay as they were: a
+/// partial file changes only what it covers. (A route's monthly total that a later edition
+/// leaves out stays: the file cannot say whether it fell to zero or was left out.)
 async fn remove_dropped(
     tx: &mut accordo_store::Tx,
     source: Source,
     counts: &[import::Count],
-) -> Result<u64> {
-    let mut removed = 0;
-    // A file has one frequency; its totals and its nationality rows are two kinds of figure.
-    for by_nationality in [false, true] {
-        let of_kind: Vec<store::FigureKey> = counts
-            .iter()
-            .filter(|c| c.nationality.is_some() == by_nationality)
-            .map(|c| {
-                (
-                    c.period.to_string(),
-                    c.route.unwrap_or("").to_owned(),
-                    c.border.map_or("", |b| b.as_str()).to_owned(),
-                    c.nationality.clone().unwrap_or_default(),
-                )
-            })
-            .collect();
-        let (Some(first), Some(last)) = (
-            counts
-                .iter()
-                .filter(|c| c.nationality.is_some() == by_nationality)
-                .map(|c| c.period)
-                .min(),
-            counts
-                .iter()
-                .filter(|c| c.nationality.is_some() == by_nationality)
-                .map(|c| c.period)
-                .max(),
-        ) else {
-            continue;
-        };
-        let cell = |k: &store::FigureKey| -> (String, String, String) {
-            if by_nationality {
-                (k.0.clone(), k.1.clone(), k.2.clone())
-            } else {
-                (k.0.clone(), String::new(), String::new())
-            }
-        };
-        let cells: std::collections::HashSet<(String, String, String)> =
-            of_kind.iter().map(cell).collect();
-        let in_file: std::collections::HashSet<&store::FigureKey> = of_kind.iter().collect();
-        let freq = first.freq().as_str();
-        let held = store::keys_in_span(
-            tx,
-            source.as_str(),
-            freq,
-            by_nationality,
-            (&first.to_string(), &last.to_string()),
+) -> Result<Vec<(store::FigureKey, i64)>> {
+    let rows: Vec<&import::Count> = counts.iter().filter(|c| c.nationality.is_some()).collect();
+    let (Some(first), Some(last)) = (
+        rows.iter().map(|c| c.period).min(),
+        rows.iter().map(|c| c.period).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let key = |c: &import::Count| -> store::FigureKey {
+        (
+            c.period.to_string(),
+            c.route.unwrap_or("").to_owned(),
+            c.border.map_or("", |b| b.as_str()).to_owned(),
+            c.nationality.clone().unwrap_or_default(),
         )
-        .await?;
-        let gone: Vec<store::FigureKey> = held
-            .into_iter()
-            .filter(|k| cells.contains(&cell(k)) && !in_file.contains(k))
-            .collect();
-        removed += store::delete_figures(tx, source.as_str(), freq, &gone).await?;
-    }
-    Ok(removed)
+    };
+    let in_file: std::collections::HashSet<store::FigureKey> =
+        rows.iter().map(|c| key(c)).collect();
+    let cells: std::collections::HashSet<(&str, &str, &str)> = in_file
+        .iter()
+        .map(|(p, r, b, _)| (p.as_str(), r.as_str(), b.as_str()))
+        .collect();
+    // A file has one frequency.
+    let freq = first.freq().as_str();
+    let held = store::nationality_keys_in_span(
+        tx,
+        source.as_str(),
+        freq,
+        (&first.to_string(), &last.to_string()),
+    )
+    .await?;
+    let gone: Vec<store::FigureKey> = held
+        .into_iter()
+        .filter(|k| {
+            cells.contains(&(k.0.as_str(), k.1.as_str(), k.2.as_str())) && !in_file.contains(k)
+        })
+        .collect();
+    Ok(store::delete_figures(tx, source.as_str(), freq, &gone).await?)
 }
 
 /// Which series: a source, a route (or every route), a nationality (or the totals).
@@ -185,14 +177,20 @@ pub fn may_read(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-async fn points(platform: &Platform, q: &SeriesQuery) -> Result<Vec<Point>> {
+/// The events the reader may count beyond CLEAR and GREEN ones: those its scope of
+/// `FLOW_EVENT` reads (none for a reader of the statistics who reads no events).
+fn event_scope(ctx: &Ctx) -> Option<accordo_domain::Scope> {
+    accordo_domain::scope(&ctx.actor, Action::Read, &policy::FLOW_EVENT).ok()
+}
+
+async fn points(platform: &Platform, ctx: &Ctx, q: &SeriesQuery) -> Result<Vec<Point>> {
     let mut conn = platform.store.read().await?;
     let (route, nationality) = (
         q.route.unwrap_or(""),
         q.nationality.as_deref().unwrap_or(""),
     );
     let rows: Vec<(String, i64)> = if q.source == Source::Platform {
-        store::events_by_day(&mut conn, route, nationality).await?
+        store::events_by_day(&mut conn, event_scope(ctx).as_ref(), route, nationality).await?
     } else {
         store::series(&mut conn, q.source.as_str(), route, nationality)
             .await?
@@ -222,13 +220,26 @@ fn totals_of(source: Source, points: &[Point], freq: Freq) -> Vec<Total> {
 /// The monthly figures of a series, for year to date.
 fn by_month(source: Source, points: &[Point]) -> Vec<Point> {
     if source == Source::Platform {
-        stats::recorded(points, Freq::Month)
+        // A month without an event counted none: zeros from the first month to the last.
+        let months: BTreeMap<Period, i64> = stats::recorded(points, Freq::Month)
             .into_iter()
-            .map(|t| Point {
-                period: t.period,
-                count: t.count,
-            })
-            .collect()
+            .map(|t| (t.period, t.count))
+            .collect();
+        let mut out = Vec::new();
+        if let (Some((Period::Month(y0, m0), _)), Some((Period::Month(y1, m1), _))) =
+            (months.first_key_value(), months.last_key_value())
+        {
+            let (mut y, mut m) = (*y0, *m0);
+            while (y, m) <= (*y1, *m1) {
+                let period = Period::Month(y, m);
+                out.push(Point {
+                    period,
+                    count: months.get(&period).copied().unwrap_or(0),
+                });
+                (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            }
+        }
+        out
     } else {
         points.to_vec()
     }
@@ -242,7 +253,7 @@ pub async fn totals(
     freq: Freq,
 ) -> Result<Vec<Total>> {
     may_read(ctx)?;
-    Ok(totals_of(q.source, &points(platform, q).await?, freq))
+    Ok(totals_of(q.source, &points(platform, ctx, q).await?, freq))
 }
 
 /// One route's figures over two years, for the routes table.
@@ -291,7 +302,7 @@ pub async fn overview(platform: &Platform, ctx: &Ctx) -> Result<Overview> {
         route: None,
         nationality: None,
     };
-    let italy_points = points(platform, &italy).await?;
+    let italy_points = points(platform, ctx, &italy).await?;
     let italy_years = stats::totals(&italy_points, Freq::Year);
     // A complete year: an official total, or twelve months.
     let complete: Vec<&Total> = italy_years
@@ -314,7 +325,7 @@ pub async fn overview(platform: &Platform, ctx: &Ctx) -> Result<Overview> {
     let (italy_nationalities_year, italy_nationalities) = match italy_years.last() {
         Some(_) => {
             let years: Vec<i16> = italy_years.iter().rev().map(|t| t.period.year()).collect();
-            latest_shares(&mut conn, Source::Ita, None, &years).await?
+            latest_shares(&mut conn, ctx, Source::Ita, None, &years).await?
         }
         None => (None, Vec::new()),
     };
@@ -360,6 +371,7 @@ pub async fn overview(platform: &Platform, ctx: &Ctx) -> Result<Overview> {
         .unwrap_or_default();
     let frontex = points(
         platform,
+        ctx,
         &SeriesQuery {
             source: Source::Frontex,
             route: None,
@@ -369,6 +381,7 @@ pub async fn overview(platform: &Platform, ctx: &Ctx) -> Result<Overview> {
     .await?;
     let platform_days = points(
         platform,
+        ctx,
         &SeriesQuery {
             source: Source::Platform,
             route: None,
@@ -395,13 +408,20 @@ pub async fn overview(platform: &Platform, ctx: &Ctx) -> Result<Overview> {
 /// with the rest as "other nationalities": `(year, shares)`.
 async fn latest_shares(
     conn: &mut accordo_store::Conn,
+    ctx: &Ctx,
     source: Source,
     route: Option<&str>,
     years: &[i16],
 ) -> Result<(Option<i16>, Vec<Share>)> {
     for year in years {
         let shares = if source == Source::Platform {
-            store::events_by_nationality(conn, route.unwrap_or(""), &year.to_string()).await?
+            store::events_by_nationality(
+                conn,
+                event_scope(ctx).as_ref(),
+                route.unwrap_or(""),
+                &year.to_string(),
+            )
+            .await?
         } else {
             store::by_nationality(
                 conn,
@@ -466,6 +486,7 @@ pub async fn route_view(platform: &Platform, ctx: &Ctx, route: &'static str) -> 
     // month to its last, over every route), a route's missing month is a zero.
     let every = points(
         platform,
+        ctx,
         &SeriesQuery {
             source: Source::Frontex,
             route: None,
@@ -481,7 +502,7 @@ pub async fn route_view(platform: &Platform, ctx: &Ctx, route: &'static str) -> 
     };
     let span = months_of(&every);
     let published = {
-        let own: BTreeMap<Period, i64> = points(platform, &q)
+        let own: BTreeMap<Period, i64> = points(platform, ctx, &q)
             .await?
             .into_iter()
             .map(|p| (p.period, p.count))
@@ -518,7 +539,7 @@ pub async fn route_view(platform: &Platform, ctx: &Ctx, route: &'static str) -> 
         .collect();
     let mut conn = platform.store.read().await?;
     let (nationalities_year, nationalities) =
-        latest_shares(&mut conn, Source::Frontex, Some(route), &order).await?;
+        latest_shares(&mut conn, ctx, Source::Frontex, Some(route), &order).await?;
     Ok(RouteView {
         route,
         key: vocab::route_key(route),
@@ -557,7 +578,7 @@ pub async fn breakdown(
         route,
         nationality: None,
     };
-    let published = points(platform, &q).await?;
+    let published = points(platform, ctx, &q).await?;
     let years = totals_of(source, &published, Freq::Year);
     let order: Vec<i16> = match year {
         Some(y) => vec![y],
@@ -573,7 +594,7 @@ pub async fn breakdown(
         }
     };
     let mut conn = platform.store.read().await?;
-    let (year, nationalities) = latest_shares(&mut conn, source, route, &order).await?;
+    let (year, nationalities) = latest_shares(&mut conn, ctx, source, route, &order).await?;
     Ok(Breakdown {
         year,
         nationalities,

@@ -263,23 +263,27 @@ async fn the_nationalities_add_up_to_the_year_and_the_year_to_date_compares_like
     .await;
 }
 
-/// The people of the demo's events, from its data file: `(total, of BGD)`.
-fn demo_event_people() -> (i64, i64) {
-    let mut total = 0;
-    let mut bgd = 0;
+/// The people of the demo's events, from its data file: `(all, CLEAR or GREEN, of BGD in
+/// CLEAR or GREEN ones)`.
+fn demo_event_people() -> (i64, i64, i64) {
+    let (mut all, mut green, mut bgd) = (0, 0, 0);
     for line in accordo_flows_app::demo::EVENTS.lines() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
         let f: Vec<&str> = line.split('|').collect();
-        total += f[10].parse::<i64>().unwrap();
-        for pair in f[13].split(';').map(str::trim) {
-            if let Some(n) = pair.strip_prefix("BGD ") {
-                bgd += n.parse::<i64>().unwrap();
+        let people = f[10].parse::<i64>().unwrap();
+        all += people;
+        if matches!(f[14], "CLEAR" | "GREEN") {
+            green += people;
+            for pair in f[13].split(';').map(str::trim) {
+                if let Some(n) = pair.strip_prefix("BGD ") {
+                    bgd += n.parse::<i64>().unwrap();
+                }
             }
         }
     }
-    (total, bgd)
+    (all, green, bgd)
 }
 
 async fn platform_total(app: &common::TestApp, token: &str) -> i64 {
@@ -384,8 +388,10 @@ async fn events_are_read_under_their_handling_and_counted_in_the_platforms_serie
         let caseworker = app.token("ita.caseworker").await;
         let refused = app.get("/api/v1/flows/events", &caseworker).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
-        // Every live event's people, whatever its code, in the platform's own series.
-        let (people, bgd) = demo_event_people();
+        // The platform's own series counts what TLP lets each reader count: CLEAR and GREEN
+        // events for every reader of the statistics, the rest where they are shared.
+        let (all_people, green, bgd) = demo_event_people();
+        assert!(green < all_people, "the demo has AMBER events");
         for period in ["day", "week", "month", "year"] {
             let totals = app
                 .get(
@@ -395,7 +401,7 @@ async fn events_are_read_under_their_handling_and_counted_in_the_platforms_serie
                 .await;
             assert_eq!(totals.status, StatusCode::OK, "{period}: {}", totals.text);
             let totals = totals.json();
-            assert_eq!(sum(&totals), people, "{period}");
+            assert_eq!(sum(&totals), green, "{period}");
             assert!(
                 totals
                     .as_array()
@@ -406,6 +412,18 @@ async fn events_are_read_under_their_handling_and_counted_in_the_platforms_serie
             assert!(
                 !totals.to_string().contains("Lampedusa"),
                 "no place in a sum"
+            );
+        }
+        for (user, expected) in [
+            ("ita.admin", all_people),
+            ("tur.officer", all_people),
+            ("esp.officer", green),
+            ("unhcr.monitor", green),
+        ] {
+            assert_eq!(
+                platform_total(&app, &app.token(user).await).await,
+                expected,
+                "{user}"
             );
         }
         let weeks = app
@@ -448,7 +466,9 @@ async fn an_event_is_recorded_whole_and_withdrawn_by_its_agency() {
     each_engine(|app| async move {
         let coastguard = app.token("ita.coastguard").await;
         let analyst = app.token("ita.analyst").await;
-        let before = platform_total(&app, &analyst).await;
+        // Its own agency counts every event it records; another counts what TLP lets it.
+        let before = platform_total(&app, &coastguard).await;
+        let analyst_before = platform_total(&app, &analyst).await;
         let good = json!({
             "date": "2026-11-20", "kind": "rescue", "route": "Central Mediterranean", "border": "sea",
             "place": "SAR zone, 30 nm south of Lampedusa", "latitude": 35.0, "longitude": 12.55,
@@ -467,6 +487,7 @@ async fn an_event_is_recorded_whole_and_withdrawn_by_its_agency() {
             (json!({"addressees": []}), "addressees"),
             (json!({"handling": "RED"}), "handling"),
             (json!({"latitude": 95.0}), "latitude"),
+            (json!({"addressees": ["agency:TN-GNX"]}), "addressees"),
         ] {
             let mut body = good.clone();
             for (k, v) in change.as_object().unwrap() {
@@ -476,7 +497,7 @@ async fn an_event_is_recorded_whole_and_withdrawn_by_its_agency() {
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{change}: {}", r.text);
             assert_eq!(r.json()["field"], field, "{change}: {}", r.text);
         }
-        assert_eq!(platform_total(&app, &analyst).await, before, "nothing written");
+        assert_eq!(platform_total(&app, &coastguard).await, before, "nothing written");
         // Who may not record is refused before anything is read.
         for user in ["ita.caseworker", "pak.partner_authority", "unhcr.monitor"] {
             let r = app
@@ -491,7 +512,13 @@ async fn an_event_is_recorded_whole_and_withdrawn_by_its_agency() {
         assert_eq!(made["nationalities"], json!([["SDN", 30], ["ERI", 20]]));
         assert_eq!(made["latitude"], 35.0);
         let id = made["id"].as_str().unwrap().to_owned();
-        assert_eq!(platform_total(&app, &analyst).await, before + 60);
+        assert_eq!(platform_total(&app, &coastguard).await, before + 60);
+        assert_eq!(
+            platform_total(&app, &analyst).await,
+            analyst_before,
+            "AMBER to Tunisia: not IT-MI's to count"
+        );
+        let tunisia_total = platform_total(&app, &app.token("tun.officer").await).await;
         // The addressed agency's officer reads it and is told; another does not read it.
         let tunisia = app.token("tun.officer").await;
         let read = app.get(&format!("/api/v1/flows/events/{id}"), &tunisia).await;
@@ -511,7 +538,8 @@ async fn an_event_is_recorded_whole_and_withdrawn_by_its_agency() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.json()["withdrawn"], true);
-        assert_eq!(platform_total(&app, &analyst).await, before, "out of every sum");
+        assert_eq!(platform_total(&app, &tunisia).await, tunisia_total - 60, "out of every sum");
+        assert_eq!(platform_total(&app, &coastguard).await, before);
         let again = app
             .post(&format!("/api/v1/flows/events/{id}/withdraw"), Some(&coastguard), json!(null))
             .await;
