@@ -26,10 +26,9 @@ const READERS: &[(Role, At)] = &[
     (Role::PartnerAuthority, At::Anywhere),
 ];
 
-/// Events are read under TLP by officers, analysts and partner authorities; of the
-/// administrators, the operator's.
+/// Events are read under TLP by officers, analysts and partner authorities; no administrator
+/// by office.
 const EVENT_READERS: &[(Role, At)] = &[
-    (Role::Admin, At::Operator),
     (Role::Analyst, At::Anywhere),
     (Role::Officer, At::Anywhere),
     (Role::PartnerAuthority, At::Anywhere),
@@ -37,10 +36,8 @@ const EVENT_READERS: &[(Role, At)] = &[
 /// Events are recorded by officers and analysts, for their own agency.
 const EVENT_WRITERS: &[(Role, At)] =
     &[(Role::Analyst, At::Anywhere), (Role::Officer, At::Anywhere)];
-/// IT-UI's AMBER event is addressed to ES-PN: its readers there read it, and the operator's
-/// administrators.
+/// IT-UI's AMBER event is addressed to ES-PN: its readers there read it.
 const EVENT_READERS_AT_ES_PN: &[(Role, At)] = &[
-    (Role::Admin, At::Operator),
     (Role::Analyst, At::Agency("ES-PN")),
     (Role::Officer, At::Agency("ES-PN")),
     (Role::PartnerAuthority, At::Agency("ES-PN")),

@@ -25,13 +25,13 @@ pub static FLOW_STATISTIC: KindPolicy = KindPolicy {
 /// detection, a prevented departure): recorded and withdrawn by the officers and analysts of
 /// the reporting agency; read under TLP by the officers, analysts and authorities it shares
 /// them with (CLEAR and GREEN by all, AMBER by the addressed agencies or countries,
-/// AMBER+STRICT by the addressed agencies) and by the operator's administrators. Their sums
-/// are statistics (source `PLATFORM`), read as `FLOW_STATISTIC`.
+/// AMBER+STRICT by the addressed agencies). No administrator reads them by office: TLP names
+/// their readers. Their sums are statistics (source `PLATFORM`), read as `FLOW_STATISTIC`,
+/// counting what TLP lets each reader count.
 pub static FLOW_EVENT: KindPolicy = KindPolicy {
     kind: "flow_event",
     personal: false,
     grants: &[
-        Grant::new(Admin, Read, Platform),
         Grant::new(Analyst, Read, Shared),
         Grant::new(Officer, Read, Shared),
         Grant::new(PartnerAuthority, Read, Shared),

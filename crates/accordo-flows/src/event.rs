@@ -177,161 +177,199 @@ fn micro_degrees(value: f64, limit: f64) -> Option<i64> {
     (value.is_finite() && value.abs() <= limit).then(|| (value * 1e6).round() as i64)
 }
 
-/// Checks an event recorded on `today` (the recorder's date): the first refusal, by field.
-pub fn check(input: &EventInput, today: Date) -> Result<Event, Refusal> {
+/// Checks an event recorded on `today` (the recorder's date): the event, or every field it
+/// refuses, in the form's order (one refusal a field).
+pub fn check(input: &EventInput, today: Date) -> Result<Event, Vec<Refusal>> {
+    let mut refused: Vec<Refusal> = Vec::new();
+    let mut keep = |r: Result<(), Refusal>| {
+        if let Err(r) = r {
+            refused.push(r);
+        }
+    };
     let date =
-        dates::parse(input.date.trim()).map_err(|e| refuse("date", "event-date", Vec::new(), e))?;
-    if date > today {
-        return Err(refuse(
-            "date",
-            "event-future",
-            vec![("date", date.to_string())],
-            format!("{date} is after today: record an event once it has happened"),
-        ));
-    }
-    let kind = EventKind::parse(input.kind.trim()).ok_or_else(|| {
-        refuse(
+        dates::parse(input.date.trim()).map_err(|e| refuse("date", "event-date", Vec::new(), e));
+    let date = match date {
+        Ok(d) if d > today => {
+            keep(Err(refuse(
+                "date",
+                "event-future",
+                vec![("date", d.to_string())],
+                format!("{d} is after today: record an event once it has happened"),
+            )));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(r) => {
+            keep(Err(r));
+            None
+        }
+    };
+    let kind = EventKind::parse(input.kind.trim());
+    if kind.is_none() {
+        keep(Err(refuse(
             "kind",
             "event-kind",
             Vec::new(),
             "expected landing, interception, rescue, detection or prevented_departure",
-        )
-    })?;
-    let route = vocab::route(input.route.trim())
-        .or_else(|| vocab::route_of_key(input.route.trim()))
-        .ok_or_else(|| {
-            refuse(
-                "route",
-                "event-route",
-                Vec::new(),
-                format!(
-                    "expected one of Frontex's routes: {}",
-                    vocab::ROUTES.join(", ")
-                ),
-            )
-        })?;
-    let border = Border::parse(input.border.trim())
-        .ok_or_else(|| refuse("border", "event-border", Vec::new(), "expected sea or land"))?;
-    if border == Border::Land && kind.at_sea_only() {
-        return Err(refuse(
+        )));
+    }
+    let route =
+        vocab::route(input.route.trim()).or_else(|| vocab::route_of_key(input.route.trim()));
+    if route.is_none() {
+        keep(Err(refuse(
+            "route",
+            "event-route",
+            Vec::new(),
+            format!(
+                "expected one of Frontex's routes: {}",
+                vocab::ROUTES.join(", ")
+            ),
+        )));
+    }
+    let border = Border::parse(input.border.trim());
+    match (border, kind) {
+        (None, _) => keep(Err(refuse(
+            "border",
+            "event-border",
+            Vec::new(),
+            "expected sea or land",
+        ))),
+        (Some(Border::Land), Some(k)) if k.at_sea_only() => keep(Err(refuse(
             "border",
             "event-border-kind",
-            vec![("kind", kind.as_str().to_owned())],
-            format!("a {} happens at sea", kind.as_str()),
-        ));
+            vec![("kind", k.as_str().to_owned())],
+            format!("a {} happens at sea", k.as_str()),
+        ))),
+        _ => {}
     }
     let place = input.place.trim();
     if place.is_empty() {
-        return Err(refuse("place", "required", Vec::new(), "is required"));
-    }
-    if place.chars().count() > MAX_PLACE {
-        return Err(refuse(
+        keep(Err(refuse("place", "required", Vec::new(), "is required")));
+    } else if place.chars().count() > MAX_PLACE {
+        keep(Err(refuse(
             "place",
             "event-place-long",
             vec![("max", MAX_PLACE.to_string())],
             format!("longer than {MAX_PLACE} characters"),
-        ));
+        )));
     }
-    let latitude_e6 = micro_degrees(input.latitude, 90.0).ok_or_else(|| {
-        refuse(
+    let latitude_e6 = micro_degrees(input.latitude, 90.0);
+    if latitude_e6.is_none() {
+        keep(Err(refuse(
             "latitude",
             "event-latitude",
             Vec::new(),
             "expected decimal degrees between -90 and 90 (north positive)",
-        )
-    })?;
-    let longitude_e6 = micro_degrees(input.longitude, 180.0).ok_or_else(|| {
-        refuse(
+        )));
+    }
+    let longitude_e6 = micro_degrees(input.longitude, 180.0);
+    if longitude_e6.is_none() {
+        keep(Err(refuse(
             "longitude",
             "event-longitude",
             Vec::new(),
             "expected decimal degrees between -180 and 180 (east positive)",
-        )
-    })?;
+        )));
+    }
     let departure_country = match input.departure_country.trim() {
         "" => None,
-        code => Some(CountryCode::parse(code).map_err(|_| {
-            refuse(
-                "departure_country",
-                "country",
-                Vec::new(),
-                format!("`{code}` is not an ISO 3166-1 alpha-3 code (LBY, TUN, TUR)"),
-            )
-        })?),
+        code => match CountryCode::parse(code) {
+            Ok(c) => Some(c),
+            Err(_) => {
+                keep(Err(refuse(
+                    "departure_country",
+                    "country",
+                    Vec::new(),
+                    format!("`{code}` is not an ISO 3166-1 alpha-3 code (LBY, TUN, TUR)"),
+                )));
+                None
+            }
+        },
     };
     let vessel = match input.vessel.trim() {
         "" => None,
-        v => Some(Vessel::parse(v).ok_or_else(|| {
-            refuse(
-                "vessel",
-                "event-vessel",
-                Vec::new(),
-                "expected rubber, wooden, metal, fibreglass, sailing, fishing or other",
-            )
-        })?),
+        v => {
+            let parsed = Vessel::parse(v);
+            if parsed.is_none() {
+                keep(Err(refuse(
+                    "vessel",
+                    "event-vessel",
+                    Vec::new(),
+                    "expected rubber, wooden, metal, fibreglass, sailing, fishing or other",
+                )));
+            } else if border == Some(Border::Land) {
+                keep(Err(refuse(
+                    "vessel",
+                    "event-vessel-land",
+                    Vec::new(),
+                    "a crossing by land has no vessel",
+                )));
+            }
+            parsed
+        }
     };
-    if vessel.is_some() && border == Border::Land {
-        return Err(refuse(
-            "vessel",
-            "event-vessel-land",
-            Vec::new(),
-            "a crossing by land has no vessel",
-        ));
-    }
+    let mut counts_ok = true;
     for (field, value) in [
         ("people", input.people),
         ("dead", input.dead),
         ("missing", input.missing),
     ] {
         if !(0..=MAX_PEOPLE).contains(&value) {
-            return Err(refuse(
+            counts_ok = false;
+            keep(Err(refuse(
                 field,
                 "event-count",
                 vec![("max", MAX_PEOPLE.to_string())],
                 format!("expected a whole number from 0 to {MAX_PEOPLE}"),
-            ));
+            )));
         }
     }
-    if input.people + input.dead + input.missing == 0 {
-        return Err(refuse(
+    if counts_ok && input.people + input.dead + input.missing == 0 {
+        keep(Err(refuse(
             "people",
             "event-empty",
             Vec::new(),
             "an event counts at least one person (alive, dead or missing)",
-        ));
+        )));
     }
     let mut nationalities: Vec<(String, i64)> = Vec::new();
+    let mut breakdown: Option<Refusal> = None;
     for (code, count) in &input.nationalities {
         let code = code.trim();
-        if !vocab::is_nationality(code) {
-            return Err(refuse(
+        let wrong = if !vocab::is_nationality(code) {
+            Some(refuse(
                 "nationalities",
                 "event-nationality",
                 vec![("code", code.to_owned())],
                 format!("`{code}` is not an ISO 3166-1 alpha-3 code nor XKX, STL, OOO, OOS or OTH"),
-            ));
-        }
-        if nationalities.iter().any(|(c, _)| c == code) {
-            return Err(refuse(
+            ))
+        } else if nationalities.iter().any(|(c, _)| c == code) {
+            Some(refuse(
                 "nationalities",
                 "event-nationality-twice",
                 vec![("code", code.to_owned())],
                 format!("{code} is given twice"),
-            ));
-        }
-        if !(1..=MAX_PEOPLE).contains(count) {
-            return Err(refuse(
+            ))
+        } else if !(1..=MAX_PEOPLE).contains(count) {
+            Some(refuse(
                 "nationalities",
                 "event-nationality-count",
                 vec![("code", code.to_owned())],
                 format!("the count of {code} must be a whole number from 1 to {MAX_PEOPLE}"),
-            ));
+            ))
+        } else {
+            None
+        };
+        match wrong {
+            Some(r) => {
+                breakdown.get_or_insert(r);
+            }
+            None => nationalities.push((code.to_owned(), *count)),
         }
-        nationalities.push((code.to_owned(), *count));
     }
     let named: i64 = nationalities.iter().map(|(_, n)| n).sum();
-    if named > input.people {
-        return Err(refuse(
+    if breakdown.is_none() && counts_ok && named > input.people {
+        breakdown = Some(refuse(
             "nationalities",
             "event-breakdown",
             vec![
@@ -344,22 +382,37 @@ pub fn check(input: &EventInput, today: Date) -> Result<Event, Refusal> {
             ),
         ));
     }
-    nationalities.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(Event {
-        date,
-        kind,
-        route,
-        border,
-        place: place.to_owned(),
-        latitude_e6,
-        longitude_e6,
-        departure_country,
-        vessel,
-        people: input.people,
-        dead: input.dead,
-        missing: input.missing,
-        nationalities,
-    })
+    if let Some(r) = breakdown {
+        keep(Err(r));
+    }
+    match (date, kind, route, border, latitude_e6, longitude_e6) {
+        (
+            Some(date),
+            Some(kind),
+            Some(route),
+            Some(border),
+            Some(latitude_e6),
+            Some(longitude_e6),
+        ) if refused.is_empty() => {
+            nationalities.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            Ok(Event {
+                date,
+                kind,
+                route,
+                border,
+                place: place.to_owned(),
+                latitude_e6,
+                longitude_e6,
+                departure_country,
+                vessel,
+                people: input.people,
+                dead: input.dead,
+                missing: input.missing,
+                nationalities,
+            })
+        }
+        _ => Err(refused),
+    }
 }
 
 #[cfg(test)]
@@ -412,7 +465,9 @@ mod tests {
     fn refused(change: impl FnOnce(&mut EventInput)) -> Refusal {
         let mut input = lampedusa();
         change(&mut input);
-        check(&input, today()).expect_err("refused")
+        let all = check(&input, today()).expect_err("refused");
+        assert_eq!(all.len(), 1, "{all:?}");
+        all[0].clone()
     }
 
     #[test]
@@ -440,7 +495,10 @@ mod tests {
                 "event-border",
             ),
             (
-                refused(|i| i.border = "land".into()),
+                refused(|i| {
+                    i.border = "land".into();
+                    i.vessel = String::new();
+                }),
                 "border",
                 "event-border-kind",
             ),
@@ -496,7 +554,32 @@ mod tests {
         land.kind = "detection".into();
         land.border = "land".into();
         let r = check(&land, today()).unwrap_err();
-        assert_eq!((r.field, r.code), ("vessel", "event-vessel-land"));
+        assert_eq!((r[0].field, r[0].code), ("vessel", "event-vessel-land"));
+    }
+
+    #[test]
+    fn every_refused_field_is_named_at_once_in_the_form_s_order() {
+        let mut input = lampedusa();
+        input.date = "2027-01-01".into();
+        input.latitude = 135.0;
+        input.longitude = -200.0;
+        input.departure_country = "Libia".into();
+        input.people = 10;
+        let fields: Vec<&str> = check(&input, today())
+            .unwrap_err()
+            .iter()
+            .map(|r| r.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "date",
+                "latitude",
+                "longitude",
+                "departure_country",
+                "nationalities"
+            ]
+        );
     }
 
     #[test]

@@ -57,18 +57,29 @@ fn events_list(mine: String) -> list::Spec<EventView> {
             },
         ],
         default_sort: ("date", true),
+        // Places, agencies and routes as written; countries by code and by name, in English
+        // and in Italian.
         search: |e| {
+            let country = |c: &str| {
+                format!(
+                    "{c} {} {}",
+                    accordo_flows::vocab::nationality_name(c).unwrap_or_default(),
+                    accordo_web::countries::name(c, "it").unwrap_or_default()
+                )
+            };
+            let countries: Vec<String> = e
+                .nationalities
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .chain(e.departure_country.as_deref())
+                .map(country)
+                .collect();
             format!(
-                "{} {} {} {} {}",
+                "{} {} {} {}",
                 e.place,
                 e.agency,
                 e.route,
-                e.departure_country.as_deref().unwrap_or_default(),
-                e.nationalities
-                    .iter()
-                    .map(|(n, _)| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                countries.join(" ")
             )
         },
         filters: vec![
@@ -172,7 +183,7 @@ pub async fn list_page(
     };
     render(
         &state,
-        &Chrome::signed_in(&viewer, "/flows", Some(&headers)),
+        &Chrome::signed_in(&viewer, "/flows/events", Some(&headers)),
         StatusCode::OK,
         "flows/events.html",
         context! {
@@ -200,7 +211,7 @@ async fn form_page(
     let (values, errors) = form;
     render(
         state,
-        &Chrome::signed_in(viewer, "/flows", headers),
+        &Chrome::signed_in(viewer, "/flows/events/new", headers),
         status,
         "flows/event_new.html",
         context! {
@@ -209,7 +220,7 @@ async fn form_page(
             kinds => EventKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
             vessels => Vessel::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
             routes => vocab::ROUTES.iter().map(|r| vocab::route_key(r)).collect::<Vec<_>>(),
-            handlings => ["GREEN", "CLEAR", "AMBER", "AMBER+STRICT"],
+            handlings => ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT"],
             tab => "events",
             tab_events => true,
         },
@@ -302,16 +313,6 @@ pub async fn record(State(state): State<AppState>, form: SignedForm) -> Response
         errors.add("nationalities", "flows-error-nationalities-form");
         Vec::new()
     });
-    if !errors.is_empty() {
-        return form_page(
-            &state,
-            v,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            (Some(f), Some(&errors)),
-        )
-        .await;
-    }
     let input = EventInput {
         date: f.get("date").to_owned(),
         kind: f.get("kind").to_owned(),
@@ -329,10 +330,42 @@ pub async fn record(State(state): State<AppState>, form: SignedForm) -> Response
     };
     let addressees: Vec<String> = f
         .get("addressees")
-        .split([',', ' '])
+        .split([',', ' ', ';'])
         .filter(|a| !a.is_empty())
         .map(str::to_owned)
         .collect();
+    // Every mistake at once: what the page could not read, then what the rules refuse.
+    match events::checked(
+        &state.platform,
+        &v.ctx,
+        &input,
+        f.get("handling"),
+        &addressees,
+    )
+    .await
+    {
+        Err(e) => return viewer_error_page(&state, v, &e),
+        Ok(Err(refused)) => {
+            for e in &refused {
+                if let Some(more) = FormErrors::from_service(&state, &v.lang, e, "place") {
+                    for (field, error) in more.by_field {
+                        errors.by_field.entry(field).or_insert(error);
+                    }
+                }
+            }
+        }
+        Ok(Ok(_)) => {}
+    }
+    if !errors.is_empty() {
+        return form_page(
+            &state,
+            v,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            (Some(f), Some(&errors)),
+        )
+        .await;
+    }
     match events::record(
         &state.platform,
         &v.ctx,
@@ -386,7 +419,7 @@ pub async fn event_page(
     let named: i64 = event.nationalities.iter().map(|(_, n)| n).sum();
     render(
         &state,
-        &Chrome::signed_in(&viewer, "/flows", Some(&headers)),
+        &Chrome::signed_in(&viewer, &format!("/flows/events/{id}"), Some(&headers)),
         StatusCode::OK,
         "flows/event.html",
         context! {

@@ -182,6 +182,7 @@ fn map_view(
     let routes: Vec<minijinja::Value> = o
         .frontex_routes
         .iter()
+        .filter(|r| r.latest > 0)
         .filter_map(|r| {
             let (x, y) = VIEW.project(accordo_flows::vocab::route_place(r.route)?);
             Some(context! {
@@ -316,7 +317,7 @@ async fn route(
         .collect();
     render(
         &state,
-        &Chrome::signed_in(&viewer, "/flows", Some(&headers)),
+        &Chrome::signed_in(&viewer, &format!("/flows/routes/{key}"), Some(&headers)),
         StatusCode::OK,
         "flows/route.html",
         context! {

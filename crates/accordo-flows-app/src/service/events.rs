@@ -53,6 +53,8 @@ pub struct EventView {
     pub addressees: Vec<String>,
     pub recorded_at_us: i64,
     pub withdrawn: bool,
+    /// When it was withdrawn.
+    pub withdrawn_at_us: Option<i64>,
 }
 
 fn view(row: EventRow, nationalities: Vec<(String, i64)>, addressees: Vec<String>) -> EventView {
@@ -78,6 +80,7 @@ fn view(row: EventRow, nationalities: Vec<(String, i64)>, addressees: Vec<String
         addressees,
         recorded_at_us: row.created_at,
         withdrawn: row.withdrawn_at.is_some(),
+        withdrawn_at_us: row.withdrawn_at,
     }
 }
 
@@ -92,6 +95,72 @@ async fn agency_today(platform: &Platform, agency: &str) -> Result<jiff::civil::
     Ok(platform.clock.now().to_zoned(zone).date())
 }
 
+/// A checked event, its handling and its addressees, or every refusal (a field's each).
+type Checked =
+    std::result::Result<(event::Event, Handling, Vec<(String, String)>), Vec<ServiceError>>;
+
+/// Checks what a form or a request gives, field by field: every refusal at once, so that a
+/// form names all its mistakes in one round. The outer error is no fault of the input (the
+/// caller may not record, the database is unavailable).
+pub async fn checked(
+    platform: &Platform,
+    ctx: &Ctx,
+    input: &EventInput,
+    handling: &str,
+    addressees: &[String],
+) -> Result<Checked> {
+    may_record(ctx)?;
+    let today = agency_today(platform, ctx.actor.agency.as_str()).await?;
+    let mut refused: Vec<ServiceError> = Vec::new();
+    let event = event::check(input, today).map_err(|all| {
+        all.into_iter()
+            .map(|r| ServiceError::refused_value(r.field, r.code, r.args, r.message))
+            .collect::<Vec<_>>()
+    });
+    let event = match event {
+        Ok(e) => Some(e),
+        Err(all) => {
+            refused.extend(all);
+            None
+        }
+    };
+    let handling = match sharing::handling(handling) {
+        Ok(Handling::Red) => {
+            refused.push(ServiceError::refused_value(
+                "handling",
+                "event-handling-red",
+                Vec::new(),
+                "RED is for named persons; record an event as AMBER+STRICT to the agencies that need it",
+            ));
+            None
+        }
+        Ok(h) => Some(h),
+        Err(e) => {
+            refused.push(e);
+            None
+        }
+    };
+    let addressees = match handling.map(|h| sharing::addressees(h, addressees)) {
+        Some(Ok(list)) => match sharing::agencies_exist(platform, &list).await {
+            Ok(()) => Some(list),
+            Err(e @ ServiceError::Invalid { .. }) => {
+                refused.push(e);
+                None
+            }
+            Err(e) => return Err(e),
+        },
+        Some(Err(e)) => {
+            refused.push(e);
+            None
+        }
+        None => None,
+    };
+    Ok(match (event, handling, addressees) {
+        (Some(e), Some(h), Some(a)) if refused.is_empty() => Ok((e, h, a)),
+        _ => Err(refused),
+    })
+}
+
 /// Records an event for the caller's agency, shared under `handling` with `addressees`
 /// (each addressed agency is told). One transaction writes it, its people by nationality,
 /// its addressees and its audit entry.
@@ -102,21 +171,11 @@ pub async fn record(
     handling: &str,
     addressees: &[String],
 ) -> Result<EventView> {
-    may_record(ctx)?;
-    let today = agency_today(platform, ctx.actor.agency.as_str()).await?;
-    let checked = event::check(input, today)
-        .map_err(|r| ServiceError::refused_value(r.field, r.code, r.args, r.message))?;
-    let handling = sharing::handling(handling)?;
-    if handling == Handling::Red {
-        return Err(ServiceError::refused_value(
-            "handling",
-            "event-handling-red",
-            Vec::new(),
-            "RED is for named persons; record an event as AMBER+STRICT to the agencies that need it",
-        ));
-    }
-    let addressees = sharing::addressees(handling, addressees)?;
-    sharing::agencies_exist(platform, &addressees).await?;
+    let (checked, handling, addressees) =
+        match checked(platform, ctx, input, handling, addressees).await? {
+            Ok(taken) => taken,
+            Err(mut refused) => return Err(refused.remove(0)),
+        };
     let id = new_id();
     let agency = ctx.actor.agency.to_string();
     let mut tx = platform.store.write().await?;
