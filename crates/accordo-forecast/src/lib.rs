@@ -1,0 +1,50 @@
+//! Forecasts of counts with prediction intervals.
+//!
+//! - [`backtest`]: rolling-origin scores (MASE, sMAPE, interval coverage) and the choice.
+//! - [`naive`]: seasonal naive, the benchmark.
+//! - [`theta`]: the theta family (STM, OTM, DSTM, DOTM) and its automatic choice.
+//! - [`decompose`]: classical seasonal decomposition.
+//! - [`numeric`]: the autocorrelation, normal quantiles, a seeded normal source, Nelder–Mead.
+//!
+//! Counts are never negative: a forecast and its intervals are cut at zero. Pure: no I/O.
+
+pub mod backtest;
+pub mod decompose;
+pub mod naive;
+pub mod numeric;
+pub mod theta;
+
+use serde::Serialize;
+
+/// A forecast: the mean path and its 80% and 95% prediction intervals, never below zero.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Forecast {
+    pub mean: Vec<f64>,
+    pub lo80: Vec<f64>,
+    pub hi80: Vec<f64>,
+    pub lo95: Vec<f64>,
+    pub hi95: Vec<f64>,
+}
+
+impl Forecast {
+    /// From the mean and, per step, `[lo80, hi80, lo95, hi95]`; cut at zero.
+    pub fn from_bands(mean: Vec<f64>, bands: &[[f64; 4]]) -> Self {
+        let col = |i: usize| bands.iter().map(|b| b[i].max(0.0)).collect();
+        Forecast {
+            mean: mean.into_iter().map(|v| v.max(0.0)).collect(),
+            lo80: col(0),
+            hi80: col(1),
+            lo95: col(2),
+            hi95: col(3),
+        }
+    }
+}
+
+/// Why a series could not be forecast.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ForecastError {
+    #[error("the series is too short to forecast: {got} values, at least {needed} needed")]
+    TooShort { needed: usize, got: usize },
+    #[error("no model could be fitted to the series")]
+    NoFit,
+}
