@@ -6,6 +6,7 @@
 //! - [`event`]: an event a coast guard or police force records, checked field by field.
 //! - [`map`]: countries of a TopoJSON topology drawn as SVG paths in a window of the world.
 //! - [`period`]: days, ISO weeks, months and years.
+//! - [`forecast_file`]: an analyst's own series (`series,period,value`) and their forecasts.
 //! - [`import`]: the published files, recognised by their header and refused whole on one bad
 //!   row, by line and column.
 //! - [`stats`]: totals with their basis (a year's official figure beside the sum of its
@@ -14,6 +15,7 @@
 //! Pure: no I/O.
 
 pub mod event;
+pub mod forecast_file;
 pub mod import;
 pub mod map;
 pub mod period;

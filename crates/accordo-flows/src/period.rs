@@ -115,6 +115,25 @@ impl Period {
         }
     }
 
+    /// The period after this one, of the same frequency (`None` past the year 2200).
+    pub fn next(self) -> Option<Period> {
+        let next = match self {
+            Period::Year(y) => Period::Year(y + 1),
+            Period::Month(y, 12) => Period::Month(y + 1, 1),
+            Period::Month(y, m) => Period::Month(y, m + 1),
+            Period::Week(y, w) => {
+                let monday = ISOWeekDate::new(y, w, Weekday::Monday).ok()?.date();
+                let after = monday
+                    .checked_add(jiff::Span::new().days(7))
+                    .ok()?
+                    .iso_week_date();
+                Period::Week(after.year(), after.week())
+            }
+            Period::Day(d) => Period::Day(d.tomorrow().ok()?),
+        };
+        YEARS.contains(&next.year()).then_some(next)
+    }
+
     /// The period of frequency `freq` that holds this one (`None` when it does not nest:
     /// a week in a month, or a coarser period in a finer one).
     pub fn within(self, freq: Freq) -> Option<Period> {
@@ -176,6 +195,21 @@ mod tests {
             let e = Period::parse(text).unwrap_err();
             assert!(e.contains(says), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn each_period_has_the_next() {
+        for (from, to) in [
+            ("2024-12", "2025-01"),
+            ("2020-W53", "2021-W01"),
+            ("2024-W52", "2025-W01"),
+            ("2024-02-28", "2024-02-29"),
+            ("2024-12-31", "2025-01-01"),
+            ("2024", "2025"),
+        ] {
+            assert_eq!(Period::parse(from).unwrap().next().unwrap().to_string(), to);
+        }
+        assert_eq!(Period::Year(2200).next(), None);
     }
 
     #[test]

@@ -210,3 +210,67 @@ mod tests {
         ));
     }
 }
+
+/// A series' forecast by the model its backtest chose, with the backtest that chose it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chosen {
+    pub forecast: Forecast,
+    pub choice: Choice,
+}
+
+/// The fewest values a series needs for the whole pipeline with period `m`: two seasons, the
+/// backtest's horizon and four origins.
+pub fn needed(m: usize) -> usize {
+    2 * m.max(1) + backtest_horizon(m) + 4
+}
+
+/// How far ahead the backtest scores: a season, at most 12 steps.
+fn backtest_horizon(m: usize) -> usize {
+    m.clamp(1, 12)
+}
+
+/// The whole pipeline on one series: backtest every candidate from rolling origins (up to 24,
+/// the last a season before the end), choose the lowest mean MASE, and forecast `h` steps with
+/// it on the whole series.
+pub fn forecast_chosen(y: &[f64], m: usize, h: usize) -> Result<Chosen, ForecastError> {
+    let need = needed(m);
+    if y.len() < need {
+        return Err(ForecastError::TooShort {
+            needed: need,
+            got: y.len(),
+        });
+    }
+    let hb = backtest_horizon(m);
+    let origins = (y.len() - hb - 2 * m.max(1)).clamp(1, 24);
+    let choice = choose(y, m, hb, origins)?;
+    let forecast = choice.chosen.forecast(y, m, h)?;
+    Ok(Chosen { forecast, choice })
+}
+
+#[cfg(test)]
+mod pipeline_tests {
+    use super::*;
+
+    #[test]
+    fn the_pipeline_forecasts_with_the_model_its_backtest_chose() {
+        let y: Vec<f64> = (0..96)
+            .map(|t| 100.0 + 2.0 * t as f64 + [30.0, -10.0, -20.0, 0.0][t % 4] * 1.0)
+            .collect();
+        let out = forecast_chosen(&y, 4, 8).unwrap();
+        assert_eq!(out.forecast.mean.len(), 8);
+        let best = out
+            .choice
+            .scores
+            .iter()
+            .min_by(|a, b| a.mean_mase.total_cmp(&b.mean_mase))
+            .unwrap();
+        assert_eq!(best.model, out.choice.chosen);
+        assert_eq!(
+            forecast_chosen(&y[..needed(4) - 1], 4, 8).unwrap_err(),
+            ForecastError::TooShort {
+                needed: needed(4),
+                got: needed(4) - 1
+            }
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //!
 //! A thin front: every command parses its arguments, opens the store and calls a service.
 
+mod forecast;
 mod mrz;
 mod quotas;
 
@@ -168,6 +169,21 @@ enum FlowsCommand {
         /// Who published it: ITA (Italy's Interior Ministry) or FRONTEX.
         #[arg(long)]
         source: String,
+    },
+    /// Forecast your own series from a long CSV `series,period,value` (months YYYY-MM, ISO
+    /// weeks YYYY-Www or days YYYY-MM-DD, one frequency a file; values 0 or more), each by the
+    /// model a rolling-origin backtest chooses (seasonal naive or the theta family), and write
+    /// `series,period,mean,lo80,hi80,lo95,hi95,model` for the H periods after each series'
+    /// last. Needs no database. Exit 1 when the file or the horizon is refused (line, column,
+    /// rule), nothing written.
+    ForecastFile {
+        file: PathBuf,
+        /// How many periods ahead, 1 to 60.
+        #[arg(long)]
+        horizon: usize,
+        /// Where to write the forecasts (standard output when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -471,6 +487,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Flows(FlowsCommand::Import { file, source }) => {
             import_flows(&cli.db, &file, &source).await
+        }
+        Command::Flows(FlowsCommand::ForecastFile { file, horizon, out }) => {
+            Ok(forecast::file(&file, horizon, out.as_deref()))
         }
         Command::Retention(RetentionCommand::Run) => {
             let platform = platform(&cli.db).await?;

@@ -75,3 +75,101 @@ fn a_published_file_is_imported_whole_once_and_a_bad_one_not_at_all() {
     assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `accordo flows forecast-file`: Italy's monthly sea arrivals as an analyst would give them,
+/// forecast 6 months ahead with no database; a bad file refused by line and column, and
+/// nothing written.
+#[test]
+fn an_analysts_own_series_is_forecast_and_a_bad_file_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("accordo-forecast-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let monthly = include_str!("../../../accordo-flows-app/data/italy-sea-arrivals/monthly.csv");
+    let mut file = String::from("series,period,value\n");
+    let mut last = String::new();
+    for line in monthly.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        file.push_str(&format!("italy,{},{}\n", f[0], f[1]));
+        last = f[0].to_owned();
+    }
+    let input = dir.join("italy.csv");
+    std::fs::write(&input, &file).unwrap();
+    let out = dir.join("forecast.csv");
+    let made = accordo(
+        &dir,
+        &[
+            "flows",
+            "forecast-file",
+            input.to_str().unwrap(),
+            "--horizon",
+            "6",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(made.status.success(), "{}", text(&made));
+    let written = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines[0], "series,period,mean,lo80,hi80,lo95,hi95,model");
+    assert_eq!(lines.len(), 7, "{written}");
+    // The first forecast month is the one after the file's last.
+    let (y, m): (i32, u32) = (last[..4].parse().unwrap(), last[5..].parse().unwrap());
+    let next = if m == 12 {
+        format!("{}-01", y + 1)
+    } else {
+        format!("{y}-{:02}", m + 1)
+    };
+    assert!(
+        lines[1].starts_with(&format!("italy,{next},")),
+        "{}",
+        lines[1]
+    );
+    for l in &lines[1..] {
+        let v: Vec<f64> = l
+            .split(',')
+            .skip(2)
+            .take(5)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert!(
+            v.iter().all(|x| *x >= 0.0) && v[3] <= v[0] && v[0] <= v[4],
+            "{l}"
+        );
+    }
+    // A negative value on line 5: refused, naming it; the earlier answer is left as it was.
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, file.replacen("italy,2014-04,", "italy,2014-04,-", 1)).unwrap();
+    let refused = accordo(
+        &dir,
+        &[
+            "flows",
+            "forecast-file",
+            bad.to_str().unwrap(),
+            "--horizon",
+            "6",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("nothing was written. line 5, column `value`")
+            && text(&refused).contains("negative"),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), written);
+    let zero = accordo(
+        &dir,
+        &[
+            "flows",
+            "forecast-file",
+            input.to_str().unwrap(),
+            "--horizon",
+            "0",
+        ],
+    );
+    assert_eq!(zero.status.code(), Some(1));
+    assert!(text(&zero).contains("from 1 to 60"), "{}", text(&zero));
+    let _ = std::fs::remove_dir_all(&dir);
+}
