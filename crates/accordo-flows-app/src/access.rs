@@ -133,6 +133,14 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS),
             sees_canary: Only(&[]),
         },
+        AccessRow {
+            method: "get",
+            // Asked without a series: the readers get 422 (say which), the others 403.
+            path: "/api/v1/flows/forecasts",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
     ]);
     rows
 }

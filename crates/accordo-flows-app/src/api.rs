@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_events, record_event))
         .routes(routes!(get_event))
         .routes(routes!(withdraw_event))
+        .routes(routes!(forecast))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -374,4 +375,57 @@ async fn withdraw_event(
     Ok(axum::Json(
         events::withdraw(&state.platform, &caller.ctx, id).await?,
     ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastParams {
+    /// `ITA` (Italy's monthly sea arrivals) or `FRONTEX`.
+    source: Option<String>,
+    /// A Frontex route, by name or key; none for the source's total.
+    route: Option<String>,
+}
+
+/// A series' forecast and the backtest that chose its model.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForecastView {
+    /// `ready`; `pending` while the server computes (after a start or an import);
+    /// `unavailable` when the series is too short to forecast.
+    pub status: String,
+    /// The months ahead with the mean and the 80% and 95% intervals, the model, and every
+    /// candidate's backtest (MASE and sMAPE by horizon, coverage).
+    #[schema(value_type = Option<Object>)]
+    pub forecast: Option<service::forecasts::SeriesForecast>,
+}
+
+/// The forecast of a published monthly series, 24 months ahead: Italy's sea arrivals or a
+/// Frontex route's detections, by the model a rolling-origin backtest chose.
+#[utoipa::path(get, path = "/api/v1/flows/forecasts", tag = "flows", params(ForecastParams),
+    responses((status = 200, description = "the forecast, or pending", body = ForecastView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn forecast(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<ForecastParams>,
+) -> ApiResult<axum::Json<ForecastView>> {
+    service::forecasts::may_read(&caller.ctx)?;
+    let given = p.source.as_deref().unwrap_or_default();
+    let source = Source::parse(given)
+        .filter(|s| *s != Source::Platform)
+        .ok_or_else(|| {
+            ServiceError::invalid(
+                "source",
+                format!("`{given}` is not a published source: ITA or FRONTEX"),
+            )
+        })?;
+    let route = route_param(p.route.as_deref())?;
+    let found = service::forecasts::get(&state.platform, &caller.ctx, (source, route))?;
+    let status = match (&found, service::forecasts::ready(&state.platform)) {
+        (Some(_), _) => "ready",
+        (None, false) => "pending",
+        (None, true) => "unavailable",
+    };
+    Ok(axum::Json(ForecastView {
+        status: status.to_owned(),
+        forecast: found,
+    }))
 }

@@ -77,13 +77,29 @@ pub static MODULE: Module = Module {
     ],
     background: Some(|platform| {
         Box::pin(async move {
+            refresh(&platform).await;
             if let Err(e) = demo::import_later(&platform).await {
                 tracing::error!(error = %e, "the demo's Frontex figures by nationality were not imported");
+            }
+            // The forecasts follow the figures, whoever imported them (this server or the
+            // command line).
+            loop {
+                refresh(&platform).await;
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
             }
         })
     }),
     access: access::MATRIX,
 };
+
+/// Recomputes the forecasts if the figures changed, saying so in the log.
+async fn refresh(platform: &Platform) {
+    match service::forecasts::refresh(platform).await {
+        Ok(Some(n)) => tracing::info!(series = n, "flows forecasts computed"),
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "the flows forecasts were not computed"),
+    }
+}
 
 fn seed(platform: &Platform) -> Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
     Box::pin(demo::seed(platform))

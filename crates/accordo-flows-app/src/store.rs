@@ -595,3 +595,14 @@ pub async fn event_count(conn: &mut Conn) -> Result<i64> {
         .fetch_one(conn)
         .await?)
 }
+
+/// What tells that the figures changed: the latest import that wrote one (µs; 0 when none is
+/// held) and how many there are (an import that only removes figures writes none).
+pub async fn figures_stamp(conn: &mut Conn) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(MAX(imported_at), 0) AS BIGINT) AS at, COUNT(*) AS n FROM flow_counts",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((row.try_get("at")?, row.try_get("n")?))
+}

@@ -260,19 +260,101 @@ async fn route(
         );
     }
     // The line: one point per month, x from the first month to the last.
-    let peak = v.months.iter().map(|t| t.count).max().unwrap_or(0);
+    // The forecast beyond the last month, when computed: its mean dashed, its 80% and 95%
+    // bands shaded, on the same axis.
+    let forecast = match service::forecasts::get(
+        &state.platform,
+        &viewer.ctx,
+        (accordo_flows::vocab::Source::Frontex, Some(route)),
+    ) {
+        Ok(f) => f,
+        Err(e) => return viewer_error_page(&state, &viewer, &e),
+    };
+    let ahead = forecast.as_ref().map_or(0, |f| f.periods.len());
+    let peak = v
+        .months
+        .iter()
+        .map(|t| t.count)
+        .chain(
+            forecast
+                .iter()
+                .flat_map(|f| f.forecast.hi80.iter().map(|h| h.ceil() as i64)),
+        )
+        .max()
+        .unwrap_or(0);
     let scale = chart::scale(peak);
-    let n = v.months.len().max(2) as f64;
+    let n = (v.months.len() + ahead).max(2) as f64;
+    let x_of = |i: usize| 70.0 + 520.0 * i as f64 / (n - 1.0);
+    let y_of = |c: f64| (220.0 - 200.0 * c / scale.top.max(1) as f64).max(10.0);
     let points: Vec<String> = v
         .months
         .iter()
         .enumerate()
-        .map(|(i, t)| {
-            let x = 70.0 + 520.0 * i as f64 / (n - 1.0);
-            let y = 220.0 - 200.0 * t.count as f64 / scale.top.max(1) as f64;
-            format!("{x:.1},{y:.1}")
-        })
+        .map(|(i, t)| format!("{:.1},{:.1}", x_of(i), y_of(t.count as f64)))
         .collect();
+    let band = |lo: &[f64], hi: &[f64]| -> String {
+        let start = v.months.len();
+        let upper = hi
+            .iter()
+            .enumerate()
+            .map(|(j, h)| format!("{:.1},{:.1}", x_of(start + j), y_of(*h)));
+        let lower = lo
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(j, l)| format!("{:.1},{:.1}", x_of(start + j), y_of(*l)));
+        upper.chain(lower).collect::<Vec<_>>().join(" ")
+    };
+    let forecast_view = forecast.as_ref().map(|f| {
+        let start = v.months.len();
+        // The dashed mean starts from the last observed month.
+        let last = v.months.last().map(|t| format!("{:.1},{:.1}", x_of(start - 1), y_of(t.count as f64)));
+        let mean: Vec<String> = last
+            .into_iter()
+            .chain(f.forecast.mean.iter().enumerate().map(|(j, m)| format!("{:.1},{:.1}", x_of(start + j), y_of(*m))))
+            .collect();
+        let rows: Vec<minijinja::Value> = f
+            .periods
+            .iter()
+            .enumerate()
+            .map(|(j, p)| {
+                context! {
+                    period => p,
+                    mean => f.forecast.mean[j].round() as i64,
+                    lo80 => f.forecast.lo80[j].round() as i64,
+                    hi80 => f.forecast.hi80[j].round() as i64,
+                    lo95 => f.forecast.lo95[j].round() as i64,
+                    hi95 => f.forecast.hi95[j].round() as i64,
+                }
+            })
+            .collect();
+        let scores: Vec<minijinja::Value> = f
+            .backtest
+            .scores
+            .iter()
+            .map(|s| {
+                context! {
+                    model => s.model.as_str(),
+                    chosen => s.model == f.backtest.chosen,
+                    mase => format!("{:.2}", s.mean_mase),
+                    smape => format!("{:.1}", s.smape.iter().sum::<f64>() / s.smape.len().max(1) as f64),
+                    mase_1 => format!("{:.2}", s.mase.first().copied().unwrap_or(f64::NAN)),
+                    mase_last => format!("{:.2}", s.mase.last().copied().unwrap_or(f64::NAN)),
+                    coverage80 => (s.coverage80 * 100.0).round() as i64,
+                    coverage95 => (s.coverage95 * 100.0).round() as i64,
+                }
+            })
+            .collect();
+        context! {
+            model => f.backtest.chosen.as_str(),
+            mean => mean.join(" "),
+            band80 => band(&f.forecast.lo80, &f.forecast.hi80),
+            band95 => band(&f.forecast.lo95, &f.forecast.hi95),
+            rows => rows,
+            scores => scores,
+            horizon => f.backtest.scores.first().map_or(0, |s| s.mase.len()),
+        }
+    });
     // A label at each January, every few years so that they do not overlap.
     let first_year = v.months.first().map(|t| t.period.year()).unwrap_or(0);
     let years: Vec<minijinja::Value> = v
@@ -280,9 +362,7 @@ async fn route(
         .iter()
         .enumerate()
         .filter(|(_, t)| t.period.month() == Some(1) && (t.period.year() - first_year) % 2 == 0)
-        .map(
-            |(i, t)| context! { x => 70.0 + 520.0 * i as f64 / (n - 1.0), year => t.period.year() },
-        )
+        .map(|(i, t)| context! { x => x_of(i), year => t.period.year() })
         .collect();
     // The table: a row per year, a column per month.
     let mut grid: std::collections::BTreeMap<i16, [Option<i64>; 12]> = Default::default();
@@ -323,6 +403,8 @@ async fn route(
         context! {
             v => v,
             points => points.join(" "),
+            forecast => forecast_view,
+            forecast_pending => !service::forecasts::ready(&state.platform),
             peak => scale.top,
             ticks => scale.ticks,
             years => years,

@@ -16,6 +16,7 @@ use accordo_service::{Ctx, Platform, Result, ServiceError, audit};
 use crate::{policy, store};
 
 pub mod events;
+pub mod forecasts;
 
 /// What an import did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -558,3 +558,109 @@ async fn an_event_is_recorded_whole_and_withdrawn_by_its_agency() {
     })
     .await;
 }
+
+/// Forecasts are computed in the background, pending until then; each published monthly
+/// series gets 24 months by the model its backtest chose, never below zero; an import that
+/// changes the figures makes them again, one that changes nothing does not.
+#[tokio::test]
+async fn forecasts_follow_the_figures_by_the_model_their_backtest_chose() {
+    each_engine(|app| async move {
+        let token = app.token("ita.caseworker").await;
+        let url = "/api/v1/flows/forecasts?source=FRONTEX&route=central-mediterranean";
+        let pending = app.get(url, &token).await;
+        assert_eq!(pending.status, StatusCode::OK, "{}", pending.text);
+        assert_eq!(pending.json()["status"], "pending");
+        let made = accordo_flows_app::service::forecasts::refresh(&app.platform)
+            .await
+            .unwrap();
+        assert!(made.is_some_and(|n| n >= 10), "{made:?}");
+        let ready = app.get(url, &token).await.json();
+        assert_eq!(ready["status"], "ready", "{ready}");
+        let f = &ready["forecast"];
+        let periods = f["periods"].as_array().unwrap();
+        assert_eq!(periods.len(), 24);
+        assert_eq!(periods[0], "2025-05", "the month after Frontex's last");
+        let col = |k: &str| -> Vec<f64> {
+            f["forecast"][k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect()
+        };
+        let (mean, lo80, hi80, lo95, hi95) = (
+            col("mean"),
+            col("lo80"),
+            col("hi80"),
+            col("lo95"),
+            col("hi95"),
+        );
+        for j in 0..24 {
+            assert!(lo95[j] >= 0.0, "never below zero");
+            assert!(
+                lo95[j] <= lo80[j]
+                    && lo80[j] <= mean[j]
+                    && mean[j] <= hi80[j]
+                    && hi80[j] <= hi95[j],
+                "step {j}"
+            );
+        }
+        let scores = f["backtest"]["scores"].as_array().unwrap();
+        assert_eq!(scores.len(), 2);
+        let best = scores
+            .iter()
+            .min_by(|a, b| {
+                a["mean_mase"]
+                    .as_f64()
+                    .unwrap()
+                    .total_cmp(&b["mean_mase"].as_f64().unwrap())
+            })
+            .unwrap();
+        assert_eq!(best["model"], f["backtest"]["chosen"]);
+        assert_eq!(
+            scores[0]["mase"].as_array().unwrap().len(),
+            12,
+            "1 to 12 months ahead"
+        );
+        // Italy's national series too.
+        let italy = app
+            .get("/api/v1/flows/forecasts?source=ITA", &token)
+            .await
+            .json();
+        assert_eq!(italy["status"], "ready");
+        // Nothing changed: nothing recomputed. A new month: recomputed.
+        assert_eq!(
+            accordo_flows_app::service::forecasts::refresh(&app.platform)
+                .await
+                .unwrap(),
+            None
+        );
+        frontex(
+            &app,
+            b"month,route,border_type,detections\n2025-05,Central Mediterranean,Sea,7000\n",
+        )
+        .await
+        .unwrap();
+        assert!(
+            accordo_flows_app::service::forecasts::refresh(&app.platform)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let after = app.get(url, &token).await.json();
+        assert_eq!(after["forecast"]["periods"][0], "2025-06");
+        for (query, field) in [
+            ("source=PLATFORM", "source"),
+            ("", "source"),
+            ("source=FRONTEX&route=Atlantic", "route"),
+        ] {
+            let r = app
+                .get(&format!("/api/v1/flows/forecasts?{query}"), &token)
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+            assert_eq!(r.json()["field"], field, "{query}");
+        }
+        app
+    })
+    .await;
+}

@@ -2553,3 +2553,34 @@ async fn an_event_is_recorded_on_its_form_and_withdrawn_on_its_page() {
     let form = caseworker.get("/flows/events/new").await;
     assert_eq!(form.status, StatusCode::FORBIDDEN);
 }
+
+/// A route's page says its forecast is pending, then draws it: a dashed line with its bands
+/// on the chart, the months ahead in a table, and how each model did in the backtest.
+#[tokio::test]
+async fn a_routes_page_shows_its_forecast_and_the_backtest_that_chose_it() {
+    let app = common::app_sqlite().await;
+    let mut it = Browser::new(&app);
+    it.sign_in("ita.caseworker").await;
+    let page = it.get("/flows/routes/central-mediterranean").await;
+    assert!(
+        page.text.contains(r#"data-testid="forecast-pending""#),
+        "{}",
+        page.text
+    );
+    accordo_flows_app::service::forecasts::refresh(&app.platform)
+        .await
+        .unwrap();
+    let page = it.get("/flows/routes/central-mediterranean").await;
+    for words in [
+        r#"data-testid="forecast-line""#,
+        r#"data-testid="forecast-table""#,
+        r#"<tr data-period="2025-05">"#,
+        r#"data-testid="backtest-table""#,
+        "Stagionale ingenuo",
+        "(scelto)",
+        "Intervallo 95%",
+    ] {
+        assert!(page.text.contains(words), "{words}: {}", page.text);
+    }
+    assert!(!page.text.contains("forecast-pending"));
+}

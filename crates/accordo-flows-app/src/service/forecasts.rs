@@ -1,0 +1,151 @@
+//! Forecasts of the published monthly series (Italy's sea arrivals, each of Frontex's routes),
+//! 24 months ahead, each by the model its rolling-origin backtest chose (`accordo-forecast`).
+//! Computed in the background, on the server's own copy: at start, and again whenever an
+//! import changed the figures (this process's or another's, the command line's). Until then a
+//! forecast is pending.
+
+use std::collections::BTreeMap;
+use std::sync::RwLock;
+
+use accordo_flows::period::Period;
+use accordo_flows::vocab::{self, Source};
+use accordo_forecast::Forecast;
+use accordo_forecast::backtest::{self, Choice};
+use serde::Serialize;
+
+use accordo_service::{Ctx, Platform, Result};
+
+use crate::store;
+
+/// How far ahead, in months.
+pub const HORIZON: usize = 24;
+
+/// Which series: a source and a route (none: the source's total).
+pub type SeriesKey = (Source, Option<&'static str>);
+
+/// One series' forecast.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesForecast {
+    /// The months forecast (`2025-05`, …), the first after the series' last.
+    pub periods: Vec<String>,
+    pub forecast: Forecast,
+    /// The backtest: every candidate's MASE and sMAPE by horizon, their coverage, the choice.
+    pub backtest: Choice,
+}
+
+/// The figures' stamp a computation followed (`store::figures_stamp`), and its forecasts.
+type Computed = ((i64, i64), BTreeMap<SeriesKey, SeriesForecast>);
+
+/// What the server holds: the forecasts, and the figures they were computed from.
+#[derive(Debug, Default)]
+pub struct Forecasts {
+    state: RwLock<Option<Computed>>,
+}
+
+/// Whether the caller may read them (those who read the statistics).
+pub fn may_read(ctx: &Ctx) -> Result<()> {
+    super::may_read(ctx)
+}
+
+/// The forecast of a series, `None` while it is pending (or when the series is too short).
+pub fn get(platform: &Platform, ctx: &Ctx, key: SeriesKey) -> Result<Option<SeriesForecast>> {
+    may_read(ctx)?;
+    let held = platform.state::<Forecasts>();
+    let state = held.state.read().unwrap_or_else(|e| e.into_inner());
+    Ok(state.as_ref().and_then(|(_, all)| all.get(&key).cloned()))
+}
+
+/// Whether the forecasts are computed (for the page's "pending").
+pub fn ready(platform: &Platform) -> bool {
+    let held = platform.state::<Forecasts>();
+    let state = held.state.read().unwrap_or_else(|e| e.into_inner());
+    state.is_some()
+}
+
+/// A source's monthly figures as a dense series from its first month to its last, a missing
+/// month a zero (Frontex leaves out months without a detection): `(first, values)`.
+async fn monthly(
+    platform: &Platform,
+    source: Source,
+    route: Option<&'static str>,
+) -> Result<Option<(Period, Vec<f64>)>> {
+    let mut conn = platform.store.read().await?;
+    let rows = store::series(&mut conn, source.as_str(), route.unwrap_or(""), "").await?;
+    let months: BTreeMap<Period, i64> = rows
+        .into_iter()
+        .filter(|(freq, _, _)| freq == "month")
+        .filter_map(|(_, p, c)| Period::parse(&p).ok().map(|p| (p, c)))
+        .collect();
+    let (Some((&first, _)), Some((&last, _))) = (months.first_key_value(), months.last_key_value())
+    else {
+        return Ok(None);
+    };
+    let mut values = Vec::new();
+    let mut p = first;
+    while p <= last {
+        values.push(months.get(&p).copied().unwrap_or(0) as f64);
+        match p.next() {
+            Some(n) => p = n,
+            None => break,
+        }
+    }
+    Ok(Some((first, values)))
+}
+
+/// Recomputes every forecast if the figures changed since the last computation (or none was
+/// made); returns how many series were forecast, `None` when nothing had changed.
+pub async fn refresh(platform: &Platform) -> Result<Option<usize>> {
+    let mut conn = platform.store.read().await?;
+    let stamp = store::figures_stamp(&mut conn).await?;
+    drop(conn);
+    let held = platform.state::<Forecasts>();
+    if held
+        .state
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .is_some_and(|(at, _)| *at == stamp)
+    {
+        return Ok(None);
+    }
+    let mut keys: Vec<SeriesKey> = vec![(Source::Ita, None), (Source::Frontex, None)];
+    keys.extend(vocab::ROUTES.iter().map(|r| (Source::Frontex, Some(*r))));
+    let mut inputs = Vec::new();
+    for key in keys {
+        if let Some(series) = monthly(platform, key.0, key.1).await? {
+            inputs.push((key, series));
+        }
+    }
+    // The fitting is arithmetic: off the request threads.
+    let computed = tokio::task::spawn_blocking(move || {
+        inputs
+            .into_iter()
+            .filter_map(|(key, (first, values))| {
+                let chosen = backtest::forecast_chosen(&values, 12, HORIZON).ok()?;
+                let mut p = first;
+                for _ in 1..values.len() {
+                    p = p.next()?;
+                }
+                let periods = (0..HORIZON)
+                    .map(|_| {
+                        p = p.next()?;
+                        Some(p.to_string())
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                Some((
+                    key,
+                    SeriesForecast {
+                        periods,
+                        forecast: chosen.forecast,
+                        backtest: chosen.choice,
+                    },
+                ))
+            })
+            .collect::<BTreeMap<_, _>>()
+    })
+    .await
+    .map_err(|e| accordo_service::ServiceError::invalid("forecast", e.to_string()))?;
+    let n = computed.len();
+    *held.state.write().unwrap_or_else(|e| e.into_inner()) = Some((stamp, computed));
+    Ok(Some(n))
+}
