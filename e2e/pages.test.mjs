@@ -796,6 +796,7 @@ test("a coast guard records an event on a phone; it is on the map, and the list 
   await page.waitForSelector('[data-testid="event-form"]');
   await page.fill("#f-date", "2026-11-28");
   await page.selectOption("#f-kind", "rescue");
+  await page.selectOption("#f-route", "central-mediterranean");
   await page.fill("#f-place", "Zona SAR, 25 miglia a sud di Lampedusa");
   await page.fill("#f-latitude", "35,1");
   await page.fill("#f-longitude", "12,6");
