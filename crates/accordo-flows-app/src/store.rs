@@ -10,7 +10,7 @@ use accordo_store::{Conn, Result, StoreError, Tx};
 
 pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
     accordo_store::migration!("../migrations", 13, "0013_flow_counts"),
-    accordo_store::migration!("../migrations", 14, "0014_flow_events"),
+    accordo_store::migration!("../migrations", 2026120501, "2026120501_flow_events"),
 ];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
