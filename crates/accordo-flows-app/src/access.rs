@@ -141,6 +141,13 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS),
             sees_canary: Only(&[]),
         },
+        AccessRow {
+            method: "get",
+            path: "/api/v1/flows/warnings",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
     ]);
     rows
 }

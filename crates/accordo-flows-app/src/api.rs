@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_event))
         .routes(routes!(withdraw_event))
         .routes(routes!(forecast))
+        .routes(routes!(warnings))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -427,5 +428,68 @@ async fn forecast(
     Ok(axum::Json(ForecastView {
         status: status.to_owned(),
         forecast: found,
+    }))
+}
+
+/// An early warning on a published monthly series.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WarningView {
+    /// `ITA` or `FRONTEX`.
+    pub source: String,
+    /// The route (none: the source's total).
+    pub route: Option<String>,
+    /// `surprise` (a month outside the 95% interval forecast for it one month before) or
+    /// `change` (a change of level on the log scale from that month on).
+    pub kind: String,
+    /// The month, `2023-07`.
+    pub period: String,
+    /// `up` or `down`.
+    pub direction: String,
+    /// `low`, `medium` or `high`.
+    pub severity: String,
+    pub observed: Option<f64>,
+    pub expected: Option<f64>,
+    pub lo95: Option<f64>,
+    pub hi95: Option<f64>,
+    /// A change's new level over the old.
+    pub ratio: Option<f64>,
+}
+
+/// The early warnings: `{"status": "ready" | "pending", "warnings": [...]}`, surprises of the
+/// last 24 months and changes of level of the last 36, newest first within each series.
+#[utoipa::path(get, path = "/api/v1/flows/warnings", tag = "flows",
+    responses((status = 200, description = "the warnings, or pending", body = Object), (status = 403, body = Problem)))]
+async fn warnings(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let found = service::forecasts::all_warnings(&state.platform, &caller.ctx)?;
+    Ok(axum::Json(match found {
+        None => serde_json::json!({"status": "pending", "warnings": []}),
+        Some(list) => {
+            let views: Vec<WarningView> = list
+                .into_iter()
+                .map(|(source, route, w)| WarningView {
+                    source: source.as_str().to_owned(),
+                    route: route.map(str::to_owned),
+                    kind: w.kind.to_owned(),
+                    period: w.period,
+                    direction: serde_json::to_value(w.direction)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    severity: serde_json::to_value(w.severity)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    observed: w.observed,
+                    expected: w.expected,
+                    lo95: w.lo95,
+                    hi95: w.hi95,
+                    ratio: w.ratio,
+                })
+                .collect();
+            serde_json::json!({"status": "ready", "warnings": views})
+        }
     }))
 }

@@ -4,6 +4,7 @@
 //! - [`naive`]: seasonal naive, the benchmark.
 //! - [`theta`]: the theta family (STM, OTM, DSTM, DOTM) and its automatic choice.
 //! - [`decompose`]: classical seasonal decomposition.
+//! - [`warning`]: surprises against one-step forecasts, and change points on the log scale.
 //! - [`numeric`]: the autocorrelation, normal quantiles, a seeded normal source, Nelder–Mead.
 //!
 //! Counts are never negative: a forecast and its intervals are cut at zero. Pure: no I/O.
@@ -13,6 +14,7 @@ pub mod decompose;
 pub mod naive;
 pub mod numeric;
 pub mod theta;
+pub mod warning;
 
 use serde::Serialize;
 

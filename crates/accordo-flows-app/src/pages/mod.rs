@@ -345,7 +345,26 @@ async fn route(
                 }
             })
             .collect();
+        let warnings: Vec<minijinja::Value> = f
+            .warnings
+            .iter()
+            .map(|w| {
+                context! {
+                    kind => w.kind,
+                    period => w.period,
+                    up => w.direction == accordo_forecast::warning::Direction::Up,
+                    severity => serde_json::to_value(w.severity).ok().and_then(|v| v.as_str().map(str::to_owned)),
+                    observed => w.observed.map(|v| v.round() as i64),
+                    expected => w.expected.map(|v| v.round() as i64),
+                    lo95 => w.lo95.map(|v| v.round() as i64),
+                    hi95 => w.hi95.map(|v| v.round() as i64),
+                    // How much the level rose or fell, in percent of the old level.
+                    percent => w.ratio.map(|r| ((r - 1.0).abs() * 100.0).round() as i64),
+                }
+            })
+            .collect();
         context! {
+            warnings => warnings,
             model => f.backtest.chosen.as_str(),
             mean => mean.join(" "),
             band80 => band(&f.forecast.lo80, &f.forecast.hi80),

@@ -11,6 +11,7 @@ use accordo_flows::period::Period;
 use accordo_flows::vocab::{self, Source};
 use accordo_forecast::Forecast;
 use accordo_forecast::backtest::{self, Choice};
+use accordo_forecast::warning;
 use serde::Serialize;
 
 use accordo_service::{Ctx, Platform, Result};
@@ -31,6 +32,118 @@ pub struct SeriesForecast {
     pub forecast: Forecast,
     /// The backtest: every candidate's MASE and sMAPE by horizon, their coverage, the choice.
     pub backtest: Choice,
+    /// Early warnings: months of the last two years outside the 95% interval forecast for them
+    /// one month before, and changes of level (on the log scale) in the last three; newest
+    /// first.
+    pub warnings: Vec<Warning>,
+}
+
+/// One early warning on a series.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Warning {
+    /// `surprise` (a month outside its forecast's 95% interval) or `change` (a change of
+    /// level from that month on).
+    pub kind: &'static str,
+    /// The month (`2023-07`).
+    pub period: String,
+    /// `up` or `down`.
+    pub direction: warning::Direction,
+    /// `low`, `medium` or `high`: how far outside the interval (a surprise), or how large the
+    /// change (a change: high at ×2 or ÷2 and beyond, medium at ×1.5 or ÷1.5).
+    pub severity: warning::Severity,
+    pub observed: Option<f64>,
+    pub expected: Option<f64>,
+    pub lo95: Option<f64>,
+    pub hi95: Option<f64>,
+    /// A change's ratio of the new level to the old.
+    pub ratio: Option<f64>,
+}
+
+/// How far back warnings are looked for, in months: surprises, changes of level.
+const SURPRISES_OVER: usize = 24;
+const CHANGES_OVER: usize = 36;
+
+/// The warnings of a series starting at `first`.
+fn warnings_of(first: Period, values: &[f64]) -> Vec<Warning> {
+    let period_at = |i: usize| -> Option<String> {
+        let mut p = first;
+        for _ in 0..i {
+            p = p.next()?;
+        }
+        Some(p.to_string())
+    };
+    let mut out: Vec<(usize, Warning)> = Vec::new();
+    for s in warning::surprises(values, 12, SURPRISES_OVER).unwrap_or_default() {
+        if let Some(period) = period_at(s.at) {
+            out.push((
+                s.at,
+                Warning {
+                    kind: "surprise",
+                    period,
+                    direction: s.direction,
+                    severity: s.severity,
+                    observed: Some(s.observed),
+                    expected: Some(s.expected),
+                    lo95: Some(s.lo95),
+                    hi95: Some(s.hi95),
+                    ratio: None,
+                },
+            ));
+        }
+    }
+    let recent = values.len().saturating_sub(CHANGES_OVER);
+    for c in warning::change_points(values, 12, 6) {
+        if c.at < recent {
+            continue;
+        }
+        let size = if c.ratio >= 1.0 {
+            c.ratio
+        } else {
+            1.0 / c.ratio
+        };
+        let severity = if size >= 2.0 {
+            warning::Severity::High
+        } else if size >= 1.5 {
+            warning::Severity::Medium
+        } else {
+            warning::Severity::Low
+        };
+        if let Some(period) = period_at(c.at) {
+            out.push((
+                c.at,
+                Warning {
+                    kind: "change",
+                    period,
+                    direction: c.direction,
+                    severity,
+                    observed: None,
+                    expected: None,
+                    lo95: None,
+                    hi95: None,
+                    ratio: Some(c.ratio),
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|w| std::cmp::Reverse(w.0));
+    out.into_iter().map(|(_, w)| w).collect()
+}
+
+/// A warning with its series: `(source, route, warning)`.
+pub type SeriesWarning = (Source, Option<&'static str>, Warning);
+
+/// Every series' warnings, newest first within each; `None` while pending.
+pub fn all_warnings(platform: &Platform, ctx: &Ctx) -> Result<Option<Vec<SeriesWarning>>> {
+    may_read(ctx)?;
+    let held = platform.state::<Forecasts>();
+    let state = held.state.read().unwrap_or_else(|e| e.into_inner());
+    Ok(state.as_ref().map(|(_, all)| {
+        all.iter()
+            .flat_map(|((source, route), f)| {
+                f.warnings.iter().map(move |w| (*source, *route, w.clone()))
+            })
+            .collect()
+    }))
 }
 
 /// The figures' stamp a computation followed (`store::figures_stamp`), and its forecasts.
@@ -138,6 +251,7 @@ pub async fn refresh(platform: &Platform) -> Result<Option<usize>> {
                         periods,
                         forecast: chosen.forecast,
                         backtest: chosen.choice,
+                        warnings: warnings_of(first, &values),
                     },
                 ))
             })

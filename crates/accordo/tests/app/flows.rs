@@ -622,6 +622,37 @@ async fn forecasts_follow_the_figures_by_the_model_their_backtest_chose() {
             12,
             "1 to 12 months ahead"
         );
+        // Early warning: the 2023 surge and the 2024 fall on the Central Mediterranean.
+        let warned = app.get("/api/v1/flows/warnings", &token).await.json();
+        assert_eq!(warned["status"], "ready");
+        let central: Vec<&Value> = warned["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["route"] == "Central Mediterranean")
+            .collect();
+        let fall = central
+            .iter()
+            .find(|w| {
+                w["kind"] == "change"
+                    && w["direction"] == "down"
+                    && w["period"].as_str().unwrap().starts_with("2024")
+            })
+            .unwrap_or_else(|| panic!("no 2024 fall: {central:?}"));
+        assert!(fall["ratio"].as_f64().unwrap() < 0.6, "{fall}");
+        assert_eq!(fall["severity"], "high");
+        assert!(
+            central.iter().any(|w| w["kind"] == "change"
+                && w["direction"] == "up"
+                && w["period"].as_str().unwrap() < "2023-04"),
+            "the level's rise into the 2023 surge: {central:?}"
+        );
+        assert!(
+            central.iter().any(|w| w["kind"] == "surprise"
+                && w["direction"] == "up"
+                && w["period"].as_str().unwrap().starts_with("2023")),
+            "a 2023 month above its forecast: {central:?}"
+        );
         // Italy's national series too.
         let italy = app
             .get("/api/v1/flows/forecasts?source=ITA", &token)

@@ -2579,6 +2579,8 @@ async fn a_routes_page_shows_its_forecast_and_the_backtest_that_chose_it() {
         "Stagionale ingenuo",
         "(scelto)",
         "Intervallo 95%",
+        r#"data-testid="warnings-table""#,
+        "Il livello è sceso del",
     ] {
         assert!(page.text.contains(words), "{words}: {}", page.text);
     }
