@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use accordo_forecast::backtest::{self, Chosen};
 
-use crate::import::ImportError;
+use crate::import::{ImportError, open_csv, refuse};
 use crate::period::{Freq, Period};
 
 /// The most periods ahead a forecast goes.
@@ -30,14 +30,6 @@ pub struct Input {
     pub series: Vec<Series>,
 }
 
-fn refuse(line: u64, column: &str, reason: impl Into<String>) -> ImportError {
-    ImportError {
-        line,
-        column: column.to_owned(),
-        reason: reason.into(),
-    }
-}
-
 /// A frequency's season: 12 months, 52 weeks, 7 days.
 pub fn season(freq: Freq) -> usize {
     match freq {
@@ -50,29 +42,7 @@ pub fn season(freq: Freq) -> usize {
 
 /// Reads the file (UTF-8; a byte-order mark is skipped).
 pub fn parse(bytes: &[u8]) -> Result<Input, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64
-            + 1;
-        refuse(
-            line,
-            "",
-            "the file is not UTF-8 text (save it as UTF-8 CSV)",
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| refuse(1, "", format!("the header cannot be read: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
+    let (_, mut reader, header) = open_csv(bytes)?;
     if header != ["series", "period", "value"] {
         return Err(refuse(
             1,

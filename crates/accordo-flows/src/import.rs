@@ -146,7 +146,7 @@ pub struct Parsed {
 /// above it is a typing or unit error, and would overflow the sums).
 pub const MAX_COUNT: i64 = 1_000_000_000;
 
-fn refuse(line: u64, column: &str, reason: impl Into<String>) -> ImportError {
+pub(crate) fn refuse(line: u64, column: &str, reason: impl Into<String>) -> ImportError {
     ImportError {
         line,
         column: column.to_owned(),
@@ -154,8 +154,12 @@ fn refuse(line: u64, column: &str, reason: impl Into<String>) -> ImportError {
     }
 }
 
-/// Reads a file of `source` (its bytes, which must be UTF-8; a byte-order mark is skipped).
-pub fn parse(bytes: &[u8], source: Source) -> Result<Parsed, ImportError> {
+/// What [`open_csv`] gives: the text, a reader over its rows, the header's names.
+pub(crate) type OpenCsv<'a> = (&'a str, csv::Reader<&'a [u8]>, Vec<String>);
+
+/// A CSV file's text (UTF-8; a byte-order mark skipped), a reader over its rows, and its
+/// header's names, trimmed: what every file this crate reads starts with.
+pub(crate) fn open_csv(bytes: &[u8]) -> Result<OpenCsv<'_>, ImportError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
@@ -165,7 +169,7 @@ pub fn parse(bytes: &[u8], source: Source) -> Result<Parsed, ImportError> {
         refuse(
             line,
             "",
-            "the file is not UTF-8 text (save it as UTF-8 CSV and import it again)",
+            "the file is not UTF-8 text (save it as UTF-8 CSV and try again)",
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -179,6 +183,12 @@ pub fn parse(bytes: &[u8], source: Source) -> Result<Parsed, ImportError> {
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
+    Ok((text, reader, header))
+}
+
+/// Reads a file of `source` (its bytes, which must be UTF-8; a byte-order mark is skipped).
+pub fn parse(bytes: &[u8], source: Source) -> Result<Parsed, ImportError> {
+    let (text, mut reader, header) = open_csv(bytes)?;
     let kind = FileKind::ALL
         .into_iter()
         .find(|k| {

@@ -113,6 +113,21 @@ pub fn recorded(days: &[Point], freq: Freq) -> Vec<Total> {
         .collect()
 }
 
+/// The figures of `known` for every period from `first` to `last` (one frequency), a period
+/// it lacks a zero: a source that leaves out its empty periods, on a time axis.
+pub fn dense(known: &BTreeMap<Period, i64>, first: Period, last: Period) -> Vec<Point> {
+    let mut out = Vec::new();
+    let mut period = Some(first);
+    while let Some(p) = period.filter(|p| *p <= last) {
+        out.push(Point {
+            period: p,
+            count: known.get(&p).copied().unwrap_or(0),
+        });
+        period = p.next();
+    }
+    out
+}
+
 /// `from` → `to` in percent, to one decimal; `None` from zero.
 pub fn change_percent(from: i64, to: i64) -> Option<f64> {
     (from != 0).then(|| ((to - from) as f64 * 1000.0 / from as f64).round() / 10.0)
@@ -247,6 +262,16 @@ mod tests {
         assert_eq!(of(Freq::Month), pairs(&[("2024-12", 12), ("2025-01", 11)]));
         assert_eq!(of(Freq::Year), pairs(&[("2024", 12), ("2025", 11)]));
         assert_eq!(of(Freq::Day).len(), 3);
+    }
+
+    #[test]
+    fn missing_periods_are_zeros_between_the_first_and_the_last() {
+        let known: BTreeMap<Period, i64> =
+            [(Period::Month(2024, 11), 5), (Period::Month(2025, 2), 7)].into();
+        let d = dense(&known, Period::Month(2024, 11), Period::Month(2025, 2));
+        let counts: Vec<i64> = d.iter().map(|p| p.count).collect();
+        assert_eq!(counts, [5, 0, 0, 7]);
+        assert_eq!(d[2].period, Period::Month(2025, 1));
     }
 
     #[test]

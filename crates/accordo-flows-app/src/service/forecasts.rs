@@ -193,15 +193,10 @@ async fn monthly(
     else {
         return Ok(None);
     };
-    let mut values = Vec::new();
-    let mut p = first;
-    while p <= last {
-        values.push(months.get(&p).copied().unwrap_or(0) as f64);
-        match p.next() {
-            Some(n) => p = n,
-            None => break,
-        }
-    }
+    let values = accordo_flows::stats::dense(&months, first, last)
+        .into_iter()
+        .map(|p| p.count as f64)
+        .collect();
     Ok(Some((first, values)))
 }
 

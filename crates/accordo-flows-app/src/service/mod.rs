@@ -226,21 +226,10 @@ fn by_month(source: Source, points: &[Point]) -> Vec<Point> {
             .into_iter()
             .map(|t| (t.period, t.count))
             .collect();
-        let mut out = Vec::new();
-        if let (Some((Period::Month(y0, m0), _)), Some((Period::Month(y1, m1), _))) =
-            (months.first_key_value(), months.last_key_value())
-        {
-            let (mut y, mut m) = (*y0, *m0);
-            while (y, m) <= (*y1, *m1) {
-                let period = Period::Month(y, m);
-                out.push(Point {
-                    period,
-                    count: months.get(&period).copied().unwrap_or(0),
-                });
-                (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-            }
+        match (months.first_key_value(), months.last_key_value()) {
+            (Some((first, _)), Some((last, _))) => stats::dense(&months, *first, *last),
+            _ => Vec::new(),
         }
-        out
     } else {
         points.to_vec()
     }
@@ -509,19 +498,7 @@ pub async fn route_view(platform: &Platform, ctx: &Ctx, route: &'static str) -> 
             .map(|p| (p.period, p.count))
             .collect();
         match (span.first(), span.last()) {
-            (Some(Period::Month(y0, m0)), Some(Period::Month(y1, m1))) => {
-                let mut dense = Vec::new();
-                let (mut y, mut m) = (*y0, *m0);
-                while (y, m) <= (*y1, *m1) {
-                    let period = Period::Month(y, m);
-                    dense.push(Point {
-                        period,
-                        count: own.get(&period).copied().unwrap_or(0),
-                    });
-                    (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                }
-                dense
-            }
+            (Some(first), Some(last)) => stats::dense(&own, *first, *last),
             _ => own
                 .into_iter()
                 .map(|(period, count)| Point { period, count })
