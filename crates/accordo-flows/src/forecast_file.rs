@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use accordo_forecast::backtest::{self, Chosen};
+pub use accordo_forecast::backtest::Model;
+
+use accordo_forecast::backtest;
 
 use crate::import::{ImportError, open_csv, refuse};
 use crate::period::{Freq, Period};
@@ -43,7 +45,11 @@ pub fn season(freq: Freq) -> usize {
 /// Reads the file (UTF-8; a byte-order mark is skipped).
 pub fn parse(bytes: &[u8]) -> Result<Input, ImportError> {
     let (_, mut reader, header) = open_csv(bytes)?;
-    if header != ["series", "period", "value"] {
+    if header
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .ne(["series", "period", "value"])
+    {
         return Err(refuse(
             1,
             "",
@@ -166,9 +172,13 @@ pub enum ForecastFileError {
 }
 
 /// Forecasts every series of the file `horizon` periods ahead, each by the model its
-/// backtest chose: the CSV answer, or the first reason none can be given (nothing is written
-/// then).
-pub fn forecast(bytes: &[u8], horizon: usize) -> Result<String, ForecastFileError> {
+/// backtest chose (or by `model` for all, with no backtest): the CSV answer, or the first
+/// reason none can be given (nothing is written then).
+pub fn forecast(
+    bytes: &[u8],
+    horizon: usize,
+    model: Option<Model>,
+) -> Result<String, ForecastFileError> {
     if horizon == 0 || horizon > MAX_HORIZON {
         return Err(ForecastFileError::Horizon(horizon));
     }
@@ -176,15 +186,20 @@ pub fn forecast(bytes: &[u8], horizon: usize) -> Result<String, ForecastFileErro
     let m = season(input.freq);
     let mut out = String::from("series,period,mean,lo80,hi80,lo95,hi95,model\n");
     for s in &input.series {
-        let Chosen {
-            forecast: f,
-            choice,
-        } = backtest::forecast_chosen(&s.values, m, horizon).map_err(|e| {
-            ForecastFileError::Series {
-                series: s.name.clone(),
-                reason: e.to_string(),
+        let refused = |e: accordo_forecast::ForecastError| ForecastFileError::Series {
+            series: s.name.clone(),
+            reason: e.to_string(),
+        };
+        let (f, used) = match model {
+            Some(model) => (
+                model.forecast(&s.values, m, horizon).map_err(refused)?,
+                model,
+            ),
+            None => {
+                let chosen = backtest::forecast_chosen(&s.values, m, horizon).map_err(refused)?;
+                (chosen.forecast, chosen.choice.chosen)
             }
-        })?;
+        };
         let mut period = s.start;
         for _ in 1..s.values.len() {
             period = period.next().unwrap_or(period);
@@ -194,19 +209,20 @@ pub fn forecast(bytes: &[u8], horizon: usize) -> Result<String, ForecastFileErro
                 series: s.name.clone(),
                 reason: "the forecast would pass the year 2200".into(),
             })?;
-            let name = if s.name.contains([',', '"', '\n']) {
+            let name = if s.name.contains([',', '"', '\n', '\r']) {
                 format!("\"{}\"", s.name.replace('"', "\"\""))
             } else {
                 s.name.clone()
             };
             out.push_str(&format!(
                 "{name},{period},{:.2},{:.2},{:.2},{:.2},{:.2},{}\n",
-                f.mean[j],
-                f.lo80[j],
-                f.hi80[j],
-                f.lo95[j],
-                f.hi95[j],
-                choice.chosen.as_str()
+                // `+ 0.0` turns a -0.0 into 0.0, which prints without its sign.
+                f.mean[j] + 0.0,
+                f.lo80[j] + 0.0,
+                f.hi80[j] + 0.0,
+                f.lo95[j] + 0.0,
+                f.hi95[j] + 0.0,
+                used.as_str()
             ));
         }
     }
@@ -246,7 +262,7 @@ mod tests {
             months("arrivals", 2018, &seasonal(60)),
             months("other", 2019, &seasonal(48))
         );
-        let out = forecast(file.as_bytes(), 3).unwrap();
+        let out = forecast(file.as_bytes(), 3, None).unwrap();
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0], "series,period,mean,lo80,hi80,lo95,hi95,model");
         assert_eq!(lines.len(), 1 + 2 * 3);
@@ -317,11 +333,11 @@ mod tests {
             assert!(e.reason.contains(says), "{says}: {}", e.reason);
         }
         assert_eq!(
-            forecast(format!("series,period,value\n{good}").as_bytes(), 0),
+            forecast(format!("series,period,value\n{good}").as_bytes(), 0, None),
             Err(ForecastFileError::Horizon(0))
         );
         assert_eq!(
-            forecast(format!("series,period,value\n{good}").as_bytes(), 61),
+            forecast(format!("series,period,value\n{good}").as_bytes(), 61, None),
             Err(ForecastFileError::Horizon(61))
         );
         let short = format!(
@@ -329,7 +345,7 @@ mod tests {
             months("tiny", 2020, &[1.0, 2.0, 3.0])
         );
         assert!(matches!(
-            forecast(short.as_bytes(), 6),
+            forecast(short.as_bytes(), 6, None),
             Err(ForecastFileError::Series { series, .. }) if series == "tiny"
         ));
         let latin1 = b"series,period,value\nN\xe4he,2020-01,1\n";

@@ -25,6 +25,11 @@ impl Model {
         }
     }
 
+    /// The model [`Model::as_str`] names.
+    pub fn parse(name: &str) -> Option<Model> {
+        Model::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
     /// Fits on `y` and forecasts `h` steps with period `m`.
     pub fn forecast(self, y: &[f64], m: usize, h: usize) -> Result<Forecast, ForecastError> {
         match self {

@@ -5,11 +5,27 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use accordo_flows::forecast_file;
+use accordo_flows::forecast_file::Model;
 
-/// Reads `file`, forecasts each series `horizon` periods ahead and writes the answer to `out`
-/// (whole, or not at all) or to standard output. Exit 1 when the file or the horizon is
-/// refused, 2 when a file cannot be read or written.
-pub fn file(file: &Path, horizon: usize, out: Option<&Path>) -> ExitCode {
+/// Reads `file`, forecasts each series `horizon` periods ahead by `model` (`auto`: the one
+/// its backtest chooses) and writes the answer to `out` (whole, or not at all) or to
+/// standard output. Exit 1 when the file, the horizon or the model is refused, 2 when a file
+/// cannot be read or written.
+pub fn file(file: &Path, horizon: usize, out: Option<&Path>, model: &str) -> ExitCode {
+    let model = match model {
+        "auto" => None,
+        name => match Model::parse(name) {
+            Some(m) => Some(m),
+            None => {
+                let known: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
+                eprintln!(
+                    "error: --model must be auto or one of {}, not `{name}`",
+                    known.join(", ")
+                );
+                return ExitCode::from(1);
+            }
+        },
+    };
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
@@ -17,7 +33,7 @@ pub fn file(file: &Path, horizon: usize, out: Option<&Path>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let answer = match forecast_file::forecast(&bytes, horizon) {
+    let answer = match forecast_file::forecast(&bytes, horizon, model) {
         Ok(a) => a,
         Err(e) => {
             eprintln!(

@@ -184,6 +184,10 @@ enum FlowsCommand {
         /// Where to write the forecasts (standard output when absent).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// `auto` (each series by the model its backtest chooses), or one model for every
+        /// series with no backtest: `seasonal_naive`, `theta`.
+        #[arg(long, default_value = "auto")]
+        model: String,
     },
 }
 
@@ -488,9 +492,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Flows(FlowsCommand::Import { file, source }) => {
             import_flows(&cli.db, &file, &source).await
         }
-        Command::Flows(FlowsCommand::ForecastFile { file, horizon, out }) => {
-            Ok(forecast::file(&file, horizon, out.as_deref()))
-        }
+        Command::Flows(FlowsCommand::ForecastFile {
+            file,
+            horizon,
+            out,
+            model,
+        }) => Ok(forecast::file(&file, horizon, out.as_deref(), &model)),
         Command::Retention(RetentionCommand::Run) => {
             let platform = platform(&cli.db).await?;
             let bar = spinner("applying retention");

@@ -171,5 +171,46 @@ fn an_analysts_own_series_is_forecast_and_a_bad_file_writes_nothing() {
     );
     assert_eq!(zero.status.code(), Some(1));
     assert!(text(&zero).contains("from 1 to 60"), "{}", text(&zero));
+    // One model for every series, with no backtest: each line names it.
+    let forced = accordo(
+        &dir,
+        &[
+            "flows",
+            "forecast-file",
+            input.to_str().unwrap(),
+            "--horizon",
+            "3",
+            "--model",
+            "seasonal_naive",
+        ],
+    );
+    assert!(forced.status.success(), "{}", text(&forced));
+    let stdout = String::from_utf8_lossy(&forced.stdout).into_owned();
+    assert_eq!(stdout.lines().count(), 4, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .skip(1)
+            .all(|l| l.ends_with(",seasonal_naive")),
+        "{stdout}"
+    );
+    let unknown = accordo(
+        &dir,
+        &[
+            "flows",
+            "forecast-file",
+            input.to_str().unwrap(),
+            "--horizon",
+            "3",
+            "--model",
+            "prophet",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        text(&unknown).contains("--model must be auto or one of seasonal_naive, theta"),
+        "{}",
+        text(&unknown)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
