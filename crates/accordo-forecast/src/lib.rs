@@ -3,6 +3,7 @@
 //! - [`backtest`]: rolling-origin scores (MASE, sMAPE, interval coverage) and the choice.
 //! - [`naive`]: seasonal naive, the benchmark.
 //! - [`theta`]: the theta family (STM, OTM, DSTM, DOTM) and its automatic choice.
+//! - [`ets`]: exponential smoothing (ETS) and its automatic choice by AICc (AutoETS).
 //! - [`decompose`]: classical seasonal decomposition.
 //! - [`warning`]: surprises against one-step forecasts, and change points on the log scale.
 //! - [`numeric`]: the autocorrelation, normal quantiles, a seeded normal source, Nelder–Mead.
@@ -11,6 +12,7 @@
 
 pub mod backtest;
 pub mod decompose;
+pub mod ets;
 pub mod naive;
 pub mod numeric;
 pub mod theta;

@@ -174,6 +174,7 @@ flows-backtest-table = How each model did on this route's past, forecasting 1 to
 flows-model = Model
 flows-model-seasonal_naive = Seasonal naive (same month last year)
 flows-model-theta = Theta (automatic)
+flows-model-ets = Exponential smoothing (ETS, automatic)
 flows-chosen = chosen
 flows-mase-title = Mean absolute scaled error: the error against that of the same month last year in the past (below 1: better than it)
 flows-smape-title = Symmetric mean absolute percentage error

@@ -174,6 +174,7 @@ flows-backtest-table = Come ogni modello ha previsto il passato di questa rotta,
 flows-model = Modello
 flows-model-seasonal_naive = Stagionale ingenuo (stesso mese dell'anno prima)
 flows-model-theta = Theta (automatico)
+flows-model-ets = Lisciamento esponenziale (ETS, automatico)
 flows-chosen = scelto
 flows-mase-title = Errore assoluto medio scalato: l'errore rispetto a quello dello stesso mese dell'anno prima nel passato (sotto 1: meglio di esso)
 flows-smape-title = Errore percentuale assoluto medio simmetrico

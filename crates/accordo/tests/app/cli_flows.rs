@@ -208,7 +208,7 @@ fn an_analysts_own_series_is_forecast_and_a_bad_file_writes_nothing() {
     );
     assert_eq!(unknown.status.code(), Some(1));
     assert!(
-        text(&unknown).contains("--model must be auto or one of seasonal_naive, theta"),
+        text(&unknown).contains("--model must be auto or one of seasonal_naive, theta, ets"),
         "{}",
         text(&unknown)
     );
