@@ -170,6 +170,16 @@ enum FlowsCommand {
         #[arg(long)]
         source: String,
     },
+    /// Recompute the forecasts of every published monthly series (Italy's arrivals, Frontex's
+    /// total and each route) from the database, each by the model its backtest chooses, and
+    /// print each series' choice and next months; with --out, write them all as
+    /// `series,period,mean,lo80,hi80,lo95,hi95,model`. The server recomputes its own after
+    /// each import; this is for operators and analysts at the command line.
+    Forecast {
+        /// Where to write every forecast as CSV (whole, or not at all).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Forecast your own series from a long CSV `series,period,value` (months YYYY-MM, ISO
     /// weeks YYYY-Www or days YYYY-MM-DD, one frequency a file; values 0 or more), each by the
     /// model a rolling-origin backtest chooses (seasonal naive, the theta family or exponential smoothing), and write
@@ -491,6 +501,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Flows(FlowsCommand::Import { file, source }) => {
             import_flows(&cli.db, &file, &source).await
+        }
+        Command::Flows(FlowsCommand::Forecast { out }) => {
+            let platform = platform(&cli.db).await?;
+            forecast::all(&platform, out.as_deref()).await
         }
         Command::Flows(FlowsCommand::ForecastFile {
             file,
@@ -1045,7 +1059,7 @@ async fn import(db: &DbArgs, file: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn bar_style() -> ProgressStyle {
+pub(crate) fn bar_style() -> ProgressStyle {
     ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
 }

@@ -168,6 +168,16 @@ pub fn get(platform: &Platform, ctx: &Ctx, key: SeriesKey) -> Result<Option<Seri
     Ok(state.as_ref().and_then(|(_, all)| all.get(&key).cloned()))
 }
 
+/// Every series' forecast, in the order of their keys; `None` while pending.
+pub fn all(platform: &Platform, ctx: &Ctx) -> Result<Option<Vec<(SeriesKey, SeriesForecast)>>> {
+    may_read(ctx)?;
+    let held = platform.state::<Forecasts>();
+    let state = held.state.read().unwrap_or_else(|e| e.into_inner());
+    Ok(state
+        .as_ref()
+        .map(|(_, all)| all.iter().map(|(k, f)| (*k, f.clone())).collect()))
+}
+
 /// Whether the forecasts are computed (for the page's "pending").
 pub fn ready(platform: &Platform) -> bool {
     let held = platform.state::<Forecasts>();
@@ -203,6 +213,14 @@ async fn monthly(
 /// Recomputes every forecast if the figures changed since the last computation (or none was
 /// made); returns how many series were forecast, `None` when nothing had changed.
 pub async fn refresh(platform: &Platform) -> Result<Option<usize>> {
+    refresh_with(platform, std::sync::Arc::new(|_, _| {})).await
+}
+
+/// [`refresh`], telling `progress(done, total)` after each series.
+pub async fn refresh_with(
+    platform: &Platform,
+    progress: std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>,
+) -> Result<Option<usize>> {
     let mut conn = platform.store.read().await?;
     let stamp = store::figures_stamp(&mut conn).await?;
     drop(conn);
@@ -225,10 +243,13 @@ pub async fn refresh(platform: &Platform) -> Result<Option<usize>> {
         }
     }
     // The fitting is arithmetic: off the request threads.
+    let total = inputs.len();
     let computed = tokio::task::spawn_blocking(move || {
         inputs
             .into_iter()
-            .filter_map(|(key, (first, values))| {
+            .enumerate()
+            .filter_map(|(i, (key, (first, values)))| {
+                progress(i, total);
                 let chosen = backtest::forecast_chosen(&values, 12, HORIZON).ok()?;
                 let mut p = first;
                 for _ in 1..values.len() {

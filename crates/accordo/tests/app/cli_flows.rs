@@ -214,3 +214,45 @@ fn an_analysts_own_series_is_forecast_and_a_bad_file_writes_nothing() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `accordo flows forecast`: with nothing imported, nothing to forecast (exit 1); after
+/// Italy's monthly arrivals, their 24 months by the model the backtest chose, written whole.
+#[test]
+fn the_published_series_are_forecast_again_from_the_database() {
+    let dir = std::env::temp_dir().join(format!("accordo-forecast-all-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = dir.join("all.csv");
+    let empty = accordo(&dir, &["flows", "forecast"]);
+    assert_eq!(empty.status.code(), Some(1), "{}", text(&empty));
+    assert!(text(&empty).contains("import the published figures first"));
+    let monthly = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../accordo-flows-app/data/italy-sea-arrivals/monthly.csv"
+    );
+    let imported = accordo(&dir, &["flows", "import", monthly, "--source", "ITA"]);
+    assert!(imported.status.success(), "{}", text(&imported));
+    let made = accordo(&dir, &["flows", "forecast", "--out", out.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made));
+    assert!(
+        text(&made).contains("1 series forecast 24 months ahead"),
+        "{}",
+        text(&made)
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines[0], "series,period,mean,lo80,hi80,lo95,hi95,model");
+    assert_eq!(lines.len(), 25, "{written}");
+    let model = lines[1].rsplit(',').next().unwrap();
+    assert!(
+        ["seasonal_naive", "theta", "ets"].contains(&model),
+        "{model}"
+    );
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.starts_with("ITA/total,") && l.ends_with(model)),
+        "{written}"
+    );
+    assert!(text(&made).contains("ITA/total") && text(&made).contains(model));
+    let _ = std::fs::remove_dir_all(&dir);
+}
