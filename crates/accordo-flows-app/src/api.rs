@@ -116,16 +116,7 @@ fn query(p: &TotalsParams) -> Result<(SeriesQuery, Freq), ServiceError> {
         }
     };
     let route = route_param(p.route.as_deref())?;
-    let nationality = match p.nationality.as_deref() {
-        None | Some("") => None,
-        Some(n) if vocab::is_nationality(n) => Some(n.to_owned()),
-        Some(n) => {
-            return Err(ServiceError::invalid(
-                "nationality",
-                format!("`{n}` is not an ISO 3166-1 alpha-3 code nor XKX, STL, OOO, OOS or OTH"),
-            ));
-        }
-    };
+    let nationality = nationality_param(p.nationality.as_deref())?;
     Ok((
         SeriesQuery {
             source,
@@ -378,6 +369,18 @@ async fn withdraw_event(
     ))
 }
 
+/// A nationality parameter: none, or a code Frontex or the ministry publishes.
+fn nationality_param(given: Option<&str>) -> Result<Option<String>, ServiceError> {
+    match given {
+        None | Some("") => Ok(None),
+        Some(n) if vocab::is_nationality(n) => Ok(Some(n.to_owned())),
+        Some(n) => Err(ServiceError::invalid(
+            "nationality",
+            format!("`{n}` is not an ISO 3166-1 alpha-3 code nor XKX, STL, OOO, OOS or OTH"),
+        )),
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ForecastParams {
@@ -385,6 +388,9 @@ pub struct ForecastParams {
     source: Option<String>,
     /// A Frontex route, by name or key; none for the source's total.
     route: Option<String>,
+    /// A nationality (ISO 3166-1 alpha-3), over Frontex's routes: forecast for the most
+    /// frequent fifteen of the last two years.
+    nationality: Option<String>,
 }
 
 /// A series' forecast and the backtest that chose its model.
@@ -419,7 +425,20 @@ async fn forecast(
             )
         })?;
     let route = route_param(p.route.as_deref())?;
-    let found = service::forecasts::get(&state.platform, &caller.ctx, (source, route))?;
+    let nationality = nationality_param(p.nationality.as_deref())?;
+    if route.is_some() && nationality.is_some() {
+        return Err(ServiceError::invalid(
+            "nationality",
+            "forecasts are by route or by nationality, not both",
+        )
+        .into());
+    }
+    let key = service::forecasts::SeriesKey {
+        source,
+        route,
+        nationality,
+    };
+    let found = service::forecasts::get(&state.platform, &caller.ctx, &key)?;
     let status = match (&found, service::forecasts::ready(&state.platform)) {
         (Some(_), _) => "ready",
         (None, false) => "pending",
@@ -436,8 +455,13 @@ async fn forecast(
 pub struct WarningView {
     /// `ITA` or `FRONTEX`.
     pub source: String,
-    /// The route (none: the source's total).
+    /// The route (none: the source's total or a nationality).
     pub route: Option<String>,
+    /// The nationality, over every route.
+    pub nationality: Option<String>,
+    /// The series' name: `ITA/total`, `FRONTEX/Central Mediterranean`,
+    /// `FRONTEX/nationality/SYR` (what subscriptions name).
+    pub series: String,
     /// `surprise` (a month outside the 95% interval forecast for it one month before) or
     /// `change` (a change of level on the log scale from that month on).
     pub kind: String,
@@ -469,9 +493,11 @@ async fn warnings(
         Some(list) => {
             let views: Vec<WarningView> = list
                 .into_iter()
-                .map(|(source, route, w)| WarningView {
-                    source: source.as_str().to_owned(),
-                    route: route.map(str::to_owned),
+                .map(|(key, w)| WarningView {
+                    source: key.source.as_str().to_owned(),
+                    route: key.route.map(str::to_owned),
+                    series: key.name(),
+                    nationality: key.nationality,
                     kind: w.kind.to_owned(),
                     period: w.period,
                     direction: serde_json::to_value(w.direction)

@@ -208,6 +208,47 @@ pub async fn series(
         .collect()
 }
 
+/// A source's `limit` most frequent nationalities over its last `months` monthly periods
+/// (every route), most frequent first.
+pub async fn top_nationalities(
+    conn: &mut Conn,
+    source: &str,
+    months: i64,
+    limit: usize,
+) -> Result<Vec<String>> {
+    let last: Option<String> = sqlx::query_scalar(
+        "SELECT MAX(period) FROM flow_counts WHERE source = $1 AND nationality <> '' AND freq = 'month'",
+    )
+    .bind(source)
+    .fetch_one(&mut *conn)
+    .await?;
+    let Some(since) = last.and_then(|p| {
+        let (y, m) = (
+            p.get(..4)?.parse::<i64>().ok()?,
+            p.get(5..7)?.parse::<i64>().ok()?,
+        );
+        let index = y * 12 + (m - 1) - (months - 1);
+        Some(format!(
+            "{:04}-{:02}",
+            index.div_euclid(12),
+            index.rem_euclid(12) + 1
+        ))
+    }) else {
+        return Ok(Vec::new());
+    };
+    let rows = sqlx::query(
+        "SELECT nationality, CAST(SUM(count) AS BIGINT) AS total FROM flow_counts
+         WHERE source = $1 AND nationality <> '' AND freq = 'month' AND period >= $2
+         GROUP BY nationality ORDER BY total DESC, nationality LIMIT $3",
+    )
+    .bind(source)
+    .bind(since)
+    .bind(limit as i64)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get("nationality")?)).collect()
+}
+
 /// The figures by nationality of a source within a year (`year` a `YYYY` prefix of the
 /// periods), summed: `(nationality, count)`.
 pub async fn by_nationality(

@@ -37,8 +37,8 @@ pub async fn all(platform: &Platform, out: Option<&Path>) -> Result<ExitCode> {
         "{:<40} {:<15} {:>9}  {:<8} {:>10}  80% interval",
         "series", "model", "mean MASE", "next", "forecast"
     );
-    for ((source, route), f) in &all {
-        let name = format!("{}/{}", source.as_str(), route.unwrap_or("total"));
+    for (key, f) in &all {
+        let name = key.name();
         let chosen = f.backtest.chosen;
         let mase = f
             .backtest

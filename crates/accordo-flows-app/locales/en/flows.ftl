@@ -195,3 +195,22 @@ flows-warning-change-up = The level rose by { $percent }% from this month on (se
 flows-warning-change-down = The level fell by { $percent }% from this month on (seasonally adjusted, on the log scale)
 flows-no-warnings = No month of the last two years came outside its forecast, and the level has not changed in the last three.
 flows-warnings-note = Surprises: the last 24 months, each against the forecast made from the months before it. Changes of level: the last 36 months, found by splitting the series where its level moves most.
+flows-forecasts = Forecasts for the next months
+flows-forecasts-help = Italy's sea arrivals, Frontex's detections on every route and for the most frequent nationalities of the last two years: the expected figure of each of the next three months, and below it the range it will fall in four times out of five (80%). Each route's page shows 24 months and how the model was chosen.
+flows-forecasts-table = Expected figures of the next three months, with their 80% ranges
+flows-forecasts-series = Series
+flows-forecasts-model = Model
+flows-forecasts-ahead = { $months ->
+    [one] Next month
+   *[other] In { $months } months
+}
+flows-forecasts-warnings = { $count ->
+    [one] 1 warning
+   *[other] { $count } warnings
+}
+flows-forecasts-note = Nationalities: over every route, as Frontex records them. A month's figure is the first after the series' last published month.
+flows-series-ita = Italy: sea arrivals
+flows-series-frontex = Frontex: all routes
+flows-model-short-seasonal_naive = Seasonal naive
+flows-model-short-theta = Theta
+flows-model-short-ets = ETS

@@ -195,3 +195,22 @@ flows-warning-change-up = Il livello è salito del { $percent }% da questo mese 
 flows-warning-change-down = Il livello è sceso del { $percent }% da questo mese (destagionalizzato, su scala logaritmica)
 flows-no-warnings = Nessun mese degli ultimi due anni è uscito dalla sua previsione, e il livello non è cambiato negli ultimi tre.
 flows-warnings-note = Sorprese: gli ultimi 24 mesi, ciascuno rispetto alla previsione fatta dai mesi precedenti. Cambi di livello: gli ultimi 36 mesi, trovati dividendo la serie dove il suo livello si sposta di più.
+flows-forecasts = Previsioni per i prossimi mesi
+flows-forecasts-help = Gli sbarchi in Italia, i rilevamenti di Frontex su tutte le rotte e per le nazionalità più frequenti degli ultimi due anni: la cifra attesa per ciascuno dei prossimi tre mesi e, sotto, l'intervallo in cui cadrà quattro volte su cinque (80%). La pagina di ogni rotta mostra 24 mesi e come è stato scelto il modello.
+flows-forecasts-table = Cifre attese dei prossimi tre mesi, con i loro intervalli all'80%
+flows-forecasts-series = Serie
+flows-forecasts-model = Modello
+flows-forecasts-ahead = { $months ->
+    [one] Il mese prossimo
+   *[other] Fra { $months } mesi
+}
+flows-forecasts-warnings = { $count ->
+    [one] 1 allerta
+   *[other] { $count } allerte
+}
+flows-forecasts-note = Nazionalità: su tutte le rotte, come le registra Frontex. Il primo mese è quello dopo l'ultimo mese pubblicato della serie.
+flows-series-ita = Italia: sbarchi
+flows-series-frontex = Frontex: tutte le rotte
+flows-model-short-seasonal_naive = Stagionale ingenuo
+flows-model-short-theta = Theta
+flows-model-short-ets = ETS

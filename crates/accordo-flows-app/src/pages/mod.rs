@@ -141,12 +141,18 @@ async fn flows(
         None
     };
     let map = map_view(&o, events.as_deref());
+    let forecasts = match forecast_rows(&state, &viewer) {
+        Ok(rows) => rows,
+        Err(e) => return viewer_error_page(&state, &viewer, &e),
+    };
     render(
         &state,
         &Chrome::signed_in(&viewer, "/flows", Some(&headers)),
         StatusCode::OK,
         "flows/index.html",
         context! {
+            forecasts => forecasts,
+            forecast_pending => !service::forecasts::ready(&state.platform),
             map => map,
             o => o,
             peak => scale.top,
@@ -265,7 +271,7 @@ async fn route(
     let forecast = match service::forecasts::get(
         &state.platform,
         &viewer.ctx,
-        (accordo_flows::vocab::Source::Frontex, Some(route)),
+        &service::forecasts::SeriesKey::route(route),
     ) {
         Ok(f) => f,
         Err(e) => return viewer_error_page(&state, &viewer, &e),
@@ -433,6 +439,56 @@ async fn route(
             names => names,
         },
     )
+}
+
+/// The rows of `/flows`' forecast table: Italy's arrivals, Frontex's total, then each
+/// nationality forecast (the largest next month first), with the next three months.
+fn forecast_rows(
+    state: &AppState,
+    viewer: &Viewer,
+) -> accordo_service::Result<Vec<minijinja::Value>> {
+    use service::forecasts::SeriesKey;
+    let all = service::forecasts::all(&state.platform, &viewer.ctx)?.unwrap_or_default();
+    let mut nationalities: Vec<&(SeriesKey, service::forecasts::SeriesForecast)> = all
+        .iter()
+        .filter(|(k, _)| k.nationality.is_some())
+        .collect();
+    nationalities.sort_by(|a, b| b.1.forecast.mean[0].total_cmp(&a.1.forecast.mean[0]));
+    let totals = all
+        .iter()
+        .filter(|(k, _)| k.route.is_none() && k.nationality.is_none());
+    Ok(totals
+        .chain(nationalities)
+        .map(|(key, f)| {
+            let label = match &key.nationality {
+                Some(code) => nationality_words(state, &viewer.lang, code),
+                None => accordo_server::pages::catalogue_text(
+                    state,
+                    &viewer.lang,
+                    &format!("flows-series-{}", key.source.as_str().to_lowercase()),
+                )
+                .unwrap_or_else(|| key.name()),
+            };
+            let steps: Vec<minijinja::Value> = (0..3.min(f.periods.len()))
+                .map(|j| {
+                    context! {
+                        period => f.periods[j],
+                        mean => f.forecast.mean[j].round() as i64,
+                        lo => f.forecast.lo80[j].round() as i64,
+                        hi => f.forecast.hi80[j].round() as i64,
+                    }
+                })
+                .collect();
+            context! {
+                series => key.name(),
+                nationality => key.nationality,
+                label => label,
+                model => f.backtest.chosen.as_str(),
+                steps => steps,
+                warnings => f.warnings.len(),
+            }
+        })
+        .collect())
 }
 
 /// A nationality's name in the reader's language: a country's (ISO 3166's in English), or

@@ -1,5 +1,5 @@
-//! Forecasts of the published monthly series (Italy's sea arrivals, each of Frontex's routes),
-//! 24 months ahead, each by the model its rolling-origin backtest chose (`accordo-forecast`).
+//! Forecasts of the published monthly series (Italy's sea arrivals, Frontex's total, each of
+//! its routes and its most frequent nationalities), 24 months ahead, each by the model its rolling-origin backtest chose (`accordo-forecast`).
 //! Computed in the background, on the server's own copy: at start, and again whenever an
 //! import changed the figures (this process's or another's, the command line's). Until then a
 //! forecast is pending.
@@ -21,8 +21,74 @@ use crate::store;
 /// How far ahead, in months.
 pub const HORIZON: usize = 24;
 
-/// Which series: a source and a route (none: the source's total).
-pub type SeriesKey = (Source, Option<&'static str>);
+/// Which series: a source, and a route or a nationality (neither: the source's total).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SeriesKey {
+    pub source: Source,
+    pub route: Option<&'static str>,
+    /// ISO 3166-1 alpha-3 (or Frontex's own codes), over every route.
+    pub nationality: Option<String>,
+}
+
+impl SeriesKey {
+    /// A source's total.
+    pub fn total(source: Source) -> Self {
+        SeriesKey {
+            source,
+            route: None,
+            nationality: None,
+        }
+    }
+
+    /// A Frontex route.
+    pub fn route(route: &'static str) -> Self {
+        SeriesKey {
+            source: Source::Frontex,
+            route: Some(route),
+            nationality: None,
+        }
+    }
+
+    /// A nationality over Frontex's routes.
+    pub fn nationality(code: &str) -> Self {
+        SeriesKey {
+            source: Source::Frontex,
+            route: None,
+            nationality: Some(code.to_owned()),
+        }
+    }
+
+    /// `ITA/total`, `FRONTEX/Central Mediterranean`, `FRONTEX/nationality/SYR`: the name the
+    /// command line and subscriptions use.
+    pub fn name(&self) -> String {
+        match (self.route, &self.nationality) {
+            (Some(r), _) => format!("{}/{r}", self.source.as_str()),
+            (None, Some(n)) => format!("{}/nationality/{n}", self.source.as_str()),
+            (None, None) => format!("{}/total", self.source.as_str()),
+        }
+    }
+
+    /// The key [`SeriesKey::name`] names, when it is one this platform forecasts.
+    pub fn parse(name: &str) -> Option<Self> {
+        let (source, rest) = name.split_once('/')?;
+        let source = Source::parse(source).filter(|s| *s != Source::Platform)?;
+        if rest == "total" {
+            return Some(SeriesKey::total(source));
+        }
+        if let Some(code) = rest.strip_prefix("nationality/") {
+            let valid = source == Source::Frontex
+                && code.len() == 3
+                && code.bytes().all(|b| b.is_ascii_uppercase());
+            return valid.then(|| SeriesKey::nationality(code));
+        }
+        let route = vocab::ROUTES.iter().find(|r| **r == rest)?;
+        (source == Source::Frontex).then(|| SeriesKey::route(route))
+    }
+}
+
+/// How many nationalities get their own forecast: the most frequent over Frontex's last two
+/// years.
+pub const NATIONALITIES: usize = 15;
 
 /// One series' forecast.
 #[derive(Debug, Clone, Serialize)]
@@ -129,8 +195,8 @@ fn warnings_of(first: Period, values: &[f64]) -> Vec<Warning> {
     out.into_iter().map(|(_, w)| w).collect()
 }
 
-/// A warning with its series: `(source, route, warning)`.
-pub type SeriesWarning = (Source, Option<&'static str>, Warning);
+/// A warning with its series.
+pub type SeriesWarning = (SeriesKey, Warning);
 
 /// Every series' warnings, newest first within each; `None` while pending.
 pub fn all_warnings(platform: &Platform, ctx: &Ctx) -> Result<Option<Vec<SeriesWarning>>> {
@@ -139,9 +205,7 @@ pub fn all_warnings(platform: &Platform, ctx: &Ctx) -> Result<Option<Vec<SeriesW
     let state = held.state.read().unwrap_or_else(|e| e.into_inner());
     Ok(state.as_ref().map(|(_, all)| {
         all.iter()
-            .flat_map(|((source, route), f)| {
-                f.warnings.iter().map(move |w| (*source, *route, w.clone()))
-            })
+            .flat_map(|(key, f)| f.warnings.iter().map(move |w| (key.clone(), w.clone())))
             .collect()
     }))
 }
@@ -161,11 +225,11 @@ pub fn may_read(ctx: &Ctx) -> Result<()> {
 }
 
 /// The forecast of a series, `None` while it is pending (or when the series is too short).
-pub fn get(platform: &Platform, ctx: &Ctx, key: SeriesKey) -> Result<Option<SeriesForecast>> {
+pub fn get(platform: &Platform, ctx: &Ctx, key: &SeriesKey) -> Result<Option<SeriesForecast>> {
     may_read(ctx)?;
     let held = platform.state::<Forecasts>();
     let state = held.state.read().unwrap_or_else(|e| e.into_inner());
-    Ok(state.as_ref().and_then(|(_, all)| all.get(&key).cloned()))
+    Ok(state.as_ref().and_then(|(_, all)| all.get(key).cloned()))
 }
 
 /// Every series' forecast, in the order of their keys; `None` while pending.
@@ -175,7 +239,7 @@ pub fn all(platform: &Platform, ctx: &Ctx) -> Result<Option<Vec<(SeriesKey, Seri
     let state = held.state.read().unwrap_or_else(|e| e.into_inner());
     Ok(state
         .as_ref()
-        .map(|(_, all)| all.iter().map(|(k, f)| (*k, f.clone())).collect()))
+        .map(|(_, all)| all.iter().map(|(k, f)| (k.clone(), f.clone())).collect()))
 }
 
 /// Whether the forecasts are computed (for the page's "pending").
@@ -187,13 +251,15 @@ pub fn ready(platform: &Platform) -> bool {
 
 /// A source's monthly figures as a dense series from its first month to its last, a missing
 /// month a zero (Frontex leaves out months without a detection): `(first, values)`.
-async fn monthly(
-    platform: &Platform,
-    source: Source,
-    route: Option<&'static str>,
-) -> Result<Option<(Period, Vec<f64>)>> {
+async fn monthly(platform: &Platform, key: &SeriesKey) -> Result<Option<(Period, Vec<f64>)>> {
     let mut conn = platform.store.read().await?;
-    let rows = store::series(&mut conn, source.as_str(), route.unwrap_or(""), "").await?;
+    let rows = store::series(
+        &mut conn,
+        key.source.as_str(),
+        key.route.unwrap_or(""),
+        key.nationality.as_deref().unwrap_or(""),
+    )
+    .await?;
     let months: BTreeMap<Period, i64> = rows
         .into_iter()
         .filter(|(freq, _, _)| freq == "month")
@@ -234,11 +300,19 @@ pub async fn refresh_with(
     {
         return Ok(None);
     }
-    let mut keys: Vec<SeriesKey> = vec![(Source::Ita, None), (Source::Frontex, None)];
-    keys.extend(vocab::ROUTES.iter().map(|r| (Source::Frontex, Some(*r))));
+    let mut keys: Vec<SeriesKey> = vec![
+        SeriesKey::total(Source::Ita),
+        SeriesKey::total(Source::Frontex),
+    ];
+    keys.extend(vocab::ROUTES.iter().map(|r| SeriesKey::route(r)));
+    let mut conn = platform.store.read().await?;
+    let top =
+        store::top_nationalities(&mut conn, Source::Frontex.as_str(), 24, NATIONALITIES).await?;
+    drop(conn);
+    keys.extend(top.iter().map(|n| SeriesKey::nationality(n)));
     let mut inputs = Vec::new();
     for key in keys {
-        if let Some(series) = monthly(platform, key.0, key.1).await? {
+        if let Some(series) = monthly(platform, &key).await? {
             inputs.push((key, series));
         }
     }

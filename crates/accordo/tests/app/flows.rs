@@ -680,10 +680,43 @@ async fn forecasts_follow_the_figures_by_the_model_their_backtest_chose() {
         );
         let after = app.get(url, &token).await.json();
         assert_eq!(after["forecast"]["periods"][0], "2025-06");
+        // By nationality: none before Frontex's figures by nationality are in; then its most
+        // frequent nationalities of the last two years get their own.
+        let syrians = "/api/v1/flows/forecasts?source=FRONTEX&nationality=SYR";
+        assert_eq!(
+            app.get(syrians, &token).await.json()["status"],
+            "unavailable"
+        );
+        accordo_flows_app::demo::import_later(&app.platform)
+            .await
+            .unwrap();
+        let made = accordo_flows_app::service::forecasts::refresh(&app.platform)
+            .await
+            .unwrap();
+        assert!(made.is_some_and(|n| n >= 20), "{made:?}");
+        let syr = app.get(syrians, &token).await.json();
+        assert_eq!(syr["status"], "ready", "{syr}");
+        assert_eq!(syr["forecast"]["periods"].as_array().unwrap().len(), 24);
+        let warned = app.get("/api/v1/flows/warnings", &token).await.json();
+        assert!(
+            warned["warnings"].as_array().unwrap().iter().all(|w| {
+                let series = w["series"].as_str().unwrap();
+                match w["nationality"].as_str() {
+                    Some(n) => series == format!("FRONTEX/nationality/{n}"),
+                    None => series.starts_with(w["source"].as_str().unwrap()),
+                }
+            }),
+            "{warned}"
+        );
         for (query, field) in [
             ("source=PLATFORM", "source"),
             ("", "source"),
             ("source=FRONTEX&route=Atlantic", "route"),
+            ("source=FRONTEX&nationality=syria", "nationality"),
+            (
+                "source=FRONTEX&route=central-mediterranean&nationality=SYR",
+                "nationality",
+            ),
         ] {
             let r = app
                 .get(&format!("/api/v1/flows/forecasts?{query}"), &token)

@@ -2585,4 +2585,16 @@ async fn a_routes_page_shows_its_forecast_and_the_backtest_that_chose_it() {
         assert!(page.text.contains(words), "{words}: {}", page.text);
     }
     assert!(!page.text.contains("forecast-pending"));
+    // `/flows` has the totals' next three months, each with its model and 80% range.
+    let flows = it.get("/flows").await;
+    for words in [
+        r#"data-testid="forecasts-table""#,
+        r#"<tr data-series="ITA/total">"#,
+        "Italia: sbarchi",
+        r#"<tr data-series="FRONTEX/total">"#,
+        "Fra 3 mesi",
+    ] {
+        assert!(flows.text.contains(words), "{words}: {}", flows.text);
+    }
+    assert!(!flows.text.contains("forecasts-pending"));
 }
