@@ -148,6 +148,28 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS),
             sees_canary: Only(&[]),
         },
+        // Following series is each reader's own: nobody's records in it.
+        AccessRow {
+            method: "get",
+            path: "/api/v1/flows/subscriptions",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "put",
+            path: "/api/v1/flows/subscriptions",
+            body: json!({"series": ["ITA/total", "FRONTEX/Central Mediterranean"]}),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/api/v1/flows/alerts",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
     ]);
     rows
 }
@@ -174,6 +196,13 @@ fn pages() -> Vec<AccessRow> {
             method: "get",
             path: "/flows/routes/{id}",
             body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/flows/subscriptions",
+            body: json!({"series": "FRONTEX/nationality/SYR", "follow": "1", "back": "/flows"}),
             who: Holders(READERS),
             sees_canary: Only(&[]),
         },

@@ -29,6 +29,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(withdraw_event))
         .routes(routes!(forecast))
         .routes(routes!(warnings))
+        .routes(routes!(subscriptions, set_subscriptions))
+        .routes(routes!(alerts))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -479,6 +481,89 @@ pub struct WarningView {
     pub ratio: Option<f64>,
 }
 
+fn warning_view(key: service::forecasts::SeriesKey, w: service::forecasts::Warning) -> WarningView {
+    let word = |v: serde_json::Result<serde_json::Value>| {
+        v.ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    WarningView {
+        source: key.source.as_str().to_owned(),
+        route: key.route.map(str::to_owned),
+        series: key.name(),
+        nationality: key.nationality,
+        kind: w.kind.to_owned(),
+        period: w.period,
+        direction: word(serde_json::to_value(w.direction)),
+        severity: word(serde_json::to_value(w.severity)),
+        observed: w.observed,
+        expected: w.expected,
+        lo95: w.lo95,
+        hi95: w.hi95,
+        ratio: w.ratio,
+    }
+}
+
+/// The series a user follows.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"series": ["FRONTEX/Central Mediterranean", "FRONTEX/nationality/SYR", "ITA/total"]}))]
+pub struct Subscriptions {
+    /// Series names: `ITA/total`, `FRONTEX/total`, `FRONTEX/<route>` (e.g.
+    /// `FRONTEX/Central Mediterranean`), `FRONTEX/nationality/<code>` (ISO 3166-1 alpha-3).
+    pub series: Vec<String>,
+}
+
+/// The series the caller follows for early warnings.
+#[utoipa::path(get, path = "/api/v1/flows/subscriptions", tag = "flows",
+    responses((status = 200, body = Subscriptions), (status = 403, body = Problem)))]
+async fn subscriptions(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Subscriptions>> {
+    Ok(axum::Json(Subscriptions {
+        series: service::subscriptions::list(&state.platform, &caller.ctx).await?,
+    }))
+}
+
+/// Replaces the series the caller follows (at most 50); their warnings from now on reach the
+/// caller's home page and notifications. An unknown series refuses the whole list.
+#[utoipa::path(put, path = "/api/v1/flows/subscriptions", tag = "flows", request_body = Subscriptions,
+    responses((status = 200, body = Subscriptions), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn set_subscriptions(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<Subscriptions>> {
+    // Who may is asked before the body is read: a refused caller learns nothing from it.
+    service::forecasts::may_read(&caller.ctx)?;
+    let wanted: Subscriptions = serde_json::from_slice(&body).map_err(|e| {
+        ServiceError::invalid("series", format!("expected {{\"series\": [names]}}: {e}"))
+    })?;
+    Ok(axum::Json(Subscriptions {
+        series: service::subscriptions::set(&state.platform, &caller.ctx, &wanted.series).await?,
+    }))
+}
+
+/// The early warnings of the series the caller follows, newest month first:
+/// `{"status": "ready" | "pending", "alerts": [...]}` (each as in `/api/v1/flows/warnings`).
+#[utoipa::path(get, path = "/api/v1/flows/alerts", tag = "flows",
+    responses((status = 200, description = "the caller's alerts, or pending", body = Object), (status = 403, body = Problem)))]
+async fn alerts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let found = service::subscriptions::alerts(&state.platform, &caller.ctx).await?;
+    Ok(axum::Json(match found {
+        None => serde_json::json!({"status": "pending", "alerts": []}),
+        Some(list) => {
+            let views: Vec<WarningView> =
+                list.into_iter().map(|(k, w)| warning_view(k, w)).collect();
+            serde_json::json!({"status": "ready", "alerts": views})
+        }
+    }))
+}
+
 /// The early warnings: `{"status": "ready" | "pending", "warnings": [...]}`, surprises of the
 /// last 24 months and changes of level of the last 36, newest first within each series.
 #[utoipa::path(get, path = "/api/v1/flows/warnings", tag = "flows",
@@ -493,27 +578,7 @@ async fn warnings(
         Some(list) => {
             let views: Vec<WarningView> = list
                 .into_iter()
-                .map(|(key, w)| WarningView {
-                    source: key.source.as_str().to_owned(),
-                    route: key.route.map(str::to_owned),
-                    series: key.name(),
-                    nationality: key.nationality,
-                    kind: w.kind.to_owned(),
-                    period: w.period,
-                    direction: serde_json::to_value(w.direction)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    severity: serde_json::to_value(w.severity)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    observed: w.observed,
-                    expected: w.expected,
-                    lo95: w.lo95,
-                    hi95: w.hi95,
-                    ratio: w.ratio,
-                })
+                .map(|(key, w)| warning_view(key, w))
                 .collect();
             serde_json::json!({"status": "ready", "warnings": views})
         }

@@ -48,7 +48,45 @@ pub async fn seed(platform: &Platform) -> Result<()> {
     for (source, _, bytes) in FILES {
         service::import(platform, &ctx, *source, bytes, &|_, _| {}).await?;
     }
-    seed_events(platform).await
+    seed_events(platform).await?;
+    seed_subscriptions(platform).await
+}
+
+/// The demo's analyst at the Interior Ministry follows the Central Mediterranean and Italy's
+/// arrivals: the first forecasts notify their warnings, and the home page lists them.
+async fn seed_subscriptions(platform: &Platform) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let analyst = accordo_store::accounts::find_user_by_username(&mut conn, "ita.analyst").await?;
+    drop(conn);
+    let Some(analyst) = analyst else {
+        return Ok(());
+    };
+    let series = [
+        "FRONTEX/Central Mediterranean".to_owned(),
+        "ITA/total".to_owned(),
+    ];
+    let mut tx = platform.store.write().await?;
+    crate::store::set_subscriptions(
+        &mut tx,
+        &analyst.id.to_string(),
+        &analyst.agency,
+        &series,
+        platform.now_us(),
+    )
+    .await?;
+    let audited = accordo_service::audit::record_system(
+        platform,
+        &mut tx,
+        "accordo",
+        "flows.subscriptions.set",
+        "flow_subscription",
+        None,
+        None,
+        serde_json::json!({"series": series, "user": analyst.username, "demo": true}),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    Ok(())
 }
 
 /// The demo's events (`data/demo-events.psv`): synthetic, real places with invented figures.

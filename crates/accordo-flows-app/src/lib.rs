@@ -40,7 +40,7 @@ pub static MODULE: Module = Module {
         label: "nav-flows",
         shown: |a| may_read(a, &policy::FLOW_STATISTIC),
     }],
-    cards: None,
+    cards: Some(cards),
     templates: &[
         (
             "flows/index.html",
@@ -99,6 +99,13 @@ async fn refresh(platform: &Platform) {
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "the flows forecasts were not computed"),
     }
+}
+
+fn cards<'a>(
+    state: &'a accordo_server::AppState,
+    viewer: &'a accordo_server::pages::Viewer,
+) -> Pin<Box<dyn Future<Output = Vec<accordo_server::pages::home::Card>> + Send + 'a>> {
+    Box::pin(pages::home_cards(state, viewer))
 }
 
 fn seed(platform: &Platform) -> Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {

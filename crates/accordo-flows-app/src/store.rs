@@ -11,6 +11,7 @@ use accordo_store::{Conn, Result, StoreError, Tx};
 pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
     accordo_store::migration!("../migrations", 13, "0013_flow_counts"),
     accordo_store::migration!("../migrations", 2026120501, "2026120501_flow_events"),
+    accordo_store::migration!("../migrations", 2026120502, "2026120502_flow_subscriptions"),
 ];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
@@ -58,6 +59,26 @@ pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
         name: "flow_event_people",
         columns: &[("event_id", Text), ("nationality", Text), ("count", Int)],
         order_by: "event_id, nationality",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "flow_subscriptions",
+        columns: &[
+            ("user_id", Text),
+            ("agency", Text),
+            ("series", Text),
+            ("created_at", Int),
+        ],
+        order_by: "user_id, series",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "flow_alerts_sent",
+        columns: &[
+            ("user_id", Text),
+            ("series", Text),
+            ("alert", Text),
+            ("sent_at", Int),
+        ],
+        order_by: "user_id, series, alert",
     },
 ];
 
@@ -646,4 +667,80 @@ pub async fn figures_stamp(conn: &mut Conn) -> Result<(i64, i64)> {
     .fetch_one(conn)
     .await?;
     Ok((row.try_get("at")?, row.try_get("n")?))
+}
+
+/// The series a user follows, by name.
+pub async fn subscriptions(conn: &mut Conn, user_id: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT series FROM flow_subscriptions WHERE user_id = $1 ORDER BY series",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Every subscription: `(user_id, agency, series)`.
+pub async fn all_subscriptions(conn: &mut Conn) -> Result<Vec<(String, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT user_id, agency, series FROM flow_subscriptions ORDER BY series, user_id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("user_id")?,
+                r.try_get("agency")?,
+                r.try_get("series")?,
+            ))
+        })
+        .collect()
+}
+
+/// Makes `series` the user's subscriptions (those it had and no longer names end).
+pub async fn set_subscriptions(
+    tx: &mut Tx,
+    user_id: &str,
+    agency: &str,
+    series: &[String],
+    now_us: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM flow_subscriptions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(tx.conn())
+        .await?;
+    for s in series {
+        sqlx::query(
+            "INSERT INTO flow_subscriptions (user_id, agency, series, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(user_id)
+        .bind(agency)
+        .bind(s)
+        .bind(now_us)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records that `user_id` was told of (or saw) `alert` on `series`: `false` when it already was.
+pub async fn mark_alert_sent(
+    tx: &mut Tx,
+    user_id: &str,
+    series: &str,
+    alert: &str,
+    now_us: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO flow_alerts_sent (user_id, series, alert, sent_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, series, alert) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(series)
+    .bind(alert)
+    .bind(now_us)
+    .execute(tx.conn())
+    .await?
+    .rows_affected()
+        == 1)
 }

@@ -6,8 +6,11 @@ use accordo_server::AppState;
 use accordo_server::extract::Path;
 use accordo_server::extract::Query;
 use accordo_server::pages::chart;
+use accordo_server::pages::home::Card;
 use accordo_server::pages::list::csv_file as csv;
-use accordo_server::pages::{Chrome, PageRoutes, Viewer, render, viewer_error_page};
+use accordo_server::pages::{
+    Chrome, PageRoutes, SignedForm, Viewer, done, render, viewer_error_page,
+};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -27,6 +30,155 @@ pub fn routes() -> PageRoutes {
         .get("/flows/events/new", events::new_page)
         .get("/flows/events/{id}", events::event_page)
         .post("/flows/events/{id}/withdraw", events::withdraw)
+        .post("/flows/subscriptions", follow)
+}
+
+/// Follows (`follow=1`) or stops following (`follow=0`) one forecast series, then back to the
+/// flows page it was asked from.
+async fn follow(State(state): State<AppState>, form: SignedForm) -> Response {
+    let on = form.fields.get("follow") == "1";
+    let back = form.fields.get("back");
+    // Only back to a flows page of this site.
+    let back = if back.starts_with("/flows")
+        && !back.contains("//")
+        && !back.contains('\\')
+        && back.bytes().all(|b| b.is_ascii_graphic())
+    {
+        back
+    } else {
+        "/flows"
+    };
+    match service::subscriptions::follow(
+        &state.platform,
+        &form.viewer.ctx,
+        form.fields.get("series"),
+        on,
+    )
+    .await
+    {
+        Ok(_) => done(
+            back,
+            if on {
+                "flows-followed"
+            } else {
+                "flows-unfollowed"
+            },
+        ),
+        Err(e) => viewer_error_page(&state, &form.viewer, &e),
+    }
+}
+
+/// The home page's card: the early warnings of the series the reader follows.
+pub async fn home_cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
+    use accordo_server::pages::home::{Count, Item};
+    let Ok(followed) = service::subscriptions::list(&state.platform, &viewer.ctx).await else {
+        return Vec::new();
+    };
+    let alerts = match service::subscriptions::alerts(&state.platform, &viewer.ctx).await {
+        Ok(found) => found.unwrap_or_default(),
+        Err(_) => return Vec::new(),
+    };
+    let text = |id: &str, args: &[(&str, String)]| {
+        let args: Vec<(&str, accordo_web::i18n::ArgValue)> = args
+            .iter()
+            .map(|(k, v)| (*k, accordo_web::i18n::ArgValue::Text(v.clone())))
+            .collect();
+        accordo_server::pages::catalogue_text_with(state, &viewer.lang, id, &args)
+            .unwrap_or_else(|| id.to_owned())
+    };
+    let items = alerts
+        .iter()
+        .take(8)
+        .enumerate()
+        .map(|(i, (key, w))| {
+            let label = series_label(state, &viewer.lang, key);
+            let up = w.direction == accordo_forecast::warning::Direction::Up;
+            let body = if w.kind == "surprise" {
+                text(
+                    &format!("flows-warning-surprise-{}", if up { "up" } else { "down" }),
+                    &[
+                        ("observed", whole(w.observed)),
+                        ("expected", whole(w.expected)),
+                        ("lo", whole(w.lo95)),
+                        ("hi", whole(w.hi95)),
+                    ],
+                )
+            } else {
+                let percent = w.ratio.map(|r| ((r - 1.0).abs() * 100.0).round());
+                text(
+                    &format!("flows-warning-change-{}", if up { "up" } else { "down" }),
+                    &[("percent", whole(percent))],
+                )
+            };
+            Item {
+                id: format!("flows-alert-{i}"),
+                title: format!("{label} · {}", w.period),
+                body,
+                // A month's warning, not a moment's: no time shown.
+                at_us: 0,
+                href: Some(match key.route {
+                    Some(route) => format!(
+                        "/flows/routes/{}#h-warnings",
+                        accordo_flows::vocab::route_key(route)
+                    ),
+                    None => "/flows#h-forecasts".to_owned(),
+                }),
+                can_mark_read: false,
+            }
+        })
+        .collect();
+    vec![Card {
+        id: "flows-alerts",
+        title: "flows-home-alerts",
+        icon: "it-warning-circle",
+        href: Some("/flows#h-forecasts"),
+        counts: vec![
+            Count {
+                label: "flows-home-followed",
+                value: followed.len() as i64,
+                text: None,
+                href: Some("/flows#h-forecasts".into()),
+                warn: false,
+            },
+            Count {
+                label: "flows-home-alerts-count",
+                value: alerts.len() as i64,
+                text: None,
+                href: None,
+                warn: !alerts.is_empty(),
+            },
+        ],
+        items,
+        empty: Some(if followed.is_empty() {
+            "flows-home-follow-none"
+        } else {
+            "flows-home-no-alerts"
+        }),
+    }]
+}
+
+/// A figure as a whole number with no grouping (the catalogue formats it), or a dash.
+fn whole(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format!("{}", v.round() as i64))
+}
+
+/// A forecast series' name in the reader's language.
+fn series_label(state: &AppState, lang: &str, key: &service::forecasts::SeriesKey) -> String {
+    match (&key.nationality, key.route) {
+        (Some(code), _) => nationality_words(state, lang, code),
+        (None, Some(route)) => accordo_server::pages::catalogue_text(
+            state,
+            lang,
+            &format!("flows-route-{}", accordo_flows::vocab::route_key(route)),
+        )
+        .unwrap_or_else(|| route.to_owned()),
+        (None, None) => accordo_server::pages::catalogue_text(
+            state,
+            lang,
+            &format!("flows-series-{}", key.source.as_str().to_lowercase()),
+        )
+        .unwrap_or_else(|| key.name()),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -141,7 +293,7 @@ async fn flows(
         None
     };
     let map = map_view(&o, events.as_deref());
-    let forecasts = match forecast_rows(&state, &viewer) {
+    let forecasts = match forecast_rows(&state, &viewer).await {
         Ok(rows) => rows,
         Err(e) => return viewer_error_page(&state, &viewer, &e),
     };
@@ -274,6 +426,11 @@ async fn route(
         &service::forecasts::SeriesKey::route(route),
     ) {
         Ok(f) => f,
+        Err(e) => return viewer_error_page(&state, &viewer, &e),
+    };
+    let series = service::forecasts::SeriesKey::route(route).name();
+    let followed = match service::subscriptions::list(&state.platform, &viewer.ctx).await {
+        Ok(list) => list.contains(&series),
         Err(e) => return viewer_error_page(&state, &viewer, &e),
     };
     let ahead = forecast.as_ref().map_or(0, |f| f.periods.len());
@@ -430,6 +587,9 @@ async fn route(
             points => points.join(" "),
             forecast => forecast_view,
             forecast_pending => !service::forecasts::ready(&state.platform),
+            series => series,
+            followed => followed,
+            back => format!("/flows/routes/{key}"),
             peak => scale.top,
             ticks => scale.ticks,
             years => years,
@@ -443,12 +603,13 @@ async fn route(
 
 /// The rows of `/flows`' forecast table: Italy's arrivals, Frontex's total, then each
 /// nationality forecast (the largest next month first), with the next three months.
-fn forecast_rows(
+async fn forecast_rows(
     state: &AppState,
     viewer: &Viewer,
 ) -> accordo_service::Result<Vec<minijinja::Value>> {
     use service::forecasts::SeriesKey;
     let all = service::forecasts::all(&state.platform, &viewer.ctx)?.unwrap_or_default();
+    let followed = service::subscriptions::list(&state.platform, &viewer.ctx).await?;
     let mut nationalities: Vec<&(SeriesKey, service::forecasts::SeriesForecast)> = all
         .iter()
         .filter(|(k, _)| k.nationality.is_some())
@@ -460,15 +621,7 @@ fn forecast_rows(
     Ok(totals
         .chain(nationalities)
         .map(|(key, f)| {
-            let label = match &key.nationality {
-                Some(code) => nationality_words(state, &viewer.lang, code),
-                None => accordo_server::pages::catalogue_text(
-                    state,
-                    &viewer.lang,
-                    &format!("flows-series-{}", key.source.as_str().to_lowercase()),
-                )
-                .unwrap_or_else(|| key.name()),
-            };
+            let label = series_label(state, &viewer.lang, key);
             let steps: Vec<minijinja::Value> = (0..3.min(f.periods.len()))
                 .map(|j| {
                     context! {
@@ -481,6 +634,7 @@ fn forecast_rows(
                 .collect();
             context! {
                 series => key.name(),
+                followed => followed.contains(&key.name()),
                 nationality => key.nationality,
                 label => label,
                 model => f.backtest.chosen.as_str(),

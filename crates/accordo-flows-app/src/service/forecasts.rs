@@ -351,5 +351,7 @@ pub async fn refresh_with(
     .map_err(|e| accordo_service::ServiceError::invalid("forecast", e.to_string()))?;
     let n = computed.len();
     *held.state.write().unwrap_or_else(|e| e.into_inner()) = Some((stamp, computed));
+    // Subscribers hear of the warnings they were not yet told of.
+    super::subscriptions::notify_new(platform).await?;
     Ok(Some(n))
 }

@@ -17,6 +17,7 @@ use crate::{policy, store};
 
 pub mod events;
 pub mod forecasts;
+pub mod subscriptions;
 
 /// What an import did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -56,6 +56,7 @@ pub struct Item {
     pub id: String,
     pub title: String,
     pub body: String,
+    /// When it happened (0: no moment to show, e.g. a month's figure).
     pub at_us: i64,
     pub href: Option<String>,
     /// The item can be marked as read from the card.

@@ -728,3 +728,117 @@ async fn forecasts_follow_the_figures_by_the_model_their_backtest_chose() {
     })
     .await;
 }
+
+/// An officer follows series: an unknown one refuses the list whole; the warnings already
+/// there are seen, not notified; a month that comes outside its forecast afterwards is
+/// notified once, to the follower alone, and is among the follower's alerts.
+#[tokio::test]
+async fn a_follower_is_told_once_of_each_new_warning_on_the_series_it_follows() {
+    each_engine(|app| async move {
+        let analyst = app.token("esp.officer").await;
+        let demo_analyst = app.token("ita.analyst").await;
+        let other = app.token("ita.caseworker").await;
+        accordo_flows_app::service::forecasts::refresh(&app.platform)
+            .await
+            .unwrap();
+        let url = "/api/v1/flows/subscriptions";
+        let put = |body: Value| {
+            let app = &app;
+            let analyst = analyst.clone();
+            async move {
+                app.request(axum::http::Method::PUT, url, Some(&analyst), Some(&body))
+                    .await
+            }
+        };
+        let refused = put(json!({"series": ["ITA/total", "FRONTEX/Atlantis"]})).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text
+        );
+        assert_eq!(refused.json()["field"], "series");
+        assert!(refused.text.contains("item 2"), "{}", refused.text);
+        assert_eq!(app.get(url, &analyst).await.json()["series"], json!([]));
+        let set =
+            put(json!({"series": ["FRONTEX/Central Mediterranean", "ITA/total", "ITA/total"]}))
+                .await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+        assert_eq!(
+            app.get(url, &analyst).await.json()["series"],
+            json!(["FRONTEX/Central Mediterranean", "ITA/total"])
+        );
+        // The Central Mediterranean's warnings are the follower's alerts, and only theirs.
+        let alerts = app.get("/api/v1/flows/alerts", &analyst).await.json();
+        assert_eq!(alerts["status"], "ready");
+        let listed = alerts["alerts"].as_array().unwrap();
+        assert!(
+            listed
+                .iter()
+                .any(|a| a["series"] == "FRONTEX/Central Mediterranean")
+        );
+        assert!(
+            listed
+                .iter()
+                .all(|a| a["series"] == "FRONTEX/Central Mediterranean"
+                    || a["series"] == "ITA/total")
+        );
+        assert_eq!(
+            app.get("/api/v1/flows/alerts", &other).await.json()["alerts"],
+            json!([])
+        );
+        let notified = |token: String| {
+            let app = &app;
+            async move {
+                app.get("/api/v1/notifications", &token)
+                    .await
+                    .json()
+                    .as_array()
+                    .map(|list| {
+                        list.iter()
+                            .filter(|n| n["topic"] == "flows.alert")
+                            .cloned()
+                            .collect::<Vec<Value>>()
+                    })
+                    .unwrap_or_default()
+            }
+        };
+        assert!(
+            notified(analyst.clone()).await.is_empty(),
+            "warnings already there are seen"
+        );
+        // May 2025 at ten times its level: a surprise, told once.
+        frontex(
+            &app,
+            b"month,route,border_type,detections\n2025-05,Central Mediterranean,Sea,90000\n",
+        )
+        .await
+        .unwrap();
+        accordo_flows_app::service::forecasts::refresh(&app.platform)
+            .await
+            .unwrap();
+        let told = notified(analyst.clone()).await;
+        assert!(
+            told.iter()
+                .any(|n| n["title"].as_str().unwrap().contains("2025-05")),
+            "{told:?}"
+        );
+        assert!(
+            notified(other.clone()).await.is_empty(),
+            "only the follower"
+        );
+        // Recomputed again (another month elsewhere): nothing told twice.
+        frontex(
+            &app,
+            b"month,route,border_type,detections\n2025-05,Black Sea,Sea,1\n",
+        )
+        .await
+        .unwrap();
+        accordo_flows_app::service::forecasts::refresh(&app.platform)
+            .await
+            .unwrap();
+        assert_eq!(notified(analyst.clone()).await.len(), told.len());
+        app
+    })
+    .await;
+}

@@ -2598,3 +2598,71 @@ async fn a_routes_page_shows_its_forecast_and_the_backtest_that_chose_it() {
     }
     assert!(!flows.text.contains("forecasts-pending"));
 }
+
+/// On a route's page a reader follows its warnings; the home page then lists them, each
+/// linking to the route's warnings; stopping leaves the card saying how to follow one.
+#[tokio::test]
+async fn a_reader_follows_a_routes_warnings_and_finds_them_on_the_home_page() {
+    let app = common::app_sqlite().await;
+    accordo_flows_app::service::forecasts::refresh(&app.platform)
+        .await
+        .unwrap();
+    let mut it = Browser::new(&app);
+    it.sign_in("ita.officer").await;
+    let home = it.get("/home").await;
+    assert!(
+        home.text.contains("Non segui alcuna serie"),
+        "{}",
+        home.text
+    );
+    let page = "/flows/routes/central-mediterranean";
+    let route = it.get(page).await;
+    assert!(
+        route.text.contains(r#"data-testid="follow-form""#),
+        "{}",
+        route.text
+    );
+    assert!(route.text.contains("Segui le sue allerte"));
+    let followed = it
+        .submit(
+            page,
+            "/flows/subscriptions",
+            &[
+                ("series", "FRONTEX/Central Mediterranean"),
+                ("follow", "1"),
+                ("back", page),
+            ],
+        )
+        .await;
+    assert_eq!(followed.status, StatusCode::SEE_OTHER, "{}", followed.text);
+    assert_eq!(location(&followed), page);
+    let route = it.get(page).await;
+    assert!(route.text.contains("Smetti di seguire"), "{}", route.text);
+    let home = it.get("/home").await;
+    for words in [
+        "Allerte precoci che segui",
+        "/flows/routes/central-mediterranean#h-warnings",
+        "Il livello è sceso del",
+    ] {
+        assert!(home.text.contains(words), "{words}: {}", home.text);
+    }
+    // A place outside the flows pages is not where a follow sends anyone back.
+    let elsewhere = it
+        .submit(
+            page,
+            "/flows/subscriptions",
+            &[
+                ("series", "FRONTEX/Central Mediterranean"),
+                ("follow", "0"),
+                ("back", "//evil.example/flows"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&elsewhere), "/flows");
+    let home = it.get("/home").await;
+    assert!(
+        home.text.contains("Non segui alcuna serie"),
+        "{}",
+        home.text
+    );
+}
