@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::{Forecast, ForecastError, ets, naive, theta};
+use crate::{Forecast, ForecastError, ets, mstl, naive, theta};
 
 /// The candidate models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -14,16 +14,18 @@ pub enum Model {
     SeasonalNaive,
     Theta,
     Ets,
+    Mstl,
 }
 
 impl Model {
-    pub const ALL: [Model; 3] = [Model::SeasonalNaive, Model::Theta, Model::Ets];
+    pub const ALL: [Model; 4] = [Model::SeasonalNaive, Model::Theta, Model::Ets, Model::Mstl];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Model::SeasonalNaive => "seasonal_naive",
             Model::Theta => "theta",
             Model::Ets => "ets",
+            Model::Mstl => "mstl",
         }
     }
 
@@ -38,6 +40,8 @@ impl Model {
             Model::SeasonalNaive => naive::forecast(y, m, h),
             Model::Theta => theta::forecast(y, m, h, None).map(|(f, _)| f),
             Model::Ets => ets::forecast(y, m, h).map(|(f, _)| f),
+            // On ln(1 + y): counts, whose season scales with their level.
+            Model::Mstl => mstl::forecast(y, m, h, true),
         }
     }
 }

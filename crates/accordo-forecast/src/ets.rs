@@ -624,6 +624,12 @@ impl Fit {
 
     /// The forecast `h` steps on with its 80% and 95% intervals, never below zero.
     pub fn forecast(&self, h: usize) -> Forecast {
+        self.forecast_uncut(h).cut()
+    }
+
+    /// [`Fit::forecast`] before it is cut at zero: for a component of another model's
+    /// forecast (a seasonally adjusted series, a logarithm).
+    pub fn forecast_uncut(&self, h: usize) -> Forecast {
         let mean = self.mean(h);
         let variance: Option<Vec<f64>> = match (self.spec.error, self.spec.season) {
             (_, Season::Multiplicative) => None,
@@ -671,7 +677,7 @@ impl Fit {
                 .collect(),
             None => self.simulated(h),
         };
-        Forecast::from_bands(mean.clone(), &bands)
+        Forecast::uncut(mean, &bands)
     }
 
     /// Quantiles of `PATHS` simulated futures (seeded), each step drawing an innovation of

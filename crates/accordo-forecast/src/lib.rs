@@ -4,6 +4,7 @@
 //! - [`naive`]: seasonal naive, the benchmark.
 //! - [`theta`]: the theta family (STM, OTM, DSTM, DOTM) and its automatic choice.
 //! - [`ets`]: exponential smoothing (ETS) and its automatic choice by AICc (AutoETS).
+//! - [`mstl`]: STL decomposition with exponential smoothing of the adjusted series (MSTL).
 //! - [`decompose`]: classical seasonal decomposition.
 //! - [`warning`]: surprises against one-step forecasts, and change points on the log scale.
 //! - [`numeric`]: the autocorrelation, normal quantiles, a seeded normal source, Nelder–Mead.
@@ -13,6 +14,7 @@
 pub mod backtest;
 pub mod decompose;
 pub mod ets;
+pub mod mstl;
 pub mod naive;
 pub mod numeric;
 pub mod theta;
@@ -33,13 +35,31 @@ pub struct Forecast {
 impl Forecast {
     /// From the mean and, per step, `[lo80, hi80, lo95, hi95]`; cut at zero.
     pub fn from_bands(mean: Vec<f64>, bands: &[[f64; 4]]) -> Self {
-        let col = |i: usize| bands.iter().map(|b| b[i].max(0.0)).collect();
+        Forecast::uncut(mean, bands).cut()
+    }
+
+    /// From the mean and the bands as they are (a component of a forecast, which may be
+    /// negative where the whole is not).
+    pub fn uncut(mean: Vec<f64>, bands: &[[f64; 4]]) -> Self {
+        let col = |i: usize| bands.iter().map(|b| b[i]).collect();
         Forecast {
-            mean: mean.into_iter().map(|v| v.max(0.0)).collect(),
+            mean,
             lo80: col(0),
             hi80: col(1),
             lo95: col(2),
             hi95: col(3),
+        }
+    }
+
+    /// Every value cut at zero: counts are never negative.
+    pub fn cut(self) -> Self {
+        let cut = |v: Vec<f64>| v.into_iter().map(|x| x.max(0.0)).collect();
+        Forecast {
+            mean: cut(self.mean),
+            lo80: cut(self.lo80),
+            hi80: cut(self.hi80),
+            lo95: cut(self.lo95),
+            hi95: cut(self.hi95),
         }
     }
 }

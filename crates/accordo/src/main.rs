@@ -182,7 +182,7 @@ enum FlowsCommand {
     },
     /// Forecast your own series from a long CSV `series,period,value` (months YYYY-MM, ISO
     /// weeks YYYY-Www or days YYYY-MM-DD, one frequency a file; values 0 or more), each by the
-    /// model a rolling-origin backtest chooses (seasonal naive, the theta family or exponential smoothing), and write
+    /// model a rolling-origin backtest chooses (seasonal naive, the theta family, exponential smoothing or STL with exponential smoothing), and write
     /// `series,period,mean,lo80,hi80,lo95,hi95,model` for the H periods after each series'
     /// last. Needs no database. Exit 1 when the file or the horizon is refused (line, column,
     /// rule), nothing written.
@@ -195,7 +195,7 @@ enum FlowsCommand {
         #[arg(long)]
         out: Option<PathBuf>,
         /// `auto` (each series by the model its backtest chooses), or one model for every
-        /// series with no backtest: `seasonal_naive`, `theta`, `ets`.
+        /// series with no backtest: `seasonal_naive`, `theta`, `ets`, `mstl`.
         #[arg(long, default_value = "auto")]
         model: String,
     },

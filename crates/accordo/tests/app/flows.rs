@@ -606,7 +606,7 @@ async fn forecasts_follow_the_figures_by_the_model_their_backtest_chose() {
             );
         }
         let scores = f["backtest"]["scores"].as_array().unwrap();
-        assert_eq!(scores.len(), 3, "seasonal naive, theta and ETS");
+        assert_eq!(scores.len(), 4, "seasonal naive, theta, ETS and MSTL");
         let best = scores
             .iter()
             .min_by(|a, b| {
@@ -807,6 +807,13 @@ async fn a_follower_is_told_once_of_each_new_warning_on_the_series_it_follows() 
             notified(analyst.clone()).await.is_empty(),
             "warnings already there are seen"
         );
+        // The demo's analyst followed the Central Mediterranean and Italy from the start: the
+        // first forecasts told it of their warnings.
+        assert_eq!(
+            app.get(url, &demo_analyst).await.json()["series"],
+            json!(["FRONTEX/Central Mediterranean", "ITA/total"])
+        );
+        assert!(!notified(demo_analyst.clone()).await.is_empty());
         // May 2025 at ten times its level: a surprise, told once.
         frontex(
             &app,
