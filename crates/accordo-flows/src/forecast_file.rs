@@ -276,7 +276,7 @@ mod tests {
                 v[3] <= v[1] && v[1] <= v[0] && v[0] <= v[2] && v[2] <= v[4],
                 "{l}"
             );
-            assert!(["seasonal_naive", "theta", "ets", "mstl"].contains(&f[7]));
+            assert!(["seasonal_naive", "theta", "ets", "mstl", "ets_theta"].contains(&f[7]));
         }
     }
 

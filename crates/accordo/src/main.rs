@@ -195,7 +195,7 @@ enum FlowsCommand {
         #[arg(long)]
         out: Option<PathBuf>,
         /// `auto` (each series by the model its backtest chooses), or one model for every
-        /// series with no backtest: `seasonal_naive`, `theta`, `ets`, `mstl`.
+        /// series with no backtest: `seasonal_naive`, `theta`, `ets`, `mstl`, `ets_theta` (the mean of the two).
         #[arg(long, default_value = "auto")]
         model: String,
     },

@@ -208,7 +208,8 @@ fn an_analysts_own_series_is_forecast_and_a_bad_file_writes_nothing() {
     );
     assert_eq!(unknown.status.code(), Some(1));
     assert!(
-        text(&unknown).contains("--model must be auto or one of seasonal_naive, theta, ets, mstl"),
+        text(&unknown)
+            .contains("--model must be auto or one of seasonal_naive, theta, ets, mstl, ets_theta"),
         "{}",
         text(&unknown)
     );
@@ -244,7 +245,7 @@ fn the_published_series_are_forecast_again_from_the_database() {
     assert_eq!(lines.len(), 25, "{written}");
     let model = lines[1].rsplit(',').next().unwrap();
     assert!(
-        ["seasonal_naive", "theta", "ets", "mstl"].contains(&model),
+        ["seasonal_naive", "theta", "ets", "mstl", "ets_theta"].contains(&model),
         "{model}"
     );
     assert!(
