@@ -119,45 +119,62 @@ fn origins_of(n: usize, h: usize, origins: usize) -> Result<Vec<usize>, Forecast
     Ok((0..origins).map(|k| n - h - (origins - 1 - k)).collect())
 }
 
-/// `model`'s forecasts from each origin. Exponential smoothing is fitted at the first origin
-/// only, and carried to the later ones with its parameters and initial states fixed (as
-/// statsforecast's `cross_validation(refit=False)`): choosing among fifteen models again at
-/// every origin would cost the backtest 24 times as much.
+/// `model`'s forecasts from each origin. The models that estimate parameters (exponential
+/// smoothing, the theta family, MSTL) are fitted at the first origin only, and carried to the
+/// later ones with their parameters fixed (as statsforecast's `cross_validation(refit=False)`):
+/// fitting them again at each of 24 origins would cost the backtest 24 times as much.
+/// Exponential smoothing fits `spec` when given (the model AICc chose on the whole series), or
+/// chooses among all at the first origin.
 fn from_origins(
     model: Model,
     y: &[f64],
     m: usize,
     h: usize,
     at: &[usize],
+    spec: Option<ets::Spec>,
 ) -> Result<Vec<Forecast>, ForecastError> {
+    let Some((&first, later)) = at.split_first() else {
+        return Ok(Vec::new());
+    };
+    let head = &y[..first];
+    let mut out = Vec::with_capacity(at.len());
     match model {
         Model::Ets => {
-            let mut fitted: Option<ets::Fit> = None;
-            at.iter()
-                .map(|&origin| {
-                    let train = &y[..origin];
-                    Ok(match &fitted {
-                        Some(first) => first.extend(train).forecast(h),
-                        None => {
-                            let fit = ets::auto(train, m)?;
-                            let f = fit.forecast(h);
-                            fitted = Some(fit);
-                            f
-                        }
-                    })
-                })
-                .collect()
+            let fit = match spec {
+                Some(spec) => ets::fit(head, m, spec).or_else(|_| ets::auto(head, m))?,
+                None => ets::auto(head, m)?,
+            };
+            out.push(fit.forecast(h));
+            for &origin in later {
+                out.push(fit.extend(&y[..origin]).forecast(h));
+            }
+        }
+        Model::Theta => {
+            let (f, fit) = theta::forecast(head, m, h, None)?;
+            out.push(f);
+            for &origin in later {
+                out.push(theta::extend(&fit, &y[..origin], m, h)?);
+            }
+        }
+        Model::Mstl => {
+            let (f, fit) = mstl::fit(head, m, h, true)?;
+            out.push(f);
+            for &origin in later {
+                out.push(mstl::extend(&fit, &y[..origin], m, h)?);
+            }
         }
         Model::Combination => {
-            let ets = from_origins(Model::Ets, y, m, h, at)?;
-            let theta = from_origins(Model::Theta, y, m, h, at)?;
-            Ok(ets.iter().zip(&theta).map(|(a, b)| mean_of(a, b)).collect())
+            let ets = from_origins(Model::Ets, y, m, h, at, spec)?;
+            let theta = from_origins(Model::Theta, y, m, h, at, None)?;
+            out = ets.iter().zip(&theta).map(|(a, b)| mean_of(a, b)).collect();
         }
-        _ => at
-            .iter()
-            .map(|&origin| model.forecast(&y[..origin], m, h))
-            .collect(),
+        Model::SeasonalNaive => {
+            for &origin in at {
+                out.push(model.forecast(&y[..origin], m, h)?);
+            }
+        }
     }
+    Ok(out)
 }
 
 /// The scores of `model`'s forecasts `fs` made from the origins `at`.
@@ -203,7 +220,7 @@ pub fn score(
     origins: usize,
 ) -> Result<Scores, ForecastError> {
     let at = origins_of(y.len(), h, origins)?;
-    let fs = from_origins(model, y, m, h, &at)?;
+    let fs = from_origins(model, y, m, h, &at, None)?;
     Ok(scored(model, y, m, h, &at, &fs))
 }
 
@@ -229,6 +246,17 @@ pub const SWITCH_MARGIN: f64 = 0.2;
 /// [`SWITCH_MARGIN`] better. The combination is scored from its members' forecasts, not
 /// fitted twice.
 pub fn choose(y: &[f64], m: usize, h: usize, origins: usize) -> Result<Choice, ForecastError> {
+    choose_with(y, m, h, origins, None)
+}
+
+/// [`choose`], exponential smoothing's model (`spec`) already chosen on the whole series.
+fn choose_with(
+    y: &[f64],
+    m: usize,
+    h: usize,
+    origins: usize,
+    spec: Option<ets::Spec>,
+) -> Result<Choice, ForecastError> {
     let at = origins_of(y.len(), h, origins)?;
     let mut made: Vec<(Model, Vec<Forecast>)> = Vec::new();
     for model in Model::ALL {
@@ -245,7 +273,7 @@ pub fn choose(y: &[f64], m: usize, h: usize, origins: usize) -> Result<Choice, F
                 .map(|(a, b)| mean_of(a, b))
                 .collect()
         } else {
-            from_origins(model, y, m, h, &at)?
+            from_origins(model, y, m, h, &at, spec)?
         };
         made.push((model, fs));
     }
@@ -380,8 +408,8 @@ fn backtest_horizon(m: usize) -> usize {
 }
 
 /// The whole pipeline on one series: backtest every candidate from rolling origins (up to 24,
-/// the last a season before the end), choose the lowest mean MASE, and forecast `h` steps with
-/// it on the whole series.
+/// the last a season before the end), choose ([`choose`]), and forecast `h` steps with it on
+/// the whole series.
 pub fn forecast_chosen(y: &[f64], m: usize, h: usize) -> Result<Chosen, ForecastError> {
     let need = needed(m);
     if y.len() < need {
@@ -392,8 +420,17 @@ pub fn forecast_chosen(y: &[f64], m: usize, h: usize) -> Result<Chosen, Forecast
     }
     let hb = backtest_horizon(m);
     let origins = (y.len() - hb - 2 * m.max(1)).clamp(1, 24);
-    let choice = choose(y, m, hb, origins)?;
-    let forecast = choice.chosen.forecast(y, m, h)?;
+    // Exponential smoothing chooses its model (AICc) once, on the whole series; the backtest
+    // fits that model from its first origin, and the forecast is this fit's.
+    let full = ets::auto(y, m).ok();
+    let choice = choose_with(y, m, hb, origins, full.as_ref().map(|f| f.spec))?;
+    let forecast = match (choice.chosen, &full) {
+        (Model::Ets, Some(fit)) => fit.forecast(h),
+        (Model::Combination, Some(fit)) => {
+            mean_of(&fit.forecast(h), &theta::forecast(y, m, h, None)?.0)
+        }
+        (model, _) => model.forecast(y, m, h)?,
+    };
     Ok(Chosen { forecast, choice })
 }
 

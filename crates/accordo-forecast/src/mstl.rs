@@ -42,9 +42,40 @@ pub fn seasonal(y: &[f64], m: usize) -> Option<Vec<f64>> {
     Some(fitted.seasonal().iter().map(|v| f64::from(*v)).collect())
 }
 
+/// A fitted MSTL: the trend model of the adjusted series, and the scale it works on.
+#[derive(Debug, Clone)]
+pub struct Fit {
+    pub trend: ets::Fit,
+    pub log: bool,
+}
+
 /// Forecasts `h` steps of `y` with period `m`, on `ln(1 + y)` when `log` (every value must
 /// then be 0 or more).
 pub fn forecast(y: &[f64], m: usize, h: usize, log: bool) -> Result<Forecast, ForecastError> {
+    fit(y, m, h, log).map(|(f, _)| f)
+}
+
+/// [`forecast`], with the fit that made it.
+pub fn fit(y: &[f64], m: usize, h: usize, log: bool) -> Result<(Forecast, Fit), ForecastError> {
+    let (z, season) = adjusted(y, m, log)?;
+    let with_season: Vec<f64> = z.iter().zip(&season).map(|(v, s)| v - s).collect();
+    let trend = ets::auto(&with_season, 1)?;
+    let f = compose(&trend, &season, m, h, log);
+    Ok((f, Fit { trend, log }))
+}
+
+/// The same trend model, its parameters and initial states fixed, on `y` (the series it was
+/// fitted on with what came after; decomposed again): a later origin of a backtest without
+/// fitting again.
+pub fn extend(fitted: &Fit, y: &[f64], m: usize, h: usize) -> Result<Forecast, ForecastError> {
+    let (z, season) = adjusted(y, m, fitted.log)?;
+    let without: Vec<f64> = z.iter().zip(&season).map(|(v, s)| v - s).collect();
+    let trend = fitted.trend.extend(&without);
+    Ok(compose(&trend, &season, m, h, fitted.log))
+}
+
+/// The series on its working scale and its seasonal component.
+fn adjusted(y: &[f64], m: usize, log: bool) -> Result<(Vec<f64>, Vec<f64>), ForecastError> {
     let needed = 2 * m.max(2);
     if y.len() < needed {
         return Err(ForecastError::TooShort {
@@ -58,10 +89,13 @@ pub fn forecast(y: &[f64], m: usize, h: usize, log: bool) -> Result<Forecast, Fo
         y.to_vec()
     };
     let season = seasonal(&z, m).ok_or(ForecastError::NoFit)?;
-    let adjusted: Vec<f64> = z.iter().zip(&season).map(|(v, s)| v - s).collect();
-    let trend = ets::auto(&adjusted, 1)?;
+    Ok((z, season))
+}
+
+/// The trend model's forecast with the last season added back, on the original scale.
+fn compose(trend: &ets::Fit, season: &[f64], m: usize, h: usize, log: bool) -> Forecast {
     let inner = trend.forecast_uncut(h);
-    let n = z.len();
+    let n = season.len();
     let back = |v: f64| if log { v.exp_m1() } else { v };
     let mut mean = Vec::with_capacity(h);
     let mut bands = Vec::with_capacity(h);
@@ -76,7 +110,7 @@ pub fn forecast(y: &[f64], m: usize, h: usize, log: bool) -> Result<Forecast, Fo
             back(inner.hi95[j] + s),
         ]);
     }
-    Ok(Forecast::from_bands(mean, &bands))
+    Forecast::from_bands(mean, &bands)
 }
 
 #[cfg(test)]
@@ -139,5 +173,15 @@ mod tests {
                 got: 23
             }
         );
+    }
+
+    #[test]
+    fn a_fit_carried_over_its_own_series_forecasts_as_it_did() {
+        let y = seasonal_counts(96, 8);
+        let (f, fitted) = fit(&y[..84], 12, 6, true).unwrap();
+        assert_eq!(extend(&fitted, &y[..84], 12, 6).unwrap(), f);
+        let later = extend(&fitted, &y, 12, 6).unwrap();
+        assert_ne!(later, f);
+        assert_eq!(later.mean.len(), 6);
     }
 }

@@ -69,6 +69,9 @@ pub struct Fit {
     pub theta: f64,
     /// Mean squared error of the one-step forecasts (the objective, as statsforecast states it).
     pub mse: f64,
+    level0: f64,
+    /// How the series was seasonally adjusted before the fit (none: not seasonal).
+    season: Option<Kind>,
     states: Vec<State>,
     residuals: Vec<f64>,
 }
@@ -184,6 +187,8 @@ pub fn fit(y: &[f64], variant: Variant) -> Result<Fit, ForecastError> {
         alpha: p.alpha,
         theta: p.theta,
         mse,
+        level0: p.level0,
+        season: None,
         states,
         residuals,
     })
@@ -297,7 +302,13 @@ pub fn forecast(
             best = Some(fitted);
         }
     }
-    let best = best.ok_or(ForecastError::NoFit)?;
+    let mut best = best.ok_or(ForecastError::NoFit)?;
+    best.season = season.as_ref().map(|(_, kind)| *kind);
+    Ok((finish(&best, season, m, h), best))
+}
+
+/// The forecast of a fitted member: its mean and simulated intervals, the season put back.
+fn finish(best: &Fit, season: Option<(Vec<f64>, Kind)>, m: usize, h: usize) -> Forecast {
     let mut mean = best.mean(h);
     let mut bands: Vec<[f64; 4]> = best
         .paths(h, PATHS)
@@ -322,5 +333,81 @@ pub fn forecast(
             bands[j].iter_mut().for_each(apply);
         }
     }
-    Ok((Forecast::from_bands(mean, &bands), best))
+    Forecast::from_bands(mean, &bands)
+}
+
+/// The same member, its parameters (initial level, α, θ) and seasonal adjustment fixed,
+/// forecast from the end of `y` (the series it was fitted on with what came after): a later
+/// origin of a backtest without fitting again.
+pub fn extend(fitted: &Fit, y: &[f64], m: usize, h: usize) -> Result<Forecast, ForecastError> {
+    if y.len() < 4 {
+        return Err(ForecastError::TooShort {
+            needed: 4,
+            got: y.len(),
+        });
+    }
+    let n = y.len();
+    let season = match fitted.season {
+        None => None,
+        Some(kind) => {
+            let s = decompose::seasonal(y, m, kind).ok_or(ForecastError::NoFit)?;
+            Some((s, kind))
+        }
+    };
+    let adjusted: Vec<f64> = match &season {
+        None => y.to_vec(),
+        Some((s, kind)) => y
+            .iter()
+            .zip(s)
+            .map(|(v, s)| match kind {
+                Kind::Additive => v - s,
+                Kind::Multiplicative => v / s,
+            })
+            .collect(),
+    };
+    let p = Params {
+        level0: fitted.level0,
+        alpha: fitted.alpha,
+        theta: fitted.theta,
+    };
+    let (states, residuals) = run(&adjusted, fitted.variant, p);
+    let moved = Fit {
+        states,
+        residuals,
+        ..fitted.clone()
+    };
+    Ok(finish(
+        &moved,
+        season.map(|(s, kind)| (s[n - m..].to_vec(), kind)),
+        m,
+        h,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::numeric::Normal;
+
+    fn seasonal(n: usize) -> Vec<f64> {
+        let mut rng = Normal::seeded(21);
+        (0..n)
+            .map(|t| {
+                let season = [0.6, 0.7, 0.9, 1.0, 1.2, 1.4, 1.5, 1.4, 1.2, 1.0, 0.7, 0.6][t % 12];
+                (500.0 + 3.0 * t as f64) * season * (1.0 + 0.03 * rng.draw())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_fit_carried_over_its_own_series_forecasts_as_it_did_and_moves_on_with_more() {
+        let y = seasonal(96);
+        let (f, fit) = forecast(&y[..84], 12, 6, None).unwrap();
+        assert!(fit.season.is_some(), "a seasonal series is adjusted");
+        assert_eq!(extend(&fit, &y[..84], 12, 6).unwrap(), f);
+        // Twelve months on: the forecast starts from the new end, a season later.
+        let later = extend(&fit, &y, 12, 6).unwrap();
+        assert_ne!(later, f);
+        assert!((later.mean[0] - y[84]).abs() < 0.25 * y[84], "{later:?}");
+    }
 }
