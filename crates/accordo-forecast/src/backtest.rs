@@ -83,16 +83,23 @@ fn smape(actual: f64, forecast: f64) -> f64 {
     }
 }
 
-/// The in-sample mean absolute seasonal difference of `y`: MASE's scale (1 when it is 0, a
-/// constant series, so that errors stay finite).
+/// The in-sample mean absolute seasonal difference of `y`: MASE's scale. Where it is 0 (the
+/// same value a season apart all along, e.g. a route with no crossings), the mean absolute
+/// first difference, then the mean absolute value, then 1: errors stay finite and keep the
+/// series' own units of change.
 fn scale(y: &[f64], m: usize) -> f64 {
-    let m = m.max(1);
-    let n = y.len();
-    if n <= m {
-        return 1.0;
-    }
-    let s = (m..n).map(|t| (y[t] - y[t - m]).abs()).sum::<f64>() / (n - m) as f64;
-    if s > 0.0 { s } else { 1.0 }
+    let mean_abs_diff = |lag: usize| -> f64 {
+        let n = y.len();
+        if n <= lag {
+            return 0.0;
+        }
+        (lag..n).map(|t| (y[t] - y[t - lag]).abs()).sum::<f64>() / (n - lag) as f64
+    };
+    let level = y.iter().map(|v| v.abs()).sum::<f64>() / y.len().max(1) as f64;
+    [mean_abs_diff(m.max(1)), mean_abs_diff(1), level]
+        .into_iter()
+        .find(|s| *s > 0.0)
+        .unwrap_or(1.0)
 }
 
 /// The mean of two forecasts, bound by bound (the combination's; a mean of quantiles).
@@ -378,6 +385,19 @@ pub(crate) mod tests {
                 assert!(*v >= 0.0, "{model:?}: {v}");
             }
         }
+    }
+
+    #[test]
+    fn mase_s_scale_falls_back_when_the_seasonal_differences_are_all_zero() {
+        let seasonal = [3.0, 9.0, 3.0, 9.0, 3.0, 9.0];
+        assert_eq!(
+            scale(&seasonal, 2),
+            6.0,
+            "a season apart: equal; a month apart: 6"
+        );
+        assert_eq!(scale(&[4.0, 4.0, 4.0], 1), 4.0, "flat: its level");
+        assert_eq!(scale(&[0.0, 0.0, 0.0], 1), 1.0, "all zero: 1");
+        assert_eq!(scale(&[1.0, 3.0, 2.0, 5.0], 1), 2.0);
     }
 
     #[test]

@@ -40,13 +40,22 @@ pub struct Surprise {
 }
 
 /// The last `last` periods of `y` (period `m`), each against the theta family's one-step
-/// forecast from the periods before it (at least two seasons of them).
+/// forecast from the periods before it (at least two seasons of them): fitted on the periods
+/// before the first, and carried forward with its parameters fixed (`theta::extend`), so that
+/// a surge does not teach the model to expect itself. A period whose forecast fails is
+/// skipped, not the others.
 pub fn surprises(y: &[f64], m: usize, last: usize) -> Result<Vec<Surprise>, ForecastError> {
     let n = y.len();
     let first = n.saturating_sub(last).max(2 * m.max(2));
     let mut out = Vec::new();
+    if first >= n {
+        return Ok(out);
+    }
+    let (_, fitted) = theta::forecast(&y[..first], m, 1, None)?;
     for t in first..n {
-        let (f, _) = theta::forecast(&y[..t], m, 1, None)?;
+        let Ok(f) = theta::extend(&fitted, &y[..t], m, 1) else {
+            continue;
+        };
         let (mean, lo, hi) = (f.mean[0], f.lo95[0], f.hi95[0]);
         let half = ((hi - lo) / 2.0).max(1e-9);
         let (direction, beyond) = if y[t] > hi {
