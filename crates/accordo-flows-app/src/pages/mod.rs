@@ -112,7 +112,7 @@ pub async fn home_cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
             };
             Item {
                 id: format!("flows-alert-{i}"),
-                title: format!("{label} · {}", w.period),
+                title: format!("{label} · {}", month_words(state, &viewer.lang, &w.period)),
                 body,
                 // A month's warning, not a moment's: no time shown.
                 at_us: 0,
@@ -155,6 +155,18 @@ pub async fn home_cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
             "flows-home-no-alerts"
         }),
     }]
+}
+
+/// `2023-10` as the reader says it: "ottobre 2023", "October 2023".
+fn month_words(state: &AppState, lang: &str, period: &str) -> String {
+    let month = period.get(5..7).and_then(|m| m.parse::<u8>().ok());
+    match (period.get(..4), month) {
+        (Some(year), Some(m)) => {
+            accordo_server::pages::catalogue_text(state, lang, &format!("flows-month-{m}"))
+                .map_or_else(|| period.to_owned(), |name| format!("{name} {year}"))
+        }
+        _ => period.to_owned(),
+    }
 }
 
 /// A figure as a whole number with no grouping (the catalogue formats it), or a dash.

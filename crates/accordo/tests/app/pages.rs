@@ -2642,6 +2642,7 @@ async fn a_reader_follows_a_routes_warnings_and_finds_them_on_the_home_page() {
     for words in [
         "Allerte precoci che segui",
         "/flows/routes/central-mediterranean#h-warnings",
+        "Mediterraneo centrale · gennaio 2024",
         "Il livello è sceso del",
     ] {
         assert!(home.text.contains(words), "{words}: {}", home.text);
