@@ -723,6 +723,37 @@ pub async fn set_subscriptions(
     Ok(())
 }
 
+/// Adds one series to a user's subscriptions (nothing when it is there already).
+pub async fn add_subscription(
+    tx: &mut Tx,
+    user_id: &str,
+    agency: &str,
+    series: &str,
+    now_us: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO flow_subscriptions (user_id, agency, series, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, series) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(agency)
+    .bind(series)
+    .bind(now_us)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Removes one series from a user's subscriptions.
+pub async fn remove_subscription(tx: &mut Tx, user_id: &str, series: &str) -> Result<()> {
+    sqlx::query("DELETE FROM flow_subscriptions WHERE user_id = $1 AND series = $2")
+        .bind(user_id)
+        .bind(series)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Records that `user_id` was told of (or saw) `alert` on `series`: `false` when it already was.
 pub async fn mark_alert_sent(
     tx: &mut Tx,

@@ -160,7 +160,11 @@ fn from_origins(
             let (f, fit) = theta::forecast(head, m, h, None)?;
             out.push(f);
             for &origin in later {
-                out.push(theta::extend(&fit, &y[..origin], m, h)?);
+                let prefix = &y[..origin];
+                out.push(match theta::extend(&fit, prefix, m, h) {
+                    Ok(f) => f,
+                    Err(_) => theta::forecast(prefix, m, h, None)?.0,
+                });
             }
         }
         Model::Mstl => {
@@ -265,24 +269,34 @@ fn choose_with(
     spec: Option<ets::Spec>,
 ) -> Result<Choice, ForecastError> {
     let at = origins_of(y.len(), h, origins)?;
+    // A candidate that cannot forecast this series (MSTL without a season, say) is left out,
+    // not the series.
     let mut made: Vec<(Model, Vec<Forecast>)> = Vec::new();
+    let mut failed = None;
     for model in Model::ALL {
         let fs = if model == Model::Combination {
             let of = |wanted: Model| {
                 made.iter()
                     .find(|(m, _)| *m == wanted)
                     .map(|(_, fs)| fs.as_slice())
-                    .unwrap_or_default()
             };
-            of(Model::Ets)
-                .iter()
-                .zip(of(Model::Theta))
-                .map(|(a, b)| mean_of(a, b))
-                .collect()
+            let (Some(ets), Some(theta)) = (of(Model::Ets), of(Model::Theta)) else {
+                continue;
+            };
+            ets.iter().zip(theta).map(|(a, b)| mean_of(a, b)).collect()
         } else {
-            from_origins(model, y, m, h, &at, spec)?
+            match from_origins(model, y, m, h, &at, spec) {
+                Ok(fs) => fs,
+                Err(e) => {
+                    failed = failed.or(Some(e));
+                    continue;
+                }
+            }
         };
         made.push((model, fs));
+    }
+    if made.is_empty() {
+        return Err(failed.unwrap_or(ForecastError::NoFit));
     }
     let scores: Vec<Scores> = made
         .iter()
@@ -473,5 +487,22 @@ mod pipeline_tests {
                 got: needed(4) - 1
             }
         );
+    }
+
+    #[test]
+    fn a_candidate_that_cannot_forecast_a_series_is_left_out_not_the_series() {
+        // No season (m = 1): MSTL has nothing to decompose; the others still choose.
+        let y: Vec<f64> = (0..40)
+            .map(|t| 50.0 + t as f64 + [3.0, -2.0][t % 2])
+            .collect();
+        let out = forecast_chosen(&y, 1, 3).unwrap();
+        assert!(out.choice.scores.iter().all(|s| s.model != Model::Mstl));
+        assert!(
+            out.choice
+                .scores
+                .iter()
+                .any(|s| s.model == Model::Combination)
+        );
+        assert_eq!(out.forecast.mean.len(), 3);
     }
 }

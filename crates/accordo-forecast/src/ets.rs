@@ -4,7 +4,7 @@
 //! `forecast::ets` and statsforecast's `AutoETS` make it.
 //!
 //! Written after statsforecast 2.1.1 (`ets.py`, `src/ets.cpp`), and tested against its output
-//! (`tests/statsforecast.rs`):
+//! (`tests/ets_reference.rs`):
 //! - the initial states: a classical decomposition of the whole series for the season (series
 //!   of three seasons or more; shorter ones get no seasonal model here, where statsforecast
 //!   fits a Fourier term), then the mean, or a regression line, of the first `max(10, 2m)`
@@ -488,9 +488,10 @@ pub fn fit(y: &[f64], m: usize, spec: Spec) -> Result<Fit, ForecastError> {
     }
     let layout = Layout::new(spec, m);
     let (x0, lower, upper) = start(y, m, spec);
-    if x0.len() >= n.saturating_sub(1) {
+    // AICc and σ² divide by n - k - 1, k = x0.len() + 1: at least one degree of freedom left.
+    if x0.len() + 2 >= n {
         return Err(ForecastError::TooShort {
-            needed: x0.len() + 2,
+            needed: x0.len() + 3,
             got: n,
         });
     }
@@ -552,7 +553,8 @@ const PATHS: usize = 2000;
 impl Fit {
     /// The same model, its parameters and initial states unchanged, run through `y` (the
     /// series it was fitted on, with what came after): the states to forecast from a later
-    /// origin without fitting again.
+    /// origin without fitting again. `lik` and the residuals follow `y`; σ², AIC and AICc stay
+    /// the fit's.
     pub fn extend(&self, y: &[f64]) -> Fit {
         let mut residuals = Vec::with_capacity(y.len());
         let (lik, last) = run(

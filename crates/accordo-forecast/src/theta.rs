@@ -351,6 +351,11 @@ pub fn extend(fitted: &Fit, y: &[f64], m: usize, h: usize) -> Result<Forecast, F
         None => None,
         Some(kind) => {
             let s = decompose::seasonal(y, m, kind).ok_or(ForecastError::NoFit)?;
+            // As `forecast` would not divide by a factor near 0 (months without any), this
+            // fit does not carry over: the caller fits afresh.
+            if kind == Kind::Multiplicative && s.iter().any(|v| !(v.is_finite() && *v >= 0.01)) {
+                return Err(ForecastError::NoFit);
+            }
             Some((s, kind))
         }
     };

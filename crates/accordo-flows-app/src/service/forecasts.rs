@@ -68,7 +68,8 @@ impl SeriesKey {
         }
     }
 
-    /// The key [`SeriesKey::name`] names, when it is one this platform forecasts.
+    /// The key [`SeriesKey::name`] names, when it is one this platform may forecast (a
+    /// nationality's is forecast while it is among the most frequent).
     pub fn parse(name: &str) -> Option<Self> {
         let (source, rest) = name.split_once('/')?;
         let source = Source::parse(source).filter(|s| *s != Source::Platform)?;
@@ -76,9 +77,7 @@ impl SeriesKey {
             return Some(SeriesKey::total(source));
         }
         if let Some(code) = rest.strip_prefix("nationality/") {
-            let valid = source == Source::Frontex
-                && code.len() == 3
-                && code.bytes().all(|b| b.is_ascii_uppercase());
+            let valid = source == Source::Frontex && vocab::is_nationality(code);
             return valid.then(|| SeriesKey::nationality(code));
         }
         let route = vocab::ROUTES.iter().find(|r| **r == rest)?;
@@ -282,7 +281,8 @@ pub async fn refresh(platform: &Platform) -> Result<Option<usize>> {
     refresh_with(platform, std::sync::Arc::new(|_, _| {})).await
 }
 
-/// [`refresh`], telling `progress(done, total)` after each series.
+/// [`refresh`], telling `progress(done, total)` before each series (`done` finished so
+/// far). Followers are notified of new warnings at the end ([`super::subscriptions`]).
 pub async fn refresh_with(
     platform: &Platform,
     progress: std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>,

@@ -58,12 +58,10 @@ pub async fn set(platform: &Platform, ctx: &Ctx, series: &[String]) -> Result<Ve
     }
     let names: Vec<String> = keys.iter().map(SeriesKey::name).collect();
     let user = ctx.actor.user_id.to_string();
-    let before = {
-        let mut conn = platform.store.read().await?;
-        store::subscriptions(&mut conn, &user).await?
-    };
     let now = platform.now_us();
     let mut tx = platform.store.write().await?;
+    // Read in the transaction that writes: two changes at once do not lose one.
+    let before = store::subscriptions(tx.conn(), &user).await?;
     store::set_subscriptions(&mut tx, &user, ctx.actor.agency.as_str(), &names, now).await?;
     for key in keys.iter().filter(|k| !before.contains(&k.name())) {
         if let Some(f) = forecasts::get(platform, ctx, key)? {
@@ -86,17 +84,56 @@ pub async fn set(platform: &Platform, ctx: &Ctx, series: &[String]) -> Result<Ve
     Ok(names)
 }
 
-/// Follows or stops following one series, keeping the others.
+/// Follows or stops following one series, keeping the others (in one transaction with the
+/// rest of the list, so that two clicks at once both count).
 pub async fn follow(platform: &Platform, ctx: &Ctx, series: &str, on: bool) -> Result<Vec<String>> {
-    let mut now = list(platform, ctx).await?;
+    forecasts::may_read(ctx)?;
     let name = SeriesKey::parse(series).map(|k| k.name()).ok_or_else(|| {
         ServiceError::invalid("series", format!("`{series}` is not a forecast series"))
     })?;
-    now.retain(|s| *s != name);
+    let user = ctx.actor.user_id.to_string();
+    let now = platform.now_us();
+    let mut tx = platform.store.write().await?;
+    let before = store::subscriptions(tx.conn(), &user).await?;
+    let mut after: Vec<String> = before.iter().filter(|s| **s != name).cloned().collect();
     if on {
-        now.push(name);
+        after.push(name.clone());
     }
-    set(platform, ctx, &now).await
+    if after.len() > MAX {
+        return Err(ServiceError::invalid(
+            "series",
+            format!("at most {MAX} series"),
+        ));
+    }
+    let key = SeriesKey::parse(&name);
+    if on && !before.contains(&name) {
+        store::add_subscription(&mut tx, &user, ctx.actor.agency.as_str(), &name, now).await?;
+        if let Some(f) = key
+            .as_ref()
+            .map(|k| forecasts::get(platform, ctx, k))
+            .transpose()?
+            .flatten()
+        {
+            for w in &f.warnings {
+                store::mark_alert_sent(&mut tx, &user, &name, &alert_key(w), now).await?;
+            }
+        }
+    } else if !on {
+        store::remove_subscription(&mut tx, &user, &name).await?;
+    }
+    let audited = audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "flows.subscriptions.set",
+        "flow_subscription",
+        None,
+        json!({"series": after, "before": before}),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    after.sort();
+    Ok(after)
 }
 
 /// The warnings of the series the caller follows, newest month first; `None` while the
@@ -131,10 +168,39 @@ pub async fn notify_new(platform: &Platform) -> Result<usize> {
     let now = platform.now_us();
     let mut tx = platform.store.write().await?;
     let mut sent = 0;
+    // Each follower as it is now: a disabled account, or one that may no longer read the
+    // statistics, is told nothing.
+    let mut readers = std::collections::BTreeMap::new();
+    {
+        let mut conn = platform.store.read().await?;
+        for (user, _, _) in &subscriptions {
+            if readers.contains_key(user) {
+                continue;
+            }
+            let may = match uuid::Uuid::parse_str(user) {
+                Ok(id) => match accordo_store::accounts::find_user_by_id(&mut conn, id).await? {
+                    Some(row) if !row.disabled => {
+                        let actor = accordo_service::auth::actor_for(platform, &row).await?;
+                        forecasts::may_read(&Ctx {
+                            actor,
+                            request_id: None,
+                        })
+                        .is_ok()
+                    }
+                    _ => false,
+                },
+                Err(_) => false,
+            };
+            readers.insert(user.clone(), may);
+        }
+    }
     for (user, agency, series) in &subscriptions {
         let Ok(user_id) = uuid::Uuid::parse_str(user) else {
             continue;
         };
+        if !readers.get(user).copied().unwrap_or(false) {
+            continue;
+        }
         for (key, w) in all.iter().filter(|(k, _)| k.name() == *series) {
             if !store::mark_alert_sent(&mut tx, user, series, &alert_key(w), now).await? {
                 continue;
