@@ -15,28 +15,13 @@ use std::collections::BTreeMap;
 use accordo_forecast::theta::{self, Variant};
 use accordo_forecast::{Forecast, naive};
 
-fn series() -> BTreeMap<String, Vec<f64>> {
-    let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for line in include_str!("reference/series.csv").lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        out.entry(f[0].to_owned())
-            .or_default()
-            .push(f[2].parse().unwrap());
-    }
-    out
-}
+mod common;
+
+use common::series;
 
 /// `(series, model)` → per step `[mean, lo80, hi80, lo95, hi95]`.
 fn reference() -> BTreeMap<(String, String), Vec<[f64; 5]>> {
-    let mut out: BTreeMap<(String, String), Vec<[f64; 5]>> = BTreeMap::new();
-    for line in include_str!("reference/statsforecast.csv").lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        let v: Vec<f64> = f[3..8].iter().map(|x| x.parse().unwrap()).collect();
-        out.entry((f[0].to_owned(), f[1].to_owned()))
-            .or_default()
-            .push([v[0], v[1], v[2], v[3], v[4]]);
-    }
-    out
+    common::forecasts(include_str!("reference/statsforecast.csv"))
 }
 
 #[test]

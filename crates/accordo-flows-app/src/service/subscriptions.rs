@@ -31,6 +31,45 @@ fn alert_key(w: &Warning) -> String {
     format!("{}/{}/{direction}", w.kind, w.period)
 }
 
+/// Counts the warnings `key` has now as seen by `user`: following begins after them.
+async fn mark_seen(
+    platform: &Platform,
+    ctx: &Ctx,
+    tx: &mut accordo_store::Tx,
+    user: &str,
+    key: &SeriesKey,
+    now: i64,
+) -> Result<()> {
+    if let Some(f) = forecasts::get(platform, ctx, key)? {
+        for w in &f.warnings {
+            store::mark_alert_sent(tx, user, &key.name(), &alert_key(w), now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Audits a change of the caller's subscriptions and commits it.
+async fn commit(
+    platform: &Platform,
+    ctx: &Ctx,
+    mut tx: accordo_store::Tx,
+    before: &[String],
+    after: &[String],
+) -> Result<()> {
+    let audited = audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "flows.subscriptions.set",
+        "flow_subscription",
+        None,
+        json!({"series": after, "before": before}),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    Ok(())
+}
+
 /// Makes `series` what the caller follows. Each must name a series this platform forecasts;
 /// the warnings a newly followed series has now count as seen (only later ones are notified).
 pub async fn set(platform: &Platform, ctx: &Ctx, series: &[String]) -> Result<Vec<String>> {
@@ -64,23 +103,9 @@ pub async fn set(platform: &Platform, ctx: &Ctx, series: &[String]) -> Result<Ve
     let before = store::subscriptions(tx.conn(), &user).await?;
     store::set_subscriptions(&mut tx, &user, ctx.actor.agency.as_str(), &names, now).await?;
     for key in keys.iter().filter(|k| !before.contains(&k.name())) {
-        if let Some(f) = forecasts::get(platform, ctx, key)? {
-            for w in &f.warnings {
-                store::mark_alert_sent(&mut tx, &user, &key.name(), &alert_key(w), now).await?;
-            }
-        }
+        mark_seen(platform, ctx, &mut tx, &user, key, now).await?;
     }
-    let audited = audit::record(
-        platform,
-        &mut tx,
-        ctx,
-        "flows.subscriptions.set",
-        "flow_subscription",
-        None,
-        json!({"series": names, "before": before}),
-    )
-    .await?;
-    tx.commit(audited).await?;
+    commit(platform, ctx, tx, &before, &names).await?;
     Ok(names)
 }
 
@@ -105,33 +130,15 @@ pub async fn follow(platform: &Platform, ctx: &Ctx, series: &str, on: bool) -> R
             format!("at most {MAX} series"),
         ));
     }
-    let key = SeriesKey::parse(&name);
     if on && !before.contains(&name) {
         store::add_subscription(&mut tx, &user, ctx.actor.agency.as_str(), &name, now).await?;
-        if let Some(f) = key
-            .as_ref()
-            .map(|k| forecasts::get(platform, ctx, k))
-            .transpose()?
-            .flatten()
-        {
-            for w in &f.warnings {
-                store::mark_alert_sent(&mut tx, &user, &name, &alert_key(w), now).await?;
-            }
+        if let Some(key) = SeriesKey::parse(&name) {
+            mark_seen(platform, ctx, &mut tx, &user, &key, now).await?;
         }
     } else if !on {
         store::remove_subscription(&mut tx, &user, &name).await?;
     }
-    let audited = audit::record(
-        platform,
-        &mut tx,
-        ctx,
-        "flows.subscriptions.set",
-        "flow_subscription",
-        None,
-        json!({"series": after, "before": before}),
-    )
-    .await?;
-    tx.commit(audited).await?;
+    commit(platform, ctx, tx, &before, &after).await?;
     after.sort();
     Ok(after)
 }
