@@ -95,7 +95,16 @@ pub async fn home_cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
             let up = w.direction == accordo_forecast::warning::Direction::Up;
             let body = if w.kind == "surprise" {
                 text(
-                    &format!("flows-warning-surprise-{}", if up { "up" } else { "down" }),
+                    &format!(
+                        "flows-warning-surprise-{}{}",
+                        if up { "up" } else { "down" },
+                        // Italy's figures are arrivals, Frontex's detections.
+                        if key.source == accordo_flows::vocab::Source::Ita {
+                            "-arrivals"
+                        } else {
+                            ""
+                        }
+                    ),
                     &[
                         ("observed", whole(w.observed)),
                         ("expected", whole(w.expected)),
