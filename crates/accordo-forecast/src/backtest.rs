@@ -252,6 +252,13 @@ pub struct Choice {
 /// AutoTheta (bench/flows).
 pub const SWITCH_MARGIN: f64 = 0.2;
 
+impl Choice {
+    /// The scores of `model`, when it was a candidate for this series.
+    pub fn of(&self, model: Model) -> Option<&Scores> {
+        self.scores.iter().find(|s| s.model == model)
+    }
+}
+
 /// Backtests every candidate on `y` and chooses: the combination of exponential smoothing and
 /// the theta family (combinations won the M competitions), unless another candidate did
 /// [`SWITCH_MARGIN`] better. The combination is scored from its members' forecasts, not
@@ -322,14 +329,7 @@ pub(crate) mod tests {
     /// The rule, restated: the lowest mean MASE if it beats the combination's by 20%, else
     /// the combination.
     pub(crate) fn expected(choice: &Choice) -> Model {
-        let of = |m: Model| {
-            choice
-                .scores
-                .iter()
-                .find(|s| s.model == m)
-                .unwrap()
-                .mean_mase
-        };
+        let of = |m: Model| choice.of(m).unwrap().mean_mase;
         let best = choice
             .scores
             .iter()
@@ -358,14 +358,7 @@ pub(crate) mod tests {
     fn a_trending_seasonal_series_chooses_a_model_that_beats_the_naive_benchmark() {
         let y = simulated(144, 11);
         let choice = choose(&y, 12, 6, 24).unwrap();
-        let of = |m: Model| {
-            choice
-                .scores
-                .iter()
-                .find(|s| s.model == m)
-                .unwrap()
-                .mean_mase
-        };
+        let of = |m: Model| choice.of(m).unwrap().mean_mase;
         assert!(of(Model::Theta) < of(Model::SeasonalNaive), "{choice:?}");
         assert!(of(Model::Ets) < of(Model::SeasonalNaive), "{choice:?}");
         assert_ne!(choice.chosen, Model::SeasonalNaive);

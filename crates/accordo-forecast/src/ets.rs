@@ -704,14 +704,7 @@ impl Fit {
         }
         by_step
             .into_iter()
-            .map(|mut column| {
-                [
-                    numeric::quantile(&mut column, 0.1),
-                    numeric::quantile(&mut column, 0.9),
-                    numeric::quantile(&mut column, 0.025),
-                    numeric::quantile(&mut column, 0.975),
-                ]
-            })
+            .map(|mut column| numeric::bands(&mut column))
             .collect()
     }
 }

@@ -81,6 +81,17 @@ pub fn quantile(values: &mut [f64], q: f64) -> f64 {
     }
 }
 
+/// `[lo80, hi80, lo95, hi95]` of simulated values (sorted in place): the 10%, 90%, 2.5% and
+/// 97.5% quantiles.
+pub fn bands(values: &mut [f64]) -> [f64; 4] {
+    [
+        quantile(values, 0.1),
+        quantile(values, 0.9),
+        quantile(values, 0.025),
+        quantile(values, 0.975),
+    ]
+}
+
 /// Minimises `f` over the box `lower..=upper` from `x0` with the adaptive Nelder–Mead method
 /// (Gao and Han's coefficients), every trial point clamped into the box; stops when the spread
 /// of the simplex's values falls below `tol` or after `max_iter` iterations. Returns the best

@@ -313,14 +313,7 @@ fn finish(best: &Fit, season: Option<(Vec<f64>, Kind)>, m: usize, h: usize) -> F
     let mut bands: Vec<[f64; 4]> = best
         .paths(h, PATHS)
         .into_iter()
-        .map(|mut column| {
-            [
-                numeric::quantile(&mut column, 0.1),
-                numeric::quantile(&mut column, 0.9),
-                numeric::quantile(&mut column, 0.025),
-                numeric::quantile(&mut column, 0.975),
-            ]
-        })
+        .map(|mut column| numeric::bands(&mut column))
         .collect();
     if let Some((last, kind)) = season {
         for j in 0..h {

@@ -40,12 +40,7 @@ pub async fn all(platform: &Platform, out: Option<&Path>) -> Result<ExitCode> {
     for (key, f) in &all {
         let name = key.name();
         let chosen = f.backtest.chosen;
-        let mase = f
-            .backtest
-            .scores
-            .iter()
-            .find(|s| s.model == chosen)
-            .map_or(f64::NAN, |s| s.mean_mase);
+        let mase = f.backtest.of(chosen).map_or(f64::NAN, |s| s.mean_mase);
         let fc = &f.forecast;
         println!(
             "{name:<40} {:<15} {mase:>9.2}  {:<8} {:>10.0}  {:.0}–{:.0}",
