@@ -24,7 +24,7 @@
 //! statsforecast they narrow from one candidate to the next), a failed evaluation counts as
 //! the worst (statsforecast's counts as the best), and class 2's MAA uses α + βj (not αβj).
 
-use crate::numeric::{self, Normal};
+use crate::numeric;
 use crate::{Forecast, ForecastError};
 
 /// How the error enters.
@@ -175,18 +175,31 @@ const UPPER: [f64; 4] = [0.9999, 0.9999, 0.9999, 0.98];
 const TINY: f64 = 1e-10;
 const HUGE: f64 = 1e10;
 
-/// The filter's running state, the season in a ring: `ring[t % m]` holds the seasonal state
-/// observation `t` uses, and receives the one observation `t + m` will.
+/// The filter's running state, the season in a ring: `ring[slot]` holds the seasonal state
+/// the next observation uses, and receives the one the observation a season later will.
 struct Filter<'a> {
     spec: Spec,
     p: Params,
     level: f64,
     trend: f64,
     ring: &'a mut [f64],
+    slot: usize,
 }
 
-impl Filter<'_> {
+impl<'a> Filter<'a> {
+    fn new(spec: Spec, p: Params, level: f64, trend: f64, ring: &'a mut [f64]) -> Self {
+        Filter {
+            spec,
+            p,
+            level,
+            trend,
+            ring,
+            slot: 0,
+        }
+    }
+
     /// `q`, the level's part of the forecast, and the damped trend `φb` that made it.
+    #[inline]
     fn base(&self) -> (f64, f64) {
         match self.spec.trend {
             Trend::None => (self.level, 0.0),
@@ -198,25 +211,28 @@ impl Filter<'_> {
         }
     }
 
-    /// The one-step forecast for observation `t`.
-    fn forecast(&self, t: usize) -> f64 {
+    /// The seasonal state the next observation uses (0 without a season).
+    #[inline]
+    fn season(&self) -> f64 {
+        self.ring.get(self.slot).copied().unwrap_or(0.0)
+    }
+
+    /// The one-step forecast of the next observation.
+    #[inline]
+    fn forecast(&self) -> f64 {
         let (q, _) = self.base();
         match self.spec.season {
             Season::None => q,
-            Season::Additive => q + self.ring[t % self.ring.len()],
-            Season::Multiplicative => q * self.ring[t % self.ring.len()],
+            Season::Additive => q + self.season(),
+            Season::Multiplicative => q * self.season(),
         }
     }
 
-    /// Observes `y` at `t`.
-    fn update(&mut self, t: usize, y: f64) {
+    /// Observes `y`, the next observation.
+    #[inline]
+    fn update(&mut self, y: f64) {
         let (q, phib) = self.base();
-        let slot = if self.spec.has_season() {
-            t % self.ring.len()
-        } else {
-            0
-        };
-        let old = self.ring.get(slot).copied().unwrap_or(0.0);
+        let old = self.season();
         let p = match self.spec.season {
             Season::None => y,
             Season::Additive => y - old,
@@ -235,7 +251,11 @@ impl Filter<'_> {
                 Season::Multiplicative => y / q,
                 _ => y - q,
             };
-            self.ring[slot] = old + self.p.gamma * (t_ - old);
+            self.ring[self.slot] = old + self.p.gamma * (t_ - old);
+            self.slot += 1;
+            if self.slot == self.ring.len() {
+                self.slot = 0;
+            }
         }
     }
 }
@@ -256,24 +276,29 @@ fn run(
     errors: Option<&mut Vec<f64>>,
 ) -> (f64, States) {
     let mut ring = ring_of(&initial.season);
-    let mut f = Filter {
-        spec,
-        p,
-        level: initial.level,
-        trend: initial.trend,
-        ring: &mut ring,
-    };
-    let (mut sse, mut logs) = (0.0, 0.0);
+    let mut f = Filter::new(spec, p, initial.level, initial.trend, &mut ring);
+    let (mut sse, mut logs, mut product) = (0.0, 0.0, 1.0f64);
     let mut errors = errors;
-    for (t, v) in y.iter().enumerate() {
-        let mut hat = f.forecast(t);
+    for v in y {
+        let mut hat = f.forecast();
         let e = match spec.error {
             Error::Additive => v - hat,
             Error::Multiplicative => {
                 if hat.abs() < TINY {
                     hat += TINY;
                 }
-                logs += hat.abs().ln();
+                // Σ ln|ŷ| as the logarithm of products, each kept within 1e±100 so that
+                // none overflows: a logarithm every few steps instead of every step.
+                let a = hat.abs();
+                if (1e-100..=1e100).contains(&a) {
+                    product *= a;
+                    if !(1e-100..=1e100).contains(&product) {
+                        logs += product.ln();
+                        product = 1.0;
+                    }
+                } else {
+                    logs += a.ln();
+                }
                 (v - hat) / hat
             }
         };
@@ -281,11 +306,12 @@ fn run(
             out.push(e);
         }
         sse += e * e;
-        f.update(t, *v);
+        f.update(*v);
     }
     let n = y.len() as f64;
     let mut lik = n * sse.ln();
     if spec.error == Error::Multiplicative {
+        logs += product.ln();
         lik += 2.0 * logs;
     }
     let lik = if lik.is_nan() {
@@ -578,22 +604,22 @@ impl Fit {
         let mut ring = ring_of(&self.last.season);
         let mut f = self.filter(&mut ring);
         (0..h)
-            .map(|j| {
-                let v = f.forecast(j);
-                f.update(j, v);
+            .map(|_| {
+                let v = f.forecast();
+                f.update(v);
                 v
             })
             .collect()
     }
 
     fn filter<'a>(&self, ring: &'a mut [f64]) -> Filter<'a> {
-        Filter {
-            spec: self.spec,
-            p: self.params,
-            level: self.last.level,
-            trend: self.last.trend,
+        Filter::new(
+            self.spec,
+            self.params,
+            self.last.level,
+            self.last.trend,
             ring,
-        }
+        )
     }
 
     /// `c_j = w'F^{j-1}g` for j = 1…h-1: how an error now moves the forecast j steps on.
@@ -686,22 +712,27 @@ impl Fit {
     /// the fitted variance.
     fn simulated(&self, h: usize) -> Vec<[f64; 4]> {
         let sd = self.sigma2.max(0.0).sqrt();
-        let mut rng = Normal::seeded(0xE75);
         let mut by_step = vec![Vec::with_capacity(PATHS); h];
-        let mut ring = vec![0.0; self.last.season.len()];
-        for _ in 0..PATHS {
-            ring.copy_from_slice(&ring_of(&self.last.season));
-            let mut f = self.filter(&mut ring);
-            for (j, column) in by_step.iter_mut().enumerate() {
-                let hat = f.forecast(j);
-                let y = match self.spec.error {
-                    Error::Additive => hat + sd * rng.draw(),
-                    Error::Multiplicative => hat * (1.0 + sd * rng.draw()),
-                };
-                f.update(j, y);
-                column.push(y);
-            }
+        let start = ring_of(&self.last.season);
+        let mut ring = start.clone();
+        if h == 0 {
+            return Vec::new();
         }
+        numeric::with_draws(0xE75, PATHS * h, |draws| {
+            for path in draws.chunks_exact(h) {
+                ring.copy_from_slice(&start);
+                let mut f = self.filter(&mut ring);
+                for (column, z) in by_step.iter_mut().zip(path) {
+                    let hat = f.forecast();
+                    let y = match self.spec.error {
+                        Error::Additive => hat + sd * z,
+                        Error::Multiplicative => hat * (1.0 + sd * z),
+                    };
+                    f.update(y);
+                    column.push(y);
+                }
+            }
+        });
         by_step
             .into_iter()
             .map(|mut column| numeric::bands(&mut column))
@@ -718,6 +749,7 @@ pub fn forecast(y: &[f64], m: usize, h: usize) -> Result<(Forecast, Fit), Foreca
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::numeric::Normal;
 
     /// A seasonal series with a trend and multiplicative noise.
     fn simulated(n: usize, seed: u64) -> Vec<f64> {
@@ -804,22 +836,17 @@ mod tests {
         for seed in 0..40 {
             let mut rng = Normal::seeded(1000 + seed);
             let mut ring: Vec<f64> = pattern.to_vec();
-            let mut f = Filter {
-                spec,
-                p: Params {
-                    alpha: 0.3,
-                    beta: 0.0,
-                    gamma: 0.1,
-                    phi: 1.0,
-                },
-                level: 1000.0,
-                trend: 0.0,
-                ring: &mut ring,
+            let p = Params {
+                alpha: 0.3,
+                beta: 0.0,
+                gamma: 0.1,
+                phi: 1.0,
             };
+            let mut f = Filter::new(spec, p, 1000.0, 0.0, &mut ring);
             let y: Vec<f64> = (0..120)
-                .map(|t| {
-                    let v = f.forecast(t) * (1.0 + 0.05 * rng.draw());
-                    f.update(t, v);
+                .map(|_| {
+                    let v = f.forecast() * (1.0 + 0.05 * rng.draw());
+                    f.update(v);
                     v
                 })
                 .collect();

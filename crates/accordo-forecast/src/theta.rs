@@ -10,7 +10,7 @@
 //! method of `numeric`.
 
 use crate::decompose::{self, Kind};
-use crate::numeric::{self, Normal};
+use crate::numeric;
 use crate::{Forecast, ForecastError};
 
 /// Which member of the family.
@@ -104,10 +104,31 @@ fn initial(y: &[f64], variant: Variant, p: Params) -> State {
 /// The state at step `i` (0-based) from the one before, having observed `y` (or, forecasting,
 /// its own one-step forecast when `y` is `None`).
 fn step(prev: &State, i: usize, variant: Variant, p: Params, y: Option<f64>) -> State {
-    let decay = (1.0 - p.alpha).powi(i as i32);
-    let mu = prev.level
+    step_decayed(prev, i, variant, p, y, decay(p, i))
+}
+
+/// `(1 - α)^i`, which the one-step forecast at step `i` weighs the trend line by.
+fn decay(p: Params, i: usize) -> f64 {
+    (1.0 - p.alpha).powi(i as i32)
+}
+
+/// The one-step forecast at a step whose [`decay`] is `decay`.
+fn forecast_decayed(prev: &State, p: Params, decay: f64) -> f64 {
+    prev.level
         + (1.0 - 1.0 / p.theta)
-            * (prev.a * decay + prev.b * (1.0 - decay * (1.0 - p.alpha)) / p.alpha);
+            * (prev.a * decay + prev.b * (1.0 - decay * (1.0 - p.alpha)) / p.alpha)
+}
+
+/// [`step`], its [`decay`] given: simulated paths share it at each step.
+fn step_decayed(
+    prev: &State,
+    i: usize,
+    variant: Variant,
+    p: Params,
+    y: Option<f64>,
+    decay: f64,
+) -> State {
+    let mu = forecast_decayed(prev, p, decay);
     let y = y.unwrap_or(mu);
     let i_f = i as f64;
     let mean = (i_f * prev.mean + y) / (i_f + 1.0);
@@ -225,17 +246,22 @@ impl Fit {
             &self.residuals
         });
         let n = self.states.len();
-        let mut rng = Normal::seeded(0x7E7A);
         let mut by_step = vec![Vec::with_capacity(paths); h];
-        for _ in 0..paths {
-            let mut state = *self.states.last().unwrap_or_else(|| unreachable!("fitted"));
-            for (j, column) in by_step.iter_mut().enumerate() {
-                let mean = step(&state, n + j, self.variant, self.params(), None).mu;
-                let y = mean + sd * rng.draw();
-                state = step(&state, n + j, self.variant, self.params(), Some(y));
-                column.push(y);
-            }
+        if h == 0 {
+            return by_step;
         }
+        let p = self.params();
+        let decays: Vec<f64> = (n..n + h).map(|i| decay(p, i)).collect();
+        numeric::with_draws(0x7E7A, paths * h, |draws| {
+            for path in draws.chunks_exact(h) {
+                let mut state = *self.states.last().unwrap_or_else(|| unreachable!("fitted"));
+                for (j, column) in by_step.iter_mut().enumerate() {
+                    let y = forecast_decayed(&state, p, decays[j]) + sd * path[j];
+                    state = step_decayed(&state, n + j, self.variant, p, Some(y), decays[j]);
+                    column.push(y);
+                }
+            }
+        });
         by_step
     }
 }
