@@ -7,7 +7,7 @@ pub mod alert;
 pub mod import;
 mod index;
 
-pub use index::{Fingerprint, Index};
+pub use index::{Fingerprint, Index, PassThrough};
 
 use serde::{Deserialize, Serialize};
 
