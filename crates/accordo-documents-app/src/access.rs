@@ -217,19 +217,8 @@ fn arrange<'a>(
         let report_id = reports[0]["id"].as_str().unwrap().to_owned();
         // IT-UI's only user is a caseworker; its alert is published as an officer of IT-UI
         // would.
-        let it_ui_officer = accordo_service::Ctx {
-            actor: accordo_domain::Actor {
-                user_id: uuid::Uuid::now_v7(),
-                username: "victim.officer".into(),
-                agency: accordo_domain::AgencyCode::parse("IT-UI").unwrap(),
-                country: Some(accordo_domain::CountryCode::parse("ITA").unwrap()),
-                roles: [accordo_domain::Role::Officer].into_iter().collect(),
-                operator: false,
-                host_state: true,
-                mandate: Vec::new(),
-            },
-            request_id: None,
-        };
+        let it_ui_officer =
+            accordo_server::testing::matrix::victim_as(accordo_domain::Role::Officer);
         let alert = crate::service::publish_alert(
             &app.platform,
             &it_ui_officer,

@@ -273,17 +273,7 @@ impl Changes {
 
 /// Listens to the register's changes; `None` on SQLite (a single node).
 pub async fn listen(store: &Store) -> Result<Option<Changes>> {
-    let Some(url) = store.postgres_url() else {
-        return Ok(None);
-    };
-    let mut listener = sqlx::postgres::PgListener::connect(url)
-        .await
-        .map_err(|source| StoreError::Unreachable {
-            target: accordo_store::redact(url),
-            source,
-        })?;
-    listener.listen(CHANNEL).await?;
-    Ok(Some(Changes(listener)))
+    Ok(store.listen(CHANNEL).await?.map(Changes))
 }
 
 /// The kind name of forgery alerts in `record_addressees` and the audit log.

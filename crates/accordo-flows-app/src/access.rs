@@ -6,7 +6,9 @@ use std::pin::Pin;
 
 use accordo_domain::Role;
 use accordo_server::testing::TestApp;
-use accordo_server::testing::matrix::{AccessMatrix, AccessRow, Arranged, At, CANARY, Who::*};
+use accordo_server::testing::matrix::{
+    AccessMatrix, AccessRow, Arranged, At, CANARY, Who::*, victim_as,
+};
 use serde_json::json;
 
 pub const MATRIX: AccessMatrix = AccessMatrix {
@@ -217,20 +219,7 @@ fn arrange<'a>(
     Box::pin(async move {
         // IT-UI's only user is a caseworker; its event is recorded as an officer of IT-UI
         // would, AMBER to ES-PN.
-        let it_ui_officer = accordo_service::Ctx {
-            actor: accordo_domain::Actor {
-                user_id: uuid::Uuid::now_v7(),
-                username: "victim.officer".into(),
-                agency: accordo_domain::AgencyCode::parse("IT-UI")
-                    .unwrap_or_else(|_| unreachable!()),
-                country: accordo_domain::CountryCode::parse("ITA").ok(),
-                roles: [Role::Officer].into_iter().collect(),
-                operator: false,
-                host_state: true,
-                mandate: Vec::new(),
-            },
-            request_id: None,
-        };
+        let it_ui_officer = victim_as(Role::Officer);
         let input = accordo_flows::event::EventInput {
             date: "2025-06-02".into(),
             kind: "landing".into(),

@@ -239,6 +239,25 @@ pub mod matrix {
     /// ICAO's specimen passport (Doc 9303 part 4): IT-UI reports it stolen.
     pub const SPECIMEN_TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 
+    /// IT-UI acting with `role`, as `victim.<role>` (its only user is a caseworker): for a
+    /// module's `arrange` to write IT-UI's records of a kind only another role writes.
+    pub fn victim_as(role: Role) -> accordo_service::Ctx {
+        accordo_service::Ctx {
+            actor: accordo_domain::Actor {
+                user_id: uuid::Uuid::now_v7(),
+                username: format!("victim.{}", role.as_str()),
+                agency: accordo_domain::AgencyCode::parse("IT-UI")
+                    .unwrap_or_else(|_| unreachable!("IT-UI is a valid agency code")),
+                country: accordo_domain::CountryCode::parse("ITA").ok(),
+                roles: [role].into_iter().collect(),
+                operator: false,
+                host_state: true,
+                mandate: Vec::new(),
+            },
+            request_id: None,
+        }
+    }
+
     /// The kinds of agency the matrix makes a user of every role at, `(kind, agency)`: the
     /// operator, another agency of the host state, a member state's, a partner country's and
     /// the independent monitor. Each user is `m.<kind>.<role>`.

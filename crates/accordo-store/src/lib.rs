@@ -232,6 +232,23 @@ impl Store {
         &self.pool
     }
 
+    /// A connection listening on `channel` for what other nodes announce with `pg_notify`
+    /// (delivered when their transactions commit); `None` on SQLite, where this node is the
+    /// only one.
+    pub async fn listen(&self, channel: &str) -> Result<Option<sqlx::postgres::PgListener>> {
+        let Some(url) = self.postgres_url() else {
+            return Ok(None);
+        };
+        let mut listener = sqlx::postgres::PgListener::connect(url)
+            .await
+            .map_err(|source| StoreError::Unreachable {
+                target: redact(url),
+                source,
+            })?;
+        listener.listen(channel).await?;
+        Ok(Some(listener))
+    }
+
     /// Connections in the pool: (open, idle).
     pub fn pool_stats(&self) -> (u32, usize) {
         (self.pool.size(), self.pool.num_idle())

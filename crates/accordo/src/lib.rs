@@ -13,4 +13,5 @@ pub static MODULES: &[&Module] = &[
     &accordo_returns_app::MODULE,
     &accordo_cooperation_app::MODULE,
     &accordo_flows_app::MODULE,
+    &accordo_intel_app::MODULE,
 ];

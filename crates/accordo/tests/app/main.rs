@@ -15,6 +15,7 @@ mod common;
 mod crash;
 mod documents;
 mod flows;
+mod intel;
 mod pages;
 mod policies;
 mod returns;

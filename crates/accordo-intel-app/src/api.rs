@@ -1,0 +1,217 @@
+//! The intel pillar over HTTP: messages, cases and hits.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use accordo_server::AppState;
+use accordo_server::extract::{Caller, Json, Path, Query};
+use accordo_server::problem::{ApiResult, Problem};
+use accordo_service::ServiceError;
+
+use crate::service::cases::{self, CaseView};
+use crate::service::hits::{self, HitView};
+use crate::service::messages::{self, Folder, MessageSummary, MessageView, NewMessage};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_messages, send_message))
+        .routes(routes!(open_message))
+        .routes(routes!(list_hits))
+        .routes(routes!(list_cases, open_case))
+        .routes(routes!(get_case))
+}
+
+/// An entity as the sender enters it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntityIn {
+    /// `person`, `phone`, `imo`, `mmsi`, `vehicle`, `iban`, `email`, `handle`, `url` or
+    /// `document`.
+    kind: String,
+    /// As written: a telephone number without `+` is read in the dialling plan of the
+    /// sender agency's country.
+    value: String,
+}
+
+/// A message to send.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"case": null, "subject": "Crossing offered from Zuwara", "body": "Contact 0039 06 1234 5678 (WhatsApp), payment to IBAN IT60 X054 2811 1010 0000 0123 456.", "tlp": "AMBER", "addressees": ["ES-PN", "TR-SG"], "entities": [{"kind": "person", "value": "Karim Demo"}, {"kind": "imo", "value": "IMO 9074729"}], "reliability": "B", "credibility": "2"}))]
+pub struct MessageIn {
+    /// The case it belongs to (its participants' agencies only may be addressed).
+    #[serde(default)]
+    case: Option<Uuid>,
+    /// The message it answers (of the same case).
+    #[serde(default)]
+    reply_to: Option<Uuid>,
+    subject: String,
+    body: String,
+    /// TLP 2.0: `CLEAR`, `GREEN`, `AMBER`, `AMBER+STRICT` or `RED`.
+    tlp: String,
+    /// Agency codes (`GET /api/v1/agencies`).
+    addressees: Vec<String>,
+    /// Under RED, the usernames that read it (of the addressed agencies or the sender's).
+    #[serde(default)]
+    recipients: Vec<String>,
+    #[serde(default)]
+    entities: Vec<EntityIn>,
+    /// Source reliability: `A`, `B`, `C` or `X`.
+    reliability: String,
+    /// Information credibility: `1`, `2`, `3` or `4`.
+    credibility: String,
+    /// No onward sharing without the sender's consent (the default).
+    #[serde(default = "yes")]
+    no_onward_sharing: bool,
+    /// Not for use in court without the sender's consent (the default).
+    #[serde(default = "yes")]
+    no_court_use: bool,
+    /// Whether each addressee may see the others (by default each sees the sender and
+    /// itself).
+    #[serde(default)]
+    distribution_visible: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Sends a message for the caller's agency. Its entities are checked (an invalid one is kept
+/// and flagged, never matched) and matched: the answer carries the hits of the sender's
+/// agency, which exist before it is returned.
+#[utoipa::path(post, path = "/api/v1/intel/messages", tag = "intel", request_body = MessageIn,
+    responses((status = 201, description = "the message", body = MessageView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn send_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(m): Json<MessageIn>,
+) -> ApiResult<(StatusCode, axum::Json<MessageView>)> {
+    messages::may_send(&caller.ctx)?;
+    let input = NewMessage {
+        case: m.case,
+        reply_to: m.reply_to,
+        subject: m.subject,
+        body: m.body,
+        tlp: m.tlp,
+        addressees: m.addressees,
+        recipients: m.recipients,
+        entities: m.entities.into_iter().map(|e| (e.kind, e.value)).collect(),
+        reliability: m.reliability,
+        credibility: m.credibility,
+        no_onward_sharing: m.no_onward_sharing,
+        no_court_use: m.no_court_use,
+        distribution_visible: m.distribution_visible,
+    };
+    let view = messages::send(&state.platform, &caller.ctx, &input).await?;
+    Ok((StatusCode::CREATED, axum::Json(view)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MessageParams {
+    /// `inbox` (sent to the caller's agency, the default), `outbox` (sent by it) or `all`.
+    folder: Option<String>,
+    /// Only the messages of this case.
+    case: Option<Uuid>,
+}
+
+/// The messages the caller may read, newest first (at most 500), without their text:
+/// opening one is the audited read.
+#[utoipa::path(get, path = "/api/v1/intel/messages", tag = "intel", params(MessageParams),
+    responses((status = 200, description = "messages", body = Vec<MessageSummary>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn list_messages(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<MessageParams>,
+) -> ApiResult<axum::Json<Vec<MessageSummary>>> {
+    messages::may_read(&caller.ctx)?;
+    let folder = match p.folder.as_deref() {
+        None | Some("") | Some("inbox") => Folder::Inbox,
+        Some("outbox") => Folder::Outbox,
+        Some("all") => Folder::All,
+        Some(_) => {
+            return Err(ServiceError::invalid("folder", "expected inbox, outbox or all").into());
+        }
+    };
+    Ok(axum::Json(
+        messages::list(&state.platform, &caller.ctx, folder, p.case).await?,
+    ))
+}
+
+/// One message the caller may read (not found otherwise). Audited; a first read by another
+/// agency than the sender's is shown to the sender.
+#[utoipa::path(get, path = "/api/v1/intel/messages/{id}", tag = "intel", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the message", body = MessageView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn open_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<MessageView>> {
+    Ok(axum::Json(
+        messages::open(&state.platform, &caller.ctx, id).await?,
+    ))
+}
+
+/// The hits of the caller's agency, newest first: its own message and entity, the other
+/// record's agency and TLP code, never its content.
+#[utoipa::path(get, path = "/api/v1/intel/hits", tag = "intel",
+    responses((status = 200, description = "hits", body = Vec<HitView>), (status = 403, body = Problem)))]
+async fn list_hits(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Vec<HitView>>> {
+    hits::may_read(&caller.ctx)?;
+    Ok(axum::Json(hits::list(&state.platform, &caller.ctx).await?))
+}
+
+/// A case to open.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Zuwara crossings, autumn 2026", "participants": ["ES-PN", "TR-SG", "PK-FIA"]}))]
+pub struct CaseIn {
+    title: String,
+    /// The agencies taking part besides the caller's (`GET /api/v1/agencies`).
+    #[serde(default)]
+    participants: Vec<String>,
+}
+
+/// Opens a case for the caller's agency; each participating agency is told.
+#[utoipa::path(post, path = "/api/v1/intel/cases", tag = "intel", request_body = CaseIn,
+    responses((status = 201, description = "the case", body = CaseView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn open_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(c): Json<CaseIn>,
+) -> ApiResult<(StatusCode, axum::Json<CaseView>)> {
+    cases::may_open(&caller.ctx)?;
+    let case = cases::open(&state.platform, &caller.ctx, &c.title, &c.participants).await?;
+    Ok((StatusCode::CREATED, axum::Json(case)))
+}
+
+/// The cases the caller's agency takes part in, newest first.
+#[utoipa::path(get, path = "/api/v1/intel/cases", tag = "intel",
+    responses((status = 200, description = "cases", body = Vec<CaseView>), (status = 403, body = Problem)))]
+async fn list_cases(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Vec<CaseView>>> {
+    cases::may_read(&caller.ctx)?;
+    Ok(axum::Json(cases::list(&state.platform, &caller.ctx).await?))
+}
+
+/// One case the caller's agency takes part in, with its messages the caller may read.
+#[utoipa::path(get, path = "/api/v1/intel/cases/{id}", tag = "intel", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the case", body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<CaseView>> {
+    Ok(axum::Json(
+        cases::get(&state.platform, &caller.ctx, id).await?,
+    ))
+}

@@ -1,0 +1,174 @@
+//! The demo's intelligence exchange: a small synthetic smuggling network across four partners
+//! (Pakistan's FIA, Italy's police, Turkey's coast guard, Spain's police), whose messages name
+//! the same telephone number, account and ship, so that the hits show. Every name, number and
+//! account is made up; the IBAN and IMO check digits are computed, the telephone numbers are
+//! in ranges the numbering plans allocate, and none is known to be in use.
+
+use accordo_service::{Ctx, Platform, Result, ServiceError};
+
+use crate::service::{cases, messages};
+use crate::store;
+
+async fn ctx_of(platform: &Platform, username: &str) -> Result<Ctx> {
+    let mut conn = platform.store.read().await?;
+    let user = accordo_store::accounts::find_user_by_username(&mut conn, username)
+        .await?
+        .ok_or_else(|| ServiceError::invalid("demo", format!("no demo user {username}")))?;
+    drop(conn);
+    Ok(Ctx {
+        actor: accordo_service::auth::actor_for(platform, &user).await?,
+        request_id: None,
+    })
+}
+
+fn entities(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Writes the demo's cases and messages once.
+pub async fn seed(platform: &Platform) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let any = store::message_count(&mut conn).await?;
+    drop(conn);
+    if any > 0 {
+        return Ok(());
+    }
+    let pak = ctx_of(platform, "pak.officer").await?;
+    let ita = ctx_of(platform, "ita.officer").await?;
+    let tur = ctx_of(platform, "tur.officer").await?;
+    let esp = ctx_of(platform, "esp.officer").await?;
+
+    // Pakistan's FIA to Italy's police: a recruiter, his number and his account.
+    let first = messages::send(
+        platform,
+        &pak,
+        &messages::NewMessage {
+            subject: "Recruiter for the Libya route, Gujrat district".into(),
+            body: "A recruiter known as Karim Demo offers the crossing Karachi – Benghazi – \
+                   Italy for 8,000 USD. Contact 0300 1234567 (WhatsApp); the first instalment \
+                   is paid to PK36 SCBL 0000 0011 2345 6702."
+                .into(),
+            tlp: "AMBER".into(),
+            addressees: vec!["IT-PS".into()],
+            entities: entities(&[("person", "Karim Demo")]),
+            reliability: "B".into(),
+            credibility: "2".into(),
+            no_onward_sharing: true,
+            no_court_use: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+
+    // Italy's police open a case with Spain, Turkey and Greece.
+    let case = cases::open(
+        platform,
+        &ita,
+        "Operazione Demo-Mare: departures from Zuwara",
+        &["ES-PN".into(), "TR-SG".into(), "GR-HP".into()],
+    )
+    .await?;
+    messages::send(
+        platform,
+        &ita,
+        &messages::NewMessage {
+            case: Some(case.id),
+            subject: "Boats leaving Zuwara on Fridays".into(),
+            body: "The organiser's Telegram channel t.me/demo_zuwara_trips announces Friday \
+                   departures. Payments collected in cash in Zuwara."
+                .into(),
+            tlp: "AMBER+STRICT".into(),
+            addressees: vec!["ES-PN".into(), "TR-SG".into(), "GR-HP".into()],
+            reliability: "B".into(),
+            credibility: "3".into(),
+            no_onward_sharing: true,
+            no_court_use: true,
+            distribution_visible: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+
+    // Turkey's coast guard to Greece's police, outside the case: the same number. Turkey may
+    // not read Pakistan's message: a hit for both.
+    messages::send(
+        platform,
+        &tur,
+        &messages::NewMessage {
+            subject: "Fishing vessel stopped off Gerze".into(),
+            body: "Crew member's phone called +92 300 1234567 twelve times before departure. \
+                   Vessel IMO 9074729, MMSI 271000001."
+                .into(),
+            tlp: "AMBER".into(),
+            addressees: vec!["GR-HP".into()],
+            reliability: "A".into(),
+            credibility: "2".into(),
+            no_onward_sharing: true,
+            no_court_use: false,
+            ..Default::default()
+        },
+    )
+    .await?;
+
+    // Spain's police, in the case: the recruiter's account. A hit with Pakistan's FIA.
+    messages::send(
+        platform,
+        &esp,
+        &messages::NewMessage {
+            case: Some(case.id),
+            subject: "Transfers from Almería to a Pakistani account".into(),
+            body: "Three transfers of 2,500 EUR to IBAN PK36SCBL0000001123456702, ordered by a \
+                   money-transfer agent in Almería."
+                .into(),
+            tlp: "AMBER".into(),
+            addressees: vec!["IT-PS".into()],
+            reliability: "B".into(),
+            credibility: "3".into(),
+            no_onward_sharing: true,
+            no_court_use: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+
+    // Italy's police answer Pakistan's FIA, and write RED to Spain's officer by name.
+    messages::send(
+        platform,
+        &ita,
+        &messages::NewMessage {
+            reply_to: Some(first.id),
+            subject: "Re: Recruiter for the Libya route".into(),
+            body: "Thank you. The number appears in our records of Zuwara departures; we ask \
+                   for the recruiter's travel history."
+                .into(),
+            tlp: "AMBER".into(),
+            addressees: vec!["PK-FIA".into()],
+            reliability: "A".into(),
+            credibility: "2".into(),
+            no_onward_sharing: true,
+            no_court_use: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    messages::send(
+        platform,
+        &ita,
+        &messages::NewMessage {
+            subject: "Source in Zuwara: meeting".into(),
+            body: "Our source asks to meet your liaison officer in Lampedusa next week.".into(),
+            tlp: "RED".into(),
+            addressees: vec!["ES-PN".into()],
+            recipients: vec!["esp.officer".into()],
+            reliability: "A".into(),
+            credibility: "1".into(),
+            no_onward_sharing: true,
+            no_court_use: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Who may exchange intelligence: the officers and analysts of law enforcement, each reading
+//! what was addressed to their agency (or, under RED, to them by name) and what their agency
+//! sent. Administrators, caseworkers, partner authorities of readmission and the monitor hold
+//! no office here.
+
+use accordo_domain::Role::*;
+use accordo_domain::access::{Action::*, Grant, KindPolicy, Reach::*};
+
+/// A message under its sender's handling rules. Reading one is audited (messages name
+/// people), and reads by other agencies are shown to the sender.
+pub static INTEL_MESSAGE: KindPolicy = KindPolicy {
+    kind: "intel_message",
+    personal: true,
+    grants: &[
+        Grant::new(Officer, Read, Addressed),
+        Grant::new(Analyst, Read, Addressed),
+        Grant::new(Officer, Create, OwnAgency),
+        Grant::new(Analyst, Create, OwnAgency),
+    ],
+};
+
+/// A case: one investigation or operation, owned by the agency that opened it and read by its
+/// participants.
+pub static INTEL_CASE: KindPolicy = KindPolicy {
+    kind: "intel_case",
+    personal: false,
+    grants: &[
+        Grant::new(Officer, Read, Addressed),
+        Grant::new(Analyst, Read, Addressed),
+        Grant::new(Officer, Create, OwnAgency),
+        Grant::new(Analyst, Create, OwnAgency),
+    ],
+};
+
+/// A hit: what an agency is told when a record it cannot read names one of its own
+/// identifiers (and the other side, the same of its own). Read by the agency told.
+pub static INTEL_HIT: KindPolicy = KindPolicy {
+    kind: "intel_hit",
+    personal: false,
+    grants: &[
+        Grant::new(Officer, Read, OwnAgency),
+        Grant::new(Analyst, Read, OwnAgency),
+    ],
+};

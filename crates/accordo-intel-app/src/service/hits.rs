@@ -1,0 +1,151 @@
+//! Hit/no-hit: when a new message names an identifier that a record its sender may not read
+//! also names, neither side sees the other's content. Both agencies are told that there is a
+//! hit, on which of their own entities, with which agency, under which TLP code; the owner of
+//! the hidden record decides whether to share.
+
+use accordo_domain::Scope;
+use accordo_domain::access::{Action, Resource};
+use accordo_domain::can;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use accordo_service::{Ctx, Platform, Result, new_id, notifications};
+use accordo_store::Tx;
+
+use super::LIST_MAX;
+use crate::policy;
+use crate::store::{self, HitRow, MessageRow};
+
+/// An entity by its kind and key: one of the reader's own.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HitEntity {
+    pub kind: String,
+    pub normalised: String,
+}
+
+/// A hit as the agency told sees it: its own message and entity, and of the other record only
+/// its agency and its TLP code.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HitView {
+    pub id: Uuid,
+    /// The reader's agency's own message that names the entity.
+    pub message: Uuid,
+    pub entity: HitEntity,
+    /// The agency that holds the other record.
+    pub other_agency: String,
+    /// The other record's TLP code.
+    pub other_tlp: String,
+    pub at_us: i64,
+}
+
+fn view(row: HitRow) -> HitView {
+    HitView {
+        id: row.id,
+        message: row.message_id,
+        entity: HitEntity {
+            kind: row.kind,
+            normalised: row.normalised,
+        },
+        other_agency: row.other_agency,
+        other_tlp: row.other_handling,
+        at_us: row.created_at,
+    }
+}
+
+/// Writes the hits of the new message `row` in its transaction: for each record among the
+/// index's `candidates` that `sender` may not read and that names one of `keys`, a hit for
+/// each side, and a notice to the other side's agency.
+pub(crate) async fn record(
+    platform: &Platform,
+    tx: &mut Tx,
+    sender: &Scope,
+    row: &MessageRow,
+    candidates: &[Uuid],
+    keys: &[(String, String)],
+) -> Result<usize> {
+    let others: Vec<Uuid> = candidates
+        .iter()
+        .copied()
+        .filter(|c| *c != row.id)
+        .collect();
+    let hidden = store::hidden_matches(tx.conn(), sender, &others, keys).await?;
+    let now = platform.now_us();
+    for h in &hidden {
+        let pair = new_id();
+        let mine = HitRow {
+            id: new_id(),
+            pair,
+            agency: row.owner_agency.clone(),
+            message_id: row.id,
+            kind: h.kind.clone(),
+            normalised: h.normalised.clone(),
+            other_agency: h.owner_agency.clone(),
+            other_handling: h.handling.clone(),
+            other_message_id: h.message_id,
+            created_at: now,
+        };
+        let theirs = HitRow {
+            id: new_id(),
+            pair,
+            agency: h.owner_agency.clone(),
+            message_id: h.message_id,
+            kind: h.kind.clone(),
+            normalised: h.normalised.clone(),
+            other_agency: row.owner_agency.clone(),
+            other_handling: row.handling.clone(),
+            other_message_id: row.id,
+            created_at: now,
+        };
+        store::insert_hit(tx, &mine).await?;
+        store::insert_hit(tx, &theirs).await?;
+        notifications::notify(
+            platform,
+            tx,
+            (&theirs.agency, None),
+            "intel_hit",
+            "intel-notice-hit",
+            json!({"kind": theirs.kind, "key": theirs.normalised, "agency": theirs.other_agency, "tlp": theirs.other_handling}),
+            Some((policy::INTEL_HIT.kind, &theirs.id.to_string())),
+        )
+        .await?;
+    }
+    Ok(hidden.len())
+}
+
+/// Whether the caller may read hits at all.
+pub fn may_read(ctx: &Ctx) -> Result<()> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::INTEL_HIT),
+    )?;
+    Ok(())
+}
+
+/// The hits of the caller's agency, newest first.
+pub async fn list(platform: &Platform, ctx: &Ctx) -> Result<Vec<HitView>> {
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_HIT)?;
+    let mut conn = platform.store.read().await?;
+    Ok(store::visible_hits(&mut conn, &scope, None, LIST_MAX)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+/// The hits of the caller's agency on one of its messages (none for a caller who may not
+/// read hits).
+pub async fn of_message(platform: &Platform, ctx: &Ctx, message: Uuid) -> Result<Vec<HitView>> {
+    let Ok(scope) = accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_HIT) else {
+        return Ok(Vec::new());
+    };
+    let mut conn = platform.store.read().await?;
+    Ok(
+        store::visible_hits(&mut conn, &scope, Some(message), LIST_MAX)
+            .await?
+            .into_iter()
+            .map(view)
+            .collect(),
+    )
+}

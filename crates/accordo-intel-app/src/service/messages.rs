@@ -1,0 +1,757 @@
+//! Messages: written by an officer or analyst for their agency under its handling rules,
+//! read by the addressed agencies (under RED, by the named users only) and by the sender's
+//! agency; their entities checked and matched against every record of the partnership before
+//! the sender is answered (hit/no-hit, [`super::hits`]).
+
+use std::collections::BTreeSet;
+
+use accordo_domain::access::{Action, Resource};
+use accordo_domain::{AgencyCode, Handling, RecordScope, can};
+use accordo_intel::extract::extract;
+use accordo_intel::{Checked, Credibility, Kind, Reliability, check};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifications, sharing};
+
+use super::hits::{self, HitView};
+use super::index::Matches;
+use super::{LIST_MAX, cases};
+use crate::policy;
+use crate::store::{self, EntityRow, MessageFilter, MessageRow};
+
+/// The longest subject and body, in characters.
+pub const SUBJECT_MAX: usize = 200;
+pub const BODY_MAX: usize = 20_000;
+/// The most entities a sender may enter, and addressees a message may have.
+pub const ENTITIES_MAX: usize = 200;
+pub const ADDRESSEES_MAX: usize = 50;
+
+/// A message as written (API or form).
+#[derive(Debug, Clone, Default)]
+pub struct NewMessage {
+    pub case: Option<Uuid>,
+    pub reply_to: Option<Uuid>,
+    pub subject: String,
+    pub body: String,
+    /// TLP 2.0.
+    pub tlp: String,
+    /// Agency codes.
+    pub addressees: Vec<String>,
+    /// Usernames, for RED.
+    pub recipients: Vec<String>,
+    /// `(kind, value)` as the sender entered them.
+    pub entities: Vec<(String, String)>,
+    pub reliability: String,
+    pub credibility: String,
+    pub no_onward_sharing: bool,
+    pub no_court_use: bool,
+    pub distribution_visible: bool,
+}
+
+/// An entity as the reader sees it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EntityView {
+    /// `person`, `phone`, `imo`, `mmsi`, `vehicle`, `iban`, `email`, `handle`, `url` or
+    /// `document`.
+    pub kind: String,
+    /// As written.
+    pub value: String,
+    /// The key two spellings share; absent when the value is invalid.
+    pub normalised: Option<String>,
+    pub valid: bool,
+    /// Why it is invalid, in English.
+    pub reason: Option<String>,
+    /// The reason's stable code.
+    pub reason_code: Option<String>,
+    /// What was not checked (`iban_format_unchecked`).
+    pub note: Option<String>,
+    /// `entered` by the sender, or `extracted` from the text.
+    pub source: String,
+}
+
+impl EntityView {
+    fn of(row: &EntityRow) -> Self {
+        let code = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        EntityView {
+            kind: row.kind.clone(),
+            value: row.value.clone(),
+            normalised: row.normalised.clone(),
+            valid: row.normalised.is_some(),
+            reason: code(&row.reason).map(|c| reason_text(&row.kind, &row.value, &c)),
+            reason_code: code(&row.reason),
+            note: code(&row.note),
+            source: row.source.clone(),
+        }
+    }
+}
+
+/// The English reason of a stored invalid entity (the check is run again: the code alone
+/// does not carry its details, such as the expected check digit).
+fn reason_text(kind: &str, value: &str, code: &str) -> String {
+    Kind::parse(kind)
+        .ok()
+        .and_then(|k| check(k, value, None).reason)
+        .filter(|r| r.code() == code)
+        .map_or_else(|| code.replace('_', " "), |r| r.to_string())
+}
+
+/// A first read by another agency's user.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReadView {
+    pub username: String,
+    pub agency: String,
+    pub read_at_us: i64,
+}
+
+/// A message as its reader may see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MessageView {
+    pub id: Uuid,
+    pub case: Option<Uuid>,
+    /// The message this one answers.
+    pub reply_to: Option<Uuid>,
+    pub sender_agency: String,
+    pub sender: String,
+    /// TLP 2.0.
+    pub tlp: String,
+    pub subject: String,
+    pub body: String,
+    /// Source reliability: A, B, C or X.
+    pub reliability: String,
+    /// Information credibility: 1 to 4.
+    pub credibility: String,
+    /// No onward sharing without the sender's consent.
+    pub no_onward_sharing: bool,
+    /// Not for use in court without the sender's consent.
+    pub no_court_use: bool,
+    /// Whether every addressee sees the others.
+    pub distribution_visible: bool,
+    /// The addressed agencies the reader may see: all of them for the sender's agency or a
+    /// visible distribution; else the reader's own.
+    pub addressees: Vec<String>,
+    /// Under RED, the named users the reader may see (the same rule).
+    pub recipients: Vec<String>,
+    /// Whether addressees were left out of `addressees` and `recipients` for this reader.
+    pub distribution_withheld: bool,
+    pub entities: Vec<EntityView>,
+    /// Who of other agencies has read it (the sender's agency only).
+    pub reads: Option<Vec<ReadView>>,
+    /// The hits of the reader's agency on this message.
+    pub hits: Vec<HitView>,
+    pub sent_at_us: i64,
+}
+
+/// A message in a list (opening it is the audited read).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MessageSummary {
+    pub id: Uuid,
+    pub case: Option<Uuid>,
+    pub reply_to: Option<Uuid>,
+    pub sender_agency: String,
+    pub sender: String,
+    pub tlp: String,
+    pub subject: String,
+    pub reliability: String,
+    pub credibility: String,
+    pub no_onward_sharing: bool,
+    pub no_court_use: bool,
+    pub sent_at_us: i64,
+}
+
+fn summary(row: &MessageRow) -> MessageSummary {
+    MessageSummary {
+        id: row.id,
+        case: row.case_id,
+        reply_to: row.parent_id,
+        sender_agency: row.owner_agency.clone(),
+        sender: row.created_by.clone(),
+        tlp: row.handling.clone(),
+        subject: row.subject.clone(),
+        reliability: row.reliability.clone(),
+        credibility: row.credibility.clone(),
+        no_onward_sharing: row.no_onward_sharing,
+        no_court_use: row.no_court_use,
+        sent_at_us: row.created_at,
+    }
+}
+
+/// Whether the caller may send messages for their agency (the refusal if not).
+pub fn may_send(ctx: &Ctx) -> Result<()> {
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::record(
+            &policy::INTEL_MESSAGE,
+            &RecordScope::owned_by(ctx.actor.agency.clone()),
+        ),
+    )?;
+    Ok(())
+}
+
+/// Whether the caller may read messages at all (asked before anything asked is read).
+pub fn may_read(ctx: &Ctx) -> Result<()> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::INTEL_MESSAGE),
+    )?;
+    Ok(())
+}
+
+fn refused(
+    field: &str,
+    id: &'static str,
+    args: Vec<(&'static str, String)>,
+    text: String,
+) -> ServiceError {
+    ServiceError::refused_value(field, id, args, text)
+}
+
+/// What a checked message writes.
+struct Prepared {
+    row: MessageRow,
+    entities: Vec<EntityRow>,
+    /// `(type, value)` rows of `record_addressees`.
+    addressees: Vec<(String, String)>,
+    /// Who is told: `(agency, user)`.
+    told: Vec<(String, Option<Uuid>)>,
+}
+
+/// The entities a message names: those entered (checked, kept when invalid), then those
+/// found in its subject and body that were not entered.
+fn entity_rows(
+    entered: &[(Kind, String)],
+    subject: &str,
+    body: &str,
+    country: Option<accordo_domain::CountryCode>,
+) -> Vec<EntityRow> {
+    let row = |c: &Checked, source: &str| EntityRow {
+        kind: c.kind.as_str().to_owned(),
+        value: c.value.clone(),
+        normalised: c.normalised.clone(),
+        reason: c
+            .reason
+            .as_ref()
+            .map(|r| r.code().to_owned())
+            .unwrap_or_default(),
+        note: c.note.map(|n| n.code().to_owned()).unwrap_or_default(),
+        source: source.to_owned(),
+    };
+    let mut out: Vec<EntityRow> = entered
+        .iter()
+        .map(|(kind, value)| row(&check(*kind, value, country), "entered"))
+        .collect();
+    let text = format!("{subject}\n{body}");
+    for found in extract(&text, country) {
+        let known = out
+            .iter()
+            .any(|e| e.kind == found.kind.as_str() && e.normalised == found.normalised);
+        if !known {
+            out.push(row(&found, "extracted"));
+        }
+    }
+    out
+}
+
+/// Checks a message field by field: every refusal at once (a form names all its mistakes).
+/// The outer error is no fault of the input (the caller may not send; the database).
+async fn prepare(
+    platform: &Platform,
+    ctx: &Ctx,
+    input: &NewMessage,
+) -> Result<std::result::Result<Prepared, Vec<ServiceError>>> {
+    may_send(ctx)?;
+    let mut no: Vec<ServiceError> = Vec::new();
+    let subject = input.subject.trim();
+    if subject.is_empty() || subject.chars().count() > SUBJECT_MAX {
+        no.push(refused(
+            "subject",
+            "subject",
+            vec![("max", SUBJECT_MAX.to_string())],
+            format!("expected a subject of 1 to {SUBJECT_MAX} characters"),
+        ));
+    }
+    let body = input.body.trim_end();
+    if body.trim().is_empty() || body.chars().count() > BODY_MAX {
+        no.push(refused(
+            "body",
+            "body",
+            vec![("max", BODY_MAX.to_string())],
+            format!("expected a text of 1 to {BODY_MAX} characters"),
+        ));
+    }
+    let handling = match sharing::handling(&input.tlp) {
+        Ok(h) => Some(h),
+        Err(e) => {
+            no.push(retitled(e, "tlp"));
+            None
+        }
+    };
+    let reliability = Reliability::parse(input.reliability.trim())
+        .map_err(|e| {
+            no.push(refused(
+                "reliability",
+                "reliability",
+                Vec::new(),
+                e.to_string(),
+            ))
+        })
+        .ok();
+    let credibility = Credibility::parse(input.credibility.trim())
+        .map_err(|e| {
+            no.push(refused(
+                "credibility",
+                "credibility",
+                Vec::new(),
+                e.to_string(),
+            ))
+        })
+        .ok();
+
+    // Entities: an unknown kind refuses the message; an invalid value is kept and flagged.
+    if input.entities.len() > ENTITIES_MAX {
+        no.push(refused(
+            "entities",
+            "entities-max",
+            vec![("max", ENTITIES_MAX.to_string())],
+            format!("at most {ENTITIES_MAX} entities"),
+        ));
+    }
+    let mut entered: Vec<(Kind, String)> = Vec::new();
+    for (i, (kind, value)) in input.entities.iter().enumerate() {
+        match Kind::parse(kind.trim()) {
+            Ok(k) => entered.push((k, value.clone())),
+            Err(e) => no.push(refused(
+                &format!("entities[{i}].kind"),
+                "entity-kind",
+                vec![("given", kind.clone())],
+                e.to_string(),
+            )),
+        }
+    }
+
+    // Addressees: agencies of the partnership.
+    let mut agencies: Vec<String> = Vec::new();
+    for raw in input
+        .addressees
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+    {
+        let code = raw.strip_prefix("agency:").unwrap_or(raw);
+        match AgencyCode::parse(code) {
+            Ok(c) if !agencies.contains(&c.to_string()) => agencies.push(c.to_string()),
+            Ok(_) => {}
+            Err(_) => no.push(refused(
+                "addressees",
+                "agency-code",
+                vec![("given", raw.to_owned())],
+                format!("`{raw}`: expected an agency code of the partnership (PK-FIA)"),
+            )),
+        }
+    }
+    if agencies.is_empty() {
+        no.push(refused(
+            "addressees",
+            "message-addressees",
+            Vec::new(),
+            "a message goes to at least one agency".to_owned(),
+        ));
+    } else if agencies.len() > ADDRESSEES_MAX {
+        no.push(refused(
+            "addressees",
+            "too-many-addressees",
+            vec![("max", ADDRESSEES_MAX.to_string())],
+            format!("at most {ADDRESSEES_MAX} addressees"),
+        ));
+    }
+    let as_pairs: Vec<(String, String)> = agencies
+        .iter()
+        .map(|a| ("agency".to_owned(), a.clone()))
+        .collect();
+    match sharing::agencies_exist(platform, &as_pairs).await {
+        Ok(()) => {}
+        Err(e @ ServiceError::Invalid { .. }) => no.push(e),
+        Err(e) => return Err(e),
+    }
+
+    // Recipients: named users under RED, of the agencies it goes to (or the sender's).
+    let mut recipients: Vec<(Uuid, String)> = Vec::new();
+    let named: Vec<&str> = input
+        .recipients
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !r.is_empty())
+        .collect();
+    match handling {
+        Some(Handling::Red) if named.is_empty() => no.push(refused(
+            "recipients",
+            "recipients-needed",
+            Vec::new(),
+            "RED goes to named users: give their usernames in `recipients`".to_owned(),
+        )),
+        Some(Handling::Red) => {
+            let mut conn = platform.store.read().await?;
+            for name in named {
+                let user = accordo_store::accounts::find_user_by_username(&mut conn, name).await?;
+                match user {
+                    Some(u)
+                        if !u.disabled
+                            && (agencies.contains(&u.agency)
+                                || u.agency == ctx.actor.agency.as_str()) =>
+                    {
+                        if !recipients.iter().any(|(id, _)| *id == u.id) {
+                            recipients.push((u.id, u.agency));
+                        }
+                    }
+                    _ => no.push(refused(
+                        "recipients",
+                        "recipient",
+                        vec![("given", name.to_owned())],
+                        format!("`{name}` is not an active user of an agency this message goes to"),
+                    )),
+                }
+            }
+        }
+        Some(_) if !named.is_empty() => no.push(refused(
+            "recipients",
+            "recipients-not-red",
+            Vec::new(),
+            "named recipients are for RED; under other labels the addressed agencies read"
+                .to_owned(),
+        )),
+        _ => {}
+    }
+
+    // The case and the message answered: only what the sender may read.
+    let mut case_id = input.case;
+    if let Some(parent) = input.reply_to {
+        match readable(platform, ctx, parent).await? {
+            Some(row) => {
+                if input.case.is_some() && input.case != row.case_id {
+                    no.push(refused(
+                        "case",
+                        "reply-case",
+                        Vec::new(),
+                        "a reply belongs to the case of the message it answers".to_owned(),
+                    ));
+                }
+                case_id = row.case_id;
+            }
+            None => no.push(refused(
+                "reply_to",
+                "reply-unknown",
+                Vec::new(),
+                format!("no message {parent} that you may read"),
+            )),
+        }
+    }
+    if let Some(case) = case_id {
+        match cases::readable(platform, ctx, case).await? {
+            Some((row, members)) => {
+                if row.status != "open" {
+                    no.push(refused(
+                        "case",
+                        "case-closed",
+                        Vec::new(),
+                        "the case is closed".to_owned(),
+                    ));
+                }
+                for a in agencies.iter().filter(|a| !members.contains(a)) {
+                    no.push(refused(
+                        "addressees",
+                        "addressee-not-in-case",
+                        vec![("agency", a.clone())],
+                        format!("{a} does not take part in this case"),
+                    ));
+                }
+            }
+            None => no.push(refused(
+                "case",
+                "case-unknown",
+                Vec::new(),
+                format!("no case {case} that you may read"),
+            )),
+        }
+    }
+
+    let (Some(handling), Some(reliability), Some(credibility)) =
+        (handling, reliability, credibility)
+    else {
+        return Ok(Err(no));
+    };
+    if !no.is_empty() {
+        return Ok(Err(no));
+    }
+    let mut conn = platform.store.read().await?;
+    let country = accordo_store::accounts::find_agency(&mut conn, ctx.actor.agency.as_str())
+        .await?
+        .and_then(|a| a.country)
+        .and_then(|c| accordo_domain::CountryCode::parse(&c).ok());
+    drop(conn);
+    let entities = entity_rows(&entered, subject, body, country);
+    let names_person = entities
+        .iter()
+        .any(|e| Kind::parse(&e.kind).is_ok_and(Kind::names_a_person));
+    let mut addressees = as_pairs;
+    let mut told: Vec<(String, Option<Uuid>)> = Vec::new();
+    if handling == Handling::Red {
+        for (id, agency) in &recipients {
+            addressees.push(("user".to_owned(), id.to_string()));
+            told.push((agency.clone(), Some(*id)));
+        }
+    } else {
+        told.extend(agencies.iter().map(|a| (a.clone(), None)));
+    }
+    Ok(Ok(Prepared {
+        row: MessageRow {
+            id: new_id(),
+            case_id,
+            parent_id: input.reply_to,
+            owner_agency: ctx.actor.agency.to_string(),
+            handling: handling.as_str().to_owned(),
+            subject: subject.to_owned(),
+            body: body.to_owned(),
+            reliability: reliability.as_str().to_owned(),
+            credibility: credibility.as_str().to_owned(),
+            no_onward_sharing: input.no_onward_sharing,
+            no_court_use: input.no_court_use,
+            distribution_visible: input.distribution_visible,
+            names_person,
+            created_by: ctx.actor.username.clone(),
+            created_at: platform.now_us(),
+        },
+        entities,
+        addressees,
+        told,
+    }))
+}
+
+/// The platform's refusal of a label, under this API's field name.
+fn retitled(e: ServiceError, field: &str) -> ServiceError {
+    match e {
+        ServiceError::Invalid { message, code, .. } => ServiceError::Invalid {
+            field: field.to_owned(),
+            message,
+            code,
+        },
+        other => other,
+    }
+}
+
+/// Every refusal of `input`, or none: what a form shows beside its fields.
+pub async fn refusals(
+    platform: &Platform,
+    ctx: &Ctx,
+    input: &NewMessage,
+) -> Result<Vec<ServiceError>> {
+    Ok(prepare(platform, ctx, input)
+        .await?
+        .err()
+        .unwrap_or_default())
+}
+
+/// Sends a message for the caller's agency. One transaction writes it, its entities and
+/// addressees, its audit entry, the notices to its addressees and its hits (both sides), so
+/// that its hits exist when the sender is answered.
+pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<MessageView> {
+    let p = match prepare(platform, ctx, input).await? {
+        Ok(p) => p,
+        Err(mut refused) => return Err(refused.remove(0)),
+    };
+    let keys: Vec<(String, String)> = p
+        .entities
+        .iter()
+        .filter_map(|e| e.normalised.clone().map(|n| (e.kind.clone(), n)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let candidates = platform.state::<Matches>().candidates(&keys);
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_MESSAGE)?;
+    let id = p.row.id;
+    let mut tx = platform.store.write().await?;
+    store::insert_message(&mut tx, &p.row, &p.entities, &p.addressees).await?;
+    let audited = audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "intel_message.create",
+        policy::INTEL_MESSAGE.kind,
+        Some(&id.to_string()),
+        json!({
+            "tlp": p.row.handling,
+            "case": p.row.case_id,
+            "reply_to": p.row.parent_id,
+            "addressees": p.addressees.len(),
+            "entities": p.entities.len(),
+        }),
+    )
+    .await?;
+    for (agency, user) in &p.told {
+        notifications::notify(
+            platform,
+            &mut tx,
+            (agency, *user),
+            "intel_message",
+            "intel-notice-message",
+            json!({"agency": p.row.owner_agency, "tlp": p.row.handling}),
+            Some((policy::INTEL_MESSAGE.kind, &id.to_string())),
+        )
+        .await?;
+    }
+    hits::record(platform, &mut tx, &scope, &p.row, &candidates, &keys).await?;
+    store::announce(&mut tx, id).await?;
+    tx.commit(audited).await?;
+    platform.state::<Matches>().add(id, &keys);
+    view(platform, ctx, p.row).await
+}
+
+/// The message `id` if the caller may read it.
+pub async fn readable(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<Option<MessageRow>> {
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_MESSAGE)?;
+    let mut conn = platform.store.read().await?;
+    Ok(store::visible_messages(
+        &mut conn,
+        &scope,
+        &MessageFilter {
+            id: Some(id),
+            limit: 1,
+            ..MessageFilter::default()
+        },
+    )
+    .await?
+    .pop())
+}
+
+/// Opens a message: audited (messages name people), and a first read by another agency's
+/// user is shown to the sender. Not found for whoever may not read it.
+pub async fn open(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<MessageView> {
+    let row = readable(platform, ctx, id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("intel_message", id))?;
+    let mut tx = platform.store.write().await?;
+    if ctx.actor.agency.as_str() != row.owner_agency {
+        store::record_read(
+            &mut tx,
+            id,
+            &ctx.actor.username,
+            ctx.actor.agency.as_str(),
+            platform.now_us(),
+        )
+        .await?;
+    }
+    if let Some(audited) = audit::record_read(
+        platform,
+        &mut tx,
+        ctx,
+        &policy::INTEL_MESSAGE,
+        &id.to_string(),
+    )
+    .await?
+    {
+        tx.commit(audited).await?;
+    }
+    view(platform, ctx, row).await
+}
+
+/// A message as the caller may see it: the distribution as its rule allows, who has read it
+/// for the sender's agency, the hits of the caller's agency on it.
+async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<MessageView> {
+    let mine = ctx.actor.agency.as_str();
+    let own = row.owner_agency == mine;
+    let mut conn = platform.store.read().await?;
+    let entities = store::entities(&mut conn, row.id).await?;
+    let (agencies, users) = store::message_addressees(&mut conn, row.id).await?;
+    let reads = if own {
+        Some(
+            store::reads(&mut conn, row.id)
+                .await?
+                .into_iter()
+                .map(|(username, agency, at)| ReadView {
+                    username,
+                    agency,
+                    read_at_us: at,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    drop(conn);
+    let whole = own || row.distribution_visible;
+    let addressees: Vec<String> = agencies
+        .iter()
+        .filter(|a| whole || a.as_str() == mine)
+        .cloned()
+        .collect();
+    let recipients: Vec<String> = users
+        .iter()
+        .filter(|(_, agency)| whole || agency == mine)
+        .map(|(name, _)| name.clone())
+        .collect();
+    let withheld = addressees.len() < agencies.len() || recipients.len() < users.len();
+    let hits = hits::of_message(platform, ctx, row.id).await?;
+    Ok(MessageView {
+        id: row.id,
+        case: row.case_id,
+        reply_to: row.parent_id,
+        sender_agency: row.owner_agency,
+        sender: row.created_by,
+        tlp: row.handling,
+        subject: row.subject,
+        body: row.body,
+        reliability: row.reliability,
+        credibility: row.credibility,
+        no_onward_sharing: row.no_onward_sharing,
+        no_court_use: row.no_court_use,
+        distribution_visible: row.distribution_visible,
+        addressees,
+        recipients,
+        distribution_withheld: withheld,
+        entities: entities.iter().map(EntityView::of).collect(),
+        reads,
+        hits,
+        sent_at_us: row.created_at,
+    })
+}
+
+/// Which messages a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Folder {
+    /// Sent to the caller's agency by others.
+    #[default]
+    Inbox,
+    /// Sent by the caller's agency.
+    Outbox,
+    /// Both.
+    All,
+}
+
+/// The messages the caller may read in `folder` (of one case, if asked), newest first.
+pub async fn list(
+    platform: &Platform,
+    ctx: &Ctx,
+    folder: Folder,
+    case: Option<Uuid>,
+) -> Result<Vec<MessageSummary>> {
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_MESSAGE)?;
+    let agency = ctx.actor.agency.to_string();
+    let filter = MessageFilter {
+        case_id: case,
+        sent_by: match folder {
+            Folder::Inbox => Some((agency, false)),
+            Folder::Outbox => Some((agency, true)),
+            Folder::All => None,
+        },
+        limit: LIST_MAX,
+        ..MessageFilter::default()
+    };
+    let mut conn = platform.store.read().await?;
+    Ok(store::visible_messages(&mut conn, &scope, &filter)
+        .await?
+        .iter()
+        .map(summary)
+        .collect())
+}

@@ -1,0 +1,11 @@
+//! The intel pillar's services: cases, messages with their entities and hits, and the match
+//! index that finds the hits. Each asks `can` (or builds its `Scope` from it) before it reads
+//! or writes.
+
+pub mod cases;
+pub mod hits;
+pub mod index;
+pub mod messages;
+
+/// At most this many records in one list.
+pub const LIST_MAX: i64 = 500;

@@ -1,0 +1,640 @@
+//! The intel pillar's SQL: cases, messages, their entities, reads and hits. Who reads a
+//! message or a case is decided by `shared_record_filter` over `record_addressees`, in every
+//! query that returns one.
+
+use accordo_domain::Scope;
+use accordo_store::scope::{Binds, shared_record_filter};
+use accordo_store::transfer::Col::{Int, Text};
+use accordo_store::{Conn, Engine, Result, Store, StoreError, Tx};
+use sqlx::Row;
+use uuid::Uuid;
+
+pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[accordo_store::migration!(
+    "../migrations",
+    2026120601,
+    "2026120601_intel"
+)];
+
+pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
+    accordo_store::transfer::TableSpec {
+        name: "intel_cases",
+        columns: &[
+            ("id", Text),
+            ("owner_agency", Text),
+            ("handling", Text),
+            ("title", Text),
+            ("status", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+        order_by: "created_at, id",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_messages",
+        columns: &[
+            ("id", Text),
+            ("case_id", Text),
+            ("parent_id", Text),
+            ("owner_agency", Text),
+            ("handling", Text),
+            ("subject", Text),
+            ("body", Text),
+            ("reliability", Text),
+            ("credibility", Text),
+            ("no_onward_sharing", Int),
+            ("no_court_use", Int),
+            ("distribution_visible", Int),
+            ("names_person", Int),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+        order_by: "created_at, id",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_entities",
+        columns: &[
+            ("message_id", Text),
+            ("position", Int),
+            ("kind", Text),
+            ("value", Text),
+            ("normalised", Text),
+            ("reason", Text),
+            ("note", Text),
+            ("source", Text),
+        ],
+        order_by: "message_id, position",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_reads",
+        columns: &[
+            ("message_id", Text),
+            ("username", Text),
+            ("agency", Text),
+            ("read_at", Int),
+        ],
+        order_by: "message_id, username",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_hits",
+        columns: &[
+            ("id", Text),
+            ("pair", Text),
+            ("agency", Text),
+            ("message_id", Text),
+            ("kind", Text),
+            ("normalised", Text),
+            ("other_agency", Text),
+            ("other_handling", Text),
+            ("other_message_id", Text),
+            ("created_at", Int),
+        ],
+        order_by: "created_at, id",
+    },
+];
+
+/// The kinds of record in `record_addressees`.
+pub const MESSAGE_KIND: &str = "intel_message";
+pub const CASE_KIND: &str = "intel_case";
+
+fn uuid(text: &str, table: &str) -> Result<Uuid> {
+    Uuid::parse_str(text).map_err(|_| StoreError::Invalid(format!("bad UUID in {table}")))
+}
+
+fn opt_uuid(text: Option<String>, table: &str) -> Result<Option<Uuid>> {
+    text.as_deref().map(|t| uuid(t, table)).transpose()
+}
+
+// ---- cases ----------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub owner_agency: String,
+    pub title: String,
+    pub status: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+pub async fn insert_case(tx: &mut Tx, case: &CaseRow, participants: &[String]) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO intel_cases (id, owner_agency, handling, title, status, created_by, created_at)
+         VALUES ($1, $2, 'AMBER+STRICT', $3, $4, $5, $6)",
+    )
+    .bind(case.id.to_string())
+    .bind(&case.owner_agency)
+    .bind(&case.title)
+    .bind(&case.status)
+    .bind(&case.created_by)
+    .bind(case.created_at)
+    .execute(tx.conn())
+    .await?;
+    let addressees: Vec<(String, String)> = participants
+        .iter()
+        .map(|a| ("agency".to_owned(), a.clone()))
+        .collect();
+    accordo_store::scope::insert_addressees(tx, CASE_KIND, &case.id.to_string(), &addressees).await
+}
+
+/// The cases `scope` reads (all of them, or the one `id`), newest first.
+pub async fn visible_cases(
+    conn: &mut Conn,
+    scope: &Scope,
+    id: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<CaseRow>> {
+    let mut binds = Binds::default();
+    let mut cond = shared_record_filter(scope, "c", &mut binds);
+    if let Some(id) = id {
+        cond = format!("{cond} AND c.id = {}", binds.text(&id.to_string()));
+    }
+    let sql = format!(
+        "SELECT c.id, c.owner_agency, c.title, c.status, c.created_by, c.created_at
+         FROM intel_cases c WHERE {cond} ORDER BY c.created_at DESC, c.id LIMIT {limit}"
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CaseRow {
+                id: uuid(&r.try_get::<String, _>("id")?, "intel_cases")?,
+                owner_agency: r.try_get("owner_agency")?,
+                title: r.try_get("title")?,
+                status: r.try_get("status")?,
+                created_by: r.try_get("created_by")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The agencies of a case: its owner and its participants, in order.
+pub async fn case_agencies(conn: &mut Conn, case: &CaseRow) -> Result<Vec<String>> {
+    let mut out = vec![case.owner_agency.clone()];
+    for (_, agency) in
+        accordo_store::scope::addressees(conn, CASE_KIND, &case.id.to_string()).await?
+    {
+        if !out.contains(&agency) {
+            out.push(agency);
+        }
+    }
+    Ok(out)
+}
+
+// ---- messages -------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct MessageRow {
+    pub id: Uuid,
+    pub case_id: Option<Uuid>,
+    pub parent_id: Option<Uuid>,
+    pub owner_agency: String,
+    pub handling: String,
+    pub subject: String,
+    pub body: String,
+    pub reliability: String,
+    pub credibility: String,
+    pub no_onward_sharing: bool,
+    pub no_court_use: bool,
+    pub distribution_visible: bool,
+    pub names_person: bool,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+/// An entity as stored: `normalised` is `None` for an invalid value, which keeps its reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRow {
+    pub kind: String,
+    pub value: String,
+    pub normalised: Option<String>,
+    /// The reason's code (`''` when valid).
+    pub reason: String,
+    /// The note's code (`''` for none).
+    pub note: String,
+    /// `entered` or `extracted`.
+    pub source: String,
+}
+
+/// Writes a message, its entities and its addressees (`(type, value)`: `agency`, or `user`
+/// with the user's id for RED).
+pub async fn insert_message(
+    tx: &mut Tx,
+    m: &MessageRow,
+    entities: &[EntityRow],
+    addressees: &[(String, String)],
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO intel_messages (id, case_id, parent_id, owner_agency, handling, subject, body,
+            reliability, credibility, no_onward_sharing, no_court_use, distribution_visible,
+            names_person, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(m.id.to_string())
+    .bind(m.case_id.map(|c| c.to_string()))
+    .bind(m.parent_id.map(|p| p.to_string()))
+    .bind(&m.owner_agency)
+    .bind(&m.handling)
+    .bind(&m.subject)
+    .bind(&m.body)
+    .bind(&m.reliability)
+    .bind(&m.credibility)
+    .bind(i64::from(m.no_onward_sharing))
+    .bind(i64::from(m.no_court_use))
+    .bind(i64::from(m.distribution_visible))
+    .bind(i64::from(m.names_person))
+    .bind(&m.created_by)
+    .bind(m.created_at)
+    .execute(tx.conn())
+    .await?;
+    for (position, e) in entities.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO intel_entities (message_id, position, kind, value, normalised, reason, note, source)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(m.id.to_string())
+        .bind(position as i64)
+        .bind(&e.kind)
+        .bind(&e.value)
+        .bind(e.normalised.as_deref())
+        .bind(&e.reason)
+        .bind(&e.note)
+        .bind(&e.source)
+        .execute(tx.conn())
+        .await?;
+    }
+    accordo_store::scope::insert_addressees(tx, MESSAGE_KIND, &m.id.to_string(), addressees).await
+}
+
+/// Which messages a list asks for, within what the caller may read.
+#[derive(Debug, Clone, Default)]
+pub struct MessageFilter {
+    pub id: Option<Uuid>,
+    pub case_id: Option<Uuid>,
+    /// Messages sent by this agency (`outbox`), or by another (`inbox`, `Some(false)`).
+    pub sent_by: Option<(String, bool)>,
+    pub limit: i64,
+}
+
+const MESSAGE_COLUMNS: &str = "m.id, m.case_id, m.parent_id, m.owner_agency, m.handling,
+    m.subject, m.body, m.reliability, m.credibility, m.no_onward_sharing, m.no_court_use,
+    m.distribution_visible, m.names_person, m.created_by, m.created_at";
+
+fn message_of(r: &sqlx::any::AnyRow) -> Result<MessageRow> {
+    let flag = |c: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(c)? != 0) };
+    Ok(MessageRow {
+        id: uuid(&r.try_get::<String, _>("id")?, "intel_messages")?,
+        case_id: opt_uuid(r.try_get("case_id")?, "intel_messages")?,
+        parent_id: opt_uuid(r.try_get("parent_id")?, "intel_messages")?,
+        owner_agency: r.try_get("owner_agency")?,
+        handling: r.try_get("handling")?,
+        subject: r.try_get("subject")?,
+        body: r.try_get("body")?,
+        reliability: r.try_get("reliability")?,
+        credibility: r.try_get("credibility")?,
+        no_onward_sharing: flag("no_onward_sharing")?,
+        no_court_use: flag("no_court_use")?,
+        distribution_visible: flag("distribution_visible")?,
+        names_person: flag("names_person")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// The messages `scope` reads that `filter` asks for, newest first.
+pub async fn visible_messages(
+    conn: &mut Conn,
+    scope: &Scope,
+    filter: &MessageFilter,
+) -> Result<Vec<MessageRow>> {
+    let mut binds = Binds::default();
+    let mut conds = vec![shared_record_filter(scope, "m", &mut binds)];
+    if let Some(id) = filter.id {
+        conds.push(format!("m.id = {}", binds.text(&id.to_string())));
+    }
+    if let Some(case) = filter.case_id {
+        conds.push(format!("m.case_id = {}", binds.text(&case.to_string())));
+    }
+    if let Some((agency, sent)) = &filter.sent_by {
+        let op = if *sent { "=" } else { "<>" };
+        conds.push(format!("m.owner_agency {op} {}", binds.text(agency)));
+    }
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM intel_messages m WHERE {} ORDER BY m.created_at DESC, m.id LIMIT {}",
+        conds.join(" AND "),
+        filter.limit.max(1)
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter().map(message_of).collect()
+}
+
+/// A message's entities, in the order they were given.
+pub async fn entities(conn: &mut Conn, message: Uuid) -> Result<Vec<EntityRow>> {
+    let rows = sqlx::query(
+        "SELECT kind, value, normalised, reason, note, source FROM intel_entities
+         WHERE message_id = $1 ORDER BY position",
+    )
+    .bind(message.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EntityRow {
+                kind: r.try_get("kind")?,
+                value: r.try_get("value")?,
+                normalised: r.try_get("normalised")?,
+                reason: r.try_get("reason")?,
+                note: r.try_get("note")?,
+                source: r.try_get("source")?,
+            })
+        })
+        .collect()
+}
+
+/// A message's addressees: agencies, and the named users (username and agency) of a RED one.
+pub async fn message_addressees(
+    conn: &mut Conn,
+    message: Uuid,
+) -> Result<(Vec<String>, Vec<(String, String)>)> {
+    let rows = sqlx::query(
+        "SELECT x.addressee_type, x.addressee, u.username, u.agency FROM record_addressees x
+         LEFT JOIN users u ON x.addressee_type = 'user' AND u.id = x.addressee
+         WHERE x.kind = $1 AND x.record_id = $2 ORDER BY x.addressee_type, x.addressee",
+    )
+    .bind(MESSAGE_KIND)
+    .bind(message.to_string())
+    .fetch_all(conn)
+    .await?;
+    let (mut agencies, mut users) = (Vec::new(), Vec::new());
+    for r in &rows {
+        match r.try_get::<String, _>("addressee_type")?.as_str() {
+            "agency" => agencies.push(r.try_get("addressee")?),
+            "user" => {
+                if let (Some(name), Some(agency)) = (
+                    r.try_get::<Option<String>, _>("username")?,
+                    r.try_get::<Option<String>, _>("agency")?,
+                ) {
+                    users.push((name, agency));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((agencies, users))
+}
+
+/// Records the first read of a message by `username` (of an agency other than the sender's).
+pub async fn record_read(
+    tx: &mut Tx,
+    message: Uuid,
+    username: &str,
+    agency: &str,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO intel_reads (message_id, username, agency, read_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (message_id, username) DO NOTHING",
+    )
+    .bind(message.to_string())
+    .bind(username)
+    .bind(agency)
+    .bind(at)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Who has read a message: `(username, agency, first read)`, in order of reading.
+pub async fn reads(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT username, agency, read_at FROM intel_reads WHERE message_id = $1 ORDER BY read_at, username",
+    )
+    .bind(message.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("username")?,
+                r.try_get("agency")?,
+                r.try_get("read_at")?,
+            ))
+        })
+        .collect()
+}
+
+// ---- hits ------------------------------------------------------------------------------
+
+/// A message `scope` may not read that names one of `keys` (kind, normalised).
+#[derive(Debug, Clone)]
+pub struct Hidden {
+    pub message_id: Uuid,
+    pub owner_agency: String,
+    pub handling: String,
+    pub kind: String,
+    pub normalised: String,
+}
+
+/// The messages among `candidates` that `scope` may not read and that name one of `keys`,
+/// each with the key it names. The index proposes the candidates; this confirms them (a
+/// fingerprint collision proposes a message that names no such key).
+pub async fn hidden_matches(
+    conn: &mut Conn,
+    scope: &Scope,
+    candidates: &[Uuid],
+    keys: &[(String, String)],
+) -> Result<Vec<Hidden>> {
+    if candidates.is_empty() || keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut binds = Binds::default();
+    let readable = shared_record_filter(scope, "m", &mut binds);
+    let ids: Vec<String> = candidates
+        .iter()
+        .map(|c| binds.text(&c.to_string()))
+        .collect();
+    let normalised: Vec<String> = keys.iter().map(|(_, k)| binds.text(k)).collect();
+    let sql = format!(
+        "SELECT m.id, m.owner_agency, m.handling, e.kind, e.normalised
+         FROM intel_messages m JOIN intel_entities e ON e.message_id = m.id
+         WHERE m.id IN ({}) AND e.normalised IN ({}) AND NOT {readable}
+         ORDER BY m.created_at, m.id, e.position",
+        ids.join(", "),
+        normalised.join(", ")
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    let mut out: Vec<Hidden> = Vec::new();
+    for r in &rows {
+        let hidden = Hidden {
+            message_id: uuid(&r.try_get::<String, _>("id")?, "intel_messages")?,
+            owner_agency: r.try_get("owner_agency")?,
+            handling: r.try_get("handling")?,
+            kind: r.try_get("kind")?,
+            normalised: r.try_get("normalised")?,
+        };
+        let wanted = keys
+            .iter()
+            .any(|(k, n)| *k == hidden.kind && *n == hidden.normalised);
+        let again = out.iter().any(|h| {
+            h.message_id == hidden.message_id
+                && h.kind == hidden.kind
+                && h.normalised == hidden.normalised
+        });
+        if wanted && !again {
+            out.push(hidden);
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone)]
+pub struct HitRow {
+    pub id: Uuid,
+    pub pair: Uuid,
+    pub agency: String,
+    pub message_id: Uuid,
+    pub kind: String,
+    pub normalised: String,
+    pub other_agency: String,
+    pub other_handling: String,
+    pub other_message_id: Uuid,
+    pub created_at: i64,
+}
+
+pub async fn insert_hit(tx: &mut Tx, hit: &HitRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO intel_hits (id, pair, agency, message_id, kind, normalised, other_agency,
+            other_handling, other_message_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(hit.id.to_string())
+    .bind(hit.pair.to_string())
+    .bind(&hit.agency)
+    .bind(hit.message_id.to_string())
+    .bind(&hit.kind)
+    .bind(&hit.normalised)
+    .bind(&hit.other_agency)
+    .bind(&hit.other_handling)
+    .bind(hit.other_message_id.to_string())
+    .bind(hit.created_at)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The hits `scope` reads (its agency's), newest first; of one message only, if asked.
+pub async fn visible_hits(
+    conn: &mut Conn,
+    scope: &Scope,
+    message: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<HitRow>> {
+    let mut binds = Binds::default();
+    // Hits are owned by the agency told: the filter's owner column is `agency`.
+    let mut cond = shared_record_filter(scope, "h", &mut binds);
+    if let Some(id) = message {
+        cond = format!("{cond} AND h.message_id = {}", binds.text(&id.to_string()));
+    }
+    let sql = format!(
+        "SELECT h.id, h.pair, h.agency, h.message_id, h.kind, h.normalised, h.other_agency,
+                h.other_handling, h.other_message_id, h.created_at
+         FROM (SELECT x.*, x.agency AS owner_agency, 'RED' AS handling FROM intel_hits x) h
+         WHERE {cond} ORDER BY h.created_at DESC, h.id LIMIT {limit}"
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HitRow {
+                id: uuid(&r.try_get::<String, _>("id")?, "intel_hits")?,
+                pair: uuid(&r.try_get::<String, _>("pair")?, "intel_hits")?,
+                agency: r.try_get("agency")?,
+                message_id: uuid(&r.try_get::<String, _>("message_id")?, "intel_hits")?,
+                kind: r.try_get("kind")?,
+                normalised: r.try_get("normalised")?,
+                other_agency: r.try_get("other_agency")?,
+                other_handling: r.try_get("other_handling")?,
+                other_message_id: uuid(&r.try_get::<String, _>("other_message_id")?, "intel_hits")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+// ---- the match index's source ----------------------------------------------------------
+
+/// Calls `f(message, kind, normalised)` for every valid entity; returns how many.
+pub async fn for_each_key(store: &Store, mut f: impl FnMut(Uuid, &str, &str)) -> Result<u64> {
+    let mut conn = store.read().await?;
+    let rows = sqlx::query(
+        "SELECT message_id, kind, normalised FROM intel_entities WHERE normalised IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut n = 0;
+    for r in &rows {
+        let id = uuid(&r.try_get::<String, _>("message_id")?, "intel_entities")?;
+        f(
+            id,
+            &r.try_get::<String, _>("kind")?,
+            &r.try_get::<String, _>("normalised")?,
+        );
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The valid keys of one message.
+pub async fn keys_of(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        "SELECT kind, normalised FROM intel_entities WHERE message_id = $1 AND normalised IS NOT NULL",
+    )
+    .bind(message.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("kind")?, r.try_get("normalised")?)))
+        .collect()
+}
+
+/// The channel on which nodes announce new messages (PostgreSQL).
+const CHANNEL: &str = "accordo_intel";
+
+/// Announces a new message to the other nodes, delivered on commit (PostgreSQL only: SQLite
+/// has one node).
+pub async fn announce(tx: &mut Tx, message: Uuid) -> Result<()> {
+    if tx.engine() != Engine::Postgres {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(message.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// New messages announced by any node.
+pub struct Changes(sqlx::postgres::PgListener);
+
+/// What the listener heard: a message, or `None` when notifications may have been missed
+/// (the connection dropped): then everything is loaded again.
+impl Changes {
+    pub async fn next(&mut self) -> Result<Option<Uuid>> {
+        Ok(match self.0.try_recv().await? {
+            Some(n) => Uuid::parse_str(n.payload()).ok(),
+            None => None,
+        })
+    }
+}
+
+/// Listens to new messages; `None` on SQLite (a single node).
+pub async fn listen(store: &Store) -> Result<Option<Changes>> {
+    Ok(store.listen(CHANNEL).await?.map(Changes))
+}
+
+/// How many messages the platform holds.
+pub async fn message_count(conn: &mut Conn) -> Result<i64> {
+    let row = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM intel_messages")
+        .fetch_one(conn)
+        .await?;
+    Ok(row.try_get("n")?)
+}

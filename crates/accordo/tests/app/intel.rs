@@ -1,0 +1,386 @@
+#![allow(clippy::unwrap_used)] // a test that panics is a failed test
+//! The intel pillar over the API: messages read under their handling codes, entities checked
+//! and kept when invalid, hits that tell both sides and reveal no content, and bad input
+//! refused whole.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::{TestApp, each_engine};
+
+async fn message_count(app: &TestApp) -> i64 {
+    use sqlx::Row;
+    let mut conn = app.store().read().await.unwrap();
+    sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM intel_messages")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+/// A message of `subject` in `folder` of `user`'s list.
+async fn find(app: &TestApp, token: &str, folder: &str, subject: &str) -> Option<Value> {
+    app.get(&format!("/api/v1/intel/messages?folder={folder}"), token)
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["subject"].as_str().unwrap().starts_with(subject))
+        .cloned()
+}
+
+/// Another officer at `agency`, signed in.
+async fn another_officer(app: &TestApp, username: &str, agency: &str) -> String {
+    let ctx = accordo_service::demo::command_line_ctx();
+    accordo_service::accounts::create_user(
+        &app.platform,
+        &ctx,
+        accordo_service::accounts::NewAccount {
+            username: username.into(),
+            display_name: "Second officer".into(),
+            agency: agency.into(),
+            roles: vec!["officer".into()],
+            password: accordo_service::demo::DEMO_PASSWORD.into(),
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    app.token(username).await
+}
+
+fn message(extra: Value) -> Value {
+    let mut m = json!({
+        "subject": "Test", "body": "Nothing to add.", "tlp": "AMBER",
+        "addressees": ["ES-PN"], "reliability": "B", "credibility": "2"
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        m[k] = v.clone();
+    }
+    m
+}
+
+#[tokio::test]
+async fn the_demo_s_network_gives_hits_to_both_sides_and_no_content_to_either() {
+    each_engine(|app| async move {
+        let tur = app.token("tur.officer").await;
+        let pak = app.token("pak.officer").await;
+        let esp = app.token("esp.officer").await;
+        // Turkey's coast guard named Pakistan's recruiter's number, in a message Pakistan may
+        // not read, and Pakistan's message is not Turkey's to read either.
+        let hits = app.get("/api/v1/intel/hits", &tur).await;
+        assert_eq!(hits.status, StatusCode::OK, "{}", hits.text);
+        let hits = hits.json();
+        assert_eq!(hits.as_array().unwrap().len(), 1, "{hits}");
+        assert_eq!(
+            hits[0]["entity"],
+            json!({"kind": "phone", "normalised": "+923001234567"})
+        );
+        assert_eq!(hits[0]["other_agency"], "PK-FIA");
+        assert_eq!(hits[0]["other_tlp"], "AMBER");
+        // Nothing of Pakistan's message: not its subject, its text, its recruiter or its id.
+        let text = app.get("/api/v1/intel/hits", &tur).await.text;
+        for secret in ["Recruiter", "Gujrat", "Karim", "PK36"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        // Pakistan's side: the same number with Turkey's coast guard, and its account with
+        // Spain's police, each on Pakistan's own message.
+        let pak_hits = app.get("/api/v1/intel/hits", &pak).await.json();
+        let mut seen: Vec<(String, String, String)> = pak_hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["other_agency"].as_str().unwrap().to_owned(),
+                    h["entity"]["kind"].as_str().unwrap().to_owned(),
+                    h["entity"]["normalised"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "ES-PN".into(),
+                    "iban".into(),
+                    "PK36SCBL0000001123456702".into()
+                ),
+                ("TR-SG".into(), "phone".into(), "+923001234567".into()),
+            ]
+        );
+        let own = find(&app, &pak, "outbox", "Recruiter").await.unwrap();
+        assert!(
+            pak_hits
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|h| h["message"] == own["id"])
+        );
+        // Pakistan is told, and the notice names Turkey's agency and TLP, not its content.
+        let notices = app.get("/api/v1/notifications", &pak).await.text;
+        assert!(notices.contains("Hit with TR-SG (AMBER)"), "{notices}");
+        assert!(notices.contains("Your phone +923001234567"), "{notices}");
+        for secret in ["Gerze", "9074729", "Fishing"] {
+            assert!(!notices.contains(secret), "{secret} in {notices}");
+        }
+        // Spain's hit is Spain's: Turkey's is not in its list.
+        let esp_hits = app.get("/api/v1/intel/hits", &esp).await.json();
+        assert!(
+            esp_hits
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|h| h["other_agency"] == "PK-FIA" && h["entity"]["kind"] == "iban")
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn entities_are_normalised_in_the_sender_s_plan_and_invalid_ones_are_kept_flagged() {
+    each_engine(|app| async move {
+        let pak = app.token("pak.officer").await;
+        let sent = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&pak),
+                message(json!({
+                    "body": "Call him on 0039 06 1234 5678.",
+                    "entities": [
+                        {"kind": "imo", "value": "IMO 9074728"},
+                        {"kind": "iban", "value": "PK36SCBL0000001123456702"},
+                        {"kind": "email", "value": "Karim.D@Example.ORG"}
+                    ]
+                })),
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
+        let m = sent.json();
+        let entities = m["entities"].as_array().unwrap();
+        assert_eq!(entities.len(), 4, "{m}");
+        assert_eq!(entities[0]["valid"], false);
+        assert_eq!(entities[0]["normalised"], Value::Null);
+        assert_eq!(entities[0]["reason_code"], "imo_check_digit");
+        assert!(entities[0]["reason"].as_str().unwrap().contains("should be 9"));
+        assert_eq!(entities[1]["note"], "iban_format_unchecked");
+        assert_eq!(entities[2]["normalised"], "Karim.D@example.org");
+        // Found in the text, in Pakistan's dialling plan: Italy's number with its 0.
+        assert_eq!(
+            entities[3],
+            json!({"kind": "phone", "value": "0039 06 1234 5678", "normalised": "+390612345678",
+                   "valid": true, "reason": null, "reason_code": null, "note": null, "source": "extracted"})
+        );
+        // The invalid IMO is never matched: Turkey's valid IMO 9074729 is another number.
+        assert!(m["hits"].as_array().unwrap().iter().all(|h| h["entity"]["kind"] != "imo"));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_by_its_field_and_nothing_is_written() {
+    each_engine(|app| async move {
+        let esp = app.token("esp.officer").await;
+        let before = message_count(&app).await;
+        let cases = [
+            (
+                json!({"entities": [{"kind": "boat", "value": "x"}]}),
+                "entities[0].kind",
+            ),
+            (json!({"tlp": "AMBER+"}), "tlp"),
+            (json!({"addressees": ["XX-NONE"]}), "addressees"),
+            (json!({"addressees": []}), "addressees"),
+            (json!({"reliability": "E"}), "reliability"),
+            (json!({"credibility": "5"}), "credibility"),
+            (json!({"tlp": "RED"}), "recipients"),
+            (json!({"recipients": ["esp.officer"]}), "recipients"),
+            (
+                json!({"case": "0190f5a0-0000-7000-8000-000000000000"}),
+                "case",
+            ),
+            (
+                json!({"reply_to": "0190f5a0-0000-7000-8000-000000000000"}),
+                "reply_to",
+            ),
+            (json!({"subject": ""}), "subject"),
+        ];
+        for (extra, field) in cases {
+            let reply = app
+                .post("/api/v1/intel/messages", Some(&esp), message(extra.clone()))
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{extra}: {}",
+                reply.text
+            );
+            assert!(reply.text.contains(field), "{extra}: {}", reply.text);
+        }
+        assert_eq!(message_count(&app).await, before, "nothing half-written");
+        // A reply to a message Spain may not read is refused as one that does not exist.
+        let pak = app.token("pak.officer").await;
+        let hidden = find(&app, &pak, "outbox", "Recruiter").await.unwrap();
+        let reply = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&esp),
+                message(json!({"reply_to": hidden["id"]})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!reply.text.contains("Recruiter"), "{}", reply.text);
+        // A caseworker may not send at all.
+        let caseworker = app.token("ita.caseworker").await;
+        let reply = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&caseworker),
+                message(json!({})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        assert_eq!(message_count(&app).await, before);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reading_follows_the_handling_code_and_addressees_do_not_learn_each_other() {
+    each_engine(|app| async move {
+        let ita = app.token("ita.officer").await;
+        let esp = app.token("esp.officer").await;
+        let grc = app.token("grc.officer").await;
+        let tur = app.token("tur.officer").await;
+        let es_colleague = another_officer(&app, "esp.officer2", "ES-PN").await;
+        // AMBER+STRICT to Spain and Greece, the distribution not shown.
+        let sent = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&ita),
+                message(json!({"subject": "Strict", "tlp": "AMBER+STRICT", "addressees": ["ES-PN", "GR-HP"]})),
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
+        let id = sent.json()["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/intel/messages/{id}");
+        let seen = app.get(&path, &esp).await;
+        assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
+        let seen = seen.json();
+        assert_eq!(seen["addressees"], json!(["ES-PN"]), "Spain sees itself only");
+        assert_eq!(seen["distribution_withheld"], true);
+        assert!(!app.get(&path, &esp).await.text.contains("GR-HP"));
+        assert_eq!(seen["reads"], Value::Null, "only the sender sees the reads");
+        assert_eq!(app.get(&path, &grc).await.json()["addressees"], json!(["GR-HP"]));
+        // Turkey was not addressed: not found, and not in its lists.
+        let denied = app.get(&path, &tur).await;
+        assert_eq!(denied.status, StatusCode::NOT_FOUND);
+        assert!(find(&app, &tur, "all", "Strict").await.is_none());
+        // The sender sees the whole distribution and who has read it.
+        let own = app.get(&path, &ita).await.json();
+        assert_eq!(own["addressees"], json!(["ES-PN", "GR-HP"]));
+        let readers: Vec<&str> = own["reads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(readers, ["esp.officer", "grc.officer"]);
+        // Each opening is audited.
+        let admin = app.token("ita.admin").await;
+        let audit = app
+            .get("/api/v1/audit?action=intel_message.read", &admin)
+            .await;
+        assert!(audit.text.matches(&id).count() >= 4, "{}", audit.text);
+        // RED: the demo's message to Spain's officer by name; another officer of Spain's
+        // police may not read it.
+        let red = find(&app, &esp, "inbox", "Source in Zuwara").await.unwrap();
+        assert_eq!(red["tlp"], "RED");
+        let red_path = format!("/api/v1/intel/messages/{}", red["id"].as_str().unwrap());
+        assert_eq!(app.get(&red_path, &esp).await.status, StatusCode::OK);
+        assert_eq!(
+            app.get(&red_path, &es_colleague).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(find(&app, &es_colleague, "all", "Source in Zuwara")
+            .await
+            .is_none());
+        assert_eq!(app.get(&red_path, &ita).await.status, StatusCode::OK, "the sender's agency");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_case_s_messages_go_to_its_participants() {
+    each_engine(|app| async move {
+        let ita = app.token("ita.officer").await;
+        let esp = app.token("esp.officer").await;
+        let pak = app.token("pak.officer").await;
+        let opened = app
+            .post(
+                "/api/v1/intel/cases",
+                Some(&ita),
+                json!({"title": "Test case", "participants": ["ES-PN"]}),
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text);
+        let case = opened.json()["id"].as_str().unwrap().to_owned();
+        assert_eq!(opened.json()["participants"], json!(["IT-PS", "ES-PN"]));
+        // Pakistan does not take part: it may not address the case, nor see it.
+        let outsider = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&pak),
+                message(json!({"case": case})),
+            )
+            .await;
+        assert_eq!(outsider.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            app.get(&format!("/api/v1/intel/cases/{case}"), &pak)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        // Within the case, only its participants may be addressed.
+        let wide = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&esp),
+                message(json!({"case": case, "addressees": ["IT-PS", "PK-FIA"]})),
+            )
+            .await;
+        assert_eq!(wide.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            wide.text.contains("PK-FIA does not take part"),
+            "{}",
+            wide.text
+        );
+        let inside = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&esp),
+                message(json!({"case": case, "subject": "In the case", "addressees": ["IT-PS"]})),
+            )
+            .await;
+        assert_eq!(inside.status, StatusCode::CREATED, "{}", inside.text);
+        let view = app
+            .get(&format!("/api/v1/intel/cases/{case}"), &ita)
+            .await
+            .json();
+        let subjects: Vec<&str> = view["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["subject"].as_str().unwrap())
+            .collect();
+        assert_eq!(subjects, ["In the case"]);
+        app
+    })
+    .await;
+}
