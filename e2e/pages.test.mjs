@@ -200,7 +200,7 @@ const ROLES = [
   { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/cooperation", "/flows", "/audit", "/account"] },
   { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/account"] },
   { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/account"] },
-  { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/flows", "/account"] },
+  { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/flows", "/intel", "/account"] },
 ];
 
 for (const { user, card, nav } of ROLES) {
@@ -833,6 +833,72 @@ test("a coast guard records an event on a phone; it is on the map, and the list 
     noNetworkFailures(desk, `events ${user}`);
     await desk.context().close();
   }
+});
+
+test("an officer writes to Spain on a phone, a refused form keeps every choice, and the hit and the read show", async () => {
+  const page = await newPage("it-IT", PHONE);
+  await signIn(page, "ita.officer");
+  await page.goto(`${base}/intel`);
+  await page.locator('[data-testid="compose"]').click();
+  await page.waitForSelector('[data-testid="message-form"]');
+  await page.fill("#f-subject", "Numero del reclutatore");
+  await page.locator('label[for="to-ES-PN"]').click();
+  await page.selectOption("#f-tlp", "AMBER+STRICT");
+  await page.selectOption("#f-reliability", "B");
+  await page.selectOption("#f-credibility", "2");
+  await page.selectOption("#f-entity_kind_0", "phone");
+  await page.fill("#f-entity_value_0", "+92 300 1234567");
+  await page.selectOption("#f-entity_kind_1", "imo");
+  await page.fill("#f-entity_value_1", "IMO 9074728");
+  // No text: refused, every choice kept.
+  await page.getByRole("button", { name: "Invia" }).click();
+  await page.waitForSelector("#f-body-error");
+  assert.equal(await page.inputValue("#f-subject"), "Numero del reclutatore");
+  assert.ok(await page.isChecked("#to-ES-PN"));
+  assert.equal(await page.inputValue("#f-tlp"), "AMBER+STRICT");
+  assert.equal(await page.inputValue("#f-entity_kind_1"), "imo");
+  assert.equal(await page.inputValue("#f-entity_value_0"), "+92 300 1234567");
+  let width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the form at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "intel form with errors");
+  await page.fill("#f-body", "Il numero compare nelle partenze da Zuwara.");
+  await page.getByRole("button", { name: "Invia" }).click();
+  await page.waitForSelector('[data-testid="message"]');
+  const id = page.url().split("/").pop();
+  // The invalid IMO is kept and marked; Turkey's coast guard holds the number in a message
+  // Italy's police may not read: a hit, with its agency and handling only.
+  assert.match(await page.locator('[data-testid="entities"]').textContent(), /Non valido/);
+  assert.match(await page.locator('[data-testid="message-hits"]').textContent(), /TR-SG/);
+  width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the message at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "intel message");
+  await page.screenshot({ path: join(shots, "intel-message-phone.png"), fullPage: true });
+  noNetworkFailures(page, "intel on a phone");
+  await page.context().close();
+  // Spain reads it and sees only itself among the addressees; Greece does not find it.
+  const spain = await newPage("en-GB");
+  await signIn(spain, "esp.officer");
+  await spain.goto(`${base}/intel?q=reclutatore`);
+  await spain.getByText("Numero del reclutatore").click();
+  await spain.waitForSelector('[data-testid="message"]');
+  const addressed = await spain.locator('[data-testid="addressees"]').textContent();
+  assert.match(addressed.trim(), /^ES-PN/);
+  assert.doesNotMatch(addressed, /IT-|GR-HP|TR-SG|PK-FIA/);
+  await accessible(spain, "intel message, addressee");
+  await spain.context().close();
+  const greece = await newPage("en-GB");
+  await signIn(greece, "grc.officer");
+  const hidden = await greece.goto(`${base}/intel/messages/${id}`);
+  assert.equal(hidden.status(), 404);
+  await greece.context().close();
+  const sender = await newPage("it-IT");
+  await signIn(sender, "ita.officer");
+  await sender.goto(`${base}/intel/messages/${id}`);
+  assert.match(await sender.locator('[data-testid="reads"]').textContent(), /esp\.officer/);
+  await sender.goto(`${base}/intel/hits`);
+  await accessible(sender, "intel hits");
+  await sender.screenshot({ path: join(shots, "intel-hits.png"), fullPage: true });
+  await sender.context().close();
 });
 
 test("an expired document is a warning, never a green light", async () => {

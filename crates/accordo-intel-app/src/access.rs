@@ -84,7 +84,80 @@ fn rows() -> Vec<AccessRow> {
 }
 
 fn pages() -> Vec<AccessRow> {
-    Vec::new()
+    let row = |method, path, body, who, sees_canary| AccessRow {
+        method,
+        path,
+        body,
+        who,
+        sees_canary,
+    };
+    vec![
+        row(
+            "get",
+            "/intel",
+            json!(null),
+            Holders(READERS),
+            Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "get",
+            "/intel/outbox",
+            json!(null),
+            Holders(READERS),
+            Only(&[]),
+        ),
+        // The form offers the open cases the writer reads: IT-UI's, at ES-PN.
+        row(
+            "get",
+            "/intel/messages/new",
+            json!(null),
+            Holders(READERS),
+            Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "post",
+            "/intel/messages",
+            json!({"subject": "Matrix", "body": "A test message.", "tlp": "GREEN",
+                "addressees": "ES-PN", "reliability": "X", "credibility": "4"}),
+            Holders(READERS),
+            Only(&[]),
+        ),
+        row(
+            "get",
+            "/intel/messages/{id}",
+            json!(null),
+            Holders(READERS_AT_ES_PN),
+            Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "get",
+            "/intel/cases",
+            json!(null),
+            Holders(READERS),
+            Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "post",
+            "/intel/cases",
+            json!({"title": "Matrix case", "participants": "ES-PN"}),
+            Holders(READERS),
+            Only(&[]),
+        ),
+        row(
+            "get",
+            "/intel/cases/{id}",
+            json!(null),
+            Holders(READERS_AT_ES_PN),
+            Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "get",
+            "/intel/hits",
+            json!(null),
+            Holders(READERS),
+            Only(&[]),
+        ),
+    ]
 }
 
 fn arrange<'a>(
@@ -121,6 +194,8 @@ fn arrange<'a>(
         vec![
             ("/api/v1/intel/messages/", message.id.to_string()),
             ("/api/v1/intel/cases/", case.id.to_string()),
+            ("/intel/messages/", message.id.to_string()),
+            ("/intel/cases/", case.id.to_string()),
         ]
     })
 }

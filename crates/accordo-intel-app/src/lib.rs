@@ -10,6 +10,7 @@
 pub mod access;
 pub mod api;
 pub mod demo;
+pub mod pages;
 pub mod policy;
 pub mod service;
 mod store;
@@ -18,7 +19,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use accordo_server::Module;
-use accordo_server::pages::PageRoutes;
+use accordo_server::pages::{NavItem, may_read};
 use accordo_service::{ModuleCore, Platform, Result};
 
 pub static MODULE: Module = Module {
@@ -36,10 +37,47 @@ pub static MODULE: Module = Module {
         seed: Some(seed),
     },
     api: api::routes,
-    pages: PageRoutes::new,
-    nav: &[],
-    cards: None,
-    templates: &[],
+    pages: pages::routes,
+    nav: &[NavItem {
+        href: "/intel",
+        label: "nav-intel",
+        shown: |a| may_read(a, &policy::INTEL_MESSAGE),
+    }],
+    cards: Some(cards),
+    templates: &[
+        (
+            "intel/_tabs.html",
+            include_str!("../templates/intel/_tabs.html"),
+        ),
+        (
+            "intel/_macros.html",
+            include_str!("../templates/intel/_macros.html"),
+        ),
+        (
+            "intel/messages.html",
+            include_str!("../templates/intel/messages.html"),
+        ),
+        (
+            "intel/message.html",
+            include_str!("../templates/intel/message.html"),
+        ),
+        (
+            "intel/compose.html",
+            include_str!("../templates/intel/compose.html"),
+        ),
+        (
+            "intel/cases.html",
+            include_str!("../templates/intel/cases.html"),
+        ),
+        (
+            "intel/case.html",
+            include_str!("../templates/intel/case.html"),
+        ),
+        (
+            "intel/hits.html",
+            include_str!("../templates/intel/hits.html"),
+        ),
+    ],
     locales: &[
         ("en", include_str!("../locales/en/intel.ftl")),
         ("it", include_str!("../locales/it/intel.ftl")),
@@ -58,6 +96,13 @@ pub static MODULE: Module = Module {
 /// The match index, built from the database at every start.
 fn prepare(platform: &Platform) -> Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
     Box::pin(async move { service::index::load(platform).await.map(drop) })
+}
+
+fn cards<'a>(
+    state: &'a accordo_server::AppState,
+    viewer: &'a accordo_server::pages::Viewer,
+) -> Pin<Box<dyn Future<Output = Vec<accordo_server::pages::home::Card>> + Send + 'a>> {
+    Box::pin(pages::home_cards(state, viewer))
 }
 
 fn seed(platform: &Platform) -> Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {

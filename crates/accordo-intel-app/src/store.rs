@@ -269,6 +269,8 @@ pub async fn insert_message(
 #[derive(Debug, Clone, Default)]
 pub struct MessageFilter {
     pub id: Option<Uuid>,
+    /// Only these messages (of those the caller reads).
+    pub ids: Option<Vec<Uuid>>,
     pub case_id: Option<Uuid>,
     /// Messages sent by this agency (`outbox`), or by another (`inbox`, `Some(false)`).
     pub sent_by: Option<(String, bool)>,
@@ -310,6 +312,13 @@ pub async fn visible_messages(
     let mut conds = vec![shared_record_filter(scope, "m", &mut binds)];
     if let Some(id) = filter.id {
         conds.push(format!("m.id = {}", binds.text(&id.to_string())));
+    }
+    if let Some(ids) = &filter.ids {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = ids.iter().map(|i| binds.text(&i.to_string())).collect();
+        conds.push(format!("m.id IN ({})", list.join(", ")));
     }
     if let Some(case) = filter.case_id {
         conds.push(format!("m.case_id = {}", binds.text(&case.to_string())));
@@ -434,32 +443,34 @@ pub struct Hidden {
     pub normalised: String,
 }
 
-/// The messages among `candidates` that `scope` may not read and that name one of `keys`,
-/// each with the key it names. The index proposes the candidates; this confirms them (a
-/// fingerprint collision proposes a message that names no such key).
+/// The messages `scope` may not read that name one of `keys`, each with the key it names,
+/// found by the keys' index (`intel_entities_key`), in the sender's transaction.
 pub async fn hidden_matches(
     conn: &mut Conn,
     scope: &Scope,
-    candidates: &[Uuid],
     keys: &[(String, String)],
 ) -> Result<Vec<Hidden>> {
-    if candidates.is_empty() || keys.is_empty() {
+    if keys.is_empty() {
         return Ok(Vec::new());
     }
     let mut binds = Binds::default();
     let readable = shared_record_filter(scope, "m", &mut binds);
-    let ids: Vec<String> = candidates
+    let wanted: Vec<String> = keys
         .iter()
-        .map(|c| binds.text(&c.to_string()))
+        .map(|(kind, key)| {
+            format!(
+                "(e.kind = {} AND e.normalised = {})",
+                binds.text(kind),
+                binds.text(key)
+            )
+        })
         .collect();
-    let normalised: Vec<String> = keys.iter().map(|(_, k)| binds.text(k)).collect();
     let sql = format!(
         "SELECT m.id, m.owner_agency, m.handling, e.kind, e.normalised
-         FROM intel_messages m JOIN intel_entities e ON e.message_id = m.id
-         WHERE m.id IN ({}) AND e.normalised IN ({}) AND NOT {readable}
+         FROM intel_entities e JOIN intel_messages m ON m.id = e.message_id
+         WHERE ({}) AND NOT {readable}
          ORDER BY m.created_at, m.id, e.position",
-        ids.join(", "),
-        normalised.join(", ")
+        wanted.join(" OR ")
     );
     let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
     let mut out: Vec<Hidden> = Vec::new();
@@ -471,16 +482,50 @@ pub async fn hidden_matches(
             kind: r.try_get("kind")?,
             normalised: r.try_get("normalised")?,
         };
-        let wanted = keys
-            .iter()
-            .any(|(k, n)| *k == hidden.kind && *n == hidden.normalised);
         let again = out.iter().any(|h| {
             h.message_id == hidden.message_id
                 && h.kind == hidden.kind
                 && h.normalised == hidden.normalised
         });
-        if wanted && !again {
+        if !again {
             out.push(hidden);
+        }
+    }
+    Ok(out)
+}
+
+/// Holds, until the transaction ends, a lock on each key (PostgreSQL's advisory locks, in
+/// one order): two messages naming one key are matched one after the other, so the second
+/// sees the first, whichever node each is sent on. SQLite has one writer at a time already.
+pub async fn lock_keys(tx: &mut Tx, fingerprints: &[u64]) -> Result<()> {
+    if tx.engine() != Engine::Postgres {
+        return Ok(());
+    }
+    let mut sorted = fingerprints.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for f in sorted {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(f as i64)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// The users of `agency` who hold one of `roles` and are not disabled: who is told.
+pub async fn users_with_roles(conn: &mut Conn, agency: &str, roles: &[&str]) -> Result<Vec<Uuid>> {
+    let rows = sqlx::query(
+        "SELECT id, roles FROM users WHERE agency = $1 AND disabled = 0 ORDER BY username",
+    )
+    .bind(agency)
+    .fetch_all(conn)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let held: String = r.try_get("roles")?;
+        if held.split(',').any(|h| roles.contains(&h)) {
+            out.push(uuid(&r.try_get::<String, _>("id")?, "users")?);
         }
     }
     Ok(out)
@@ -561,25 +606,39 @@ pub async fn visible_hits(
 
 // ---- the match index's source ----------------------------------------------------------
 
-/// Calls `f(message, kind, normalised)` for every valid entity; returns how many.
+/// Calls `f(message, kind, normalised)` for every valid entity, read in pages; returns how
+/// many.
 pub async fn for_each_key(store: &Store, mut f: impl FnMut(Uuid, &str, &str)) -> Result<u64> {
-    let mut conn = store.read().await?;
-    let rows = sqlx::query(
-        "SELECT message_id, kind, normalised FROM intel_entities WHERE normalised IS NOT NULL",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let (mut after_message, mut after_position) = (String::new(), -1i64);
     let mut n = 0;
-    for r in &rows {
-        let id = uuid(&r.try_get::<String, _>("message_id")?, "intel_entities")?;
-        f(
-            id,
-            &r.try_get::<String, _>("kind")?,
-            &r.try_get::<String, _>("normalised")?,
-        );
-        n += 1;
+    loop {
+        let mut conn = store.read().await?;
+        let rows = sqlx::query(
+            "SELECT message_id, position, kind, normalised FROM intel_entities
+             WHERE normalised IS NOT NULL
+               AND (message_id > $1 OR (message_id = $1 AND position > $2))
+             ORDER BY message_id, position LIMIT 20000",
+        )
+        .bind(&after_message)
+        .bind(after_position)
+        .fetch_all(&mut *conn)
+        .await?;
+        drop(conn);
+        let Some(last) = rows.last() else {
+            return Ok(n);
+        };
+        after_message = last.try_get("message_id")?;
+        after_position = last.try_get("position")?;
+        for r in &rows {
+            let id = uuid(&r.try_get::<String, _>("message_id")?, "intel_entities")?;
+            f(
+                id,
+                &r.try_get::<String, _>("kind")?,
+                &r.try_get::<String, _>("normalised")?,
+            );
+            n += 1;
+        }
     }
-    Ok(n)
 }
 
 /// The valid keys of one message.

@@ -127,17 +127,21 @@ pub async fn open(
         json!({"participants": agencies}),
     )
     .await?;
+    // Each participating agency's officers and analysts, by name: nobody else there reads it.
+    let readers = super::hits::reader_roles(&policy::INTEL_CASE);
     for agency in &agencies {
-        notifications::notify(
-            platform,
-            &mut tx,
-            (agency, None),
-            "intel_case",
-            "intel-notice-case",
-            json!({"agency": own, "title": row.title}),
-            Some((policy::INTEL_CASE.kind, &row.id.to_string())),
-        )
-        .await?;
+        for user in store::users_with_roles(tx.conn(), agency, &readers).await? {
+            notifications::notify(
+                platform,
+                &mut tx,
+                (agency, Some(user)),
+                "intel_case",
+                "intel-notice-case",
+                json!({"agency": own, "title": row.title}),
+                Some((policy::INTEL_CASE.kind, &row.id.to_string())),
+            )
+            .await?;
+        }
     }
     tx.commit(audited).await?;
     let mut participants = vec![own];

@@ -53,24 +53,61 @@ fn view(row: HitRow) -> HitView {
     }
 }
 
-/// Writes the hits of the new message `row` in its transaction: for each record among the
-/// index's `candidates` that `sender` may not read and that names one of `keys`, a hit for
-/// each side, and a notice to the other side's agency.
+/// The roles that read `policy`'s records: who is told of them.
+pub(crate) fn reader_roles(policy: &accordo_domain::KindPolicy) -> Vec<&'static str> {
+    let mut roles: Vec<&'static str> = policy
+        .grants
+        .iter()
+        .filter(|g| g.action == Action::Read)
+        .map(|g| g.role.as_str())
+        .collect();
+    roles.dedup();
+    roles
+}
+
+/// Tells the users of `agency` who read hits (not `except`, who is answered already) of its
+/// hit on `kind` `key` with `other` under `tlp`.
+#[allow(clippy::too_many_arguments)]
+async fn tell(
+    platform: &Platform,
+    tx: &mut Tx,
+    agency: &str,
+    except: Option<Uuid>,
+    hit: Uuid,
+    (kind, key): (&str, &str),
+    (other, tlp): (&str, &str),
+) -> Result<()> {
+    let readers =
+        store::users_with_roles(tx.conn(), agency, &reader_roles(&policy::INTEL_HIT)).await?;
+    for user in readers.into_iter().filter(|u| Some(*u) != except) {
+        notifications::notify(
+            platform,
+            tx,
+            (agency, Some(user)),
+            "intel_hit",
+            "intel-notice-hit",
+            json!({"kind": kind, "key": key, "agency": other, "tlp": tlp}),
+            Some((policy::INTEL_HIT.kind, &hit.to_string())),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes the hits of the new message `row` in its transaction: for each message `sender`
+/// may not read that names one of `keys`, a hit for each side. Each agency's readers of hits
+/// are told once of each of its identifiers with each other agency (the sender, `sender_user`,
+/// is answered with the hits instead).
 pub(crate) async fn record(
     platform: &Platform,
     tx: &mut Tx,
     sender: &Scope,
     row: &MessageRow,
-    candidates: &[Uuid],
     keys: &[(String, String)],
 ) -> Result<usize> {
-    let others: Vec<Uuid> = candidates
-        .iter()
-        .copied()
-        .filter(|c| *c != row.id)
-        .collect();
-    let hidden = store::hidden_matches(tx.conn(), sender, &others, keys).await?;
+    let hidden = store::hidden_matches(tx.conn(), sender, keys).await?;
     let now = platform.now_us();
+    let mut told: Vec<(String, String, String, String)> = Vec::new();
     for h in &hidden {
         let pair = new_id();
         let mine = HitRow {
@@ -99,16 +136,28 @@ pub(crate) async fn record(
         };
         store::insert_hit(tx, &mine).await?;
         store::insert_hit(tx, &theirs).await?;
-        notifications::notify(
-            platform,
-            tx,
-            (&theirs.agency, None),
-            "intel_hit",
-            "intel-notice-hit",
-            json!({"kind": theirs.kind, "key": theirs.normalised, "agency": theirs.other_agency, "tlp": theirs.other_handling}),
-            Some((policy::INTEL_HIT.kind, &theirs.id.to_string())),
-        )
-        .await?;
+        for (hit, except) in [(&mine, Some(sender.actor().user_id)), (&theirs, None)] {
+            let once = (
+                hit.agency.clone(),
+                hit.other_agency.clone(),
+                hit.kind.clone(),
+                hit.normalised.clone(),
+            );
+            if told.contains(&once) {
+                continue;
+            }
+            tell(
+                platform,
+                tx,
+                &hit.agency,
+                except,
+                hit.id,
+                (&hit.kind, &hit.normalised),
+                (&hit.other_agency, &hit.other_handling),
+            )
+            .await?;
+            told.push(once);
+        }
     }
     Ok(hidden.len())
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifications, sharing};
 
 use super::hits::{self, HitView};
-use super::index::Matches;
+use super::index::{self, Matches};
 use super::{LIST_MAX, cases};
 use crate::policy;
 use crate::store::{self, EntityRow, MessageFilter, MessageRow};
@@ -27,6 +27,8 @@ pub const BODY_MAX: usize = 20_000;
 /// The most entities a sender may enter, and addressees a message may have.
 pub const ENTITIES_MAX: usize = 200;
 pub const ADDRESSEES_MAX: usize = 50;
+/// The longest entity value stored (a longer one is refused, not kept).
+pub const ENTITY_VALUE_MAX: usize = 1_000;
 
 /// A message as written (API or form).
 #[derive(Debug, Clone, Default)]
@@ -110,7 +112,7 @@ pub struct ReadView {
 pub struct MessageView {
     pub id: Uuid,
     pub case: Option<Uuid>,
-    /// The message this one answers.
+    /// The message this one answers, when the reader may read it.
     pub reply_to: Option<Uuid>,
     pub sender_agency: String,
     pub sender: String,
@@ -129,12 +131,10 @@ pub struct MessageView {
     /// Whether every addressee sees the others.
     pub distribution_visible: bool,
     /// The addressed agencies the reader may see: all of them for the sender's agency or a
-    /// visible distribution; else the reader's own.
+    /// visible distribution; else the reader's own (nothing says whether there are others).
     pub addressees: Vec<String>,
     /// Under RED, the named users the reader may see (the same rule).
     pub recipients: Vec<String>,
-    /// Whether addressees were left out of `addressees` and `recipients` for this reader.
-    pub distribution_withheld: bool,
     pub entities: Vec<EntityView>,
     /// Who of other agencies has read it (the sender's agency only).
     pub reads: Option<Vec<ReadView>>,
@@ -321,6 +321,15 @@ async fn prepare(
     }
     let mut entered: Vec<(Kind, String)> = Vec::new();
     for (i, (kind, value)) in input.entities.iter().enumerate() {
+        if value.chars().count() > ENTITY_VALUE_MAX {
+            no.push(refused(
+                &format!("entities[{i}].value"),
+                "entity-value-max",
+                vec![("max", ENTITY_VALUE_MAX.to_string())],
+                format!("at most {ENTITY_VALUE_MAX} characters"),
+            ));
+            continue;
+        }
         match Kind::parse(kind.trim()) {
             Ok(k) => entered.push((k, value.clone())),
             Err(e) => no.push(refused(
@@ -372,7 +381,23 @@ async fn prepare(
         .map(|a| ("agency".to_owned(), a.clone()))
         .collect();
     match sharing::agencies_exist(platform, &as_pairs).await {
-        Ok(()) => {}
+        Ok(()) => {
+            let readers = hits::reader_roles(&policy::INTEL_MESSAGE);
+            let mut conn = platform.store.read().await?;
+            for a in &agencies {
+                let exchanges = accordo_store::accounts::find_agency(&mut conn, a)
+                    .await?
+                    .is_some_and(|row| row.roles.iter().any(|r| readers.contains(&r.as_str())));
+                if !exchanges {
+                    no.push(refused(
+                        "addressees",
+                        "agency-not-intel",
+                        vec![("agency", a.clone())],
+                        format!("{a} has no officers or analysts to read it"),
+                    ));
+                }
+            }
+        }
         Err(e @ ServiceError::Invalid { .. }) => no.push(e),
         Err(e) => return Err(e),
     }
@@ -392,13 +417,21 @@ async fn prepare(
             Vec::new(),
             "RED goes to named users: give their usernames in `recipients`".to_owned(),
         )),
+        Some(Handling::Red) if named.len() > ADDRESSEES_MAX => no.push(refused(
+            "recipients",
+            "too-many-addressees",
+            vec![("max", ADDRESSEES_MAX.to_string())],
+            format!("at most {ADDRESSEES_MAX} recipients"),
+        )),
         Some(Handling::Red) => {
+            let readers = hits::reader_roles(&policy::INTEL_MESSAGE);
             let mut conn = platform.store.read().await?;
             for name in named {
                 let user = accordo_store::accounts::find_user_by_username(&mut conn, name).await?;
                 match user {
                     Some(u)
                         if !u.disabled
+                            && u.roles.split(',').any(|r| readers.contains(&r))
                             && (agencies.contains(&u.agency)
                                 || u.agency == ctx.actor.agency.as_str()) =>
                     {
@@ -430,6 +463,20 @@ async fn prepare(
     if let Some(parent) = input.reply_to {
         match readable(platform, ctx, parent).await? {
             Some(row) => {
+                // A reply goes back to the parent's sender and addressees, never further: a
+                // reply is not a way around the parent's handling.
+                let mut conn = platform.store.read().await?;
+                let (mut audience, _) = store::message_addressees(&mut conn, row.id).await?;
+                drop(conn);
+                audience.push(row.owner_agency.clone());
+                for a in agencies.iter().filter(|a| !audience.contains(a)) {
+                    no.push(refused(
+                        "addressees",
+                        "reply-addressee",
+                        vec![("agency", a.clone())],
+                        format!("{a} did not receive the message answered"),
+                    ));
+                }
                 if input.case.is_some() && input.case != row.case_id {
                     no.push(refused(
                         "case",
@@ -503,7 +550,14 @@ async fn prepare(
             told.push((agency.clone(), Some(*id)));
         }
     } else {
-        told.extend(agencies.iter().map(|a| (a.clone(), None)));
+        // Each addressed agency's officers and analysts, by name: nobody else there reads it.
+        let readers = hits::reader_roles(&policy::INTEL_MESSAGE);
+        let mut conn = platform.store.read().await?;
+        for a in &agencies {
+            for user in store::users_with_roles(&mut conn, a, &readers).await? {
+                told.push((a.clone(), Some(user)));
+            }
+        }
     }
     Ok(Ok(Prepared {
         row: MessageRow {
@@ -568,10 +622,18 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let candidates = platform.state::<Matches>().candidates(&keys);
     let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_MESSAGE)?;
     let id = p.row.id;
+    let fingerprints: Vec<u64> = keys
+        .iter()
+        .filter_map(|(kind, key)| index::key_of(kind, key).map(|k| k.0))
+        .collect();
     let mut tx = platform.store.write().await?;
+    store::lock_keys(&mut tx, &fingerprints).await?;
+    let matches = platform.state::<Matches>();
+    // SQLite: this node's index is complete for the one writer (see `index`); PostgreSQL:
+    // another node's message may not have reached it yet.
+    let ask = tx.engine() == accordo_store::Engine::Postgres || matches.names_any(&keys);
     store::insert_message(&mut tx, &p.row, &p.entities, &p.addressees).await?;
     let audited = audit::record(
         platform,
@@ -601,10 +663,14 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         )
         .await?;
     }
-    hits::record(platform, &mut tx, &scope, &p.row, &candidates, &keys).await?;
+    if ask {
+        hits::record(platform, &mut tx, &scope, &p.row, &keys).await?;
+    }
     store::announce(&mut tx, id).await?;
+    // Before the commit, so that the next writer's index holds it (a rolled-back message's
+    // keys only make the database be asked for nothing).
+    matches.add(id, &keys);
     tx.commit(audited).await?;
-    platform.state::<Matches>().add(id, &keys);
     view(platform, ctx, p.row).await
 }
 
@@ -691,12 +757,15 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
         .filter(|(_, agency)| whole || agency == mine)
         .map(|(name, _)| name.clone())
         .collect();
-    let withheld = addressees.len() < agencies.len() || recipients.len() < users.len();
     let hits = hits::of_message(platform, ctx, row.id).await?;
+    let reply_to = match row.parent_id {
+        Some(parent) => readable(platform, ctx, parent).await?.map(|p| p.id),
+        None => None,
+    };
     Ok(MessageView {
         id: row.id,
         case: row.case_id,
-        reply_to: row.parent_id,
+        reply_to,
         sender_agency: row.owner_agency,
         sender: row.created_by,
         tlp: row.handling,
@@ -709,7 +778,6 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
         distribution_visible: row.distribution_visible,
         addressees,
         recipients,
-        distribution_withheld: withheld,
         entities: entities.iter().map(EntityView::of).collect(),
         reads,
         hits,
@@ -749,9 +817,32 @@ pub async fn list(
         ..MessageFilter::default()
     };
     let mut conn = platform.store.read().await?;
-    Ok(store::visible_messages(&mut conn, &scope, &filter)
+    let rows = store::visible_messages(&mut conn, &scope, &filter).await?;
+    // The messages answered that the reader may read: the others are not named.
+    let parents: Vec<Uuid> = rows.iter().filter_map(|r| r.parent_id).collect();
+    let readable_parents: Vec<Uuid> = if parents.is_empty() {
+        Vec::new()
+    } else {
+        store::visible_messages(
+            &mut conn,
+            &scope,
+            &MessageFilter {
+                ids: Some(parents),
+                limit: LIST_MAX,
+                ..MessageFilter::default()
+            },
+        )
         .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+    };
+    Ok(rows
         .iter()
-        .map(summary)
+        .map(|r| {
+            let mut s = summary(r);
+            s.reply_to = s.reply_to.filter(|p| readable_parents.contains(p));
+            s
+        })
         .collect())
 }

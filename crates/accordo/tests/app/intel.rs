@@ -33,15 +33,20 @@ async fn find(app: &TestApp, token: &str, folder: &str, subject: &str) -> Option
 
 /// Another officer at `agency`, signed in.
 async fn another_officer(app: &TestApp, username: &str, agency: &str) -> String {
+    another_user(app, username, agency, "officer").await
+}
+
+/// Another user of `role` at `agency`, signed in.
+async fn another_user(app: &TestApp, username: &str, agency: &str, role: &str) -> String {
     let ctx = accordo_service::demo::command_line_ctx();
     accordo_service::accounts::create_user(
         &app.platform,
         &ctx,
         accordo_service::accounts::NewAccount {
             username: username.into(),
-            display_name: "Second officer".into(),
+            display_name: "Another user".into(),
             agency: agency.into(),
-            roles: vec!["officer".into()],
+            roles: vec![role.into()],
             password: accordo_service::demo::DEMO_PASSWORD.into(),
             must_change_password: false,
         },
@@ -129,13 +134,10 @@ async fn the_demo_s_network_gives_hits_to_both_sides_and_no_content_to_either() 
         }
         // Spain's hit is Spain's: Turkey's is not in its list.
         let esp_hits = app.get("/api/v1/intel/hits", &esp).await.json();
-        assert!(
-            esp_hits
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|h| h["other_agency"] == "PK-FIA" && h["entity"]["kind"] == "iban")
-        );
+        let esp_hits = esp_hits.as_array().unwrap();
+        assert_eq!(esp_hits.len(), 1, "{esp_hits:?}");
+        assert_eq!(esp_hits[0]["other_agency"], "PK-FIA");
+        assert_eq!(esp_hits[0]["entity"]["kind"], "iban");
         app
     })
     .await;
@@ -233,7 +235,26 @@ async fn bad_input_is_refused_by_its_field_and_nothing_is_written() {
             )
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(!reply.text.contains("Recruiter"), "{}", reply.text);
+        // The same refusal as for a message that does not exist, but for the id.
+        let hidden_id = hidden["id"].as_str().unwrap();
+        let none_id = "0190f5a0-0000-7000-8000-000000000000";
+        let nothing = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&esp),
+                message(json!({"reply_to": none_id})),
+            )
+            .await;
+        assert_eq!(
+            reply.json()["detail"]
+                .as_str()
+                .unwrap()
+                .replace(hidden_id, "ID"),
+            nothing.json()["detail"]
+                .as_str()
+                .unwrap()
+                .replace(none_id, "ID")
+        );
         // A caseworker may not send at all.
         let caseworker = app.token("ita.caseworker").await;
         let reply = app
@@ -273,7 +294,8 @@ async fn reading_follows_the_handling_code_and_addressees_do_not_learn_each_othe
         assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
         let seen = seen.json();
         assert_eq!(seen["addressees"], json!(["ES-PN"]), "Spain sees itself only");
-        assert_eq!(seen["distribution_withheld"], true);
+        assert_eq!(seen["distribution_visible"], false);
+        assert!(seen.get("distribution_withheld").is_none(), "nothing says there are others");
         assert!(!app.get(&path, &esp).await.text.contains("GR-HP"));
         assert_eq!(seen["reads"], Value::Null, "only the sender sees the reads");
         assert_eq!(app.get(&path, &grc).await.json()["addressees"], json!(["GR-HP"]));
@@ -380,6 +402,97 @@ async fn a_case_s_messages_go_to_its_participants() {
             .map(|m| m["subject"].as_str().unwrap())
             .collect();
         assert_eq!(subjects, ["In the case"]);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn notices_reach_only_those_who_may_read_and_replies_stay_in_the_audience() {
+    each_engine(|app| async move {
+        // An administrator of Pakistan's FIA reads no intelligence: no notice of the demo's
+        // hits or messages reaches them, though their agency's officer was told.
+        let admin = another_user(&app, "pak.admin2", "PK-FIA", "admin").await;
+        let notices = app.get("/api/v1/notifications", &admin).await.json();
+        assert!(
+            notices
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| !n["topic"].as_str().unwrap().starts_with("intel")),
+            "{notices}"
+        );
+        let pak = app.token("pak.officer").await;
+        let theirs = app.get("/api/v1/notifications", &pak).await.text;
+        assert!(theirs.contains("intel_hit"), "{theirs}");
+        // A reply goes back to the message's audience, never further.
+        let ita = app.token("ita.officer").await;
+        let first = find(&app, &ita, "inbox", "Recruiter").await.unwrap();
+        let wider = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&ita),
+                message(json!({"reply_to": first["id"], "addressees": ["PK-FIA", "ES-PN"]})),
+            )
+            .await;
+        assert_eq!(wider.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", wider.text);
+        assert!(wider.text.contains("ES-PN did not receive"), "{}", wider.text);
+        // RED to ita.officer by name; the answer, to Italy's police, names the message
+        // answered only to whoever may read it.
+        let red = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&pak),
+                message(json!({"subject": "For the liaison only", "tlp": "RED",
+                    "addressees": ["IT-PS"], "recipients": ["ita.officer"]})),
+            )
+            .await;
+        assert_eq!(red.status, StatusCode::CREATED, "{}", red.text);
+        let red_id = red.json()["id"].as_str().unwrap().to_owned();
+        let answer = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&ita),
+                message(json!({"reply_to": red_id, "subject": "Answer",
+                    "addressees": ["IT-PS"], "tlp": "AMBER"})),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+        let answer_id = answer.json()["id"].as_str().unwrap().to_owned();
+        let colleague = another_officer(&app, "ita.officer2", "IT-PS").await;
+        let seen = app
+            .get(&format!("/api/v1/intel/messages/{answer_id}"), &colleague)
+            .await;
+        assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
+        assert_eq!(seen.json()["reply_to"], Value::Null, "{}", seen.text);
+        assert!(!seen.text.contains(&red_id));
+        let listed = find(&app, &colleague, "all", "Answer").await.unwrap();
+        assert_eq!(listed["reply_to"], Value::Null);
+        // The named officer sees what it answers.
+        let own = app
+            .get(&format!("/api/v1/intel/messages/{answer_id}"), &ita)
+            .await
+            .json();
+        assert_eq!(own["reply_to"], red_id.as_str());
+        // Intelligence goes to officers and analysts: not to an agency without them, nor by
+        // name to a caseworker.
+        let caseworker = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&pak),
+                message(json!({"tlp": "RED", "addressees": ["IT-PS"], "recipients": ["ita.caseworker"]})),
+            )
+            .await;
+        assert_eq!(caseworker.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", caseworker.text);
+        let no_police = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&pak),
+                message(json!({"addressees": ["IT-EMP"]})),
+            )
+            .await;
+        assert_eq!(no_police.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(no_police.text.contains("IT-EMP has no officers"), "{}", no_police.text);
         app
     })
     .await;
