@@ -901,6 +901,38 @@ test("an officer writes to Spain on a phone, a refused form keeps every choice, 
   await sender.context().close();
 });
 
+test("the other side of a hit asks in one click, and the holder shares", async () => {
+  const turkey = await newPage("en-GB");
+  await signIn(turkey, "tur.officer");
+  await turkey.goto(`${base}/intel/hits`);
+  // The hit with Pakistan's FIA (another test may have made one with Italy's police).
+  const withPakistan = turkey.locator('[data-testid="hits"] tr', { hasText: "PK-FIA" }).first();
+  await withPakistan.locator('[data-testid="ask-to-share"]').click();
+  await turkey.waitForSelector('[data-testid="flash"]');
+  const pending = turkey.locator('[data-testid="hits"] tr', { hasText: "PK-FIA" }).first();
+  assert.match(await pending.locator('[data-testid="request-status"]').textContent(), /waiting/);
+  await accessible(turkey, "hits with a request");
+  await turkey.context().close();
+  const pakistan = await newPage("en-GB", PHONE);
+  await signIn(pakistan, "pak.officer");
+  await pakistan.goto(`${base}/intel/hits`);
+  const request = pakistan.locator('[data-testid="requests"] li', { hasText: "TR-SG" }).first();
+  await request.locator('[data-testid="grant"]').click();
+  await pakistan.waitForSelector('[data-testid="flash"]');
+  const width = await pakistan.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the hits at ${PHONE.width} px: ${width} px wide`);
+  await pakistan.screenshot({ path: join(shots, "intel-requests-phone.png"), fullPage: true });
+  await pakistan.context().close();
+  const again = await newPage("en-GB");
+  await signIn(again, "tur.officer");
+  await again.goto(`${base}/intel/hits`);
+  const granted = again.locator('[data-testid="hits"] tr', { hasText: "PK-FIA" }).first();
+  assert.match(await granted.locator('[data-testid="request-status"]').textContent(), /Shared with your agency/);
+  await again.goto(`${base}/intel?q=Recruiter`);
+  assert.equal(await again.getByText("Recruiter for the Libya route").count(), 1, "now in Turkey's inbox");
+  await again.context().close();
+});
+
 test("an expired document is a warning, never a green light", async () => {
   const page = await newPage();
   await signIn(page, "esp.officer");

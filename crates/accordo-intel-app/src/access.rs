@@ -80,6 +80,44 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS_AT_ES_PN),
             sees_canary: Holders(READERS_AT_ES_PN),
         },
+        // TR-SG's request about IT-UI's message names the key both hold, nothing of IT-UI's.
+        AccessRow {
+            method: "get",
+            path: "/api/v1/intel/requests",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
+        // IT-UI's hit, the request addressed to it and its message are IT-UI's to act on,
+        // and it has no officer or analyst.
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/hits/{id}/request",
+            body: json!(null),
+            who: Only(&[]),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/requests/{id}/grant",
+            body: json!(null),
+            who: Only(&[]),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/requests/{id}/refuse",
+            body: json!(null),
+            who: Only(&[]),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/messages/{id}/share",
+            body: json!({"agencies": ["GR-HP"]}),
+            who: Only(&[]),
+            sees_canary: Only(&[]),
+        },
     ]
 }
 
@@ -157,6 +195,36 @@ fn pages() -> Vec<AccessRow> {
             Holders(READERS),
             Only(&[]),
         ),
+        // IT-UI's hit, the request addressed to it and its message are IT-UI's to act on,
+        // and it has no officer or analyst.
+        row(
+            "post",
+            "/intel/hits/{id}/request",
+            json!({}),
+            Only(&[]),
+            Only(&[]),
+        ),
+        row(
+            "post",
+            "/intel/requests/{id}/grant",
+            json!({}),
+            Only(&[]),
+            Only(&[]),
+        ),
+        row(
+            "post",
+            "/intel/requests/{id}/refuse",
+            json!({}),
+            Only(&[]),
+            Only(&[]),
+        ),
+        row(
+            "post",
+            "/intel/messages/{id}/share",
+            json!({"agencies": "GR-HP"}),
+            Only(&[]),
+            Only(&[]),
+        ),
     ]
 }
 
@@ -184,6 +252,7 @@ fn arrange<'a>(
                 body: format!("Body {CANARY}"),
                 tlp: "AMBER".into(),
                 addressees: vec!["ES-PN".into()],
+                entities: vec![("phone".into(), "+216 20 999 888".into())],
                 reliability: "B".into(),
                 credibility: "2".into(),
                 ..Default::default()
@@ -191,11 +260,66 @@ fn arrange<'a>(
         )
         .await
         .unwrap_or_else(|e| panic!("the matrix's message: {e}"));
+        // Turkey's coast guard names the same number: a hit on each side, and Turkey asks
+        // IT-UI to share.
+        let mut conn = app
+            .platform
+            .store
+            .read()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let tur = accordo_store::accounts::find_user_by_username(&mut conn, "tur.officer")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("the demo's tur.officer"));
+        drop(conn);
+        let tur = accordo_service::Ctx {
+            actor: accordo_service::auth::actor_for(&app.platform, &tur)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+            request_id: None,
+        };
+        let theirs = messages::send(
+            &app.platform,
+            &tur,
+            &messages::NewMessage {
+                subject: "Matrix: the same number".into(),
+                body: "Called +216 20 999 888.".into(),
+                tlp: "AMBER".into(),
+                addressees: vec!["GR-HP".into()],
+                reliability: "B".into(),
+                credibility: "2".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("Turkey's message: {e}"));
+        let tur_hit = theirs
+            .hits
+            .first()
+            .unwrap_or_else(|| panic!("a hit with IT-UI"))
+            .id;
+        let request = crate::service::sharing::request(&app.platform, &tur, tur_hit)
+            .await
+            .unwrap_or_else(|e| panic!("Turkey's request: {e}"));
+        let it_ui_hit = crate::service::hits::list(&app.platform, &officer)
+            .await
+            .unwrap_or_else(|e| panic!("IT-UI's hits: {e}"))
+            .first()
+            .unwrap_or_else(|| panic!("IT-UI's hit with Turkey"))
+            .id
+            .to_string();
+
         vec![
             ("/api/v1/intel/messages/", message.id.to_string()),
             ("/api/v1/intel/cases/", case.id.to_string()),
             ("/intel/messages/", message.id.to_string()),
             ("/intel/cases/", case.id.to_string()),
+            ("/api/v1/intel/hits/", it_ui_hit.clone()),
+            ("/intel/hits/", it_ui_hit),
+            ("/api/v1/intel/requests/", request.id.to_string()),
+            ("/intel/requests/", request.id.to_string()),
         ]
     })
 }

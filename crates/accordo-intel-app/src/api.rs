@@ -16,6 +16,7 @@ use accordo_service::ServiceError;
 use crate::service::cases::{self, CaseView};
 use crate::service::hits::{self, HitView};
 use crate::service::messages::{self, Folder, MessageSummary, MessageView, NewMessage};
+use crate::service::sharing::{self, RequestView};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,6 +25,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_hits))
         .routes(routes!(list_cases, open_case))
         .routes(routes!(get_case))
+        .routes(routes!(request_share))
+        .routes(routes!(list_requests))
+        .routes(routes!(grant_request))
+        .routes(routes!(refuse_request))
+        .routes(routes!(share_message))
 }
 
 /// An entity as the sender enters it.
@@ -213,5 +219,84 @@ async fn get_case(
 ) -> ApiResult<axum::Json<CaseView>> {
     Ok(axum::Json(
         cases::get(&state.platform, &caller.ctx, id).await?,
+    ))
+}
+
+/// Asks the agency on the other side of one of your agency's hits to share its record with
+/// your agency: one click, no body. Asking again returns the first request. The holder is
+/// told, and decides.
+#[utoipa::path(post, path = "/api/v1/intel/hits/{id}/request", tag = "intel", params(("id" = Uuid, Path)),
+    responses((status = 201, description = "the request", body = RequestView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn request_share(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<(StatusCode, axum::Json<RequestView>)> {
+    sharing::may_request(&caller.ctx)?;
+    let made = sharing::request(&state.platform, &caller.ctx, id).await?;
+    Ok((StatusCode::CREATED, axum::Json(made)))
+}
+
+/// The requests to share that your agency made, and those it must decide, newest first.
+#[utoipa::path(get, path = "/api/v1/intel/requests", tag = "intel",
+    responses((status = 200, description = "requests", body = Vec<RequestView>), (status = 403, body = Problem)))]
+async fn list_requests(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Vec<RequestView>>> {
+    Ok(axum::Json(
+        sharing::list(&state.platform, &caller.ctx).await?,
+    ))
+}
+
+/// Grants a request addressed to your agency: the requesting agency (under RED, the
+/// requester by name) becomes an addressee of the message, a recorded and audited act.
+#[utoipa::path(post, path = "/api/v1/intel/requests/{id}/grant", tag = "intel", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the request", body = RequestView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn grant_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<RequestView>> {
+    Ok(axum::Json(
+        sharing::decide(&state.platform, &caller.ctx, id, true).await?,
+    ))
+}
+
+/// Refuses a request addressed to your agency; the requester is told.
+#[utoipa::path(post, path = "/api/v1/intel/requests/{id}/refuse", tag = "intel", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the request", body = RequestView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn refuse_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<RequestView>> {
+    Ok(axum::Json(
+        sharing::decide(&state.platform, &caller.ctx, id, false).await?,
+    ))
+}
+
+/// Agencies to share a message with.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"agencies": ["GR-HP"]}))]
+pub struct ShareIn {
+    /// Agency codes (`GET /api/v1/agencies`).
+    agencies: Vec<String>,
+}
+
+/// Shares a message of your agency with more agencies, on your agency's own initiative (not
+/// RED, which goes to named persons only). Each is told; the share is audited and listed on
+/// the message for your agency.
+#[utoipa::path(post, path = "/api/v1/intel/messages/{id}/share", tag = "intel", params(("id" = Uuid, Path)), request_body = ShareIn,
+    responses((status = 200, description = "the message", body = MessageView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn share_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(s): Json<ShareIn>,
+) -> ApiResult<axum::Json<MessageView>> {
+    Ok(axum::Json(
+        sharing::share(&state.platform, &caller.ctx, id, &s.agencies).await?,
     ))
 }

@@ -29,6 +29,7 @@ pub static MODULE: Module = Module {
             &policy::INTEL_MESSAGE,
             &policy::INTEL_CASE,
             &policy::INTEL_HIT,
+            &policy::INTEL_SHARE_REQUEST,
         ],
         migrations: store::MIGRATIONS,
         tables: store::TABLES,

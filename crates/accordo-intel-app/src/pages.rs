@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::service::cases::{self, CaseView};
 use crate::service::hits::{self, HitView};
 use crate::service::messages::{self, Folder, MessageSummary, NewMessage};
+use crate::service::sharing;
 
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
@@ -31,6 +32,10 @@ pub fn routes() -> PageRoutes {
         .post("/intel/cases", open_case)
         .get("/intel/cases/{id}", case_page)
         .get("/intel/hits", hits_page)
+        .post("/intel/hits/{id}/request", request_share)
+        .post("/intel/requests/{id}/grant", grant)
+        .post("/intel/requests/{id}/refuse", refuse)
+        .post("/intel/messages/{id}/share", share)
 }
 
 const HANDLINGS: [&str; 5] = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"];
@@ -412,9 +417,21 @@ async fn message_page(
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> Response {
+    message_with(&state, &viewer, Some(&headers), id, StatusCode::OK, None).await
+}
+
+/// A message's page (the audited read), with the share form's errors when it was refused.
+async fn message_with(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    id: Uuid,
+    status: StatusCode,
+    errors: Option<&FormErrors>,
+) -> Response {
     let m = match messages::open(&state.platform, &viewer.ctx, id).await {
         Ok(m) => m,
-        Err(e) => return viewer_error_page(&state, &viewer, &e),
+        Err(e) => return viewer_error_page(state, viewer, &e),
     };
     let case = match m.case {
         Some(c) => cases::readable(&state.platform, &viewer.ctx, c)
@@ -425,14 +442,29 @@ async fn message_page(
         None => None,
     };
     let own = m.sender_agency == viewer.ctx.actor.agency.as_str();
+    // The owner may share a message that is not RED with the agencies it does not go to yet.
+    let may_share =
+        own && m.tlp != "RED" && sharing::may_share(&viewer.ctx, &m.sender_agency).is_ok();
+    let more: Vec<(String, String)> = if may_share {
+        agencies(state, viewer)
+            .await
+            .into_iter()
+            .filter(|(code, _)| !m.addressees.contains(code))
+            .collect()
+    } else {
+        Vec::new()
+    };
     render(
-        &state,
-        &Chrome::signed_in(&viewer, &format!("/intel/messages/{id}"), Some(&headers)),
-        StatusCode::OK,
+        state,
+        &Chrome::signed_in(viewer, &format!("/intel/messages/{id}"), headers),
+        status,
         "intel/message.html",
         context! {
             may_reply => messages::may_send(&viewer.ctx).is_ok(),
             own => own,
+            may_share => may_share && !more.is_empty(),
+            more => more,
+            errors => errors.map(|e| &e.by_field),
             case_title => case,
             m => m,
             tab => if own { "outbox" } else { "inbox" },
@@ -695,13 +727,84 @@ async fn hits_page(
         list::Outcome::Page(view) => view,
         list::Outcome::Csv(csv) => return csv,
     };
+    let requests = sharing::list(&state.platform, &viewer.ctx)
+        .await
+        .unwrap_or_default();
     render(
         &state,
         &Chrome::signed_in(&viewer, "/intel/hits", Some(&headers)),
         StatusCode::OK,
         "intel/hits.html",
-        context! { hits => view, tab => "hits" },
+        context! {
+            hits => view,
+            may_request => sharing::may_request(&viewer.ctx).is_ok(),
+            received => requests.iter().filter(|r| r.message.is_some()).collect::<Vec<_>>(),
+            tab => "hits",
+        },
     )
+}
+
+/// One click on a hit: the request to share the other record.
+async fn request_share(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    match sharing::request(&state.platform, &form.viewer.ctx, id).await {
+        Ok(_) => done("/intel/hits", "intel-requested"),
+        Err(e) => viewer_error_page(&state, &form.viewer, &e),
+    }
+}
+
+async fn decide(state: AppState, form: SignedForm, id: Uuid, grant: bool) -> Response {
+    match sharing::decide(&state.platform, &form.viewer.ctx, id, grant).await {
+        // Decided meanwhile (another click): the list says how.
+        Ok(_) | Err(accordo_service::ServiceError::Rules { .. }) => done(
+            "/intel/hits#h-requests",
+            if grant {
+                "intel-granted"
+            } else {
+                "intel-refused"
+            },
+        ),
+        Err(e) => viewer_error_page(&state, &form.viewer, &e),
+    }
+}
+
+async fn grant(State(state): State<AppState>, Path(id): Path<Uuid>, form: SignedForm) -> Response {
+    decide(state, form, id, true).await
+}
+
+async fn refuse(State(state): State<AppState>, Path(id): Path<Uuid>, form: SignedForm) -> Response {
+    decide(state, form, id, false).await
+}
+
+/// The owner shares its message with the agencies ticked.
+async fn share(State(state): State<AppState>, Path(id): Path<Uuid>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let agencies: Vec<String> = form
+        .fields
+        .all("agencies")
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    match sharing::share(&state.platform, &v.ctx, id, &agencies).await {
+        Ok(_) => done(&format!("/intel/messages/{id}"), "intel-shared"),
+        Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "agencies") {
+            Some(errors) => {
+                message_with(
+                    &state,
+                    v,
+                    None,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(&errors),
+                )
+                .await
+            }
+            None => viewer_error_page(&state, v, &e),
+        },
+    }
 }
 
 /// The home page's card: the agency's hits and the messages in its inbox.

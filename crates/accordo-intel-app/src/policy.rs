@@ -7,10 +7,27 @@ use accordo_domain::Role::*;
 use accordo_domain::access::{Action::*, Grant, KindPolicy, Reach::*};
 
 /// A message under its sender's handling rules. Reading one is audited (messages name
-/// people), and reads by other agencies are shown to the sender.
+/// people), and reads by other agencies are shown to the sender. Sharing it onward with more
+/// agencies (on the owner's own initiative, or granting a request) updates it: its agency's
+/// officers and analysts only.
 pub static INTEL_MESSAGE: KindPolicy = KindPolicy {
     kind: "intel_message",
     personal: true,
+    grants: &[
+        Grant::new(Officer, Read, Addressed),
+        Grant::new(Analyst, Read, Addressed),
+        Grant::new(Officer, Create, OwnAgency),
+        Grant::new(Analyst, Create, OwnAgency),
+        Grant::new(Officer, Update, OwnAgency),
+        Grant::new(Analyst, Update, OwnAgency),
+    ],
+};
+
+/// A request to share a record met through a hit: made by the agency that cannot read it,
+/// addressed to the agency that holds it, which decides (an update of its message).
+pub static INTEL_SHARE_REQUEST: KindPolicy = KindPolicy {
+    kind: "intel_share_request",
+    personal: false,
     grants: &[
         Grant::new(Officer, Read, Addressed),
         Grant::new(Analyst, Read, Addressed),

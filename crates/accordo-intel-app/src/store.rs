@@ -9,11 +9,10 @@ use accordo_store::{Conn, Engine, Result, Store, StoreError, Tx};
 use sqlx::Row;
 use uuid::Uuid;
 
-pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[accordo_store::migration!(
-    "../migrations",
-    2026120601,
-    "2026120601_intel"
-)];
+pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
+    accordo_store::migration!("../migrations", 2026120601, "2026120601_intel"),
+    accordo_store::migration!("../migrations", 2026120602, "2026120602_intel_sharing"),
+];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
     accordo_store::transfer::TableSpec {
@@ -90,11 +89,44 @@ pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
         ],
         order_by: "created_at, id",
     },
+    accordo_store::transfer::TableSpec {
+        name: "intel_share_requests",
+        columns: &[
+            ("id", Text),
+            ("owner_agency", Text),
+            ("handling", Text),
+            ("hit_id", Text),
+            ("message_id", Text),
+            ("message_agency", Text),
+            ("kind", Text),
+            ("normalised", Text),
+            ("requested_by", Text),
+            ("requested_by_id", Text),
+            ("requested_at", Int),
+            ("status", Text),
+            ("decided_by", Text),
+            ("decided_at", Int),
+        ],
+        order_by: "requested_at, id",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_shares",
+        columns: &[
+            ("message_id", Text),
+            ("addressee_type", Text),
+            ("addressee", Text),
+            ("shared_by", Text),
+            ("shared_at", Int),
+            ("request_id", Text),
+        ],
+        order_by: "shared_at, message_id, addressee_type, addressee",
+    },
 ];
 
 /// The kinds of record in `record_addressees`.
 pub const MESSAGE_KIND: &str = "intel_message";
 pub const CASE_KIND: &str = "intel_case";
+pub const REQUEST_KIND: &str = "intel_share_request";
 
 fn uuid(text: &str, table: &str) -> Result<Uuid> {
     Uuid::parse_str(text).map_err(|_| StoreError::Invalid(format!("bad UUID in {table}")))
@@ -696,4 +728,205 @@ pub async fn message_count(conn: &mut Conn) -> Result<i64> {
         .fetch_one(conn)
         .await?;
     Ok(row.try_get("n")?)
+}
+
+// ---- onward sharing ---------------------------------------------------------------------
+
+/// Adds `(type, value)` addressees to a message and records who shared it, and on whose
+/// request; an addressee it already had is left as it was. Returns those added.
+pub async fn share(
+    tx: &mut Tx,
+    message: Uuid,
+    to: &[(String, String)],
+    by: &str,
+    at: i64,
+    request: Option<Uuid>,
+) -> Result<Vec<(String, String)>> {
+    let current =
+        accordo_store::scope::addressees(tx.conn(), MESSAGE_KIND, &message.to_string()).await?;
+    let fresh: Vec<(String, String)> = to
+        .iter()
+        .filter(|a| !current.contains(a))
+        .cloned()
+        .collect();
+    accordo_store::scope::insert_addressees(tx, MESSAGE_KIND, &message.to_string(), &fresh).await?;
+    for (kind, value) in &fresh {
+        sqlx::query(
+            "INSERT INTO intel_shares (message_id, addressee_type, addressee, shared_by, shared_at, request_id)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(message.to_string())
+        .bind(kind)
+        .bind(value)
+        .bind(by)
+        .bind(at)
+        .bind(request.map(|r| r.to_string()))
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(fresh)
+}
+
+/// The onward shares of a message: `(type, value, by, at)`, in order.
+pub async fn shares(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, String, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT addressee_type, addressee, shared_by, shared_at FROM intel_shares
+         WHERE message_id = $1 ORDER BY shared_at, addressee_type, addressee",
+    )
+    .bind(message.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("addressee_type")?,
+                r.try_get("addressee")?,
+                r.try_get("shared_by")?,
+                r.try_get("shared_at")?,
+            ))
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestRow {
+    pub id: Uuid,
+    /// The requesting agency.
+    pub owner_agency: String,
+    pub hit_id: Uuid,
+    pub message_id: Uuid,
+    /// The agency that holds the message and decides.
+    pub message_agency: String,
+    pub kind: String,
+    pub normalised: String,
+    pub requested_by: String,
+    pub requested_by_id: Uuid,
+    pub requested_at: i64,
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+}
+
+pub async fn insert_request(tx: &mut Tx, r: &RequestRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO intel_share_requests (id, owner_agency, handling, hit_id, message_id,
+            message_agency, kind, normalised, requested_by, requested_by_id, requested_at, status)
+         VALUES ($1, $2, 'AMBER+STRICT', $3, $4, $5, $6, $7, $8, $9, $10, 'pending')",
+    )
+    .bind(r.id.to_string())
+    .bind(&r.owner_agency)
+    .bind(r.hit_id.to_string())
+    .bind(r.message_id.to_string())
+    .bind(&r.message_agency)
+    .bind(&r.kind)
+    .bind(&r.normalised)
+    .bind(&r.requested_by)
+    .bind(r.requested_by_id.to_string())
+    .bind(r.requested_at)
+    .execute(tx.conn())
+    .await?;
+    accordo_store::scope::insert_addressees(
+        tx,
+        REQUEST_KIND,
+        &r.id.to_string(),
+        &[("agency".to_owned(), r.message_agency.clone())],
+    )
+    .await
+}
+
+/// The requests `scope` reads (made by its agency, or addressed to it), newest first; one
+/// by its id, or the one made on a hit.
+pub async fn visible_requests(
+    conn: &mut Conn,
+    scope: &Scope,
+    by: (Option<Uuid>, Option<Uuid>),
+    limit: i64,
+) -> Result<Vec<RequestRow>> {
+    let mut binds = Binds::default();
+    let mut cond = shared_record_filter(scope, "r", &mut binds);
+    if let Some(id) = by.0 {
+        cond = format!("{cond} AND r.id = {}", binds.text(&id.to_string()));
+    }
+    if let Some(hit) = by.1 {
+        cond = format!("{cond} AND r.hit_id = {}", binds.text(&hit.to_string()));
+    }
+    let sql = format!(
+        "SELECT r.id, r.owner_agency, r.hit_id, r.message_id, r.message_agency, r.kind,
+                r.normalised, r.requested_by, r.requested_by_id, r.requested_at, r.status,
+                r.decided_by, r.decided_at
+         FROM intel_share_requests r WHERE {cond} ORDER BY r.requested_at DESC, r.id LIMIT {limit}"
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RequestRow {
+                id: uuid(&r.try_get::<String, _>("id")?, "intel_share_requests")?,
+                owner_agency: r.try_get("owner_agency")?,
+                hit_id: uuid(&r.try_get::<String, _>("hit_id")?, "intel_share_requests")?,
+                message_id: uuid(
+                    &r.try_get::<String, _>("message_id")?,
+                    "intel_share_requests",
+                )?,
+                message_agency: r.try_get("message_agency")?,
+                kind: r.try_get("kind")?,
+                normalised: r.try_get("normalised")?,
+                requested_by: r.try_get("requested_by")?,
+                requested_by_id: uuid(
+                    &r.try_get::<String, _>("requested_by_id")?,
+                    "intel_share_requests",
+                )?,
+                requested_at: r.try_get("requested_at")?,
+                status: r.try_get("status")?,
+                decided_by: r.try_get("decided_by")?,
+                decided_at: r.try_get("decided_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Decides a pending request; false when it was decided already (by another click).
+pub async fn decide_request(
+    tx: &mut Tx,
+    id: Uuid,
+    status: &str,
+    by: &str,
+    at: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE intel_share_requests SET status = $1, decided_by = $2, decided_at = $3
+         WHERE id = $4 AND status = 'pending'",
+    )
+    .bind(status)
+    .bind(by)
+    .bind(at)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One hit row by its id, whoever's it is (the service checks the reader's agency).
+pub async fn hit(conn: &mut Conn, id: Uuid) -> Result<Option<HitRow>> {
+    let row = sqlx::query(
+        "SELECT id, pair, agency, message_id, kind, normalised, other_agency, other_handling,
+                other_message_id, created_at FROM intel_hits WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(HitRow {
+            id: uuid(&r.try_get::<String, _>("id")?, "intel_hits")?,
+            pair: uuid(&r.try_get::<String, _>("pair")?, "intel_hits")?,
+            agency: r.try_get("agency")?,
+            message_id: uuid(&r.try_get::<String, _>("message_id")?, "intel_hits")?,
+            kind: r.try_get("kind")?,
+            normalised: r.try_get("normalised")?,
+            other_agency: r.try_get("other_agency")?,
+            other_handling: r.try_get("other_handling")?,
+            other_message_id: uuid(&r.try_get::<String, _>("other_message_id")?, "intel_hits")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .transpose()
 }

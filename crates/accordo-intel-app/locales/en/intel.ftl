@@ -7,6 +7,16 @@ intel-notice-case-body = { $title }
 intel-notice-hit = Hit with { $agency } ({ $tlp })
 intel-notice-hit-body = Your { $kind } { $key } is also named in a record of { $agency }.
 
+intel-notice-request = { $agency } asks you to share a record
+intel-notice-request-body = Your { $kind } { $key } is in a record of yours that { $agency } cannot read; it asks you to share it.
+intel-notice-request-granted = { $agency } shared its record
+intel-notice-request-granted-body = The record naming { $key } is now addressed to you.
+intel-notice-request-refused = { $agency } did not share its record
+intel-notice-request-refused-body = The request about { $key } was refused.
+intel-notice-shared = Message shared by { $agency } ({ $tlp })
+intel-notice-shared-body = A message has been shared with you under TLP:{ $tlp }.
+intel-error-share-red = RED goes to named persons only: write them a message of their own.
+
 ## Refusals (the API says them in English with the same codes).
 
 intel-error-subject = Give a subject of 1 to { $max } characters.
@@ -148,3 +158,23 @@ intel-hit-entity = Your identifier
 intel-hit-agency = Other agency
 intel-hit-your-message = your message
 intel-no-hits = No hits.
+intel-request-pending = Request to share sent; waiting for the answer.
+intel-request-granted = Shared with your agency.
+intel-request-refused = Not shared.
+intel-ask-to-share = Ask to share
+intel-requests-received = Requests to share your records
+intel-requests-help = Another agency met one of your identifiers in a hit and asks you to share the record that names it. Granting makes the record addressed to that agency (under RED, to the requester by name); it is recorded.
+intel-request-line = { $agency } asks for the record with your { $kind }
+intel-grant = Share
+intel-refuse = Do not share
+intel-no-requests = No requests.
+intel-requested = Request sent.
+intel-granted = Shared.
+intel-refused = Request refused.
+intel-shared = Message shared.
+intel-shares = Shared afterwards
+intel-share = Share with more agencies
+intel-share-help = The agencies ticked become addressees of this message and are told. Sharing is recorded.
+intel-request-held-pending = waiting for your decision
+intel-request-held-granted = shared
+intel-request-held-refused = not shared

@@ -7,6 +7,16 @@ intel-notice-case-body = { $title }
 intel-notice-hit = Riscontro con { $agency } ({ $tlp })
 intel-notice-hit-body = Il vostro dato ({ $kind }) { $key } compare anche in un atto di { $agency }.
 
+intel-notice-request = { $agency } chiede di condividere un atto
+intel-notice-request-body = Il vostro dato ({ $kind }) { $key } è in un vostro atto che { $agency } non può leggere; ne chiede la condivisione.
+intel-notice-request-granted = { $agency } ha condiviso il suo atto
+intel-notice-request-granted-body = L'atto in cui compare { $key } è ora indirizzato a voi.
+intel-notice-request-refused = { $agency } non ha condiviso il suo atto
+intel-notice-request-refused-body = La richiesta su { $key } è stata respinta.
+intel-notice-shared = Messaggio condiviso da { $agency } ({ $tlp })
+intel-notice-shared-body = Vi è stato condiviso un messaggio con classificazione TLP:{ $tlp }.
+intel-error-share-red = RED va solo alle persone nominate: scrivete loro un messaggio a parte.
+
 ## Rifiuti (l'API li dice in inglese con gli stessi codici).
 
 intel-error-subject = Indicare un oggetto da 1 a { $max } caratteri.
@@ -148,3 +158,23 @@ intel-hit-entity = Il vostro identificativo
 intel-hit-agency = Altra agenzia
 intel-hit-your-message = il vostro messaggio
 intel-no-hits = Nessun riscontro.
+intel-request-pending = Richiesta di condivisione inviata; in attesa di risposta.
+intel-request-granted = Condiviso con la vostra agenzia.
+intel-request-refused = Non condiviso.
+intel-ask-to-share = Chiedi di condividere
+intel-requests-received = Richieste di condividere i vostri atti
+intel-requests-help = Un'altra agenzia ha incontrato un vostro identificativo in un riscontro e chiede di condividere l'atto in cui compare. Accettando, l'atto è indirizzato a quell'agenzia (con RED, al richiedente per nome); la condivisione è registrata.
+intel-request-line = { $agency } chiede l'atto con il vostro dato ({ $kind })
+intel-grant = Condividi
+intel-refuse = Non condividere
+intel-no-requests = Nessuna richiesta.
+intel-requested = Richiesta inviata.
+intel-granted = Condiviso.
+intel-refused = Richiesta respinta.
+intel-shared = Messaggio condiviso.
+intel-shares = Condiviso in seguito
+intel-share = Condividi con altre agenzie
+intel-share-help = Le agenzie selezionate diventano destinatarie di questo messaggio e ne sono avvisate. La condivisione è registrata.
+intel-request-held-pending = in attesa della vostra decisione
+intel-request-held-granted = condiviso
+intel-request-held-refused = non condiviso

@@ -37,6 +37,15 @@ pub struct HitView {
     /// The other record's TLP code.
     pub other_tlp: String,
     pub at_us: i64,
+    /// The reader's agency's request to share the other record, if it made one.
+    pub request: Option<HitRequest>,
+}
+
+/// A request made on a hit: its id and `pending`, `granted` or `refused`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HitRequest {
+    pub id: Uuid,
+    pub status: String,
 }
 
 fn view(row: HitRow) -> HitView {
@@ -50,7 +59,37 @@ fn view(row: HitRow) -> HitView {
         other_agency: row.other_agency,
         other_tlp: row.other_handling,
         at_us: row.created_at,
+        request: None,
     }
+}
+
+/// The hits with the requests the reader's agency made on them.
+async fn with_requests(
+    conn: &mut accordo_store::Conn,
+    ctx: &Ctx,
+    rows: Vec<HitRow>,
+) -> Result<Vec<HitView>> {
+    let requests =
+        match accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_SHARE_REQUEST) {
+            Ok(scope) => store::visible_requests(conn, &scope, (None, None), LIST_MAX).await?,
+            Err(_) => Vec::new(),
+        };
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let request = requests
+                .iter()
+                .find(|r| r.hit_id == row.id && r.owner_agency == row.agency)
+                .map(|r| HitRequest {
+                    id: r.id,
+                    status: r.status.clone(),
+                });
+            HitView {
+                request,
+                ..view(row)
+            }
+        })
+        .collect())
 }
 
 /// The roles that read `policy`'s records: who is told of them.
@@ -176,11 +215,8 @@ pub fn may_read(ctx: &Ctx) -> Result<()> {
 pub async fn list(platform: &Platform, ctx: &Ctx) -> Result<Vec<HitView>> {
     let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_HIT)?;
     let mut conn = platform.store.read().await?;
-    Ok(store::visible_hits(&mut conn, &scope, None, LIST_MAX)
-        .await?
-        .into_iter()
-        .map(view)
-        .collect())
+    let rows = store::visible_hits(&mut conn, &scope, None, LIST_MAX).await?;
+    with_requests(&mut conn, ctx, rows).await
 }
 
 /// The hits of the caller's agency on one of its messages (none for a caller who may not
@@ -190,11 +226,6 @@ pub async fn of_message(platform: &Platform, ctx: &Ctx, message: Uuid) -> Result
         return Ok(Vec::new());
     };
     let mut conn = platform.store.read().await?;
-    Ok(
-        store::visible_hits(&mut conn, &scope, Some(message), LIST_MAX)
-            .await?
-            .into_iter()
-            .map(view)
-            .collect(),
-    )
+    let rows = store::visible_hits(&mut conn, &scope, Some(message), LIST_MAX).await?;
+    with_requests(&mut conn, ctx, rows).await
 }

@@ -107,6 +107,14 @@ pub struct ReadView {
     pub read_at_us: i64,
 }
 
+/// An onward share: to whom (an agency, or a user's name under RED), by whom, when.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ShareView {
+    pub to: String,
+    pub by: String,
+    pub at_us: i64,
+}
+
 /// A message as its reader may see it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MessageView {
@@ -138,6 +146,8 @@ pub struct MessageView {
     pub entities: Vec<EntityView>,
     /// Who of other agencies has read it (the sender's agency only).
     pub reads: Option<Vec<ReadView>>,
+    /// Its onward shares after it was sent (the sender's agency only).
+    pub shares: Option<Vec<ShareView>>,
     /// The hits of the reader's agency on this message.
     pub hits: Vec<HitView>,
     pub sent_at_us: i64,
@@ -341,66 +351,13 @@ async fn prepare(
         }
     }
 
-    // Addressees: agencies of the partnership.
-    let mut agencies: Vec<String> = Vec::new();
-    for raw in input
-        .addressees
-        .iter()
-        .map(|a| a.trim())
-        .filter(|a| !a.is_empty())
-    {
-        let code = raw.strip_prefix("agency:").unwrap_or(raw);
-        match AgencyCode::parse(code) {
-            Ok(c) if !agencies.contains(&c.to_string()) => agencies.push(c.to_string()),
-            Ok(_) => {}
-            Err(_) => no.push(refused(
-                "addressees",
-                "agency-code",
-                vec![("given", raw.to_owned())],
-                format!("`{raw}`: expected an agency code of the partnership (PK-FIA)"),
-            )),
-        }
-    }
-    if agencies.is_empty() {
-        no.push(refused(
-            "addressees",
-            "message-addressees",
-            Vec::new(),
-            "a message goes to at least one agency".to_owned(),
-        ));
-    } else if agencies.len() > ADDRESSEES_MAX {
-        no.push(refused(
-            "addressees",
-            "too-many-addressees",
-            vec![("max", ADDRESSEES_MAX.to_string())],
-            format!("at most {ADDRESSEES_MAX} addressees"),
-        ));
-    }
+    // Addressees: agencies of the partnership that exchange intelligence.
+    let (agencies, refusals) = agencies_of(platform, "addressees", &input.addressees).await?;
+    no.extend(refusals);
     let as_pairs: Vec<(String, String)> = agencies
         .iter()
         .map(|a| ("agency".to_owned(), a.clone()))
         .collect();
-    match sharing::agencies_exist(platform, &as_pairs).await {
-        Ok(()) => {
-            let readers = hits::reader_roles(&policy::INTEL_MESSAGE);
-            let mut conn = platform.store.read().await?;
-            for a in &agencies {
-                let exchanges = accordo_store::accounts::find_agency(&mut conn, a)
-                    .await?
-                    .is_some_and(|row| row.roles.iter().any(|r| readers.contains(&r.as_str())));
-                if !exchanges {
-                    no.push(refused(
-                        "addressees",
-                        "agency-not-intel",
-                        vec![("agency", a.clone())],
-                        format!("{a} has no officers or analysts to read it"),
-                    ));
-                }
-            }
-        }
-        Err(e @ ServiceError::Invalid { .. }) => no.push(e),
-        Err(e) => return Err(e),
-    }
 
     // Recipients: named users under RED, of the agencies it goes to (or the sender's).
     let mut recipients: Vec<(Uuid, String)> = Vec::new();
@@ -583,6 +540,82 @@ async fn prepare(
     }))
 }
 
+/// The agencies `raw` names (codes, or `agency:CODE`), each once, and every refusal: a code
+/// that is not one, an agency the partnership does not have or that has no officers or
+/// analysts, none at all, too many. `field` names them in the refusals.
+async fn agencies_of(
+    platform: &Platform,
+    field: &str,
+    raw: &[String],
+) -> Result<(Vec<String>, Vec<ServiceError>)> {
+    let mut no = Vec::new();
+    let mut agencies: Vec<String> = Vec::new();
+    for raw in raw.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+        let code = raw.strip_prefix("agency:").unwrap_or(raw);
+        match AgencyCode::parse(code) {
+            Ok(c) if !agencies.contains(&c.to_string()) => agencies.push(c.to_string()),
+            Ok(_) => {}
+            Err(_) => no.push(refused(
+                field,
+                "agency-code",
+                vec![("given", raw.to_owned())],
+                format!("`{raw}`: expected an agency code of the partnership (PK-FIA)"),
+            )),
+        }
+    }
+    if agencies.is_empty() {
+        no.push(refused(
+            field,
+            "message-addressees",
+            Vec::new(),
+            "a message goes to at least one agency".to_owned(),
+        ));
+    } else if agencies.len() > ADDRESSEES_MAX {
+        no.push(refused(
+            field,
+            "too-many-addressees",
+            vec![("max", ADDRESSEES_MAX.to_string())],
+            format!("at most {ADDRESSEES_MAX} addressees"),
+        ));
+    }
+    let readers = hits::reader_roles(&policy::INTEL_MESSAGE);
+    let mut conn = platform.store.read().await?;
+    for a in &agencies {
+        match accordo_store::accounts::find_agency(&mut conn, a).await? {
+            None => no.push(refused(
+                field,
+                "no-agency",
+                vec![("code", a.clone())],
+                format!("there is no agency {a}"),
+            )),
+            Some(row) if !row.roles.iter().any(|r| readers.contains(&r.as_str())) => {
+                no.push(refused(
+                    field,
+                    "agency-not-intel",
+                    vec![("agency", a.clone())],
+                    format!("{a} has no officers or analysts to read it"),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok((agencies, no))
+}
+
+/// The agencies `raw` names, checked as [`agencies_of`] does; the first refusal if any.
+pub async fn intel_agencies(
+    platform: &Platform,
+    field: &str,
+    raw: &[String],
+) -> Result<Vec<String>> {
+    let (agencies, mut no) = agencies_of(platform, field, raw).await?;
+    if no.is_empty() {
+        Ok(agencies)
+    } else {
+        Err(no.remove(0))
+    }
+}
+
 /// The platform's refusal of a label, under this API's field name.
 fn retitled(e: ServiceError, field: &str) -> ServiceError {
     match e {
@@ -745,6 +778,25 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
     } else {
         None
     };
+    let shares = if own {
+        let mut out = Vec::new();
+        for (kind, to, by, at) in store::shares(&mut conn, row.id).await? {
+            let to = if kind == "user" {
+                match Uuid::parse_str(&to) {
+                    Ok(uid) => accordo_store::accounts::find_user_by_id(&mut conn, uid)
+                        .await?
+                        .map_or(to, |u| u.username),
+                    Err(_) => to,
+                }
+            } else {
+                to
+            };
+            out.push(ShareView { to, by, at_us: at });
+        }
+        Some(out)
+    } else {
+        None
+    };
     drop(conn);
     let whole = own || row.distribution_visible;
     let addressees: Vec<String> = agencies
@@ -780,6 +832,7 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
         recipients,
         entities: entities.iter().map(EntityView::of).collect(),
         reads,
+        shares,
         hits,
         sent_at_us: row.created_at,
     })

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod hits;
 pub mod index;
 pub mod messages;
+pub mod sharing;
 
 /// At most this many records in one list.
 pub const LIST_MAX: i64 = 500;

@@ -497,3 +497,130 @@ async fn notices_reach_only_those_who_may_read_and_replies_stay_in_the_audience(
     })
     .await;
 }
+
+#[tokio::test]
+async fn onward_sharing_is_an_act_of_the_holder_on_a_one_click_request() {
+    each_engine(|app| async move {
+        let tur = app.token("tur.officer").await;
+        let pak = app.token("pak.officer").await;
+        let esp = app.token("esp.officer").await;
+        let hit = app.get("/api/v1/intel/hits", &tur).await.json()[0].clone();
+        assert_eq!(hit["request"], Value::Null);
+        let path = format!("/api/v1/intel/hits/{}/request", hit["id"].as_str().unwrap());
+        let asked = app.post(&path, Some(&tur), json!(null)).await;
+        assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text);
+        let request = asked.json();
+        assert_eq!(request["status"], "pending");
+        assert_eq!(
+            request["message"],
+            Value::Null,
+            "the requester learns no message"
+        );
+        assert_eq!(request["holding_agency"], "PK-FIA");
+        // One click twice is one request; another agency's hit is not found.
+        let again = app.post(&path, Some(&tur), json!(null)).await.json();
+        assert_eq!(again["id"], request["id"]);
+        assert_eq!(
+            app.post(&path, Some(&esp), json!(null)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        // The holder sees which of its messages is asked for, and may decide.
+        let received = app.get("/api/v1/intel/requests", &pak).await.json();
+        let mine = received
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == request["id"])
+            .unwrap()
+            .clone();
+        let own = find(&app, &pak, "outbox", "Recruiter").await.unwrap();
+        assert_eq!(mine["message"], own["id"]);
+        assert_eq!(mine["may_decide"], true);
+        assert_eq!(
+            mine["hit"],
+            Value::Null,
+            "the holder learns no hit of Turkey's"
+        );
+        // Turkey reads its request but may not grant it; Spain does not even see it.
+        let id = request["id"].as_str().unwrap();
+        let grant = format!("/api/v1/intel/requests/{id}/grant");
+        assert_eq!(
+            app.post(&grant, Some(&tur), json!(null)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.post(&grant, Some(&esp), json!(null)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        // Before the grant Turkey may not read Pakistan's message; after it, it may.
+        let pakistan_s = format!("/api/v1/intel/messages/{}", own["id"].as_str().unwrap());
+        assert_eq!(
+            app.get(&pakistan_s, &tur).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let granted = app.post(&grant, Some(&pak), json!(null)).await;
+        assert_eq!(granted.status, StatusCode::OK, "{}", granted.text);
+        assert_eq!(granted.json()["status"], "granted");
+        assert_eq!(app.get(&pakistan_s, &tur).await.status, StatusCode::OK);
+        let twice = app.post(&grant, Some(&pak), json!(null)).await;
+        assert!(twice.status.is_client_error(), "{}", twice.text);
+        // The share is recorded on the message for its agency, and audited.
+        let shared = app.get(&pakistan_s, &pak).await.json();
+        assert_eq!(shared["shares"][0]["to"], "TR-SG");
+        assert_eq!(shared["shares"][0]["by"], "pak.officer");
+        let admin = app.token("ita.admin").await;
+        let audit = app
+            .get("/api/v1/audit?action=intel_share_request.grant", &admin)
+            .await;
+        assert!(audit.text.contains(id), "{}", audit.text);
+        let hits = app.get("/api/v1/intel/hits", &tur).await.json();
+        assert_eq!(hits[0]["request"]["status"], "granted");
+        // The owner shares on its own initiative; never RED with an agency, never another's.
+        let ita = app.token("ita.officer").await;
+        let sent = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&ita),
+                message(json!({"subject": "To share"})),
+            )
+            .await
+            .json();
+        let share = format!(
+            "/api/v1/intel/messages/{}/share",
+            sent["id"].as_str().unwrap()
+        );
+        let grc = app.token("grc.officer").await;
+        let before = format!("/api/v1/intel/messages/{}", sent["id"].as_str().unwrap());
+        assert_eq!(app.get(&before, &grc).await.status, StatusCode::NOT_FOUND);
+        let done = app
+            .post(&share, Some(&ita), json!({"agencies": ["GR-HP"]}))
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        assert_eq!(app.get(&before, &grc).await.status, StatusCode::OK);
+        assert_eq!(
+            app.post(&share, Some(&esp), json!({"agencies": ["TR-SG"]}))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "an addressee does not share onward"
+        );
+        let red = find(&app, &ita, "outbox", "Source in Zuwara")
+            .await
+            .unwrap();
+        let red_share = format!(
+            "/api/v1/intel/messages/{}/share",
+            red["id"].as_str().unwrap()
+        );
+        let refused = app
+            .post(&red_share, Some(&ita), json!({"agencies": ["GR-HP"]}))
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text
+        );
+        app
+    })
+    .await;
+}
