@@ -624,3 +624,149 @@ async fn onward_sharing_is_an_act_of_the_holder_on_a_one_click_request() {
     })
     .await;
 }
+
+/// Who may read a message of Italy's police (IT-PS) under `tlp` to `addressees` (and, under
+/// RED, to `named`): an officer or analyst of the sender's agency, of an addressed agency
+/// (not under RED), or named (under RED). Written from the issue, independently of `can`.
+fn may_read(
+    agency: &str,
+    role: accordo_domain::Role,
+    username: &str,
+    tlp: &str,
+    addressees: &[&str],
+    named: &[&str],
+) -> bool {
+    use accordo_domain::Role;
+    matches!(role, Role::Officer | Role::Analyst)
+        && (agency == "IT-PS"
+            || (tlp != "RED" && addressees.contains(&agency))
+            || (tlp == "RED" && named.contains(&username)))
+}
+
+#[tokio::test]
+async fn every_tlp_code_and_addressee_set_against_every_role_at_every_kind_of_agency() {
+    each_engine(|app| async move {
+        use accordo_domain::Role;
+        // A user of every role at the sender's agency, another of the host state, the
+        // operator, two member states, a partner and the monitor.
+        let agencies = ["IT-PS", "IT-MI", "ES-PN", "GR-HP", "PK-FIA", "UNHCR"];
+        let hash = accordo_service::passwords::hash(
+            accordo_service::PasswordCost::Test,
+            accordo_service::demo::DEMO_PASSWORD,
+        );
+        let mut people: Vec<(String, &str, Role)> = Vec::new();
+        let mut tx = app.store().write().await.unwrap();
+        for agency in agencies {
+            for role in Role::ALL {
+                let username = format!("t.{}.{}", agency.to_lowercase(), role.as_str());
+                accordo_store::accounts::insert_user(
+                    &mut tx,
+                    &accordo_store::accounts::NewUser {
+                        id: accordo_service::new_id(),
+                        username: &username,
+                        display_name: "TLP test",
+                        agency,
+                        roles: role.as_str(),
+                        password_hash: &hash,
+                        must_change_password: false,
+                        language: "en",
+                        time_zone: "Europe/Rome",
+                    },
+                    0,
+                )
+                .await
+                .unwrap();
+                people.push((username, agency, role));
+            }
+        }
+        let audited = accordo_service::audit::record(
+            &app.platform,
+            &mut tx,
+            &accordo_service::demo::command_line_ctx(),
+            "user.create",
+            "user",
+            None,
+            json!({"tlp_test": people.len()}),
+        )
+        .await
+        .unwrap();
+        tx.commit(audited).await.unwrap();
+        let mut tokens = std::collections::HashMap::new();
+        for (username, _, _) in &people {
+            tokens.insert(username.clone(), app.token(username).await);
+        }
+        let sender = app.token("ita.officer").await;
+        let named = ["t.es-pn.officer"];
+        let mut cases: Vec<(String, Vec<&str>)> = Vec::new();
+        for tlp in ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT"] {
+            for addressees in [vec!["ES-PN"], vec!["ES-PN", "GR-HP"], vec!["PK-FIA"]] {
+                cases.push((tlp.to_owned(), addressees));
+            }
+        }
+        cases.push(("RED".to_owned(), vec!["ES-PN"]));
+        for (n, (tlp, addressees)) in cases.iter().enumerate() {
+            let subject = format!("TLP case {n}");
+            let mut body =
+                message(json!({"subject": subject, "tlp": tlp, "addressees": addressees}));
+            if tlp == "RED" {
+                body["recipients"] = json!(named);
+            }
+            let sent = app
+                .post("/api/v1/intel/messages", Some(&sender), body)
+                .await;
+            assert_eq!(
+                sent.status,
+                StatusCode::CREATED,
+                "{tlp} {addressees:?}: {}",
+                sent.text
+            );
+            let path = format!(
+                "/api/v1/intel/messages/{}",
+                sent.json()["id"].as_str().unwrap()
+            );
+            for (username, agency, role) in &people {
+                let token = &tokens[username];
+                let expected = may_read(agency, *role, username, tlp, addressees, &named);
+                let got = app.get(&path, token).await;
+                assert_eq!(
+                    got.status == StatusCode::OK,
+                    expected,
+                    "{username} reading {tlp} to {addressees:?}: {} {}",
+                    got.status,
+                    got.text
+                );
+                if expected {
+                    // An addressee sees only itself among the addressees; the sender's agency
+                    // all of them.
+                    let seen = got.json()["addressees"].clone();
+                    if *agency == "IT-PS" {
+                        assert_eq!(seen, json!(addressees), "{username}");
+                    } else {
+                        assert_eq!(seen, json!([agency]), "{username}: {seen}");
+                    }
+                } else {
+                    assert!(
+                        got.status == StatusCode::NOT_FOUND || got.status == StatusCode::FORBIDDEN,
+                        "{username}: {}",
+                        got.status
+                    );
+                    assert!(!got.text.contains(&subject), "{username}: {}", got.text);
+                }
+                // The lists agree with the reads, and say nothing more.
+                if matches!(role, Role::Officer | Role::Analyst) {
+                    let listed = app
+                        .get("/api/v1/intel/messages?folder=all", token)
+                        .await
+                        .text;
+                    assert_eq!(
+                        listed.contains(&format!("\"{subject}\"")),
+                        expected,
+                        "{username}'s list, {tlp} to {addressees:?}"
+                    );
+                }
+            }
+        }
+        app
+    })
+    .await;
+}
