@@ -80,6 +80,14 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS_AT_ES_PN),
             sees_canary: Holders(READERS_AT_ES_PN),
         },
+        // The file IT-UI's message carries: its readers at ES-PN download it.
+        AccessRow {
+            method: "get",
+            path: "/api/v1/intel/attachments/{id}",
+            body: json!(null),
+            who: Holders(READERS_AT_ES_PN),
+            sees_canary: Holders(READERS_AT_ES_PN),
+        },
         // TR-SG's request about IT-UI's message names the key both hold, nothing of IT-UI's.
         AccessRow {
             method: "get",
@@ -195,6 +203,13 @@ fn pages() -> Vec<AccessRow> {
             Holders(READERS),
             Only(&[]),
         ),
+        row(
+            "get",
+            "/intel/attachments/{id}",
+            json!(null),
+            Holders(READERS_AT_ES_PN),
+            Holders(READERS_AT_ES_PN),
+        ),
         // IT-UI's hit, the request addressed to it and its message are IT-UI's to act on,
         // and it has no officer or analyst.
         row(
@@ -253,6 +268,11 @@ fn arrange<'a>(
                 tlp: "AMBER".into(),
                 addressees: vec!["ES-PN".into()],
                 entities: vec![("phone".into(), "+216 20 999 888".into())],
+                attachments: vec![messages::NewAttachment {
+                    name: "note.txt".into(),
+                    media_type: "text/plain".into(),
+                    content: format!("Attached {CANARY}").into_bytes(),
+                }],
                 reliability: "B".into(),
                 credibility: "2".into(),
                 ..Default::default()
@@ -319,6 +339,11 @@ fn arrange<'a>(
             ("/api/v1/intel/hits/", it_ui_hit.clone()),
             ("/intel/hits/", it_ui_hit),
             ("/api/v1/intel/requests/", request.id.to_string()),
+            (
+                "/api/v1/intel/attachments/",
+                message.attachments[0].id.to_string(),
+            ),
+            ("/intel/attachments/", message.attachments[0].id.to_string()),
             ("/intel/requests/", request.id.to_string()),
         ]
     })

@@ -1,6 +1,6 @@
 //! The intel pillar over HTTP: messages, cases and hits.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -18,9 +18,17 @@ use crate::service::hits::{self, HitView};
 use crate::service::messages::{self, Folder, MessageSummary, MessageView, NewMessage};
 use crate::service::sharing::{self, RequestView};
 
+/// A message may carry up to 5 MB of files, in base64 within its JSON.
+const MESSAGE_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_messages, send_message))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(list_messages, send_message))
+                .layer(DefaultBodyLimit::max(MESSAGE_BODY_LIMIT)),
+        )
+        .routes(routes!(attachment))
         .routes(routes!(open_message))
         .routes(routes!(list_hits))
         .routes(routes!(list_cases, open_case))
@@ -47,7 +55,7 @@ pub struct EntityIn {
 /// A message to send.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"case": null, "subject": "Crossing offered from Zuwara", "body": "Contact 0039 06 1234 5678 (WhatsApp), payment to IBAN IT60 X054 2811 1010 0000 0123 456.", "tlp": "AMBER", "addressees": ["ES-PN", "TR-SG"], "entities": [{"kind": "person", "value": "Karim Demo"}, {"kind": "imo", "value": "IMO 9074729"}], "reliability": "B", "credibility": "2"}))]
+#[schema(example = json!({"case": null, "subject": "Crossing offered from Zuwara", "attachments": [{"name": "note.txt", "type": "text/plain", "content": "Qm9hdCBsZWF2ZXMgb24gRnJpZGF5Lg=="}], "body": "Contact 0039 06 1234 5678 (WhatsApp), payment to IBAN IT60 X054 2811 1010 0000 0123 456.", "tlp": "AMBER", "addressees": ["ES-PN", "TR-SG"], "entities": [{"kind": "person", "value": "Karim Demo"}, {"kind": "imo", "value": "IMO 9074729"}], "reliability": "B", "credibility": "2"}))]
 pub struct MessageIn {
     /// The case it belongs to (its participants' agencies only may be addressed).
     #[serde(default)]
@@ -80,6 +88,24 @@ pub struct MessageIn {
     /// itself).
     #[serde(default)]
     distribution_visible: bool,
+    /// Files: at most 5, 2 MB each, 5 MB in all; PDF, JPEG, PNG, plain text or CSV, each
+    /// checked against its declared type.
+    #[serde(default)]
+    attachments: Vec<AttachmentIn>,
+}
+
+/// A file to attach.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentIn {
+    /// Its file name.
+    name: String,
+    /// Its media type: `application/pdf`, `image/jpeg`, `image/png`, `text/plain` or
+    /// `text/csv`.
+    #[serde(rename = "type")]
+    media_type: String,
+    /// Its content, in base64.
+    content: String,
 }
 
 fn yes() -> bool {
@@ -97,6 +123,23 @@ async fn send_message(
     Json(m): Json<MessageIn>,
 ) -> ApiResult<(StatusCode, axum::Json<MessageView>)> {
     messages::may_send(&caller.ctx)?;
+    let mut attachments = Vec::with_capacity(m.attachments.len());
+    for (i, a) in m.attachments.into_iter().enumerate() {
+        use base64::Engine as _;
+        let content = base64::engine::general_purpose::STANDARD
+            .decode(a.content.trim())
+            .map_err(|_| {
+                ServiceError::invalid(
+                    &format!("attachments[{i}].content"),
+                    "expected the file's content in base64",
+                )
+            })?;
+        attachments.push(messages::NewAttachment {
+            name: a.name,
+            media_type: a.media_type,
+            content,
+        });
+    }
     let input = NewMessage {
         case: m.case,
         reply_to: m.reply_to,
@@ -111,6 +154,7 @@ async fn send_message(
         no_onward_sharing: m.no_onward_sharing,
         no_court_use: m.no_court_use,
         distribution_visible: m.distribution_visible,
+        attachments,
     };
     let view = messages::send(&state.platform, &caller.ctx, &input).await?;
     Ok((StatusCode::CREATED, axum::Json(view)))
@@ -298,5 +342,60 @@ async fn share_message(
 ) -> ApiResult<axum::Json<MessageView>> {
     Ok(axum::Json(
         sharing::share(&state.platform, &caller.ctx, id, &s.agencies).await?,
+    ))
+}
+
+/// A file as a download: its media type, and its name for the browser to save it under.
+pub(crate) fn download(
+    (name, media_type, bytes): (String, String, Vec<u8>),
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    // RFC 6266 / 5987: an ASCII fallback and the UTF-8 name, percent-encoded.
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, media_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// An attachment's content, for whoever may read its message (an audited opening of the
+/// message); not found otherwise.
+#[utoipa::path(get, path = "/api/v1/intel/attachments/{id}", tag = "intel", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn attachment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::response::Response> {
+    Ok(download(
+        messages::attachment(&state.platform, &caller.ctx, id).await?,
     ))
 }

@@ -36,6 +36,19 @@ pub fn routes() -> PageRoutes {
         .post("/intel/requests/{id}/grant", grant)
         .post("/intel/requests/{id}/refuse", refuse)
         .post("/intel/messages/{id}/share", share)
+        .get("/intel/attachments/{id}", attachment_page)
+}
+
+/// An attachment's content, for whoever may read its message (an audited opening).
+async fn attachment_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<Uuid>,
+) -> Response {
+    match messages::attachment(&state.platform, &viewer.ctx, id).await {
+        Ok(file) => crate::api::download(file),
+        Err(e) => viewer_error_page(&state, &viewer, &e),
+    }
 }
 
 const HANDLINGS: [&str; 5] = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"];
@@ -348,6 +361,8 @@ async fn send(State(state): State<AppState>, form: SignedForm) -> Response {
         no_onward_sharing: f.get("no_onward_sharing") == "1",
         no_court_use: f.get("no_court_use") == "1",
         distribution_visible: f.get("distribution_visible") == "1",
+        // Files are attached through the API (`attachments`); the form sends text.
+        attachments: Vec::new(),
     };
     // Every mistake at once: what the page could not read, then what the rules refuse (an
     // entity's refusal under its row's field).

@@ -12,6 +12,7 @@ use uuid::Uuid;
 pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
     accordo_store::migration!("../migrations", 2026120601, "2026120601_intel"),
     accordo_store::migration!("../migrations", 2026120602, "2026120602_intel_sharing"),
+    accordo_store::migration!("../migrations", 2026120603, "2026120603_intel_attachments"),
 ];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
@@ -120,6 +121,20 @@ pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
             ("request_id", Text),
         ],
         order_by: "shared_at, message_id, addressee_type, addressee",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_attachments",
+        columns: &[
+            ("id", Text),
+            ("message_id", Text),
+            ("position", Int),
+            ("name", Text),
+            ("media_type", Text),
+            ("size", Int),
+            ("sha256", Text),
+            ("content", Text),
+        ],
+        order_by: "message_id, position",
     },
 ];
 
@@ -929,4 +944,78 @@ pub async fn hit(conn: &mut Conn, id: Uuid) -> Result<Option<HitRow>> {
         })
     })
     .transpose()
+}
+
+// ---- attachments -------------------------------------------------------------------------
+
+/// An attachment as stored: its content in base64.
+#[derive(Debug, Clone)]
+pub struct AttachmentRow {
+    pub id: Uuid,
+    pub message_id: Uuid,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    /// Base64; empty when only the description was read.
+    pub content: String,
+}
+
+pub async fn insert_attachments(tx: &mut Tx, rows: &[AttachmentRow]) -> Result<()> {
+    for (position, a) in rows.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO intel_attachments (id, message_id, position, name, media_type, size, sha256, content)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(a.id.to_string())
+        .bind(a.message_id.to_string())
+        .bind(position as i64)
+        .bind(&a.name)
+        .bind(&a.media_type)
+        .bind(a.size)
+        .bind(&a.sha256)
+        .bind(&a.content)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+fn attachment_of(r: &sqlx::any::AnyRow, with_content: bool) -> Result<AttachmentRow> {
+    Ok(AttachmentRow {
+        id: uuid(&r.try_get::<String, _>("id")?, "intel_attachments")?,
+        message_id: uuid(&r.try_get::<String, _>("message_id")?, "intel_attachments")?,
+        name: r.try_get("name")?,
+        media_type: r.try_get("media_type")?,
+        size: r.try_get("size")?,
+        sha256: r.try_get("sha256")?,
+        content: if with_content {
+            r.try_get("content")?
+        } else {
+            String::new()
+        },
+    })
+}
+
+/// A message's attachments, described (without their content), in order.
+pub async fn attachments(conn: &mut Conn, message: Uuid) -> Result<Vec<AttachmentRow>> {
+    let rows = sqlx::query(
+        "SELECT id, message_id, name, media_type, size, sha256 FROM intel_attachments
+         WHERE message_id = $1 ORDER BY position",
+    )
+    .bind(message.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| attachment_of(r, false)).collect()
+}
+
+/// One attachment with its content (the service checks that its message may be read).
+pub async fn attachment(conn: &mut Conn, id: Uuid) -> Result<Option<AttachmentRow>> {
+    let row = sqlx::query(
+        "SELECT id, message_id, name, media_type, size, sha256, content FROM intel_attachments WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| attachment_of(&r, true)).transpose()
 }

@@ -7,12 +7,14 @@
 //!   it is never matched.
 //! - [`extract`]: the entities a message's text names (telephone numbers, e-mail addresses,
 //!   IBANs, IMO and MMSI numbers, links, handles), in any script's digits.
+//! - [`attachment`]: the types a message may carry, each checked against its content.
 //! - [`grading`]: the 4×4 grading of the source's reliability and the information's
 //!   credibility.
 //! - [`hits`]: the in-memory index from keys to the records that hold them (hit/no-hit).
 //!
 //! Pure: no I/O.
 
+pub mod attachment;
 pub mod entity;
 pub mod extract;
 pub mod grading;

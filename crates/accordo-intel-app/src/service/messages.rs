@@ -7,10 +7,13 @@ use std::collections::BTreeSet;
 
 use accordo_domain::access::{Action, Resource};
 use accordo_domain::{AgencyCode, Handling, RecordScope, can};
+use accordo_intel::attachment;
 use accordo_intel::extract::extract;
 use accordo_intel::{Checked, Credibility, Kind, Reliability, check};
+use base64::Engine as _;
 use serde::Serialize;
 use serde_json::json;
+use sha2::Digest as _;
 use uuid::Uuid;
 
 use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifications, sharing};
@@ -50,6 +53,27 @@ pub struct NewMessage {
     pub no_onward_sharing: bool,
     pub no_court_use: bool,
     pub distribution_visible: bool,
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// A file to attach: its name, its declared media type and its content.
+#[derive(Debug, Clone, Default)]
+pub struct NewAttachment {
+    pub name: String,
+    pub media_type: String,
+    pub content: Vec<u8>,
+}
+
+/// An attachment as the reader sees it (its content at `GET /api/v1/intel/attachments/{id}`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AttachmentView {
+    pub id: Uuid,
+    pub name: String,
+    /// The media type, checked against the content when it was sent.
+    pub media_type: String,
+    pub size: i64,
+    /// SHA-256 of the content, hexadecimal.
+    pub sha256: String,
 }
 
 /// An entity as the reader sees it.
@@ -144,6 +168,7 @@ pub struct MessageView {
     /// Under RED, the named users the reader may see (the same rule).
     pub recipients: Vec<String>,
     pub entities: Vec<EntityView>,
+    pub attachments: Vec<AttachmentView>,
     /// Who of other agencies has read it (the sender's agency only).
     pub reads: Option<Vec<ReadView>>,
     /// Its onward shares after it was sent (the sender's agency only).
@@ -223,6 +248,7 @@ fn refused(
 struct Prepared {
     row: MessageRow,
     entities: Vec<EntityRow>,
+    attachments: Vec<store::AttachmentRow>,
     /// `(type, value)` rows of `record_addressees`.
     addressees: Vec<(String, String)>,
     /// Who is told: `(agency, user)`.
@@ -348,6 +374,64 @@ async fn prepare(
                 vec![("given", kind.clone())],
                 e.to_string(),
             )),
+        }
+    }
+
+    // Attachments: of the types a message may carry, each its declared type, within size.
+    let mut files: Vec<store::AttachmentRow> = Vec::new();
+    if input.attachments.len() > attachment::MAX_COUNT {
+        no.push(refused(
+            "attachments",
+            "attachments-max",
+            vec![("max", attachment::MAX_COUNT.to_string())],
+            format!("at most {} attachments", attachment::MAX_COUNT),
+        ));
+    }
+    let total: usize = input.attachments.iter().map(|a| a.content.len()).sum();
+    if total > attachment::MAX_TOTAL_BYTES {
+        no.push(refused(
+            "attachments",
+            "attachments-total",
+            vec![("max", attachment::MAX_TOTAL_BYTES.to_string())],
+            format!(
+                "{total} bytes in all, over the limit of {} bytes a message",
+                attachment::MAX_TOTAL_BYTES
+            ),
+        ));
+    }
+    for (i, a) in input.attachments.iter().enumerate() {
+        // A name, never a path: what follows the last separator.
+        let name = a.name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            no.push(refused(
+                &format!("attachments[{i}].name"),
+                "attachment-name",
+                Vec::new(),
+                "expected a file name of 1 to 200 characters".to_owned(),
+            ));
+        }
+        match attachment::check(&a.media_type, &a.content) {
+            Ok(kind) => files.push(store::AttachmentRow {
+                id: new_id(),
+                message_id: Uuid::nil(),
+                name: name.to_owned(),
+                media_type: kind.as_str().to_owned(),
+                size: a.content.len() as i64,
+                sha256: hex::encode(sha2::Sha256::digest(&a.content)),
+                content: base64::engine::general_purpose::STANDARD.encode(&a.content),
+            }),
+            Err(e) => {
+                let field = match e {
+                    attachment::AttachmentError::UnknownType(_) => "type",
+                    _ => "content",
+                };
+                no.push(refused(
+                    &format!("attachments[{i}].{field}"),
+                    e.code(),
+                    vec![("max", attachment::MAX_BYTES.to_string())],
+                    e.to_string(),
+                ));
+            }
         }
     }
 
@@ -516,9 +600,14 @@ async fn prepare(
             }
         }
     }
+    let id = new_id();
+    for f in &mut files {
+        f.message_id = id;
+    }
     Ok(Ok(Prepared {
+        attachments: files,
         row: MessageRow {
-            id: new_id(),
+            id,
             case_id,
             parent_id: input.reply_to,
             owner_agency: ctx.actor.agency.to_string(),
@@ -668,6 +757,7 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
     // another node's message may not have reached it yet.
     let ask = tx.engine() == accordo_store::Engine::Postgres || matches.names_any(&keys);
     store::insert_message(&mut tx, &p.row, &p.entities, &p.addressees).await?;
+    store::insert_attachments(&mut tx, &p.attachments).await?;
     let audited = audit::record(
         platform,
         &mut tx,
@@ -681,6 +771,7 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
             "reply_to": p.row.parent_id,
             "addressees": p.addressees.len(),
             "entities": p.entities.len(),
+            "attachments": p.attachments.iter().map(|a| &a.sha256).collect::<Vec<_>>(),
         }),
     )
     .await?;
@@ -730,11 +821,18 @@ pub async fn open(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<MessageVie
     let row = readable(platform, ctx, id)
         .await?
         .ok_or_else(|| ServiceError::not_found("intel_message", id))?;
+    record_opening(platform, ctx, &row).await?;
+    view(platform, ctx, row).await
+}
+
+/// Records that the caller opened `row` (audited; a first read by another agency's user is
+/// shown to the sender).
+async fn record_opening(platform: &Platform, ctx: &Ctx, row: &MessageRow) -> Result<()> {
     let mut tx = platform.store.write().await?;
     if ctx.actor.agency.as_str() != row.owner_agency {
         store::record_read(
             &mut tx,
-            id,
+            row.id,
             &ctx.actor.username,
             ctx.actor.agency.as_str(),
             platform.now_us(),
@@ -746,13 +844,36 @@ pub async fn open(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<MessageVie
         &mut tx,
         ctx,
         &policy::INTEL_MESSAGE,
-        &id.to_string(),
+        &row.id.to_string(),
     )
     .await?
     {
         tx.commit(audited).await?;
     }
-    view(platform, ctx, row).await
+    Ok(())
+}
+
+/// An attachment's name, media type and content, for whoever may read its message (an
+/// opening of the message, audited); not found otherwise.
+pub async fn attachment(
+    platform: &Platform,
+    ctx: &Ctx,
+    id: Uuid,
+) -> Result<(String, String, Vec<u8>)> {
+    may_read(ctx)?;
+    let mut conn = platform.store.read().await?;
+    let found = store::attachment(&mut conn, id).await?;
+    drop(conn);
+    let not_found = || ServiceError::not_found("intel_attachment", id);
+    let a = found.ok_or_else(not_found)?;
+    let row = readable(platform, ctx, a.message_id)
+        .await?
+        .ok_or_else(not_found)?;
+    record_opening(platform, ctx, &row).await?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&a.content)
+        .map_err(|_| ServiceError::invalid("attachment", "stored content is not base64"))?;
+    Ok((a.name, a.media_type, bytes))
 }
 
 /// A message as the caller may see it: the distribution as its rule allows, who has read it
@@ -762,6 +883,17 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
     let own = row.owner_agency == mine;
     let mut conn = platform.store.read().await?;
     let entities = store::entities(&mut conn, row.id).await?;
+    let attachments: Vec<AttachmentView> = store::attachments(&mut conn, row.id)
+        .await?
+        .into_iter()
+        .map(|a| AttachmentView {
+            id: a.id,
+            name: a.name,
+            media_type: a.media_type,
+            size: a.size,
+            sha256: a.sha256,
+        })
+        .collect();
     let (agencies, users) = store::message_addressees(&mut conn, row.id).await?;
     let reads = if own {
         Some(
@@ -831,6 +963,7 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
         addressees,
         recipients,
         entities: entities.iter().map(EntityView::of).collect(),
+        attachments,
         reads,
         shares,
         hits,

@@ -770,3 +770,73 @@ async fn every_tlp_code_and_addressee_set_against_every_role_at_every_kind_of_ag
     })
     .await;
 }
+
+#[tokio::test]
+async fn attachments_are_checked_against_their_type_and_read_like_their_message() {
+    each_engine(|app| async move {
+        use base64::Engine as _;
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+        let ita = app.token("ita.officer").await;
+        let esp = app.token("esp.officer").await;
+        let grc = app.token("grc.officer").await;
+        let before = message_count(&app).await;
+        // A program declared a PDF: refused by its field, nothing written.
+        let refused = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&ita),
+                message(json!({"attachments": [
+                    {"name": "note.txt", "type": "text/plain", "content": b64("Seen in Zuwara.".as_bytes())},
+                    {"name": "report.pdf", "type": "application/pdf", "content": b64(b"MZ\x90\x00")}
+                ]})),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+        assert!(refused.text.contains("attachments[1].content"), "{}", refused.text);
+        for (files, field) in [
+            (json!([{"name": "x.exe", "type": "application/x-msdownload", "content": b64(b"MZ")}]), "attachments[0].type"),
+            (json!([{"name": "x.txt", "type": "text/plain", "content": "not base64!"}]), "attachments[0].content"),
+            (json!([{"name": "", "type": "text/plain", "content": b64(b"a")}]), "attachments[0].name"),
+        ] {
+            let reply = app
+                .post("/api/v1/intel/messages", Some(&ita), message(json!({"attachments": files})))
+                .await;
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text);
+            assert!(reply.text.contains(field), "{field}: {}", reply.text);
+        }
+        assert_eq!(message_count(&app).await, before, "nothing half-written");
+        // A text and a PDF: stored with their size and hash, read by the addressee only.
+        let pdf = b"%PDF-1.4\n% synthetic\n".to_vec();
+        let sent = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&ita),
+                message(json!({"subject": "With files", "attachments": [
+                    {"name": "../../etc/note.txt", "type": "text/plain", "content": b64("Seen in Zuwara.".as_bytes())},
+                    {"name": "rapporto.pdf", "type": "application/pdf", "content": b64(&pdf)}
+                ]})),
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
+        let files = sent.json()["attachments"].clone();
+        assert_eq!(files[0]["name"], "note.txt", "a name, never a path");
+        assert_eq!(files[1]["media_type"], "application/pdf");
+        assert_eq!(files[1]["size"], pdf.len());
+        assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64);
+        let path = format!("/api/v1/intel/attachments/{}", files[1]["id"].as_str().unwrap());
+        let got = app.get(&path, &esp).await;
+        assert_eq!(got.status, StatusCode::OK);
+        assert_eq!(got.headers["content-type"], "application/pdf");
+        assert!(got.headers["content-disposition"].to_str().unwrap().contains("rapporto.pdf"));
+        assert_eq!(got.text.as_bytes(), &pdf[..]);
+        assert_eq!(app.get(&path, &grc).await.status, StatusCode::NOT_FOUND);
+        // The download is an opening of the message: audited, and the sender sees the read.
+        let own = app
+            .get(&format!("/api/v1/intel/messages/{}", sent.json()["id"].as_str().unwrap()), &ita)
+            .await
+            .json();
+        assert_eq!(own["reads"][0]["username"], "esp.officer");
+        app
+    })
+    .await;
+}
