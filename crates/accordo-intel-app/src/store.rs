@@ -293,21 +293,42 @@ pub async fn insert_message(
     .bind(m.created_at)
     .execute(tx.conn())
     .await?;
-    for (position, e) in entities.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO intel_entities (message_id, position, kind, value, normalised, reason, note, source)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(m.id.to_string())
-        .bind(position as i64)
-        .bind(&e.kind)
-        .bind(&e.value)
-        .bind(e.normalised.as_deref())
-        .bind(&e.reason)
-        .bind(&e.note)
-        .bind(&e.source)
-        .execute(tx.conn())
-        .await?;
+    // One statement for up to 100 entities (8 parameters each): one round trip, not one a row.
+    let indexed: Vec<(usize, &EntityRow)> = entities.iter().enumerate().collect();
+    for chunk in indexed.chunks(100) {
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 8;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO intel_entities (message_id, position, kind, value, normalised, reason, note, source) VALUES {}",
+            tuples.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (position, e) in chunk {
+            query = query
+                .bind(m.id.to_string())
+                .bind(*position as i64)
+                .bind(&e.kind)
+                .bind(&e.value)
+                .bind(e.normalised.as_deref())
+                .bind(&e.reason)
+                .bind(&e.note)
+                .bind(&e.source);
+        }
+        query.execute(tx.conn()).await?;
     }
     accordo_store::scope::insert_addressees(tx, MESSAGE_KIND, &m.id.to_string(), addressees).await
 }
@@ -551,12 +572,22 @@ pub async fn lock_keys(tx: &mut Tx, fingerprints: &[u64]) -> Result<()> {
     let mut sorted = fingerprints.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
-    for f in sorted {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(f as i64)
-            .execute(tx.conn())
-            .await?;
+    if sorted.is_empty() {
+        return Ok(());
     }
+    // One statement takes them all, in this order.
+    let values: Vec<String> = (1..=sorted.len())
+        .map(|i| format!("(${i}::bigint, {i})"))
+        .collect();
+    let sql = format!(
+        "SELECT pg_advisory_xact_lock(k) FROM (VALUES {}) AS keys(k, n) ORDER BY n",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for f in sorted {
+        query = query.bind(f as i64);
+    }
+    query.execute(tx.conn()).await?;
     Ok(())
 }
 
@@ -704,19 +735,37 @@ pub async fn keys_of(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, Stri
 /// The channel on which nodes announce new messages (PostgreSQL).
 const CHANNEL: &str = "accordo_intel";
 
-/// Announces a new message to the other nodes, delivered on commit (PostgreSQL only: SQLite
-/// has one node).
-pub async fn announce(tx: &mut Tx, message: Uuid) -> Result<()> {
+/// Announces a new message and its keys to the other nodes, delivered on commit
+/// (PostgreSQL only: SQLite has one node). The keys travel in the notice (one per line,
+/// kind TAB key) unless they would not fit, when the listener reads them.
+pub async fn announce(tx: &mut Tx, message: Uuid, keys: &[(String, String)]) -> Result<()> {
     if tx.engine() != Engine::Postgres {
         return Ok(());
     }
+    let mut payload = message.to_string();
+    if keys.is_empty() {
+        payload.push('\n');
+    }
+    for (kind, key) in keys {
+        payload.push('\n');
+        payload.push_str(kind);
+        payload.push('\t');
+        payload.push_str(key);
+    }
+    // PostgreSQL's limit is 8,000 bytes.
+    if payload.len() > 7_000 {
+        payload = message.to_string();
+    }
     sqlx::query("SELECT pg_notify($1, $2)")
         .bind(CHANNEL)
-        .bind(message.to_string())
+        .bind(payload)
         .execute(tx.conn())
         .await?;
     Ok(())
 }
+
+/// A new message announced by a node: its id, and its keys when they came with it.
+pub type Heard = (Uuid, Option<Vec<(String, String)>>);
 
 /// New messages announced by any node.
 pub struct Changes(sqlx::postgres::PgListener);
@@ -724,11 +773,21 @@ pub struct Changes(sqlx::postgres::PgListener);
 /// What the listener heard: a message, or `None` when notifications may have been missed
 /// (the connection dropped): then everything is loaded again.
 impl Changes {
-    pub async fn next(&mut self) -> Result<Option<Uuid>> {
-        Ok(match self.0.try_recv().await? {
-            Some(n) => Uuid::parse_str(n.payload()).ok(),
-            None => None,
-        })
+    /// The next message heard; `Ok(None)` when notices may have been missed.
+    pub async fn next(&mut self) -> Result<Option<Heard>> {
+        let Some(n) = self.0.try_recv().await? else {
+            return Ok(None);
+        };
+        let mut lines = n.payload().split('\n');
+        let Some(id) = lines.next().and_then(|l| Uuid::parse_str(l).ok()) else {
+            return Ok(None);
+        };
+        let keys: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let sent_keys = n.payload().contains('\n');
+        Ok(Some((id, sent_keys.then_some(keys))))
     }
 }
 

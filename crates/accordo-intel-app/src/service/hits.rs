@@ -143,8 +143,9 @@ pub(crate) async fn record(
     sender: &Scope,
     row: &MessageRow,
     keys: &[(String, String)],
-) -> Result<usize> {
+) -> Result<Vec<HitView>> {
     let hidden = store::hidden_matches(tx.conn(), sender, keys).await?;
+    let mut sender_side = Vec::with_capacity(hidden.len());
     let now = platform.now_us();
     let mut told: Vec<(String, String, String, String)> = Vec::new();
     for h in &hidden {
@@ -175,6 +176,7 @@ pub(crate) async fn record(
         };
         store::insert_hit(tx, &mine).await?;
         store::insert_hit(tx, &theirs).await?;
+        sender_side.push(view(mine.clone()));
         for (hit, except) in [(&mine, Some(sender.actor().user_id)), (&theirs, None)] {
             let once = (
                 hit.agency.clone(),
@@ -198,7 +200,7 @@ pub(crate) async fn record(
             told.push(once);
         }
     }
-    Ok(hidden.len())
+    Ok(sender_side)
 }
 
 /// Whether the caller may read hits at all.

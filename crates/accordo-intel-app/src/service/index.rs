@@ -91,7 +91,7 @@ pub async fn follow_changes(platform: Platform) -> Result<()> {
             continue;
         }
         loop {
-            let heard = match changes.next().await {
+            let (heard, sent) = match changes.next().await {
                 Ok(Some(message)) => message,
                 Ok(None) => break,
                 Err(e) => {
@@ -99,11 +99,16 @@ pub async fn follow_changes(platform: Platform) -> Result<()> {
                     break;
                 }
             };
-            let keys = async {
-                let mut conn = platform.store.read().await?;
-                store::keys_of(&mut conn, heard).await
-            }
-            .await;
+            let keys = match sent {
+                Some(keys) => Ok(keys),
+                None => {
+                    async {
+                        let mut conn = platform.store.read().await?;
+                        store::keys_of(&mut conn, heard).await
+                    }
+                    .await
+                }
+            };
             match keys {
                 Ok(keys) => platform.state::<Matches>().add(heard, &keys),
                 Err(e) => {

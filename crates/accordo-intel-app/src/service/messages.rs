@@ -247,6 +247,8 @@ fn refused(
 /// What a checked message writes.
 struct Prepared {
     row: MessageRow,
+    /// The named recipients' usernames (RED).
+    recipient_names: Vec<String>,
     entities: Vec<EntityRow>,
     attachments: Vec<store::AttachmentRow>,
     /// `(type, value)` rows of `record_addressees`.
@@ -467,7 +469,7 @@ async fn prepare(
         Some(Handling::Red) => {
             let readers = hits::reader_roles(&policy::INTEL_MESSAGE);
             let mut conn = platform.store.read().await?;
-            for name in named {
+            for name in named.iter().copied() {
                 let user = accordo_store::accounts::find_user_by_username(&mut conn, name).await?;
                 match user {
                     Some(u)
@@ -604,7 +606,14 @@ async fn prepare(
     for f in &mut files {
         f.message_id = id;
     }
+    let mut recipient_names: Vec<String> = named.iter().map(|n| (*n).to_owned()).collect();
+    recipient_names.sort();
+    recipient_names.dedup();
+    if handling != Handling::Red {
+        recipient_names.clear();
+    }
     Ok(Ok(Prepared {
+        recipient_names,
         attachments: files,
         row: MessageRow {
             id,
@@ -787,15 +796,59 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         )
         .await?;
     }
-    if ask {
-        hits::record(platform, &mut tx, &scope, &p.row, &keys).await?;
-    }
-    store::announce(&mut tx, id).await?;
+    let hits = if ask {
+        hits::record(platform, &mut tx, &scope, &p.row, &keys).await?
+    } else {
+        Vec::new()
+    };
+    store::announce(&mut tx, id, &keys).await?;
     // Before the commit, so that the next writer's index holds it (a rolled-back message's
     // keys only make the database be asked for nothing).
     matches.add(id, &keys);
     tx.commit(audited).await?;
-    view(platform, ctx, p.row).await
+    // The answer from what was written, not read again: the sender's own view of a message
+    // nobody has opened or shared yet.
+    let mut addressees: Vec<String> = p
+        .addressees
+        .iter()
+        .filter(|(kind, _)| kind == "agency")
+        .map(|(_, a)| a.clone())
+        .collect();
+    addressees.sort();
+    let row = p.row;
+    Ok(MessageView {
+        id: row.id,
+        case: row.case_id,
+        reply_to: row.parent_id,
+        sender_agency: row.owner_agency,
+        sender: row.created_by,
+        tlp: row.handling,
+        subject: row.subject,
+        body: row.body,
+        reliability: row.reliability,
+        credibility: row.credibility,
+        no_onward_sharing: row.no_onward_sharing,
+        no_court_use: row.no_court_use,
+        distribution_visible: row.distribution_visible,
+        addressees,
+        recipients: p.recipient_names,
+        entities: p.entities.iter().map(EntityView::of).collect(),
+        attachments: p
+            .attachments
+            .into_iter()
+            .map(|a| AttachmentView {
+                id: a.id,
+                name: a.name,
+                media_type: a.media_type,
+                size: a.size,
+                sha256: a.sha256,
+            })
+            .collect(),
+        reads: Some(Vec::new()),
+        shares: Some(Vec::new()),
+        hits,
+        sent_at_us: row.created_at,
+    })
 }
 
 /// The message `id` if the caller may read it.
