@@ -340,6 +340,8 @@ pub struct MessageFilter {
     /// Only these messages (of those the caller reads).
     pub ids: Option<Vec<Uuid>>,
     pub case_id: Option<Uuid>,
+    /// The replies to this message.
+    pub parent_id: Option<Uuid>,
     /// Messages sent by this agency (`outbox`), or by another (`inbox`, `Some(false)`).
     pub sent_by: Option<(String, bool)>,
     pub limit: i64,
@@ -387,6 +389,9 @@ pub async fn visible_messages(
         }
         let list: Vec<String> = ids.iter().map(|i| binds.text(&i.to_string())).collect();
         conds.push(format!("m.id IN ({})", list.join(", ")));
+    }
+    if let Some(parent) = filter.parent_id {
+        conds.push(format!("m.parent_id = {}", binds.text(&parent.to_string())));
     }
     if let Some(case) = filter.case_id {
         conds.push(format!("m.case_id = {}", binds.text(&case.to_string())));

@@ -187,3 +187,4 @@ intel-error-attachment-type = Attach a PDF, a JPEG or PNG photograph, plain text
 intel-error-attachment-empty = The file is empty.
 intel-error-attachment-size = The file is over the limit of { $max } bytes.
 intel-error-attachment-content = The file's content is not of the type declared.
+intel-replies = Replies

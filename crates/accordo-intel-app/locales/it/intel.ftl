@@ -187,3 +187,4 @@ intel-error-attachment-type = Allegare un PDF, una fotografia JPEG o PNG, un tes
 intel-error-attachment-empty = Il file è vuoto.
 intel-error-attachment-size = Il file supera il limite di { $max } byte.
 intel-error-attachment-content = Il contenuto del file non è del tipo dichiarato.
+intel-replies = Risposte

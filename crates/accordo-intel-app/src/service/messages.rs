@@ -175,6 +175,8 @@ pub struct MessageView {
     pub shares: Option<Vec<ShareView>>,
     /// The hits of the reader's agency on this message.
     pub hits: Vec<HitView>,
+    /// The replies to it that the reader may read, oldest first: the thread below it.
+    pub replies: Vec<MessageSummary>,
     pub sent_at_us: i64,
 }
 
@@ -847,6 +849,7 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         reads: Some(Vec::new()),
         shares: Some(Vec::new()),
         hits,
+        replies: Vec::new(),
         sent_at_us: row.created_at,
     })
 }
@@ -999,6 +1002,23 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
         Some(parent) => readable(platform, ctx, parent).await?.map(|p| p.id),
         None => None,
     };
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_MESSAGE)?;
+    let mut conn = platform.store.read().await?;
+    let mut replies: Vec<MessageSummary> = store::visible_messages(
+        &mut conn,
+        &scope,
+        &MessageFilter {
+            parent_id: Some(row.id),
+            limit: LIST_MAX,
+            ..MessageFilter::default()
+        },
+    )
+    .await?
+    .iter()
+    .map(summary)
+    .collect();
+    drop(conn);
+    replies.reverse();
     Ok(MessageView {
         id: row.id,
         case: row.case_id,
@@ -1020,6 +1040,7 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
         reads,
         shares,
         hits,
+        replies,
         sent_at_us: row.created_at,
     })
 }

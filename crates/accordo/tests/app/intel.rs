@@ -468,6 +468,17 @@ async fn notices_reach_only_those_who_may_read_and_replies_stay_in_the_audience(
         assert!(!seen.text.contains(&red_id));
         let listed = find(&app, &colleague, "all", "Answer").await.unwrap();
         assert_eq!(listed["reply_to"], Value::Null);
+        // The reply threads under the message it answers, for whoever reads both.
+        let thread = app
+            .get(&format!("/api/v1/intel/messages/{red_id}"), &ita)
+            .await
+            .json();
+        assert_eq!(thread["replies"][0]["id"], answer_id.as_str());
+        let theirs = app
+            .get(&format!("/api/v1/intel/messages/{red_id}"), &pak)
+            .await
+            .json();
+        assert_eq!(theirs["replies"], json!([]), "Pakistan does not read Italy's answer to Italy");
         // The named officer sees what it answers.
         let own = app
             .get(&format!("/api/v1/intel/messages/{answer_id}"), &ita)
