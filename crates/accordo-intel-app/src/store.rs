@@ -669,22 +669,23 @@ pub async fn visible_hits(
          WHERE {cond} ORDER BY h.created_at DESC, h.id LIMIT {limit}"
     );
     let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(HitRow {
-                id: uuid(&r.try_get::<String, _>("id")?, "intel_hits")?,
-                pair: uuid(&r.try_get::<String, _>("pair")?, "intel_hits")?,
-                agency: r.try_get("agency")?,
-                message_id: uuid(&r.try_get::<String, _>("message_id")?, "intel_hits")?,
-                kind: r.try_get("kind")?,
-                normalised: r.try_get("normalised")?,
-                other_agency: r.try_get("other_agency")?,
-                other_handling: r.try_get("other_handling")?,
-                other_message_id: uuid(&r.try_get::<String, _>("other_message_id")?, "intel_hits")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(hit_of).collect()
+}
+
+/// A hit from its row.
+fn hit_of(r: &sqlx::any::AnyRow) -> Result<HitRow> {
+    Ok(HitRow {
+        id: uuid(&r.try_get::<String, _>("id")?, "intel_hits")?,
+        pair: uuid(&r.try_get::<String, _>("pair")?, "intel_hits")?,
+        agency: r.try_get("agency")?,
+        message_id: uuid(&r.try_get::<String, _>("message_id")?, "intel_hits")?,
+        kind: r.try_get("kind")?,
+        normalised: r.try_get("normalised")?,
+        other_agency: r.try_get("other_agency")?,
+        other_handling: r.try_get("other_handling")?,
+        other_message_id: uuid(&r.try_get::<String, _>("other_message_id")?, "intel_hits")?,
+        created_at: r.try_get("created_at")?,
+    })
 }
 
 // ---- the match index's source ----------------------------------------------------------
@@ -993,21 +994,7 @@ pub async fn hit(conn: &mut Conn, id: Uuid) -> Result<Option<HitRow>> {
     .bind(id.to_string())
     .fetch_optional(conn)
     .await?;
-    row.map(|r| {
-        Ok(HitRow {
-            id: uuid(&r.try_get::<String, _>("id")?, "intel_hits")?,
-            pair: uuid(&r.try_get::<String, _>("pair")?, "intel_hits")?,
-            agency: r.try_get("agency")?,
-            message_id: uuid(&r.try_get::<String, _>("message_id")?, "intel_hits")?,
-            kind: r.try_get("kind")?,
-            normalised: r.try_get("normalised")?,
-            other_agency: r.try_get("other_agency")?,
-            other_handling: r.try_get("other_handling")?,
-            other_message_id: uuid(&r.try_get::<String, _>("other_message_id")?, "intel_hits")?,
-            created_at: r.try_get("created_at")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(hit_of).transpose()
 }
 
 // ---- attachments -------------------------------------------------------------------------
