@@ -183,13 +183,16 @@ async fn outbox(
     folder_page(state, viewer, headers, params, Folder::Outbox).await
 }
 
-/// The agencies a message may go to, `(code, name)`: every agency but the sender's.
+/// The agencies a message may go to, `(code, name)`: every agency but the sender's that has
+/// officers or analysts to read it (the service refuses the others: they are not offered).
 async fn agencies(state: &AppState, viewer: &Viewer) -> Vec<(String, String)> {
+    let readers = crate::service::hits::reader_roles(&crate::policy::INTEL_MESSAGE);
     accordo_store::accounts::list_agencies(&state.platform.store)
         .await
         .unwrap_or_default()
         .into_iter()
         .filter(|a| a.code != viewer.ctx.actor.agency.as_str())
+        .filter(|a| a.roles.iter().any(|r| readers.contains(&r.as_str())))
         .map(|a| (a.code, a.name))
         .collect()
 }
