@@ -93,27 +93,10 @@ pub const BATCH: usize = 50;
 pub async fn upsert(tx: &mut Tx, counts: &[Count], now_us: i64) -> Result<u64> {
     let mut changed = 0;
     for batch in counts.chunks(BATCH) {
-        let mut sql = String::from(
-            "INSERT INTO flow_counts (source, freq, period, route, border, nationality, count, basis, imported_at) VALUES ",
+        let mut sql = format!(
+            "INSERT INTO flow_counts (source, freq, period, route, border, nationality, count, basis, imported_at) VALUES {}",
+            accordo_store::values(batch.len(), 9)
         );
-        for i in 0..batch.len() {
-            let b = i * 9;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9
-            ));
-        }
         sql.push_str(
             " ON CONFLICT (source, freq, period, route, border, nationality) DO UPDATE
              SET count = excluded.count, basis = excluded.basis, imported_at = excluded.imported_at

@@ -190,6 +190,15 @@ async fn actor_on(conn: &mut accordo_store::Conn, user: &UserRow) -> Result<Acto
     let (agency, host_state) = accounts::find_agency_in_host_state(conn, &user.agency)
         .await?
         .ok_or_else(|| ServiceError::not_found("agency", &user.agency))?;
+    actor_of(user, agency, host_state)
+}
+
+/// The actor a user of `agency` is.
+fn actor_of(
+    user: &UserRow,
+    agency: accordo_store::accounts::AgencyRow,
+    host_state: bool,
+) -> Result<Actor> {
     let bad = |what: &str| {
         ServiceError::invalid(
             what,
@@ -563,15 +572,30 @@ pub async fn authenticate(
     let now = platform.now_us();
     let hash = secret_hash(secret);
     let mut conn = platform.store.read().await?;
-    let Some(credential) = creds::find_live(&mut conn, kind, &hash, now).await? else {
-        let why = match (kind, creds::find_any(&mut conn, kind, &hash).await?) {
-            (CredentialKind::Session, _) => AuthFailure::SessionEnded,
-            (_, None) => AuthFailure::TokenUnknown,
-            (_, Some(c)) if c.revoked_at.is_some() => AuthFailure::TokenRevoked,
-            (_, Some(_)) => AuthFailure::TokenExpired,
+    // One query for the credential, its holder and the agency; when it finds nothing, the
+    // others say why.
+    let (credential, user, actor) =
+        match creds::find_live_holder(&mut conn, kind, &hash, now).await? {
+            Some(h) => {
+                let actor = actor_of(&h.user, h.agency, h.host_state)?;
+                (h.credential, h.user, Some(actor))
+            }
+            None => {
+                let Some(credential) = creds::find_live(&mut conn, kind, &hash, now).await? else {
+                    let why = match (kind, creds::find_any(&mut conn, kind, &hash).await?) {
+                        (CredentialKind::Session, _) => AuthFailure::SessionEnded,
+                        (_, None) => AuthFailure::TokenUnknown,
+                        (_, Some(c)) if c.revoked_at.is_some() => AuthFailure::TokenRevoked,
+                        (_, Some(_)) => AuthFailure::TokenExpired,
+                    };
+                    return Err(why.into());
+                };
+                let user = accounts::find_user_by_id(&mut conn, credential.user_id)
+                    .await?
+                    .ok_or(AuthFailure::TokenUnknown)?;
+                (credential, user, None)
+            }
         };
-        return Err(why.into());
-    };
     if kind == CredentialKind::Session {
         let idle_limit = platform.settings.session_idle_minutes * 60_000_000;
         if credential
@@ -581,9 +605,6 @@ pub async fn authenticate(
             return Err(AuthFailure::SessionEnded.into());
         }
     }
-    let user = accounts::find_user_by_id(&mut conn, credential.user_id)
-        .await?
-        .ok_or(AuthFailure::TokenUnknown)?;
     if user.disabled {
         return Err(AuthFailure::Disabled.into());
     }
@@ -591,7 +612,10 @@ pub async fn authenticate(
     if credential.last_used_at.is_none_or(|t| now - t > 60_000_000) {
         creds::touch(&mut conn, kind, credential.id, now).await?;
     }
-    let actor = actor_on(&mut conn, &user).await?;
+    let actor = match actor {
+        Some(actor) => actor,
+        None => actor_on(&mut conn, &user).await?,
+    };
     drop(conn);
     Ok(Authenticated {
         actor,

@@ -60,19 +60,47 @@ pub async fn notify(
     resource: Option<(&str, &str)>,
 ) -> Result<Uuid> {
     let (agency, user) = to;
-    let n = Notification {
-        id: new_id(),
-        agency: agency.to_owned(),
-        user_id: user,
-        topic: topic.to_owned(),
-        title: message.to_owned(),
-        body: String::new(),
-        message: Some(serde_json::json!({"id": message, "args": args}).to_string()),
-        resource_kind: resource.map(|r| r.0.to_owned()),
-        resource_id: resource.map(|r| r.1.to_owned()),
-        created_at: platform.now_us(),
-        read_at: None,
-    };
-    notifications::insert(tx, &n).await?;
-    Ok(n.id)
+    let ids = notify_all(
+        platform,
+        tx,
+        &[(agency.to_owned(), user)],
+        topic,
+        message,
+        args,
+        resource,
+    )
+    .await?;
+    Ok(ids[0])
+}
+
+/// [`notify`] to several readers at once, one statement for all: the ids, in `to`'s order.
+pub async fn notify_all(
+    platform: &Platform,
+    tx: &mut accordo_store::Tx,
+    to: &[(String, Option<Uuid>)],
+    topic: &str,
+    message: &str,
+    args: serde_json::Value,
+    resource: Option<(&str, &str)>,
+) -> Result<Vec<Uuid>> {
+    let text = serde_json::json!({"id": message, "args": args}).to_string();
+    let now = platform.now_us();
+    let all: Vec<Notification> = to
+        .iter()
+        .map(|(agency, user)| Notification {
+            id: new_id(),
+            agency: agency.clone(),
+            user_id: *user,
+            topic: topic.to_owned(),
+            title: message.to_owned(),
+            body: String::new(),
+            message: Some(text.clone()),
+            resource_kind: resource.map(|r| r.0.to_owned()),
+            resource_id: resource.map(|r| r.1.to_owned()),
+            created_at: now,
+            read_at: None,
+        })
+        .collect();
+    notifications::insert_all(tx, &all).await?;
+    Ok(all.iter().map(|n| n.id).collect())
 }

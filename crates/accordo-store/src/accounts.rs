@@ -112,17 +112,53 @@ fn list_of(text: &str) -> Vec<String> {
 const AGENCY_COLUMNS: &str = "code, name, country, operator, mandate, time_zone, roles";
 
 fn agency_from_row(row: &AnyRow) -> Result<AgencyRow> {
-    let mandate: String = row.try_get("mandate")?;
-    let roles: String = row.try_get("roles")?;
+    agency_from(row, "")
+}
+
+/// An agency from columns named with `prefix` (see [`aliased`]).
+pub(crate) fn agency_from(row: &AnyRow, prefix: &str) -> Result<AgencyRow> {
+    let col = |c: &str| format!("{prefix}{c}");
+    let mandate: String = row.try_get(col("mandate").as_str())?;
+    let roles: String = row.try_get(col("roles").as_str())?;
     Ok(AgencyRow {
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        country: row.try_get("country")?,
-        operator: row.try_get::<i64, _>("operator")? != 0,
+        code: row.try_get(col("code").as_str())?,
+        name: row.try_get(col("name").as_str())?,
+        country: row.try_get(col("country").as_str())?,
+        operator: row.try_get::<i64, _>(col("operator").as_str())? != 0,
         mandate: list_of(&mandate),
-        time_zone: row.try_get("time_zone")?,
+        time_zone: row.try_get(col("time_zone").as_str())?,
         roles: list_of(&roles),
     })
+}
+
+/// `columns` of the table aliased `table`, each renamed with `prefix`: `u.id AS u_id, …`, for
+/// a join whose tables share column names.
+pub(crate) fn aliased(columns: &str, table: &str, prefix: &str) -> String {
+    columns
+        .split(',')
+        .map(|c| format!("{table}.{c} AS {prefix}{c}", c = c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The columns of an agency, aliased `table`, named with `prefix`.
+pub(crate) fn agency_columns(table: &str, prefix: &str) -> String {
+    aliased(AGENCY_COLUMNS, table, prefix)
+}
+
+/// Whether the agency aliased `table` belongs to the host state: one SQL expression.
+pub(crate) fn host_state_sql(table: &str) -> String {
+    format!(
+        "({table}.country IS NOT NULL AND {table}.country IN
+            (SELECT o.country FROM agencies o WHERE o.operator = 1))"
+    )
+}
+
+/// Reads the flag [`host_state_sql`] computes: a boolean on PostgreSQL, an integer on SQLite.
+pub(crate) fn host_state_from(row: &AnyRow, column: &str) -> Result<bool> {
+    Ok(row
+        .try_get::<bool, _>(column)
+        .or_else(|_| row.try_get::<i64, _>(column).map(|n| n != 0))?)
 }
 
 /// Agencies are reference data every signed-in user reads (their codes address records).
@@ -145,6 +181,28 @@ pub async fn find_agency(conn: &mut Conn, code: &str) -> Result<Option<AgencyRow
     row.as_ref().map(agency_from_row).transpose()
 }
 
+/// The agencies of `codes` that exist, in one query (codes without an agency are left out).
+pub async fn find_agencies(conn: &mut Conn, codes: &[String]) -> Result<Vec<AgencyRow>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::with_capacity(codes.len());
+    for chunk in codes.chunks(crate::rows_per_statement(1)) {
+        let sql = format!(
+            "SELECT {AGENCY_COLUMNS} FROM agencies WHERE code IN {} ORDER BY code",
+            crate::values(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for code in chunk {
+            query = query.bind(code);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            out.push(agency_from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// An agency and whether it belongs to the host state (the country of the agency that
 /// operates the platform), in one query: every authenticated request asks.
 pub async fn find_agency_in_host_state(
@@ -152,21 +210,14 @@ pub async fn find_agency_in_host_state(
     code: &str,
 ) -> Result<Option<(AgencyRow, bool)>> {
     let row = sqlx::query(&format!(
-        "SELECT {AGENCY_COLUMNS}, (country IS NOT NULL AND country IN
-            (SELECT o.country FROM agencies o WHERE o.operator = 1)) AS host_state
-         FROM agencies WHERE code = $1"
+        "SELECT {AGENCY_COLUMNS}, {} AS host_state FROM agencies WHERE code = $1",
+        host_state_sql("agencies")
     ))
     .bind(code)
     .fetch_optional(conn)
     .await?;
     row.as_ref()
-        .map(|r| {
-            // A boolean on PostgreSQL, an integer on SQLite.
-            let host = r
-                .try_get::<bool, _>("host_state")
-                .or_else(|_| r.try_get::<i64, _>("host_state").map(|n| n != 0))?;
-            Ok((agency_from_row(r)?, host))
-        })
+        .map(|r| Ok((agency_from_row(r)?, host_state_from(r, "host_state")?)))
         .transpose()
 }
 
@@ -208,22 +259,33 @@ pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>, now_us: i64) -> Result
 const USER_COLUMNS: &str = "id, username, display_name, agency, roles, password_hash, totp_secret, totp_pending, disabled, must_change_password, language, time_zone, created_at";
 
 fn user_from_row(row: &AnyRow) -> Result<UserRow> {
-    let id: String = row.try_get("id")?;
+    user_from(row, "")
+}
+
+/// A user from columns named with `prefix` (see [`aliased`]).
+pub(crate) fn user_from(row: &AnyRow, prefix: &str) -> Result<UserRow> {
+    let col = |c: &str| format!("{prefix}{c}");
+    let id: String = row.try_get(col("id").as_str())?;
     Ok(UserRow {
         id: Uuid::parse_str(&id).map_err(|_| StoreError::Invalid(format!("bad user id `{id}`")))?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        agency: row.try_get("agency")?,
-        roles: row.try_get("roles")?,
-        password_hash: row.try_get("password_hash")?,
-        totp_secret: row.try_get("totp_secret")?,
-        totp_pending: row.try_get("totp_pending")?,
-        disabled: row.try_get::<i64, _>("disabled")? != 0,
-        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
-        language: row.try_get("language")?,
-        time_zone: row.try_get("time_zone")?,
-        created_at: row.try_get("created_at")?,
+        username: row.try_get(col("username").as_str())?,
+        display_name: row.try_get(col("display_name").as_str())?,
+        agency: row.try_get(col("agency").as_str())?,
+        roles: row.try_get(col("roles").as_str())?,
+        password_hash: row.try_get(col("password_hash").as_str())?,
+        totp_secret: row.try_get(col("totp_secret").as_str())?,
+        totp_pending: row.try_get(col("totp_pending").as_str())?,
+        disabled: row.try_get::<i64, _>(col("disabled").as_str())? != 0,
+        must_change_password: row.try_get::<i64, _>(col("must_change_password").as_str())? != 0,
+        language: row.try_get(col("language").as_str())?,
+        time_zone: row.try_get(col("time_zone").as_str())?,
+        created_at: row.try_get(col("created_at").as_str())?,
     })
+}
+
+/// The columns of a user, aliased `table`, named with `prefix`.
+pub(crate) fn user_columns(table: &str, prefix: &str) -> String {
+    aliased(USER_COLUMNS, table, prefix)
 }
 
 /// Finds a user by name with no scope: for sign-in (the caller is not yet known) and the

@@ -173,24 +173,11 @@ pub async fn pending(store: &Store) -> Result<i64> {
 
 /// Several linked entries in one statement each for the log and the details.
 async fn insert_many(conn: &mut Conn, chunk: &[StoredEntry]) -> Result<()> {
-    let mut sql = String::from(
+    let sql = format!(
         "INSERT INTO audit_log (seq, id, at, actor_user, actor_name, actor_agency, action, resource_kind,
-            resource_id, request_id, details_hash, prev_hash, hash) VALUES ",
+            resource_id, request_id, details_hash, prev_hash, hash) VALUES {}",
+        crate::values(chunk.len(), 13)
     );
-    for i in 0..chunk.len() {
-        let b = i * 13;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        sql.push_str(
-            &(1..=13)
-                .map(|k| format!("${}", b + k))
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        sql.push(')');
-    }
     let mut query = sqlx::query(&sql);
     for stored in chunk {
         let e = &stored.entry;
@@ -214,11 +201,10 @@ async fn insert_many(conn: &mut Conn, chunk: &[StoredEntry]) -> Result<()> {
     if with_details.is_empty() {
         return Ok(());
     }
-    let values = (0..with_details.len())
-        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!("INSERT INTO audit_details (seq, details) VALUES {values}");
+    let sql = format!(
+        "INSERT INTO audit_details (seq, details) VALUES {}",
+        crate::values(with_details.len(), 2)
+    );
     let mut query = sqlx::query(&sql);
     for stored in with_details {
         query = query.bind(stored.entry.seq).bind(stored.details.clone());

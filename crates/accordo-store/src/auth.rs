@@ -130,6 +130,50 @@ pub async fn find_live(
     row.as_ref().map(|r| row_to_credential(kind, r)).transpose()
 }
 
+/// A live credential, its holder and the holder's agency.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub credential: CredentialRow,
+    pub user: crate::accounts::UserRow,
+    pub agency: crate::accounts::AgencyRow,
+    /// Whether the agency belongs to the host state.
+    pub host_state: bool,
+}
+
+/// [`find_live`], with the holder and its agency, in one query: every authenticated request
+/// asks. `None` when there is no live credential, or no user or agency behind it (the caller
+/// then asks [`find_live`] and the others, to say which).
+pub async fn find_live_holder(
+    conn: &mut Conn,
+    kind: CredentialKind,
+    token_hash: &str,
+    now_us: i64,
+) -> Result<Option<Holder>> {
+    let sql = format!(
+        "SELECT c.*, {}, {}, {} AS a_host_state
+         FROM {} c JOIN users u ON u.id = c.user_id JOIN agencies a ON a.code = u.agency
+         WHERE c.token_hash = $1 AND c.revoked_at IS NULL AND c.expires_at > $2",
+        crate::accounts::user_columns("u", "u_"),
+        crate::accounts::agency_columns("a", "a_"),
+        crate::accounts::host_state_sql("a"),
+        kind.table()
+    );
+    let Some(row) = sqlx::query(&sql)
+        .bind(token_hash)
+        .bind(now_us)
+        .fetch_optional(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Holder {
+        credential: row_to_credential(kind, &row)?,
+        user: crate::accounts::user_from(&row, "u_")?,
+        agency: crate::accounts::agency_from(&row, "a_")?,
+        host_state: crate::accounts::host_state_from(&row, "a_host_state")?,
+    }))
+}
+
 /// Finds a credential by its hash whatever its state, to say why it no longer works.
 pub async fn find_any(
     conn: &mut Conn,

@@ -336,6 +336,9 @@ impl Store {
     }
 }
 
+/// A pooled connection idle this long is pinged before it is handed out.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 /// The pool settings of both engines: SQLite's pragmas on every connection, and no
 /// connection handed out inside a transaction.
 fn pool_options(engine: Engine, size: u32) -> AnyPoolOptions {
@@ -357,17 +360,25 @@ fn pool_options(engine: Engine, size: u32) -> AnyPoolOptions {
                 Ok(())
             })
         })
+        // sqlx pings every connection it hands out: a round trip to PostgreSQL, a hop to
+        // SQLite's worker thread, on every acquire, that is, several times a request. A
+        // connection used within the last second is handed out as it is (HikariCP's bypass
+        // window); one idle for longer is pinged first, and closed if it does not answer.
+        .test_before_acquire(false)
         // A connection still inside a transaction when it is taken again (the rollback a
         // dropped transaction queued failed: a request cancelled mid-statement) would keep
         // SQLite's write lock, or nest the next writer's transaction in one that never
         // commits: it is closed instead. The pool ran that rollback when the connection came
         // back, so this costs no round trip.
-        .before_acquire(|conn, _meta| {
+        .before_acquire(|conn, meta| {
             Box::pin(async move {
                 use sqlx::Connection;
                 if conn.is_in_transaction() {
                     tracing::warn!("a pooled connection was left inside a transaction; closing it");
                     return Ok(false);
+                }
+                if meta.idle_for >= PING_AFTER_IDLE {
+                    conn.ping().await?;
                 }
                 Ok(true)
             })
@@ -391,8 +402,45 @@ pub fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 
+/// The `VALUES` list of a multi-row statement: `rows` tuples of `width` placeholders,
+/// numbered from `$1` (`values(2, 3)` is `($1, $2, $3), ($4, $5, $6)`). One statement writes
+/// many rows: one round trip, not one a row.
+pub fn values(rows: usize, width: usize) -> String {
+    let mut out = String::with_capacity(rows * width * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..width {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(r * width + c + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// Rows a multi-row statement of `width` columns may carry within both engines' limits on
+/// bound parameters (SQLite's 32,766, PostgreSQL's 65,535), with room to spare.
+pub fn rows_per_statement(width: usize) -> usize {
+    (30_000 / width.max(1)).clamp(1, 1_000)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn values_numbers_every_placeholder_once_in_order() {
+        assert_eq!(super::values(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::values(1, 1), "($1)");
+        assert_eq!(super::values(0, 4), "");
+        assert_eq!(super::rows_per_statement(10), 1_000);
+        assert_eq!(super::rows_per_statement(100), 300);
+    }
+
     #[test]
     fn redacts_passwords() {
         assert_eq!(

@@ -29,22 +29,34 @@ pub struct Notification {
 }
 
 pub async fn insert(tx: &mut Tx, n: &Notification) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO notifications (id, agency, user_id, topic, title, body, resource_kind, resource_id, created_at, message)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(n.id.to_string())
-    .bind(&n.agency)
-    .bind(n.user_id.map(|u| u.to_string()))
-    .bind(&n.topic)
-    .bind(&n.title)
-    .bind(&n.body)
-    .bind(&n.resource_kind)
-    .bind(&n.resource_id)
-    .bind(n.created_at)
-    .bind(&n.message)
-    .execute(tx.conn())
-    .await?;
+    insert_all(tx, std::slice::from_ref(n)).await
+}
+
+/// Writes notifications in the caller's transaction, many rows a statement.
+pub async fn insert_all(tx: &mut Tx, all: &[Notification]) -> Result<()> {
+    const WIDTH: usize = 10;
+    for chunk in all.chunks(crate::rows_per_statement(WIDTH)) {
+        let sql = format!(
+            "INSERT INTO notifications (id, agency, user_id, topic, title, body, resource_kind, resource_id, created_at, message)
+             VALUES {}",
+            crate::values(chunk.len(), WIDTH)
+        );
+        let mut query = sqlx::query(&sql);
+        for n in chunk {
+            query = query
+                .bind(n.id.to_string())
+                .bind(&n.agency)
+                .bind(n.user_id.map(|u| u.to_string()))
+                .bind(&n.topic)
+                .bind(&n.title)
+                .bind(&n.body)
+                .bind(&n.resource_kind)
+                .bind(&n.resource_id)
+                .bind(n.created_at)
+                .bind(&n.message);
+        }
+        query.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 

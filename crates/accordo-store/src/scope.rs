@@ -18,16 +18,17 @@ pub async fn insert_addressees(
     record_id: &str,
     addressees: &[(String, String)],
 ) -> Result<()> {
-    for (to_type, to) in addressees {
-        sqlx::query(
-            "INSERT INTO record_addressees (kind, record_id, addressee_type, addressee) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(kind)
-        .bind(record_id)
-        .bind(to_type)
-        .bind(to)
-        .execute(tx.conn())
-        .await?;
+    const WIDTH: usize = 4;
+    for chunk in addressees.chunks(crate::rows_per_statement(WIDTH)) {
+        let sql = format!(
+            "INSERT INTO record_addressees (kind, record_id, addressee_type, addressee) VALUES {}",
+            crate::values(chunk.len(), WIDTH)
+        );
+        let mut query = sqlx::query(&sql);
+        for (to_type, to) in chunk {
+            query = query.bind(kind).bind(record_id).bind(to_type).bind(to);
+        }
+        query.execute(tx.conn()).await?;
     }
     Ok(())
 }

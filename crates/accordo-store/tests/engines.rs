@@ -648,3 +648,55 @@ async fn verify_reads_the_chain_on_a_read_only_connection() {
     assert_eq!(verify(&db.store).await, Ok(4));
     db.drop_db().await;
 }
+
+/// The pool hands out a connection used within the last second without asking the server
+/// first (a round trip saved on every acquire); one idle longer is asked, and one whose
+/// server end is gone is replaced, never handed out.
+#[tokio::test]
+async fn a_pooled_connection_whose_server_went_away_is_replaced() {
+    let Ok(url) = std::env::var("ACCORDO_TEST_DATABASE_URL") else {
+        accordo_store::testing::say_postgres_skipped();
+        return;
+    };
+    let db = TestDb::postgres(&url).await;
+    let store = db.store.clone();
+    // Four connections in the pool, all used and idle.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(store.read().await.unwrap());
+    }
+    for conn in &mut held {
+        sqlx::query("SELECT 1").execute(&mut **conn).await.unwrap();
+    }
+    drop(held);
+    // The server ends every other session of this database, as a restart or a failover would.
+    let mut killer = store.read().await.unwrap();
+    let ended: i64 = sqlx::query(
+        "SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(&mut *killer)
+    .await
+    .unwrap()
+    .try_get("n")
+    .unwrap();
+    assert!(ended >= 3, "{ended} sessions ended");
+    drop(killer);
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    // Every connection handed out now works: the dead ones were found out and replaced.
+    let mut again = Vec::new();
+    for _ in 0..4 {
+        again.push(store.read().await.unwrap());
+    }
+    for conn in &mut again {
+        let one: i64 = sqlx::query("SELECT CAST(1 AS BIGINT) AS one")
+            .fetch_one(&mut **conn)
+            .await
+            .expect("a live connection")
+            .try_get("one")
+            .unwrap();
+        assert_eq!(one, 1);
+    }
+    drop(again);
+    db.drop_db().await;
+}
