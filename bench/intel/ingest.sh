@@ -194,7 +194,7 @@ measure() { # measure WORKLOAD CONCURRENCY: prints "rps p50_ms p99_ms errors"
     ACCORDO_TOKEN=$tok INGEST_BASE=0 wrk -t2 -c"$2" -d"${warmup}s" --timeout 10s -s "$script" "$url" >/dev/null
     if [[ -n $perf_out ]]; then
         # System-wide: the server, PostgreSQL's backends, wrk and the kernel, from the 2nd second.
-        (sleep 2 && perf record -a -F 499 -o "$data/perf.data" -- sleep $((duration - 4)) >/dev/null 2>&1) &
+        (sleep 2 && perf record ${PERF_ARGS:-} -a -F 499 -o "$data/perf.data" -- sleep $((duration - 4)) >/dev/null 2>&1) &
     fi
     out=$(ACCORDO_TOKEN=$tok INGEST_BASE=1 wrk -t2 -c"$2" -d"${duration}s" --timeout 10s --latency -s "$script" "$url")
     wait

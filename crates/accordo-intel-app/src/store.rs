@@ -293,28 +293,13 @@ pub async fn insert_message(
     .bind(m.created_at)
     .execute(tx.conn())
     .await?;
-    // One statement for up to 100 entities (8 parameters each): one round trip, not one a row.
+    // Many entities a statement: one round trip, not one a row.
+    const WIDTH: usize = 8;
     let indexed: Vec<(usize, &EntityRow)> = entities.iter().enumerate().collect();
-    for chunk in indexed.chunks(100) {
-        let tuples: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let b = i * 8;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8
-                )
-            })
-            .collect();
+    for chunk in indexed.chunks(accordo_store::rows_per_statement(WIDTH)) {
         let sql = format!(
             "INSERT INTO intel_entities (message_id, position, kind, value, normalised, reason, note, source) VALUES {}",
-            tuples.join(", ")
+            accordo_store::values(chunk.len(), WIDTH)
         );
         let mut query = sqlx::query(&sql);
         for (position, e) in chunk {
@@ -567,48 +552,90 @@ pub async fn hidden_matches(
     Ok(out)
 }
 
-/// Holds, until the transaction ends, a lock on each key (PostgreSQL's advisory locks, in
-/// one order): two messages naming one key are matched one after the other, so the second
-/// sees the first, whichever node each is sent on. SQLite has one writer at a time already.
-pub async fn lock_keys(tx: &mut Tx, fingerprints: &[u64]) -> Result<()> {
-    if tx.engine() != Engine::Postgres {
-        return Ok(());
-    }
-    let mut sorted = fingerprints.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    if sorted.is_empty() {
-        return Ok(());
-    }
-    // One statement takes them all, in this order.
-    let values: Vec<String> = (1..=sorted.len())
-        .map(|i| format!("(${i}::bigint, {i})"))
-        .collect();
-    let sql = format!(
-        "SELECT pg_advisory_xact_lock(k) FROM (VALUES {}) AS keys(k, n) ORDER BY n",
-        values.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for f in sorted {
-        query = query.bind(f as i64);
-    }
-    query.execute(tx.conn()).await?;
-    Ok(())
+/// An agency a message or case names, as the one query of [`addressed`] finds it.
+#[derive(Debug, Clone)]
+pub struct Addressed {
+    pub code: String,
+    /// The roles the agency's users may hold.
+    pub roles: Vec<String>,
+    /// Its users who hold one of the roles asked for and are not disabled, by username.
+    pub readers: Vec<Uuid>,
 }
 
-/// The users of `agency` who hold one of `roles` and are not disabled: who is told.
-pub async fn users_with_roles(conn: &mut Conn, agency: &str, roles: &[&str]) -> Result<Vec<Uuid>> {
-    let rows = sqlx::query(
-        "SELECT id, roles FROM users WHERE agency = $1 AND disabled = 0 ORDER BY username",
-    )
-    .bind(agency)
-    .fetch_all(conn)
-    .await?;
+/// The agencies of `codes` that exist, each with its users who hold one of `roles`, in one
+/// query: whether a message may go there, and who is told.
+pub async fn addressed(
+    conn: &mut Conn,
+    codes: &[String],
+    roles: &[&str],
+) -> Result<Vec<Addressed>> {
+    let mut out: Vec<Addressed> = Vec::new();
+    for chunk in codes.chunks(accordo_store::rows_per_statement(1)) {
+        let sql = format!(
+            "SELECT a.code, a.roles AS agency_roles, u.id, u.roles
+             FROM agencies a LEFT JOIN users u ON u.agency = a.code AND u.disabled = 0
+             WHERE a.code IN {} ORDER BY a.code, u.username",
+            accordo_store::values(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for code in chunk {
+            query = query.bind(code);
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            let code: String = r.try_get("code")?;
+            if out.last().is_none_or(|a| a.code != code) {
+                let agency_roles: String = r.try_get("agency_roles")?;
+                out.push(Addressed {
+                    code,
+                    roles: agency_roles
+                        .split(',')
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    readers: Vec::new(),
+                });
+            }
+            let (Some(id), Some(held)) = (
+                r.try_get::<Option<String>, _>("id")?,
+                r.try_get::<Option<String>, _>("roles")?,
+            ) else {
+                continue;
+            };
+            if held.split(',').any(|h| roles.contains(&h)) {
+                let last = out.len() - 1;
+                out[last].readers.push(uuid(&id, "users")?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The users of `agencies` who hold one of `roles` and are not disabled, `(agency, user)` by
+/// agency and username, in one query: who is told.
+pub async fn users_with_roles(
+    conn: &mut Conn,
+    agencies: &[String],
+    roles: &[&str],
+) -> Result<Vec<(String, Uuid)>> {
     let mut out = Vec::new();
-    for r in &rows {
-        let held: String = r.try_get("roles")?;
-        if held.split(',').any(|h| roles.contains(&h)) {
-            out.push(uuid(&r.try_get::<String, _>("id")?, "users")?);
+    for chunk in agencies.chunks(accordo_store::rows_per_statement(1)) {
+        let sql = format!(
+            "SELECT agency, id, roles FROM users WHERE agency IN {} AND disabled = 0
+             ORDER BY agency, username",
+            accordo_store::values(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for a in chunk {
+            query = query.bind(a);
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            let held: String = r.try_get("roles")?;
+            if held.split(',').any(|h| roles.contains(&h)) {
+                out.push((
+                    r.try_get("agency")?,
+                    uuid(&r.try_get::<String, _>("id")?, "users")?,
+                ));
+            }
         }
     }
     Ok(out)
@@ -628,24 +655,32 @@ pub struct HitRow {
     pub created_at: i64,
 }
 
-pub async fn insert_hit(tx: &mut Tx, hit: &HitRow) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO intel_hits (id, pair, agency, message_id, kind, normalised, other_agency,
-            other_handling, other_message_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(hit.id.to_string())
-    .bind(hit.pair.to_string())
-    .bind(&hit.agency)
-    .bind(hit.message_id.to_string())
-    .bind(&hit.kind)
-    .bind(&hit.normalised)
-    .bind(&hit.other_agency)
-    .bind(&hit.other_handling)
-    .bind(hit.other_message_id.to_string())
-    .bind(hit.created_at)
-    .execute(tx.conn())
-    .await?;
+/// Writes hits (both sides of each), many rows a statement.
+pub async fn insert_hits(tx: &mut Tx, hits: &[HitRow]) -> Result<()> {
+    const WIDTH: usize = 10;
+    for chunk in hits.chunks(accordo_store::rows_per_statement(WIDTH)) {
+        let sql = format!(
+            "INSERT INTO intel_hits (id, pair, agency, message_id, kind, normalised, other_agency,
+                other_handling, other_message_id, created_at)
+             VALUES {}",
+            accordo_store::values(chunk.len(), WIDTH)
+        );
+        let mut query = sqlx::query(&sql);
+        for hit in chunk {
+            query = query
+                .bind(hit.id.to_string())
+                .bind(hit.pair.to_string())
+                .bind(&hit.agency)
+                .bind(hit.message_id.to_string())
+                .bind(&hit.kind)
+                .bind(&hit.normalised)
+                .bind(&hit.other_agency)
+                .bind(&hit.other_handling)
+                .bind(hit.other_message_id.to_string())
+                .bind(hit.created_at);
+        }
+        query.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 
@@ -741,10 +776,20 @@ pub async fn keys_of(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, Stri
 /// The channel on which nodes announce new messages (PostgreSQL).
 const CHANNEL: &str = "accordo_intel";
 
-/// Announces a new message and its keys to the other nodes, delivered on commit
-/// (PostgreSQL only: SQLite has one node). The keys travel in the notice (one per line,
-/// kind TAB key) unless they would not fit, when the listener reads them.
-pub async fn announce(tx: &mut Tx, message: Uuid, keys: &[(String, String)]) -> Result<()> {
+/// Announces a new message and its keys to the other nodes, delivered on commit, and holds
+/// until the transaction ends a lock on each key, in one statement (PostgreSQL only: SQLite
+/// has one node and one writer at a time).
+///
+/// The locks are PostgreSQL's advisory locks, taken in one order: two messages naming one
+/// key are matched one after the other, so the second sees the first, whichever node each is
+/// sent on. The keys travel in the notice (one per line, kind TAB key) unless they would not
+/// fit, when the listener reads them.
+pub async fn lock_and_announce(
+    tx: &mut Tx,
+    message: Uuid,
+    keys: &[(String, String)],
+    fingerprints: &[u64],
+) -> Result<()> {
     if tx.engine() != Engine::Postgres {
         return Ok(());
     }
@@ -762,11 +807,27 @@ pub async fn announce(tx: &mut Tx, message: Uuid, keys: &[(String, String)]) -> 
     if payload.len() > 7_000 {
         payload = message.to_string();
     }
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(payload)
-        .execute(tx.conn())
-        .await?;
+    let mut sorted = fingerprints.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let sql = if sorted.is_empty() {
+        "SELECT pg_notify($1, $2)".to_owned()
+    } else {
+        // The locks first, in this order (count forces every row); then the notice.
+        let values: Vec<String> = (0..sorted.len())
+            .map(|i| format!("(${}::bigint, {i})", i + 3))
+            .collect();
+        format!(
+            "WITH held AS (SELECT pg_advisory_xact_lock(k) FROM (VALUES {}) AS keys(k, n) ORDER BY n)
+             SELECT pg_notify($1, $2) FROM (SELECT count(*) FROM held) AS locks",
+            values.join(", ")
+        )
+    };
+    let mut query = sqlx::query(&sql).bind(CHANNEL).bind(payload);
+    for f in sorted {
+        query = query.bind(f as i64);
+    }
+    query.execute(tx.conn()).await?;
     Ok(())
 }
 

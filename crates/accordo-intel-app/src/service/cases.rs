@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifications, sharing};
+use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifications};
 
 use super::LIST_MAX;
 use super::messages::{self, MessageSummary};
@@ -93,20 +93,11 @@ pub async fn open(
             format!("at most {PARTICIPANTS_MAX} participants"),
         ));
     }
-    let pairs: Vec<(String, String)> = agencies
-        .iter()
-        .map(|a| ("agency".to_owned(), a.clone()))
-        .collect();
-    sharing::agencies_exist(platform, &pairs)
-        .await
-        .map_err(|e| match e {
-            ServiceError::Invalid { message, code, .. } => ServiceError::Invalid {
-                field: "participants".into(),
-                message,
-                code,
-            },
-            other => other,
-        })?;
+    // Agencies of the partnership whose officers or analysts can read the case: the others
+    // could never open it.
+    if !agencies.is_empty() {
+        super::messages::intel_agencies(platform, "participants", &agencies).await?;
+    }
     let row = CaseRow {
         id: new_id(),
         owner_agency: own.clone(),
@@ -129,20 +120,21 @@ pub async fn open(
     .await?;
     // Each participating agency's officers and analysts, by name: nobody else there reads it.
     let readers = super::hits::reader_roles(&policy::INTEL_CASE);
-    for agency in &agencies {
-        for user in store::users_with_roles(tx.conn(), agency, &readers).await? {
-            notifications::notify(
-                platform,
-                &mut tx,
-                (agency, Some(user)),
-                "intel_case",
-                "intel-notice-case",
-                json!({"agency": own, "title": row.title}),
-                Some((policy::INTEL_CASE.kind, &row.id.to_string())),
-            )
-            .await?;
-        }
-    }
+    let told: Vec<(String, Option<Uuid>)> = store::users_with_roles(tx.conn(), &agencies, &readers)
+        .await?
+        .into_iter()
+        .map(|(agency, user)| (agency, Some(user)))
+        .collect();
+    notifications::notify_all(
+        platform,
+        &mut tx,
+        &told,
+        "intel_case",
+        "intel-notice-case",
+        json!({"agency": own, "title": row.title}),
+        Some((policy::INTEL_CASE.kind, &row.id.to_string())),
+    )
+    .await?;
     tx.commit(audited).await?;
     let mut participants = vec![own];
     participants.extend(agencies);

@@ -116,20 +116,26 @@ async fn tell(
     (kind, key): (&str, &str),
     (other, tlp): (&str, &str),
 ) -> Result<()> {
-    let readers =
-        store::users_with_roles(tx.conn(), agency, &reader_roles(&policy::INTEL_HIT)).await?;
-    for user in readers.into_iter().filter(|u| Some(*u) != except) {
-        notifications::notify(
-            platform,
-            tx,
-            (agency, Some(user)),
-            "intel_hit",
-            "intel-notice-hit",
-            json!({"kind": kind, "key": key, "agency": other, "tlp": tlp}),
-            Some((policy::INTEL_HIT.kind, &hit.to_string())),
-        )
-        .await?;
-    }
+    let told: Vec<(String, Option<Uuid>)> = store::users_with_roles(
+        tx.conn(),
+        &[agency.to_owned()],
+        &reader_roles(&policy::INTEL_HIT),
+    )
+    .await?
+    .into_iter()
+    .filter(|(_, u)| Some(*u) != except)
+    .map(|(agency, user)| (agency, Some(user)))
+    .collect();
+    notifications::notify_all(
+        platform,
+        tx,
+        &told,
+        "intel_hit",
+        "intel-notice-hit",
+        json!({"kind": kind, "key": key, "agency": other, "tlp": tlp}),
+        Some((policy::INTEL_HIT.kind, &hit.to_string())),
+    )
+    .await?;
     Ok(())
 }
 
@@ -148,6 +154,7 @@ pub(crate) async fn record(
     let mut sender_side = Vec::with_capacity(hidden.len());
     let now = platform.now_us();
     let mut told: Vec<(String, String, String, String)> = Vec::new();
+    let mut rows: Vec<HitRow> = Vec::with_capacity(2 * hidden.len());
     for h in &hidden {
         let pair = new_id();
         let mine = HitRow {
@@ -174,10 +181,14 @@ pub(crate) async fn record(
             other_message_id: row.id,
             created_at: now,
         };
-        store::insert_hit(tx, &mine).await?;
-        store::insert_hit(tx, &theirs).await?;
         sender_side.push(view(mine.clone()));
-        for (hit, except) in [(&mine, Some(sender.actor().user_id)), (&theirs, None)] {
+        rows.push(mine);
+        rows.push(theirs);
+    }
+    store::insert_hits(tx, &rows).await?;
+    for pair in rows.chunks(2) {
+        let (mine, theirs) = (&pair[0], &pair[1]);
+        for (hit, except) in [(mine, Some(sender.actor().user_id)), (theirs, None)] {
             let once = (
                 hit.agency.clone(),
                 hit.other_agency.clone(),

@@ -440,7 +440,8 @@ async fn prepare(
     }
 
     // Addressees: agencies of the partnership that exchange intelligence.
-    let (agencies, refusals) = agencies_of(platform, "addressees", &input.addressees).await?;
+    let (agencies, readers, refusals) =
+        agencies_of(platform, "addressees", &input.addressees).await?;
     no.extend(refusals);
     let as_pairs: Vec<(String, String)> = agencies
         .iter()
@@ -577,13 +578,7 @@ async fn prepare(
     if !no.is_empty() {
         return Ok(Err(no));
     }
-    let mut conn = platform.store.read().await?;
-    let country = accordo_store::accounts::find_agency(&mut conn, ctx.actor.agency.as_str())
-        .await?
-        .and_then(|a| a.country)
-        .and_then(|c| accordo_domain::CountryCode::parse(&c).ok());
-    drop(conn);
-    let entities = entity_rows(&entered, subject, body, country);
+    let entities = entity_rows(&entered, subject, body, ctx.actor.country);
     let names_person = entities
         .iter()
         .any(|e| Kind::parse(&e.kind).is_ok_and(Kind::names_a_person));
@@ -596,13 +591,7 @@ async fn prepare(
         }
     } else {
         // Each addressed agency's officers and analysts, by name: nobody else there reads it.
-        let readers = hits::reader_roles(&policy::INTEL_MESSAGE);
-        let mut conn = platform.store.read().await?;
-        for a in &agencies {
-            for user in store::users_with_roles(&mut conn, a, &readers).await? {
-                told.push((a.clone(), Some(user)));
-            }
-        }
+        told.extend(readers.into_iter().map(|(a, user)| (a, Some(user))));
     }
     let id = new_id();
     for f in &mut files {
@@ -640,14 +629,15 @@ async fn prepare(
     }))
 }
 
-/// The agencies `raw` names (codes, or `agency:CODE`), each once, and every refusal: a code
-/// that is not one, an agency the partnership does not have or that has no officers or
-/// analysts, none at all, too many. `field` names them in the refusals.
+/// The agencies `raw` names (codes, or `agency:CODE`), each once, with their officers and
+/// analysts (who is told), and every refusal: a code that is not one, an agency the
+/// partnership does not have or that has no officers or analysts, none at all, too many.
+/// `field` names them in the refusals.
 async fn agencies_of(
     platform: &Platform,
     field: &str,
     raw: &[String],
-) -> Result<(Vec<String>, Vec<ServiceError>)> {
+) -> Result<(Vec<String>, Vec<(String, Uuid)>, Vec<ServiceError>)> {
     let mut no = Vec::new();
     let mut agencies: Vec<String> = Vec::new();
     for raw in raw.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
@@ -678,17 +668,20 @@ async fn agencies_of(
             format!("at most {ADDRESSEES_MAX} addressees"),
         ));
     }
-    let readers = hits::reader_roles(&policy::INTEL_MESSAGE);
+    let roles = hits::reader_roles(&policy::INTEL_MESSAGE);
     let mut conn = platform.store.read().await?;
+    let found = store::addressed(&mut conn, &agencies, &roles).await?;
+    drop(conn);
+    let mut readers = Vec::new();
     for a in &agencies {
-        match accordo_store::accounts::find_agency(&mut conn, a).await? {
+        match found.iter().find(|row| &row.code == a) {
             None => no.push(refused(
                 field,
                 "no-agency",
                 vec![("code", a.clone())],
                 format!("there is no agency {a}"),
             )),
-            Some(row) if !row.roles.iter().any(|r| readers.contains(&r.as_str())) => {
+            Some(row) if !row.roles.iter().any(|r| roles.contains(&r.as_str())) => {
                 no.push(refused(
                     field,
                     "agency-not-intel",
@@ -696,10 +689,10 @@ async fn agencies_of(
                     format!("{a} has no officers or analysts to read it"),
                 ))
             }
-            Some(_) => {}
+            Some(row) => readers.extend(row.readers.iter().map(|u| (a.clone(), *u))),
         }
     }
-    Ok((agencies, no))
+    Ok((agencies, readers, no))
 }
 
 /// The agencies `raw` names, checked as [`agencies_of`] does; the first refusal if any.
@@ -708,7 +701,7 @@ pub async fn intel_agencies(
     field: &str,
     raw: &[String],
 ) -> Result<Vec<String>> {
-    let (agencies, mut no) = agencies_of(platform, field, raw).await?;
+    let (agencies, _, mut no) = agencies_of(platform, field, raw).await?;
     if no.is_empty() {
         Ok(agencies)
     } else {
@@ -762,7 +755,7 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         .filter_map(|(kind, key)| index::key_of(kind, key).map(|k| k.0))
         .collect();
     let mut tx = platform.store.write().await?;
-    store::lock_keys(&mut tx, &fingerprints).await?;
+    store::lock_and_announce(&mut tx, id, &keys, &fingerprints).await?;
     let matches = platform.state::<Matches>();
     // SQLite: this node's index is complete for the one writer (see `index`); PostgreSQL:
     // another node's message may not have reached it yet.
@@ -786,24 +779,21 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         }),
     )
     .await?;
-    for (agency, user) in &p.told {
-        notifications::notify(
-            platform,
-            &mut tx,
-            (agency, *user),
-            "intel_message",
-            "intel-notice-message",
-            json!({"agency": p.row.owner_agency, "tlp": p.row.handling}),
-            Some((policy::INTEL_MESSAGE.kind, &id.to_string())),
-        )
-        .await?;
-    }
+    notifications::notify_all(
+        platform,
+        &mut tx,
+        &p.told,
+        "intel_message",
+        "intel-notice-message",
+        json!({"agency": p.row.owner_agency, "tlp": p.row.handling}),
+        Some((policy::INTEL_MESSAGE.kind, &id.to_string())),
+    )
+    .await?;
     let hits = if ask {
         hits::record(platform, &mut tx, &scope, &p.row, &keys).await?
     } else {
         Vec::new()
     };
-    store::announce(&mut tx, id, &keys).await?;
     // Before the commit, so that the next writer's index holds it (a rolled-back message's
     // keys only make the database be asked for nothing).
     matches.add(id, &keys);

@@ -100,18 +100,13 @@ async fn tell_agency(
     resource: (&str, &str),
 ) -> Result<()> {
     let readers = reader_roles(&policy::INTEL_MESSAGE);
-    for user in store::users_with_roles(tx.conn(), agency, &readers).await? {
-        notifications::notify(
-            platform,
-            tx,
-            (agency, Some(user)),
-            topic,
-            message,
-            args.clone(),
-            Some(resource),
-        )
-        .await?;
-    }
+    let told: Vec<(String, Option<Uuid>)> =
+        store::users_with_roles(tx.conn(), &[agency.to_owned()], &readers)
+            .await?
+            .into_iter()
+            .map(|(agency, user)| (agency, Some(user)))
+            .collect();
+    notifications::notify_all(platform, tx, &told, topic, message, args, Some(resource)).await?;
     Ok(())
 }
 

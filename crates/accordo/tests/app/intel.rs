@@ -344,6 +344,25 @@ async fn a_case_s_messages_go_to_its_participants() {
         let ita = app.token("ita.officer").await;
         let esp = app.token("esp.officer").await;
         let pak = app.token("pak.officer").await;
+        // An agency with no officers or analysts could never open the case: refused, by name,
+        // and no case is written.
+        let before = app.get("/api/v1/intel/cases", &ita).await.json();
+        let refused = app
+            .post(
+                "/api/v1/intel/cases",
+                Some(&ita),
+                json!({"title": "Test case", "participants": ["ES-PN", "IT-UI"]}),
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text
+        );
+        assert_eq!(refused.json()["field"], "participants", "{}", refused.text);
+        assert!(refused.text.contains("IT-UI"), "{}", refused.text);
+        assert_eq!(app.get("/api/v1/intel/cases", &ita).await.json(), before);
         let opened = app
             .post(
                 "/api/v1/intel/cases",
