@@ -16,6 +16,9 @@
 #   CONCURRENCY="16 64"   connections kept busy by wrk (2 threads; a closed loop)
 #   ENGINES="sqlite postgres"
 #   WORKLOADS="ingest create_case"   (also: me, GET /api/v1/me, the read ceiling)
+#   BEFORE=path       another build of accordo (e.g. an earlier commit's) to compare with in
+#                     the same run: adds the workload ingest_before, the same messages sent to a
+#                     server of that build, interleaved with the others
 #   PGURL             default postgres://postgres@127.0.0.1:5432 (trust auth); scratch
 #                     databases accordo_bench_intel and accordo_bench_intel_template are
 #                     created there and dropped at the end
@@ -37,7 +40,12 @@ warmup=${WARMUP:-3}
 rounds=${ROUNDS:-3}
 concurrency=${CONCURRENCY:-16 64}
 engines=${ENGINES:-sqlite postgres}
-workloads=${WORKLOADS:-ingest create_case}
+before_bin=${BEFORE:-}
+if [[ -n $before_bin ]]; then
+    workloads=${WORKLOADS:-ingest ingest_before create_case}
+else
+    workloads=${WORKLOADS:-ingest create_case}
+fi
 pgurl=${PGURL:-postgres://postgres@127.0.0.1:5432}
 port=${PORT:-8097}
 url="http://127.0.0.1:$port"
@@ -86,7 +94,7 @@ cleanup() {
 trap cleanup EXIT
 
 start() { # start DBARGS...: serve --demo, wait until ready
-    "$bin" "$@" serve --demo --addr "127.0.0.1:$port" >"$data/server.log" 2>&1 &
+    "${server_bin:-$bin}" "$@" serve --demo --addr "127.0.0.1:$port" >"$data/server.log" 2>&1 &
     server=$!
     for _ in $(seq 240); do
         [[ $(curl -s -o /dev/null -w '%{http_code}' "$url/readyz") == 200 ]] && return 0
@@ -187,7 +195,7 @@ perf_out=""
 measure() { # measure WORKLOAD CONCURRENCY: prints "rps p50_ms p99_ms errors"
     local script out
     case $1 in
-    ingest) script=$here/ingest.lua ;;
+    ingest | ingest_before) script=$here/ingest.lua ;;
     create_case) script=$root/bench/audit/create_case.lua ;;
     me) script=$root/bench/audit/read_me.lua ;;
     esac
@@ -242,15 +250,17 @@ for engine in $engines; do
                 if [[ $engine == postgres && $round == 1 && $c == "${concurrency%% *}" && $workload == "${workloads%% *}" ]]; then
                     say "postgres: SHOW synchronous_commit on $run_db: $(sql postgres 'SHOW synchronous_commit')"
                 fi
+                server_bin=$bin
+                [[ $workload != ingest_before ]] || server_bin=$before_bin
                 start "${args[@]}"
                 case $workload in
-                ingest) tok=$(token ita.officer) ;;
+                ingest*) tok=$(token ita.officer) ;;
                 *) tok=$(token ita.caseworker) ;;
                 esac
                 [[ -n $tok ]] || { echo "no token" >&2; cat "$data/server.log" >&2; exit 1; }
                 wait_idle
                 per_msg=(- - -)
-                if [[ $workload == ingest ]]; then
+                if [[ $workload == ingest* ]]; then
                     if [[ -z $smoked ]]; then smoke; smoked=1; fi
                     m0=$(sql "$engine" "SELECT count(*) FROM intel_messages")
                     e0=$(sql "$engine" "SELECT count(*) FROM intel_entities")
@@ -264,7 +274,7 @@ for engine in $engines; do
                 fi
                 say "$engine $workload c=$c round $round"
                 read -r rps p50 p99 errors <<<"$(measure "$workload" "$c")"
-                if [[ $workload == ingest ]]; then
+                if [[ $workload == ingest* ]]; then
                     m1=$(sql "$engine" "SELECT count(*) FROM intel_messages")
                     e1=$(sql "$engine" "SELECT count(*) FROM intel_entities")
                     h1=$(sql "$engine" "SELECT count(*) FROM intel_hits")
@@ -326,6 +336,9 @@ for engine in $engines; do
             med[$workload]=$rps
             line+=$(printf ' | %s %.0f/s p99 %.1f ms' "$workload" "$rps" "$p99")
         done
+        if [[ -n ${med[ingest]:-} && -n ${med[ingest_before]:-} ]]; then
+            line+=$(awk -v a="${med[ingest]}" -v b="${med[ingest_before]}" 'BEGIN { printf " | ingest / ingest_before %.2f", a / b }')
+        fi
         if [[ -n ${med[ingest]:-} && -n ${med[create_case]:-} ]]; then
             line+=$(awk -v a="${med[ingest]}" -v b="${med[create_case]}" 'BEGIN { printf " | ratio %.2f", a / b }')
         fi

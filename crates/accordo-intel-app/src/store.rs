@@ -3,6 +3,7 @@
 //! query that returns one.
 
 use accordo_domain::Scope;
+use accordo_store::inserts::Inserts;
 use accordo_store::scope::{Binds, shared_record_filter};
 use accordo_store::transfer::Col::{Int, Text};
 use accordo_store::{Conn, Engine, Result, Store, StoreError, Tx};
@@ -262,60 +263,78 @@ pub struct EntityRow {
     pub source: String,
 }
 
-/// Writes a message, its entities and its addressees (`(type, value)`: `agency`, or `user`
-/// with the user's id for RED).
-pub async fn insert_message(
-    tx: &mut Tx,
+/// Adds to `rows` a message, its entities and its addressees (`(type, value)`: `agency`, or
+/// `user` with the user's id for RED), to be written with others in one round trip.
+pub fn message_rows(
+    rows: &mut Inserts,
     m: &MessageRow,
     entities: &[EntityRow],
     addressees: &[(String, String)],
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO intel_messages (id, case_id, parent_id, owner_agency, handling, subject, body,
-            reliability, credibility, no_onward_sharing, no_court_use, distribution_visible,
-            names_person, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(m.id.to_string())
-    .bind(m.case_id.map(|c| c.to_string()))
-    .bind(m.parent_id.map(|p| p.to_string()))
-    .bind(&m.owner_agency)
-    .bind(&m.handling)
-    .bind(&m.subject)
-    .bind(&m.body)
-    .bind(&m.reliability)
-    .bind(&m.credibility)
-    .bind(i64::from(m.no_onward_sharing))
-    .bind(i64::from(m.no_court_use))
-    .bind(i64::from(m.distribution_visible))
-    .bind(i64::from(m.names_person))
-    .bind(&m.created_by)
-    .bind(m.created_at)
-    .execute(tx.conn())
-    .await?;
-    // Many entities a statement: one round trip, not one a row.
-    const WIDTH: usize = 8;
-    let indexed: Vec<(usize, &EntityRow)> = entities.iter().enumerate().collect();
-    for chunk in indexed.chunks(accordo_store::rows_per_statement(WIDTH)) {
-        let sql = format!(
-            "INSERT INTO intel_entities (message_id, position, kind, value, normalised, reason, note, source) VALUES {}",
-            accordo_store::values(chunk.len(), WIDTH)
+) {
+    let id = m.id.to_string();
+    rows.row(
+        "intel_messages",
+        &[
+            "id",
+            "case_id",
+            "parent_id",
+            "owner_agency",
+            "handling",
+            "subject",
+            "body",
+            "reliability",
+            "credibility",
+            "no_onward_sharing",
+            "no_court_use",
+            "distribution_visible",
+            "names_person",
+            "created_by",
+            "created_at",
+        ],
+        vec![
+            (&id).into(),
+            m.case_id.map(|c| c.to_string()).into(),
+            m.parent_id.map(|p| p.to_string()).into(),
+            (&m.owner_agency).into(),
+            (&m.handling).into(),
+            (&m.subject).into(),
+            (&m.body).into(),
+            (&m.reliability).into(),
+            (&m.credibility).into(),
+            m.no_onward_sharing.into(),
+            m.no_court_use.into(),
+            m.distribution_visible.into(),
+            m.names_person.into(),
+            (&m.created_by).into(),
+            m.created_at.into(),
+        ],
+    );
+    for (position, e) in entities.iter().enumerate() {
+        rows.row(
+            "intel_entities",
+            &[
+                "message_id",
+                "position",
+                "kind",
+                "value",
+                "normalised",
+                "reason",
+                "note",
+                "source",
+            ],
+            vec![
+                (&id).into(),
+                (position as i64).into(),
+                (&e.kind).into(),
+                (&e.value).into(),
+                e.normalised.clone().into(),
+                (&e.reason).into(),
+                (&e.note).into(),
+                (&e.source).into(),
+            ],
         );
-        let mut query = sqlx::query(&sql);
-        for (position, e) in chunk {
-            query = query
-                .bind(m.id.to_string())
-                .bind(*position as i64)
-                .bind(&e.kind)
-                .bind(&e.value)
-                .bind(e.normalised.as_deref())
-                .bind(&e.reason)
-                .bind(&e.note)
-                .bind(&e.source);
-        }
-        query.execute(tx.conn()).await?;
     }
-    accordo_store::scope::insert_addressees(tx, MESSAGE_KIND, &m.id.to_string(), addressees).await
+    accordo_store::scope::addressee_rows(rows, MESSAGE_KIND, &id, addressees);
 }
 
 /// Which messages a list asks for, within what the caller may read.

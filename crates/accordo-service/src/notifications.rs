@@ -83,10 +83,24 @@ pub async fn notify_all(
     args: serde_json::Value,
     resource: Option<(&str, &str)>,
 ) -> Result<Vec<Uuid>> {
+    let all = notices(platform, to, topic, message, args, resource);
+    notifications::insert_all(tx, &all).await?;
+    Ok(all.iter().map(|n| n.id).collect())
+}
+
+/// The notifications [`notify_all`] writes, for a module to write with its own rows
+/// ([`accordo_store::notifications::add_rows`]).
+pub fn notices(
+    platform: &Platform,
+    to: &[(String, Option<Uuid>)],
+    topic: &str,
+    message: &str,
+    args: serde_json::Value,
+    resource: Option<(&str, &str)>,
+) -> Vec<Notification> {
     let text = serde_json::json!({"id": message, "args": args}).to_string();
     let now = platform.now_us();
-    let all: Vec<Notification> = to
-        .iter()
+    to.iter()
         .map(|(agency, user)| Notification {
             id: new_id(),
             agency: agency.clone(),
@@ -100,7 +114,5 @@ pub async fn notify_all(
             created_at: now,
             read_at: None,
         })
-        .collect();
-    notifications::insert_all(tx, &all).await?;
-    Ok(all.iter().map(|n| n.id).collect())
+        .collect()
 }

@@ -19,6 +19,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod inserts;
 pub mod migrate;
 pub mod notifications;
 pub mod retention;

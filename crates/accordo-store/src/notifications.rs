@@ -34,30 +34,42 @@ pub async fn insert(tx: &mut Tx, n: &Notification) -> Result<()> {
 
 /// Writes notifications in the caller's transaction, many rows a statement.
 pub async fn insert_all(tx: &mut Tx, all: &[Notification]) -> Result<()> {
-    const WIDTH: usize = 10;
-    for chunk in all.chunks(crate::rows_per_statement(WIDTH)) {
-        let sql = format!(
-            "INSERT INTO notifications (id, agency, user_id, topic, title, body, resource_kind, resource_id, created_at, message)
-             VALUES {}",
-            crate::values(chunk.len(), WIDTH)
+    let mut rows = crate::inserts::Inserts::new();
+    add_rows(&mut rows, all);
+    rows.run(tx).await
+}
+
+/// The rows [`insert_all`] writes, added to `rows`, to be written with others.
+pub fn add_rows(rows: &mut crate::inserts::Inserts, all: &[Notification]) {
+    for n in all {
+        rows.row(
+            "notifications",
+            &[
+                "id",
+                "agency",
+                "user_id",
+                "topic",
+                "title",
+                "body",
+                "resource_kind",
+                "resource_id",
+                "created_at",
+                "message",
+            ],
+            vec![
+                n.id.to_string().into(),
+                (&n.agency).into(),
+                n.user_id.map(|u| u.to_string()).into(),
+                (&n.topic).into(),
+                (&n.title).into(),
+                (&n.body).into(),
+                n.resource_kind.clone().into(),
+                n.resource_id.clone().into(),
+                n.created_at.into(),
+                n.message.clone().into(),
+            ],
         );
-        let mut query = sqlx::query(&sql);
-        for n in chunk {
-            query = query
-                .bind(n.id.to_string())
-                .bind(&n.agency)
-                .bind(n.user_id.map(|u| u.to_string()))
-                .bind(&n.topic)
-                .bind(&n.title)
-                .bind(&n.body)
-                .bind(&n.resource_kind)
-                .bind(&n.resource_id)
-                .bind(n.created_at)
-                .bind(&n.message);
-        }
-        query.execute(tx.conn()).await?;
     }
-    Ok(())
 }
 
 /// What a user sees, newest first: the notifications a scope of kind `notification` reaches,

@@ -18,19 +18,25 @@ pub async fn insert_addressees(
     record_id: &str,
     addressees: &[(String, String)],
 ) -> Result<()> {
-    const WIDTH: usize = 4;
-    for chunk in addressees.chunks(crate::rows_per_statement(WIDTH)) {
-        let sql = format!(
-            "INSERT INTO record_addressees (kind, record_id, addressee_type, addressee) VALUES {}",
-            crate::values(chunk.len(), WIDTH)
+    let mut rows = crate::inserts::Inserts::new();
+    addressee_rows(&mut rows, kind, record_id, addressees);
+    rows.run(tx).await
+}
+
+/// The rows [`insert_addressees`] writes, added to `rows`, to be written with others.
+pub fn addressee_rows(
+    rows: &mut crate::inserts::Inserts,
+    kind: &str,
+    record_id: &str,
+    addressees: &[(String, String)],
+) {
+    for (to_type, to) in addressees {
+        rows.row(
+            "record_addressees",
+            &["kind", "record_id", "addressee_type", "addressee"],
+            vec![kind.into(), record_id.into(), to_type.into(), to.into()],
         );
-        let mut query = sqlx::query(&sql);
-        for (to_type, to) in chunk {
-            query = query.bind(kind).bind(record_id).bind(to_type).bind(to);
-        }
-        query.execute(tx.conn()).await?;
     }
-    Ok(())
 }
 
 /// The addressees of a shared record, `(type, value)`, in order.

@@ -700,3 +700,81 @@ async fn a_pooled_connection_whose_server_went_away_is_replaced() {
     drop(again);
     db.drop_db().await;
 }
+
+/// Rows for several tables written together (one statement on PostgreSQL, one a table on
+/// SQLite): a row may reference one added before it to another table; a row that breaks a
+/// rule fails the whole and leaves nothing.
+#[tokio::test]
+async fn inserts_across_tables_write_all_or_nothing() {
+    use accordo_store::inserts::Inserts;
+    each_engine(|store| async move {
+        migrate::run(&store, 0, &[migrate::FOUNDATION])
+            .await
+            .unwrap();
+        const COUNTRY: &[&str] = &["code", "name"];
+        const AGENCY: &[&str] = &["code", "name", "country", "created_at"];
+        let mut rows = Inserts::new();
+        rows.row("countries", COUNTRY, vec!["XAA".into(), "Atlantis".into()]);
+        rows.row("countries", COUNTRY, vec!["XAB".into(), "Lemuria".into()]);
+        rows.row(
+            "agencies",
+            AGENCY,
+            vec!["XA-P".into(), "Police".into(), "XAA".into(), 0.into()],
+        );
+        rows.row(
+            "agencies",
+            AGENCY,
+            vec!["XB-P".into(), "Police".into(), Some("XAB").into(), 0.into()],
+        );
+        let mut tx = store.write().await.unwrap();
+        let audited = audit::append(&mut tx, entry(1)).await.unwrap();
+        rows.run(&mut tx).await.unwrap();
+        tx.commit(audited).await.unwrap();
+        let agencies = accordo_store::accounts::list_agencies(&store)
+            .await
+            .unwrap();
+        let found: Vec<(&str, Option<&str>)> = agencies
+            .iter()
+            .map(|a| (a.code.as_str(), a.country.as_deref()))
+            .collect();
+        assert_eq!(found, [("XA-P", Some("XAA")), ("XB-P", Some("XAB"))]);
+
+        // An agency of a country nobody added: the statement fails, the country before it
+        // is not written either.
+        let mut rows = Inserts::new();
+        rows.row("countries", COUNTRY, vec!["XAC".into(), "Mu".into()]);
+        rows.row(
+            "agencies",
+            AGENCY,
+            vec!["XC-P".into(), "Police".into(), "XZZ".into(), 0.into()],
+        );
+        let mut tx = store.write().await.unwrap();
+        audit::append(&mut tx, entry(2)).await.unwrap();
+        assert!(rows.run(&mut tx).await.is_err());
+        drop(tx);
+        assert_eq!(
+            accordo_store::accounts::country_count(&store)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            accordo_store::accounts::list_agencies(&store)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+
+        // A row of the wrong width is refused before anything is sent.
+        let mut rows = Inserts::new();
+        rows.row("countries", COUNTRY, vec!["XAD".into()]);
+        let mut tx = store.write().await.unwrap();
+        audit::append(&mut tx, entry(3)).await.unwrap();
+        assert!(matches!(
+            rows.run(&mut tx).await,
+            Err(StoreError::Invalid(_))
+        ));
+    })
+    .await;
+}

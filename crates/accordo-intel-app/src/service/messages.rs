@@ -760,7 +760,21 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
     // SQLite: this node's index is complete for the one writer (see `index`); PostgreSQL:
     // another node's message may not have reached it yet.
     let ask = tx.engine() == accordo_store::Engine::Postgres || matches.names_any(&keys);
-    store::insert_message(&mut tx, &p.row, &p.entities, &p.addressees).await?;
+    // The message, its entities, addressees and notices: one round trip on PostgreSQL.
+    let mut rows = accordo_store::inserts::Inserts::new();
+    store::message_rows(&mut rows, &p.row, &p.entities, &p.addressees);
+    accordo_store::notifications::add_rows(
+        &mut rows,
+        &notifications::notices(
+            platform,
+            &p.told,
+            "intel_message",
+            "intel-notice-message",
+            json!({"agency": p.row.owner_agency, "tlp": p.row.handling}),
+            Some((policy::INTEL_MESSAGE.kind, &id.to_string())),
+        ),
+    );
+    rows.run(&mut tx).await?;
     store::insert_attachments(&mut tx, &p.attachments).await?;
     let audited = audit::record(
         platform,
@@ -777,16 +791,6 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
             "entities": p.entities.len(),
             "attachments": p.attachments.iter().map(|a| &a.sha256).collect::<Vec<_>>(),
         }),
-    )
-    .await?;
-    notifications::notify_all(
-        platform,
-        &mut tx,
-        &p.told,
-        "intel_message",
-        "intel-notice-message",
-        json!({"agency": p.row.owner_agency, "tlp": p.row.handling}),
-        Some((policy::INTEL_MESSAGE.kind, &id.to_string())),
     )
     .await?;
     let hits = if ask {
