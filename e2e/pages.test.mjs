@@ -933,6 +933,40 @@ test("the other side of a hit asks in one click, and the holder shares", async (
   await again.context().close();
 });
 
+test("a case's owner closes it on a phone, nothing more can be written in it, and reopens it", async () => {
+  const page = await newPage("it-IT", PHONE);
+  await signIn(page, "ita.officer");
+  await page.goto(`${base}/intel/cases`);
+  await page.fill("#f-title", "Operazione di prova");
+  await page.locator('label[for="with-ES-PN"]').click();
+  await page.locator('[data-testid="case-form"] button[type="submit"]').click();
+  await page.waitForSelector('[data-testid="case"]');
+  const caseUrl = page.url();
+  assert.equal(await page.locator('[data-testid="write-in-case"]').count(), 1);
+  await page.locator('[data-testid="case-status-change"]').click();
+  await page.waitForSelector('[data-testid="flash"]');
+  // Closed: the note says so, and no action is offered that the case would refuse.
+  assert.equal(await page.locator('[data-testid="case-closed-note"]').count(), 1);
+  assert.equal(await page.locator('[data-testid="write-in-case"]').count(), 0);
+  assert.match(await page.locator('[data-testid="case-status-change"]').textContent(), /Riapri/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the closed case at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "a closed case");
+  noNetworkFailures(page, "a closed case");
+  // Spain takes part: it reads the case, closed, and is offered neither writing nor reopening.
+  const spain = await newPage("en-GB");
+  await signIn(spain, "esp.officer");
+  await spain.goto(caseUrl);
+  await spain.waitForSelector('[data-testid="case"]');
+  assert.equal(await spain.locator('[data-testid="case-status-change"]').count(), 0);
+  assert.equal(await spain.locator('[data-testid="write-in-case"]').count(), 0);
+  await spain.context().close();
+  await page.locator('[data-testid="case-status-change"]').click();
+  await page.waitForSelector('[data-testid="flash"]');
+  assert.equal(await page.locator('[data-testid="write-in-case"]').count(), 1);
+  await page.context().close();
+});
+
 test("an expired document is a warning, never a green light", async () => {
   const page = await newPage();
   await signIn(page, "esp.officer");

@@ -80,6 +80,21 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS_AT_ES_PN),
             sees_canary: Holders(READERS_AT_ES_PN),
         },
+        // IT-UI's case is IT-UI's to close and reopen, and it has no officer or analyst.
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/cases/{id}/close",
+            body: json!(null),
+            who: Only(&[]),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/cases/{id}/reopen",
+            body: json!(null),
+            who: Only(&[]),
+            sees_canary: Only(&[]),
+        },
         // The file IT-UI's message carries: its readers at ES-PN download it.
         AccessRow {
             method: "get",
@@ -195,6 +210,20 @@ fn pages() -> Vec<AccessRow> {
             json!(null),
             Holders(READERS_AT_ES_PN),
             Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "post",
+            "/intel/cases/{id}/close",
+            json!({}),
+            Only(&[]),
+            Only(&[]),
+        ),
+        row(
+            "post",
+            "/intel/cases/{id}/reopen",
+            json!({}),
+            Only(&[]),
+            Only(&[]),
         ),
         row(
             "get",

@@ -33,6 +33,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_hits))
         .routes(routes!(list_cases, open_case))
         .routes(routes!(get_case))
+        .routes(routes!(close_case))
+        .routes(routes!(reopen_case))
         .routes(routes!(request_share))
         .routes(routes!(list_requests))
         .routes(routes!(grant_request))
@@ -263,6 +265,33 @@ async fn get_case(
 ) -> ApiResult<axum::Json<CaseView>> {
     Ok(axum::Json(
         cases::get(&state.platform, &caller.ctx, id).await?,
+    ))
+}
+
+/// Closes a case of your agency: it takes no new message, its exchange stays readable. The
+/// other participants' officers and analysts are told. Closing a closed case changes nothing.
+#[utoipa::path(post, path = "/api/v1/intel/cases/{id}/close", tag = "intel", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the case", body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn close_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<CaseView>> {
+    Ok(axum::Json(
+        cases::set_open(&state.platform, &caller.ctx, id, false).await?,
+    ))
+}
+
+/// Reopens a closed case of your agency; the other participants are told.
+#[utoipa::path(post, path = "/api/v1/intel/cases/{id}/reopen", tag = "intel", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the case", body = CaseView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn reopen_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<CaseView>> {
+    Ok(axum::Json(
+        cases::set_open(&state.platform, &caller.ctx, id, true).await?,
     ))
 }
 

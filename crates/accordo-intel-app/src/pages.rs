@@ -31,6 +31,8 @@ pub fn routes() -> PageRoutes {
         .get("/intel/cases", cases_page)
         .post("/intel/cases", open_case)
         .get("/intel/cases/{id}", case_page)
+        .post("/intel/cases/{id}/close", close_case)
+        .post("/intel/cases/{id}/reopen", reopen_case)
         .get("/intel/hits", hits_page)
         .post("/intel/hits/{id}/request", request_share)
         .post("/intel/requests/{id}/grant", grant)
@@ -653,10 +655,41 @@ async fn case_page(
         "intel/case.html",
         context! {
             may_send => messages::may_send(&viewer.ctx).is_ok() && case.status == "open",
+            may_close => cases::may_close(&viewer.ctx, &case.owner_agency).is_ok(),
             c => case,
             tab => "cases",
         },
     )
+}
+
+async fn set_open(state: AppState, form: SignedForm, id: Uuid, open: bool) -> Response {
+    match cases::set_open(&state.platform, &form.viewer.ctx, id, open).await {
+        Ok(_) => done(
+            &format!("/intel/cases/{id}"),
+            if open {
+                "intel-case-reopened"
+            } else {
+                "intel-case-closed"
+            },
+        ),
+        Err(e) => viewer_error_page(&state, &form.viewer, &e),
+    }
+}
+
+async fn close_case(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    set_open(state, form, id, false).await
+}
+
+async fn reopen_case(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    set_open(state, form, id, true).await
 }
 
 fn hits_list() -> list::Spec<HitView> {

@@ -37,7 +37,7 @@ pub static INTEL_SHARE_REQUEST: KindPolicy = KindPolicy {
 };
 
 /// A case: one investigation or operation, owned by the agency that opened it and read by its
-/// participants.
+/// participants. The owner's officers and analysts close it and reopen it.
 pub static INTEL_CASE: KindPolicy = KindPolicy {
     kind: "intel_case",
     personal: false,
@@ -46,6 +46,8 @@ pub static INTEL_CASE: KindPolicy = KindPolicy {
         Grant::new(Analyst, Read, Addressed),
         Grant::new(Officer, Create, OwnAgency),
         Grant::new(Analyst, Create, OwnAgency),
+        Grant::new(Officer, Update, OwnAgency),
+        Grant::new(Analyst, Update, OwnAgency),
     ],
 };
 

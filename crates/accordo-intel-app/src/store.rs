@@ -184,6 +184,17 @@ pub async fn insert_case(tx: &mut Tx, case: &CaseRow, participants: &[String]) -
     accordo_store::scope::insert_addressees(tx, CASE_KIND, &case.id.to_string(), &addressees).await
 }
 
+/// Moves a case from status `from` to `to`; false when it was not in `from` (changed meanwhile).
+pub async fn set_case_status(tx: &mut Tx, id: Uuid, from: &str, to: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE intel_cases SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(to)
+        .bind(id.to_string())
+        .bind(from)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The cases `scope` reads (all of them, or the one `id`), newest first.
 pub async fn visible_cases(
     conn: &mut Conn,

@@ -158,6 +158,88 @@ fn view(
     }
 }
 
+/// Whether the caller may close and reopen the cases of `owner` (its own agency's, as an
+/// officer or analyst).
+pub fn may_close(ctx: &Ctx, owner: &str) -> Result<()> {
+    let owner =
+        AgencyCode::parse(owner).map_err(|e| ServiceError::invalid("agency", e.to_string()))?;
+    can(
+        &ctx.actor,
+        Action::Update,
+        Resource::record(&policy::INTEL_CASE, &RecordScope::owned_by(owner)),
+    )?;
+    Ok(())
+}
+
+/// Closes a case of the caller's agency (`open` false) or reopens it: a closed case takes no
+/// new message, and its exchange stays readable. The other participants' officers and
+/// analysts are told. Asking for the status the case has already changes nothing.
+pub async fn set_open(platform: &Platform, ctx: &Ctx, id: Uuid, open: bool) -> Result<CaseView> {
+    let (mut row, agencies) = readable(platform, ctx, id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("intel_case", id))?;
+    may_close(ctx, &row.owner_agency)?;
+    let (from, to) = if open {
+        ("closed", "open")
+    } else {
+        ("open", "closed")
+    };
+    if row.status == to {
+        return Ok(view(row, agencies, None));
+    }
+    let mut tx = platform.store.write().await?;
+    if !store::set_case_status(&mut tx, id, from, to).await? {
+        // Changed meanwhile: say how it is now.
+        drop(tx);
+        let (row, agencies) = readable(platform, ctx, id)
+            .await?
+            .ok_or_else(|| ServiceError::not_found("intel_case", id))?;
+        return Ok(view(row, agencies, None));
+    }
+    let audited = audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        if open {
+            "intel_case.reopen"
+        } else {
+            "intel_case.close"
+        },
+        policy::INTEL_CASE.kind,
+        Some(&id.to_string()),
+        json!({"status": to}),
+    )
+    .await?;
+    let others: Vec<String> = agencies
+        .iter()
+        .filter(|a| **a != row.owner_agency)
+        .cloned()
+        .collect();
+    let readers = super::hits::reader_roles(&policy::INTEL_CASE);
+    let told: Vec<(String, Option<Uuid>)> = store::users_with_roles(tx.conn(), &others, &readers)
+        .await?
+        .into_iter()
+        .map(|(agency, user)| (agency, Some(user)))
+        .collect();
+    notifications::notify_all(
+        platform,
+        &mut tx,
+        &told,
+        "intel_case",
+        if open {
+            "intel-notice-case-reopened"
+        } else {
+            "intel-notice-case-closed"
+        },
+        json!({"agency": row.owner_agency, "title": row.title}),
+        Some((policy::INTEL_CASE.kind, &id.to_string())),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    row.status = to.to_owned();
+    Ok(view(row, agencies, None))
+}
+
 /// The case `id` and its agencies, if the caller may read it.
 pub async fn readable(
     platform: &Platform,

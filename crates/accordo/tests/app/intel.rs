@@ -421,6 +421,68 @@ async fn a_case_s_messages_go_to_its_participants() {
             .map(|m| m["subject"].as_str().unwrap())
             .collect();
         assert_eq!(subjects, ["In the case"]);
+
+        // The owner closes the case; a participant may not, an outsider does not see it.
+        let close = format!("/api/v1/intel/cases/{case}/close");
+        assert_eq!(
+            app.post(&close, Some(&esp), json!(null)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.post(&close, Some(&pak), json!(null)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let closed = app.post(&close, Some(&ita), json!(null)).await;
+        assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+        assert_eq!(closed.json()["status"], "closed");
+        let again = app.post(&close, Some(&ita), json!(null)).await;
+        assert_eq!(
+            again.json()["status"],
+            "closed",
+            "closing twice changes nothing"
+        );
+        let notices = app.get("/api/v1/notifications", &esp).await.text;
+        assert!(notices.contains("Case closed by IT-PS"), "{notices}");
+        // A closed case takes no new message, and its exchange stays readable.
+        let late = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&esp),
+                message(json!({"case": case, "subject": "Too late", "addressees": ["IT-PS"]})),
+            )
+            .await;
+        assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(late.text.contains("the case is closed"), "{}", late.text);
+        let view = app
+            .get(&format!("/api/v1/intel/cases/{case}"), &esp)
+            .await
+            .json();
+        assert_eq!(view["status"], "closed");
+        assert_eq!(view["messages"].as_array().unwrap().len(), 1);
+        let audit = app
+            .get(
+                "/api/v1/audit?action=intel_case.close",
+                &app.token("ita.admin").await,
+            )
+            .await;
+        assert!(audit.text.contains(&case), "{}", audit.text);
+        // Reopened, it takes messages again.
+        let reopened = app
+            .post(
+                &format!("/api/v1/intel/cases/{case}/reopen"),
+                Some(&ita),
+                json!(null),
+            )
+            .await;
+        assert_eq!(reopened.json()["status"], "open", "{}", reopened.text);
+        let after = app
+            .post(
+                "/api/v1/intel/messages",
+                Some(&esp),
+                message(json!({"case": case, "subject": "Reopened", "addressees": ["IT-PS"]})),
+            )
+            .await;
+        assert_eq!(after.status, StatusCode::CREATED, "{}", after.text);
         app
     })
     .await;
