@@ -6,7 +6,7 @@ use accordo_domain::Scope;
 use accordo_store::inserts::Inserts;
 use accordo_store::scope::{Binds, shared_record_filter};
 use accordo_store::transfer::Col::{Int, Text};
-use accordo_store::{Conn, Engine, Result, Store, StoreError, Tx};
+use accordo_store::{Conn, Result, Store, StoreError, Tx};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -804,25 +804,13 @@ pub async fn keys_of(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, Stri
 }
 
 /// The channel on which nodes announce new messages (PostgreSQL).
-const CHANNEL: &str = "accordo_intel";
+/// The channel on which nodes announce new messages (PostgreSQL's `LISTEN`/`NOTIFY`).
+pub const CHANNEL: &str = "accordo_intel";
 
-/// Announces a new message and its keys to the other nodes, delivered on commit, and holds
-/// until the transaction ends a lock on each key, in one statement (PostgreSQL only: SQLite
-/// has one node and one writer at a time).
-///
-/// The locks are PostgreSQL's advisory locks, taken in one order: two messages naming one
-/// key are matched one after the other, so the second sees the first, whichever node each is
-/// sent on. The keys travel in the notice (one per line, kind TAB key) unless they would not
-/// fit, when the listener reads them.
-pub async fn lock_and_announce(
-    tx: &mut Tx,
-    message: Uuid,
-    keys: &[(String, String)],
-    fingerprints: &[u64],
-) -> Result<()> {
-    if tx.engine() != Engine::Postgres {
-        return Ok(());
-    }
+/// The announcement of a new message to the other nodes ([`CHANNEL`], sent with the message's
+/// rows and delivered on commit): its id, and its keys, one per line, kind TAB key, unless they
+/// would not fit, when the listener reads them.
+pub fn announcement(message: Uuid, keys: &[(String, String)]) -> String {
     let mut payload = message.to_string();
     if keys.is_empty() {
         payload.push('\n');
@@ -837,28 +825,7 @@ pub async fn lock_and_announce(
     if payload.len() > 7_000 {
         payload = message.to_string();
     }
-    let mut sorted = fingerprints.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let sql = if sorted.is_empty() {
-        "SELECT pg_notify($1, $2)".to_owned()
-    } else {
-        // The locks first, in this order (count forces every row); then the notice.
-        let values: Vec<String> = (0..sorted.len())
-            .map(|i| format!("(${}::bigint, {i})", i + 3))
-            .collect();
-        format!(
-            "WITH held AS (SELECT pg_advisory_xact_lock(k) FROM (VALUES {}) AS keys(k, n) ORDER BY n)
-             SELECT pg_notify($1, $2) FROM (SELECT count(*) FROM held) AS locks",
-            values.join(", ")
-        )
-    };
-    let mut query = sqlx::query(&sql).bind(CHANNEL).bind(payload);
-    for f in sorted {
-        query = query.bind(f as i64);
-    }
-    query.execute(tx.conn()).await?;
-    Ok(())
+    payload
 }
 
 /// A new message announced by a node: its id, and its keys when they came with it.

@@ -19,6 +19,7 @@ struct Author {
     request_id: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)] // one per column of the entry, and the rows it goes with
 async fn append(
     platform: &Platform,
     tx: &mut Tx,
@@ -27,6 +28,7 @@ async fn append(
     kind: &str,
     resource_id: Option<&str>,
     details: Value,
+    rows: accordo_store::inserts::Inserts,
 ) -> Result<Audited> {
     let entry = NewEntry {
         id: new_id(),
@@ -40,7 +42,7 @@ async fn append(
         request_id: author.request_id,
         details: details.to_string(),
     };
-    Ok(accordo_store::audit::append(tx, entry).await?)
+    Ok(accordo_store::audit::append_with(tx, entry, rows).await?)
 }
 
 /// Appends an entry for an action taken by `ctx`'s actor, inside the caller's transaction.
@@ -60,7 +62,49 @@ pub async fn record(
         agency: Some(ctx.actor.agency.to_string()),
         request_id: ctx.request_id.clone(),
     };
-    append(platform, tx, author, action, kind, resource_id, details).await
+    append(
+        platform,
+        tx,
+        author,
+        action,
+        kind,
+        resource_id,
+        details,
+        accordo_store::inserts::Inserts::new(),
+    )
+    .await
+}
+
+/// [`record`], the entry written with the change's own `rows` ([`accordo_store::inserts`]):
+/// on PostgreSQL the change and its entry are one statement, one round trip.
+#[allow(clippy::too_many_arguments)] // one per column of the entry, and the rows it goes with
+pub async fn record_with(
+    platform: &Platform,
+    tx: &mut Tx,
+    ctx: &Ctx,
+    action: &str,
+    kind: &str,
+    resource_id: Option<&str>,
+    details: Value,
+    rows: accordo_store::inserts::Inserts,
+) -> Result<Audited> {
+    let author = Author {
+        user: Some(ctx.actor.user_id),
+        name: ctx.actor.username.clone(),
+        agency: Some(ctx.actor.agency.to_string()),
+        request_id: ctx.request_id.clone(),
+    };
+    append(
+        platform,
+        tx,
+        author,
+        action,
+        kind,
+        resource_id,
+        details,
+        rows,
+    )
+    .await
 }
 
 /// Appends an entry for something done before an actor is known: a sign-in, successful or
@@ -82,7 +126,17 @@ pub async fn record_system(
         agency: None,
         request_id: request_id.map(str::to_owned),
     };
-    append(platform, tx, author, action, kind, resource_id, details).await
+    append(
+        platform,
+        tx,
+        author,
+        action,
+        kind,
+        resource_id,
+        details,
+        accordo_store::inserts::Inserts::new(),
+    )
+    .await
 }
 
 /// Searches the log within the actor's reach. Searching the log is itself audited: who
@@ -213,6 +267,7 @@ pub async fn record_erasures_of_earlier_versions(platform: &Platform) -> Result<
         None,
         json!({"erased": ranges_of(&unnamed), "affected": unnamed.len(),
                "note": "details erased before erasures were recorded (upgrade)"}),
+        accordo_store::inserts::Inserts::new(),
     )
     .await?;
     tx.commit(audited).await?;

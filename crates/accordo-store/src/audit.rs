@@ -34,24 +34,45 @@ pub struct NewEntry {
 /// entry commits with the change, in `audit_pending`, and [`seal`] numbers and chains it after:
 /// writers touch no shared row.
 pub async fn append(tx: &mut Tx, new: NewEntry) -> Result<Audited> {
+    append_with(tx, new, crate::inserts::Inserts::new()).await
+}
+
+/// [`append`], the entry written with the change's own `rows`: on PostgreSQL one statement
+/// for both, one round trip.
+pub async fn append_with(
+    tx: &mut Tx,
+    new: NewEntry,
+    mut rows: crate::inserts::Inserts,
+) -> Result<Audited> {
     let audited = tx.audited();
-    sqlx::query(
-        "INSERT INTO audit_pending (id, at, actor_user, actor_name, actor_agency, action, resource_kind,
-            resource_id, request_id, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(new.id.to_string())
-    .bind(new.at_us)
-    .bind(new.actor_user.map(|u| u.to_string()))
-    .bind(&new.actor_name)
-    .bind(&new.actor_agency)
-    .bind(&new.action)
-    .bind(&new.resource_kind)
-    .bind(&new.resource_id)
-    .bind(&new.request_id)
-    .bind(&new.details)
-    .execute(tx.conn())
-    .await?;
+    rows.row(
+        "audit_pending",
+        &[
+            "id",
+            "at",
+            "actor_user",
+            "actor_name",
+            "actor_agency",
+            "action",
+            "resource_kind",
+            "resource_id",
+            "request_id",
+            "details",
+        ],
+        vec![
+            new.id.to_string().into(),
+            new.at_us.into(),
+            new.actor_user.map(|u| u.to_string()).into(),
+            new.actor_name.into(),
+            new.actor_agency.into(),
+            new.action.into(),
+            new.resource_kind.into(),
+            new.resource_id.into(),
+            new.request_id.into(),
+            new.details.into(),
+        ],
+    );
+    rows.run(tx).await?;
     Ok(audited)
 }
 

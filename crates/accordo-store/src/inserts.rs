@@ -4,7 +4,8 @@
 //! statement a table. Both write the same rows in the caller's transaction.
 //!
 //! PostgreSQL checks foreign keys at the end of the statement, when every part's rows are
-//! written, so a row may reference one added before it to another table.
+//! written, so a row may reference one added before it to another table. A notice to the
+//! other nodes ([`Inserts::notify`], delivered on commit) goes in the same statement.
 
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -70,6 +71,7 @@ struct Part {
 #[derive(Default)]
 pub struct Inserts {
     parts: Vec<Part>,
+    notice: Option<(&'static str, String)>,
 }
 
 /// Parameters one statement may carry on both engines, with room to spare.
@@ -103,6 +105,13 @@ impl Inserts {
         self.parts.is_empty()
     }
 
+    /// Sends `payload` on `channel` (`pg_notify`, delivered to the listening nodes if the
+    /// transaction commits) with the rows, in their statement. PostgreSQL only: SQLite has one
+    /// node and nobody to tell, and there it does nothing.
+    pub fn notify(&mut self, channel: &'static str, payload: String) {
+        self.notice = Some((channel, payload));
+    }
+
     /// Writes every row in `tx`.
     pub async fn run(self, tx: &mut Tx) -> Result<()> {
         for p in &self.parts {
@@ -115,14 +124,26 @@ impl Inserts {
             }
         }
         let binds: usize = self.parts.iter().map(|p| p.values.len()).sum();
-        if tx.engine() == Engine::Postgres && self.parts.len() > 1 && binds <= MAX_BINDS {
-            let sql = one_statement(&self.parts);
+        let postgres = tx.engine() == Engine::Postgres;
+        let notice = self.notice.filter(|_| postgres);
+        if postgres && (self.parts.len() > 1 || notice.is_some()) && binds <= MAX_BINDS {
+            let sql = one_statement(&self.parts, notice.is_some());
             let mut query = sqlx::query(&sql);
             for p in self.parts {
                 query = bind(query, p.values);
             }
+            if let Some((channel, payload)) = notice {
+                query = query.bind(channel).bind(payload);
+            }
             query.execute(tx.conn()).await?;
             return Ok(());
+        }
+        if let Some((channel, payload)) = notice {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(payload)
+                .execute(tx.conn())
+                .await?;
         }
         for p in self.parts {
             let width = p.columns.len();
@@ -143,8 +164,10 @@ impl Inserts {
     }
 }
 
-/// `WITH p0 AS (INSERT …), p1 AS (INSERT …) INSERT …`, the placeholders numbered through.
-fn one_statement(parts: &[Part]) -> String {
+/// `WITH p0 AS (INSERT …), p1 AS (INSERT …) INSERT …`, the placeholders numbered through; with
+/// `notice`, every part is in the `WITH` (PostgreSQL runs each data-modifying one exactly
+/// once) and the statement is `SELECT pg_notify(…)` on the last two placeholders.
+fn one_statement(parts: &[Part], notice: bool) -> String {
     let mut next = 1;
     let inserts: Vec<String> = parts
         .iter()
@@ -165,14 +188,25 @@ fn one_statement(parts: &[Part]) -> String {
             )
         })
         .collect();
+    let with_all = |inserts: &[String]| -> Vec<String> {
+        inserts
+            .iter()
+            .enumerate()
+            .map(|(i, insert)| format!("p{i} AS ({insert})"))
+            .collect()
+    };
+    if notice {
+        let call = format!("SELECT pg_notify(${next}, ${})", next + 1);
+        return if inserts.is_empty() {
+            call
+        } else {
+            format!("WITH {} {call}", with_all(&inserts).join(", "))
+        };
+    }
     let Some((last, before)) = inserts.split_last() else {
         return String::new();
     };
-    let with: Vec<String> = before
-        .iter()
-        .enumerate()
-        .map(|(i, insert)| format!("p{i} AS ({insert})"))
-        .collect();
+    let with = with_all(before);
     if with.is_empty() {
         last.clone()
     } else {
@@ -217,10 +251,15 @@ mod tests {
             },
         ];
         assert_eq!(
-            one_statement(&parts),
+            one_statement(&parts, false),
             "WITH p0 AS (INSERT INTO a (x, y) VALUES ($1, $2)), \
              p1 AS (INSERT INTO b (z) VALUES ($3), ($4)) \
              INSERT INTO c (w) VALUES ($5)"
         );
+        assert_eq!(
+            one_statement(&parts[2..], true),
+            "WITH p0 AS (INSERT INTO c (w) VALUES ($1)) SELECT pg_notify($2, $3)"
+        );
+        assert_eq!(one_statement(&[], true), "SELECT pg_notify($1, $2)");
     }
 }

@@ -267,6 +267,39 @@ impl Store {
     /// 100 ms), then SQLite's write lock at once with `BEGIN IMMEDIATE` (a deferred one could
     /// fail to upgrade from reading to writing). The connection comes before the turn so that
     /// the writer holding the turn never waits for a connection held by a task queued behind it.
+    /// [`Store::write`], holding until the transaction ends a lock on each of `keys`
+    /// (PostgreSQL's transaction-level advisory locks, taken in ascending order, sent with
+    /// `BEGIN` in one round trip): two writers naming one key run one after the other, on any
+    /// node. SQLite has one writer at a time already: there it is [`Store::write`].
+    pub async fn write_locked(&self, keys: &[i64]) -> Result<Tx> {
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if self.engine != Engine::Postgres || sorted.is_empty() {
+            return self.write().await;
+        }
+        // A simple query carries no parameters: the keys are written in, as the numbers they
+        // are (nothing but digits and a sign).
+        let values: Vec<String> = sorted
+            .iter()
+            .enumerate()
+            .map(|(n, k)| format!("({k}::bigint, {n})"))
+            .collect();
+        let begin = format!(
+            "BEGIN; SELECT pg_advisory_xact_lock(k) FROM (VALUES {}) AS keys(k, n) ORDER BY n",
+            values.join(", ")
+        );
+        let conn = self.pool.acquire().await?;
+        let inner = sqlx::Transaction::begin(conn, Some(begin.into())).await?;
+        Ok(Tx {
+            inner,
+            engine: self.engine,
+            id: NEXT_TX.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            pending: self.pending.clone(),
+            _turn: None,
+        })
+    }
+
     pub async fn write(&self) -> Result<Tx> {
         let (inner, turn) = match self.engine {
             Engine::Postgres => (self.pool.begin().await?, None),

@@ -8,7 +8,7 @@
 //! writer: a key no posting holds is named by no other message, and the database is not
 //! asked. On PostgreSQL another node may have just written a message this node has not yet
 //! heard of, so the database is always asked (by the keys' index, under a lock per key:
-//! `store::lock_and_announce`).
+//! `Store::write_locked`).
 
 use std::sync::RwLock;
 use std::time::Duration;

@@ -754,14 +754,20 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         .iter()
         .filter_map(|(kind, key)| index::key_of(kind, key).map(|k| k.0))
         .collect();
-    let mut tx = platform.store.write().await?;
-    store::lock_and_announce(&mut tx, id, &keys, &fingerprints).await?;
+    // A lock on each key, taken with BEGIN: two messages naming one key are matched one after
+    // the other, so the second sees the first, whichever node each is sent on.
+    let mut tx = platform
+        .store
+        .write_locked(&fingerprints.iter().map(|f| *f as i64).collect::<Vec<_>>())
+        .await?;
     let matches = platform.state::<Matches>();
     // SQLite: this node's index is complete for the one writer (see `index`); PostgreSQL:
     // another node's message may not have reached it yet.
     let ask = tx.engine() == accordo_store::Engine::Postgres || matches.names_any(&keys);
-    // The message, its entities, addressees and notices: one round trip on PostgreSQL.
+    // The message, its entities, addressees, notices, audit entry and its announcement to the
+    // other nodes: one round trip on PostgreSQL.
     let mut rows = accordo_store::inserts::Inserts::new();
+    rows.notify(store::CHANNEL, store::announcement(id, &keys));
     store::message_rows(&mut rows, &p.row, &p.entities, &p.addressees);
     accordo_store::notifications::add_rows(
         &mut rows,
@@ -774,9 +780,7 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
             Some((policy::INTEL_MESSAGE.kind, &id.to_string())),
         ),
     );
-    rows.run(&mut tx).await?;
-    store::insert_attachments(&mut tx, &p.attachments).await?;
-    let audited = audit::record(
+    let audited = audit::record_with(
         platform,
         &mut tx,
         ctx,
@@ -791,8 +795,10 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
             "entities": p.entities.len(),
             "attachments": p.attachments.iter().map(|a| &a.sha256).collect::<Vec<_>>(),
         }),
+        rows,
     )
     .await?;
+    store::insert_attachments(&mut tx, &p.attachments).await?;
     let hits = if ask {
         hits::record(platform, &mut tx, &scope, &p.row, &keys).await?
     } else {

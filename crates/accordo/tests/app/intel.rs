@@ -932,3 +932,36 @@ async fn attachments_are_checked_against_their_type_and_read_like_their_message(
     })
     .await;
 }
+
+/// Two agencies that cannot read each other's messages name one new identifier at the same
+/// moment: exactly one of the two is answered with the hit on the other's, never neither
+/// (the second to write waits for the first's lock on the key, then sees its message).
+#[tokio::test]
+async fn two_messages_naming_one_key_at_once_make_one_hit() {
+    each_engine(|app| async move {
+        let ita = app.token("ita.officer").await;
+        let tur = app.token("tur.officer").await;
+        for i in 0..12 {
+            let phone = json!([{"kind": "phone", "value": format!("+216 20 555 {i:03}")}]);
+            let italy = message(json!({"subject": format!("Race {i}"), "entities": phone}));
+            let turkey = message(json!({"subject": format!("Race {i}"), "entities": phone,
+                "addressees": ["GR-HP"]}));
+            let (a, b) = tokio::join!(
+                app.post("/api/v1/intel/messages", Some(&ita), italy),
+                app.post("/api/v1/intel/messages", Some(&tur), turkey),
+            );
+            assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+            assert_eq!(b.status, StatusCode::CREATED, "{}", b.text);
+            let hits = |r: &crate::common::Reply| r.json()["hits"].as_array().unwrap().len();
+            assert_eq!(
+                hits(&a) + hits(&b),
+                1,
+                "round {i}: exactly one side finds the other's message\n{}\n{}",
+                a.text,
+                b.text
+            );
+        }
+        app
+    })
+    .await;
+}
