@@ -13,6 +13,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
+use accordo_store::inserts::Inserts;
 use accordo_store::scope::{Binds, shared_record_filter};
 use accordo_store::{Conn, Result, StoreError, Tx};
 
@@ -222,30 +223,58 @@ fn date_text(date: Option<Date>) -> Option<String> {
 }
 
 pub async fn insert_case(tx: &mut Tx, c: &CaseRow) -> Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO return_cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1)"
-    ))
-    .bind(c.id.to_string())
-    .bind(&c.owner_agency)
-    .bind(&c.caseworker)
-    .bind(&c.surname)
-    .bind(&c.given_names)
-    .bind(date_text(c.date_of_birth))
-    .bind(&c.claimed_nationality)
-    .bind(&c.biometric_ref)
-    .bind(vulnerabilities_text(&c.vulnerabilities))
-    .bind(date_text(c.best_interests_on))
-    .bind(c.asylum.as_str())
-    .bind(date_text(c.return_decision_on))
-    .bind(c.state.as_str())
-    .bind(c.return_kind.map(ReturnKind::as_str))
-    .bind(date_text(c.return_on))
-    .bind(&c.outcome_reason)
-    .bind(c.created_at)
-    .bind(c.updated_at)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
+    let mut rows = Inserts::new();
+    case_rows(&mut rows, c);
+    rows.run(tx).await
+}
+
+/// Adds a new case's row (at version 1) to `rows`, to be written with others in one round trip.
+pub fn case_rows(rows: &mut Inserts, c: &CaseRow) {
+    rows.row(
+        "return_cases",
+        &[
+            "id",
+            "owner_agency",
+            "caseworker",
+            "surname",
+            "given_names",
+            "date_of_birth",
+            "claimed_nationality",
+            "biometric_ref",
+            "vulnerabilities",
+            "best_interests_on",
+            "asylum",
+            "return_decision_on",
+            "state",
+            "return_kind",
+            "return_on",
+            "outcome_reason",
+            "created_at",
+            "updated_at",
+            "version",
+        ],
+        vec![
+            c.id.to_string().into(),
+            (&c.owner_agency).into(),
+            (&c.caseworker).into(),
+            (&c.surname).into(),
+            (&c.given_names).into(),
+            date_text(c.date_of_birth).into(),
+            (&c.claimed_nationality).into(),
+            (&c.biometric_ref).into(),
+            vulnerabilities_text(&c.vulnerabilities).into(),
+            date_text(c.best_interests_on).into(),
+            c.asylum.as_str().into(),
+            date_text(c.return_decision_on).into(),
+            c.state.as_str().into(),
+            c.return_kind.map(ReturnKind::as_str).into(),
+            date_text(c.return_on).into(),
+            c.outcome_reason.clone().into(),
+            c.created_at.into(),
+            c.updated_at.into(),
+            1.into(),
+        ],
+    );
 }
 
 pub async fn case(conn: &mut Conn, id: Uuid) -> Result<Option<CaseRow>> {
@@ -806,17 +835,24 @@ pub struct StayRow {
 }
 
 pub async fn insert_stay(tx: &mut Tx, s: &StayRow) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO centre_stays (id, centre_id, case_id, from_on, until_on) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(s.id.to_string())
-    .bind(s.centre_id.to_string())
-    .bind(s.case_id.to_string())
-    .bind(&s.from_on)
-    .bind(&s.until_on)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
+    let mut rows = Inserts::new();
+    stay_rows(&mut rows, s);
+    rows.run(tx).await
+}
+
+/// Adds a stay's row to `rows`, to be written with others in one round trip.
+pub fn stay_rows(rows: &mut Inserts, s: &StayRow) {
+    rows.row(
+        "centre_stays",
+        &["id", "centre_id", "case_id", "from_on", "until_on"],
+        vec![
+            s.id.to_string().into(),
+            s.centre_id.to_string().into(),
+            s.case_id.to_string().into(),
+            (&s.from_on).into(),
+            s.until_on.clone().into(),
+        ],
+    );
 }
 
 /// Ends the case's open stay, if any.

@@ -1,7 +1,9 @@
-//! Rows for several tables written together: on PostgreSQL in one statement (each table's
-//! rows an `INSERT` in a `WITH` clause, the last one the statement itself), one round trip
-//! however many tables; on SQLite, which has no data-modifying `WITH`, one multi-row
-//! statement a table. Both write the same rows in the caller's transaction.
+//! Rows for several tables written together, in one round trip however many tables: on
+//! PostgreSQL in one statement (each table's rows an `INSERT` in a `WITH` clause, the last one
+//! the statement itself); on SQLite, which has no data-modifying `WITH`, one multi-row
+//! `INSERT` a table, all sent in one call to the connection's thread (SQLite runs them in
+//! turn; `$n` names the same value in every one). Both write the same rows in the caller's
+//! transaction, which a failing one rolls back whole.
 //!
 //! PostgreSQL checks foreign keys at the end of the statement, when every part's rows are
 //! written, so a row may reference one added before it to another table. A notice to the
@@ -145,6 +147,15 @@ impl Inserts {
                 .execute(tx.conn())
                 .await?;
         }
+        if !postgres && self.parts.len() > 1 && binds <= MAX_BINDS {
+            let sql = statements(&self.parts);
+            let mut query = sqlx::query(&sql);
+            for p in self.parts {
+                query = bind(query, p.values);
+            }
+            query.execute(tx.conn()).await?;
+            return Ok(());
+        }
         for p in self.parts {
             let width = p.columns.len();
             let rows_per = crate::rows_per_statement(width);
@@ -164,12 +175,10 @@ impl Inserts {
     }
 }
 
-/// `WITH p0 AS (INSERT …), p1 AS (INSERT …) INSERT …`, the placeholders numbered through; with
-/// `notice`, every part is in the `WITH` (PostgreSQL runs each data-modifying one exactly
-/// once) and the statement is `SELECT pg_notify(…)` on the last two placeholders.
-fn one_statement(parts: &[Part], notice: bool) -> String {
+/// Each part's `INSERT`, the placeholders numbered through.
+fn inserts(parts: &[Part]) -> Vec<String> {
     let mut next = 1;
-    let inserts: Vec<String> = parts
+    parts
         .iter()
         .map(|p| {
             let width = p.columns.len();
@@ -187,7 +196,20 @@ fn one_statement(parts: &[Part], notice: bool) -> String {
                 tuples.join(", ")
             )
         })
-        .collect();
+        .collect()
+}
+
+/// `INSERT …; INSERT …`: SQLite's statements in one call.
+fn statements(parts: &[Part]) -> String {
+    inserts(parts).join("; ")
+}
+
+/// `WITH p0 AS (INSERT …), p1 AS (INSERT …) INSERT …`, the placeholders numbered through; with
+/// `notice`, every part is in the `WITH` (PostgreSQL runs each data-modifying one exactly
+/// once) and the statement is `SELECT pg_notify(…)` on the last two placeholders.
+fn one_statement(parts: &[Part], notice: bool) -> String {
+    let inserts = inserts(parts);
+    let next = parts.iter().map(|p| p.values.len()).sum::<usize>() + 1;
     let with_all = |inserts: &[String]| -> Vec<String> {
         inserts
             .iter()
@@ -261,5 +283,9 @@ mod tests {
             "WITH p0 AS (INSERT INTO c (w) VALUES ($1)) SELECT pg_notify($2, $3)"
         );
         assert_eq!(one_statement(&[], true), "SELECT pg_notify($1, $2)");
+        assert_eq!(
+            statements(&parts[1..]),
+            "INSERT INTO b (z) VALUES ($1), ($2); INSERT INTO c (w) VALUES ($3)"
+        );
     }
 }

@@ -167,11 +167,12 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
         updated_at: now,
         version: 1,
     };
-    let mut tx = platform.store.write().await?;
-    store::insert_case(&mut tx, &row).await?;
+    // The case, its stay and its audit entry: one round trip.
+    let mut rows = accordo_store::inserts::Inserts::new();
+    store::case_rows(&mut rows, &row);
     if let Some(centre) = &centre {
-        store::insert_stay(
-            &mut tx,
+        store::stay_rows(
+            &mut rows,
             &StayRow {
                 id: new_id(),
                 centre_id: centre.id,
@@ -179,10 +180,10 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
                 from_on: centre_from.to_string(),
                 until_on: None,
             },
-        )
-        .await?;
+        );
     }
-    let audited = audit::record(
+    let mut tx = platform.store.write().await?;
+    let audited = audit::record_with(
         platform,
         &mut tx,
         ctx,
@@ -190,6 +191,7 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
         policy::RETURN_CASE.kind,
         Some(&id.to_string()),
         json!({"centre": centre.map(|c| c.id)}),
+        rows,
     )
     .await?;
     tx.commit(audited).await?;
