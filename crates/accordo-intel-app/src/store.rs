@@ -184,6 +184,17 @@ pub async fn insert_case(tx: &mut Tx, case: &CaseRow, participants: &[String]) -
     accordo_store::scope::insert_addressees(tx, CASE_KIND, &case.id.to_string(), &addressees).await
 }
 
+/// Whether the case `id` is open, holding its row until the transaction ends: a close that
+/// commits meanwhile waits for this transaction, or this one sees it closed.
+pub async fn hold_open_case(tx: &mut Tx, id: Uuid) -> Result<bool> {
+    let done =
+        sqlx::query("UPDATE intel_cases SET status = status WHERE id = $1 AND status = 'open'")
+            .bind(id.to_string())
+            .execute(tx.conn())
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Moves a case from status `from` to `to`; false when it was not in `from` (changed meanwhile).
 pub async fn set_case_status(tx: &mut Tx, id: Uuid, from: &str, to: &str) -> Result<bool> {
     let done = sqlx::query("UPDATE intel_cases SET status = $1 WHERE id = $2 AND status = $3")

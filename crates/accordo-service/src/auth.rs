@@ -574,12 +574,9 @@ pub async fn authenticate(
     let mut conn = platform.store.read().await?;
     // One query for the credential, its holder and the agency; when it finds nothing, the
     // others say why.
-    let (credential, user, actor) =
+    let (credential, user, agency) =
         match creds::find_live_holder(&mut conn, kind, &hash, now).await? {
-            Some(h) => {
-                let actor = actor_of(&h.user, h.agency, h.host_state)?;
-                (h.credential, h.user, Some(actor))
-            }
+            Some(h) => (h.credential, h.user, Some((h.agency, h.host_state))),
             None => {
                 let Some(credential) = creds::find_live(&mut conn, kind, &hash, now).await? else {
                     let why = match (kind, creds::find_any(&mut conn, kind, &hash).await?) {
@@ -612,8 +609,9 @@ pub async fn authenticate(
     if credential.last_used_at.is_none_or(|t| now - t > 60_000_000) {
         creds::touch(&mut conn, kind, credential.id, now).await?;
     }
-    let actor = match actor {
-        Some(actor) => actor,
+    // The actor last, after the checks that say why a credential no longer works.
+    let actor = match agency {
+        Some((agency, host_state)) => actor_of(&user, agency, host_state)?,
         None => actor_on(&mut conn, &user).await?,
     };
     drop(conn);

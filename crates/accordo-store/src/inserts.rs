@@ -3,7 +3,8 @@
 //! the statement itself); on SQLite, which has no data-modifying `WITH`, one multi-row
 //! `INSERT` a table, all sent in one call to the connection's thread (SQLite runs them in
 //! turn; `$n` names the same value in every one). Both write the same rows in the caller's
-//! transaction, which a failing one rolls back whole.
+//! transaction. When one fails on SQLite, those before it stay written in that transaction
+//! until it rolls back: the caller returns the error, and the dropped `Tx` rolls back.
 //!
 //! PostgreSQL checks foreign keys at the end of the statement, when every part's rows are
 //! written, so a row may reference one added before it to another table. A notice to the
@@ -74,6 +75,8 @@ struct Part {
 pub struct Inserts {
     parts: Vec<Part>,
     notice: Option<(&'static str, String)>,
+    /// The first row given with a width other than its columns': refused by `run`.
+    misfit: Option<&'static str>,
 }
 
 /// Parameters one statement may carry on both engines, with room to spare.
@@ -90,6 +93,10 @@ impl Inserts {
     /// # Errors
     /// None here; [`Inserts::run`] refuses a row whose width is not its columns'.
     pub fn row(&mut self, table: &'static str, columns: &'static [&'static str], row: Vec<Value>) {
+        if row.is_empty() || row.len() != columns.len() {
+            self.misfit.get_or_insert(table);
+            return;
+        }
         match self.parts.last_mut() {
             Some(last) if last.table == table && last.columns == columns => {
                 last.values.extend(row);
@@ -116,14 +123,10 @@ impl Inserts {
 
     /// Writes every row in `tx`.
     pub async fn run(self, tx: &mut Tx) -> Result<()> {
-        for p in &self.parts {
-            if p.columns.is_empty() || p.values.len() % p.columns.len() != 0 {
-                return Err(crate::StoreError::Invalid(format!(
-                    "rows for {} do not have its {} columns",
-                    p.table,
-                    p.columns.len()
-                )));
-            }
+        if let Some(table) = self.misfit {
+            return Err(crate::StoreError::Invalid(format!(
+                "a row for {table} does not have one value a column"
+            )));
         }
         let binds: usize = self.parts.iter().map(|p| p.values.len()).sum();
         let postgres = tx.engine() == Engine::Postgres;

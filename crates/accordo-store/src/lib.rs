@@ -267,39 +267,6 @@ impl Store {
     /// 100 ms), then SQLite's write lock at once with `BEGIN IMMEDIATE` (a deferred one could
     /// fail to upgrade from reading to writing). The connection comes before the turn so that
     /// the writer holding the turn never waits for a connection held by a task queued behind it.
-    /// [`Store::write`], holding until the transaction ends a lock on each of `keys`
-    /// (PostgreSQL's transaction-level advisory locks, taken in ascending order, sent with
-    /// `BEGIN` in one round trip): two writers naming one key run one after the other, on any
-    /// node. SQLite has one writer at a time already: there it is [`Store::write`].
-    pub async fn write_locked(&self, keys: &[i64]) -> Result<Tx> {
-        let mut sorted = keys.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        if self.engine != Engine::Postgres || sorted.is_empty() {
-            return self.write().await;
-        }
-        // A simple query carries no parameters: the keys are written in, as the numbers they
-        // are (nothing but digits and a sign).
-        let values: Vec<String> = sorted
-            .iter()
-            .enumerate()
-            .map(|(n, k)| format!("({k}::bigint, {n})"))
-            .collect();
-        let begin = format!(
-            "BEGIN; SELECT pg_advisory_xact_lock(k) FROM (VALUES {}) AS keys(k, n) ORDER BY n",
-            values.join(", ")
-        );
-        let conn = self.pool.acquire().await?;
-        let inner = sqlx::Transaction::begin(conn, Some(begin.into())).await?;
-        Ok(Tx {
-            inner,
-            engine: self.engine,
-            id: NEXT_TX.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            pending: self.pending.clone(),
-            _turn: None,
-        })
-    }
-
     pub async fn write(&self) -> Result<Tx> {
         let (inner, turn) = match self.engine {
             Engine::Postgres => (self.pool.begin().await?, None),
@@ -329,6 +296,36 @@ impl Store {
             pending: self.pending.clone(),
             _turn: turn,
         })
+    }
+
+    /// [`Store::write`], holding until the transaction ends a lock on each of `keys`
+    /// (PostgreSQL's transaction-level advisory locks, taken in one statement in the keys'
+    /// unsigned order, the order every node uses): two writers naming one key run one after
+    /// the other, on any node. SQLite has one writer at a time already: there it is
+    /// [`Store::write`]. The locks are taken inside the transaction sqlx knows of, so a request
+    /// cancelled while it waits, or a failed wait, rolls back and releases them.
+    pub async fn write_locked(&self, keys: &[u64]) -> Result<Tx> {
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut tx = self.write().await?;
+        if self.engine != Engine::Postgres || sorted.is_empty() {
+            return Ok(tx);
+        }
+        let values: Vec<String> = (1..=sorted.len())
+            .map(|i| format!("(${i}::bigint, {i})"))
+            .collect();
+        let sql = format!(
+            "SELECT pg_advisory_xact_lock(k) FROM (VALUES {}) AS keys(k, n) ORDER BY n",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for k in sorted {
+            // The same 64 bits, as PostgreSQL's bigint.
+            query = query.bind(k as i64);
+        }
+        query.execute(tx.conn()).await?;
+        Ok(tx)
     }
 
     /// Resolves when a transaction has committed an audit entry since the last call (or
@@ -398,6 +395,8 @@ fn pool_options(engine: Engine, size: u32) -> AnyPoolOptions {
         // SQLite's worker thread, on every acquire, that is, several times a request. A
         // connection used within the last second is handed out as it is (HikariCP's bypass
         // window); one idle for longer is pinged first, and closed if it does not answer.
+        // (sqlx also pings each connection when it is released, in a task of its own, off the
+        // request path.)
         .test_before_acquire(false)
         // A connection still inside a transaction when it is taken again (the rollback a
         // dropped transaction queued failed: a request cancelled mid-statement) would keep

@@ -754,12 +754,20 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         .iter()
         .filter_map(|(kind, key)| index::key_of(kind, key).map(|k| k.0))
         .collect();
-    // A lock on each key, taken with BEGIN: two messages naming one key are matched one after
-    // the other, so the second sees the first, whichever node each is sent on.
-    let mut tx = platform
-        .store
-        .write_locked(&fingerprints.iter().map(|f| *f as i64).collect::<Vec<_>>())
-        .await?;
+    // A lock on each key: two messages naming one key are matched one after the other, so the
+    // second sees the first, whichever node each is sent on.
+    let mut tx = platform.store.write_locked(&fingerprints).await?;
+    // Checked again in the transaction: a case closed since `prepare` takes no message.
+    if let Some(case) = p.row.case_id
+        && !store::hold_open_case(&mut tx, case).await?
+    {
+        return Err(refused(
+            "case",
+            "case-closed",
+            Vec::new(),
+            "the case is closed".to_owned(),
+        ));
+    }
     let matches = platform.state::<Matches>();
     // SQLite: this node's index is complete for the one writer (see `index`); PostgreSQL:
     // another node's message may not have reached it yet.
