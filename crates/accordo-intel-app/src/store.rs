@@ -599,7 +599,8 @@ pub struct Addressed {
     pub code: String,
     /// The roles the agency's users may hold.
     pub roles: Vec<String>,
-    /// Its users who hold one of the roles asked for and are not disabled, by username.
+    /// The ids of its users who hold one of the roles asked for and are not disabled, in
+    /// username order.
     pub readers: Vec<Uuid>,
 }
 
@@ -814,7 +815,6 @@ pub async fn keys_of(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, Stri
         .collect()
 }
 
-/// The channel on which nodes announce new messages (PostgreSQL).
 /// The channel on which nodes announce new messages (PostgreSQL's `LISTEN`/`NOTIFY`).
 pub const CHANNEL: &str = "accordo_intel";
 

@@ -181,28 +181,6 @@ pub async fn find_agency(conn: &mut Conn, code: &str) -> Result<Option<AgencyRow
     row.as_ref().map(agency_from_row).transpose()
 }
 
-/// The agencies of `codes` that exist, in one query (codes without an agency are left out).
-pub async fn find_agencies(conn: &mut Conn, codes: &[String]) -> Result<Vec<AgencyRow>> {
-    if codes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::with_capacity(codes.len());
-    for chunk in codes.chunks(crate::rows_per_statement(1)) {
-        let sql = format!(
-            "SELECT {AGENCY_COLUMNS} FROM agencies WHERE code IN {} ORDER BY code",
-            crate::values(1, chunk.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for code in chunk {
-            query = query.bind(code);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            out.push(agency_from_row(&row)?);
-        }
-    }
-    Ok(out)
-}
-
 /// An agency and whether it belongs to the host state (the country of the agency that
 /// operates the platform), in one query: every authenticated request asks.
 pub async fn find_agency_in_host_state(
