@@ -56,23 +56,8 @@ pub async fn record(
     resource_id: Option<&str>,
     details: Value,
 ) -> Result<Audited> {
-    let author = Author {
-        user: Some(ctx.actor.user_id),
-        name: ctx.actor.username.clone(),
-        agency: Some(ctx.actor.agency.to_string()),
-        request_id: ctx.request_id.clone(),
-    };
-    append(
-        platform,
-        tx,
-        author,
-        action,
-        kind,
-        resource_id,
-        details,
-        accordo_store::inserts::Inserts::new(),
-    )
-    .await
+    let rows = accordo_store::inserts::Inserts::new();
+    record_with(platform, tx, ctx, action, kind, resource_id, details, rows).await
 }
 
 /// [`record`], the entry written with the change's own `rows` ([`accordo_store::inserts`]):
