@@ -118,21 +118,13 @@ pub async fn open(
         json!({"participants": agencies}),
     )
     .await?;
-    // Each participating agency's officers and analysts, by name: nobody else there reads it.
-    let readers = super::hits::reader_roles(&policy::INTEL_CASE);
-    let told: Vec<(String, Option<Uuid>)> = store::users_with_roles(tx.conn(), &agencies, &readers)
-        .await?
-        .into_iter()
-        .map(|(agency, user)| (agency, Some(user)))
-        .collect();
-    notifications::notify_all(
+    tell(
         platform,
         &mut tx,
-        &told,
-        "intel_case",
+        &agencies,
         "intel-notice-case",
         json!({"agency": own, "title": row.title}),
-        Some((policy::INTEL_CASE.kind, &row.id.to_string())),
+        row.id,
     )
     .await?;
     tx.commit(audited).await?;
@@ -215,29 +207,51 @@ pub async fn set_open(platform: &Platform, ctx: &Ctx, id: Uuid, open: bool) -> R
         .filter(|a| **a != row.owner_agency)
         .cloned()
         .collect();
-    let readers = super::hits::reader_roles(&policy::INTEL_CASE);
-    let told: Vec<(String, Option<Uuid>)> = store::users_with_roles(tx.conn(), &others, &readers)
-        .await?
-        .into_iter()
-        .map(|(agency, user)| (agency, Some(user)))
-        .collect();
-    notifications::notify_all(
+    tell(
         platform,
         &mut tx,
-        &told,
-        "intel_case",
+        &others,
         if open {
             "intel-notice-case-reopened"
         } else {
             "intel-notice-case-closed"
         },
         json!({"agency": row.owner_agency, "title": row.title}),
-        Some((policy::INTEL_CASE.kind, &id.to_string())),
+        id,
     )
     .await?;
     tx.commit(audited).await?;
     row.status = to.to_owned();
     Ok(view(row, agencies, None))
+}
+
+/// Tells the officers and analysts of `agencies` of the case `id`, by name: nobody else there
+/// reads it.
+async fn tell(
+    platform: &Platform,
+    tx: &mut accordo_store::Tx,
+    agencies: &[String],
+    message: &str,
+    args: serde_json::Value,
+    id: Uuid,
+) -> Result<()> {
+    let readers = super::hits::reader_roles(&policy::INTEL_CASE);
+    let told: Vec<(String, Option<Uuid>)> = store::users_with_roles(tx.conn(), agencies, &readers)
+        .await?
+        .into_iter()
+        .map(|(agency, user)| (agency, Some(user)))
+        .collect();
+    notifications::notify_all(
+        platform,
+        tx,
+        &told,
+        "intel_case",
+        message,
+        args,
+        Some((policy::INTEL_CASE.kind, &id.to_string())),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The case `id` and its agencies, if the caller may read it.
