@@ -542,15 +542,13 @@ pub struct Hidden {
     pub normalised: String,
 }
 
-/// The messages `scope` may not read that name one of `keys`, each with the key it names,
-/// found by the keys' index (`intel_entities_key`), in the sender's transaction.
-pub async fn hidden_matches(
-    conn: &mut Conn,
-    scope: &Scope,
-    keys: &[(String, String)],
-) -> Result<Vec<Hidden>> {
+/// The query of the messages `scope` may not read that name one of `keys`, found by the
+/// keys' index (`intel_entities_key`): run with the new message's rows, in the sender's
+/// transaction ([`accordo_store::inserts::Inserts::select`]), and read by [`hidden_of`].
+/// `None` when there are no keys.
+pub fn hidden_matches(scope: &Scope, keys: &[(String, String)]) -> Option<(String, Binds)> {
     if keys.is_empty() {
-        return Ok(Vec::new());
+        return None;
     }
     let mut binds = Binds::default();
     let readable = shared_record_filter(scope, "m", &mut binds);
@@ -571,9 +569,13 @@ pub async fn hidden_matches(
          ORDER BY m.created_at, m.id, e.position",
         wanted.join(" OR ")
     );
-    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    Some((sql, binds))
+}
+
+/// The rows of [`hidden_matches`]' query, each message and key once.
+pub fn hidden_of(rows: &[accordo_store::Row]) -> Result<Vec<Hidden>> {
     let mut out: Vec<Hidden> = Vec::new();
-    for r in &rows {
+    for r in rows {
         let hidden = Hidden {
             message_id: uuid(&r.try_get::<String, _>("id")?, "intel_messages")?,
             owner_agency: r.try_get("owner_agency")?,

@@ -225,7 +225,7 @@ fn date_text(date: Option<Date>) -> Option<String> {
 pub async fn insert_case(tx: &mut Tx, c: &CaseRow) -> Result<()> {
     let mut rows = Inserts::new();
     case_rows(&mut rows, c);
-    rows.run(tx).await
+    rows.run(tx).await.map(drop)
 }
 
 /// Adds a new case's row (at version 1) to `rows`, to be written with others in one round trip.
@@ -837,7 +837,7 @@ pub struct StayRow {
 pub async fn insert_stay(tx: &mut Tx, s: &StayRow) -> Result<()> {
     let mut rows = Inserts::new();
     stay_rows(&mut rows, s);
-    rows.run(tx).await
+    rows.run(tx).await.map(drop)
 }
 
 /// Adds a stay's row to `rows`, to be written with others in one round trip.

@@ -6,7 +6,7 @@ use accordo_domain::audit::{
 };
 use accordo_domain::{can, scope};
 use accordo_store::audit::{AuditQuery, AuditRecord, NewEntry};
-use accordo_store::{Audited, Tx};
+use accordo_store::{Audited, Row, Tx};
 use serde_json::{Value, json};
 
 use crate::{Ctx, Platform, Result, new_id, policy};
@@ -29,7 +29,7 @@ async fn append(
     resource_id: Option<&str>,
     details: Value,
     rows: accordo_store::inserts::Inserts,
-) -> Result<Audited> {
+) -> Result<(Audited, Vec<Row>)> {
     let entry = NewEntry {
         id: new_id(),
         at_us: platform.now_us(),
@@ -57,11 +57,16 @@ pub async fn record(
     details: Value,
 ) -> Result<Audited> {
     let rows = accordo_store::inserts::Inserts::new();
-    record_with(platform, tx, ctx, action, kind, resource_id, details, rows).await
+    Ok(
+        record_with(platform, tx, ctx, action, kind, resource_id, details, rows)
+            .await?
+            .0,
+    )
 }
 
 /// [`record`], the entry written with the change's own `rows` ([`accordo_store::inserts`]):
-/// on PostgreSQL the change and its entry are one statement, one round trip.
+/// on PostgreSQL the change and its entry are one statement, one round trip. Returns the rows
+/// of their query, if they have one ([`accordo_store::inserts::Inserts::select`]).
 #[allow(clippy::too_many_arguments)] // one per column of the entry, and the rows it goes with
 pub async fn record_with(
     platform: &Platform,
@@ -72,7 +77,7 @@ pub async fn record_with(
     resource_id: Option<&str>,
     details: Value,
     rows: accordo_store::inserts::Inserts,
-) -> Result<Audited> {
+) -> Result<(Audited, Vec<Row>)> {
     let author = Author {
         user: Some(ctx.actor.user_id),
         name: ctx.actor.username.clone(),
@@ -122,6 +127,7 @@ pub async fn record_system(
         accordo_store::inserts::Inserts::new(),
     )
     .await
+    .map(|(audited, _)| audited)
 }
 
 /// Searches the log within the actor's reach. Searching the log is itself audited: who
@@ -254,7 +260,8 @@ pub async fn record_erasures_of_earlier_versions(platform: &Platform) -> Result<
                "note": "details erased before erasures were recorded (upgrade)"}),
         accordo_store::inserts::Inserts::new(),
     )
-    .await?;
+    .await?
+    .0;
     tx.commit(audited).await?;
     Ok(())
 }

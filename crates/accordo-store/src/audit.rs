@@ -34,16 +34,20 @@ pub struct NewEntry {
 /// entry commits with the change, in `audit_pending`, and [`seal`] numbers and chains it after:
 /// writers touch no shared row.
 pub async fn append(tx: &mut Tx, new: NewEntry) -> Result<Audited> {
-    append_with(tx, new, crate::inserts::Inserts::new()).await
+    Ok(append_with(tx, new, crate::inserts::Inserts::new())
+        .await?
+        .0)
 }
 
 /// [`append`], the entry written with the change's own `rows`: on PostgreSQL one statement
-/// for both, one round trip.
+/// for both, one round trip. Returns the rows of their query ([`Inserts::select`]), if any.
+///
+/// [`Inserts::select`]: crate::inserts::Inserts::select
 pub async fn append_with(
     tx: &mut Tx,
     new: NewEntry,
     mut rows: crate::inserts::Inserts,
-) -> Result<Audited> {
+) -> Result<(Audited, Vec<AnyRow>)> {
     let audited = tx.audited();
     rows.row(
         "audit_pending",
@@ -72,8 +76,8 @@ pub async fn append_with(
             new.details.into(),
         ],
     );
-    rows.run(tx).await?;
-    Ok(audited)
+    let selected = rows.run(tx).await?;
+    Ok((audited, selected))
 }
 
 /// Entries chained by one sealing transaction at most.

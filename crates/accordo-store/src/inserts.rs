@@ -8,11 +8,15 @@
 //!
 //! PostgreSQL checks foreign keys at the end of the statement, when every part's rows are
 //! written, so a row may reference one added before it to another table. A notice to the
-//! other nodes ([`Inserts::notify`], delivered on commit) goes in the same statement.
+//! other nodes ([`Inserts::notify`], delivered on commit) goes in the same statement, and so
+//! may one `SELECT` whose rows `run` returns ([`Inserts::select`]): on PostgreSQL it reads the
+//! database as it was before the statement (the rows written beside it are not yet visible to
+//! it); on SQLite it runs after them and sees them.
 
-use sqlx::any::AnyArguments;
+use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 
+use crate::scope::Binds;
 use crate::{Engine, Result, Tx};
 
 /// A value to write: text or a whole number, either possibly NULL.
@@ -75,6 +79,8 @@ struct Part {
 pub struct Inserts {
     parts: Vec<Part>,
     notice: Option<(&'static str, String)>,
+    /// A query to run with the rows, its placeholders numbered from `$1`.
+    select: Option<(String, Binds)>,
     /// The first row given with a width other than its columns': refused by `run`.
     misfit: Option<&'static str>,
 }
@@ -121,45 +127,81 @@ impl Inserts {
         self.notice = Some((channel, payload));
     }
 
-    /// Writes every row in `tx`.
-    pub async fn run(self, tx: &mut Tx) -> Result<()> {
+    /// Runs `sql`, a `SELECT` whose placeholders are `binds` (numbered from `$1`), in the same
+    /// round trip as the rows, and has [`Inserts::run`] return its rows. On PostgreSQL it sees
+    /// the database as it was before the rows were written; on SQLite, after. With a notice as
+    /// well, the notice goes in a statement of its own on PostgreSQL.
+    pub fn select(&mut self, sql: String, binds: Binds) {
+        self.select = Some((sql, binds));
+    }
+
+    /// Writes every row in `tx`; the rows of the [`Inserts::select`] query, if one was given.
+    pub async fn run(self, tx: &mut Tx) -> Result<Vec<AnyRow>> {
         if let Some(table) = self.misfit {
             return Err(crate::StoreError::Invalid(format!(
                 "a row for {table} does not have one value a column"
             )));
         }
-        let binds: usize = self.parts.iter().map(|p| p.values.len()).sum();
+        let Inserts {
+            parts,
+            notice,
+            select,
+            ..
+        } = self;
+        let first = select.as_ref().map_or(1, |(_, b)| b.len() + 1);
+        let binds: usize = first - 1 + parts.iter().map(|p| p.values.len()).sum::<usize>();
         let postgres = tx.engine() == Engine::Postgres;
-        let notice = self.notice.filter(|_| postgres);
-        if postgres && (self.parts.len() > 1 || notice.is_some()) && binds <= MAX_BINDS {
-            let sql = one_statement(&self.parts, notice.is_some());
+        let mut notice = notice.filter(|_| postgres);
+        let combined = binds <= MAX_BINDS
+            && if postgres {
+                parts.len() > 1 || notice.is_some() || select.is_some()
+            } else {
+                parts.len() > 1 || select.is_some()
+            };
+        if combined && select.is_some() {
+            // A `SELECT` is the statement's last part, where the notice would go.
+            if let Some((channel, payload)) = notice.take() {
+                notify(tx, channel, &payload).await?;
+            }
+        }
+        if combined {
+            let (main, select_binds) = match select {
+                Some((sql, binds)) => (Some(sql), Some(binds)),
+                None => (None, None),
+            };
+            let sql = if postgres {
+                one_statement(&parts, first, main.as_deref(), notice.is_some())
+            } else {
+                statements(&parts, first, main.as_deref())
+            };
             let mut query = sqlx::query(&sql);
-            for p in self.parts {
+            if let Some(b) = select_binds {
+                query = b.bind_all(query);
+            }
+            for p in parts {
                 query = bind(query, p.values);
             }
             if let Some((channel, payload)) = notice {
                 query = query.bind(channel).bind(payload);
             }
-            query.execute(tx.conn()).await?;
-            return Ok(());
+            return Ok(query.fetch_all(tx.conn()).await?);
         }
         if let Some((channel, payload)) = notice {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(channel)
-                .bind(payload)
-                .execute(tx.conn())
-                .await?;
+            notify(tx, channel, &payload).await?;
         }
-        if !postgres && self.parts.len() > 1 && binds <= MAX_BINDS {
-            let sql = statements(&self.parts);
-            let mut query = sqlx::query(&sql);
-            for p in self.parts {
-                query = bind(query, p.values);
-            }
-            query.execute(tx.conn()).await?;
-            return Ok(());
+        // Where the query sees the database is the same as in one statement: on PostgreSQL
+        // before the rows, on SQLite after them.
+        let mut selected = None;
+        if postgres && let Some((sql, binds)) = select.as_ref() {
+            selected = Some(
+                binds
+                    .clone()
+                    .bind_all(sqlx::query(sql))
+                    .fetch_all(tx.conn())
+                    .await?,
+            );
         }
-        for p in self.parts {
+        for p in parts {
             let width = p.columns.len();
             let rows_per = crate::rows_per_statement(width);
             for chunk in p.values.chunks(rows_per * width) {
@@ -174,13 +216,29 @@ impl Inserts {
                     .await?;
             }
         }
-        Ok(())
+        match (selected, select) {
+            (Some(rows), _) => Ok(rows),
+            (None, Some((sql, binds))) => Ok(binds
+                .bind_all(sqlx::query(&sql))
+                .fetch_all(tx.conn())
+                .await?),
+            (None, None) => Ok(Vec::new()),
+        }
     }
 }
 
-/// Each part's `INSERT`, the placeholders numbered through.
-fn inserts(parts: &[Part]) -> Vec<String> {
-    let mut next = 1;
+async fn notify(tx: &mut Tx, channel: &str, payload: &str) -> Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Each part's `INSERT`, the placeholders numbered through from `$first`.
+fn inserts(parts: &[Part], first: usize) -> Vec<String> {
+    let mut next = first;
     parts
         .iter()
         .map(|p| {
@@ -202,17 +260,20 @@ fn inserts(parts: &[Part]) -> Vec<String> {
         .collect()
 }
 
-/// `INSERT …; INSERT …`: SQLite's statements in one call.
-fn statements(parts: &[Part]) -> String {
-    inserts(parts).join("; ")
+/// `INSERT …; INSERT …`: SQLite's statements in one call, `select` after them.
+fn statements(parts: &[Part], first: usize, select: Option<&str>) -> String {
+    let mut all = inserts(parts, first);
+    all.extend(select.map(str::to_owned));
+    all.join("; ")
 }
 
-/// `WITH p0 AS (INSERT …), p1 AS (INSERT …) INSERT …`, the placeholders numbered through; with
-/// `notice`, every part is in the `WITH` (PostgreSQL runs each data-modifying one exactly
-/// once) and the statement is `SELECT pg_notify(…)` on the last two placeholders.
-fn one_statement(parts: &[Part], notice: bool) -> String {
-    let inserts = inserts(parts);
-    let next = parts.iter().map(|p| p.values.len()).sum::<usize>() + 1;
+/// `WITH p0 AS (INSERT …), p1 AS (INSERT …) INSERT …`, the placeholders numbered through from
+/// `$first`. With `select` or `notice`, every part is in the `WITH` (PostgreSQL runs each
+/// data-modifying one exactly once) and the statement is `select`, or `SELECT pg_notify(…)`
+/// on the last two placeholders.
+fn one_statement(parts: &[Part], first: usize, select: Option<&str>, notice: bool) -> String {
+    let inserts = inserts(parts, first);
+    let next = first + parts.iter().map(|p| p.values.len()).sum::<usize>();
     let with_all = |inserts: &[String]| -> Vec<String> {
         inserts
             .iter()
@@ -220,12 +281,15 @@ fn one_statement(parts: &[Part], notice: bool) -> String {
             .map(|(i, insert)| format!("p{i} AS ({insert})"))
             .collect()
     };
-    if notice {
-        let call = format!("SELECT pg_notify(${next}, ${})", next + 1);
+    let last_statement = match select {
+        Some(sql) => Some(sql.to_owned()),
+        None => notice.then(|| format!("SELECT pg_notify(${next}, ${})", next + 1)),
+    };
+    if let Some(main) = last_statement {
         return if inserts.is_empty() {
-            call
+            main
         } else {
-            format!("WITH {} {call}", with_all(&inserts).join(", "))
+            format!("WITH {} {main}", with_all(&inserts).join(", "))
         };
     }
     let Some((last, before)) = inserts.split_last() else {
@@ -276,19 +340,33 @@ mod tests {
             },
         ];
         assert_eq!(
-            one_statement(&parts, false),
+            one_statement(&parts, 1, None, false),
             "WITH p0 AS (INSERT INTO a (x, y) VALUES ($1, $2)), \
              p1 AS (INSERT INTO b (z) VALUES ($3), ($4)) \
              INSERT INTO c (w) VALUES ($5)"
         );
         assert_eq!(
-            one_statement(&parts[2..], true),
+            one_statement(&parts[2..], 1, None, true),
             "WITH p0 AS (INSERT INTO c (w) VALUES ($1)) SELECT pg_notify($2, $3)"
         );
-        assert_eq!(one_statement(&[], true), "SELECT pg_notify($1, $2)");
         assert_eq!(
-            statements(&parts[1..]),
+            one_statement(&[], 1, None, true),
+            "SELECT pg_notify($1, $2)"
+        );
+        assert_eq!(
+            statements(&parts[1..], 1, None),
             "INSERT INTO b (z) VALUES ($1), ($2); INSERT INTO c (w) VALUES ($3)"
+        );
+        // A query's own placeholders come first, the rows' after them.
+        let select = "SELECT x FROM a WHERE y = $1";
+        assert_eq!(
+            one_statement(&parts[1..], 2, Some(select), true),
+            "WITH p0 AS (INSERT INTO b (z) VALUES ($2), ($3)), \
+             p1 AS (INSERT INTO c (w) VALUES ($4)) SELECT x FROM a WHERE y = $1"
+        );
+        assert_eq!(
+            statements(&parts[2..], 2, Some(select)),
+            "INSERT INTO c (w) VALUES ($2); SELECT x FROM a WHERE y = $1"
         );
     }
 }

@@ -36,6 +36,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
 
 pub use sqlx::AnyConnection as Conn;
+/// A row a query returned, read by the store module that wrote the query.
+pub use sqlx::any::AnyRow as Row;
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,7 +306,15 @@ impl Store {
     /// the other, on any node. SQLite has one writer at a time already: there it is
     /// [`Store::write`]. The locks are taken inside the transaction sqlx knows of, so a request
     /// cancelled while it waits, or a failed wait, rolls back and releases them.
-    pub async fn write_locked(&self, keys: &[u64]) -> Result<Tx> {
+    ///
+    /// `notice`, `(channel, payload)`, is sent with the locks (`pg_notify`, delivered to the
+    /// listening nodes if the transaction commits; on PostgreSQL only, and only with keys):
+    /// in that statement it costs no round trip of its own.
+    pub async fn write_locked(
+        &self,
+        keys: &[u64],
+        notice: Option<(&'static str, String)>,
+    ) -> Result<Tx> {
         let mut sorted = keys.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
@@ -315,14 +325,27 @@ impl Store {
         let values: Vec<String> = (1..=sorted.len())
             .map(|i| format!("(${i}::bigint, {i})"))
             .collect();
+        let next = sorted.len() + 1;
+        // PostgreSQL computes the volatile calls of the select list after sorting: the locks
+        // in order, the notice once.
+        let notify = match notice {
+            Some(_) => format!(
+                ", CASE WHEN n = 1 THEN pg_notify(${next}, ${}) END",
+                next + 1
+            ),
+            None => String::new(),
+        };
         let sql = format!(
-            "SELECT pg_advisory_xact_lock(k) FROM (VALUES {}) AS keys(k, n) ORDER BY n",
+            "SELECT pg_advisory_xact_lock(k){notify} FROM (VALUES {}) AS keys(k, n) ORDER BY n",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql);
         for k in sorted {
             // The same 64 bits, as PostgreSQL's bigint.
             query = query.bind(k as i64);
+        }
+        if let Some((channel, payload)) = notice {
+            query = query.bind(channel).bind(payload);
         }
         query.execute(tx.conn()).await?;
         Ok(tx)

@@ -36,7 +36,7 @@ pub async fn insert(tx: &mut Tx, n: &Notification) -> Result<()> {
 pub async fn insert_all(tx: &mut Tx, all: &[Notification]) -> Result<()> {
     let mut rows = crate::inserts::Inserts::new();
     add_rows(&mut rows, all);
-    rows.run(tx).await
+    rows.run(tx).await.map(drop)
 }
 
 /// The rows [`insert_all`] writes, added to `rows`, to be written with others.

@@ -20,7 +20,7 @@ pub async fn insert_addressees(
 ) -> Result<()> {
     let mut rows = crate::inserts::Inserts::new();
     addressee_rows(&mut rows, kind, record_id, addressees);
-    rows.run(tx).await
+    rows.run(tx).await.map(drop)
 }
 
 /// The rows [`insert_addressees`] writes, added to `rows`, to be written with others.
@@ -77,6 +77,15 @@ impl Binds {
     pub fn int(&mut self, value: i64) -> String {
         self.0.push(Bind::Int(value));
         format!("${}", self.0.len())
+    }
+
+    /// How many values there are: the last placeholder's number.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     pub fn bind_all<'q>(

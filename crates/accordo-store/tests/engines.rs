@@ -778,3 +778,90 @@ async fn inserts_across_tables_write_all_or_nothing() {
     })
     .await;
 }
+
+/// A query sent with the rows ([`Inserts::select`]) is answered in the same call, its
+/// placeholders its own whatever the rows bind, and a failing row fails it too.
+#[tokio::test]
+async fn a_query_sent_with_rows_returns_its_rows() {
+    use accordo_store::inserts::Inserts;
+    each_engine(|store| async move {
+        migrate::run(&store, 0, &[migrate::FOUNDATION])
+            .await
+            .unwrap();
+        const COUNTRY: &[&str] = &["code", "name"];
+        let mut rows = Inserts::new();
+        rows.row("countries", COUNTRY, vec!["XAA".into(), "Atlantis".into()]);
+        rows.row("countries", COUNTRY, vec!["XAB".into(), "Lemuria".into()]);
+        let mut tx = store.write().await.unwrap();
+        let (audited, none) = audit::append_with(&mut tx, entry(1), rows).await.unwrap();
+        assert!(none.is_empty(), "no query, no rows");
+        tx.commit(audited).await.unwrap();
+
+        // More countries, and a query naming one written before, one written now and one
+        // nobody wrote: PostgreSQL's query sees the database before the rows, SQLite's after.
+        // In one statement, and (over 30,000 values) in several.
+        let postgres = store.engine() == accordo_store::Engine::Postgres;
+        for (round, extra) in [(0, 0), (1, 15_000)] {
+            let mut rows = Inserts::new();
+            let new_code = format!("XC{round}");
+            rows.row(
+                "countries",
+                COUNTRY,
+                vec![new_code.clone().into(), "Mu".into()],
+            );
+            for i in 0..extra {
+                rows.row(
+                    "countries",
+                    COUNTRY,
+                    vec![format!("Y{i:05}").into(), "Filler".into()],
+                );
+            }
+            let mut binds = Binds::default();
+            let sql = format!(
+                "SELECT code, name FROM countries WHERE code IN ({}, {}, {}) ORDER BY code",
+                binds.text("XAB"),
+                binds.text(&new_code),
+                binds.text("XAZ")
+            );
+            rows.select(sql, binds);
+            let mut tx = store.write().await.unwrap();
+            let (audited, found) = audit::append_with(&mut tx, entry(2 + round), rows)
+                .await
+                .unwrap();
+            let found: Vec<String> = found.iter().map(|r| r.get("code")).collect();
+            if postgres {
+                assert_eq!(found, ["XAB"], "round {round}");
+            } else {
+                assert_eq!(found, ["XAB".to_owned(), new_code], "round {round}");
+            }
+            tx.commit(audited).await.unwrap();
+        }
+        assert_eq!(
+            accordo_store::accounts::country_count(&store)
+                .await
+                .unwrap(),
+            15_004,
+            "the rows beside the query were written"
+        );
+
+        // A row that breaks a rule: no rows back, an error, nothing written.
+        let mut rows = Inserts::new();
+        rows.row("countries", COUNTRY, vec!["XAA".into(), "Again".into()]);
+        let mut binds = Binds::default();
+        let sql = format!(
+            "SELECT code FROM countries WHERE code = {}",
+            binds.text("XAA")
+        );
+        rows.select(sql, binds);
+        let mut tx = store.write().await.unwrap();
+        assert!(audit::append_with(&mut tx, entry(4), rows).await.is_err());
+        drop(tx);
+        assert_eq!(
+            accordo_store::accounts::country_count(&store)
+                .await
+                .unwrap(),
+            15_004
+        );
+    })
+    .await;
+}

@@ -140,22 +140,24 @@ async fn tell(
 }
 
 /// Writes the hits of the new message `row` in its transaction: for each message `sender`
-/// may not read that names one of `keys`, a hit for each side. Each agency's readers of hits
-/// are told once of each of its identifiers with each other agency (the sender, `sender_user`,
-/// is answered with the hits instead).
+/// may not read that names one of its keys (`hidden`, [`store::hidden_matches`]), a hit for
+/// each side. Each agency's readers of hits are told once of each of its identifiers with each
+/// other agency (the sender is answered with the hits instead).
 pub(crate) async fn record(
     platform: &Platform,
     tx: &mut Tx,
     sender: &Scope,
     row: &MessageRow,
-    keys: &[(String, String)],
+    hidden: &[store::Hidden],
 ) -> Result<Vec<HitView>> {
-    let hidden = store::hidden_matches(tx.conn(), sender, keys).await?;
+    if hidden.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut sender_side = Vec::with_capacity(hidden.len());
     let now = platform.now_us();
     let mut told: Vec<(String, String, String, String)> = Vec::new();
     let mut rows: Vec<HitRow> = Vec::with_capacity(2 * hidden.len());
-    for h in &hidden {
+    for h in hidden {
         let pair = new_id();
         let mine = HitRow {
             id: new_id(),

@@ -756,7 +756,12 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         .collect();
     // A lock on each key: two messages naming one key are matched one after the other, so the
     // second sees the first, whichever node each is sent on.
-    let mut tx = platform.store.write_locked(&fingerprints).await?;
+    // With the locks, the message's announcement to the other nodes (delivered on commit).
+    let announce = (store::CHANNEL, store::announcement(id, &keys));
+    let mut tx = platform
+        .store
+        .write_locked(&fingerprints, Some(announce))
+        .await?;
     // Checked again in the transaction: a case closed since `prepare` takes no message.
     if let Some(case) = p.row.case_id
         && !store::hold_open_case(&mut tx, case).await?
@@ -772,10 +777,13 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
     // SQLite: this node's index is complete for the one writer (see `index`); PostgreSQL:
     // another node's message may not have reached it yet.
     let ask = tx.engine() == accordo_store::Engine::Postgres || matches.names_any(&keys);
-    // The message, its entities, addressees, notices, audit entry and its announcement to the
-    // other nodes: one round trip on PostgreSQL.
+    // The message, its entities, addressees, notices and audit entry, and the search for the
+    // messages naming its keys that the sender may not read: one round trip on PostgreSQL.
+    // There the search sees the database as the locks left it, before these rows.
     let mut rows = accordo_store::inserts::Inserts::new();
-    rows.notify(store::CHANNEL, store::announcement(id, &keys));
+    if ask && let Some((sql, binds)) = store::hidden_matches(&scope, &keys) {
+        rows.select(sql, binds);
+    }
     store::message_rows(&mut rows, &p.row, &p.entities, &p.addressees);
     accordo_store::notifications::add_rows(
         &mut rows,
@@ -788,7 +796,7 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
             Some((policy::INTEL_MESSAGE.kind, &id.to_string())),
         ),
     );
-    let audited = audit::record_with(
+    let (audited, found) = audit::record_with(
         platform,
         &mut tx,
         ctx,
@@ -807,11 +815,14 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
     )
     .await?;
     store::insert_attachments(&mut tx, &p.attachments).await?;
-    let hits = if ask {
-        hits::record(platform, &mut tx, &scope, &p.row, &keys).await?
-    } else {
-        Vec::new()
-    };
+    let hits = hits::record(
+        platform,
+        &mut tx,
+        &scope,
+        &p.row,
+        &store::hidden_of(&found)?,
+    )
+    .await?;
     // Before the commit, so that the next writer's index holds it (a rolled-back message's
     // keys only make the database be asked for nothing).
     matches.add(id, &keys);

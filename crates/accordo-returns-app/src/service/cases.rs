@@ -183,7 +183,7 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
         );
     }
     let mut tx = platform.store.write().await?;
-    let audited = audit::record_with(
+    let (audited, _) = audit::record_with(
         platform,
         &mut tx,
         ctx,

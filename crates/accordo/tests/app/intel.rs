@@ -965,3 +965,56 @@ async fn two_messages_naming_one_key_at_once_make_one_hit() {
     })
     .await;
 }
+
+/// On PostgreSQL, every node's match index hears of the messages written on the others: the
+/// announcement goes with the message's key locks and is delivered when it commits.
+#[tokio::test]
+async fn a_second_node_s_match_index_hears_the_first_node_s_messages() {
+    use accordo_intel_app::service::index::{self, Matches};
+    let Ok(url) = std::env::var(accordo_store::testing::PG_ENV) else {
+        accordo_store::testing::say_postgres_skipped();
+        return;
+    };
+    let db = accordo_store::testing::TestDb::postgres(&url).await;
+    let app = crate::common::app_on(db).await;
+    let url_two = app.store().postgres_url().unwrap().to_owned();
+    let store_two = accordo_store::Store::connect(&url_two).await.unwrap();
+    let node_two = accordo_service::Platform::new(
+        store_two,
+        accordo_service::Settings::default(),
+        &accordo_server::Module::cores(accordo::MODULES),
+    );
+    let follower = tokio::spawn(index::follow_changes(node_two.clone()));
+    let key = [("phone".to_owned(), "+393331234567".to_owned())];
+    let loaded = wait_until(|| node_two.state::<Matches>().keys() > 0).await;
+    assert!(loaded, "node two loaded the demo's keys");
+    assert!(!node_two.state::<Matches>().names_any(&key));
+
+    let ita = app.token("ita.officer").await;
+    let before = node_two.state::<Matches>().keys();
+    let sent = app
+        .post(
+            "/api/v1/intel/messages",
+            Some(&ita),
+            message(json!({"entities": [{"kind": "phone", "value": "+39 333 123 4567"}]})),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
+    let heard = wait_until(|| node_two.state::<Matches>().names_any(&key)).await;
+    assert!(heard, "node two's index did not hear of node one's message");
+    assert_eq!(node_two.state::<Matches>().keys(), before + 1);
+    follower.abort();
+    let _ = follower.await;
+    node_two.store.close().await;
+    app.finish().await;
+}
+
+async fn wait_until(condition: impl Fn() -> bool) -> bool {
+    for _ in 0..50 {
+        if condition() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    condition()
+}
