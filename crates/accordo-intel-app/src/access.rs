@@ -27,6 +27,16 @@ const READERS_AT_ES_PN: &[(Role, At)] = &[
     (Role::Analyst, At::Agency("ES-PN")),
 ];
 
+/// TR-SG's own message to GR-HP names the number IT-UI's does.
+const READERS_OF_THE_NUMBER: &[(Role, At)] = &[
+    (Role::Officer, At::Agency("ES-PN")),
+    (Role::Analyst, At::Agency("ES-PN")),
+    (Role::Officer, At::Agency("TR-SG")),
+    (Role::Analyst, At::Agency("TR-SG")),
+    (Role::Officer, At::Agency("GR-HP")),
+    (Role::Analyst, At::Agency("GR-HP")),
+];
+
 fn rows() -> Vec<AccessRow> {
     vec![
         AccessRow {
@@ -79,6 +89,23 @@ fn rows() -> Vec<AccessRow> {
             body: json!(null),
             who: Holders(READERS_AT_ES_PN),
             sees_canary: Holders(READERS_AT_ES_PN),
+        },
+        // The network around the number IT-UI's message (in IT-UI's case) names: ES-PN reads
+        // the message and the case; TR-SG's message to GR-HP names the number too, and they
+        // see that network, in which IT-UI's case is not; everyone else is told nothing.
+        AccessRow {
+            method: "get",
+            path: "/api/v1/intel/graph?entity=phone:%2B21620999888&depth=3",
+            body: json!(null),
+            who: Holders(READERS_OF_THE_NUMBER),
+            sees_canary: Holders(READERS_AT_ES_PN),
+        },
+        AccessRow {
+            method: "get",
+            path: "/api/v1/intel/graph/path?from=phone:%2B21620999888&to=phone:%2B21620999888",
+            body: json!(null),
+            who: Holders(READERS_OF_THE_NUMBER),
+            sees_canary: Only(&[]),
         },
         // IT-UI's case is IT-UI's to close and reopen, and it has no officer or analyst.
         AccessRow {
@@ -292,6 +319,7 @@ fn arrange<'a>(
             &app.platform,
             &officer,
             &messages::NewMessage {
+                case: Some(case.id),
                 subject: format!("Message {CANARY}"),
                 body: format!("Body {CANARY}"),
                 tlp: "AMBER".into(),

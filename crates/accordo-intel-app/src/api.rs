@@ -14,6 +14,7 @@ use accordo_server::problem::{ApiResult, Problem};
 use accordo_service::ServiceError;
 
 use crate::service::cases::{self, CaseView};
+use crate::service::graph::{self as network, GraphView, PathView};
 use crate::service::hits::{self, HitView};
 use crate::service::messages::{self, Folder, MessageSummary, MessageView, NewMessage};
 use crate::service::sharing::{self, RequestView};
@@ -40,6 +41,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(grant_request))
         .routes(routes!(refuse_request))
         .routes(routes!(share_message))
+        .routes(routes!(graph))
+        .routes(routes!(graph_path))
 }
 
 /// An entity as the sender enters it.
@@ -426,5 +429,55 @@ async fn attachment(
 ) -> ApiResult<axum::response::Response> {
     Ok(download(
         messages::attachment(&state.platform, &caller.ctx, id).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct GraphParams {
+    /// `KIND:VALUE`, e.g. `phone:+923001234567` (a number without `+` is read in the dialling
+    /// plan of the caller's agency's country).
+    entity: String,
+    /// Edges from the entity, 1 to 3 (default 2).
+    depth: Option<usize>,
+}
+
+/// The network around an entity, through the messages the caller may read only: entities and
+/// cases as nodes, named together in a message (`co-occurs`) or in a case's message
+/// (`in-case`) as edges, nearest first, with the most connected entities. An entity the caller
+/// reads no message of is not found. Audited (it shows what messages name).
+#[utoipa::path(get, path = "/api/v1/intel/graph", tag = "intel", params(GraphParams),
+    responses((status = 200, description = "the network", body = GraphView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn graph(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<GraphParams>,
+) -> ApiResult<axum::Json<GraphView>> {
+    Ok(axum::Json(
+        network::neighbourhood(&state.platform, &caller.ctx, &p.entity, p.depth).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PathParams {
+    /// `KIND:VALUE`.
+    from: String,
+    /// `KIND:VALUE`.
+    to: String,
+}
+
+/// The shortest path between two entities (at most 6 edges) through the messages the caller
+/// may read; `found` is false when there is none. Either entity unknown to the caller: not
+/// found. Audited.
+#[utoipa::path(get, path = "/api/v1/intel/graph/path", tag = "intel", params(PathParams),
+    responses((status = 200, description = "the path", body = PathView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn graph_path(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<PathParams>,
+) -> ApiResult<axum::Json<PathView>> {
+    Ok(axum::Json(
+        network::path(&state.platform, &caller.ctx, &p.from, &p.to).await?,
     ))
 }

@@ -817,6 +817,98 @@ pub async fn keys_of(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, Stri
         .collect()
 }
 
+// ---- the network ------------------------------------------------------------------------
+
+/// A valid entity of a message, as the network reads it.
+#[derive(Debug, Clone)]
+pub struct MentionRow {
+    pub message_id: Uuid,
+    pub case_id: Option<Uuid>,
+    pub kind: String,
+    pub normalised: String,
+}
+
+/// The valid entities of the messages `scope` reads that name one of `keys` or belong to one
+/// of `cases`, at most `limit` rows (the caller asks one more to know it was cut).
+pub async fn readable_mentions(
+    conn: &mut Conn,
+    scope: &Scope,
+    keys: &[(String, String)],
+    cases: &[Uuid],
+    limit: i64,
+) -> Result<Vec<MentionRow>> {
+    if keys.is_empty() && cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut binds = Binds::default();
+    let readable = shared_record_filter(scope, "m", &mut binds);
+    let mut naming: Vec<String> = keys
+        .iter()
+        .map(|(kind, key)| {
+            format!(
+                "SELECT ek.message_id FROM intel_entities ek WHERE ek.kind = {} AND ek.normalised = {}",
+                binds.text(kind),
+                binds.text(key)
+            )
+        })
+        .collect();
+    if !cases.is_empty() {
+        let ids: Vec<String> = cases.iter().map(|c| binds.text(&c.to_string())).collect();
+        naming.push(format!(
+            "SELECT mc.id FROM intel_messages mc WHERE mc.case_id IN ({})",
+            ids.join(", ")
+        ));
+    }
+    let sql = format!(
+        "SELECT m.id, m.case_id, e.kind, e.normalised
+         FROM intel_messages m JOIN intel_entities e ON e.message_id = m.id
+         WHERE e.normalised IS NOT NULL AND m.id IN ({}) AND {readable}
+         ORDER BY m.created_at, m.id, e.position LIMIT {limit}",
+        naming.join(" UNION ")
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MentionRow {
+                message_id: uuid(&r.try_get::<String, _>("id")?, "intel_messages")?,
+                case_id: r
+                    .try_get::<Option<String>, _>("case_id")?
+                    .map(|c| uuid(&c, "intel_messages"))
+                    .transpose()?,
+                kind: r.try_get("kind")?,
+                normalised: r.try_get("normalised")?,
+            })
+        })
+        .collect()
+}
+
+/// The titles of the cases of `ids` that `scope` reads.
+pub async fn readable_case_titles(
+    conn: &mut Conn,
+    scope: &Scope,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut binds = Binds::default();
+    let readable = shared_record_filter(scope, "c", &mut binds);
+    let wanted: Vec<String> = ids.iter().map(|c| binds.text(&c.to_string())).collect();
+    let sql = format!(
+        "SELECT c.id, c.title FROM intel_cases c WHERE c.id IN ({}) AND {readable} ORDER BY c.id",
+        wanted.join(", ")
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                uuid(&r.try_get::<String, _>("id")?, "intel_cases")?,
+                r.try_get("title")?,
+            ))
+        })
+        .collect()
+}
+
 /// The channel on which nodes announce new messages (PostgreSQL's `LISTEN`/`NOTIFY`).
 pub const CHANNEL: &str = "accordo_intel";
 

@@ -11,6 +11,8 @@
 //! - [`grading`]: the 4×4 grading of the source's reliability and the information's
 //!   credibility.
 //! - [`hits`]: the in-memory index from keys to the records that hold them (hit/no-hit).
+//! - [`graph`]: the network behind the messages a reader may read: entities and cases, joined
+//!   by the messages that name them together (`petgraph`).
 //!
 //! Pure: no I/O.
 
@@ -18,6 +20,7 @@ pub mod attachment;
 pub mod entity;
 pub mod extract;
 pub mod grading;
+pub mod graph;
 pub mod hits;
 mod identifiers;
 mod phone;

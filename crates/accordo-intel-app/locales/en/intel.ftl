@@ -44,6 +44,10 @@ intel-error-entity-value-max = At most { $max } characters.
 intel-error-agency-not-intel = { $agency } has no officers or analysts to read it.
 intel-error-reply-addressee = { $agency } did not receive the message answered.
 intel-error-title = Give a title of 1 to { $max } characters.
+intel-error-graph-entity-form = Write the entity as KIND:VALUE, e.g. phone:+923001234567.
+intel-error-graph-entity-kind = { $kind } is not a kind of entity.
+intel-error-graph-entity-invalid = This is not a valid { $kind }.
+intel-error-graph-depth = The depth is from 1 to { $max }.
 
 ## Pages.
 

@@ -44,6 +44,10 @@ intel-error-entity-value-max = Al massimo { $max } caratteri.
 intel-error-agency-not-intel = { $agency } non ha funzionari o analisti che possano leggerlo.
 intel-error-reply-addressee = { $agency } non ha ricevuto il messaggio cui si risponde.
 intel-error-title = Indicare un titolo da 1 a { $max } caratteri.
+intel-error-graph-entity-form = Scrivere l'entità come TIPO:VALORE, ad esempio phone:+923001234567.
+intel-error-graph-entity-kind = { $kind } non è un tipo di entità.
+intel-error-graph-entity-invalid = Non è un valore valido di tipo { $kind }.
+intel-error-graph-depth = La profondità va da 1 a { $max }.
 
 ## Pagine.
 

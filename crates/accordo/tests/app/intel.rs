@@ -1018,3 +1018,174 @@ async fn wait_until(condition: impl Fn() -> bool) -> bool {
     }
     condition()
 }
+
+/// The ids of a graph answer's nodes.
+fn node_ids(graph: &Value) -> Vec<String> {
+    graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_network_holds_only_what_its_reader_may_read() {
+    each_engine(|app| async move {
+        let ita = app.token("ita.officer").await;
+        let grc = app.token("grc.officer").await;
+        let pak = app.token("pak.officer").await;
+        // Italy reads Pakistan's message (the recruiter: his number, name and account) and
+        // Spain's in the case (the same account); not Turkey's to Greece (the vessel).
+        let got = app
+            .get(
+                "/api/v1/intel/graph?entity=phone:%2B923001234567&depth=2",
+                &ita,
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.text);
+        let graph = got.json();
+        let ids = node_ids(&graph);
+        assert_eq!(ids[0], "phone:+923001234567");
+        assert_eq!(graph["nodes"][0]["distance"], 0);
+        let iban = "iban:PK36SCBL0000001123456702";
+        assert!(ids.iter().any(|i| i == iban), "{ids:?}");
+        assert!(ids.iter().any(|i| i.starts_with("person:")), "{ids:?}");
+        let case = graph["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "case")
+            .expect("the case of Spain's message, two edges away");
+        assert_eq!(case["distance"], 2);
+        assert!(case["label"].as_str().unwrap().contains("Zuwara"));
+        for hidden in ["imo:", "mmsi:"] {
+            assert!(!ids.iter().any(|i| i.starts_with(hidden)), "{}", got.text);
+            assert!(!got.text.contains("9074729"), "{}", got.text);
+        }
+        let edge = graph["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["source"] == "iban:PK36SCBL0000001123456702" || e["target"] == iban)
+            .unwrap()
+            .clone();
+        assert!(["co-occurs", "in-case"].contains(&edge["relation"].as_str().unwrap()));
+        assert!(!graph["most_connected"].as_array().unwrap().is_empty());
+
+        // Greece reads Turkey's message: the vessel, and neither the name nor the account.
+        let graph = app
+            .get(
+                "/api/v1/intel/graph?entity=phone:%2B923001234567&depth=1",
+                &grc,
+            )
+            .await
+            .json();
+        let ids = node_ids(&graph);
+        assert!(ids.contains(&"imo:9074729".to_owned()), "{ids:?}");
+        assert!(
+            !ids.iter()
+                .any(|i| i.starts_with("iban:") || i.starts_with("person:"))
+        );
+        // Depth 1 is one edge: Pakistan sees its own message's entities, and no case (Spain's
+        // message in it is not Pakistan's to read).
+        let graph = app
+            .get(
+                "/api/v1/intel/graph?entity=phone:%2B923001234567&depth=3",
+                &pak,
+            )
+            .await
+            .json();
+        let ids = node_ids(&graph);
+        assert!(ids.contains(&iban.to_owned()));
+        assert!(
+            !ids.iter()
+                .any(|i| i.starts_with("case:") || i.starts_with("imo:")),
+            "{ids:?}"
+        );
+
+        // An entity the caller reads nothing of is not found, exactly like one nobody named.
+        let hidden = app
+            .get("/api/v1/intel/graph?entity=imo:9074729", &ita)
+            .await;
+        let unknown = app
+            .get("/api/v1/intel/graph?entity=imo:1234567", &ita)
+            .await;
+        assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.text);
+        assert_eq!(
+            hidden.json()["detail"]
+                .as_str()
+                .unwrap()
+                .replace("9074729", "N"),
+            unknown.json()["detail"]
+                .as_str()
+                .unwrap()
+                .replace("1234567", "N")
+        );
+
+        // Bad input: by field and rule.
+        for (query, field) in [
+            ("entity=phone:%2B923001234567&depth=4", "depth"),
+            ("entity=phone:%2B923001234567&depth=0", "depth"),
+            ("entity=%2B923001234567", "entity"),
+            ("entity=boat:X1", "entity"),
+            ("entity=imo:123", "entity"),
+        ] {
+            let refused = app.get(&format!("/api/v1/intel/graph?{query}"), &ita).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{query}: {}",
+                refused.text
+            );
+            assert_eq!(refused.json()["field"], field, "{query}");
+        }
+        // Who holds no office here may not ask.
+        let caseworker = app.token("ita.caseworker").await;
+        let refused = app
+            .get(
+                "/api/v1/intel/graph?entity=phone:%2B923001234567",
+                &caseworker,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+        // The shortest path: the number and the account were named together in one message.
+        let path = app
+            .get(
+                &format!("/api/v1/intel/graph/path?from=phone:%2B923001234567&to={iban}"),
+                &ita,
+            )
+            .await;
+        assert_eq!(path.status, StatusCode::OK, "{}", path.text);
+        let path = path.json();
+        assert_eq!(path["found"], true);
+        assert_eq!(node_ids(&path), ["phone:+923001234567", iban]);
+        // Greece reads the vessel; Italy does not, and is told nothing of it.
+        let path = app
+            .get(
+                "/api/v1/intel/graph/path?from=phone:%2B923001234567&to=imo:9074729",
+                &grc,
+            )
+            .await
+            .json();
+        assert_eq!(node_ids(&path), ["phone:+923001234567", "imo:9074729"]);
+        let refused = app
+            .get(
+                "/api/v1/intel/graph/path?from=phone:%2B923001234567&to=imo:9074729",
+                &ita,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+
+        // Each answer is an audited read of the messages it drew on.
+        let admin = app.token("ita.admin").await;
+        let audit = app
+            .get("/api/v1/audit?action=intel_graph.read", &admin)
+            .await;
+        assert!(audit.text.contains("phone:+923001234567"), "{}", audit.text);
+        app
+    })
+    .await;
+}
