@@ -967,6 +967,74 @@ test("a case's owner closes it on a phone, nothing more can be written in it, an
   await page.context().close();
 });
 
+test("the network page draws only what its reader may read, on a phone, and a tap adds a node's links", async () => {
+  // A context that enforces the pages' Content-Security-Policy (newPage bypasses it for axe):
+  // the vendored drawing script must work under it.
+  const context = await browser.newContext({ locale: "it-IT", viewport: PHONE });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push(m.text()); });
+  page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
+  await signIn(page, "ita.officer");
+  await page.goto(`${base}/intel`);
+  await page.getByRole("link", { name: "Rete" }).click();
+  await page.selectOption("#f-kind", "phone");
+  await page.fill("#f-value", "+92 300 1234567");
+  await page.selectOption("#f-depth", "1");
+  await page.locator('[data-testid="graph-show"]').click();
+  const drawing = page.locator('[data-testid="graph-drawing"][data-ready]');
+  await drawing.waitFor();
+  // One step: the number, the recruiter's name and account (Pakistan's message to Italy).
+  assert.equal(await drawing.getAttribute("data-ready"), "3");
+  const nodes = page.locator('[data-testid="graph-nodes"] tbody tr');
+  assert.equal(await nodes.count(), 3);
+  const table = await page.locator('[data-testid="graph-nodes"]').textContent();
+  assert.match(table, /PK36SCBL0000001123456702/);
+  // Turkey's message to Greece names the same number and a vessel: not Italy's to see.
+  assert.doesNotMatch(await page.content(), /9074729|271000001/);
+  // A tap on the account adds its links: the case Spain's message about it belongs to.
+  const at = await page.evaluate(() => {
+    const box = document.querySelector("[data-network]");
+    // At once: the theme scrolls smoothly, and a point read mid-scroll would miss the node.
+    box.scrollIntoView({ block: "center", behavior: "instant" });
+    const node = box._cyreg.cy.getElementById("iban:PK36SCBL0000001123456702");
+    const p = node.renderedPosition();
+    const r = box.getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  });
+  await page.mouse.click(at.x, at.y);
+  await page.locator('[data-testid="graph-drawing"][data-ready="4"]').waitFor();
+  assert.match(await page.locator("[data-network-status]").textContent(), /Nodi aggiunti intorno a PK36SCBL0000001123456702: 1/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the network at ${PHONE.width} px: ${width} px wide`);
+  // An identifier Italy reads nothing of: said so, and the form keeps what was asked.
+  await page.selectOption("#f-kind", "imo");
+  await page.fill("#f-value", "9074729");
+  await page.locator('[data-testid="graph-show"]').click();
+  await page.locator('[data-testid="graph-none"]').waitFor();
+  assert.equal(await page.locator("#f-kind").inputValue(), "imo");
+  assert.equal(await page.locator("#f-value").inputValue(), "9074729");
+  assert.equal(await page.locator('[data-testid="graph-drawing"]').count(), 0);
+  // A value that is no identifier of its kind: refused by the field, in Italian, kept.
+  await page.fill("#f-value", "9074728");
+  await page.locator('[data-testid="graph-show"]').click();
+  await page.locator('[data-testid="error-summary"]').waitFor();
+  assert.match(await page.locator("#f-value-error").textContent(), /Non è un valore valido/);
+  assert.equal(await page.locator("#f-value").inputValue(), "9074728");
+  // The refused search is answered 422, which the browser logs; nothing else may be.
+  const unexpected = problems.filter((p) => !/status of 422/.test(p));
+  assert.deepEqual(unexpected, [], "the network page: console errors or warnings");
+  await context.close();
+  // The page passes the accessibility check (axe, in a context that may inject it).
+  const checked = await newPage("en-GB");
+  await signIn(checked, "ita.officer");
+  await checked.goto(`${base}/intel/graph?kind=phone&value=%2B923001234567&depth=2`);
+  await checked.locator('[data-testid="graph-drawing"][data-ready]').waitFor();
+  await accessible(checked, "the network page");
+  noNetworkFailures(checked, "the network page");
+  await checked.context().close();
+});
+
 test("an expired document is a warning, never a green light", async () => {
   const page = await newPage();
   await signIn(page, "esp.officer");

@@ -187,6 +187,23 @@ fn pages() -> Vec<AccessRow> {
             Holders(READERS),
             Holders(READERS_AT_ES_PN),
         ),
+        // The network page answers every officer and analyst (a search form: an entity the
+        // reader reads nothing of is said so, on the page), and shows IT-UI's case (its title
+        // is a node) only to its readers at ES-PN.
+        row(
+            "get",
+            "/intel/graph?kind=phone&value=%2B21620999888&depth=3",
+            json!(null),
+            Holders(READERS),
+            Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "get",
+            "/intel/graph/expand?entity=phone:%2B21620999888",
+            json!(null),
+            Holders(READERS_OF_THE_NUMBER),
+            Holders(READERS_AT_ES_PN),
+        ),
         row(
             "get",
             "/intel/outbox",

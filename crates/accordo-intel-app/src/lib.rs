@@ -78,6 +78,10 @@ pub static MODULE: Module = Module {
             "intel/hits.html",
             include_str!("../templates/intel/hits.html"),
         ),
+        (
+            "intel/graph.html",
+            include_str!("../templates/intel/graph.html"),
+        ),
     ],
     locales: &[
         ("en", include_str!("../locales/en/intel.ftl")),

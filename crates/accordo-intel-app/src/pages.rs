@@ -1,6 +1,6 @@
 //! The intel pages: the inbox and the outbox (the handling of every message shown), a
-//! message (the audited read), the form that writes one, the cases and one case, and the hits
-//! of the reader's agency; the home page's card.
+//! message (the audited read), the form that writes one, the cases and one case, the hits
+//! of the reader's agency, and the network around an entity; the home page's card.
 
 use accordo_intel::{Credibility, Kind, Reliability};
 use accordo_server::AppState;
@@ -17,6 +17,7 @@ use minijinja::context;
 use uuid::Uuid;
 
 use crate::service::cases::{self, CaseView};
+use crate::service::graph as network;
 use crate::service::hits::{self, HitView};
 use crate::service::messages::{self, Folder, MessageSummary, NewMessage};
 use crate::service::sharing;
@@ -39,6 +40,8 @@ pub fn routes() -> PageRoutes {
         .post("/intel/requests/{id}/refuse", refuse)
         .post("/intel/messages/{id}/share", share)
         .get("/intel/attachments/{id}", attachment_page)
+        .get("/intel/graph", graph_page)
+        .get("/intel/graph/expand", graph_expand)
 }
 
 /// An attachment's content, for whoever may read its message (an audited opening).
@@ -895,4 +898,99 @@ pub async fn home_cards(state: &AppState, viewer: &Viewer) -> Vec<Card> {
         items: Vec::new(),
         empty: None,
     }]
+}
+
+/// The network page's form: an entity by kind and value, and a depth.
+#[derive(Debug, Default, serde::Deserialize)]
+struct GraphForm {
+    kind: Option<String>,
+    value: Option<String>,
+    depth: Option<String>,
+}
+
+/// The network around an entity, drawn (the vendored cytoscape.js) and in tables beside it;
+/// the form keeps what was asked. An entity the reader reads nothing of is said so, like one
+/// nobody named.
+async fn graph_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(form): Query<GraphForm>,
+) -> Response {
+    if let Err(e) = messages::may_read(&viewer.ctx) {
+        return viewer_error_page(&state, &viewer, &e);
+    }
+    let kind = form.kind.unwrap_or_else(|| "phone".to_owned());
+    let value = form.value.unwrap_or_default();
+    let depth = form
+        .depth
+        .unwrap_or_else(|| network::DEFAULT_DEPTH.to_string());
+    let (mut graph, mut not_found, mut errors) = (None, false, None);
+    if !value.trim().is_empty() {
+        let asked = network::neighbourhood(
+            &state.platform,
+            &viewer.ctx,
+            &format!("{kind}:{value}"),
+            Some(depth.parse().unwrap_or(0)),
+        )
+        .await;
+        match asked {
+            Ok(found) => graph = Some(found),
+            Err(accordo_service::ServiceError::NotFound { .. }) => not_found = true,
+            Err(e) => match FormErrors::from_service(&state, &viewer.lang, &e, "value") {
+                Some(mut refused) => {
+                    // The service's `entity` is this form's kind and value.
+                    if let Some(error) = refused.by_field.remove("entity") {
+                        refused.by_field.insert("value".to_owned(), error);
+                    }
+                    errors = Some(refused);
+                }
+                None => return viewer_error_page(&state, &viewer, &e),
+            },
+        }
+    }
+    let drawing = graph
+        .as_ref()
+        .map(|g| serde_json::to_string(g).unwrap_or_default());
+    render(
+        &state,
+        &Chrome::signed_in(&viewer, "/intel/graph", Some(&headers)),
+        if errors.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        "intel/graph.html",
+        context! {
+            kinds => Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            kind,
+            value,
+            depth,
+            depths => (1..=network::MAX_DEPTH).map(|d| d.to_string()).collect::<Vec<_>>(),
+            graph,
+            drawing,
+            not_found,
+            errors => errors.map(|e| e.by_field),
+            tab => "network",
+        },
+    )
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ExpandParams {
+    entity: String,
+}
+
+/// One more edge around a node of the drawing, for the page's script: the network at depth
+/// 1 around `entity` (`KIND:KEY`), as JSON, under the same rules and audit as the page.
+async fn graph_expand(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(p): Query<ExpandParams>,
+) -> Response {
+    use axum::response::IntoResponse;
+    match network::neighbourhood(&state.platform, &viewer.ctx, &p.entity, Some(1)).await {
+        Ok(found) => axum::Json(found).into_response(),
+        Err(e) => accordo_server::problem::Problem::from(e).into_response(),
+    }
 }

@@ -201,3 +201,38 @@ intel-error-attachment-empty = The file is empty.
 intel-error-attachment-size = The file is over the limit of { $max } bytes.
 intel-error-attachment-content = The file's content is not of the type declared.
 intel-replies = Replies
+
+## The network.
+
+intel-tab-network = Network
+intel-graph-help = The identifiers and cases linked to one identifier, through the messages you may read only: two identifiers are linked when a message names both, an identifier and a case when a message of the case names it. Each search is recorded in the audit log.
+intel-graph-kind = Kind of identifier
+intel-graph-value = Identifier
+intel-graph-depth = Steps
+intel-graph-show = Show the network
+intel-graph-none = No message you may read names this identifier.
+intel-graph-of = Network of { $kind }
+intel-graph-truncated = The network is large: only the first { $max } nodes are shown. Choose fewer steps or start from another identifier.
+intel-graph-drawing = Drawing of the network: { $nodes } nodes, { $edges } links. The tables below hold the same.
+intel-graph-caption = Tap an identifier to add its links. Dashed lines: named in a message of the case.
+intel-graph-expanded = Nodes added around { "{" }label{ "}" }: { "{" }n{ "}" }.
+intel-graph-expand-failed = The links of this node could not be loaded.
+intel-graph-most-connected = Most connected
+intel-graph-links = { $n ->
+    [one] 1 link
+   *[other] { $n } links
+}
+intel-graph-nodes = Nodes ({ $n })
+intel-graph-edges = Links ({ $n })
+intel-graph-node = Node
+intel-graph-distance = Steps away
+intel-graph-degree = Links
+intel-graph-actions = Actions
+intel-graph-case = Case
+intel-graph-centre = Start from here
+intel-graph-from = From
+intel-graph-to = To
+intel-graph-relation = Link
+intel-graph-messages = Messages
+intel-graph-relation-co-occurs = named in one message
+intel-graph-relation-in-case = named in the case

@@ -201,3 +201,38 @@ intel-error-attachment-empty = Il file è vuoto.
 intel-error-attachment-size = Il file supera il limite di { $max } byte.
 intel-error-attachment-content = Il contenuto del file non è del tipo dichiarato.
 intel-replies = Risposte
+
+## La rete.
+
+intel-tab-network = Rete
+intel-graph-help = Gli identificativi e i casi collegati a un identificativo, attraverso i soli messaggi che può leggere: due identificativi sono collegati quando un messaggio li nomina entrambi, un identificativo e un caso quando lo nomina un messaggio del caso. Ogni ricerca è registrata nel registro di audit.
+intel-graph-kind = Tipo di identificativo
+intel-graph-value = Identificativo
+intel-graph-depth = Passi
+intel-graph-show = Mostra la rete
+intel-graph-none = Nessun messaggio che può leggere nomina questo identificativo.
+intel-graph-of = Rete di { $kind }
+intel-graph-truncated = La rete è ampia: sono mostrati solo i primi { $max } nodi. Scelga meno passi o parta da un altro identificativo.
+intel-graph-drawing = Disegno della rete: { $nodes } nodi, { $edges } collegamenti. Le tabelle sotto contengono gli stessi dati.
+intel-graph-caption = Tocchi un identificativo per aggiungerne i collegamenti. Linee tratteggiate: nominato in un messaggio del caso.
+intel-graph-expanded = Nodi aggiunti intorno a { "{" }label{ "}" }: { "{" }n{ "}" }.
+intel-graph-expand-failed = Non è stato possibile caricare i collegamenti di questo nodo.
+intel-graph-most-connected = I più collegati
+intel-graph-links = { $n ->
+    [one] 1 collegamento
+   *[other] { $n } collegamenti
+}
+intel-graph-nodes = Nodi ({ $n })
+intel-graph-edges = Collegamenti ({ $n })
+intel-graph-node = Nodo
+intel-graph-distance = Passi di distanza
+intel-graph-degree = Collegamenti
+intel-graph-actions = Azioni
+intel-graph-case = Caso
+intel-graph-centre = Parti da qui
+intel-graph-from = Da
+intel-graph-to = A
+intel-graph-relation = Collegamento
+intel-graph-messages = Messaggi
+intel-graph-relation-co-occurs = nominati in un messaggio
+intel-graph-relation-in-case = nominato nel caso
