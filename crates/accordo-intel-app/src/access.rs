@@ -107,6 +107,14 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS_OF_THE_NUMBER),
             sees_canary: Only(&[]),
         },
+        // IT-UI's case as STIX: for its readers at ES-PN, with IT-UI's message in it.
+        AccessRow {
+            method: "get",
+            path: "/api/v1/intel/cases/{id}/stix",
+            body: json!(null),
+            who: Holders(READERS_AT_ES_PN),
+            sees_canary: Holders(READERS_AT_ES_PN),
+        },
         // IT-UI's case is IT-UI's to close and reopen, and it has no officer or analyst.
         AccessRow {
             method: "post",

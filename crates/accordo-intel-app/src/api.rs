@@ -43,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(share_message))
         .routes(routes!(graph))
         .routes(routes!(graph_path))
+        .routes(routes!(case_stix))
 }
 
 /// An entity as the sender enters it.
@@ -479,5 +480,23 @@ async fn graph_path(
 ) -> ApiResult<axum::Json<PathView>> {
     Ok(axum::Json(
         network::path(&state.platform, &caller.ctx, &p.from, &p.to).await?,
+    ))
+}
+
+/// What the caller may read of a case, as a STIX 2.1 bundle: the case as a `grouping`, each
+/// readable message as a `note` over an `observed-data` of its identifiers, the sending
+/// agencies as `identity` objects, identifiers named together as `related-to`
+/// relationships, each object marked with its message's TLP 2.0 marking definition (OASIS's
+/// ids). A case the caller does not read is not found. Audited.
+#[utoipa::path(get, path = "/api/v1/intel/cases/{id}/stix", tag = "intel",
+    params(("id" = Uuid, Path, description = "the case")),
+    responses((status = 200, description = "a STIX 2.1 bundle", body = serde_json::Value), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn case_stix(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    Ok(axum::Json(
+        crate::service::stix::export(&state.platform, &caller.ctx, id).await?,
     ))
 }

@@ -8,6 +8,7 @@ pub mod hits;
 pub mod index;
 pub mod messages;
 pub mod sharing;
+pub mod stix;
 
 /// At most this many records in one list.
 pub const LIST_MAX: i64 = 500;

@@ -1189,3 +1189,105 @@ async fn the_network_holds_only_what_its_reader_may_read() {
     })
     .await;
 }
+
+/// Writes `bundle` where CI validates it (`ACCORDO_STIX_OUT`, set by `.ci/run`, which runs
+/// OASIS's `stix2-validator` and the Python `stix2` library over every file there).
+fn keep_for_validation(name: &str, bundle: &Value) {
+    match std::env::var("ACCORDO_STIX_OUT") {
+        Ok(dir) => {
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = std::path::Path::new(&dir).join(format!("{name}.json"));
+            std::fs::write(path, serde_json::to_vec_pretty(bundle).unwrap()).unwrap();
+        }
+        Err(_) => eprintln!(
+            "note: {name}'s STIX bundle is checked here for what it holds; OASIS's validator runs on it in CI (.ci/run sets ACCORDO_STIX_OUT)"
+        ),
+    }
+}
+
+#[tokio::test]
+async fn a_case_exports_as_stix_what_its_reader_may_read_of_it() {
+    each_engine(|app| async move {
+        let ita = app.token("ita.officer").await;
+        let tur = app.token("tur.officer").await;
+        let pak = app.token("pak.officer").await;
+        let cases = app.get("/api/v1/intel/cases", &ita).await.json();
+        let case = cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["title"].as_str().unwrap().contains("Zuwara"))
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let path = format!("/api/v1/intel/cases/{case}/stix");
+        let got = app.get(&path, &ita).await;
+        assert_eq!(got.status, StatusCode::OK, "{}", got.text);
+        let bundle = got.json();
+        keep_for_validation(&format!("case-as-ita-{:?}", app.store().engine()), &bundle);
+        assert_eq!(bundle["type"], "bundle");
+        let objects = bundle["objects"].as_array().unwrap();
+        let of_type =
+            |t: &str| -> Vec<&Value> { objects.iter().filter(|o| o["type"] == t).collect() };
+        // Italy reads both messages of the case: its own (AMBER+STRICT) and Spain's (AMBER).
+        assert_eq!(of_type("note").len(), 2, "{}", got.text);
+        let grouping = of_type("grouping");
+        assert_eq!(grouping.len(), 1);
+        assert!(grouping[0]["name"].as_str().unwrap().contains("Zuwara"));
+        let markings: Vec<&str> = of_type("marking-definition")
+            .iter()
+            .map(|m| m["id"].as_str().unwrap())
+            .collect();
+        assert!(markings.contains(&"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"));
+        assert!(markings.contains(&"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"));
+        assert!(
+            got.text.contains("PK36SCBL0000001123456702"),
+            "Spain's account"
+        );
+        // Every reference points into the bundle.
+        let ids: Vec<&str> = objects.iter().map(|o| o["id"].as_str().unwrap()).collect();
+        for o in objects {
+            for key in ["object_refs", "object_marking_refs"] {
+                for r in o[key].as_array().into_iter().flatten() {
+                    assert!(
+                        ids.contains(&r.as_str().unwrap()),
+                        "{key} {r} of {}",
+                        o["id"]
+                    );
+                }
+            }
+        }
+
+        // Turkey takes part in the case but was not sent Spain's message: not in its bundle.
+        let bundle = app.get(&path, &tur).await.json();
+        keep_for_validation(&format!("case-as-tur-{:?}", app.store().engine()), &bundle);
+        let text = bundle.to_string();
+        assert_eq!(
+            bundle["objects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|o| o["type"] == "note")
+                .count(),
+            1
+        );
+        assert!(!text.contains("PK36SCBL"), "{text}");
+        assert!(!text.contains("Almería"), "{text}");
+        // Pakistan does not take part: the case is not found; a caseworker holds no office here.
+        assert_eq!(app.get(&path, &pak).await.status, StatusCode::NOT_FOUND);
+        let caseworker = app.token("ita.caseworker").await;
+        assert_eq!(
+            app.get(&path, &caseworker).await.status,
+            StatusCode::FORBIDDEN
+        );
+        // The export is audited.
+        let admin = app.token("ita.admin").await;
+        let audit = app
+            .get("/api/v1/audit?action=intel_case.export", &admin)
+            .await;
+        assert!(audit.text.contains(&case), "{}", audit.text);
+        app
+    })
+    .await;
+}

@@ -1,0 +1,341 @@
+//! STIX 2.1 out: what the caller may read of a case, as a bundle the partners' other tools
+//! (MISP, OpenCTI) take in. Written by hand (the Rust `stix2` crate has wrong TLP 2.0 marking
+//! ids); CI checks every bundle the tests export with OASIS's `stix2-validator` and reads it
+//! back with the Python `stix2` library (`.ci/run`).
+//!
+//! - the case: a `grouping` (its title, the objects below);
+//! - each agency that sent a message: an `identity` (organization), `created_by_ref` of what
+//!   its messages say;
+//! - each message: a `note` (subject and text; grading and restrictions as labels) over an
+//!   `observed-data` of its valid identifiers, marked with its TLP 2.0 marking definition
+//!   (OASIS's ids and objects) and, when it has restrictions, a statement marking;
+//! - identifiers: e-mail addresses as `email-addr`, links as `url`, account names, telephone
+//!   numbers and bank accounts as `user-account` (`account_type` `handle`, `phone`, `iban`:
+//!   STIX has no observable of its own for the last two); a person as an `identity`
+//!   (individual); ships, vehicles and documents are kept to the note's text, having no STIX
+//!   object;
+//! - two identifiers named in one message: a `related-to` relationship, marked as the
+//!   message.
+//!
+//! Ids are stable: observables take STIX's deterministic UUIDv5 of their identifying
+//! properties, the rest a UUIDv5 of what they stand for, so a second export names the same
+//! objects and an importer merges them.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use accordo_intel::Kind;
+
+use crate::store::{CaseRow, EntityRow, MessageRow};
+
+/// STIX's namespace for the ids of cyber-observables (STIX 2.1, 2.9).
+const STIX_SCO_NAMESPACE: Uuid = Uuid::from_u128(0x00ab_edb4_aa42_466c_9c01_fed2_3315_a9b7);
+/// accordo's namespace for the ids of what it exports.
+const ACCORDO_NAMESPACE: Uuid = Uuid::from_u128(0x6f1d_2b7a_3c4e_5d8f_9a0b_1c2d_3e4f_5a6b);
+/// The TLP 2.0 extension's definition (OASIS, cti-stix-common-objects).
+pub const TLP2_EXTENSION: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
+
+/// OASIS's TLP 2.0 marking definition ids, by accordo's handling code.
+pub fn tlp_marking_id(handling: &str) -> Option<&'static str> {
+    Some(match handling {
+        "CLEAR" => "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+        "GREEN" => "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+        "AMBER" => "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+        "AMBER+STRICT" => "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+        "RED" => "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+        _ => return None,
+    })
+}
+
+/// OASIS's TLP 2.0 marking definition object for `handling`.
+fn tlp_marking(handling: &str) -> Option<Value> {
+    Some(json!({
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": tlp_marking_id(handling)?,
+        "created": "2022-10-01T00:00:00.000Z",
+        "name": format!("TLP:{handling}"),
+        "extensions": {
+            TLP2_EXTENSION: {
+                "extension_type": "property-extension",
+                "tlp_2_0": handling.to_lowercase(),
+            }
+        }
+    }))
+}
+
+/// A STIX timestamp (UTC, milliseconds) of microseconds since the epoch.
+pub fn timestamp(us: i64) -> String {
+    let t = jiff::Timestamp::from_microsecond(us).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn ours(kind: &str, what: &str) -> String {
+    format!(
+        "{kind}--{}",
+        Uuid::new_v5(&ACCORDO_NAMESPACE, format!("{kind}:{what}").as_bytes())
+    )
+}
+
+/// An observable's id: UUIDv5 in STIX's namespace of its identifying properties, as JSON with
+/// sorted keys and no spaces (STIX 2.1, 2.9).
+fn sco_id(kind: &str, contributing: &Value) -> String {
+    // serde_json's map keeps keys sorted (no `preserve_order`), and `to_string` adds no spaces.
+    let canonical = contributing.to_string();
+    format!(
+        "{kind}--{}",
+        Uuid::new_v5(&STIX_SCO_NAMESPACE, canonical.as_bytes())
+    )
+}
+
+/// The STIX object of a valid identifier: its id and the object, or `None` for a kind STIX has
+/// no object for.
+fn identifier(kind: Kind, key: &str) -> Option<(String, Value)> {
+    let sco = |stix: &str, props: Value| {
+        let id = sco_id(stix, &props);
+        let mut object = json!({"type": stix, "spec_version": "2.1", "id": id});
+        if let (Some(o), Some(p)) = (object.as_object_mut(), props.as_object()) {
+            o.extend(p.clone());
+        }
+        (id, object)
+    };
+    match kind {
+        Kind::Email => Some(sco("email-addr", json!({"value": key}))),
+        Kind::Url => Some(sco("url", json!({"value": key}))),
+        Kind::Handle => Some(sco(
+            "user-account",
+            json!({"account_type": "handle", "account_login": key}),
+        )),
+        Kind::Phone => Some(sco(
+            "user-account",
+            json!({"account_type": "phone", "account_login": key}),
+        )),
+        Kind::Iban => Some(sco(
+            "user-account",
+            json!({"account_type": "iban", "account_login": key}),
+        )),
+        Kind::Person => {
+            let id = ours("identity", &format!("person:{key}"));
+            Some((
+                id.clone(),
+                json!({
+                    "type": "identity", "spec_version": "2.1", "id": id,
+                    "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+                    "name": key, "identity_class": "individual",
+                }),
+            ))
+        }
+        Kind::Imo | Kind::Mmsi | Kind::Vehicle | Kind::Document => None,
+    }
+}
+
+/// A message as exported: the row and its entities.
+pub struct Exported<'a> {
+    pub message: &'a MessageRow,
+    pub entities: &'a [EntityRow],
+}
+
+/// The bundle of `case` and `messages` (the caller's readable messages of the case, any order).
+pub fn bundle(case: &CaseRow, messages: &[Exported<'_>]) -> Value {
+    // By id, so that an object named by several messages is written once, in a stable order.
+    let mut objects: BTreeMap<String, Value> = BTreeMap::new();
+    let mut in_case: Vec<String> = Vec::new();
+    for m in messages {
+        let row = m.message;
+        let at = timestamp(row.created_at);
+        let agency = ours("identity", &format!("agency:{}", row.owner_agency));
+        objects.entry(agency.clone()).or_insert_with(|| {
+            json!({
+                "type": "identity", "spec_version": "2.1", "id": agency,
+                "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+                "name": row.owner_agency, "identity_class": "organization",
+            })
+        });
+        let mut markings: Vec<Value> = Vec::new();
+        if let Some(tlp) = tlp_marking(&row.handling) {
+            markings.push(tlp["id"].clone());
+            objects.insert(tlp["id"].as_str().unwrap_or_default().to_owned(), tlp);
+        }
+        let mut restrictions: Vec<&str> = Vec::new();
+        if row.no_onward_sharing {
+            restrictions.push("no onward sharing without the owner's consent");
+        }
+        if row.no_court_use {
+            restrictions.push("not for use in court without the owner's consent");
+        }
+        if !restrictions.is_empty() {
+            let statement = format!("Handling: {}.", restrictions.join("; "));
+            let id = ours("marking-definition", &statement);
+            markings.push(json!(id));
+            objects.insert(
+                id.clone(),
+                json!({
+                    "type": "marking-definition", "spec_version": "2.1", "id": id,
+                    "created": "2026-01-01T00:00:00.000Z",
+                    "definition_type": "statement", "definition": {"statement": statement},
+                }),
+            );
+        }
+        let mut observed: Vec<String> = Vec::new();
+        let mut named: Vec<String> = Vec::new();
+        for e in m.entities {
+            let (Some(key), Ok(kind)) = (&e.normalised, Kind::parse(&e.kind)) else {
+                continue;
+            };
+            let Some((id, object)) = identifier(kind, key) else {
+                continue;
+            };
+            if object["type"].as_str() != Some("identity") {
+                observed.push(id.clone());
+            }
+            if !named.contains(&id) {
+                named.push(id.clone());
+            }
+            objects.entry(id).or_insert(object);
+        }
+        let message = row.id.to_string();
+        let mut note_refs: Vec<String> = named.clone();
+        if !observed.is_empty() {
+            let id = ours("observed-data", &message);
+            objects.insert(
+                id.clone(),
+                json!({
+                    "type": "observed-data", "spec_version": "2.1", "id": id,
+                    "created_by_ref": agency, "created": at, "modified": at,
+                    "first_observed": at, "last_observed": at, "number_observed": 1,
+                    "object_refs": observed, "object_marking_refs": markings,
+                }),
+            );
+            note_refs.push(id);
+        }
+        for (i, a) in named.iter().enumerate() {
+            for b in &named[i + 1..] {
+                let id = ours("relationship", &format!("{message}:{a}:{b}"));
+                objects.insert(
+                    id.clone(),
+                    json!({
+                        "type": "relationship", "spec_version": "2.1", "id": id,
+                        "created_by_ref": agency, "created": at, "modified": at,
+                        "relationship_type": "related-to", "source_ref": a, "target_ref": b,
+                        "description": "Named together in one message.",
+                        "object_marking_refs": markings,
+                    }),
+                );
+                note_refs.push(id);
+            }
+        }
+        let note = ours("note", &message);
+        let mut note_object = json!({
+            "type": "note", "spec_version": "2.1", "id": note,
+            "created_by_ref": agency, "created": at, "modified": at,
+            "abstract": row.subject, "content": row.body,
+            "authors": [row.created_by],
+            "labels": [format!("reliability:{}", row.reliability), format!("credibility:{}", row.credibility)],
+            "object_refs": note_refs,
+            "object_marking_refs": markings,
+        });
+        if note_refs.is_empty() {
+            // A note names at least one object: the agency that wrote it.
+            note_object["object_refs"] = json!([agency]);
+        }
+        objects.insert(note.clone(), note_object);
+        in_case.push(note);
+    }
+    let mut all: Vec<Value> = objects.into_values().collect();
+    if !in_case.is_empty() {
+        let grouping = ours("grouping", &case.id.to_string());
+        let created = timestamp(case.created_at);
+        all.push(json!({
+            "type": "grouping", "spec_version": "2.1", "id": grouping,
+            "created": created, "modified": created,
+            "name": case.title, "context": "suspicious-activity",
+            "object_refs": in_case,
+        }));
+    }
+    json!({
+        "type": "bundle",
+        "id": format!("bundle--{}", Uuid::new_v4()),
+        "objects": all,
+    })
+}
+
+/// The bundle of what the caller may read of case `id`: the case if the caller reads it (not
+/// found otherwise), and of its messages those the caller reads. An audited read of them.
+pub async fn export(
+    platform: &accordo_service::Platform,
+    ctx: &accordo_service::Ctx,
+    id: Uuid,
+) -> accordo_service::Result<Value> {
+    use accordo_domain::access::Action;
+    super::messages::may_read(ctx)?;
+    let (case, _) = super::cases::readable(platform, ctx, id)
+        .await?
+        .ok_or_else(|| accordo_service::ServiceError::not_found("intel_case", id))?;
+    let scope = accordo_domain::scope(&ctx.actor, Action::Read, &crate::policy::INTEL_MESSAGE)?;
+    let mut conn = platform.store.read().await?;
+    let rows = crate::store::visible_messages(
+        &mut conn,
+        &scope,
+        &crate::store::MessageFilter {
+            case_id: Some(id),
+            limit: super::LIST_MAX,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut entities = Vec::with_capacity(rows.len());
+    for row in &rows {
+        entities.push(crate::store::entities(&mut conn, row.id).await?);
+    }
+    drop(conn);
+    let exported: Vec<Exported<'_>> = rows
+        .iter()
+        .zip(&entities)
+        .map(|(message, entities)| Exported { message, entities })
+        .collect();
+    let bundle = bundle(&case, &exported);
+    let mut tx = platform.store.write().await?;
+    let audited = accordo_service::audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "intel_case.export",
+        crate::policy::INTEL_CASE.kind,
+        Some(&id.to_string()),
+        json!({"format": "stix-2.1", "messages": rows.iter().map(|r| r.id.to_string()).collect::<Vec<_>>()}),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    Ok(bundle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn observables_take_stix_deterministic_ids() {
+        // The ids the Python `stix2` library (3.0.2) gives the same observables.
+        let (id, _) = identifier(Kind::Email, "john@example.com").unwrap();
+        assert_eq!(id, "email-addr--7165e2a9-671f-585d-b1e1-ca59c671d934");
+        let (id, _) = identifier(Kind::Phone, "+923001234567").unwrap();
+        assert_eq!(id, "user-account--a9a244cb-f681-537a-9a25-0048019bdc28");
+    }
+
+    #[test]
+    fn tlp_markings_are_oasis_own() {
+        let amber = tlp_marking("AMBER+STRICT").unwrap();
+        assert_eq!(
+            amber["id"],
+            "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"
+        );
+        assert_eq!(
+            amber["extensions"][TLP2_EXTENSION]["tlp_2_0"],
+            "amber+strict"
+        );
+        assert_eq!(tlp_marking("AMBER+"), None);
+        assert_eq!(timestamp(1_795_000_000_123_456), "2026-11-18T11:06:40.123Z");
+    }
+}
