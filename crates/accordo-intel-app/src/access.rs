@@ -115,6 +115,18 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS_AT_ES_PN),
             sees_canary: Holders(READERS_AT_ES_PN),
         },
+        // A bundle into IT-UI's case: its readers at ES-PN may send one (IT-UI, which has no
+        // officer or analyst to read it, makes the message refused by its field, 422);
+        // everyone else is told there is no such case.
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/cases/{id}/stix",
+            body: json!({"type": "bundle", "id": "bundle--5d0a3f4e-7c1b-4a8e-9f2d-3b6c8e1a0d47",
+                "objects": [{"type": "email-addr", "spec_version": "2.1",
+                    "id": "email-addr--2f4c0f5e-9f0a-5b7e-8c1d-6a3b9e0d4f12", "value": "matrix@example.org"}]}),
+            who: Holders(READERS_AT_ES_PN),
+            sees_canary: Only(&[]),
+        },
         // IT-UI's case is IT-UI's to close and reopen, and it has no officer or analyst.
         AccessRow {
             method: "post",

@@ -43,7 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(share_message))
         .routes(routes!(graph))
         .routes(routes!(graph_path))
-        .routes(routes!(case_stix))
+        .routes(routes!(case_stix, import_stix))
 }
 
 /// An entity as the sender enters it.
@@ -499,4 +499,23 @@ async fn case_stix(
     Ok(axum::Json(
         crate::service::stix::export(&state.platform, &caller.ctx, id).await?,
     ))
+}
+
+/// Takes a STIX 2.1 bundle into a case as one message of the caller's agency to the case's
+/// other agencies: its text from the notes and reports, its identifiers from the observables
+/// (email-addr, url, user-account) and persons (individual identities), under the most
+/// restrictive TLP marking it carries (RED is refused: it goes to named users). A bundle with
+/// one object this route cannot take is refused whole, naming the object and why.
+#[utoipa::path(post, path = "/api/v1/intel/cases/{id}/stix", tag = "intel",
+    params(("id" = Uuid, Path, description = "the case")),
+    request_body(content = serde_json::Value, description = "a STIX 2.1 bundle"),
+    responses((status = 201, description = "the message it made", body = MessageView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn import_stix(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(bundle): Json<serde_json::Value>,
+) -> ApiResult<(StatusCode, axum::Json<MessageView>)> {
+    let view = crate::service::stix::import(&state.platform, &caller.ctx, id, &bundle).await?;
+    Ok((StatusCode::CREATED, axum::Json(view)))
 }

@@ -48,6 +48,11 @@ intel-error-graph-entity-form = Write the entity as KIND:VALUE, e.g. phone:+9230
 intel-error-graph-entity-kind = { $kind } is not a kind of entity.
 intel-error-graph-entity-invalid = This is not a valid { $kind }.
 intel-error-graph-depth = The depth is from 1 to { $max }.
+intel-error-stix-bundle = Send a STIX 2.1 bundle.
+intel-error-stix-objects-count = A bundle of 1 to { $max } objects.
+intel-error-stix-object = Object { $id }: { $reason }
+intel-error-stix-empty = The bundle names no identifier and holds no note or report.
+intel-error-stix-red = A bundle under TLP:RED goes to named users: send it as a message with its recipients.
 
 ## Pages.
 

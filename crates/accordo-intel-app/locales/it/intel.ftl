@@ -48,6 +48,11 @@ intel-error-graph-entity-form = Scrivere l'entità come TIPO:VALORE, ad esempio 
 intel-error-graph-entity-kind = { $kind } non è un tipo di entità.
 intel-error-graph-entity-invalid = Non è un valore valido di tipo { $kind }.
 intel-error-graph-depth = La profondità va da 1 a { $max }.
+intel-error-stix-bundle = Invii un bundle STIX 2.1.
+intel-error-stix-objects-count = Un bundle da 1 a { $max } oggetti.
+intel-error-stix-object = Oggetto { $id }: { $reason }
+intel-error-stix-empty = Il bundle non nomina alcun identificativo e non contiene note né rapporti.
+intel-error-stix-red = Un bundle TLP:RED va a utenti nominati: lo invii come messaggio con i destinatari.
 
 ## Pagine.
 

@@ -311,6 +311,310 @@ pub async fn export(
     Ok(bundle)
 }
 
+/// The most objects a bundle may bring.
+pub const IMPORT_MAX_OBJECTS: usize = 1_000;
+
+/// The types an imported bundle may hold: those this module writes, and reports and
+/// indicators' neighbours it can read as text.
+const IMPORTED_TYPES: &[&str] = &[
+    "identity",
+    "marking-definition",
+    "note",
+    "report",
+    "observed-data",
+    "grouping",
+    "relationship",
+    "email-addr",
+    "url",
+    "user-account",
+];
+
+/// What an imported bundle makes: one message of the case, its text from the notes and
+/// reports, its identifiers from the observables and persons, under the most restrictive TLP
+/// marking any object carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub subject: String,
+    pub body: String,
+    pub tlp: String,
+    pub entities: Vec<(String, String)>,
+    pub reliability: String,
+    pub credibility: String,
+}
+
+/// A refusal of one object of the bundle: which, and why.
+fn bad(index: usize, id: &str, reason: &str) -> accordo_service::ServiceError {
+    accordo_service::ServiceError::refused_value(
+        &format!("objects[{index}]"),
+        "stix-object",
+        vec![("id", id.to_owned()), ("reason", reason.to_owned())],
+        format!("object {id}: {reason}"),
+    )
+}
+
+/// TLP 2.0 (and 1.0) marking definition ids to accordo's codes, most restrictive last.
+fn tlp_of_marking(id: &str) -> Option<&'static str> {
+    const TLP1: &[(&str, &str)] = &[
+        (
+            "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+            "CLEAR",
+        ),
+        (
+            "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+            "GREEN",
+        ),
+        (
+            "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+            "AMBER",
+        ),
+        (
+            "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+            "RED",
+        ),
+    ];
+    ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
+        .into_iter()
+        .find(|h| tlp_marking_id(h) == Some(id))
+        .or_else(|| TLP1.iter().find(|(i, _)| *i == id).map(|(_, h)| *h))
+}
+
+fn rank(tlp: &str) -> usize {
+    ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
+        .iter()
+        .position(|h| *h == tlp)
+        .unwrap_or(0)
+}
+
+/// Reads `bundle` into what its message says; refuses the whole bundle, naming the first
+/// object at fault and why, when an object is not STIX 2.1 as this module takes it.
+pub fn read_bundle(bundle: &Value) -> accordo_service::Result<Imported> {
+    use accordo_service::ServiceError;
+    if bundle["type"] != "bundle" {
+        return Err(ServiceError::refused_value(
+            "type",
+            "stix-bundle",
+            vec![],
+            "expected a STIX 2.1 bundle: {\"type\": \"bundle\", \"objects\": [...]}",
+        ));
+    }
+    let Some(objects) = bundle["objects"].as_array() else {
+        return Err(ServiceError::refused_value(
+            "objects",
+            "stix-bundle",
+            vec![],
+            "a bundle holds its objects in an array `objects`",
+        ));
+    };
+    if objects.is_empty() || objects.len() > IMPORT_MAX_OBJECTS {
+        return Err(ServiceError::refused_value(
+            "objects",
+            "stix-objects-count",
+            vec![("max", IMPORT_MAX_OBJECTS.to_string())],
+            format!("a bundle of 1 to {IMPORT_MAX_OBJECTS} objects"),
+        ));
+    }
+    let mut ids: Vec<&str> = Vec::with_capacity(objects.len());
+    for (i, o) in objects.iter().enumerate() {
+        let id = o["id"].as_str().unwrap_or("");
+        let kind = o["type"].as_str().unwrap_or("");
+        let shown = if id.is_empty() { "(no id)" } else { id };
+        let well_formed = id
+            .split_once("--")
+            .is_some_and(|(t, u)| t == kind && Uuid::parse_str(u).is_ok());
+        if !well_formed {
+            return Err(bad(
+                i,
+                shown,
+                "the id is not TYPE--UUID of the object's type",
+            ));
+        }
+        if o["spec_version"] != "2.1" {
+            return Err(bad(i, shown, "spec_version must be \"2.1\""));
+        }
+        if !IMPORTED_TYPES.contains(&kind) {
+            return Err(bad(
+                i,
+                shown,
+                &format!("objects of type {kind} are not taken in here"),
+            ));
+        }
+        ids.push(id);
+    }
+    let mut imported = Imported {
+        subject: String::new(),
+        body: String::new(),
+        tlp: "CLEAR".to_owned(),
+        entities: Vec::new(),
+        reliability: "X".to_owned(),
+        credibility: "4".to_owned(),
+    };
+    let mut texts: Vec<String> = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        let id = ids[i];
+        let text = |key: &str| o[key].as_str().map(str::trim).unwrap_or("");
+        for key in ["object_refs", "object_marking_refs"] {
+            let Some(refs) = o.get(key) else { continue };
+            let Some(refs) = refs.as_array() else {
+                return Err(bad(i, id, &format!("{key} must be a list of ids")));
+            };
+            for r in refs {
+                let r = r.as_str().unwrap_or("");
+                if key == "object_marking_refs" {
+                    if let Some(tlp) = tlp_of_marking(r)
+                        && rank(tlp) > rank(&imported.tlp)
+                    {
+                        imported.tlp = tlp.to_owned();
+                    }
+                    if tlp_of_marking(r).is_some() {
+                        continue;
+                    }
+                }
+                if !ids.contains(&r) {
+                    return Err(bad(
+                        i,
+                        id,
+                        &format!("{key} names {r}, which is not in the bundle"),
+                    ));
+                }
+            }
+        }
+        match o["type"].as_str().unwrap_or("") {
+            "email-addr" | "url" => {
+                let value = text("value");
+                if value.is_empty() {
+                    return Err(bad(i, id, "an observable of this type needs its value"));
+                }
+                let kind = if o["type"] == "url" { "url" } else { "email" };
+                imported.entities.push((kind.to_owned(), value.to_owned()));
+            }
+            "user-account" => {
+                let login = text("account_login");
+                if login.is_empty() {
+                    return Err(bad(i, id, "a user-account needs its account_login"));
+                }
+                let kind = match text("account_type") {
+                    "phone" => "phone",
+                    "iban" => "iban",
+                    _ => "handle",
+                };
+                imported.entities.push((kind.to_owned(), login.to_owned()));
+            }
+            "identity" if text("identity_class") == "individual" => {
+                let name = text("name");
+                if name.is_empty() {
+                    return Err(bad(i, id, "an identity needs its name"));
+                }
+                imported
+                    .entities
+                    .push(("person".to_owned(), name.to_owned()));
+            }
+            "relationship" => {
+                for end in ["source_ref", "target_ref"] {
+                    let r = text(end);
+                    if !ids.contains(&r) {
+                        return Err(bad(
+                            i,
+                            id,
+                            &format!("{end} names {r:?}, which is not in the bundle"),
+                        ));
+                    }
+                }
+            }
+            "note" | "report" => {
+                let (title, content) = if o["type"] == "note" {
+                    (text("abstract"), text("content"))
+                } else {
+                    (text("name"), text("description"))
+                };
+                if content.is_empty() && title.is_empty() {
+                    return Err(bad(i, id, "a note or report with no text"));
+                }
+                if imported.subject.is_empty() {
+                    imported.subject = title.to_owned();
+                }
+                texts.push(
+                    [title, content]
+                        .into_iter()
+                        .filter(|t| !t.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+                for label in o["labels"].as_array().into_iter().flatten() {
+                    let label = label.as_str().unwrap_or("");
+                    if let Some(r) = label.strip_prefix("reliability:") {
+                        imported.reliability = r.to_owned();
+                    }
+                    if let Some(c) = label.strip_prefix("credibility:") {
+                        imported.credibility = c.to_owned();
+                    }
+                }
+            }
+            "grouping" if imported.subject.is_empty() => {
+                imported.subject = text("name").to_owned();
+            }
+            _ => {}
+        }
+    }
+    if imported.entities.is_empty() && texts.is_empty() {
+        return Err(ServiceError::refused_value(
+            "objects",
+            "stix-empty",
+            vec![],
+            "the bundle names no identifier and holds no note or report",
+        ));
+    }
+    imported.entities.dedup();
+    if imported.subject.is_empty() {
+        imported.subject = "STIX import".to_owned();
+    }
+    imported.subject = imported.subject.chars().take(200).collect();
+    imported.body = if texts.is_empty() {
+        "Identifiers taken in from a STIX 2.1 bundle.".to_owned()
+    } else {
+        texts.join("\n\n")
+    };
+    Ok(imported)
+}
+
+/// Takes `bundle` into case `id` as one message of the caller's agency to the case's other
+/// agencies: all of it, or nothing and the first object at fault named.
+pub async fn import(
+    platform: &accordo_service::Platform,
+    ctx: &accordo_service::Ctx,
+    id: Uuid,
+    bundle: &Value,
+) -> accordo_service::Result<super::messages::MessageView> {
+    super::messages::may_read(ctx)?;
+    let (case, agencies) = super::cases::readable(platform, ctx, id)
+        .await?
+        .ok_or_else(|| accordo_service::ServiceError::not_found("intel_case", id))?;
+    let imported = read_bundle(bundle)?;
+    if imported.tlp == "RED" {
+        return Err(accordo_service::ServiceError::refused_value(
+            "objects",
+            "stix-red",
+            vec![],
+            "a bundle under TLP:RED goes to named users: send it as a message with its recipients",
+        ));
+    }
+    let addressees: Vec<String> = agencies
+        .into_iter()
+        .filter(|a| a != ctx.actor.agency.as_str())
+        .collect();
+    let input = super::messages::NewMessage {
+        case: Some(case.id),
+        subject: imported.subject,
+        body: imported.body,
+        tlp: imported.tlp,
+        addressees,
+        entities: imported.entities,
+        reliability: imported.reliability,
+        credibility: imported.credibility,
+        ..Default::default()
+    };
+    super::messages::send(platform, ctx, &input).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

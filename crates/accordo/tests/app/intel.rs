@@ -1291,3 +1291,104 @@ async fn a_case_exports_as_stix_what_its_reader_may_read_of_it() {
     })
     .await;
 }
+
+/// The observables' ids of a bundle, sorted.
+fn observable_ids(bundle: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = bundle["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| ["email-addr", "url", "user-account"].contains(&o["type"].as_str().unwrap()))
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn a_stix_bundle_goes_into_a_case_whole_or_not_at_all_and_comes_back_out_the_same() {
+    each_engine(|app| async move {
+        let ita = app.token("ita.officer").await;
+        let cases = app.get("/api/v1/intel/cases", &ita).await.json();
+        let zuwara = cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["title"].as_str().unwrap().contains("Zuwara"))
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let exported = app
+            .get(&format!("/api/v1/intel/cases/{zuwara}/stix"), &ita)
+            .await
+            .json();
+        // Into a new case of Italy's with Spain.
+        let case = app
+            .post(
+                "/api/v1/intel/cases",
+                Some(&ita),
+                json!({"title": "STIX import", "participants": ["ES-PN"]}),
+            )
+            .await
+            .json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let path = format!("/api/v1/intel/cases/{case}/stix");
+        let before = message_count(&app).await;
+
+        // One bad object refuses the whole bundle, naming it and why.
+        let mut broken = exported.clone();
+        let objects = broken["objects"].as_array_mut().unwrap();
+        let at = objects.iter().position(|o| o["type"] == "observed-data").unwrap();
+        let bad_id = objects[at]["id"].as_str().unwrap().to_owned();
+        objects[at]["object_refs"] = json!(["url--00000000-0000-4000-8000-000000000000"]);
+        let refused = app.post(&path, Some(&ita), broken).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+        let problem = refused.json();
+        assert_eq!(problem["field"], format!("objects[{at}]"));
+        assert!(problem["detail"].as_str().unwrap().contains(&bad_id), "{problem}");
+        assert!(problem["detail"].as_str().unwrap().contains("not in the bundle"), "{problem}");
+        let mut unknown = exported.clone();
+        unknown["objects"].as_array_mut().unwrap().push(json!({
+            "type": "malware", "spec_version": "2.1", "id": "malware--11111111-1111-4111-8111-111111111111",
+            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+            "name": "X", "is_family": false}));
+        let refused = app.post(&path, Some(&ita), unknown).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+        assert!(refused.text.contains("malware--11111111"), "{}", refused.text);
+        let refused = app
+            .post(&path, Some(&ita), json!({"type": "bundle", "objects": []}))
+            .await;
+        assert_eq!(refused.json()["field"], "objects");
+        assert_eq!(message_count(&app).await, before, "nothing written");
+
+        // Whole: one message of the case, under the most restrictive TLP of the bundle.
+        let made = app.post(&path, Some(&ita), exported.clone()).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+        let message = made.json();
+        assert_eq!(message["case"], case.as_str());
+        assert_eq!(message["tlp"], "AMBER+STRICT");
+        assert_eq!(message["addressees"], json!(["ES-PN"]));
+        let keys: Vec<&str> = message["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["normalised"].as_str())
+            .collect();
+        assert!(keys.contains(&"PK36SCBL0000001123456702"), "{keys:?}");
+        assert_eq!(message_count(&app).await, before + 1);
+        // Out again: the same observables, by the same ids.
+        let again = app.get(&path, &ita).await.json();
+        keep_for_validation(&format!("reimported-{:?}", app.store().engine()), &again);
+        assert_eq!(observable_ids(&again), observable_ids(&exported));
+
+        // A case the caller does not take part in is not found; nor is its existence shown.
+        let pak = app.token("pak.officer").await;
+        let refused = app.post(&path, Some(&pak), exported).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        app
+    })
+    .await;
+}
