@@ -967,6 +967,8 @@ async fn graph_page(
             value,
             depth,
             depths => (1..=network::MAX_DEPTH).map(|d| d.to_string()).collect::<Vec<_>>(),
+            max_nodes => network::MAX_NODES,
+            max_edges => network::MAX_EDGES,
             graph,
             drawing,
             not_found,

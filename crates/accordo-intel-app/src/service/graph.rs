@@ -25,10 +25,13 @@ pub const MAX_DEPTH: usize = 3;
 pub const DEFAULT_DEPTH: usize = 2;
 /// The longest path searched for, in edges.
 pub const MAX_PATH: usize = 6;
-/// Nodes beyond which the network is not expanded further (it is then `truncated`).
+/// The most nodes an answer holds: the nearest are kept, and the answer says it was cut
+/// (`truncated`). The network is not grown further once it has more.
 pub const MAX_NODES: usize = 300;
+/// The most edges an answer holds: those stated by the most messages are kept.
+pub const MAX_EDGES: usize = 1_000;
 /// Entity rows read for one level at most.
-const ROWS_PER_LEVEL: i64 = 20_000;
+const ROWS_PER_LEVEL: i64 = 5_000;
 /// The most connected entities listed.
 const TOP: usize = 10;
 
@@ -53,6 +56,11 @@ pub struct NodeView {
 pub struct EdgeView {
     pub source: String,
     pub target: String,
+    /// The ends' kinds and labels, as their nodes have them.
+    pub source_kind: String,
+    pub source_label: String,
+    pub target_kind: String,
+    pub target_label: String,
     pub relation: String,
     pub messages: u32,
 }
@@ -68,7 +76,8 @@ pub struct GraphView {
     pub edges: Vec<EdgeView>,
     /// The ids of the entities joined to the most nodes, most first.
     pub most_connected: Vec<String>,
-    /// Whether the network stopped growing at its limit of nodes before the depth asked.
+    /// Whether the answer was cut at its limits (`MAX_NODES` nearest nodes, `MAX_EDGES`
+    /// edges, or the rows one level may read): more lies beyond it.
     pub truncated: bool,
 }
 
@@ -83,6 +92,9 @@ pub struct PathView {
     /// The nodes on the path, in order (both ends included); empty when none was found.
     pub nodes: Vec<NodeView>,
     pub edges: Vec<EdgeView>,
+    /// Whether the search stopped at its limits before reaching `max_length`: a path may
+    /// exist that it did not see.
+    pub truncated: bool,
 }
 
 fn node_id(node: &Node<Uuid>) -> String {
@@ -159,6 +171,7 @@ async fn grow(
         seen_keys.insert(frontier_keys[0].clone());
     }
     let mut frontier_cases: Vec<Uuid> = Vec::new();
+    let mut seen_messages: HashSet<Uuid> = HashSet::new();
     let mut truncated = false;
     let mut network = Network::default();
     for level in 0..levels {
@@ -182,6 +195,18 @@ async fn grow(
         if found.len() as i64 > ROWS_PER_LEVEL {
             truncated = true;
         }
+        // A message found at an earlier level names this level's keys too: read it once.
+        let mut found: Vec<MentionRow> = found
+            .into_iter()
+            .take(usize::try_from(ROWS_PER_LEVEL).unwrap_or(usize::MAX))
+            .collect();
+        let fresh: HashSet<Uuid> = found
+            .iter()
+            .map(|r| r.message_id)
+            .filter(|m| !seen_messages.contains(m))
+            .collect();
+        found.retain(|r| fresh.contains(&r.message_id));
+        seen_messages.extend(fresh);
         // A case is a node only for a reader of the case, who alone sees its title.
         let new_cases: Vec<Uuid> = found
             .iter()
@@ -199,14 +224,10 @@ async fn grow(
             .map(|r| (r.kind.clone(), r.normalised.clone()))
             .filter(|k| seen_keys.insert(k.clone()))
             .collect();
-        rows.extend(
-            found
-                .into_iter()
-                .take(usize::try_from(ROWS_PER_LEVEL).unwrap_or(usize::MAX)),
-        );
+        rows.extend(found);
         network = network_of(&rows, &titles);
         if network.node_count() > MAX_NODES {
-            truncated = level + 1 < levels || truncated;
+            truncated = true;
             break;
         }
         if stop.is_some_and(|s| network.contains(s)) {
@@ -269,15 +290,29 @@ fn view_of(
     }
 }
 
-fn edges_of(network: &Network<Uuid>, nodes: &[Node<Uuid>]) -> Vec<EdgeView> {
+fn edges_of(
+    network: &Network<Uuid>,
+    titles: &[(Uuid, String)],
+    nodes: &[Node<Uuid>],
+) -> Vec<EdgeView> {
     network
         .edges_among(nodes)
         .into_iter()
-        .map(|(a, b, link)| EdgeView {
-            source: node_id(&a),
-            target: node_id(&b),
-            relation: link.relation.as_str().to_owned(),
-            messages: link.messages,
+        .map(|(a, b, link)| {
+            let (ea, eb) = (
+                view_of(network, titles, &a, 0),
+                view_of(network, titles, &b, 0),
+            );
+            EdgeView {
+                source: ea.id,
+                target: eb.id,
+                source_kind: ea.kind,
+                source_label: ea.label,
+                target_kind: eb.kind,
+                target_label: eb.label,
+                relation: link.relation.as_str().to_owned(),
+                messages: link.messages,
+            }
         })
         .collect()
 }
@@ -324,29 +359,61 @@ pub async fn neighbourhood(
         ));
     }
     let start = parse_entity(ctx, "entity", entity)?;
-    let grown = grow(platform, ctx, &start, depth, None).await?;
-    let within = grown.network.within(&start, depth);
+    let center = node_id(&start);
+    let grown = match grow(platform, ctx, &start, depth, None).await {
+        Ok(grown) => grown,
+        Err(e) => {
+            // A search that found nothing is recorded too: who looked for what.
+            if matches!(e, ServiceError::NotFound { .. }) {
+                audit_read(
+                    platform,
+                    ctx,
+                    json!({"entity": center, "depth": depth, "found": false}),
+                    &BTreeSet::new(),
+                )
+                .await?;
+            }
+            return Err(e);
+        }
+    };
+    let mut within = grown.network.within(&start, depth);
+    let mut truncated = grown.truncated;
+    if within.len() > MAX_NODES {
+        within.truncate(MAX_NODES);
+        truncated = true;
+    }
     let nodes: Vec<Node<Uuid>> = within.iter().map(|(n, _)| n.clone()).collect();
+    let mut edges = edges_of(&grown.network, &grown.titles, &nodes);
+    if edges.len() > MAX_EDGES {
+        // The links most messages state, in their order otherwise.
+        let mut order: Vec<usize> = (0..edges.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(edges[i].messages));
+        let mut keep: Vec<usize> = order.into_iter().take(MAX_EDGES).collect();
+        keep.sort_unstable();
+        edges = keep.into_iter().map(|i| edges[i].clone()).collect();
+        truncated = true;
+    }
     let view = GraphView {
-        center: node_id(&start),
+        center,
         depth,
         nodes: within
             .iter()
             .map(|(n, d)| view_of(&grown.network, &grown.titles, n, *d))
             .collect(),
-        edges: edges_of(&grown.network, &nodes),
+        edges,
         most_connected: grown
             .network
             .most_connected(TOP)
             .iter()
+            .filter(|(n, _)| nodes.contains(n))
             .map(|(n, _)| node_id(n))
             .collect(),
-        truncated: grown.truncated,
+        truncated,
     };
     audit_read(
         platform,
         ctx,
-        json!({"entity": view.center, "depth": depth}),
+        json!({"entity": view.center, "depth": depth, "found": true}),
         &grown.messages,
     )
     .await?;
@@ -359,9 +426,16 @@ pub async fn path(platform: &Platform, ctx: &Ctx, from: &str, to: &str) -> Resul
     super::messages::may_read(ctx)?;
     let start = parse_entity(ctx, "from", from)?;
     let end = parse_entity(ctx, "to", to)?;
-    // The far end must be the caller's to see, like the near one.
-    grow(platform, ctx, &end, 1, None).await?;
-    let grown = grow(platform, ctx, &start, MAX_PATH, Some(&end)).await?;
+    let asked = json!({"from": node_id(&start), "to": node_id(&end)});
+    // The far end must be the caller's to see, like the near one; its messages are shown too
+    // (as the path's last steps), so they are audited with the rest.
+    let (far, grown) = match grow(platform, ctx, &end, 1, None).await {
+        Ok(far) => match grow(platform, ctx, &start, MAX_PATH, Some(&end)).await {
+            Ok(grown) => (far, grown),
+            Err(e) => return Err(audited_miss(platform, ctx, asked, e, &far.messages).await),
+        },
+        Err(e) => return Err(audited_miss(platform, ctx, asked, e, &BTreeSet::new()).await),
+    };
     let on_path = grown
         .network
         .shortest_path(&start, &end)
@@ -378,15 +452,28 @@ pub async fn path(platform: &Platform, ctx: &Ctx, from: &str, to: &str) -> Resul
             .collect(),
         edges: on_path
             .windows(2)
-            .flat_map(|pair| edges_of(&grown.network, pair))
+            .flat_map(|pair| edges_of(&grown.network, &grown.titles, pair))
             .collect(),
+        truncated: on_path.is_empty() && grown.truncated,
     };
-    audit_read(
-        platform,
-        ctx,
-        json!({"from": view.from, "to": view.to}),
-        &grown.messages,
-    )
-    .await?;
+    let mut messages = grown.messages;
+    messages.extend(far.messages);
+    audit_read(platform, ctx, asked, &messages).await?;
     Ok(view)
+}
+
+/// Records a path search that found one end unknown to the caller, and returns its error.
+async fn audited_miss(
+    platform: &Platform,
+    ctx: &Ctx,
+    asked: serde_json::Value,
+    error: ServiceError,
+    messages: &BTreeSet<Uuid>,
+) -> ServiceError {
+    if matches!(error, ServiceError::NotFound { .. })
+        && let Err(e) = audit_read(platform, ctx, asked, messages).await
+    {
+        return e;
+    }
+    error
 }

@@ -1087,8 +1087,8 @@ async fn the_network_holds_only_what_its_reader_may_read() {
             !ids.iter()
                 .any(|i| i.starts_with("iban:") || i.starts_with("person:"))
         );
-        // Depth 1 is one edge: Pakistan sees its own message's entities, and no case (Spain's
-        // message in it is not Pakistan's to read).
+        // Pakistan sees its own message's entities, and, at any depth, no case (Spain's
+        // message in it is not Pakistan's to read) and no vessel.
         let graph = app
             .get(
                 "/api/v1/intel/graph?entity=phone:%2B923001234567&depth=3",
@@ -1388,6 +1388,61 @@ async fn a_stix_bundle_goes_into_a_case_whole_or_not_at_all_and_comes_back_out_t
         let pak = app.token("pak.officer").await;
         let refused = app.post(&path, Some(&pak), exported).await;
         assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_large_network_is_cut_at_its_limits_and_says_so() {
+    each_engine(|app| async move {
+        let ita = app.token("ita.officer").await;
+        // Four messages, each naming one number and 100 addresses of their own: 401 nodes
+        // one step from the number, and every pair in a message linked.
+        for m in 0..4 {
+            let mut entities = vec![json!({"kind": "phone", "value": "+39 333 000 1111"})];
+            for i in 0..100 {
+                entities.push(json!({"kind": "email", "value": format!("m{m}.u{i}@example.org")}));
+            }
+            let sent = app
+                .post(
+                    "/api/v1/intel/messages",
+                    Some(&ita),
+                    message(json!({"entities": entities})),
+                )
+                .await;
+            assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
+        }
+        let graph = app
+            .get(
+                "/api/v1/intel/graph?entity=phone:%2B393330001111&depth=1",
+                &ita,
+            )
+            .await
+            .json();
+        assert_eq!(graph["truncated"], true);
+        assert_eq!(graph["nodes"].as_array().unwrap().len(), 300);
+        assert_eq!(
+            graph["nodes"][0]["id"], "phone:+393330001111",
+            "the nearest are kept"
+        );
+        assert!(graph["edges"].as_array().unwrap().len() <= 1_000);
+        // Every edge joins two nodes of the answer.
+        let ids = node_ids(&graph);
+        for e in graph["edges"].as_array().unwrap() {
+            assert!(ids.contains(&e["source"].as_str().unwrap().to_owned()));
+            assert!(ids.contains(&e["target"].as_str().unwrap().to_owned()));
+        }
+        // A search that finds nothing is recorded too.
+        let missed = app
+            .get("/api/v1/intel/graph?entity=phone:%2B393330002222", &ita)
+            .await;
+        assert_eq!(missed.status, StatusCode::NOT_FOUND);
+        let admin = app.token("ita.admin").await;
+        let audit = app
+            .get("/api/v1/audit?action=intel_graph.read", &admin)
+            .await;
+        assert!(audit.text.contains("+393330002222"), "{}", audit.text);
         app
     })
     .await;
