@@ -993,13 +993,16 @@ test("the network page draws only what its reader may read, on a phone, and a ta
   // Turkey's message to Greece names the same number and a vessel: not Italy's to see.
   assert.doesNotMatch(await page.content(), /9074729|271000001/);
   // A tap on the account adds its links: the case Spain's message about it belongs to. The
-  // point is read afresh for each try: the page may still move (fonts, the theme's smooth
-  // scrolling) between reading it and clicking.
+  // drawing is scrolled into view first and two frames let the scroll event reach
+  // cytoscape, which caches where its canvas is; the point is read afresh for each try.
+  await page.evaluate(() => {
+    document.querySelector("[data-network]").scrollIntoView({ block: "center", behavior: "instant" });
+    return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  });
   let expanded = false;
   for (let attempt = 0; attempt < 5 && !expanded; attempt += 1) {
     const at = await page.evaluate(() => {
       const box = document.querySelector("[data-network]");
-      box.scrollIntoView({ block: "center", behavior: "instant" });
       const node = box._cyreg.cy.getElementById("iban:PK36SCBL0000001123456702");
       const p = node.renderedPosition();
       const r = box.getBoundingClientRect();
