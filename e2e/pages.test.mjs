@@ -238,6 +238,8 @@ async function crawl(page, visit, limit = 60) {
     if (kinds.has(kind)) continue;
     kinds.add(kind);
     const response = await page.goto(`${base}${path}`);
+    // A page the menus or links offer is never a server error (its error page is HTML too).
+    assert.ok(response.status() < 500, `${path} answered ${response.status()}`);
     if (!(response.headers()["content-type"] ?? "").startsWith("text/html")) continue;
     visited.push(path);
     await visit(path);
@@ -1044,6 +1046,47 @@ test("the network page draws only what its reader may read, on a phone, and a ta
   await accessible(checked, "the network page");
   noNetworkFailures(checked, "the network page");
   await checked.context().close();
+});
+
+test("a caseworker finds the maritime units of the directory; an officer adds one, a refused form kept", async () => {
+  // A caseworker exchanges no intelligence but reads the directory, from the menu, in Italian.
+  const page = await newPage("it-IT", PHONE);
+  await signIn(page, "ita.caseworker");
+  await page.goto(`${base}/intel/units`);
+  assert.equal(await page.locator('a.nav-link[href="/intel/units"]').count(), 1, "the menu has the directory");
+  assert.equal(await page.locator('a[href="/intel"]').count(), 0, "and no intelligence tab it could not open");
+  await page.selectOption("#f-competence", "maritime");
+  await page.getByRole("button", { name: "Applica" }).click();
+  await page.waitForURL(/competence=maritime/);
+  const countries = await page.locator('[data-testid="units"] tbody tr td:first-child span').allTextContents();
+  assert.deepEqual(countries.sort(), ["ITA", "TUR"]);
+  assert.equal(await page.locator('[data-testid="unit-form"]').count(), 0, "a caseworker adds no unit");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the directory at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "the units' directory");
+  noNetworkFailures(page, "the units' directory");
+  await page.context().close();
+  // Spain's officer adds a unit: a wrong number is refused by its field, every choice kept.
+  const officer = await newPage("en-GB");
+  await signIn(officer, "esp.officer");
+  await officer.goto(`${base}/intel/units`);
+  await officer.fill("#f-name", "Online referrals desk");
+  await officer.locator('label[for="competence-online"]').click();
+  await officer.fill("#f-languages", "es en ar");
+  await officer.fill("#f-contact", "Referral desk");
+  await officer.fill("#f-phone", "12");
+  await officer.fill("#f-email", "referrals@example.org");
+  await officer.getByRole("button", { name: "Add the unit" }).click();
+  await officer.locator('[data-testid="error-summary"]').waitFor();
+  assert.match(await officer.locator("#f-phone-error").textContent(), /telephone number/);
+  assert.equal(await officer.locator("#f-name").inputValue(), "Online referrals desk");
+  assert.equal(await officer.locator("#competence-online").isChecked(), true);
+  assert.equal(await officer.locator("#f-languages").inputValue(), "es en ar");
+  await officer.fill("#f-phone", "+34 91 322 0002");
+  await officer.getByRole("button", { name: "Add the unit" }).click();
+  await officer.waitForSelector('[data-testid="flash"]');
+  assert.match(await officer.locator('[data-testid="units"]').textContent(), /Online referrals desk/);
+  await officer.context().close();
 });
 
 test("an expired document is a warning, never a green light", async () => {

@@ -37,6 +37,18 @@ const READERS_OF_THE_NUMBER: &[(Role, At)] = &[
     (Role::Analyst, At::Agency("GR-HP")),
 ];
 
+/// Every agency's users read the units' directory (not employers, who are not of it, nor
+/// administrators, who reach no pillar's records).
+const UNIT_READERS: &[(Role, At)] = &[
+    (Role::Officer, At::Anywhere),
+    (Role::Analyst, At::Anywhere),
+    (Role::Caseworker, At::Anywhere),
+    (Role::PartnerAuthority, At::Anywhere),
+    (Role::Monitor, At::Anywhere),
+];
+/// Officers and analysts keep their own agency's units.
+const UNIT_KEEPERS: &[(Role, At)] = &[(Role::Officer, At::Anywhere), (Role::Analyst, At::Anywhere)];
+
 fn rows() -> Vec<AccessRow> {
     vec![
         AccessRow {
@@ -127,6 +139,30 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS_AT_ES_PN),
             sees_canary: Only(&[]),
         },
+        // IT-UI's unit is in the directory every agency reads; only IT-UI changes it.
+        AccessRow {
+            method: "get",
+            path: "/api/v1/intel/units",
+            body: json!(null),
+            who: Holders(UNIT_READERS),
+            sees_canary: Holders(UNIT_READERS),
+        },
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/units",
+            body: json!({"name": "Matrix unit", "competences": ["online"], "languages": ["en"],
+                "contact": "Desk", "phone": "+39 06 4686 1000", "email": "matrix@example.org"}),
+            who: Holders(UNIT_KEEPERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/units/{id}",
+            body: json!({"name": "Taken over", "competences": ["online"], "languages": ["en"],
+                "contact": "Desk", "phone": "+39 06 4686 1000", "email": "matrix@example.org"}),
+            who: Only(&[]),
+            sees_canary: Only(&[]),
+        },
         // IT-UI's case is IT-UI's to close and reopen, and it has no officer or analyst.
         AccessRow {
             method: "post",
@@ -206,6 +242,22 @@ fn pages() -> Vec<AccessRow> {
             json!(null),
             Holders(READERS),
             Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "get",
+            "/intel/units",
+            json!(null),
+            Holders(UNIT_READERS),
+            Holders(UNIT_READERS),
+        ),
+        // A form that fails (no fields) is answered, with the directory, for those who may
+        // add; refused for others.
+        row(
+            "post",
+            "/intel/units",
+            json!({}),
+            Holders(UNIT_KEEPERS),
+            Holders(UNIT_KEEPERS),
         ),
         // The network page answers every officer and analyst (a search form: an entity the
         // reader reads nothing of is said so, on the page), and shows IT-UI's case (its title
@@ -425,7 +477,23 @@ fn arrange<'a>(
             .id
             .to_string();
 
+        let unit = crate::service::units::add(
+            &app.platform,
+            &officer,
+            &crate::service::units::NewUnit {
+                name: format!("Unit {CANARY}"),
+                competences: vec!["online".into()],
+                languages: vec!["it".into()],
+                contact: "Desk".into(),
+                phone: "+39 06 4686 1000".into(),
+                email: "it-ui.unit@example.org".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("IT-UI's unit: {e}"));
+
         vec![
+            ("/api/v1/intel/units/", unit.id.to_string()),
             ("/api/v1/intel/messages/", message.id.to_string()),
             ("/api/v1/intel/cases/", case.id.to_string()),
             ("/intel/messages/", message.id.to_string()),

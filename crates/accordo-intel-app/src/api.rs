@@ -44,6 +44,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(graph))
         .routes(routes!(graph_path))
         .routes(routes!(case_stix, import_stix))
+        .routes(routes!(list_units, add_unit))
+        .routes(routes!(change_unit))
 }
 
 /// An entity as the sender enters it.
@@ -501,6 +503,18 @@ async fn case_stix(
     ))
 }
 
+/// A STIX 2.1 bundle: its objects are checked one by one (`service::stix::read_bundle`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"type": "bundle", "id": "bundle--5d0a3f4e-7c1b-4a8e-9f2d-3b6c8e1a0d47", "objects": [{"type": "email-addr", "spec_version": "2.1", "id": "email-addr--7165e2a9-671f-585d-b1e1-ca59c671d934", "value": "john@example.com"}]}))]
+pub struct BundleIn {
+    /// `bundle`.
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    id: Option<String>,
+    objects: Vec<serde_json::Value>,
+}
+
 /// Takes a STIX 2.1 bundle into a case as one message of the caller's agency to the case's
 /// other agencies: its text from the notes and reports, its identifiers from the observables
 /// (email-addr, url, user-account) and persons (individual identities), under the most
@@ -508,14 +522,87 @@ async fn case_stix(
 /// one object this route cannot take is refused whole, naming the object and why.
 #[utoipa::path(post, path = "/api/v1/intel/cases/{id}/stix", tag = "intel",
     params(("id" = Uuid, Path, description = "the case")),
-    request_body(content = serde_json::Value, description = "a STIX 2.1 bundle"),
+    request_body = BundleIn,
     responses((status = 201, description = "the message it made", body = MessageView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn import_stix(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
-    Json(bundle): Json<serde_json::Value>,
+    Json(bundle): Json<BundleIn>,
 ) -> ApiResult<(StatusCode, axum::Json<MessageView>)> {
+    let bundle =
+        serde_json::json!({"type": bundle.kind, "id": bundle.id, "objects": bundle.objects});
     let view = crate::service::stix::import(&state.platform, &caller.ctx, id, &bundle).await?;
     Ok((StatusCode::CREATED, axum::Json(view)))
+}
+
+/// A specialised unit as its agency writes it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Squadra Mobile, sezione immigrazione", "competences": ["migrant-smuggling", "document-fraud"], "languages": ["it", "en", "ar"], "contact": "Duty desk", "phone": "+39 06 4686 1111", "email": "desk@example.org"}))]
+pub struct UnitIn {
+    name: String,
+    /// `migrant-smuggling`, `trafficking`, `document-fraud`, `maritime`, `online`,
+    /// `financial`.
+    competences: Vec<String>,
+    /// ISO 639-1 codes.
+    languages: Vec<String>,
+    /// The contact point: a desk or a duty post, not a person.
+    contact: String,
+    phone: String,
+    email: String,
+}
+
+impl From<UnitIn> for crate::service::units::NewUnit {
+    fn from(u: UnitIn) -> Self {
+        crate::service::units::NewUnit {
+            name: u.name,
+            competences: u.competences,
+            languages: u.languages,
+            contact: u.contact,
+            phone: u.phone,
+            email: u.email,
+        }
+    }
+}
+
+/// The directory of specialised anti-smuggling units of the partnership (the G7 plan's
+/// network), by country, agency and name: every agency's users read it.
+#[utoipa::path(get, path = "/api/v1/intel/units", tag = "intel",
+    responses((status = 200, description = "the units", body = Vec<crate::store::UnitRow>), (status = 403, body = Problem)))]
+async fn list_units(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Vec<crate::store::UnitRow>>> {
+    Ok(axum::Json(
+        crate::service::units::list(&state.platform, &caller.ctx).await?,
+    ))
+}
+
+/// Adds a unit of the caller's agency (its officers, analysts and administrators). Audited.
+#[utoipa::path(post, path = "/api/v1/intel/units", tag = "intel", request_body = UnitIn,
+    responses((status = 201, description = "the unit", body = crate::store::UnitRow), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn add_unit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<UnitIn>,
+) -> ApiResult<(StatusCode, axum::Json<crate::store::UnitRow>)> {
+    let unit = crate::service::units::add(&state.platform, &caller.ctx, &input.into()).await?;
+    Ok((StatusCode::CREATED, axum::Json(unit)))
+}
+
+/// Changes a unit of the caller's agency (another agency's is refused: it keeps its own).
+/// Audited.
+#[utoipa::path(post, path = "/api/v1/intel/units/{id}", tag = "intel", request_body = UnitIn,
+    params(("id" = Uuid, Path, description = "the unit")),
+    responses((status = 200, description = "the unit", body = crate::store::UnitRow), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn change_unit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(input): Json<UnitIn>,
+) -> ApiResult<axum::Json<crate::store::UnitRow>> {
+    Ok(axum::Json(
+        crate::service::units::change(&state.platform, &caller.ctx, id, &input.into()).await?,
+    ))
 }

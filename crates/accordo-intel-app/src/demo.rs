@@ -6,7 +6,7 @@
 
 use accordo_service::{Ctx, Platform, Result, ServiceError};
 
-use crate::service::{cases, messages};
+use crate::service::{cases, messages, units};
 use crate::store;
 
 async fn ctx_of(platform: &Platform, username: &str) -> Result<Ctx> {
@@ -170,5 +170,76 @@ pub async fn seed(platform: &Platform) -> Result<()> {
         },
     )
     .await?;
+    seed_units(platform).await
+}
+
+/// The demo's directory of specialised units: one of each intel agency's, with made-up desks,
+/// telephone numbers in the plans' ranges and addresses at example domains.
+async fn seed_units(platform: &Platform) -> Result<()> {
+    // (user, name, competences, languages, contact, telephone, e-mail)
+    #[allow(clippy::type_complexity)] // a table, read once below
+    let list: [(&str, &str, &[&str], &[&str], &str, &str, &str); 5] = [
+        (
+            "ita.officer",
+            "Anti-smuggling squad, Central Operations Service (demo)",
+            &["migrant-smuggling", "maritime", "financial"],
+            &["it", "en", "ar"],
+            "Duty desk, 24 hours",
+            "+39 06 4686 1000",
+            "sco.demo@example.org",
+        ),
+        (
+            "esp.officer",
+            "Illegal immigration networks unit, UCRIF (demo)",
+            &["migrant-smuggling", "document-fraud", "trafficking"],
+            &["es", "en", "fr"],
+            "Liaison desk",
+            "+34 91 322 0000",
+            "ucrif.demo@example.org",
+        ),
+        (
+            "grc.officer",
+            "Migrant smuggling division, Attica (demo)",
+            &["migrant-smuggling", "online"],
+            &["el", "en"],
+            "Operations room",
+            "+30 210 640 0000",
+            "attica.demo@example.org",
+        ),
+        (
+            "tur.officer",
+            "Irregular migration section, Coast Guard Command (demo)",
+            &["maritime", "migrant-smuggling"],
+            &["tr", "en"],
+            "Command centre",
+            "+90 312 416 0000",
+            "sg.demo@example.org",
+        ),
+        (
+            "pak.officer",
+            "Anti-human smuggling circle (demo)",
+            &["migrant-smuggling", "trafficking", "document-fraud"],
+            &["ur", "en"],
+            "Circle desk",
+            "+92 51 920 0000",
+            "ahsc.demo@example.org",
+        ),
+    ];
+    for (user, name, competences, languages, contact, phone, email) in list {
+        let ctx = ctx_of(platform, user).await?;
+        units::add(
+            platform,
+            &ctx,
+            &units::NewUnit {
+                name: name.to_owned(),
+                competences: competences.iter().map(|c| (*c).to_owned()).collect(),
+                languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+                contact: contact.to_owned(),
+                phone: phone.to_owned(),
+                email: email.to_owned(),
+            },
+        )
+        .await?;
+    }
     Ok(())
 }

@@ -29,6 +29,7 @@ pub static MODULE: Module = Module {
             &policy::INTEL_MESSAGE,
             &policy::INTEL_CASE,
             &policy::INTEL_HIT,
+            &policy::INTEL_UNIT,
             &policy::INTEL_SHARE_REQUEST,
         ],
         migrations: store::MIGRATIONS,
@@ -39,11 +40,20 @@ pub static MODULE: Module = Module {
     },
     api: api::routes,
     pages: pages::routes,
-    nav: &[NavItem {
-        href: "/intel",
-        label: "nav-intel",
-        shown: |a| may_read(a, &policy::INTEL_MESSAGE),
-    }],
+    nav: &[
+        NavItem {
+            href: "/intel",
+            label: "nav-intel",
+            shown: |a| may_read(a, &policy::INTEL_MESSAGE),
+        },
+        // The units' directory, for those who read it but exchange no intelligence (its tab
+        // is under Intelligence for those who do).
+        NavItem {
+            href: "/intel/units",
+            label: "nav-intel-units",
+            shown: |a| may_read(a, &policy::INTEL_UNIT) && !may_read(a, &policy::INTEL_MESSAGE),
+        },
+    ],
     cards: Some(cards),
     templates: &[
         (
@@ -81,6 +91,10 @@ pub static MODULE: Module = Module {
         (
             "intel/graph.html",
             include_str!("../templates/intel/graph.html"),
+        ),
+        (
+            "intel/units.html",
+            include_str!("../templates/intel/units.html"),
         ),
     ],
     locales: &[

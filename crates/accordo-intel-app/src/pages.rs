@@ -21,6 +21,8 @@ use crate::service::graph as network;
 use crate::service::hits::{self, HitView};
 use crate::service::messages::{self, Folder, MessageSummary, NewMessage};
 use crate::service::sharing;
+use crate::service::units;
+use crate::store::UnitRow;
 
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
@@ -42,6 +44,8 @@ pub fn routes() -> PageRoutes {
         .get("/intel/attachments/{id}", attachment_page)
         .get("/intel/graph", graph_page)
         .get("/intel/graph/expand", graph_expand)
+        .get("/intel/units", units_page)
+        .post("/intel/units", add_unit)
 }
 
 /// An attachment's content, for whoever may read its message (an audited opening).
@@ -994,5 +998,181 @@ async fn graph_expand(
     match network::neighbourhood(&state.platform, &viewer.ctx, &p.entity, Some(1)).await {
         Ok(found) => axum::Json(found).into_response(),
         Err(e) => accordo_server::problem::Problem::from(e).into_response(),
+    }
+}
+
+fn units_list() -> list::Spec<UnitRow> {
+    use list::{Column, Filter, Key, Spec};
+    Spec {
+        path: "/intel/units",
+        columns: vec![
+            Column {
+                key: "country",
+                label: "intel-unit-country",
+                sort: Some(|u| Some(Key::Text(u.country.clone()))),
+            },
+            Column {
+                key: "name",
+                label: "intel-unit-name",
+                sort: Some(|u| Some(Key::Text(u.name.to_lowercase()))),
+            },
+            Column {
+                key: "competences",
+                label: "intel-unit-competences",
+                sort: None,
+            },
+            Column {
+                key: "contact",
+                label: "intel-unit-contact",
+                sort: None,
+            },
+        ],
+        default_sort: ("country", false),
+        search: |u| {
+            format!(
+                "{} {} {} {} {} {}",
+                u.name, u.agency, u.country, u.competences, u.languages, u.contact
+            )
+        },
+        filters: vec![Filter {
+            key: "competence",
+            label: "intel-unit-competence",
+            choices: std::iter::once(all())
+                .chain(
+                    units::COMPETENCES
+                        .iter()
+                        .map(|c| ((*c).to_owned(), format!("intel-competence-{c}"))),
+                )
+                .collect(),
+            narrows: true,
+            passes: Box::new(|u, v| u.competences.split(' ').any(|c| c == v)),
+        }],
+        csv_header: &[
+            "id",
+            "agency",
+            "country",
+            "name",
+            "competences",
+            "languages",
+            "contact",
+            "phone",
+            "email",
+        ],
+        csv_row: |u| {
+            vec![
+                u.id.to_string(),
+                u.agency.clone(),
+                u.country.clone(),
+                u.name.clone(),
+                u.competences.clone(),
+                u.languages.clone(),
+                u.contact.clone(),
+                u.phone.clone(),
+                u.email.clone(),
+            ]
+        },
+    }
+}
+
+async fn units_with(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    params: &list::Params,
+    status: StatusCode,
+    form: (Option<&Fields>, Option<&FormErrors>),
+) -> Response {
+    let found = match units::list(&state.platform, &viewer.ctx).await {
+        Ok(found) => found,
+        Err(e) => return viewer_error_page(state, viewer, &e),
+    };
+    let view = match units_list().apply(found, params) {
+        list::Outcome::Page(view) => view,
+        list::Outcome::Csv(csv) => return csv,
+    };
+    let (values, errors) = form;
+    let chosen: Vec<String> = values
+        .map(|f| {
+            f.all("competences")
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    render(
+        state,
+        &Chrome::signed_in(viewer, "/intel/units", headers),
+        status,
+        "intel/units.html",
+        context! {
+            units => view,
+            may_add => units::may_add(&viewer.ctx),
+            intel => messages::may_read(&viewer.ctx).is_ok(),
+            competences => units::COMPETENCES,
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+            chosen => chosen,
+            tab => "units",
+        },
+    )
+}
+
+/// The directory of specialised units: a list with search, a filter by competence, sorting,
+/// paging and CSV; the form that adds one of the reader's agency, for those who may.
+async fn units_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<list::Params>,
+) -> Response {
+    units_with(
+        &state,
+        &viewer,
+        Some(&headers),
+        &params,
+        StatusCode::OK,
+        (None, None),
+    )
+    .await
+}
+
+async fn add_unit(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let split = |name: &str| -> Vec<String> {
+        f.get(name)
+            .split([',', ' '])
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let input = units::NewUnit {
+        name: f.get("name").to_owned(),
+        competences: f
+            .all("competences")
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        languages: split("languages"),
+        contact: f.get("contact").to_owned(),
+        phone: f.get("phone").to_owned(),
+        email: f.get("email").to_owned(),
+    };
+    match units::add(&state.platform, &v.ctx, &input).await {
+        Ok(_) => done("/intel/units", "intel-unit-added"),
+        Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "name") {
+            Some(errors) => {
+                units_with(
+                    &state,
+                    v,
+                    None,
+                    &list::Params::default(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    (Some(f), Some(&errors)),
+                )
+                .await
+            }
+            None => viewer_error_page(&state, v, &e),
+        },
     }
 }

@@ -61,3 +61,23 @@ pub static INTEL_HIT: KindPolicy = KindPolicy {
         Grant::new(Analyst, Read, OwnAgency),
     ],
 };
+
+/// A specialised unit of the partnership's network (the G7 plan): the users of every agency
+/// of the partnership read the directory; an agency's officers and analysts keep its own
+/// units. Not personal: a unit's contact point is a desk, its telephone and address the
+/// desk's.
+pub static INTEL_UNIT: KindPolicy = KindPolicy {
+    kind: "intel_unit",
+    personal: false,
+    grants: &[
+        Grant::new(Officer, Read, Everyone),
+        Grant::new(Analyst, Read, Everyone),
+        Grant::new(Caseworker, Read, Everyone),
+        Grant::new(PartnerAuthority, Read, Everyone),
+        Grant::new(Monitor, Read, Everyone),
+        Grant::new(Officer, Create, OwnAgency),
+        Grant::new(Analyst, Create, OwnAgency),
+        Grant::new(Officer, Update, OwnAgency),
+        Grant::new(Analyst, Update, OwnAgency),
+    ],
+};

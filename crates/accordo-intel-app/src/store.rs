@@ -14,6 +14,7 @@ pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
     accordo_store::migration!("../migrations", 2026120601, "2026120601_intel"),
     accordo_store::migration!("../migrations", 2026120602, "2026120602_intel_sharing"),
     accordo_store::migration!("../migrations", 2026120603, "2026120603_intel_attachments"),
+    accordo_store::migration!("../migrations", 2026120604, "2026120604_intel_units"),
 ];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
@@ -136,6 +137,23 @@ pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
             ("content", Text),
         ],
         order_by: "message_id, position",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_units",
+        columns: &[
+            ("id", Text),
+            ("agency", Text),
+            ("name", Text),
+            ("country", Text),
+            ("competences", Text),
+            ("languages", Text),
+            ("contact", Text),
+            ("phone", Text),
+            ("email", Text),
+            ("updated_by", Text),
+            ("updated_at", Int),
+        ],
+        order_by: "agency, name, id",
     },
 ];
 
@@ -907,6 +925,93 @@ pub async fn readable_case_titles(
             ))
         })
         .collect()
+}
+
+// ---- the units' directory ----------------------------------------------------------------
+
+/// A specialised unit, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct UnitRow {
+    pub id: Uuid,
+    pub agency: String,
+    pub name: String,
+    /// The agency's country (ISO 3166-1 alpha-3).
+    pub country: String,
+    /// Space-separated competence codes.
+    pub competences: String,
+    /// Space-separated ISO 639-1 language codes.
+    pub languages: String,
+    /// The contact point: a desk or a duty officer's post.
+    pub contact: String,
+    pub phone: String,
+    pub email: String,
+    pub updated_by: String,
+    pub updated_at: i64,
+}
+
+const UNIT_COLUMNS: &str = "id, agency, name, country, competences, languages, contact, phone, email, updated_by, updated_at";
+
+fn unit_of(r: &accordo_store::Row) -> Result<UnitRow> {
+    Ok(UnitRow {
+        id: uuid(&r.try_get::<String, _>("id")?, "intel_units")?,
+        agency: r.try_get("agency")?,
+        name: r.try_get("name")?,
+        country: r.try_get("country")?,
+        competences: r.try_get("competences")?,
+        languages: r.try_get("languages")?,
+        contact: r.try_get("contact")?,
+        phone: r.try_get("phone")?,
+        email: r.try_get("email")?,
+        updated_by: r.try_get("updated_by")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// Every unit of the directory (or the one `id`), by country, agency and name.
+pub async fn units(conn: &mut Conn, id: Option<Uuid>) -> Result<Vec<UnitRow>> {
+    let rows = match id {
+        Some(id) => {
+            sqlx::query(&format!(
+                "SELECT {UNIT_COLUMNS} FROM intel_units WHERE id = $1"
+            ))
+            .bind(id.to_string())
+            .fetch_all(conn)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "SELECT {UNIT_COLUMNS} FROM intel_units ORDER BY country, agency, name, id"
+            ))
+            .fetch_all(conn)
+            .await?
+        }
+    };
+    rows.iter().map(unit_of).collect()
+}
+
+/// Writes a unit, new or changed (by its id).
+pub async fn put_unit(tx: &mut Tx, u: &UnitRow) -> Result<()> {
+    sqlx::query("DELETE FROM intel_units WHERE id = $1")
+        .bind(u.id.to_string())
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(&format!(
+        "INSERT INTO intel_units ({UNIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    ))
+    .bind(u.id.to_string())
+    .bind(&u.agency)
+    .bind(&u.name)
+    .bind(&u.country)
+    .bind(&u.competences)
+    .bind(&u.languages)
+    .bind(&u.contact)
+    .bind(&u.phone)
+    .bind(&u.email)
+    .bind(&u.updated_by)
+    .bind(u.updated_at)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// The channel on which nodes announce new messages (PostgreSQL's `LISTEN`/`NOTIFY`).

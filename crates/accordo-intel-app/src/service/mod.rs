@@ -9,6 +9,7 @@ pub mod index;
 pub mod messages;
 pub mod sharing;
 pub mod stix;
+pub mod units;
 
 /// At most this many records in one list.
 pub const LIST_MAX: i64 = 500;

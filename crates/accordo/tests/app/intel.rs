@@ -1447,3 +1447,107 @@ async fn a_large_network_is_cut_at_its_limits_and_says_so() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_agency_reads_the_units_directory_and_each_keeps_its_own() {
+    each_engine(|app| async move {
+        let esp = app.token("esp.officer").await;
+        let caseworker = app.token("ita.caseworker").await;
+        // The demo's five units, read by a caseworker too, by country.
+        let units = app.get("/api/v1/intel/units", &caseworker).await;
+        assert_eq!(units.status, StatusCode::OK, "{}", units.text);
+        let units = units.json();
+        let countries: Vec<&str> = units
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["country"].as_str().unwrap())
+            .collect();
+        assert_eq!(countries, ["ESP", "GRC", "ITA", "PAK", "TUR"]);
+        let italian = units
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["country"] == "ITA")
+            .unwrap();
+        assert_eq!(italian["phone"], "+390646861000");
+        let italian_id = italian["id"].as_str().unwrap().to_owned();
+
+        // Spain adds one of its own: its country is Spain's, its number read in Spain's plan.
+        let unit = json!({"name": "Document fraud desk", "competences": ["document-fraud"],
+            "languages": ["es", "EN"], "contact": "Desk", "phone": "913 220 001",
+            "email": "Desk@Example.org"});
+        let added = app
+            .post("/api/v1/intel/units", Some(&esp), unit.clone())
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+        let added = added.json();
+        assert_eq!(added["country"], "ESP");
+        assert_eq!(added["agency"], "ES-PN");
+        assert_eq!(added["phone"], "+34913220001");
+        assert_eq!(added["languages"], "es en");
+        // Bad input, by field.
+        for (change, field) in [
+            (json!({"competences": ["cooking"]}), "competences"),
+            (json!({"competences": []}), "competences"),
+            (json!({"languages": ["spanish"]}), "languages"),
+            (json!({"phone": "12"}), "phone"),
+            (json!({"email": "desk"}), "email"),
+            (json!({"name": " "}), "name"),
+        ] {
+            let mut bad = unit.clone();
+            for (k, v) in change.as_object().unwrap() {
+                bad[k] = v.clone();
+            }
+            let refused = app.post("/api/v1/intel/units", Some(&esp), bad).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{change}: {}",
+                refused.text
+            );
+            assert_eq!(refused.json()["field"], field, "{change}");
+        }
+        // Spain changes its own unit, not Italy's; a caseworker adds none.
+        let id = added["id"].as_str().unwrap();
+        let mut changed = unit.clone();
+        changed["contact"] = json!("Night desk");
+        let done = app
+            .post(
+                &format!("/api/v1/intel/units/{id}"),
+                Some(&esp),
+                changed.clone(),
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        assert_eq!(done.json()["contact"], "Night desk");
+        let refused = app
+            .post(
+                &format!("/api/v1/intel/units/{italian_id}"),
+                Some(&esp),
+                changed,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+        let refused = app
+            .post("/api/v1/intel/units", Some(&caseworker), unit)
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.get("/api/v1/intel/units", &esp)
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            6
+        );
+        let admin = app.token("ita.admin").await;
+        let audit = app
+            .get("/api/v1/audit?action=intel_unit.update", &admin)
+            .await;
+        assert!(audit.text.contains(id), "{}", audit.text);
+        app
+    })
+    .await;
+}

@@ -94,6 +94,18 @@ const EVERYONE: &[(&str, Action, &[Role], &str)] = &[
         ],
         "published allocations are public",
     ),
+    (
+        "intel_unit",
+        Action::Read,
+        &[
+            Role::Officer,
+            Role::Analyst,
+            Role::Caseworker,
+            Role::PartnerAuthority,
+            Role::Monitor,
+        ],
+        "the units' directory is the partnership's network: whom to call in each country",
+    ),
 ];
 
 #[test]
