@@ -112,6 +112,10 @@ fn rows() -> Vec<AccessRow> {
             who: Holders(READERS_OF_THE_NUMBER),
             sees_canary: Holders(READERS_AT_ES_PN),
         },
+        // A path from the number to itself: answered to whoever reads a message naming it,
+        // with nothing of IT-UI's (a path to IT-UI's address would echo the address asked
+        // for in the 404 of those who may not read it, which the canary check cannot tell from
+        // a leak).
         AccessRow {
             method: "get",
             path: "/api/v1/intel/graph/path?from=phone:%2B21620999888&to=phone:%2B21620999888",
@@ -413,7 +417,11 @@ fn arrange<'a>(
                 body: format!("Body {CANARY}"),
                 tlp: "AMBER".into(),
                 addressees: vec!["ES-PN".into()],
-                entities: vec![("phone".into(), "+216 20 999 888".into())],
+                // The address keeps its case: the canary shows in the network's answers.
+                entities: vec![
+                    ("phone".into(), "+216 20 999 888".into()),
+                    ("email".into(), format!("{CANARY}@example.org")),
+                ],
                 attachments: vec![messages::NewAttachment {
                     name: "note.txt".into(),
                     media_type: "text/plain".into(),
