@@ -197,9 +197,11 @@ test("a wrong password is shown next to its field, the username kept", async () 
 
 const ROLES = [
   { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/admin/users", "/audit", "/account"] },
-  { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/cooperation", "/flows", "/audit", "/account"] },
-  { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/account"] },
-  { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/account"] },
+  // The units' directory has an entry of its own for those who read it but exchange no
+  // intelligence (officers find it under Intelligence).
+  { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/cooperation", "/flows", "/intel/units", "/audit", "/account"] },
+  { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/intel/units", "/account"] },
+  { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/intel/units", "/account"] },
   { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/flows", "/intel", "/account"] },
 ];
 
