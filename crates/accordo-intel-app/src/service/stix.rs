@@ -642,4 +642,64 @@ mod tests {
         assert_eq!(tlp_marking("AMBER+"), None);
         assert_eq!(timestamp(1_795_000_000_123_456), "2026-11-18T11:06:40.123Z");
     }
+
+    use proptest::prelude::*;
+
+    /// Any JSON value, a few levels deep, with the strings a bundle's fields take among the
+    /// rest.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            prop_oneof![
+                Just("bundle".to_owned()),
+                Just("2.1".to_owned()),
+                Just("email-addr".to_owned()),
+                Just("user-account".to_owned()),
+                Just("note".to_owned()),
+                Just("relationship".to_owned()),
+                Just("email-addr--7165e2a9-671f-585d-b1e1-ca59c671d934".to_owned()),
+                Just(tlp_marking_id("RED").unwrap_or_default().to_owned()),
+                ".{0,40}",
+            ]
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::from),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("type".to_owned()),
+                        Just("id".to_owned()),
+                        Just("spec_version".to_owned()),
+                        Just("objects".to_owned()),
+                        Just("object_refs".to_owned()),
+                        Just("object_marking_refs".to_owned()),
+                        Just("value".to_owned()),
+                        Just("labels".to_owned()),
+                        "[a-z_]{1,12}",
+                    ],
+                    inner,
+                    0..8
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever a caller posts, the reader answers with what it makes or a refusal:
+        /// it never panics, and what it makes always has a subject, a text and a known TLP.
+        #[test]
+        fn any_json_is_read_or_refused(objects in prop::collection::vec(json_value(), 0..12), top in json_value()) {
+            for bundle in [json!({"type": "bundle", "id": "bundle--x", "objects": objects}), top] {
+                if let Ok(made) = read_bundle(&bundle) {
+                    prop_assert!(!made.subject.is_empty());
+                    prop_assert!(!made.body.is_empty());
+                    prop_assert!(tlp_marking_id(&made.tlp).is_some());
+                }
+            }
+        }
+    }
 }
