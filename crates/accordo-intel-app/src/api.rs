@@ -21,6 +21,8 @@ use crate::service::sharing::{self, RequestView};
 
 /// A message may carry up to 5 MB of files, in base64 within its JSON.
 const MESSAGE_BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// A STIX bundle of up to 1,000 objects.
+const BUNDLE_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -43,7 +45,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(share_message))
         .routes(routes!(graph))
         .routes(routes!(graph_path))
-        .routes(routes!(case_stix, import_stix))
+        .merge(
+            // A case's bundle carries its messages' texts: more than the default body.
+            OpenApiRouter::new()
+                .routes(routes!(case_stix, import_stix))
+                .layer(DefaultBodyLimit::max(BUNDLE_BODY_LIMIT)),
+        )
         .routes(routes!(list_units, add_unit))
         .routes(routes!(change_unit))
 }
@@ -518,7 +525,8 @@ pub struct BundleIn {
 /// Takes a STIX 2.1 bundle into a case as one message of the caller's agency to the case's
 /// other agencies: its text from the notes and reports, its identifiers from the observables
 /// (email-addr, url, user-account) and persons (individual identities), under the most
-/// restrictive TLP marking it carries (RED is refused: it goes to named users). A bundle with
+/// restrictive TLP marking it carries (AMBER+STRICT when it carries none; RED is refused: it
+/// goes to named users), the restrictions on as the form has them. A bundle with
 /// one object this route cannot take is refused whole, naming the object and why.
 #[utoipa::path(post, path = "/api/v1/intel/cases/{id}/stix", tag = "intel",
     params(("id" = Uuid, Path, description = "the case")),
@@ -579,7 +587,7 @@ async fn list_units(
     ))
 }
 
-/// Adds a unit of the caller's agency (its officers, analysts and administrators). Audited.
+/// Adds a unit of the caller's agency (its officers and analysts). Audited.
 #[utoipa::path(post, path = "/api/v1/intel/units", tag = "intel", request_body = UnitIn,
     responses((status = 201, description = "the unit", body = crate::store::UnitRow), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn add_unit(

@@ -297,6 +297,20 @@ pub async fn export(
         .collect();
     let bundle = bundle(&case, &exported);
     let mut tx = platform.store.write().await?;
+    // An export hands the messages over: each is read, and its sender sees who read it.
+    for row in rows
+        .iter()
+        .filter(|r| r.owner_agency != ctx.actor.agency.as_str())
+    {
+        crate::store::record_read(
+            &mut tx,
+            row.id,
+            &ctx.actor.username,
+            ctx.actor.agency.as_str(),
+            platform.now_us(),
+        )
+        .await?;
+    }
     let audited = accordo_service::audit::record(
         platform,
         &mut tx,
@@ -413,7 +427,9 @@ pub fn read_bundle(bundle: &Value) -> accordo_service::Result<Imported> {
             format!("a bundle of 1 to {IMPORT_MAX_OBJECTS} objects"),
         ));
     }
-    let mut ids: Vec<&str> = Vec::with_capacity(objects.len());
+    let mut ids: std::collections::HashSet<&str> =
+        std::collections::HashSet::with_capacity(objects.len());
+    let mut order: Vec<&str> = Vec::with_capacity(objects.len());
     for (i, o) in objects.iter().enumerate() {
         let id = o["id"].as_str().unwrap_or("");
         let kind = o["type"].as_str().unwrap_or("");
@@ -438,8 +454,19 @@ pub fn read_bundle(bundle: &Value) -> accordo_service::Result<Imported> {
                 &format!("objects of type {kind} are not taken in here"),
             ));
         }
-        ids.push(id);
+        if o.get("granular_markings").is_some() {
+            return Err(bad(
+                i,
+                shown,
+                "granular markings are not taken in: mark whole objects (object_marking_refs)",
+            ));
+        }
+        ids.insert(id);
+        order.push(id);
     }
+    // With no TLP marking, the most restrictive code a case's message may carry: nothing
+    // unmarked is taken to be free to share.
+    let mut marked = false;
     let mut imported = Imported {
         subject: String::new(),
         body: String::new(),
@@ -450,7 +477,7 @@ pub fn read_bundle(bundle: &Value) -> accordo_service::Result<Imported> {
     };
     let mut texts: Vec<String> = Vec::new();
     for (i, o) in objects.iter().enumerate() {
-        let id = ids[i];
+        let id = order[i];
         let text = |key: &str| o[key].as_str().map(str::trim).unwrap_or("");
         for key in ["object_refs", "object_marking_refs"] {
             let Some(refs) = o.get(key) else { continue };
@@ -460,10 +487,11 @@ pub fn read_bundle(bundle: &Value) -> accordo_service::Result<Imported> {
             for r in refs {
                 let r = r.as_str().unwrap_or("");
                 if key == "object_marking_refs" {
-                    if let Some(tlp) = tlp_of_marking(r)
-                        && rank(tlp) > rank(&imported.tlp)
-                    {
-                        imported.tlp = tlp.to_owned();
+                    if let Some(tlp) = tlp_of_marking(r) {
+                        marked = true;
+                        if rank(tlp) > rank(&imported.tlp) {
+                            imported.tlp = tlp.to_owned();
+                        }
                     }
                     if tlp_of_marking(r).is_some() {
                         continue;
@@ -563,7 +591,11 @@ pub fn read_bundle(bundle: &Value) -> accordo_service::Result<Imported> {
             "the bundle names no identifier and holds no note or report",
         ));
     }
-    imported.entities.dedup();
+    if !marked {
+        imported.tlp = "AMBER+STRICT".to_owned();
+    }
+    let mut seen = std::collections::HashSet::new();
+    imported.entities.retain(|e| seen.insert(e.clone()));
     if imported.subject.is_empty() {
         imported.subject = "STIX import".to_owned();
     }
@@ -577,7 +609,8 @@ pub fn read_bundle(bundle: &Value) -> accordo_service::Result<Imported> {
 }
 
 /// Takes `bundle` into case `id` as one message of the caller's agency to the case's other
-/// agencies: all of it, or nothing and the first object at fault named.
+/// agencies: all of it, or nothing and the first object at fault named. With no TLP marking
+/// it is AMBER+STRICT, and its restrictions are on, as the form has them.
 pub async fn import(
     platform: &accordo_service::Platform,
     ctx: &accordo_service::Ctx,
@@ -610,6 +643,9 @@ pub async fn import(
         entities: imported.entities,
         reliability: imported.reliability,
         credibility: imported.credibility,
+        // As the form has them: on, whatever the bundle's own statements say.
+        no_onward_sharing: true,
+        no_court_use: true,
         ..Default::default()
     };
     super::messages::send(platform, ctx, &input).await

@@ -136,7 +136,16 @@ fn checked(ctx: &Ctx, id: Uuid, input: &NewUnit, now: i64) -> Result<UnitRow> {
         ));
     }
     let email = check(Kind::Email, &input.email, None);
-    if email.normalised.is_none() {
+    // The address becomes a `mailto:` link every partner clicks: its local part is plain, so
+    // that it cannot carry a `?cc=` of its own.
+    let plain = email.normalised.as_deref().is_some_and(|e| {
+        e.split_once('@').is_some_and(|(local, _)| {
+            local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
+        })
+    });
+    if !plain {
         no.push(ServiceError::refused_value(
             "email",
             "unit-email",
@@ -172,7 +181,8 @@ async fn write(platform: &Platform, ctx: &Ctx, unit: &UnitRow, action: &str) -> 
         action,
         policy::INTEL_UNIT.kind,
         Some(&unit.id.to_string()),
-        json!({"name": unit.name, "competences": unit.competences}),
+        json!({"name": unit.name, "competences": unit.competences, "languages": unit.languages,
+               "contact": unit.contact, "phone": unit.phone, "email": unit.email}),
     )
     .await?;
     tx.commit(audited).await?;

@@ -1274,6 +1274,22 @@ async fn a_case_exports_as_stix_what_its_reader_may_read_of_it() {
         );
         assert!(!text.contains("PK36SCBL"), "{text}");
         assert!(!text.contains("Almería"), "{text}");
+        // The export is a read of Italy's message by Turkey: Italy sees it.
+        let italys = app
+            .get(
+                &format!("/api/v1/intel/messages?folder=outbox&case={case}"),
+                &ita,
+            )
+            .await
+            .json()[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let read = app
+            .get(&format!("/api/v1/intel/messages/{italys}"), &ita)
+            .await
+            .json();
+        assert!(read["reads"].to_string().contains("tur.officer"), "{read}");
         // Pakistan does not take part: the case is not found; a caseworker holds no office here.
         assert_eq!(app.get(&path, &pak).await.status, StatusCode::NOT_FOUND);
         let caseworker = app.token("ita.caseworker").await;
@@ -1384,6 +1400,16 @@ async fn a_stix_bundle_goes_into_a_case_whole_or_not_at_all_and_comes_back_out_t
         keep_for_validation(&format!("reimported-{:?}", app.store().engine()), &again);
         assert_eq!(observable_ids(&again), observable_ids(&exported));
 
+        // A bundle with no TLP marking is taken as AMBER+STRICT, its restrictions on.
+        let unmarked = json!({"type": "bundle", "id": "bundle--6a3e4c8b-1d2f-4e5a-9b7c-0d1e2f3a4b5c",
+            "objects": [{"type": "email-addr", "spec_version": "2.1",
+                "id": "email-addr--7165e2a9-671f-585d-b1e1-ca59c671d934", "value": "john@example.com"}]});
+        let made = app.post(&path, Some(&ita), unmarked).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+        let made = made.json();
+        assert_eq!(made["tlp"], "AMBER+STRICT");
+        assert_eq!(made["no_onward_sharing"], true);
+        assert_eq!(made["no_court_use"], true);
         // A case the caller does not take part in is not found; nor is its existence shown.
         let pak = app.token("pak.officer").await;
         let refused = app.post(&path, Some(&pak), exported).await;
@@ -1493,6 +1519,11 @@ async fn every_agency_reads_the_units_directory_and_each_keeps_its_own() {
             (json!({"languages": ["spanish"]}), "languages"),
             (json!({"phone": "12"}), "phone"),
             (json!({"email": "desk"}), "email"),
+            // A `mailto:` link must not carry fields of its own.
+            (
+                json!({"email": "desk?cc=x%40evil.org@example.org"}),
+                "email",
+            ),
             (json!({"name": " "}), "name"),
         ] {
             let mut bad = unit.clone();
