@@ -224,11 +224,7 @@ async fn export(
 
 fn csv_field(text: &str) -> String {
     // Quote every field; a leading formula character is defused for spreadsheets.
-    let safe = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
+    let safe = crate::pages::list::defused(text);
     format!("\"{}\"", safe.replace('"', "\"\""))
 }
 

@@ -308,8 +308,19 @@ impl<T> Spec<T> {
     }
 }
 
+/// A cell as a spreadsheet may read it safely: text that begins as a formula would (`=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`, so that a value written by one
+/// agency cannot run in another's spreadsheet; a number stays as it is.
+pub fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// A table as a CSV file to download as `name.csv`: the header, then the rows (fields quoted
-/// where RFC 4180 needs it). Every list's export, and any page's table.
+/// where RFC 4180 needs it, formulas defused). Every list's export, and any page's table.
 pub fn csv_file(
     name: &str,
     header: &[&str],
@@ -318,7 +329,9 @@ pub fn csv_file(
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut ok = out.write_record(header).is_ok();
     for row in rows {
-        ok &= out.write_record(row).is_ok();
+        ok &= out
+            .write_record(row.iter().map(|cell| defused(cell).into_owned()))
+            .is_ok();
     }
     match out.into_inner() {
         Ok(bytes) if ok => (
@@ -501,6 +514,27 @@ mod tests {
         let lines: Vec<&str> = body.lines().collect();
         assert_eq!(lines[0], "name,n");
         assert_eq!(lines.len(), 1 + 25);
+    }
+
+    #[test]
+    fn a_cell_that_would_be_a_formula_is_defused_and_a_number_is_not() {
+        let response = csv_file(
+            "t",
+            &["a", "b", "c", "d"],
+            [vec![
+                "=HYPERLINK(\"http://x\")".to_owned(),
+                "@SUM(A1)".to_owned(),
+                "-5.5".to_owned(),
+                "+390646861000".to_owned(),
+            ]],
+        );
+        let body = futures_body(response);
+        assert_eq!(
+            body.lines().nth(1).unwrap(),
+            "\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1),-5.5,+390646861000"
+        );
+        assert_eq!(defused("-x"), "'-x");
+        assert_eq!(defused("plain"), "plain");
     }
 
     fn futures_body(response: Response) -> String {
