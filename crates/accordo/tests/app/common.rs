@@ -27,3 +27,15 @@ where
 {
     accordo_server::testing::each_engine(accordo::MODULES, body).await;
 }
+
+/// Whether `condition` holds within 5 seconds (asked every 100 ms): for what another node
+/// learns through PostgreSQL's notifications.
+pub async fn wait_for(condition: impl Fn() -> bool) -> bool {
+    for _ in 0..50 {
+        if condition() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    condition()
+}

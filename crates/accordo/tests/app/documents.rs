@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use crate::common;
+use crate::common::{self, wait_for};
 
 use std::time::Duration;
 
@@ -281,16 +281,6 @@ async fn a_second_node_on_postgresql_follows_the_first_nodes_writes() {
     let _ = follower.await;
     node_two.store.close().await;
     app.finish().await;
-}
-
-async fn wait_for(condition: impl Fn() -> bool) -> bool {
-    for _ in 0..50 {
-        if condition() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    condition()
 }
 
 #[tokio::test]

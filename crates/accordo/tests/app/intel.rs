@@ -986,7 +986,7 @@ async fn a_second_node_s_match_index_hears_the_first_node_s_messages() {
     );
     let follower = tokio::spawn(index::follow_changes(node_two.clone()));
     let key = [("phone".to_owned(), "+393331234567".to_owned())];
-    let loaded = wait_until(|| node_two.state::<Matches>().keys() > 0).await;
+    let loaded = crate::common::wait_for(|| node_two.state::<Matches>().keys() > 0).await;
     assert!(loaded, "node two loaded the demo's keys");
     assert!(!node_two.state::<Matches>().names_any(&key));
 
@@ -1000,23 +1000,13 @@ async fn a_second_node_s_match_index_hears_the_first_node_s_messages() {
         )
         .await;
     assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
-    let heard = wait_until(|| node_two.state::<Matches>().names_any(&key)).await;
+    let heard = crate::common::wait_for(|| node_two.state::<Matches>().names_any(&key)).await;
     assert!(heard, "node two's index did not hear of node one's message");
     assert_eq!(node_two.state::<Matches>().keys(), before + 1);
     follower.abort();
     let _ = follower.await;
     node_two.store.close().await;
     app.finish().await;
-}
-
-async fn wait_until(condition: impl Fn() -> bool) -> bool {
-    for _ in 0..50 {
-        if condition() {
-            return true;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    condition()
 }
 
 /// The ids of a graph answer's nodes.
