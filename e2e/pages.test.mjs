@@ -196,12 +196,12 @@ test("a wrong password is shown next to its field, the username kept", async () 
 });
 
 const ROLES = [
-  { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/admin/users", "/audit", "/account"] },
+  { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/returns", "/flows", "/cooperation", "/admin/users", "/audit", "/account"] },
   // The units' directory has an entry of its own for those who read it but exchange no
   // intelligence (officers find it under Intelligence).
-  { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/cooperation", "/flows", "/intel/units", "/audit", "/account"] },
-  { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/intel/units", "/account"] },
-  { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/cooperation", "/flows", "/intel/units", "/account"] },
+  { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/flows", "/intel/units", "/cooperation", "/audit", "/account"] },
+  { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/flows", "/intel/units", "/cooperation", "/account"] },
+  { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/flows", "/intel/units", "/cooperation", "/account"] },
   { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/flows", "/intel", "/account"] },
 ];
 
@@ -854,9 +854,18 @@ test("an officer writes to Spain on a phone, a refused form keeps every choice, 
   await page.fill("#f-entity_value_0", "+92 300 1234567");
   await page.selectOption("#f-entity_kind_1", "imo");
   await page.fill("#f-entity_value_1", "IMO 9074728");
+  // A relation from a person the message does not name yet.
+  await page.fill("#f-relation_from_0", "person:Nessuno Demo");
+  await page.selectOption("#f-relation_0", "uses");
+  await page.fill("#f-relation_to_0", "phone:+92 300 1234567");
   // No text: refused, every choice kept.
   await page.getByRole("button", { name: "Invia" }).click();
   await page.waitForSelector("#f-body-error");
+  await page.waitForSelector("#f-relation_from_0-error");
+  assert.equal(await page.inputValue("#f-relation_from_0"), "person:Nessuno Demo");
+  assert.equal(await page.inputValue("#f-relation_to_0"), "phone:+92 300 1234567");
+  await page.selectOption("#f-entity_kind_2", "person");
+  await page.fill("#f-entity_value_2", "Nessuno Demo");
   assert.equal(await page.inputValue("#f-subject"), "Numero del reclutatore");
   assert.ok(await page.isChecked("#to-ES-PN"));
   assert.equal(await page.inputValue("#f-tlp"), "AMBER+STRICT");
@@ -873,6 +882,7 @@ test("an officer writes to Spain on a phone, a refused form keeps every choice, 
   // Italy's police may not read: a hit, with its agency and handling only.
   assert.match(await page.locator('[data-testid="entities"]').textContent(), /Non valido/);
   assert.match(await page.locator('[data-testid="message-hits"]').textContent(), /TR-SG/);
+  assert.match(await page.locator('[data-testid="relations"]').textContent(), /usa\s+phone:\+923001234567/);
   width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `the message at ${PHONE.width} px: ${width} px wide`);
   await accessible(page, "intel message");
@@ -971,6 +981,101 @@ test("a case's owner closes it on a phone, nothing more can be written in it, an
   await page.context().close();
 });
 
+test("a coast guard draws a joint operation's area on the flows map on a phone, and its interception is a flows event", async () => {
+  const page = await newPage("it-IT", PHONE);
+  await signIn(page, "ita.coastguard");
+  await page.goto(`${base}/intel`);
+  await page.getByRole("link", { name: "Operazioni" }).click();
+  await page.waitForSelector('[data-testid="operation-form"]');
+  // The area: four clicks on the map, each a vertex under the pointer.
+  const map = page.locator('[data-testid="area-map"][data-ready]');
+  await map.scrollIntoViewIfNeeded();
+  const box = await map.boundingBox();
+  for (const [lat, lon] of [[33.0, 11.0], [33.0, 14.0], [34.5, 14.0], [34.5, 11.0]]) {
+    await page.mouse.click(box.x + (lon + 25) / 70 * box.width, box.y + (56 - lat) / 34 * box.height);
+  }
+  const drawn = (await page.inputValue("#f-area")).trim().split("\n");
+  assert.equal(drawn.length, 4, drawn.join(" | "));
+  const [lat0, lon0] = drawn[0].split(" ").map(Number);
+  assert.ok(Math.abs(lat0 - 33.0) < 0.3 && Math.abs(lon0 - 11.0) < 0.3, drawn[0]);
+  assert.notEqual(await page.locator("[data-area-outline]").getAttribute("points"), "");
+  await page.locator('label[for="with-TR-SG"]').click();
+  await page.fill("#f-starts_on", "2026-11-01");
+  await page.fill("#f-ends_on", "2026-12-31");
+  // No name: refused, every choice kept.
+  await page.getByRole("button", { name: "Registra l'operazione" }).click();
+  await page.waitForSelector("#f-name-error");
+  assert.ok(await page.isChecked("#with-TR-SG"));
+  assert.equal((await page.inputValue("#f-area")).trim().split("\n").length, 4);
+  let width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the operations at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "operations, form with errors");
+  await page.fill("#f-name", "Prova congiunta al largo di Zuwara");
+  await page.getByRole("button", { name: "Registra l'operazione" }).click();
+  await page.waitForSelector('[data-testid="operation"]');
+  assert.match(await page.locator('[data-testid="participants"]').textContent(), /IT-GC, TR-SG/);
+  assert.equal(await page.locator('[data-testid="area-vertices"] tbody tr').count(), 4);
+  // An interception outside the area is refused and kept; inside, it is recorded.
+  await page.selectOption("#f-kind", "interception");
+  await page.fill("#f-date", "2026-11-20");
+  await page.fill("#f-place", "Prova: 40 miglia a nord di Zuwara");
+  await page.fill("#f-latitude", "35.5");
+  await page.fill("#f-longitude", "12.5");
+  await page.selectOption("#f-route", "Central Mediterranean");
+  await page.fill("#f-people", "37");
+  await page.getByRole("button", { name: "Registra l'evento" }).click();
+  await page.waitForSelector("#f-latitude-error");
+  assert.equal(await page.inputValue("#f-people"), "37");
+  await page.fill("#f-latitude", "33.7");
+  await page.getByRole("button", { name: "Registra l'evento" }).click();
+  await page.waitForSelector('[data-testid="operation-events"] tr[data-kind="interception"]');
+  const row = await page.locator('[data-testid="operation-events"] tr[data-kind="interception"]').textContent();
+  assert.match(row, /37/);
+  assert.equal(await page.locator('[data-testid="operation-map"] circle.event').count(), 1);
+  width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the operation at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "operation");
+  await page.screenshot({ path: join(shots, "intel-operation-phone.png"), fullPage: true });
+  // The same interception is the flows pillar's event, once.
+  await page.goto(`${base}/flows/events?q=${encodeURIComponent("Prova: 40 miglia")}`);
+  assert.equal(await page.getByText("Prova: 40 miglia a nord di Zuwara").count(), 1);
+  noNetworkFailures(page, "operations on a phone");
+  await page.context().close();
+});
+
+test("an officer records a joint course on a phone, a refused form keeps its rows, and the course is listed", async () => {
+  const page = await newPage("it-IT", PHONE);
+  await signIn(page, "ita.officer");
+  await page.goto(`${base}/intel`);
+  await page.getByRole("link", { name: "Formazione" }).click();
+  await page.waitForSelector('[data-testid="course-form"]');
+  await page.fill("#f-title", "Test course: reading boat engines' serial numbers");
+  await page.selectOption("#f-topic", "smuggling-networks");
+  await page.fill("#f-starts_on", "2026-11-16");
+  await page.fill("#f-ends_on", "2026-11-18");
+  await page.fill("#f-place", "Catania");
+  // Officers of Italy only: not joint, refused, the rows kept.
+  await page.selectOption("#f-agency_0", "IT-GC");
+  await page.fill("#f-trainees_0", "6");
+  await page.getByRole("button", { name: "Registra il corso" }).click();
+  await page.waitForSelector("#f-participants-error");
+  assert.equal(await page.inputValue("#f-agency_0"), "IT-GC");
+  assert.equal(await page.inputValue("#f-trainees_0"), "6");
+  let width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the training page at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "training, form with errors");
+  await page.selectOption("#f-agency_1", "TN-GN");
+  await page.fill("#f-trainees_1", "11");
+  await page.getByRole("button", { name: "Registra il corso" }).click();
+  await page.waitForSelector('[data-testid="courses"]');
+  await page.goto(`${base}/intel/training?q=${encodeURIComponent("serial numbers")}`);
+  const row = await page.locator('[data-testid="courses"] tbody tr').textContent();
+  assert.match(row, /IT-GC, TN-GN/);
+  assert.match(row, /17/);
+  noNetworkFailures(page, "training on a phone");
+  await page.context().close();
+});
+
 test("the network page draws only what its reader may read, on a phone, and a tap adds a node's links", async () => {
   // A context that enforces the pages' Content-Security-Policy (newPage bypasses it for axe):
   // the vendored drawing script must work under it.
@@ -988,15 +1093,18 @@ test("the network page draws only what its reader may read, on a phone, and a ta
   await page.locator('[data-testid="graph-show"]').click();
   const drawing = page.locator('[data-testid="graph-drawing"][data-ready]');
   await drawing.waitFor();
-  // One step: the number, the recruiter's name and account (Pakistan's message to Italy).
-  assert.equal(await drawing.getAttribute("data-ready"), "3");
+  // One step: the number, the recruiter's name and account (Pakistan's message to Italy), and
+  // the person Italy's own message of the form test above relates to the number.
+  assert.equal(await drawing.getAttribute("data-ready"), "4");
   const nodes = page.locator('[data-testid="graph-nodes"] tbody tr');
-  assert.equal(await nodes.count(), 3);
+  assert.equal(await nodes.count(), 4);
+  assert.match(await page.locator('[data-testid="graph-edges"]').textContent(), /usa/);
   const table = await page.locator('[data-testid="graph-nodes"]').textContent();
   assert.match(table, /PK36SCBL0000001123456702/);
   // Turkey's message to Greece names the same number and a vessel: not Italy's to see.
   assert.doesNotMatch(await page.content(), /9074729|271000001/);
-  // A tap on the account adds its links: the case Spain's message about it belongs to. The
+  // A tap on the account adds its links: the case Spain's message about it belongs to, and
+  // the agent that message says paid it. The
   // drawing is scrolled into view first and two frames let the scroll event reach
   // cytoscape, which caches where its canvas is; the point is read afresh for each try.
   await page.evaluate(() => {
@@ -1014,12 +1122,12 @@ test("the network page draws only what its reader may read, on a phone, and a ta
     });
     await page.mouse.click(at.x, at.y);
     expanded = await page
-      .locator('[data-testid="graph-drawing"][data-ready="4"]')
+      .locator('[data-testid="graph-drawing"][data-ready="6"]')
       .waitFor({ timeout: 3000 })
       .then(() => true, () => false);
   }
-  assert.ok(expanded, "a tap on the account added the case");
-  assert.match(await page.locator("[data-network-status]").textContent(), /Nodi aggiunti intorno a PK36SCBL0000001123456702: 1/);
+  assert.ok(expanded, "a tap on the account added the case and the agent");
+  assert.match(await page.locator("[data-network-status]").textContent(), /Nodi aggiunti intorno a PK36SCBL0000001123456702: 2/);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `the network at ${PHONE.width} px: ${width} px wide`);
   // An identifier Italy reads nothing of: said so, and the form keeps what was asked.

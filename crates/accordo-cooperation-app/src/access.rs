@@ -33,7 +33,7 @@ fn pages() -> Vec<AccessRow> {
         AccessRow {
             method: "post",
             path: "/cooperation/values",
-            body: json!({"country": "TUN", "year": "2026", "indicator": "joint_trainings", "value": "2", "source": "matrix"}),
+            body: json!({"country": "TUN", "year": "2026", "indicator": "awareness_campaigns", "value": "2", "source": "matrix"}),
             who: Holders(MINISTRY),
             sees_canary: Only(&[]),
         },
@@ -131,7 +131,7 @@ fn rows() -> Vec<AccessRow> {
         AccessRow {
             method: "post",
             path: "/api/v1/cooperation/values",
-            body: json!({"country": "TUN", "year": 2026, "indicator": "joint_trainings", "value": 2, "source": "matrix"}),
+            body: json!({"country": "TUN", "year": 2026, "indicator": "awareness_campaigns", "value": 2, "source": "matrix"}),
             who: Holders(MINISTRY),
             sees_canary: Holders(OPERATOR_ADMINS),
         },

@@ -104,7 +104,7 @@ async fn create_policy(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"country": "TUN", "year": 2026, "indicator": "joint_trainings", "value": 4, "source": "Joint training register, Ministry of the Interior"}))]
+#[schema(example = json!({"country": "TUN", "year": 2026, "indicator": "awareness_campaigns", "value": 4, "source": "Joint training register, Ministry of the Interior"}))]
 pub struct ValueIn {
     /// ISO 3166 alpha-3 of the partner.
     country: String,

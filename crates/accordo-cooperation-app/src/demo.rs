@@ -164,11 +164,9 @@ pub async fn seed(platform: &Platform) -> Result<()> {
     let today = accordo_returns_app::service::host_today(platform);
     let mut tx = platform.store.write().await?;
     // The partnership's joint work, as the ministry would enter it (illustrative values).
-    for (country, trainings, campaigns) in [("PAK", 3, 2), ("TUN", 5, 4), ("TUR", 2, 1)] {
-        for (indicator, value) in [
-            ("joint_trainings", trainings),
-            ("awareness_campaigns", campaigns),
-        ] {
+    // Joint training is counted from the intel pillar's course register (its demo has them).
+    for (country, campaigns) in [("PAK", 2), ("TUN", 4), ("TUR", 1)] {
+        for (indicator, value) in [("awareness_campaigns", campaigns)] {
             coop::insert_manual_value(
                 &mut tx,
                 &ManualValueRow {

@@ -236,6 +236,21 @@ async fn indicator_values(
             .collect();
     let official = store::official(&mut conn, "IT").await?;
     let manual: Vec<ManualValueRow> = store::manual_values(&mut conn, i64::from(year)).await?;
+    drop(conn);
+    // Joint courses begun in the year, up to today (the host state's calendar).
+    let today = accordo_returns_app::service::host_today(platform);
+    let last = if today.year() as i32 == year {
+        today.to_string()
+    } else {
+        format!("{year}-12-31")
+    };
+    let trainings = accordo_intel_app::service::training::joint_by_country(
+        platform,
+        &format!("{year:04}-01-01"),
+        &last,
+    )
+    .await?;
+    let mut conn = platform.store.read().await?;
     let mut out = Vec::new();
     for (country, authorities) in partners {
         let mut values = BTreeMap::new();
@@ -387,7 +402,24 @@ async fn indicator_values(
                 json!({"year": row.year.to_string(), "returned": returned, "ordered": ordered}),
             );
         }
-        for m in manual.iter().filter(|m| m.partner_country == country) {
+        if let Some((courses, trainees)) = trainings.get(&country) {
+            values.insert("joint_trainings".into(), *courses as f64);
+            note(
+                "joint_trainings",
+                format!(
+                    "{courses} joint courses begun in {year} with the partner's agencies ({trainees} of its officers trained), from the training register"
+                ),
+                "cooperation-source-trainings",
+                json!({"courses": courses, "trainees": trainees, "year": year.to_string()}),
+            );
+        }
+        // Entered by hand: the indicators that are (an entry made before one was computed
+        // from the platform's records is kept, and no longer counts).
+        for m in manual.iter().filter(|m| {
+            m.partner_country == country
+                && accordo_cooperation::index::indicator(&m.indicator)
+                    .is_some_and(|k| k.source == accordo_cooperation::index::Source::Manual)
+        }) {
             if let Ok(v) = m.value.parse::<f64>() {
                 // Later entries replace earlier ones (the rows come oldest first).
                 values.insert(m.indicator.clone(), v);

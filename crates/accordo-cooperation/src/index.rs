@@ -19,7 +19,8 @@ pub struct IndicatorKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
-    /// Computed from the platform's own records (readmission requests, returns).
+    /// Computed from the platform's own records (readmission requests, returns, joint
+    /// courses).
     Platform,
     /// Imported official statistics (Eurostat).
     Official,
@@ -67,7 +68,9 @@ pub const INDICATORS: &[IndicatorKind] = &[
     IndicatorKind {
         id: "joint_trainings",
         unit: "count",
-        source: Source::Manual,
+        // The intel pillar's training register (joint courses the partner's agencies took
+        // part in), no longer entered by hand.
+        source: Source::Platform,
     },
     IndicatorKind {
         id: "departures_prevented",

@@ -167,6 +167,57 @@ fn rows() -> Vec<AccessRow> {
             who: Only(&[]),
             sees_canary: Only(&[]),
         },
+        // IT-UI's joint operation with ES-PN: its officers and analysts read it and record its
+        // events; every officer and analyst may lead one of their own.
+        AccessRow {
+            method: "get",
+            path: "/api/v1/intel/operations",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Holders(READERS_AT_ES_PN),
+        },
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/operations",
+            body: json!({"name": "Matrix operation", "participants": ["ES-PN", "GR-HP"],
+                "starts_on": "2026-11-01", "ends_on": "2026-11-30",
+                "area": "33.0 11.0\n33.0 14.0\n34.5 14.0\n34.5 11.0"}),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
+        AccessRow {
+            method: "get",
+            path: "/api/v1/intel/operations/{id}",
+            body: json!(null),
+            who: Holders(READERS_AT_ES_PN),
+            sees_canary: Holders(READERS_AT_ES_PN),
+        },
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/operations/{id}/events",
+            body: json!({"kind": "arrest", "date": "2026-11-10", "place": "Off Zuwara",
+                "latitude": 33.5, "longitude": 12.0, "arrested": 2}),
+            who: Holders(READERS_AT_ES_PN),
+            sees_canary: Only(&[]),
+        },
+        // IT-UI's course is the partnership's: every officer and analyst reads it and records
+        // the courses of their own agency.
+        AccessRow {
+            method: "get",
+            path: "/api/v1/intel/courses",
+            body: json!(null),
+            who: Holders(READERS),
+            sees_canary: Holders(READERS),
+        },
+        AccessRow {
+            method: "post",
+            path: "/api/v1/intel/courses",
+            body: json!({"title": "Matrix course", "topic": "human-rights", "starts_on": "2026-11-02",
+                "ends_on": "2026-11-03", "place": "Rome",
+                "participants": [{"agency": "TN-GN", "trainees": 3}, {"agency": "TR-SG", "trainees": 2}]}),
+            who: Holders(READERS),
+            sees_canary: Only(&[]),
+        },
         // IT-UI's case is IT-UI's to close and reopen, and it has no officer or analyst.
         AccessRow {
             method: "post",
@@ -245,6 +296,49 @@ fn pages() -> Vec<AccessRow> {
             "/intel",
             json!(null),
             Holders(READERS),
+            Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "get",
+            "/intel/training",
+            json!(null),
+            Holders(READERS),
+            Holders(READERS),
+        ),
+        row(
+            "post",
+            "/intel/training",
+            json!({}),
+            Holders(READERS),
+            Holders(READERS),
+        ),
+        row(
+            "get",
+            "/intel/operations",
+            json!(null),
+            Holders(READERS),
+            Holders(READERS_AT_ES_PN),
+        ),
+        // A form that fails is answered with the list (IT-UI's operation at ES-PN).
+        row(
+            "post",
+            "/intel/operations",
+            json!({}),
+            Holders(READERS),
+            Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "get",
+            "/intel/operations/{id}",
+            json!(null),
+            Holders(READERS_AT_ES_PN),
+            Holders(READERS_AT_ES_PN),
+        ),
+        row(
+            "post",
+            "/intel/operations/{id}/events",
+            json!({}),
+            Holders(READERS_AT_ES_PN),
             Holders(READERS_AT_ES_PN),
         ),
         row(
@@ -500,7 +594,38 @@ fn arrange<'a>(
         .await
         .unwrap_or_else(|e| panic!("IT-UI's unit: {e}"));
 
+        let operation = crate::service::operations::create(
+            &app.platform,
+            &officer,
+            &crate::service::operations::NewOperation {
+                name: format!("Operation {CANARY}"),
+                participants: vec!["ES-PN".into()],
+                starts_on: "2026-11-01".into(),
+                ends_on: "2026-11-30".into(),
+                area: "33.0 11.0\n33.0 14.0\n34.5 14.0\n34.5 11.0".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("IT-UI's operation: {e}"));
+
+        crate::service::training::add(
+            &app.platform,
+            &officer,
+            &crate::service::training::NewCourse {
+                title: format!("Course {CANARY}"),
+                topic: "document-fraud".into(),
+                starts_on: "2026-11-02".into(),
+                ends_on: "2026-11-03".into(),
+                place: "Rome".into(),
+                participants: vec![("ES-PN".into(), 2)],
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("IT-UI's course: {e}"));
+
         vec![
+            ("/api/v1/intel/operations/", operation.id.to_string()),
+            ("/intel/operations/", operation.id.to_string()),
             ("/api/v1/intel/units/", unit.id.to_string()),
             ("/api/v1/intel/messages/", message.id.to_string()),
             ("/api/v1/intel/cases/", case.id.to_string()),

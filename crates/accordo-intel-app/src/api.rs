@@ -17,7 +17,9 @@ use crate::service::cases::{self, CaseView};
 use crate::service::graph::{self as network, GraphView, PathView};
 use crate::service::hits::{self, HitView};
 use crate::service::messages::{self, Folder, MessageSummary, MessageView, NewMessage};
+use crate::service::operations;
 use crate::service::sharing::{self, RequestView};
+use crate::service::training;
 
 /// A message may carry up to 5 MB of files, in base64 within its JSON.
 const MESSAGE_BODY_LIMIT: usize = 8 * 1024 * 1024;
@@ -53,6 +55,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(list_units, add_unit))
         .routes(routes!(change_unit))
+        .routes(routes!(list_operations, create_operation))
+        .routes(routes!(get_operation))
+        .routes(routes!(record_operation_event))
+        .routes(routes!(list_courses, add_course))
 }
 
 /// An entity as the sender enters it.
@@ -67,10 +73,27 @@ pub struct EntityIn {
     value: String,
 }
 
+/// A relation a message states: a person uses a telephone, owns a vessel, paid an account,
+/// travelled with another person.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"from": "person:Karim Demo", "relation": "uses", "to": "phone:+390612345678"}))]
+pub struct RelationIn {
+    /// The subject, `KIND:VALUE`.
+    from: String,
+    /// `uses` (object: phone, email, handle, url, vehicle, imo, mmsi, document), `owns` (imo,
+    /// mmsi, vehicle, iban, phone), `paid-to` (iban, person, handle, phone) or
+    /// `travelled-with` (person to person); the subject is a person, or a handle for the
+    /// first three.
+    relation: String,
+    /// The object, `KIND:VALUE`.
+    to: String,
+}
+
 /// A message to send.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"case": null, "subject": "Crossing offered from Zuwara", "attachments": [{"name": "note.txt", "type": "text/plain", "content": "Qm9hdCBsZWF2ZXMgb24gRnJpZGF5Lg=="}], "body": "Contact 0039 06 1234 5678 (WhatsApp), payment to IBAN IT60 X054 2811 1010 0000 0123 456.", "tlp": "AMBER", "addressees": ["ES-PN", "TR-SG"], "entities": [{"kind": "person", "value": "Karim Demo"}, {"kind": "imo", "value": "IMO 9074729"}], "reliability": "B", "credibility": "2"}))]
+#[schema(example = json!({"case": null, "subject": "Crossing offered from Zuwara", "attachments": [{"name": "note.txt", "type": "text/plain", "content": "Qm9hdCBsZWF2ZXMgb24gRnJpZGF5Lg=="}], "body": "Contact 0039 06 1234 5678 (WhatsApp), payment to IBAN IT60 X054 2811 1010 0000 0123 456.", "tlp": "AMBER", "addressees": ["ES-PN", "TR-SG"], "entities": [{"kind": "person", "value": "Karim Demo"}, {"kind": "imo", "value": "IMO 9074729"}], "relations": [{"from": "person:Karim Demo", "relation": "owns", "to": "imo:9074729"}], "reliability": "B", "credibility": "2"}))]
 pub struct MessageIn {
     /// The case it belongs to (its participants' agencies only may be addressed).
     #[serde(default)]
@@ -89,6 +112,10 @@ pub struct MessageIn {
     recipients: Vec<String>,
     #[serde(default)]
     entities: Vec<EntityIn>,
+    /// What the message states between two of its entities (each end one of `entities` or
+    /// found in the text); at most 100.
+    #[serde(default)]
+    relations: Vec<RelationIn>,
     /// Source reliability: `A`, `B`, `C` or `X`.
     reliability: String,
     /// Information credibility: `1`, `2`, `3` or `4`.
@@ -170,6 +197,15 @@ async fn send_message(
         no_court_use: m.no_court_use,
         distribution_visible: m.distribution_visible,
         attachments,
+        relations: m
+            .relations
+            .into_iter()
+            .map(|r| messages::NewRelation {
+                from: r.from,
+                relation: r.relation,
+                to: r.to,
+            })
+            .collect(),
     };
     let view = messages::send(&state.platform, &caller.ctx, &input).await?;
     Ok((StatusCode::CREATED, axum::Json(view)))
@@ -613,4 +649,217 @@ async fn change_unit(
     Ok(axum::Json(
         crate::service::units::change(&state.platform, &caller.ctx, id, &input.into()).await?,
     ))
+}
+
+/// A joint operation to record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Demo-Mare II: waters off Zuwara", "participants": ["TR-SG"], "starts_on": "2026-11-01", "ends_on": "2026-12-31", "area": "33.0 11.0\n33.0 14.0\n34.5 14.0\n34.5 11.0"}))]
+pub struct OperationIn {
+    name: String,
+    /// The other agencies taking part (codes); at least one.
+    participants: Vec<String>,
+    /// `YYYY-MM-DD`, both days included; at most two years.
+    starts_on: String,
+    ends_on: String,
+    /// A simple polygon: `LAT LON` vertices (decimal degrees, latitude first), one a line or
+    /// separated by `;`; 3 to 200 vertices, its edges not crossing.
+    area: String,
+}
+
+impl From<OperationIn> for operations::NewOperation {
+    fn from(o: OperationIn) -> Self {
+        operations::NewOperation {
+            name: o.name,
+            participants: o.participants,
+            starts_on: o.starts_on,
+            ends_on: o.ends_on,
+            area: o.area,
+        }
+    }
+}
+
+/// What happened in an operation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "interception", "date": "2026-11-14", "place": "42 nm north of Zuwara", "latitude": 33.6, "longitude": 12.1, "route": "Central Mediterranean", "border": "sea", "people": 48, "vessel": "rubber", "departure_country": "LBY", "description": "Taken aboard by the Turkish patrol vessel."}))]
+pub struct OperationEventIn {
+    /// `interception` or `rescue` (events of the flows pillar), `arrest` or `seizure`.
+    kind: String,
+    /// `YYYY-MM-DD`, within the operation's period.
+    date: String,
+    place: String,
+    /// Decimal degrees, within the operation's area.
+    latitude: f64,
+    longitude: f64,
+    #[serde(default)]
+    description: String,
+    /// An arrest's people arrested.
+    #[serde(default)]
+    arrested: i64,
+    /// An interception's or a rescue's Frontex route (`GET /api/v1/flows/routes`).
+    #[serde(default)]
+    route: String,
+    /// `sea` or `land` (an interception or a rescue).
+    #[serde(default)]
+    border: String,
+    /// People intercepted or rescued.
+    #[serde(default)]
+    people: i64,
+    #[serde(default)]
+    dead: i64,
+    #[serde(default)]
+    missing: i64,
+    /// ISO 3166-1 alpha-3, when known.
+    #[serde(default)]
+    departure_country: String,
+    /// `rubber`, `wooden`, `metal`, `fibreglass`, `sailing`, `fishing` or `other`, when known.
+    #[serde(default)]
+    vessel: String,
+    /// People by nationality (ISO 3166-1 alpha-3), where known.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    nationalities: std::collections::BTreeMap<String, i64>,
+}
+
+impl From<OperationEventIn> for operations::NewOperationEvent {
+    fn from(e: OperationEventIn) -> Self {
+        operations::NewOperationEvent {
+            kind: e.kind,
+            date: e.date,
+            place: e.place,
+            latitude: e.latitude,
+            longitude: e.longitude,
+            description: e.description,
+            arrested: e.arrested,
+            route: e.route,
+            border: e.border,
+            people: e.people,
+            dead: e.dead,
+            missing: e.missing,
+            departure_country: e.departure_country,
+            vessel: e.vessel,
+            nationalities: e.nationalities.into_iter().collect(),
+        }
+    }
+}
+
+/// The joint operations the caller's agency leads or takes part in, newest first.
+#[utoipa::path(get, path = "/api/v1/intel/operations", tag = "intel",
+    responses((status = 200, description = "the operations", body = Vec<operations::OperationView>), (status = 403, body = Problem)))]
+async fn list_operations(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Vec<operations::OperationView>>> {
+    Ok(axum::Json(
+        operations::list(&state.platform, &caller.ctx).await?,
+    ))
+}
+
+/// Records a joint operation led by the caller's agency; the participants are told. Audited.
+#[utoipa::path(post, path = "/api/v1/intel/operations", tag = "intel", request_body = OperationIn,
+    responses((status = 201, description = "the operation", body = operations::OperationView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_operation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<OperationIn>,
+) -> ApiResult<(StatusCode, axum::Json<operations::OperationView>)> {
+    let op = operations::create(&state.platform, &caller.ctx, &input.into()).await?;
+    Ok((StatusCode::CREATED, axum::Json(op)))
+}
+
+/// One operation the caller's agency takes part in, with its events (an interception's or a
+/// rescue's figures are its flows event's).
+#[utoipa::path(get, path = "/api/v1/intel/operations/{id}", tag = "intel",
+    params(("id" = Uuid, Path, description = "the operation")),
+    responses((status = 200, description = "the operation", body = operations::OperationView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_operation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<operations::OperationView>> {
+    Ok(axum::Json(
+        operations::get(&state.platform, &caller.ctx, id).await?,
+    ))
+}
+
+/// Records an event of an operation for the caller's agency, a participant: an interception
+/// or a rescue is written as the flows pillar's event (counted there once), shared
+/// AMBER+STRICT with the other participants. Audited.
+#[utoipa::path(post, path = "/api/v1/intel/operations/{id}/events", tag = "intel", request_body = OperationEventIn,
+    params(("id" = Uuid, Path, description = "the operation")),
+    responses((status = 201, description = "the event", body = operations::OperationEventView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn record_operation_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(input): Json<OperationEventIn>,
+) -> ApiResult<(StatusCode, axum::Json<operations::OperationEventView>)> {
+    let e = operations::record_event(&state.platform, &caller.ctx, id, &input.into()).await?;
+    Ok((StatusCode::CREATED, axum::Json(e)))
+}
+
+/// An agency taking part in a course.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CourseParticipantIn {
+    /// Its code (`GET /api/v1/agencies`).
+    agency: String,
+    /// Its officers trained: 1 to 10,000.
+    trainees: i64,
+}
+
+/// A course of joint training organised by the caller's agency.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Detecting forged travel documents", "topic": "document-fraud", "starts_on": "2026-11-09", "ends_on": "2026-11-13", "place": "Ankara", "participants": [{"agency": "TR-EGM", "trainees": 18}, {"agency": "IT-PS", "trainees": 4}]}))]
+pub struct CourseIn {
+    title: String,
+    /// `document-fraud`, `smuggling-networks`, `search-and-rescue`, `human-rights`,
+    /// `online-investigation` or `financial-investigation`.
+    topic: String,
+    /// `YYYY-MM-DD`, both days included.
+    starts_on: String,
+    ends_on: String,
+    place: String,
+    /// The agencies whose officers took part (the organiser's own too, if it trained any);
+    /// a joint course has officers of two countries or more.
+    participants: Vec<CourseParticipantIn>,
+}
+
+/// The partnership's courses of joint training, newest first.
+#[utoipa::path(get, path = "/api/v1/intel/courses", tag = "intel",
+    responses((status = 200, description = "the courses", body = Vec<training::CourseView>), (status = 403, body = Problem)))]
+async fn list_courses(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Vec<training::CourseView>>> {
+    Ok(axum::Json(
+        training::list(&state.platform, &caller.ctx).await?,
+    ))
+}
+
+/// Records a course organised by the caller's agency; it counts in the cooperation index's
+/// `joint_trainings` of every country taking part. Audited.
+#[utoipa::path(post, path = "/api/v1/intel/courses", tag = "intel", request_body = CourseIn,
+    responses((status = 201, description = "the course", body = training::CourseView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn add_course(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<CourseIn>,
+) -> ApiResult<(StatusCode, axum::Json<training::CourseView>)> {
+    let input = training::NewCourse {
+        title: input.title,
+        topic: input.topic,
+        starts_on: input.starts_on,
+        ends_on: input.ends_on,
+        place: input.place,
+        participants: input
+            .participants
+            .into_iter()
+            .map(|p| (p.agency, p.trainees))
+            .collect(),
+    };
+    let course = training::add(&state.platform, &caller.ctx, &input).await?;
+    Ok((StatusCode::CREATED, axum::Json(course)))
 }

@@ -6,7 +6,7 @@
 
 use accordo_service::{Ctx, Platform, Result, ServiceError};
 
-use crate::service::{cases, messages, units};
+use crate::service::{cases, messages, operations, training, units};
 use crate::store;
 
 async fn ctx_of(platform: &Platform, username: &str) -> Result<Ctx> {
@@ -19,6 +19,17 @@ async fn ctx_of(platform: &Platform, username: &str) -> Result<Ctx> {
         actor: accordo_service::auth::actor_for(platform, &user).await?,
         request_id: None,
     })
+}
+
+/// Relations as `(from, relation, to)`.
+fn relations(list: &[(&str, &str, &str)]) -> Vec<messages::NewRelation> {
+    list.iter()
+        .map(|(from, relation, to)| messages::NewRelation {
+            from: (*from).to_owned(),
+            relation: (*relation).to_owned(),
+            to: (*to).to_owned(),
+        })
+        .collect()
 }
 
 fn entities(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -53,6 +64,14 @@ pub async fn seed(platform: &Platform) -> Result<()> {
             tlp: "AMBER".into(),
             addressees: vec!["IT-PS".into()],
             entities: entities(&[("person", "Karim Demo")]),
+            relations: relations(&[
+                ("person:Karim Demo", "uses", "phone:0300 1234567"),
+                (
+                    "person:Karim Demo",
+                    "owns",
+                    "iban:PK36 SCBL 0000 0011 2345 6702",
+                ),
+            ]),
             reliability: "B".into(),
             credibility: "2".into(),
             no_onward_sharing: true,
@@ -120,10 +139,16 @@ pub async fn seed(platform: &Platform) -> Result<()> {
             case: Some(case.id),
             subject: "Transfers from Almería to a Pakistani account".into(),
             body: "Three transfers of 2,500 EUR to IBAN PK36SCBL0000001123456702, ordered by a \
-                   money-transfer agent in Almería."
+                   money-transfer agent in Almería, Yusuf Demo."
                 .into(),
             tlp: "AMBER".into(),
             addressees: vec!["IT-PS".into()],
+            entities: entities(&[("person", "Yusuf Demo")]),
+            relations: relations(&[(
+                "person:Yusuf Demo",
+                "paid-to",
+                "iban:PK36SCBL0000001123456702",
+            )]),
             reliability: "B".into(),
             credibility: "3".into(),
             no_onward_sharing: true,
@@ -170,7 +195,175 @@ pub async fn seed(platform: &Platform) -> Result<()> {
         },
     )
     .await?;
-    seed_units(platform).await
+    seed_units(platform).await?;
+    seed_operation(platform).await?;
+    seed_courses(platform).await
+}
+
+/// Courses of joint training this year: with Pakistan's agencies 3, Tunisia's 5, Turkey's 2
+/// (the figures the ministry entered by hand before the register counted them).
+async fn seed_courses(platform: &Platform) -> Result<()> {
+    let ps = ctx_of(platform, "ita.officer").await?;
+    let today = rome_today(platform);
+    // Begun this year, on or before today: days before today, never before 1 January.
+    let begun = |days: i64| {
+        let first = jiff::civil::date(today.year(), 1, 1);
+        let d = today
+            .checked_sub(jiff::Span::new().days(days))
+            .unwrap_or(first);
+        if d < first { first } else { d }
+    };
+    // Title, topic, place, days before today it began, agencies and officers trained.
+    type Course<'a> = (&'a str, &'a str, &'a str, i64, &'a [(&'a str, i64)]);
+    let courses: [Course; 10] = [
+        (
+            "Forged passports: what the ICAO 9303 checks catch",
+            "document-fraud",
+            "Islamabad",
+            40,
+            &[("PK-FIA", 16), ("IT-PS", 3)],
+        ),
+        (
+            "Following the money of smuggling networks",
+            "financial-investigation",
+            "Rome",
+            30,
+            &[("PK-FIA", 6), ("IT-PS", 8)],
+        ),
+        (
+            "Online adverts for crossings",
+            "online-investigation",
+            "Lahore",
+            12,
+            &[("PK-MOI", 10), ("IT-PS", 2)],
+        ),
+        (
+            "Search and rescue off Sfax",
+            "search-and-rescue",
+            "Sfax",
+            60,
+            &[("TN-GN", 22), ("IT-GC", 6)],
+        ),
+        (
+            "Boat drivers and organisers: building the case",
+            "smuggling-networks",
+            "Tunis",
+            45,
+            &[("TN-GN", 15), ("IT-PS", 4)],
+        ),
+        (
+            "Human rights at sea and at the border",
+            "human-rights",
+            "Tunis",
+            33,
+            &[("TN-MI", 12), ("IT-PS", 2)],
+        ),
+        (
+            "Detecting forged visas",
+            "document-fraud",
+            "Lampedusa",
+            20,
+            &[("TN-GN", 9), ("IT-PS", 9)],
+        ),
+        (
+            "Financial flows of the Zuwara–Sfax route",
+            "financial-investigation",
+            "Palermo",
+            8,
+            &[("TN-MI", 5), ("IT-PS", 5)],
+        ),
+        (
+            "Joint patrols off Gerze",
+            "search-and-rescue",
+            "Samsun",
+            50,
+            &[("TR-SG", 20), ("IT-GC", 4)],
+        ),
+        (
+            "Detecting forged travel documents",
+            "document-fraud",
+            "Ankara",
+            25,
+            &[("TR-EGM", 18), ("IT-PS", 4)],
+        ),
+    ];
+    for (title, topic, place, days, participants) in courses {
+        let starts = begun(days);
+        training::add(
+            platform,
+            &ps,
+            &training::NewCourse {
+                title: title.into(),
+                topic: topic.into(),
+                starts_on: starts.to_string(),
+                ends_on: starts
+                    .checked_add(jiff::Span::new().days(4))
+                    .unwrap_or(starts)
+                    .to_string(),
+                place: place.into(),
+                participants: participants
+                    .iter()
+                    .map(|(a, n)| ((*a).to_owned(), *n))
+                    .collect(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Today in Italy (the host state), by the platform's clock.
+fn rome_today(platform: &Platform) -> jiff::civil::Date {
+    let zone = jiff::tz::TimeZone::get("Europe/Rome").unwrap_or(jiff::tz::TimeZone::UTC);
+    platform.clock.now().to_zoned(zone).date()
+}
+
+/// Italy's and Turkey's coast guards off Libya: an operation over the last two months and the
+/// next, its area north of Zuwara, and an arrest. (No interception: the flows pillar's demo
+/// figures are its own file's, which its tests sum; one recorded on the operation's page
+/// shows in flows at once.)
+async fn seed_operation(platform: &Platform) -> Result<()> {
+    let gc = ctx_of(platform, "ita.coastguard").await?;
+    let today = platform
+        .clock
+        .now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let day = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .map(|d| d.to_string())
+            .map_err(|e| accordo_service::ServiceError::invalid("date", e.to_string()))
+    };
+    let op = operations::create(
+        platform,
+        &gc,
+        &operations::NewOperation {
+            name: "Mare Sicuro Demo: waters north of Zuwara".into(),
+            participants: vec!["TR-SG".into()],
+            starts_on: day(-60)?,
+            ends_on: day(30)?,
+            area: "33.0 11.2\n33.0 13.0\n34.6 13.6\n34.6 11.2".into(),
+        },
+    )
+    .await?;
+    operations::record_event(
+        platform,
+        &gc,
+        op.id,
+        &operations::NewOperationEvent {
+            kind: "arrest".into(),
+            date: day(-20)?,
+            place: "40 nm north of Zuwara".into(),
+            latitude: 33.55,
+            longitude: 12.05,
+            arrested: 2,
+            description: "The two boat drivers, handed to the police at Lampedusa.".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The demo's directory of specialised units: one of each intel agency's, with made-up desks,

@@ -30,6 +30,8 @@ pub static MODULE: Module = Module {
             &policy::INTEL_CASE,
             &policy::INTEL_HIT,
             &policy::INTEL_UNIT,
+            &policy::INTEL_OPERATION,
+            &policy::INTEL_COURSE,
             &policy::INTEL_SHARE_REQUEST,
         ],
         migrations: store::MIGRATIONS,
@@ -95,6 +97,18 @@ pub static MODULE: Module = Module {
         (
             "intel/units.html",
             include_str!("../templates/intel/units.html"),
+        ),
+        (
+            "intel/operations.html",
+            include_str!("../templates/intel/operations.html"),
+        ),
+        (
+            "intel/operation.html",
+            include_str!("../templates/intel/operation.html"),
+        ),
+        (
+            "intel/training.html",
+            include_str!("../templates/intel/training.html"),
         ),
     ],
     locales: &[

@@ -24,6 +24,9 @@ use crate::service::sharing;
 use crate::service::units;
 use crate::store::UnitRow;
 
+mod operations;
+mod training;
+
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/intel", inbox)
@@ -46,6 +49,12 @@ pub fn routes() -> PageRoutes {
         .get("/intel/graph/expand", graph_expand)
         .get("/intel/units", units_page)
         .post("/intel/units", add_unit)
+        .get("/intel/operations", operations::operations_page)
+        .post("/intel/operations", operations::create_operation)
+        .get("/intel/operations/{id}", operations::operation_page)
+        .post("/intel/operations/{id}/events", operations::record_event)
+        .get("/intel/training", training::training_page)
+        .post("/intel/training", training::add_course)
 }
 
 /// An attachment's content, for whoever may read its message (an audited opening).
@@ -63,6 +72,8 @@ async fn attachment_page(
 const HANDLINGS: [&str; 5] = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"];
 /// The entity rows the form offers (more through the API; the text is searched too).
 const ENTITY_ROWS: usize = 6;
+/// The relation rows the form offers (the API takes up to `messages::RELATIONS_MAX`).
+const RELATION_ROWS: usize = 3;
 
 fn all() -> (String, String) {
     (String::new(), "list-all".to_owned())
@@ -270,6 +281,12 @@ async fn form_page(
             None => (String::new(), String::new()),
         })
         .collect();
+    let relation_rows: Vec<[String; 3]> = (0..RELATION_ROWS)
+        .map(|i| {
+            ["relation_from", "relation", "relation_to"]
+                .map(|f| values.map_or_else(String::new, |v| v.get(&format!("{f}_{i}")).to_owned()))
+        })
+        .collect();
     let fresh = values.is_none();
     render(
         state,
@@ -286,6 +303,8 @@ async fn form_page(
             credibilities => Credibility::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
             kinds => Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
             entity_rows => entity_rows,
+            relation_rows => relation_rows,
+            relations => accordo_intel::relation::Stated::ALL.map(|r| r.as_str()),
             cases => open_cases,
             case => case,
             reply_to => answered.as_ref().map(|m| m.id),
@@ -375,6 +394,13 @@ async fn send(State(state): State<AppState>, form: SignedForm) -> Response {
         distribution_visible: f.get("distribution_visible") == "1",
         // Files are attached through the API (`attachments`); the form sends text.
         attachments: Vec::new(),
+        relations: filled_relations(f)
+            .map(|i| messages::NewRelation {
+                from: f.get(&format!("relation_from_{i}")).to_owned(),
+                relation: f.get(&format!("relation_{i}")).to_owned(),
+                to: f.get(&format!("relation_to_{i}")).to_owned(),
+            })
+            .collect(),
     };
     // Every mistake at once: what the page could not read, then what the rules refuse (an
     // entity's refusal under its row's field).
@@ -423,8 +449,31 @@ async fn kept(
     .await
 }
 
-/// The form field of an API field: `entities[i].kind` is the i-th filled row's kind select.
+/// The relation rows the user filled in (an end written), by row.
+fn filled_relations(f: &Fields) -> impl Iterator<Item = usize> + '_ {
+    (0..RELATION_ROWS).filter(|i| {
+        !f.get(&format!("relation_from_{i}")).is_empty()
+            || !f.get(&format!("relation_to_{i}")).is_empty()
+    })
+}
+
+/// The form field of an API field: `entities[i].kind` is the i-th filled row's kind select,
+/// `relations[i].from` the i-th filled relation row's first end.
 fn entity_field(field: &str, f: &Fields) -> String {
+    if let Some((index, part)) = field
+        .strip_prefix("relations[")
+        .and_then(|rest| rest.split_once("]."))
+        && let Ok(index) = index.parse::<usize>()
+    {
+        let name = match part {
+            "from" => "relation_from",
+            "to" => "relation_to",
+            _ => "relation",
+        };
+        return filled_relations(f)
+            .nth(index)
+            .map_or_else(|| field.to_owned(), |row| format!("{name}_{row}"));
+    }
     let Some(index) = field
         .strip_prefix("entities[")
         .and_then(|rest| rest.strip_suffix("].kind"))

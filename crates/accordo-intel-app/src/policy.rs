@@ -81,3 +81,31 @@ pub static INTEL_UNIT: KindPolicy = KindPolicy {
         Grant::new(Analyst, Update, OwnAgency),
     ],
 };
+
+/// A joint operation (Italian and Turkish coast guards off Libya): led by the agency that
+/// records it, read by the agencies taking part, whose officers and analysts record its
+/// events (their own agency's records: `Create` of their agency).
+pub static INTEL_OPERATION: KindPolicy = KindPolicy {
+    kind: "intel_operation",
+    personal: false,
+    grants: &[
+        Grant::new(Officer, Read, Addressed),
+        Grant::new(Analyst, Read, Addressed),
+        Grant::new(Officer, Create, OwnAgency),
+        Grant::new(Analyst, Create, OwnAgency),
+    ],
+};
+
+/// A course of joint training: every agency's officers and analysts read the partnership's
+/// courses (not personal: a course names agencies and counts, never trainees); an agency's
+/// officers and analysts record the courses it organises.
+pub static INTEL_COURSE: KindPolicy = KindPolicy {
+    kind: "intel_course",
+    personal: false,
+    grants: &[
+        Grant::new(Officer, Read, Everyone),
+        Grant::new(Analyst, Read, Everyone),
+        Grant::new(Officer, Create, OwnAgency),
+        Grant::new(Analyst, Create, OwnAgency),
+    ],
+};

@@ -15,6 +15,9 @@ pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
     accordo_store::migration!("../migrations", 2026120602, "2026120602_intel_sharing"),
     accordo_store::migration!("../migrations", 2026120603, "2026120603_intel_attachments"),
     accordo_store::migration!("../migrations", 2026120604, "2026120604_intel_units"),
+    accordo_store::migration!("../migrations", 2026120605, "2026120605_intel_relations"),
+    accordo_store::migration!("../migrations", 2026120606, "2026120606_intel_operations"),
+    accordo_store::migration!("../migrations", 2026120607, "2026120607_intel_courses"),
 ];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
@@ -65,6 +68,73 @@ pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
             ("source", Text),
         ],
         order_by: "message_id, position",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_relations",
+        columns: &[
+            ("message_id", Text),
+            ("position", Int),
+            ("subject_kind", Text),
+            ("subject_key", Text),
+            ("relation", Text),
+            ("object_kind", Text),
+            ("object_key", Text),
+        ],
+        order_by: "message_id, position",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_operations",
+        columns: &[
+            ("id", Text),
+            ("owner_agency", Text),
+            ("handling", Text),
+            ("name", Text),
+            ("starts_on", Text),
+            ("ends_on", Text),
+            ("area", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+        order_by: "created_at, id",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_operation_events",
+        columns: &[
+            ("id", Text),
+            ("operation_id", Text),
+            ("agency", Text),
+            ("kind", Text),
+            ("flow_event_id", Text),
+            ("occurred_on", Text),
+            ("place", Text),
+            ("latitude_e6", Int),
+            ("longitude_e6", Int),
+            ("arrested", Int),
+            ("description", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+        order_by: "created_at, id",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_courses",
+        columns: &[
+            ("id", Text),
+            ("owner_agency", Text),
+            ("title", Text),
+            ("topic", Text),
+            ("starts_on", Text),
+            ("ends_on", Text),
+            ("place", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+        order_by: "created_at, id",
+    },
+    accordo_store::transfer::TableSpec {
+        name: "intel_course_participants",
+        columns: &[("course_id", Text), ("agency", Text), ("trainees", Int)],
+        order_by: "course_id, agency",
     },
     accordo_store::transfer::TableSpec {
         name: "intel_reads",
@@ -301,6 +371,73 @@ pub struct EntityRow {
     pub note: String,
     /// `entered` or `extracted`.
     pub source: String,
+}
+
+/// A relation a message states, between two of its entities by kind and key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationRow {
+    pub message_id: Uuid,
+    pub subject_kind: String,
+    pub subject_key: String,
+    /// `uses`, `owns`, `paid-to` or `travelled-with`.
+    pub relation: String,
+    pub object_kind: String,
+    pub object_key: String,
+}
+
+/// Adds to `rows` the relations a message states.
+pub fn relation_rows(rows: &mut Inserts, relations: &[RelationRow]) {
+    for (position, r) in relations.iter().enumerate() {
+        rows.row(
+            "intel_relations",
+            &[
+                "message_id",
+                "position",
+                "subject_kind",
+                "subject_key",
+                "relation",
+                "object_kind",
+                "object_key",
+            ],
+            vec![
+                r.message_id.to_string().into(),
+                (position as i64).into(),
+                (&r.subject_kind).into(),
+                (&r.subject_key).into(),
+                (&r.relation).into(),
+                (&r.object_kind).into(),
+                (&r.object_key).into(),
+            ],
+        );
+    }
+}
+
+/// The relations the messages of `ids` state, by message and in the order given. The caller
+/// reads the messages: a relation is read with its message.
+pub async fn relations(conn: &mut Conn, ids: &[Uuid]) -> Result<Vec<RelationRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut binds = Binds::default();
+    let list: Vec<String> = ids.iter().map(|i| binds.text(&i.to_string())).collect();
+    let sql = format!(
+        "SELECT message_id, subject_kind, subject_key, relation, object_kind, object_key
+         FROM intel_relations WHERE message_id IN ({}) ORDER BY message_id, position",
+        list.join(", ")
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RelationRow {
+                message_id: uuid(&r.try_get::<String, _>("message_id")?, "intel_relations")?,
+                subject_kind: r.try_get("subject_kind")?,
+                subject_key: r.try_get("subject_key")?,
+                relation: r.try_get("relation")?,
+                object_kind: r.try_get("object_kind")?,
+                object_key: r.try_get("object_key")?,
+            })
+        })
+        .collect()
 }
 
 /// Adds to `rows` a message, its entities and its addressees (`(type, value)`: `agency`, or
@@ -1337,4 +1474,291 @@ pub async fn attachment(conn: &mut Conn, id: Uuid) -> Result<Option<AttachmentRo
     .fetch_optional(conn)
     .await?;
     row.map(|r| attachment_of(&r, true)).transpose()
+}
+
+/// The kind of record an operation's addressee rows belong to.
+const OPERATION_KIND: &str = "intel_operation";
+
+/// A joint operation.
+#[derive(Debug, Clone)]
+pub struct OperationRow {
+    pub id: Uuid,
+    pub owner_agency: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    /// `LAT LON` lines (`accordo_intel::area::Area::to_text`).
+    pub area: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+/// An event of an operation: an interception's or a rescue's date, place and people are its
+/// flows event's, and `None` here.
+#[derive(Debug, Clone)]
+pub struct OperationEventRow {
+    pub id: Uuid,
+    pub operation_id: Uuid,
+    pub agency: String,
+    pub kind: String,
+    pub flow_event_id: Option<Uuid>,
+    pub occurred_on: Option<String>,
+    pub place: Option<String>,
+    pub latitude_e6: Option<i64>,
+    pub longitude_e6: Option<i64>,
+    pub arrested: Option<i64>,
+    pub description: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+pub async fn insert_operation(
+    tx: &mut Tx,
+    op: &OperationRow,
+    participants: &[String],
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO intel_operations (id, owner_agency, handling, name, starts_on, ends_on, area, created_by, created_at)
+         VALUES ($1, $2, 'AMBER+STRICT', $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(op.id.to_string())
+    .bind(&op.owner_agency)
+    .bind(&op.name)
+    .bind(&op.starts_on)
+    .bind(&op.ends_on)
+    .bind(&op.area)
+    .bind(&op.created_by)
+    .bind(op.created_at)
+    .execute(tx.conn())
+    .await?;
+    let addressees: Vec<(String, String)> = participants
+        .iter()
+        .map(|a| ("agency".to_owned(), a.clone()))
+        .collect();
+    accordo_store::scope::insert_addressees(tx, OPERATION_KIND, &op.id.to_string(), &addressees)
+        .await
+}
+
+/// The operations `scope` reads (its agency leads or takes part), newest first.
+pub async fn visible_operations(
+    conn: &mut Conn,
+    scope: &Scope,
+    id: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<OperationRow>> {
+    let mut binds = Binds::default();
+    let mut cond = shared_record_filter(scope, "o", &mut binds);
+    if let Some(id) = id {
+        cond = format!("{cond} AND o.id = {}", binds.text(&id.to_string()));
+    }
+    let sql = format!(
+        "SELECT o.id, o.owner_agency, o.name, o.starts_on, o.ends_on, o.area, o.created_by, o.created_at
+         FROM intel_operations o WHERE {cond} ORDER BY o.starts_on DESC, o.created_at DESC, o.id LIMIT {limit}"
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OperationRow {
+                id: uuid(&r.try_get::<String, _>("id")?, "intel_operations")?,
+                owner_agency: r.try_get("owner_agency")?,
+                name: r.try_get("name")?,
+                starts_on: r.try_get("starts_on")?,
+                ends_on: r.try_get("ends_on")?,
+                area: r.try_get("area")?,
+                created_by: r.try_get("created_by")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The agencies of an operation: its lead and the others, in order.
+pub async fn operation_agencies(conn: &mut Conn, op: &OperationRow) -> Result<Vec<String>> {
+    let mut out = vec![op.owner_agency.clone()];
+    for (_, agency) in
+        accordo_store::scope::addressees(conn, OPERATION_KIND, &op.id.to_string()).await?
+    {
+        if !out.contains(&agency) {
+            out.push(agency);
+        }
+    }
+    Ok(out)
+}
+
+pub async fn insert_operation_event(tx: &mut Tx, e: &OperationEventRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO intel_operation_events (id, operation_id, agency, kind, flow_event_id,
+            occurred_on, place, latitude_e6, longitude_e6, arrested, description, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(e.id.to_string())
+    .bind(e.operation_id.to_string())
+    .bind(&e.agency)
+    .bind(&e.kind)
+    .bind(e.flow_event_id.map(|f| f.to_string()))
+    .bind(&e.occurred_on)
+    .bind(&e.place)
+    .bind(e.latitude_e6)
+    .bind(e.longitude_e6)
+    .bind(e.arrested)
+    .bind(&e.description)
+    .bind(&e.created_by)
+    .bind(e.created_at)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The events of the operation `id` (its reader has been checked), in the order recorded.
+pub async fn operation_events(conn: &mut Conn, id: Uuid) -> Result<Vec<OperationEventRow>> {
+    let rows = sqlx::query(
+        "SELECT id, operation_id, agency, kind, flow_event_id, occurred_on, place, latitude_e6,
+                longitude_e6, arrested, description, created_by, created_at
+         FROM intel_operation_events WHERE operation_id = $1 ORDER BY created_at, id",
+    )
+    .bind(id.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OperationEventRow {
+                id: uuid(&r.try_get::<String, _>("id")?, "intel_operation_events")?,
+                operation_id: uuid(
+                    &r.try_get::<String, _>("operation_id")?,
+                    "intel_operation_events",
+                )?,
+                agency: r.try_get("agency")?,
+                kind: r.try_get("kind")?,
+                flow_event_id: opt_uuid(r.try_get("flow_event_id")?, "intel_operation_events")?,
+                occurred_on: r.try_get("occurred_on")?,
+                place: r.try_get("place")?,
+                latitude_e6: r.try_get("latitude_e6")?,
+                longitude_e6: r.try_get("longitude_e6")?,
+                arrested: r.try_get("arrested")?,
+                description: r.try_get("description")?,
+                created_by: r.try_get("created_by")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A course of joint training.
+#[derive(Debug, Clone)]
+pub struct CourseRow {
+    pub id: Uuid,
+    pub owner_agency: String,
+    pub title: String,
+    pub topic: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub place: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+pub async fn insert_course(
+    tx: &mut Tx,
+    course: &CourseRow,
+    participants: &[(String, i64)],
+) -> Result<()> {
+    let id = course.id.to_string();
+    let mut rows = Inserts::new();
+    rows.row(
+        "intel_courses",
+        &[
+            "id",
+            "owner_agency",
+            "title",
+            "topic",
+            "starts_on",
+            "ends_on",
+            "place",
+            "created_by",
+            "created_at",
+        ],
+        vec![
+            (&id).into(),
+            (&course.owner_agency).into(),
+            (&course.title).into(),
+            (&course.topic).into(),
+            (&course.starts_on).into(),
+            (&course.ends_on).into(),
+            (&course.place).into(),
+            (&course.created_by).into(),
+            course.created_at.into(),
+        ],
+    );
+    for (agency, trainees) in participants {
+        rows.row(
+            "intel_course_participants",
+            &["course_id", "agency", "trainees"],
+            vec![(&id).into(), agency.into(), (*trainees).into()],
+        );
+    }
+    rows.run(tx).await?;
+    Ok(())
+}
+
+/// The courses starting in `span` (both days included; all without one), newest first.
+pub async fn courses(conn: &mut Conn, span: Option<(&str, &str)>) -> Result<Vec<CourseRow>> {
+    let mut binds = Binds::default();
+    let cond = match span {
+        Some((from, until)) => format!(
+            "WHERE starts_on >= {} AND starts_on <= {}",
+            binds.text(from),
+            binds.text(until)
+        ),
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT id, owner_agency, title, topic, starts_on, ends_on, place, created_by, created_at
+         FROM intel_courses {cond} ORDER BY starts_on DESC, id LIMIT 5000"
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CourseRow {
+                id: uuid(&r.try_get::<String, _>("id")?, "intel_courses")?,
+                owner_agency: r.try_get("owner_agency")?,
+                title: r.try_get("title")?,
+                topic: r.try_get("topic")?,
+                starts_on: r.try_get("starts_on")?,
+                ends_on: r.try_get("ends_on")?,
+                place: r.try_get("place")?,
+                created_by: r.try_get("created_by")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The participants of the courses of `ids`: `(course, agency, trainees)`.
+pub async fn course_participants(
+    conn: &mut Conn,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, String, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut binds = Binds::default();
+    let list: Vec<String> = ids.iter().map(|i| binds.text(&i.to_string())).collect();
+    let sql = format!(
+        "SELECT course_id, agency, trainees FROM intel_course_participants
+         WHERE course_id IN ({}) ORDER BY course_id, agency",
+        list.join(", ")
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                uuid(
+                    &r.try_get::<String, _>("course_id")?,
+                    "intel_course_participants",
+                )?,
+                r.try_get("agency")?,
+                r.try_get("trainees")?,
+            ))
+        })
+        .collect()
 }

@@ -1,6 +1,8 @@
 //! The network behind the messages: entities and cases as nodes; as edges, two entities named
-//! in one message (co-occurrence) and an entity named in a case's message. Built from the
-//! messages a reader may read, and nothing else: the caller chooses them.
+//! in one message (co-occurrence), a relation a message states between two of its entities
+//! (a person uses a telephone, owns a vessel…: [`crate::relation`]) and an entity named in a
+//! case's message. Built from the messages a reader may read, and nothing else: the caller
+//! chooses them.
 //!
 //! Weights count messages: two entities named together in three messages are one edge of
 //! weight 3. Distances count edges, so a case sits between the entities its messages name.
@@ -12,6 +14,7 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 
 use crate::Kind;
+use crate::relation::Stated;
 
 /// A node: an entity by its normalised key, or a case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,6 +30,8 @@ pub enum Relation {
     CoOccurs,
     /// An entity named in a message of the case.
     InCase,
+    /// What a message states, from its subject to its object.
+    Stated(Stated),
 }
 
 impl Relation {
@@ -34,6 +39,16 @@ impl Relation {
         match self {
             Relation::CoOccurs => "co-occurs",
             Relation::InCase => "in-case",
+            Relation::Stated(s) => s.as_str(),
+        }
+    }
+
+    /// Whether it reads the same both ways (a stated relation may not: a person uses a
+    /// telephone).
+    pub fn symmetric(self) -> bool {
+        match self {
+            Relation::Stated(s) => s.symmetric(),
+            Relation::CoOccurs | Relation::InCase => true,
         }
     }
 }
@@ -45,12 +60,17 @@ pub struct Link {
     pub messages: u32,
 }
 
-/// One message as the network reads it: its case, if any, and the keys it names.
+/// A relation a message states: its subject, the relation, its object (kind and key each).
+pub type StatedRelation = ((Kind, String), Stated, (Kind, String));
+
+/// One message as the network reads it: its case, if any, the keys it names and the
+/// relations it states between them (subject, relation, object).
 #[derive(Debug, Clone)]
 pub struct Mentions<M, C> {
     pub message: M,
     pub case: Option<C>,
     pub entities: Vec<(Kind, String)>,
+    pub stated: Vec<StatedRelation>,
 }
 
 /// The network of some messages.
@@ -95,6 +115,26 @@ impl<C: Clone + Eq + Hash + Ord> Network<C> {
                         .entry((a.min(b), a.max(b), Relation::CoOccurs))
                         .or_default() += 1;
                 }
+            }
+            // A relation stated twice in one message counts once.
+            let stated: BTreeSet<&StatedRelation> = m.stated.iter().collect();
+            for ((sk, skey), relation, (ok, okey)) in stated {
+                let a = network.node(Node::Entity {
+                    kind: *sk,
+                    key: skey.clone(),
+                });
+                let b = network.node(Node::Entity {
+                    kind: *ok,
+                    key: okey.clone(),
+                });
+                let (a, b) = if relation.symmetric() {
+                    (a.min(b), a.max(b))
+                } else {
+                    (a, b)
+                };
+                *weights
+                    .entry((a, b, Relation::Stated(*relation)))
+                    .or_default() += 1;
             }
             if let Some(case) = &m.case {
                 let c = network.node(Node::Case(case.clone()));
@@ -156,8 +196,9 @@ impl<C: Clone + Eq + Hash + Ord> Network<C> {
         out
     }
 
-    /// The edges between `nodes`, as (one end, the other, link), each once, ends in the order
-    /// of [`Node`].
+    /// The edges between `nodes`, as (one end, the other, link), each once: a stated relation
+    /// that reads one way from its subject to its object, any other with its ends in the
+    /// order of [`Node`].
     pub fn edges_among(&self, nodes: &[Node<C>]) -> Vec<(Node<C>, Node<C>, Link)> {
         let wanted: std::collections::HashSet<NodeIndex> = nodes
             .iter()
@@ -169,7 +210,11 @@ impl<C: Clone + Eq + Hash + Ord> Network<C> {
             .filter(|e| wanted.contains(&e.source()) && wanted.contains(&e.target()))
             .map(|e| {
                 let (a, b) = (&self.graph[e.source()], &self.graph[e.target()]);
-                let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                let (a, b) = if a <= b || !e.weight().relation.symmetric() {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
                 (a.clone(), b.clone(), *e.weight())
             })
             .collect();
@@ -177,11 +222,17 @@ impl<C: Clone + Eq + Hash + Ord> Network<C> {
         out
     }
 
-    /// How many other nodes `node` is joined to.
+    /// How many other nodes `node` is joined to (once each, however many relations join
+    /// them).
     pub fn degree(&self, node: &Node<C>) -> usize {
-        self.index
-            .get(node)
-            .map_or(0, |&i| self.graph.neighbors(i).count())
+        self.index.get(node).map_or(0, |&i| self.neighbours(i))
+    }
+
+    fn neighbours(&self, i: NodeIndex) -> usize {
+        self.graph
+            .neighbors(i)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
     }
 
     /// The `n` entities joined to the most other nodes, most first (ties in the order of
@@ -191,7 +242,7 @@ impl<C: Clone + Eq + Hash + Ord> Network<C> {
             .graph
             .node_indices()
             .filter(|&i| matches!(self.graph[i], Node::Entity { .. }))
-            .map(|i| (self.graph[i].clone(), self.graph.neighbors(i).count()))
+            .map(|i| (self.graph[i].clone(), self.neighbours(i)))
             .collect();
         all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         all.truncate(n);
@@ -226,6 +277,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (*k, (*v).to_owned()))
                 .collect(),
+            stated: Vec::new(),
         }
     }
 
@@ -319,5 +371,48 @@ mod tests {
         let top = n.most_connected(2);
         assert_eq!(top[0], (entity(Kind::Imo, "9074729"), 3));
         assert_eq!(top[1], (entity(Kind::Iban, "IT60X"), 3));
+    }
+
+    #[test]
+    fn a_stated_relation_is_an_edge_from_its_subject_and_counts_a_neighbour_once() {
+        let person = (Kind::Person, "karim demo".to_owned());
+        let phone = (Kind::Phone, "+923001234567".to_owned());
+        let other = (Kind::Person, "aaron demo".to_owned());
+        let mut m = message(1, None, &[]);
+        m.entities = vec![person.clone(), phone.clone(), other.clone()];
+        m.stated = vec![
+            (person.clone(), Stated::Uses, phone.clone()),
+            (person.clone(), Stated::Uses, phone.clone()),
+            (person.clone(), Stated::TravelledWith, other.clone()),
+        ];
+        let mut again = m.clone();
+        again.message = 2;
+        again.stated = vec![(person.clone(), Stated::Uses, phone.clone())];
+        let n = Network::of(&[m, again]);
+        let node = |(k, v): &(Kind, String)| Node::<u32>::Entity {
+            kind: *k,
+            key: v.clone(),
+        };
+        let edges = n.edges_among(&[node(&person), node(&phone), node(&other)]);
+        let uses = edges
+            .iter()
+            .find(|e| e.2.relation == Relation::Stated(Stated::Uses))
+            .unwrap();
+        // From the person to the telephone, although the telephone sorts first; stated by
+        // two messages (twice in the first counts once).
+        assert_eq!(
+            (&uses.0, &uses.1, uses.2.messages),
+            (&node(&person), &node(&phone), 2)
+        );
+        // Travelled with reads both ways: its ends in the order of nodes.
+        let with = edges
+            .iter()
+            .find(|e| e.2.relation == Relation::Stated(Stated::TravelledWith))
+            .unwrap();
+        assert_eq!((&with.0, &with.1), (&node(&other), &node(&person)));
+        // Co-occurrence and the stated relation join the person and the telephone: one
+        // neighbour.
+        assert_eq!(n.degree(&node(&person)), 2);
+        assert_eq!(n.degree(&node(&phone)), 2);
     }
 }

@@ -12,10 +12,13 @@
 //!   credibility.
 //! - [`hits`]: the in-memory index from keys to the records that hold them (hit/no-hit).
 //! - [`graph`]: the network behind the messages a reader may read: entities and cases, joined
-//!   by the messages that name them together (`petgraph`).
+//!   by the messages that name them together and by what they state (`petgraph`).
+//! - [`relation`]: what a message states between two of its entities (uses, owns, paid to,
+//!   travelled with), and the kinds each joins.
 //!
 //! Pure: no I/O.
 
+pub mod area;
 pub mod attachment;
 pub mod entity;
 pub mod extract;
@@ -24,6 +27,7 @@ pub mod graph;
 pub mod hits;
 mod identifiers;
 mod phone;
+pub mod relation;
 
 pub use entity::{Checked, Kind, Note, Reason, check};
 pub use grading::{Credibility, Reliability};

@@ -51,7 +51,12 @@
         { selector: "edge", style: {
           "width": function (e) { return Math.min(1 + e.data("weight"), 6); },
           "line-color": "#a3b1bf", "curve-style": "haystack" } },
-        { selector: "edge[relation = 'in-case']", style: { "line-style": "dashed" } }
+        { selector: "edge[relation = 'in-case']", style: { "line-style": "dashed" } },
+        // What a message states: drawn apart from co-occurrence, from subject to object.
+        { selector: "edge[relation = 'uses'], edge[relation = 'owns'], edge[relation = 'paid-to'], edge[relation = 'travelled-with']",
+          style: { "curve-style": "bezier", "line-color": "#995c00", "target-arrow-color": "#995c00" } },
+        { selector: "edge[relation = 'uses'], edge[relation = 'owns'], edge[relation = 'paid-to']",
+          style: { "target-arrow-shape": "triangle" } }
       ]
     });
     layout(cy);

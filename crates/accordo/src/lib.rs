@@ -3,7 +3,8 @@
 //! adding a pillar adds its crate here.
 //!
 //! The order matters twice: modules are shown in it (navigation, home page), and a module
-//! that reads another's records comes after it (cooperation after returns).
+//! that reads another's records comes after it (intel after flows, cooperation after returns
+//! and intel).
 
 use accordo_server::Module;
 
@@ -11,7 +12,8 @@ use accordo_server::Module;
 pub static MODULES: &[&Module] = &[
     &accordo_documents_app::MODULE,
     &accordo_returns_app::MODULE,
-    &accordo_cooperation_app::MODULE,
     &accordo_flows_app::MODULE,
     &accordo_intel_app::MODULE,
+    // After intel: the index counts its joint courses.
+    &accordo_cooperation_app::MODULE,
 ];

@@ -87,6 +87,7 @@ cooperation-source-travel-documents = { $documents } travel documents for { $con
 cooperation-source-returns = { $executed } returns executed for { $decided } return decisions of { $year } on the platform
 cooperation-source-eurostat = Eurostat { $year }: { $returned } returned / { $ordered } ordered to leave from Italy (latest year with both; not a cohort)
 cooperation-source-manual = entered by { $user }: { $source }
+cooperation-source-trainings = { $courses } joint courses begun in { $year } with the partner's agencies ({ $trainees } of its officers trained), from the training register
 
 # The decree's quota table: categories and subcategories as the data file names them (data/italy-quotas),
 # and where each figure was found.

@@ -87,6 +87,7 @@ cooperation-source-travel-documents = { $documents } documenti di viaggio per { 
 cooperation-source-returns = { $executed } rimpatri eseguiti su { $decided } decisioni di rimpatrio del { $year } sulla piattaforma
 cooperation-source-eurostat = Eurostat { $year }: { $returned } rimpatriati / { $ordered } destinatari di un ordine di lasciare l'Italia (ultimo anno con entrambi i dati; non è una coorte)
 cooperation-source-manual = inserito da { $user }: { $source }
+cooperation-source-trainings = { $courses } corsi congiunti iniziati nel { $year } con le agenzie del partner ({ $trainees } suoi agenti formati), dal registro della formazione
 
 # La tabella delle quote del decreto: categorie e sottocategorie come le nomina il file dei dati
 # (data/italy-quotas), e dove è stato trovato ciascun dato.

@@ -177,24 +177,51 @@ pub async fn record(
             Err(mut refused) => return Err(refused.remove(0)),
         };
     let id = new_id();
-    let agency = ctx.actor.agency.to_string();
     let mut tx = platform.store.write().await?;
+    let audited = write(platform, &mut tx, ctx, id, &checked, handling, &addressees).await?;
+    tx.commit(audited).await?;
+    get(platform, ctx, id).await
+}
+
+/// Writes a checked event `id` for the caller's agency in `tx`: its rows, its audit entry
+/// (`flow_event.create`) and its notices to the addressed agencies. [`record`] commits it
+/// alone; another pillar that records an event as part of its own record (a joint
+/// operation's interception) writes it in its own transaction, and the event is counted here
+/// once.
+pub async fn write(
+    platform: &Platform,
+    tx: &mut accordo_store::Tx,
+    ctx: &Ctx,
+    id: Uuid,
+    checked: &event::Event,
+    handling: Handling,
+    addressees: &[(String, String)],
+) -> Result<accordo_store::Audited> {
+    // Asked again here: `write` is public, and a caller may have checked the event otherwise.
+    may_record(ctx)?;
+    if handling == Handling::Red {
+        return Err(ServiceError::invalid(
+            "handling",
+            "RED is for named persons; an event is at most AMBER+STRICT",
+        ));
+    }
+    let agency = ctx.actor.agency.to_string();
     store::insert_event(
-        &mut tx,
+        tx,
         &NewEvent {
             id,
             owner_agency: &agency,
             handling: handling.as_str(),
-            event: &checked,
+            event: checked,
             created_by: &ctx.actor.username,
-            addressees: &addressees,
+            addressees,
         },
         platform.now_us(),
     )
     .await?;
     let audited = audit::record(
         platform,
-        &mut tx,
+        tx,
         ctx,
         "flow_event.create",
         policy::FLOW_EVENT.kind,
@@ -209,11 +236,11 @@ pub async fn record(
         }),
     )
     .await?;
-    for (kind, to) in &addressees {
+    for (kind, to) in addressees {
         if kind == "agency" {
             notifications::notify(
                 platform,
-                &mut tx,
+                tx,
                 (to, None),
                 "flow_event",
                 "flows-notice-event",
@@ -223,8 +250,7 @@ pub async fn record(
             .await?;
         }
     }
-    tx.commit(audited).await?;
-    get(platform, ctx, id).await
+    Ok(audited)
 }
 
 /// The events the caller may read (TLP, in SQL) that `filter` asks for, newest first (at most

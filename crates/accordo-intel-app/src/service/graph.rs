@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use accordo_domain::access::Action;
 use accordo_intel::graph::{Mentions, Network, Node};
+use accordo_intel::relation::Stated;
 use accordo_intel::{Kind, check};
 use serde::Serialize;
 use serde_json::json;
@@ -17,7 +18,7 @@ use uuid::Uuid;
 use accordo_service::{Ctx, Platform, Result, ServiceError, audit};
 
 use crate::policy;
-use crate::store::{self, MentionRow};
+use crate::store::{self, MentionRow, RelationRow};
 
 /// The deepest neighbourhood one may ask for.
 pub const MAX_DEPTH: usize = 3;
@@ -50,8 +51,9 @@ pub struct NodeView {
     pub degree: usize,
 }
 
-/// An edge: `co-occurs` (named in one message) or `in-case` (named in a message of the case),
-/// and how many messages state it.
+/// An edge: `co-occurs` (named in one message), `in-case` (named in a message of the case), or
+/// a relation a message states (`uses`, `owns`, `paid-to`, `travelled-with`: from `source`,
+/// its subject, to `target`), and how many messages state it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EdgeView {
     pub source: String,
@@ -107,6 +109,16 @@ fn node_id(node: &Node<Uuid>) -> String {
 /// Reads `KIND:VALUE` (the value as an officer would write it: a telephone number without
 /// `+` is read in the dialling plan of the caller's agency's country) into its node.
 pub fn parse_entity(ctx: &Ctx, field: &str, text: &str) -> Result<Node<Uuid>> {
+    parse_entity_in(ctx.actor.country, field, text)
+}
+
+/// Reads `KIND:VALUE` into its node, a telephone number without `+` in the dialling plan of
+/// `country`; the refusal names `field`.
+pub fn parse_entity_in(
+    country: Option<accordo_domain::CountryCode>,
+    field: &str,
+    text: &str,
+) -> Result<Node<Uuid>> {
     let Some((kind, value)) = text.split_once(':') else {
         return Err(ServiceError::refused_value(
             field,
@@ -126,7 +138,7 @@ pub fn parse_entity(ctx: &Ctx, field: &str, text: &str) -> Result<Node<Uuid>> {
             ),
         )
     })?;
-    let checked = check(kind, value, ctx.actor.country);
+    let checked = check(kind, value, country);
     match checked.normalised {
         Some(key) => Ok(Node::Entity { kind, key }),
         None => Err(ServiceError::refused_value(
@@ -162,6 +174,7 @@ async fn grow(
     let case_scope = accordo_domain::scope(&ctx.actor, Action::Read, &policy::INTEL_CASE)?;
     let mut conn = platform.store.read().await?;
     let mut rows: Vec<MentionRow> = Vec::new();
+    let mut relations: Vec<RelationRow> = Vec::new();
     let mut titles: Vec<(Uuid, String)> = Vec::new();
     let mut seen_keys: HashSet<(String, String)> = HashSet::new();
     let mut seen_cases: HashSet<Uuid> = HashSet::new();
@@ -206,6 +219,9 @@ async fn grow(
             .filter(|m| !seen_messages.contains(m))
             .collect();
         found.retain(|r| fresh.contains(&r.message_id));
+        // What those messages state, read with them.
+        let fresh: Vec<Uuid> = fresh.into_iter().collect();
+        relations.extend(store::relations(&mut conn, &fresh).await?);
         seen_messages.extend(fresh);
         // A case is a node only for a reader of the case, who alone sees its title.
         let new_cases: Vec<Uuid> = found
@@ -225,7 +241,7 @@ async fn grow(
             .filter(|k| seen_keys.insert(k.clone()))
             .collect();
         rows.extend(found);
-        network = network_of(&rows, &titles);
+        network = network_of(&rows, &relations, &titles);
         if network.node_count() > MAX_NODES {
             truncated = true;
             break;
@@ -243,8 +259,13 @@ async fn grow(
     })
 }
 
-/// The network of `rows`, with the cases of `titles` only.
-fn network_of(rows: &[MentionRow], titles: &[(Uuid, String)]) -> Network<Uuid> {
+/// The network of `rows` and the relations their messages state, with the cases of `titles`
+/// only.
+fn network_of(
+    rows: &[MentionRow],
+    relations: &[RelationRow],
+    titles: &[(Uuid, String)],
+) -> Network<Uuid> {
     let mut messages: Vec<Mentions<Uuid, Uuid>> = Vec::new();
     for r in rows {
         let Ok(kind) = Kind::parse(&r.kind) else {
@@ -255,10 +276,27 @@ fn network_of(rows: &[MentionRow], titles: &[(Uuid, String)]) -> Network<Uuid> {
                 message: r.message_id,
                 case: r.case_id.filter(|c| titles.iter().any(|(id, _)| id == c)),
                 entities: Vec::new(),
+                stated: Vec::new(),
             });
         }
         if let Some(m) = messages.last_mut() {
             m.entities.push((kind, r.normalised.clone()));
+        }
+    }
+    for r in relations {
+        let (Ok(sk), Ok(ok), Some(stated)) = (
+            Kind::parse(&r.subject_kind),
+            Kind::parse(&r.object_kind),
+            Stated::parse(&r.relation),
+        ) else {
+            continue;
+        };
+        if let Some(m) = messages.iter_mut().find(|m| m.message == r.message_id) {
+            m.stated.push((
+                (sk, r.subject_key.clone()),
+                stated,
+                (ok, r.object_key.clone()),
+            ));
         }
     }
     Network::of(&messages)

@@ -22,7 +22,7 @@ use super::hits::{self, HitView};
 use super::index::{self, Matches};
 use super::{LIST_MAX, cases};
 use crate::policy;
-use crate::store::{self, EntityRow, MessageFilter, MessageRow};
+use crate::store::{self, EntityRow, MessageFilter, MessageRow, RelationRow};
 
 /// The longest subject and body, in characters.
 pub const SUBJECT_MAX: usize = 200;
@@ -54,7 +54,21 @@ pub struct NewMessage {
     pub no_court_use: bool,
     pub distribution_visible: bool,
     pub attachments: Vec<NewAttachment>,
+    /// What the message states between two of its entities.
+    pub relations: Vec<NewRelation>,
 }
+
+/// A relation as written: its ends as `KIND:VALUE`, its name (`uses`, `owns`, `paid-to`,
+/// `travelled-with`).
+#[derive(Debug, Clone, Default)]
+pub struct NewRelation {
+    pub from: String,
+    pub relation: String,
+    pub to: String,
+}
+
+/// The most relations a message may state.
+pub const RELATIONS_MAX: usize = 100;
 
 /// A file to attach: its name, its declared media type and its content.
 #[derive(Debug, Clone, Default)]
@@ -123,6 +137,25 @@ fn reason_text(kind: &str, value: &str, code: &str) -> String {
         .map_or_else(|| code.replace('_', " "), |r| r.to_string())
 }
 
+/// A relation a message states: from its subject to its object, each `KIND:KEY`.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RelationView {
+    pub from: String,
+    /// `uses`, `owns`, `paid-to` or `travelled-with`.
+    pub relation: String,
+    pub to: String,
+}
+
+impl RelationView {
+    fn of(r: &RelationRow) -> Self {
+        RelationView {
+            from: format!("{}:{}", r.subject_kind, r.subject_key),
+            relation: r.relation.clone(),
+            to: format!("{}:{}", r.object_kind, r.object_key),
+        }
+    }
+}
+
 /// A first read by another agency's user.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReadView {
@@ -168,6 +201,8 @@ pub struct MessageView {
     /// Under RED, the named users the reader may see (the same rule).
     pub recipients: Vec<String>,
     pub entities: Vec<EntityView>,
+    /// What it states between two of its entities, in the order written.
+    pub relations: Vec<RelationView>,
     pub attachments: Vec<AttachmentView>,
     /// Who of other agencies has read it (the sender's agency only).
     pub reads: Option<Vec<ReadView>>,
@@ -252,6 +287,7 @@ struct Prepared {
     /// The named recipients' usernames (RED).
     recipient_names: Vec<String>,
     entities: Vec<EntityRow>,
+    relations: Vec<RelationRow>,
     attachments: Vec<store::AttachmentRow>,
     /// `(type, value)` rows of `record_addressees`.
     addressees: Vec<(String, String)>,
@@ -570,6 +606,10 @@ async fn prepare(
         }
     }
 
+    // Relations: each between two valid entities of the message, of kinds it joins.
+    let entities = entity_rows(&entered, subject, body, ctx.actor.country);
+    let relations = stated(&input.relations, &entities, ctx.actor.country, &mut no);
+
     let (Some(handling), Some(reliability), Some(credibility)) =
         (handling, reliability, credibility)
     else {
@@ -578,7 +618,6 @@ async fn prepare(
     if !no.is_empty() {
         return Ok(Err(no));
     }
-    let entities = entity_rows(&entered, subject, body, ctx.actor.country);
     let names_person = entities
         .iter()
         .any(|e| Kind::parse(&e.kind).is_ok_and(Kind::names_a_person));
@@ -597,6 +636,13 @@ async fn prepare(
     for f in &mut files {
         f.message_id = id;
     }
+    let relations = relations
+        .into_iter()
+        .map(|r| RelationRow {
+            message_id: id,
+            ..r
+        })
+        .collect();
     let mut recipient_names: Vec<String> = named.iter().map(|n| (*n).to_owned()).collect();
     recipient_names.sort();
     recipient_names.dedup();
@@ -624,9 +670,94 @@ async fn prepare(
             created_at: platform.now_us(),
         },
         entities,
+        relations,
         addressees,
         told,
     }))
+}
+
+/// The relations a message states, checked: each end `KIND:VALUE` a valid entity of the
+/// message (entered or found in its text), the relation one that joins their kinds. Every
+/// refusal is added to `no`, under `relations[i].from`, `.relation` or `.to`.
+fn stated(
+    given: &[NewRelation],
+    entities: &[EntityRow],
+    country: Option<accordo_domain::CountryCode>,
+    no: &mut Vec<ServiceError>,
+) -> Vec<RelationRow> {
+    if given.len() > RELATIONS_MAX {
+        no.push(refused(
+            "relations",
+            "relations-max",
+            vec![("max", RELATIONS_MAX.to_string())],
+            format!("at most {RELATIONS_MAX} relations"),
+        ));
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, r) in given.iter().enumerate() {
+        let mut end = |field: &str, text: &str| -> Option<(Kind, String)> {
+            let field = format!("relations[{i}].{field}");
+            let (kind, key) = match super::graph::parse_entity_in(country, &field, text) {
+                Ok(accordo_intel::graph::Node::Entity { kind, key }) => (kind, key),
+                Ok(accordo_intel::graph::Node::Case(_)) => return None,
+                Err(e) => {
+                    no.push(e);
+                    return None;
+                }
+            };
+            let named = entities
+                .iter()
+                .any(|e| e.kind == kind.as_str() && e.normalised.as_deref() == Some(key.as_str()));
+            if !named {
+                no.push(refused(
+                    &field,
+                    "relation-entity-absent",
+                    vec![("entity", format!("{}:{key}", kind.as_str()))],
+                    format!(
+                        "{}:{key} is not among the message's entities: enter it as an entity, or name it in the text",
+                        kind.as_str()
+                    ),
+                ));
+                return None;
+            }
+            Some((kind, key))
+        };
+        let (Some(from), Some(to)) = (end("from", &r.from), end("to", &r.to)) else {
+            continue;
+        };
+        match accordo_intel::relation::check(from.0, &r.relation, to.0, from == to) {
+            Ok(relation) => {
+                let row = RelationRow {
+                    message_id: Uuid::nil(),
+                    subject_kind: from.0.as_str().to_owned(),
+                    subject_key: from.1,
+                    relation: relation.as_str().to_owned(),
+                    object_kind: to.0.as_str().to_owned(),
+                    object_key: to.1,
+                };
+                // Stated twice, kept once.
+                if !out.contains(&row) {
+                    out.push(row);
+                }
+            }
+            Err(e) => {
+                let field = match e {
+                    accordo_intel::relation::RelationError::Subject { .. } => "from",
+                    accordo_intel::relation::RelationError::Object { .. }
+                    | accordo_intel::relation::RelationError::Itself => "to",
+                    accordo_intel::relation::RelationError::Unknown(_) => "relation",
+                };
+                no.push(refused(
+                    &format!("relations[{i}].{field}"),
+                    e.code(),
+                    vec![("relation", r.relation.clone())],
+                    e.to_string(),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The agencies `raw` names (codes, or `agency:CODE`), each once, with their officers and
@@ -785,6 +916,7 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         rows.select(sql, binds);
     }
     store::message_rows(&mut rows, &p.row, &p.entities, &p.addressees);
+    store::relation_rows(&mut rows, &p.relations);
     accordo_store::notifications::add_rows(
         &mut rows,
         &notifications::notices(
@@ -809,6 +941,7 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
             "reply_to": p.row.parent_id,
             "addressees": p.addressees.len(),
             "entities": p.entities.len(),
+            "relations": p.relations.len(),
             "attachments": p.attachments.iter().map(|a| &a.sha256).collect::<Vec<_>>(),
         }),
         rows,
@@ -854,6 +987,7 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         addressees,
         recipients: p.recipient_names,
         entities: p.entities.iter().map(EntityView::of).collect(),
+        relations: p.relations.iter().map(RelationView::of).collect(),
         attachments: p
             .attachments
             .into_iter()
@@ -958,6 +1092,7 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
     let own = row.owner_agency == mine;
     let mut conn = platform.store.read().await?;
     let entities = store::entities(&mut conn, row.id).await?;
+    let relations = store::relations(&mut conn, &[row.id]).await?;
     let attachments: Vec<AttachmentView> = store::attachments(&mut conn, row.id)
         .await?
         .into_iter()
@@ -1055,6 +1190,7 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
         addressees,
         recipients,
         entities: entities.iter().map(EntityView::of).collect(),
+        relations: relations.iter().map(RelationView::of).collect(),
         attachments,
         reads,
         shares,

@@ -15,7 +15,9 @@
 //!   (individual); ships, vehicles and documents are kept to the note's text, having no STIX
 //!   object;
 //! - two identifiers named in one message: a `related-to` relationship, marked as the
-//!   message.
+//!   message; a relation the message states between two of them: a relationship of its
+//!   own type (`uses`, `owns`, `paid-to`, `travelled-with`; STIX allows a type outside its
+//!   vocabulary, and the validator only warns).
 //!
 //! Ids are stable: observables take STIX's deterministic UUIDv5 of their identifying
 //! properties, the rest a UUIDv5 of what they stand for, so a second export names the same
@@ -28,7 +30,7 @@ use uuid::Uuid;
 
 use accordo_intel::Kind;
 
-use crate::store::{CaseRow, EntityRow, MessageRow};
+use crate::store::{CaseRow, EntityRow, MessageRow, RelationRow};
 
 /// STIX's namespace for the ids of cyber-observables (STIX 2.1, 2.9).
 const STIX_SCO_NAMESPACE: Uuid = Uuid::from_u128(0x00ab_edb4_aa42_466c_9c01_fed2_3315_a9b7);
@@ -135,6 +137,7 @@ fn identifier(kind: Kind, key: &str) -> Option<(String, Value)> {
 pub struct Exported<'a> {
     pub message: &'a MessageRow,
     pub entities: &'a [EntityRow],
+    pub relations: &'a [RelationRow],
 }
 
 /// The bundle of `case` and `messages` (the caller's readable messages of the case, any order).
@@ -226,6 +229,33 @@ pub fn bundle(case: &CaseRow, messages: &[Exported<'_>]) -> Value {
                 note_refs.push(id);
             }
         }
+        for r in m.relations {
+            let end = |kind: &str, key: &str| {
+                Kind::parse(kind)
+                    .ok()
+                    .and_then(|k| identifier(k, key))
+                    .map(|(id, _)| id)
+            };
+            let (Some(a), Some(b)) = (
+                end(&r.subject_kind, &r.subject_key),
+                end(&r.object_kind, &r.object_key),
+            ) else {
+                // A ship, a vehicle or a document has no STIX object: the note's text keeps it.
+                continue;
+            };
+            let id = ours("relationship", &format!("{message}:{a}:{}:{b}", r.relation));
+            objects.insert(
+                id.clone(),
+                json!({
+                    "type": "relationship", "spec_version": "2.1", "id": id,
+                    "created_by_ref": agency, "created": at, "modified": at,
+                    "relationship_type": r.relation, "source_ref": a, "target_ref": b,
+                    "description": "Stated in one message.",
+                    "object_marking_refs": markings,
+                }),
+            );
+            note_refs.push(id);
+        }
         let note = ours("note", &message);
         let mut note_object = json!({
             "type": "note", "spec_version": "2.1", "id": note,
@@ -289,11 +319,28 @@ pub async fn export(
     for row in &rows {
         entities.push(crate::store::entities(&mut conn, row.id).await?);
     }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let relations = crate::store::relations(&mut conn, &ids).await?;
     drop(conn);
+    let stated: Vec<Vec<RelationRow>> = ids
+        .iter()
+        .map(|id| {
+            relations
+                .iter()
+                .filter(|r| r.message_id == *id)
+                .cloned()
+                .collect()
+        })
+        .collect();
     let exported: Vec<Exported<'_>> = rows
         .iter()
         .zip(&entities)
-        .map(|(message, entities)| Exported { message, entities })
+        .zip(&stated)
+        .map(|((message, entities), relations)| Exported {
+            message,
+            entities,
+            relations,
+        })
         .collect();
     let bundle = bundle(&case, &exported);
     let mut tx = platform.store.write().await?;

@@ -876,6 +876,14 @@ impl Trial<'_> {
                 StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
             ) || location(&reply).starts_with("/sign-in?next=");
             let user = &person.username;
+            // A page or route that fails is no answer to who may use it.
+            if reply.status.is_server_error() {
+                failures.push(format!(
+                    "{on}: {method} {template} as {user}: {}: {}",
+                    reply.status,
+                    excerpt(&reply.text)
+                ));
+            }
             let allowed = row.who.allows(person);
             if allowed && denied {
                 failures.push(format!(

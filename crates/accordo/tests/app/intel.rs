@@ -210,6 +210,35 @@ async fn bad_input_is_refused_by_its_field_and_nothing_is_written() {
                 "reply_to",
             ),
             (json!({"subject": ""}), "subject"),
+            // A relation's end must be one of the message's entities, of a kind it joins.
+            (
+                json!({"relations": [{"from": "person:Nobody Demo", "relation": "uses", "to": "phone:+390612345678"}]}),
+                "relations[0].from",
+            ),
+            (
+                json!({"entities": [{"kind": "imo", "value": "9074729"}, {"kind": "person", "value": "Ana Demo"}],
+                       "relations": [{"from": "imo:9074729", "relation": "travelled-with", "to": "person:Ana Demo"}]}),
+                "relations[0].from",
+            ),
+            (
+                json!({"entities": [{"kind": "person", "value": "Ana Demo"}, {"kind": "email", "value": "a@example.org"}],
+                       "relations": [{"from": "person:Ana Demo", "relation": "owns", "to": "email:a@example.org"}]}),
+                "relations[0].to",
+            ),
+            (
+                json!({"entities": [{"kind": "person", "value": "Ana Demo"}],
+                       "relations": [{"from": "person:Ana Demo", "relation": "knows", "to": "person:Ana Demo"}]}),
+                "relations[0].relation",
+            ),
+            (
+                json!({"entities": [{"kind": "person", "value": "Ana Demo"}],
+                       "relations": [{"from": "person:Ana Demo", "relation": "travelled-with", "to": "person: ana  demo"}]}),
+                "relations[0].to",
+            ),
+            (
+                json!({"relations": [{"from": "Ana Demo", "relation": "uses", "to": "phone:+390612345678"}]}),
+                "relations[0].from",
+            ),
         ];
         for (extra, field) in cases {
             let reply = app
@@ -1182,6 +1211,117 @@ async fn the_network_holds_only_what_its_reader_may_read() {
 
 /// Writes `bundle` where CI validates it (`ACCORDO_STIX_OUT`, set by `.ci/run`, which runs
 /// OASIS's `stix2-validator` and the Python `stix2` library over every file there).
+#[tokio::test]
+async fn a_stated_relation_is_kept_with_its_message_drawn_from_its_subject_and_exported() {
+    each_engine(|app| async move {
+        let ita = app.token("ita.officer").await;
+        // Pakistan's FIA stated that the recruiter uses a telephone and owns an account
+        // (the demo): Italy, an addressee, reads it in the message and in the network.
+        let recruiter = find(&app, &ita, "inbox", "Recruiter").await.unwrap();
+        let id = recruiter["id"].as_str().unwrap();
+        let m = app
+            .get(&format!("/api/v1/intel/messages/{id}"), &ita)
+            .await
+            .json();
+        let relations = m["relations"].as_array().unwrap();
+        assert_eq!(relations.len(), 2, "{m}");
+        let person = relations[0]["from"].as_str().unwrap().to_owned();
+        assert!(person.starts_with("person:"), "{person}");
+        assert_eq!(relations[0]["relation"], "uses");
+        assert_eq!(
+            relations[0]["to"], "phone:+923001234567",
+            "read in Pakistan's plan"
+        );
+        assert_eq!(relations[1]["relation"], "owns");
+        assert_eq!(relations[1]["to"], "iban:PK36SCBL0000001123456702");
+
+        let path = format!(
+            "/api/v1/intel/graph?entity={}&depth=1",
+            person.replace(' ', "%20")
+        );
+        let graph = app.get(&path, &ita).await;
+        assert_eq!(graph.status, StatusCode::OK, "{}", graph.text);
+        let graph = graph.json();
+        let edge = |relation: &str| -> Vec<(String, String, i64)> {
+            graph["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["relation"] == relation)
+                .map(|e| {
+                    (
+                        e["source"].as_str().unwrap().to_owned(),
+                        e["target"].as_str().unwrap().to_owned(),
+                        e["messages"].as_i64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        // From the person to what it uses, although the telephone's id sorts first.
+        assert_eq!(
+            edge("uses"),
+            [(person.clone(), "phone:+923001234567".to_owned(), 1)]
+        );
+        assert_eq!(
+            edge("owns"),
+            [(
+                person.clone(),
+                "iban:PK36SCBL0000001123456702".to_owned(),
+                1
+            )]
+        );
+        // Named together too: the person's neighbours are counted once each.
+        assert!(!edge("co-occurs").is_empty());
+        let centre = &graph["nodes"][0];
+        assert_eq!(centre["id"], person.as_str());
+        assert_eq!(
+            centre["degree"].as_u64().unwrap() as usize,
+            graph["nodes"].as_array().unwrap().len() - 1
+        );
+
+        // Greece's police read no message naming the recruiter: not found, nothing drawn.
+        let grc = app.token("grc.officer").await;
+        let hidden = app.get(&path, &grc).await;
+        assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.text);
+        assert!(!hidden.text.contains("PK36"), "{}", hidden.text);
+
+        // Spain's message in the case states a payment: exported as its own relationship,
+        // from the person's identity to the account.
+        let cases = app.get("/api/v1/intel/cases", &ita).await.json();
+        let case = cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["title"].as_str().unwrap().contains("Zuwara"))
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let bundle = app
+            .get(&format!("/api/v1/intel/cases/{case}/stix"), &ita)
+            .await
+            .json();
+        let objects = bundle["objects"].as_array().unwrap();
+        let paid: Vec<&Value> = objects
+            .iter()
+            .filter(|o| o["type"] == "relationship" && o["relationship_type"] == "paid-to")
+            .collect();
+        assert_eq!(paid.len(), 1, "{bundle}");
+        let by_id = |id: &Value| objects.iter().find(|o| o["id"] == *id).unwrap();
+        assert_eq!(by_id(&paid[0]["source_ref"])["type"], "identity");
+        assert_eq!(
+            by_id(&paid[0]["target_ref"])["account_login"],
+            "PK36SCBL0000001123456702"
+        );
+        keep_for_validation(
+            &format!("case-with-relations-{:?}", app.store().engine()),
+            &bundle,
+        );
+        app
+    })
+    .await;
+}
+
 fn keep_for_validation(name: &str, bundle: &Value) {
     match std::env::var("ACCORDO_STIX_OUT") {
         Ok(dir) => {
@@ -1568,6 +1708,361 @@ async fn every_agency_reads_the_units_directory_and_each_keeps_its_own() {
             .get("/api/v1/audit?action=intel_unit.update", &admin)
             .await;
         assert!(audit.text.contains(id), "{}", audit.text);
+        app
+    })
+    .await;
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    use sqlx::Row;
+    let mut conn = app.store().read().await.unwrap();
+    sqlx::query(&format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {table}"
+    ))
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap()
+    .try_get("n")
+    .unwrap()
+}
+
+/// The Central Mediterranean's platform series in November 2026, as `token` reads it.
+async fn november(app: &TestApp, token: &str) -> i64 {
+    let totals = app
+        .get(
+            "/api/v1/flows/totals?source=PLATFORM&period=month&route=central-mediterranean",
+            token,
+        )
+        .await;
+    assert_eq!(totals.status, StatusCode::OK, "{}", totals.text);
+    totals
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["period"].as_str().unwrap().starts_with("2026-11"))
+        .map(|t| t["count"].as_i64().unwrap())
+        .sum()
+}
+
+#[tokio::test]
+async fn an_interception_recorded_in_an_operation_appears_once_in_flows_series() {
+    each_engine(|app| async move {
+        let gc = app.token("ita.coastguard").await;
+        let tur = app.token("tur.officer").await;
+        let esp = app.token("esp.officer").await;
+        let area = "33.0 11.0\n33.0 14.0\n34.5 14.0\n34.5 11.0";
+        let operation = |extra: Value| {
+            let mut o = json!({"name": "Test: off Zuwara", "participants": ["TR-SG"],
+                "starts_on": "2026-11-01", "ends_on": "2026-12-31", "area": area});
+            for (k, v) in extra.as_object().unwrap() {
+                o[k] = v.clone();
+            }
+            o
+        };
+        // Bad operations: refused by their field, nothing written.
+        let before = count(&app, "intel_operations").await;
+        for (extra, field, code) in [
+            (
+                json!({"area": "33 11\n34 14\n33 14\n34 11"}),
+                "area",
+                "crosses",
+            ),
+            (json!({"area": "33 11\n34 12\n35 13"}), "area", ""),
+            (json!({"area": "33 11\n34 x\n35 13"}), "area", "vertex 2"),
+            (
+                json!({"ends_on": "2026-10-01"}),
+                "ends_on",
+                "ends before it starts",
+            ),
+            (
+                json!({"participants": []}),
+                "participants",
+                "at least one other agency",
+            ),
+            (json!({"starts_on": "2026-13-01"}), "starts_on", ""),
+        ] {
+            let reply = app
+                .post(
+                    "/api/v1/intel/operations",
+                    Some(&gc),
+                    operation(extra.clone()),
+                )
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{extra}: {}",
+                reply.text
+            );
+            assert_eq!(reply.json()["field"], field, "{extra}: {}", reply.text);
+            assert!(reply.text.contains(code), "{extra}: {}", reply.text);
+        }
+        assert_eq!(
+            count(&app, "intel_operations").await,
+            before,
+            "nothing half-written"
+        );
+
+        let created = app
+            .post("/api/v1/intel/operations", Some(&gc), operation(json!({})))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let op = created.json();
+        assert_eq!(op["participants"], json!(["IT-GC", "TR-SG"]));
+        assert_eq!(op["area"].as_array().unwrap().len(), 4);
+        let id = op["id"].as_str().unwrap().to_owned();
+        let events = format!("/api/v1/intel/operations/{id}/events");
+
+        // Bad events: outside the area or the period, in the future, or refused by the flows
+        // pillar's own rules; nothing written in either pillar.
+        let interception = |extra: Value| {
+            let mut e = json!({"kind": "interception", "date": "2026-11-14",
+                "place": "42 nm north of Zuwara", "latitude": 33.6, "longitude": 12.1,
+                "route": "Central Mediterranean", "border": "sea", "people": 30,
+                "vessel": "rubber", "departure_country": "LBY"});
+            for (k, v) in extra.as_object().unwrap() {
+                e[k] = v.clone();
+            }
+            e
+        };
+        let flow_events = count(&app, "flow_events").await;
+        let mine = november(&app, &gc).await;
+        for (extra, field, code) in [
+            (
+                json!({"latitude": 36.0}),
+                "latitude",
+                "outside the operation's area",
+            ),
+            (
+                json!({"date": "2026-10-30"}),
+                "date",
+                "the operation runs from",
+            ),
+            (json!({"people": -3}), "people", ""),
+            (
+                json!({"kind": "boarding"}),
+                "kind",
+                "not an event of an operation",
+            ),
+            (
+                json!({"kind": "arrest", "arrested": 0}),
+                "arrested",
+                "how many people",
+            ),
+            (
+                json!({"kind": "arrest", "arrested": 1, "date": "2026-12-20"}),
+                "date",
+                "after today",
+            ),
+            (json!({"kind": "seizure"}), "description", "what was seized"),
+        ] {
+            let reply = app
+                .post(&events, Some(&gc), interception(extra.clone()))
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{extra}: {}",
+                reply.text
+            );
+            assert_eq!(reply.json()["field"], field, "{extra}: {}", reply.text);
+            assert!(reply.text.contains(code), "{extra}: {}", reply.text);
+        }
+        assert_eq!(count(&app, "flow_events").await, flow_events);
+        assert_eq!(
+            count(&app, "intel_operation_events").await,
+            1,
+            "the demo's arrest only"
+        );
+
+        // The interception: one event of the flows pillar, counted once in its series.
+        let recorded = app.post(&events, Some(&gc), interception(json!({}))).await;
+        assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text);
+        let recorded = recorded.json();
+        let flow = recorded["flow_event"].as_str().unwrap().to_owned();
+        assert_eq!(recorded["people"], 30);
+        assert_eq!(count(&app, "flow_events").await, flow_events + 1);
+        assert_eq!(november(&app, &gc).await, mine + 30, "counted once");
+        // An arrest by Turkey's coast guard, a participant: the operation's alone.
+        let arrest = app
+            .post(
+                &events,
+                Some(&tur),
+                json!({"kind": "arrest", "date": "2026-11-14", "place": "Same boat",
+                    "latitude": 33.6, "longitude": 12.1, "arrested": 2}),
+            )
+            .await;
+        assert_eq!(arrest.status, StatusCode::CREATED, "{}", arrest.text);
+        assert_eq!(november(&app, &gc).await, mine + 30);
+        assert_eq!(count(&app, "flow_events").await, flow_events + 1);
+
+        // Turkey reads the operation, with the interception's figures from flows, and the
+        // flows event itself (addressed to it); Spain, not taking part, reads neither.
+        let seen = app
+            .get(&format!("/api/v1/intel/operations/{id}"), &tur)
+            .await;
+        assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
+        let seen = seen.json();
+        let kinds: Vec<(&str, Option<i64>)> = seen["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["kind"].as_str().unwrap(), e["people"].as_i64()))
+            .collect();
+        assert_eq!(kinds, [("interception", Some(30)), ("arrest", None)]);
+        assert_eq!(seen["events"][0]["date"], "2026-11-14");
+        let flow_path = format!("/api/v1/flows/events/{flow}");
+        assert_eq!(app.get(&flow_path, &tur).await.status, StatusCode::OK);
+        for path in [format!("/api/v1/intel/operations/{id}"), flow_path.clone()] {
+            let hidden = app.get(&path, &esp).await;
+            assert_eq!(
+                hidden.status,
+                StatusCode::NOT_FOUND,
+                "{path}: {}",
+                hidden.text
+            );
+        }
+        let listed = app.get("/api/v1/intel/operations", &esp).await.json();
+        assert!(!listed.to_string().contains("off Zuwara"), "{listed}");
+        assert!(
+            app.post(&events, Some(&esp), interception(json!({})))
+                .await
+                .status
+                == StatusCode::NOT_FOUND
+        );
+
+        // Withdrawn in flows, it leaves the series, and the operation says so.
+        let withdrawn = app
+            .post(&format!("{flow_path}/withdraw"), Some(&gc), json!(null))
+            .await;
+        assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
+        assert_eq!(november(&app, &gc).await, mine);
+        let seen = app
+            .get(&format!("/api/v1/intel/operations/{id}"), &gc)
+            .await
+            .json();
+        assert_eq!(seen["events"][0]["withdrawn"], true);
+        app
+    })
+    .await;
+}
+
+/// Tunisia's `joint_trainings` in 2026 and its source, as the ministry's analyst reads the
+/// index.
+async fn tunisia_trainings(app: &TestApp, token: &str) -> (f64, String) {
+    let scores = app.get("/api/v1/cooperation/scores?year=2026", token).await;
+    assert_eq!(scores.status, StatusCode::OK, "{}", scores.text);
+    let scores = scores.json();
+    let tun = scores
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["country"] == "TUN")
+        .unwrap()
+        .clone();
+    (
+        tun["values"]["joint_trainings"].as_f64().unwrap(),
+        tun["sources"]["joint_trainings"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_joint_course_counts_in_the_cooperation_index_of_each_country_taking_part() {
+    each_engine(|app| async move {
+        let officer = app.token("ita.officer").await;
+        let analyst = app.token("ita.analyst").await;
+        // The demo's courses: five with Tunisia's agencies this year.
+        let (before, source) = tunisia_trainings(&app, &analyst).await;
+        assert_eq!(before, 5.0, "{source}");
+        assert!(source.contains("training register"), "{source}");
+
+        let course = |extra: Value| {
+            let mut c = json!({"title": "Test: interviewing rescued people", "topic": "human-rights",
+                "starts_on": "2026-11-20", "ends_on": "2026-11-21", "place": "Tunis",
+                "participants": [{"agency": "TN-GN", "trainees": 7}, {"agency": "IT-PS", "trainees": 2}]});
+            for (k, v) in extra.as_object().unwrap() {
+                c[k] = v.clone();
+            }
+            c
+        };
+        let courses = count(&app, "intel_courses").await;
+        for (extra, field) in [
+            // Officers of one country only: not joint.
+            (
+                json!({"participants": [{"agency": "IT-GC", "trainees": 7}]}),
+                "participants",
+            ),
+            (
+                json!({"participants": [{"agency": "TN-GN", "trainees": 0}]}),
+                "participants[0].trainees",
+            ),
+            (
+                json!({"participants": [{"agency": "XX-NONE", "trainees": 3}]}),
+                "participants[0].agency",
+            ),
+            (
+                json!({"participants": [{"agency": "TN-GN", "trainees": 3}, {"agency": "TN-GN", "trainees": 3}]}),
+                "participants[1].agency",
+            ),
+            (json!({"ends_on": "2026-11-01"}), "ends_on"),
+            (json!({"topic": "cooking"}), "topic"),
+            (json!({"title": ""}), "title"),
+        ] {
+            let reply = app
+                .post("/api/v1/intel/courses", Some(&officer), course(extra.clone()))
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{extra}: {}",
+                reply.text
+            );
+            assert_eq!(reply.json()["field"], field, "{extra}: {}", reply.text);
+        }
+        assert_eq!(count(&app, "intel_courses").await, courses);
+        assert_eq!(tunisia_trainings(&app, &analyst).await.0, before);
+
+        let added = app
+            .post("/api/v1/intel/courses", Some(&officer), course(json!({})))
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+        let added = added.json();
+        assert_eq!(added["countries"], json!(["ITA", "TUN"]));
+        assert_eq!(added["trainees"], 9);
+        // One more for Tunisia; a course of next year does not count in this one.
+        let (after, source) = tunisia_trainings(&app, &analyst).await;
+        assert_eq!(after, before + 1.0, "{source}");
+        let next_year = app
+            .post(
+                "/api/v1/intel/courses",
+                Some(&officer),
+                course(json!({"starts_on": "2027-01-10", "ends_on": "2027-01-11"})),
+            )
+            .await;
+        assert_eq!(next_year.status, StatusCode::CREATED, "{}", next_year.text);
+        assert_eq!(tunisia_trainings(&app, &analyst).await.0, after);
+        // No longer entered by hand.
+        let entered = app
+            .post(
+                "/api/v1/cooperation/values",
+                Some(&analyst),
+                json!({"country": "TUN", "year": 2026, "indicator": "joint_trainings", "value": 40, "source": "hand"}),
+            )
+            .await;
+        assert_eq!(entered.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", entered.text);
+        // Read by every agency's officers and analysts; not by a caseworker.
+        let tur = app.token("tur.officer").await;
+        let listed = app.get("/api/v1/intel/courses", &tur).await;
+        assert!(listed.text.contains("Test: interviewing rescued people"));
+        let caseworker = app.token("ita.caseworker").await;
+        assert_eq!(
+            app.get("/api/v1/intel/courses", &caseworker).await.status,
+            StatusCode::FORBIDDEN
+        );
         app
     })
     .await;

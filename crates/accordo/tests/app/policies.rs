@@ -106,6 +106,12 @@ const EVERYONE: &[(&str, Action, &[Role], &str)] = &[
         ],
         "the units' directory is the partnership's network: whom to call in each country",
     ),
+    (
+        "intel_course",
+        Action::Read,
+        &[Role::Officer, Role::Analyst],
+        "joint training is the partnership's shared work: courses, agencies and counts, no trainee",
+    ),
 ];
 
 #[test]

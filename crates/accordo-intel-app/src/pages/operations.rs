@@ -1,0 +1,364 @@
+//! The joint operations' pages: the list with the form that records one (its area drawn on
+//! the flows pillar's map, or typed), and an operation with its map, its events and the form
+//! that records one.
+
+use accordo_flows_app::map::{VIEW, land};
+use accordo_server::AppState;
+use accordo_server::extract::{Path, Query};
+use accordo_server::pages::{
+    Chrome, Fields, FormErrors, SignedForm, Viewer, done, list, render, viewer_error_page,
+};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use minijinja::context;
+use uuid::Uuid;
+
+use crate::service::operations::{self, NewOperation, NewOperationEvent, OperationView};
+
+fn operations_list() -> list::Spec<OperationView> {
+    use list::{Column, Key, Spec};
+    Spec {
+        path: "/intel/operations",
+        columns: vec![
+            Column {
+                key: "period",
+                label: "intel-operation-period",
+                sort: Some(|o| Some(Key::Text(o.starts_on.clone()))),
+            },
+            Column {
+                key: "name",
+                label: "intel-operation-name",
+                sort: Some(|o| Some(Key::Text(o.name.to_lowercase()))),
+            },
+            Column {
+                key: "participants",
+                label: "intel-operation-participants",
+                sort: None,
+            },
+        ],
+        default_sort: ("period", true),
+        search: |o| format!("{} {}", o.name, o.participants.join(" ")),
+        filters: Vec::new(),
+        csv_header: &["id", "name", "lead", "participants", "starts_on", "ends_on"],
+        csv_row: |o| {
+            vec![
+                o.id.to_string(),
+                o.name.clone(),
+                o.owner_agency.clone(),
+                o.participants.join(" "),
+                o.starts_on.clone(),
+                o.ends_on.clone(),
+            ]
+        },
+    }
+}
+
+/// The flows pillar's map, its window and land, with `area` outlined and `dots` placed.
+fn map(area: &[[f64; 2]], dots: &[(Uuid, &str, &str, f64, f64)]) -> minijinja::Value {
+    let at = |lat: f64, lon: f64| VIEW.project((lon, lat));
+    context! {
+        width => VIEW.width,
+        height => format!("{:.0}", VIEW.height()),
+        west => VIEW.west,
+        east => VIEW.east,
+        south => VIEW.south,
+        north => VIEW.north,
+        land => minijinja::Value::from_safe_string(land().to_owned()),
+        area => area
+            .iter()
+            .map(|[lat, lon]| {
+                let (x, y) = at(*lat, *lon);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        dots => dots
+            .iter()
+            .map(|(id, kind, date, lat, lon)| {
+                let (x, y) = at(*lat, *lon);
+                context! { id => id, kind => kind, date => date, x => format!("{x:.1}"), y => format!("{y:.1}") }
+            })
+            .collect::<Vec<_>>(),
+    }
+}
+
+async fn list_with(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    params: &list::Params,
+    status: StatusCode,
+    form: (Option<&Fields>, Option<&FormErrors>),
+) -> Response {
+    let found = match operations::list(&state.platform, &viewer.ctx).await {
+        Ok(found) => found,
+        Err(e) => return viewer_error_page(state, viewer, &e),
+    };
+    let view = match operations_list().apply(found, params) {
+        list::Outcome::Page(view) => view,
+        list::Outcome::Csv(csv) => return csv,
+    };
+    let (values, errors) = form;
+    let chosen: Vec<String> = values
+        .map(|f| {
+            f.all("participants")
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    render(
+        state,
+        &Chrome::signed_in(viewer, "/intel/operations", headers),
+        status,
+        "intel/operations.html",
+        context! {
+            operations => view,
+            may_create => operations::may_create(&viewer.ctx).is_ok(),
+            agencies => super::agencies(state, viewer).await,
+            map => map(&[], &[]),
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+            chosen => chosen,
+            tab => "operations",
+        },
+    )
+}
+
+/// The operations the reader's agency takes part in: a list with search, sorting, paging and
+/// CSV; the form that records one, for those who may.
+pub async fn operations_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<list::Params>,
+) -> Response {
+    list_with(
+        &state,
+        &viewer,
+        Some(&headers),
+        &params,
+        StatusCode::OK,
+        (None, None),
+    )
+    .await
+}
+
+/// Every refusal under its field, or the service's error page.
+async fn refused(
+    state: &AppState,
+    viewer: &Viewer,
+    refusals: Vec<accordo_service::ServiceError>,
+    first_field: &str,
+) -> FormErrors {
+    let mut errors = FormErrors::default();
+    for e in &refusals {
+        if let Some(more) = FormErrors::from_service(state, &viewer.lang, e, first_field) {
+            for (field, error) in more.by_field {
+                errors.by_field.entry(field).or_insert(error);
+            }
+        }
+    }
+    errors
+}
+
+pub async fn create_operation(State(state): State<AppState>, form: SignedForm) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let input = NewOperation {
+        name: f.get("name").to_owned(),
+        participants: f
+            .all("participants")
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        starts_on: f.get("starts_on").to_owned(),
+        ends_on: f.get("ends_on").to_owned(),
+        area: f.raw("area").to_owned(),
+    };
+    let st = &state;
+    let kept = |errors: FormErrors| async move {
+        list_with(
+            st,
+            v,
+            None,
+            &list::Params::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            (Some(f), Some(&errors)),
+        )
+        .await
+    };
+    match operations::refusals(&state.platform, &v.ctx, &input).await {
+        Err(e) => return viewer_error_page(&state, v, &e),
+        Ok(no) if !no.is_empty() => return kept(refused(&state, v, no, "name").await).await,
+        Ok(_) => {}
+    }
+    match operations::create(&state.platform, &v.ctx, &input).await {
+        Ok(op) => done(
+            &format!("/intel/operations/{}", op.id),
+            "intel-operation-created",
+        ),
+        Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "name") {
+            Some(errors) => kept(errors).await,
+            None => viewer_error_page(&state, v, &e),
+        },
+    }
+}
+
+async fn operation_with(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: Option<&HeaderMap>,
+    id: Uuid,
+    status: StatusCode,
+    form: (Option<&Fields>, Option<&FormErrors>),
+) -> Response {
+    let op = match operations::get(&state.platform, &viewer.ctx, id).await {
+        Ok(op) => op,
+        Err(e) => return viewer_error_page(state, viewer, &e),
+    };
+    let dots: Vec<(Uuid, &str, &str, f64, f64)> = op
+        .events
+        .iter()
+        .flatten()
+        .filter(|e| !e.date.is_empty() && !e.withdrawn)
+        .map(|e| {
+            (
+                e.id,
+                e.kind.as_str(),
+                e.date.as_str(),
+                e.latitude,
+                e.longitude,
+            )
+        })
+        .collect();
+    let drawn = map(&op.area, &dots);
+    let (values, errors) = form;
+    render(
+        state,
+        &Chrome::signed_in(viewer, &format!("/intel/operations/{id}"), headers),
+        status,
+        "intel/operation.html",
+        context! {
+            op => op,
+            map => drawn,
+            may_record => operations::may_create(&viewer.ctx).is_ok(),
+            kinds => operations::EVENT_KINDS,
+            routes => accordo_flows::vocab::ROUTES,
+            values => values.map(Fields::kept),
+            errors => errors.map(|e| &e.by_field),
+            tab => "operations",
+        },
+    )
+}
+
+/// An operation: its participants, period, area (drawn and as a table), its events, and the
+/// form that records one for a participant's officers and analysts.
+pub async fn operation_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Response {
+    operation_with(
+        &state,
+        &viewer,
+        Some(&headers),
+        id,
+        StatusCode::OK,
+        (None, None),
+    )
+    .await
+}
+
+pub async fn record_event(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    form: SignedForm,
+) -> Response {
+    let v = &form.viewer;
+    let f = &form.fields;
+    let mut errors = FormErrors::default();
+    errors.require(f, &["date", "place", "latitude", "longitude"]);
+    let mut number = |name: &str, whole: bool| -> f64 {
+        let text = f.get(name).trim();
+        if text.is_empty() {
+            return 0.0;
+        }
+        match text.replace(',', ".").parse::<f64>() {
+            Ok(n) if n.is_finite() && (!whole || n.fract() == 0.0) => n,
+            _ => {
+                errors.add(
+                    name,
+                    if whole {
+                        "error-whole-number"
+                    } else {
+                        "intel-error-operation-number"
+                    },
+                );
+                0.0
+            }
+        }
+    };
+    let latitude = number("latitude", false);
+    let longitude = number("longitude", false);
+    let people = number("people", true) as i64;
+    let arrested = number("arrested", true) as i64;
+    let kind = f.get("kind").to_owned();
+    let flow = matches!(kind.as_str(), "interception" | "rescue");
+    let input = NewOperationEvent {
+        kind,
+        date: f.get("date").to_owned(),
+        place: f.get("place").to_owned(),
+        latitude,
+        longitude,
+        description: f.get("description").to_owned(),
+        arrested,
+        route: if flow {
+            f.get("route").to_owned()
+        } else {
+            String::new()
+        },
+        border: if flow {
+            "sea".to_owned()
+        } else {
+            String::new()
+        },
+        people,
+        ..NewOperationEvent::default()
+    };
+    let st = &state;
+    let kept = |errors: FormErrors| async move {
+        operation_with(
+            st,
+            v,
+            None,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            (Some(f), Some(&errors)),
+        )
+        .await
+    };
+    match operations::event_refusals(&state.platform, &v.ctx, id, &input).await {
+        Err(e) => return viewer_error_page(&state, v, &e),
+        Ok(no) => {
+            for (field, error) in refused(&state, v, no, "kind").await.by_field {
+                errors.by_field.entry(field).or_insert(error);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return kept(errors).await;
+    }
+    match operations::record_event(&state.platform, &v.ctx, id, &input).await {
+        Ok(_) => done(
+            &format!("/intel/operations/{id}"),
+            "intel-operation-event-recorded",
+        ),
+        Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "kind") {
+            Some(errors) => kept(errors).await,
+            None => viewer_error_page(&state, v, &e),
+        },
+    }
+}
