@@ -882,7 +882,7 @@ test("an officer writes to Spain on a phone, a refused form keeps every choice, 
   // Italy's police may not read: a hit, with its agency and handling only.
   assert.match(await page.locator('[data-testid="entities"]').textContent(), /Non valido/);
   assert.match(await page.locator('[data-testid="message-hits"]').textContent(), /TR-SG/);
-  assert.match(await page.locator('[data-testid="relations"]').textContent(), /usa\s+phone:\+923001234567/);
+  assert.match(await page.locator('[data-testid="relations"]').textContent(), /usa\s+Telefono\s+\+92 300 1234567/);
   width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `the message at ${PHONE.width} px: ${width} px wide`);
   await accessible(page, "intel message");
@@ -999,6 +999,12 @@ test("a coast guard draws a joint operation's area on the flows map on a phone, 
   const [lat0, lon0] = drawn[0].split(" ").map(Number);
   assert.ok(Math.abs(lat0 - 33.0) < 0.3 && Math.abs(lon0 - 11.0) < 0.3, drawn[0]);
   assert.notEqual(await page.locator("[data-area-outline]").getAttribute("points"), "");
+  // Zoomed around the last vertex, and back: the vertices stay as they are.
+  await page.getByRole("button", { name: "Ingrandisci" }).click();
+  assert.equal(await page.locator("#area-map").getAttribute("data-zoom"), "2.00");
+  await page.getByRole("button", { name: "Tutta la mappa" }).click();
+  assert.equal(await page.locator("#area-map").getAttribute("data-zoom"), "1.00");
+  assert.equal((await page.inputValue("#f-area")).trim().split("\n").length, 4);
   await page.locator('label[for="with-TR-SG"]').click();
   await page.fill("#f-starts_on", "2026-11-01");
   await page.fill("#f-ends_on", "2026-12-31");
@@ -1130,6 +1136,24 @@ test("the network page draws only what its reader may read, on a phone, and a ta
   assert.match(await page.locator("[data-network-status]").textContent(), /Nodi aggiunti intorno a PK36SCBL0000001123456702: 2/);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `the network at ${PHONE.width} px: ${width} px wide`);
+  // The path from the number to the person Spain's message says paid the account: three
+  // steps, each with its link.
+  await page.locator('[data-testid="path-link"]').click();
+  await page.selectOption("#f-from_kind", "phone");
+  await page.fill("#f-from", "+92 300 1234567");
+  await page.selectOption("#f-to_kind", "person");
+  await page.fill("#f-to", "Yusuf Demo");
+  await page.locator('[data-testid="path-show"]').click();
+  await page.locator('[data-testid="path-found"]').waitFor();
+  const steps = await page.locator('[data-testid="path"] > li').count();
+  assert.equal(steps, 3, await page.locator('[data-testid="path"]').textContent());
+  assert.match(await page.locator('[data-testid="path"]').textContent(), /YUSUF DEMO ha pagato PK36SCBL0000001123456702/);
+  assert.equal(await page.inputValue("#f-to"), "Yusuf Demo");
+  const pathWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(pathWidth <= PHONE.width, `the path at ${PHONE.width} px: ${pathWidth} px wide`);
+  await page.goBack();
+  await page.goBack();
+  await page.locator('[data-testid="graph-drawing"][data-ready]').waitFor();
   // An identifier Italy reads nothing of: said so, and the form keeps what was asked.
   await page.selectOption("#f-kind", "imo");
   await page.fill("#f-value", "9074729");

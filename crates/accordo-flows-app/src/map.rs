@@ -21,19 +21,31 @@ pub const VIEW: View = View {
 /// Points closer than this (in drawing units, about 0.6 of a pixel at full width) are one.
 const STEP: f64 = 0.6;
 
+/// The countries, read once.
+fn world() -> &'static [map::Country] {
+    static WORLD_COUNTRIES: OnceLock<Vec<map::Country>> = OnceLock::new();
+    WORLD_COUNTRIES.get_or_init(|| match map::countries(WORLD, "countries") {
+        Ok(countries) => countries,
+        Err(e) => {
+            tracing::error!(error = %e, "the embedded world map could not be read");
+            Vec::new()
+        }
+    })
+}
+
+/// The countries in another window of the same map (a joint operation's area, say), as SVG
+/// paths; drawn for each call.
+pub fn land_in(view: &View) -> String {
+    map::paths(world(), view, STEP)
+        .into_iter()
+        .map(|(_, d)| format!("<path d=\"{d}\"/>"))
+        .collect()
+}
+
 /// The countries as SVG paths (one `<path>` each), drawn on first use.
 pub fn land() -> &'static str {
     static LAND: OnceLock<String> = OnceLock::new();
-    LAND.get_or_init(|| match map::countries(WORLD, "countries") {
-        Ok(countries) => map::paths(&countries, &VIEW, STEP)
-            .into_iter()
-            .map(|(_, d)| format!("<path d=\"{d}\"/>"))
-            .collect(),
-        Err(e) => {
-            tracing::error!(error = %e, "the embedded world map could not be read");
-            String::new()
-        }
-    })
+    LAND.get_or_init(|| land_in(&VIEW))
 }
 
 #[cfg(test)]

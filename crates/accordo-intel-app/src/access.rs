@@ -334,9 +334,10 @@ fn pages() -> Vec<AccessRow> {
             Holders(READERS_AT_ES_PN),
             Holders(READERS_AT_ES_PN),
         ),
+        // An event's form posts to the operation's own page (a refused one stays on it).
         row(
             "post",
-            "/intel/operations/{id}/events",
+            "/intel/operations/{id}",
             json!({}),
             Holders(READERS_AT_ES_PN),
             Holders(READERS_AT_ES_PN),
@@ -366,6 +367,15 @@ fn pages() -> Vec<AccessRow> {
             json!(null),
             Holders(READERS),
             Holders(READERS_AT_ES_PN),
+        ),
+        // The path page, from the number to itself (as the API's row, for the same reason):
+        // answered to every officer and analyst, a found path to its readers only.
+        row(
+            "get",
+            "/intel/graph/path?from_kind=phone&from=%2B21620999888&to_kind=phone&to=%2B21620999888",
+            json!(null),
+            Holders(READERS),
+            Only(&[]),
         ),
         row(
             "get",

@@ -95,6 +95,10 @@ pub static MODULE: Module = Module {
             include_str!("../templates/intel/graph.html"),
         ),
         (
+            "intel/path.html",
+            include_str!("../templates/intel/path.html"),
+        ),
+        (
             "intel/units.html",
             include_str!("../templates/intel/units.html"),
         ),

@@ -47,12 +47,13 @@ pub fn routes() -> PageRoutes {
         .get("/intel/attachments/{id}", attachment_page)
         .get("/intel/graph", graph_page)
         .get("/intel/graph/expand", graph_expand)
+        .get("/intel/graph/path", path_page)
         .get("/intel/units", units_page)
         .post("/intel/units", add_unit)
         .get("/intel/operations", operations::operations_page)
         .post("/intel/operations", operations::create_operation)
         .get("/intel/operations/{id}", operations::operation_page)
-        .post("/intel/operations/{id}/events", operations::record_event)
+        .post("/intel/operations/{id}", operations::record_event)
         .get("/intel/training", training::training_page)
         .post("/intel/training", training::add_course)
 }
@@ -1025,6 +1026,86 @@ async fn graph_page(
             graph,
             drawing,
             not_found,
+            errors => errors.map(|e| e.by_field),
+            tab => "network",
+        },
+    )
+}
+
+/// The path form: two entities, each by kind and value.
+#[derive(Debug, Default, serde::Deserialize)]
+struct PathForm {
+    from_kind: Option<String>,
+    from: Option<String>,
+    to_kind: Option<String>,
+    to: Option<String>,
+}
+
+/// The shortest path between two entities through the reader's messages, as a list of steps
+/// with the link of each; the form keeps what was asked. An end the reader reads nothing of is
+/// said so, like one nobody named.
+async fn path_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(form): Query<PathForm>,
+) -> Response {
+    if let Err(e) = messages::may_read(&viewer.ctx) {
+        return viewer_error_page(&state, &viewer, &e);
+    }
+    let from_kind = form.from_kind.unwrap_or_else(|| "phone".to_owned());
+    let to_kind = form.to_kind.unwrap_or_else(|| "phone".to_owned());
+    let (from, to) = (form.from.unwrap_or_default(), form.to.unwrap_or_default());
+    let (mut path, mut unknown, mut errors) = (None, None, None);
+    if !from.trim().is_empty() || !to.trim().is_empty() {
+        let mut missing = FormErrors::default();
+        for (name, value) in [("from", &from), ("to", &to)] {
+            if value.trim().is_empty() {
+                missing.add(name, "error-required");
+            }
+        }
+        if missing.is_empty() {
+            let (a, b) = (format!("{from_kind}:{from}"), format!("{to_kind}:{to}"));
+            match network::path(&state.platform, &viewer.ctx, &a, &b).await {
+                Ok(found) => path = Some(found),
+                Err(accordo_service::ServiceError::NotFound { id, .. }) => {
+                    // Which end: the far one is looked for first.
+                    let far = network::parse_entity(&viewer.ctx, "to", &b)
+                        .ok()
+                        .map(|n| network::node_id(&n));
+                    unknown = Some(if far.as_deref() == Some(id.as_str()) {
+                        "to"
+                    } else {
+                        "from"
+                    });
+                }
+                Err(e) => match FormErrors::from_service(&state, &viewer.lang, &e, "from") {
+                    Some(refused) => errors = Some(refused),
+                    None => return viewer_error_page(&state, &viewer, &e),
+                },
+            }
+        } else {
+            errors = Some(missing);
+        }
+    }
+    render(
+        &state,
+        &Chrome::signed_in(&viewer, "/intel/graph", Some(&headers)),
+        if errors.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        "intel/path.html",
+        context! {
+            kinds => Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            from_kind,
+            from_value => from,
+            to_kind,
+            to_value => to,
+            max_length => network::MAX_PATH,
+            path,
+            unknown,
             errors => errors.map(|e| e.by_field),
             tab => "network",
         },

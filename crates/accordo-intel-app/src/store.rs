@@ -666,6 +666,39 @@ pub async fn record_read(
     Ok(())
 }
 
+/// Records that `username` of `agency` read each of `messages` (each first read kept), a few
+/// hundred rows a statement.
+pub async fn record_reads(
+    tx: &mut Tx,
+    messages: &[Uuid],
+    username: &str,
+    agency: &str,
+    at: i64,
+) -> Result<()> {
+    for chunk in messages.chunks(500) {
+        let mut binds = Binds::default();
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|m| {
+                format!(
+                    "({}, {}, {}, {})",
+                    binds.text(&m.to_string()),
+                    binds.text(username),
+                    binds.text(agency),
+                    binds.int(at)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO intel_reads (message_id, username, agency, read_at) VALUES {}
+             ON CONFLICT (message_id, username) DO NOTHING",
+            rows.join(", ")
+        );
+        binds.bind_all(sqlx::query(&sql)).execute(tx.conn()).await?;
+    }
+    Ok(())
+}
+
 /// Who has read a message: `(username, agency, first read)`, in order of reading.
 pub async fn reads(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, String, i64)>> {
     let rows = sqlx::query(
@@ -978,6 +1011,8 @@ pub async fn keys_of(conn: &mut Conn, message: Uuid) -> Result<Vec<(String, Stri
 #[derive(Debug, Clone)]
 pub struct MentionRow {
     pub message_id: Uuid,
+    /// The message's agency.
+    pub owner_agency: String,
     pub case_id: Option<Uuid>,
     pub kind: String,
     pub normalised: String,
@@ -1015,7 +1050,7 @@ pub async fn readable_mentions(
         ));
     }
     let sql = format!(
-        "SELECT m.id, m.case_id, e.kind, e.normalised
+        "SELECT m.id, m.owner_agency, m.case_id, e.kind, e.normalised
          FROM intel_messages m JOIN intel_entities e ON e.message_id = m.id
          WHERE e.normalised IS NOT NULL AND m.id IN ({}) AND {readable}
          ORDER BY m.created_at, m.id, e.position LIMIT {limit}",
@@ -1026,6 +1061,7 @@ pub async fn readable_mentions(
         .map(|r| {
             Ok(MentionRow {
                 message_id: uuid(&r.try_get::<String, _>("id")?, "intel_messages")?,
+                owner_agency: r.try_get("owner_agency")?,
                 case_id: r
                     .try_get::<Option<String>, _>("case_id")?
                     .map(|c| uuid(&c, "intel_messages"))

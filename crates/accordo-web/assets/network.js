@@ -1,6 +1,7 @@
 // Draws a network with the vendored cytoscape.js: each element with `data-network` holds the
 // JSON of {"nodes": [{id, kind, label, distance, degree}], "edges": [{source, target,
-// relation, messages}]}. Rings by distance from the first node. Tapping a node asks
+// relation, messages}]}. Rings by distance from the first node. A relation a message states is
+// labelled with the words of `data-relation-RELATION` on the element (the reader's language). Tapping a node asks
 // `data-expand?entity=ID` for the nodes one edge away and adds them; a case node (kind "case")
 // is not expanded. The page's tables beside the drawing hold the same data, with links, for
 // screen readers and keyboards.
@@ -13,7 +14,7 @@
     document: "#a66300"
   };
 
-  function elements(data) {
+  function elements(data, box) {
     var out = [];
     data.nodes.forEach(function (n) {
       out.push({ group: "nodes", data: { id: n.id, label: n.label, kind: n.kind, distance: n.distance } });
@@ -21,7 +22,8 @@
     data.edges.forEach(function (e) {
       out.push({ group: "edges", data: {
         id: e.source + "\u0000" + e.target + "\u0000" + e.relation,
-        source: e.source, target: e.target, relation: e.relation, weight: e.messages } });
+        source: e.source, target: e.target, relation: e.relation, weight: e.messages,
+        words: box.getAttribute("data-relation-" + e.relation) || "" } });
     });
     return out;
   }
@@ -39,7 +41,7 @@
     var status = box.parentNode.parentNode.querySelector("[data-network-status]");
     var cy = window.cytoscape({
       container: box,
-      elements: elements(data),
+      elements: elements(data, box),
       style: [
         { selector: "node", style: {
           "label": "data(label)", "font-size": 10, "text-wrap": "ellipsis", "text-max-width": 110,
@@ -54,9 +56,13 @@
         { selector: "edge[relation = 'in-case']", style: { "line-style": "dashed" } },
         // What a message states: drawn apart from co-occurrence, from subject to object.
         { selector: "edge[relation = 'uses'], edge[relation = 'owns'], edge[relation = 'paid-to'], edge[relation = 'travelled-with']",
-          style: { "curve-style": "bezier", "line-color": "#995c00", "target-arrow-color": "#995c00" } },
+          style: { "curve-style": "unbundled-bezier", "control-point-distances": 22, "control-point-weights": 0.5,
+            "line-color": "#995c00", "target-arrow-color": "#995c00" } },
         { selector: "edge[relation = 'uses'], edge[relation = 'owns'], edge[relation = 'paid-to']",
-          style: { "target-arrow-shape": "triangle" } }
+          style: { "target-arrow-shape": "triangle" } },
+        { selector: "edge[words != '']", style: {
+          "label": "data(words)", "font-size": 9, "color": "#5c3700", "text-rotation": "autorotate",
+          "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 1 } }
       ]
     });
     layout(cy);
@@ -79,7 +85,7 @@
               added += 1;
             }
           });
-          elements({ nodes: [], edges: more.edges }).forEach(function (e) {
+          elements({ nodes: [], edges: more.edges }, box).forEach(function (e) {
             if (cy.getElementById(e.data.id).empty()) { cy.add(e); }
           });
           layout(cy);

@@ -45,7 +45,7 @@ intel-error-agency-not-intel = { $agency } has no officers or analysts to read i
 intel-error-reply-addressee = { $agency } did not receive the message answered.
 intel-error-title = Give a title of 1 to { $max } characters.
 intel-error-graph-entity-form = Write the entity as KIND:VALUE, e.g. phone:+923001234567.
-intel-error-graph-entity-kind = { $kind } is not a kind of entity.
+intel-error-graph-entity-kind = { $kind } is not a kind of entity: write person, phone, imo, mmsi, vehicle, iban, email, handle, url or document before the colon (person:Karim Demo).
 intel-error-graph-entity-invalid = This is not a valid { $kind }.
 intel-error-graph-depth = The depth is from 1 to { $max }.
 intel-error-stix-bundle = Send a STIX 2.1 bundle.
@@ -210,7 +210,7 @@ intel-replies = Replies
 ## The network.
 
 intel-tab-network = Network
-intel-graph-help = The identifiers and cases linked to one identifier, through the messages you may read only: two identifiers are linked when a message names both, an identifier and a case when a message of the case names it. Each search is recorded in the audit log.
+intel-graph-help = The identifiers and cases linked to one identifier, through the messages you may read only: two identifiers are linked when a message names both or states a relation between them (uses, owns, paid, travelled with), an identifier and a case when a message of the case names it. Each search is recorded in the audit log.
 intel-graph-kind = Kind of identifier
 intel-graph-value = Identifier
 intel-graph-depth = Steps
@@ -219,7 +219,7 @@ intel-graph-none = No message you may read names this identifier.
 intel-graph-of = Network of { $kind }
 intel-graph-truncated = The network is larger than one page shows: it is cut at the { $nodes } nearest nodes and the { $edges } links most messages state. Choose fewer steps or start from another identifier.
 intel-graph-drawing = Drawing of the network: { $nodes } nodes, { $edges } links. The tables below hold the same.
-intel-graph-caption = Tap an identifier to add its links. Dashed lines: named in a message of the case.
+intel-graph-caption = Tap an identifier to add its links. Dashed lines: named in a message of the case. Brown lines and arrows: a relation a message states.
 intel-graph-expanded = Nodes added around { "{" }label{ "}" }: { "{" }n{ "}" }.
 intel-graph-expand-failed = The links of this node could not be loaded.
 intel-graph-most-connected = Most connected
@@ -314,7 +314,7 @@ intel-operation-ends = Last day
 intel-operation-area = Area
 intel-operation-area-help = One vertex a line, latitude then longitude in decimal degrees (33.0 11.5), 3 to 200 vertices, the edges not crossing. Clicking the map adds the point under it.
 intel-operation-area-map = The area on the flows map
-intel-operation-area-map-help = Click the map to add a vertex at that point; the outline follows the text above.
+intel-operation-area-map-help = Click the map to add a vertex at that point; zoom in (the buttons or the wheel) and drag to move the map. The outline follows the text above.
 intel-operation-create = Record the operation
 intel-operation-created = The operation is recorded; the agencies taking part are told.
 intel-operation-map-desc = The operation's area outlined, and its events as dots.
@@ -397,3 +397,29 @@ intel-error-course-too-long = A course lasts at most { $max } days.
 intel-error-course-trainees = From 1 to { $max } officers trained.
 intel-error-course-participant-twice = { $given } is named twice.
 intel-error-course-joint = A joint course has officers of at least one other country.
+
+# The shortest path between two identifiers.
+intel-path-title = Path between two identifiers
+intel-path-help = The shortest chain of links from one identifier to another, through the messages you may read only (at most { $max } steps). Each search is recorded in the audit log.
+intel-path-from = From
+intel-path-to = To
+intel-path-show = Find the path
+intel-path-found = { $n ->
+    [one] One step
+   *[other] { $n } steps
+}
+intel-path-none = No chain of at most { $max } links joins them through the messages you may read.
+intel-path-cut = The search stopped at its limits before { $max } steps: a longer path may exist that it did not see.
+intel-path-unknown = No message you may read names { $which ->
+    [from] the first identifier
+   *[to] the second identifier
+}.
+intel-path-messages = { $n ->
+    [one] 1 message
+   *[other] { $n } messages
+}
+intel-path-link = Path between two identifiers
+intel-operation-zoom-in = Zoom in
+intel-operation-zoom-out = Zoom out
+intel-operation-zoom-reset = Whole map
+intel-operation-flows-fields-help = For an interception or a rescue: the flows pillar counts its people on this route.

@@ -45,7 +45,7 @@ intel-error-agency-not-intel = { $agency } non ha funzionari o analisti che poss
 intel-error-reply-addressee = { $agency } non ha ricevuto il messaggio cui si risponde.
 intel-error-title = Indicare un titolo da 1 a { $max } caratteri.
 intel-error-graph-entity-form = Scrivere l'entità come TIPO:VALORE, ad esempio phone:+923001234567.
-intel-error-graph-entity-kind = { $kind } non è un tipo di entità.
+intel-error-graph-entity-kind = { $kind } non è un tipo di entità: scrivere prima dei due punti il codice inglese person (persona), phone (telefono), imo, mmsi, vehicle (veicolo), iban, email, handle (nome utente), url o document (documento), ad esempio person:Karim Demo.
 intel-error-graph-entity-invalid = Non è un valore valido di tipo { $kind }.
 intel-error-graph-depth = La profondità va da 1 a { $max }.
 intel-error-stix-bundle = Invii un bundle STIX 2.1.
@@ -210,7 +210,7 @@ intel-replies = Risposte
 ## La rete.
 
 intel-tab-network = Rete
-intel-graph-help = Gli identificativi e i casi collegati a un identificativo, attraverso i soli messaggi che può leggere: due identificativi sono collegati quando un messaggio li nomina entrambi, un identificativo e un caso quando lo nomina un messaggio del caso. Ogni ricerca è registrata nel registro di audit.
+intel-graph-help = Gli identificativi e i casi collegati a un identificativo, attraverso i soli messaggi che può leggere: due identificativi sono collegati quando un messaggio li nomina entrambi o afferma una relazione tra loro (usa, possiede, ha pagato, ha viaggiato con), un identificativo e un caso quando lo nomina un messaggio del caso. Ogni ricerca è registrata nel registro di audit.
 intel-graph-kind = Tipo di identificativo
 intel-graph-value = Identificativo
 intel-graph-depth = Passi
@@ -219,7 +219,7 @@ intel-graph-none = Nessun messaggio che può leggere nomina questo identificativ
 intel-graph-of = Rete di { $kind }
 intel-graph-truncated = La rete è più ampia di quanto una pagina mostri: è limitata ai { $nodes } nodi più vicini e ai { $edges } collegamenti indicati da più messaggi. Scelga meno passi o parta da un altro identificativo.
 intel-graph-drawing = Disegno della rete: { $nodes } nodi, { $edges } collegamenti. Le tabelle sotto contengono gli stessi dati.
-intel-graph-caption = Tocchi un identificativo per aggiungerne i collegamenti. Linee tratteggiate: nominato in un messaggio del caso.
+intel-graph-caption = Tocchi un identificativo per aggiungerne i collegamenti. Linee tratteggiate: nominato in un messaggio del caso. Linee marroni e frecce: una relazione affermata da un messaggio.
 intel-graph-expanded = Nodi aggiunti intorno a { "{" }label{ "}" }: { "{" }n{ "}" }.
 intel-graph-expand-failed = Non è stato possibile caricare i collegamenti di questo nodo.
 intel-graph-most-connected = I più collegati
@@ -279,7 +279,7 @@ intel-error-unit-email = Indichi un indirizzo di posta elettronica (nome@dominio
 
 # Relazioni che un messaggio afferma tra due sue entità.
 intel-relations = Relazioni affermate
-intel-relations-help = Ciò che il messaggio afferma tra due sue entità, ciascuna scritta TIPO:VALORE come nell'elenco sopra o nel testo (person:Karim Demo, phone:+390612345678). Lasciare vuota una riga per non affermare nulla.
+intel-relations-help = Ciò che il messaggio afferma tra due sue entità, ciascuna scritta CODICE:VALORE, con il codice inglese del tipo (person per una persona, phone per un telefono, iban, email, handle, url, vehicle, imo, mmsi, document): person:Karim Demo, phone:+390612345678. Lasciare vuota una riga per non affermare nulla.
 intel-relation-from = Chi o cosa
 intel-relation = Relazione
 intel-relation-to = Con chi o cosa
@@ -314,7 +314,7 @@ intel-operation-ends = Ultimo giorno
 intel-operation-area = Zona
 intel-operation-area-help = Un vertice per riga, latitudine e poi longitudine in gradi decimali (33.0 11.5), da 3 a 200 vertici, senza lati che si incrociano. Un clic sulla mappa aggiunge il punto indicato.
 intel-operation-area-map = La zona sulla mappa dei flussi
-intel-operation-area-map-help = Fare clic sulla mappa per aggiungere un vertice in quel punto; il contorno segue il testo sopra.
+intel-operation-area-map-help = Fare clic sulla mappa per aggiungere un vertice in quel punto; ingrandire (i pulsanti o la rotella) e trascinare per spostare la mappa. Il contorno segue il testo sopra.
 intel-operation-create = Registra l'operazione
 intel-operation-created = L'operazione è registrata; le agenzie partecipanti sono avvisate.
 intel-operation-map-desc = Il contorno della zona dell'operazione e i suoi eventi come punti.
@@ -397,3 +397,29 @@ intel-error-course-too-long = Un corso dura al massimo { $max } giorni.
 intel-error-course-trainees = Da 1 a { $max } agenti formati.
 intel-error-course-participant-twice = { $given } è indicata due volte.
 intel-error-course-joint = Un corso congiunto ha agenti di almeno un altro paese.
+
+# Il percorso più breve tra due identificativi.
+intel-path-title = Percorso tra due identificativi
+intel-path-help = La catena di collegamenti più breve da un identificativo a un altro, attraverso i soli messaggi che può leggere (al massimo { $max } passi). Ogni ricerca è registrata nel registro di audit.
+intel-path-from = Da
+intel-path-to = A
+intel-path-show = Trova il percorso
+intel-path-found = { $n ->
+    [one] Un passo
+   *[other] { $n } passi
+}
+intel-path-none = Nessuna catena di al massimo { $max } collegamenti li unisce attraverso i messaggi che può leggere.
+intel-path-cut = La ricerca si è fermata ai suoi limiti prima di { $max } passi: può esistere un percorso più lungo che non ha visto.
+intel-path-unknown = Nessun messaggio che può leggere nomina { $which ->
+    [from] il primo identificativo
+   *[to] il secondo identificativo
+}.
+intel-path-messages = { $n ->
+    [one] 1 messaggio
+   *[other] { $n } messaggi
+}
+intel-path-link = Percorso tra due identificativi
+intel-operation-zoom-in = Ingrandisci
+intel-operation-zoom-out = Riduci
+intel-operation-zoom-reset = Tutta la mappa
+intel-operation-flows-fields-help = Per un'intercettazione o un soccorso: il pilastro dei flussi ne conta le persone su questa rotta.

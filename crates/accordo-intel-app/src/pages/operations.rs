@@ -2,7 +2,8 @@
 //! the flows pillar's map, or typed), and an operation with its map, its events and the form
 //! that records one.
 
-use accordo_flows_app::map::{VIEW, land};
+use accordo_flows::map::View;
+use accordo_flows_app::map::{VIEW, land, land_in};
 use accordo_server::AppState;
 use accordo_server::extract::{Path, Query};
 use accordo_server::pages::{
@@ -54,17 +55,64 @@ fn operations_list() -> list::Spec<OperationView> {
     }
 }
 
-/// The flows pillar's map, its window and land, with `area` outlined and `dots` placed.
-fn map(area: &[[f64; 2]], dots: &[(Uuid, &str, &str, f64, f64)]) -> minijinja::Value {
-    let at = |lat: f64, lon: f64| VIEW.project((lon, lat));
+/// The window of the flows pillar's map an area is drawn in: the area with a margin of half
+/// its size each way (at least 3 degrees across), or the whole map when there is no area.
+fn window_of(area: &[[f64; 2]]) -> View {
+    let Some(first) = area.first() else {
+        return VIEW;
+    };
+    let (mut south, mut north, mut west, mut east) = (first[0], first[0], first[1], first[1]);
+    for [lat, lon] in area {
+        south = south.min(*lat);
+        north = north.max(*lat);
+        west = west.min(*lon);
+        east = east.max(*lon);
+    }
+    let margin = ((north - south).max(east - west) / 2.0).max(1.5);
+    let (mut south, mut north) = (south - margin, north + margin);
+    let (mut west, mut east) = (west - margin, east + margin);
+    // The flows map's proportions: widen the narrower side (in drawn units) to match.
+    let middle = ((south + north) / 2.0).to_radians().cos().max(0.2);
+    let (ratio, tall) = (VIEW.height() / VIEW.width, north - south);
+    let wide = (east - west) * middle;
+    if tall / wide > ratio {
+        let grow = (tall / ratio / middle - (east - west)) / 2.0;
+        (west, east) = (west - grow, east + grow);
+    } else {
+        let grow = (wide * ratio - tall) / 2.0;
+        (south, north) = (south - grow, north + grow);
+    }
+    let window = View {
+        west: west.max(-180.0),
+        east: east.min(180.0),
+        south: south.max(-85.0),
+        north: north.min(85.0),
+        width: VIEW.width,
+    };
+    // Near a pole, or wider than the globe, the window cannot hold the area: the whole map.
+    if area.iter().any(|[lat, lon]| !window.contains((*lon, *lat))) {
+        return VIEW;
+    }
+    window
+}
+
+/// The map in `view` (the flows pillar's whole window, or one fitted to an area), its land,
+/// with `area` outlined and `dots` placed.
+fn map(view: &View, area: &[[f64; 2]], dots: &[(Uuid, &str, &str, f64, f64)]) -> minijinja::Value {
+    let at = |lat: f64, lon: f64| view.project((lon, lat));
+    let land = if *view == VIEW {
+        land().to_owned()
+    } else {
+        land_in(view)
+    };
     context! {
-        width => VIEW.width,
-        height => format!("{:.0}", VIEW.height()),
-        west => VIEW.west,
-        east => VIEW.east,
-        south => VIEW.south,
-        north => VIEW.north,
-        land => minijinja::Value::from_safe_string(land().to_owned()),
+        width => view.width,
+        height => format!("{:.0}", view.height()),
+        west => view.west,
+        east => view.east,
+        south => view.south,
+        north => view.north,
+        land => minijinja::Value::from_safe_string(land),
         area => area
             .iter()
             .map(|[lat, lon]| {
@@ -117,7 +165,7 @@ async fn list_with(
             operations => view,
             may_create => operations::may_create(&viewer.ctx).is_ok(),
             agencies => super::agencies(state, viewer).await,
-            map => map(&[], &[]),
+            map => map(&VIEW, &[], &[]),
             values => values.map(Fields::kept),
             errors => errors.map(|e| &e.by_field),
             chosen => chosen,
@@ -233,7 +281,7 @@ async fn operation_with(
             )
         })
         .collect();
-    let drawn = map(&op.area, &dots);
+    let drawn = map(&window_of(&op.area), &op.area, &dots);
     let (values, errors) = form;
     render(
         state,
@@ -245,7 +293,10 @@ async fn operation_with(
             map => drawn,
             may_record => operations::may_create(&viewer.ctx).is_ok(),
             kinds => operations::EVENT_KINDS,
-            routes => accordo_flows::vocab::ROUTES,
+            routes => accordo_flows::vocab::ROUTES
+                .iter()
+                .map(|r| (*r, accordo_flows::vocab::route_key(r)))
+                .collect::<Vec<_>>(),
             values => values.map(Fields::kept),
             errors => errors.map(|e| &e.by_field),
             tab => "operations",
@@ -360,5 +411,34 @@ pub async fn record_event(
             Some(errors) => kept(errors).await,
             None => viewer_error_page(&state, v, &e),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_area_s_map_is_fitted_in_the_flows_map_s_proportions() {
+        // A north–south strip, an east–west strip, a square: each holds its area, with the
+        // flows map's proportions (not 2,000 px tall).
+        for area in [
+            vec![[33.0, 12.0], [37.0, 12.0], [37.0, 12.5]],
+            vec![[35.0, 5.0], [35.5, 5.0], [35.5, 25.0]],
+            vec![[33.0, 11.0], [34.5, 11.0], [34.5, 14.0], [33.0, 14.0]],
+        ] {
+            let w = window_of(&area);
+            let ratio = w.height() / w.width;
+            assert!(
+                (ratio - VIEW.height() / VIEW.width).abs() < 0.1,
+                "{area:?}: {ratio}"
+            );
+            for [lat, lon] in &area {
+                assert!(w.contains((*lon, *lat)), "{area:?} in {w:?}");
+            }
+        }
+        // Near a pole the window would be empty: the whole map instead.
+        assert_eq!(window_of(&[[87.0, 0.0], [88.0, 0.0], [88.0, 10.0]]), VIEW);
+        assert_eq!(window_of(&[]), VIEW);
     }
 }

@@ -99,7 +99,8 @@ pub struct PathView {
     pub truncated: bool,
 }
 
-fn node_id(node: &Node<Uuid>) -> String {
+/// A node's id in answers: `KIND:KEY`, or `case:ID`.
+pub fn node_id(node: &Node<Uuid>) -> String {
     match node {
         Node::Entity { kind, key } => format!("{}:{key}", kind.as_str()),
         Node::Case(id) => format!("case:{id}"),
@@ -127,7 +128,8 @@ pub fn parse_entity_in(
             "write the entity as KIND:VALUE, e.g. phone:+923001234567".to_owned(),
         ));
     };
-    let kind = Kind::parse(kind.trim()).map_err(|e| {
+    // `Person:` reads as `person:`.
+    let kind = Kind::parse(&kind.trim().to_lowercase()).map_err(|e| {
         ServiceError::refused_value(
             field,
             "graph-entity-kind",
@@ -160,6 +162,8 @@ struct Grown {
     network: Network<Uuid>,
     titles: Vec<(Uuid, String)>,
     messages: BTreeSet<Uuid>,
+    /// Those of `messages` that another agency sent: their senders see the read.
+    others: BTreeSet<Uuid>,
     truncated: bool,
 }
 
@@ -251,10 +255,16 @@ async fn grow(
         }
     }
     let messages = rows.iter().map(|r| r.message_id).collect();
+    let others = rows
+        .iter()
+        .filter(|r| r.owner_agency != ctx.actor.agency.as_str())
+        .map(|r| r.message_id)
+        .collect();
     Ok(Grown {
         network,
         titles,
         messages,
+        others,
         truncated,
     })
 }
@@ -355,14 +365,26 @@ fn edges_of(
         .collect()
 }
 
-/// Records that the caller was shown what `messages` name.
+/// Records that the caller was shown what `messages` name: an audit entry naming them, and a
+/// read of each of `others` (another agency's), which its sender sees as a read of its message
+/// (as an opening or an export is).
 async fn audit_read(
     platform: &Platform,
     ctx: &Ctx,
     what: serde_json::Value,
     messages: &BTreeSet<Uuid>,
+    others: &BTreeSet<Uuid>,
 ) -> Result<()> {
     let mut tx = platform.store.write().await?;
+    let others: Vec<Uuid> = others.iter().copied().collect();
+    store::record_reads(
+        &mut tx,
+        &others,
+        &ctx.actor.username,
+        ctx.actor.agency.as_str(),
+        platform.now_us(),
+    )
+    .await?;
     let mut details = what;
     details["messages"] = json!(messages.iter().map(Uuid::to_string).collect::<Vec<_>>());
     let audited = audit::record(
@@ -407,6 +429,7 @@ pub async fn neighbourhood(
                     platform,
                     ctx,
                     json!({"entity": center, "depth": depth, "found": false}),
+                    &BTreeSet::new(),
                     &BTreeSet::new(),
                 )
                 .await?;
@@ -453,6 +476,7 @@ pub async fn neighbourhood(
         ctx,
         json!({"entity": view.center, "depth": depth, "found": true}),
         &grown.messages,
+        &grown.others,
     )
     .await?;
     Ok(view)
@@ -474,9 +498,11 @@ pub async fn path(platform: &Platform, ctx: &Ctx, from: &str, to: &str) -> Resul
         },
         Err(e) => return Err(audited_miss(platform, ctx, asked, e, &BTreeSet::new()).await),
     };
+    // The network grown `MAX_PATH` levels may join them by a longer path: not one this answers.
     let on_path = grown
         .network
         .shortest_path(&start, &end)
+        .filter(|p| p.len() <= MAX_PATH + 1)
         .unwrap_or_default();
     let view = PathView {
         from: node_id(&start),
@@ -496,7 +522,9 @@ pub async fn path(platform: &Platform, ctx: &Ctx, from: &str, to: &str) -> Resul
     };
     let mut messages = grown.messages;
     messages.extend(far.messages);
-    audit_read(platform, ctx, asked, &messages).await?;
+    let mut others = grown.others;
+    others.extend(far.others);
+    audit_read(platform, ctx, asked, &messages, &others).await?;
     Ok(view)
 }
 
@@ -509,7 +537,8 @@ async fn audited_miss(
     messages: &BTreeSet<Uuid>,
 ) -> ServiceError {
     if matches!(error, ServiceError::NotFound { .. })
-        && let Err(e) = audit_read(platform, ctx, asked, messages).await
+        // Nothing was shown: no message is read.
+        && let Err(e) = audit_read(platform, ctx, asked, messages, &BTreeSet::new()).await
     {
         return e;
     }

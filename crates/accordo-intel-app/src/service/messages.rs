@@ -137,21 +137,37 @@ fn reason_text(kind: &str, value: &str, code: &str) -> String {
         .map_or_else(|| code.replace('_', " "), |r| r.to_string())
 }
 
-/// A relation a message states: from its subject to its object, each `KIND:KEY`.
+/// A relation a message states: from its subject to its object, each `KIND:KEY`, and each as
+/// the message wrote it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RelationView {
     pub from: String,
     /// `uses`, `owns`, `paid-to` or `travelled-with`.
     pub relation: String,
     pub to: String,
+    pub from_kind: String,
+    pub to_kind: String,
+    /// The ends as entered or found in the text (the key when the message has no such entity).
+    pub from_value: String,
+    pub to_value: String,
 }
 
 impl RelationView {
-    fn of(r: &RelationRow) -> Self {
+    fn of(r: &RelationRow, entities: &[EntityRow]) -> Self {
+        let written = |kind: &str, key: &str| {
+            entities
+                .iter()
+                .find(|e| e.kind == kind && e.normalised.as_deref() == Some(key))
+                .map_or_else(|| key.to_owned(), |e| e.value.clone())
+        };
         RelationView {
             from: format!("{}:{}", r.subject_kind, r.subject_key),
             relation: r.relation.clone(),
             to: format!("{}:{}", r.object_kind, r.object_key),
+            from_kind: r.subject_kind.clone(),
+            to_kind: r.object_kind.clone(),
+            from_value: written(&r.subject_kind, &r.subject_key),
+            to_value: written(&r.object_kind, &r.object_key),
         }
     }
 }
@@ -987,7 +1003,11 @@ pub async fn send(platform: &Platform, ctx: &Ctx, input: &NewMessage) -> Result<
         addressees,
         recipients: p.recipient_names,
         entities: p.entities.iter().map(EntityView::of).collect(),
-        relations: p.relations.iter().map(RelationView::of).collect(),
+        relations: p
+            .relations
+            .iter()
+            .map(|r| RelationView::of(r, &p.entities))
+            .collect(),
         attachments: p
             .attachments
             .into_iter()
@@ -1190,7 +1210,10 @@ async fn view(platform: &Platform, ctx: &Ctx, row: MessageRow) -> Result<Message
         addressees,
         recipients,
         entities: entities.iter().map(EntityView::of).collect(),
-        relations: relations.iter().map(RelationView::of).collect(),
+        relations: relations
+            .iter()
+            .map(|r| RelationView::of(r, &entities))
+            .collect(),
         attachments,
         reads,
         shares,

@@ -1093,6 +1093,20 @@ async fn the_network_holds_only_what_its_reader_may_read() {
         assert!(!graph["most_connected"].as_array().unwrap().is_empty());
 
         // Greece reads Turkey's message: the vessel, and neither the name nor the account.
+        // Turkey sees that Greece's officer was shown what its message names (a read), as if
+        // Greece had opened it.
+        let tur = app.token("tur.officer").await;
+        let gerze = find(&app, &tur, "outbox", "Fishing vessel").await.unwrap();
+        let gerze = format!("/api/v1/intel/messages/{}", gerze["id"].as_str().unwrap());
+        let readers = |m: &Value| -> Vec<String> {
+            m["reads"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["username"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert!(!readers(&app.get(&gerze, &tur).await.json()).contains(&"grc.officer".to_owned()));
         let graph = app
             .get(
                 "/api/v1/intel/graph?entity=phone:%2B923001234567&depth=1",
@@ -1100,6 +1114,11 @@ async fn the_network_holds_only_what_its_reader_may_read() {
             )
             .await
             .json();
+        assert_eq!(
+            readers(&app.get(&gerze, &tur).await.json()),
+            ["grc.officer"],
+            "the network's read is the sender's to see"
+        );
         let ids = node_ids(&graph);
         assert!(ids.contains(&"imo:9074729".to_owned()), "{ids:?}");
         assert!(
