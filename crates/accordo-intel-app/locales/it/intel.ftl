@@ -56,7 +56,7 @@ intel-error-stix-red = Un bundle TLP:RED va a utenti nominati: lo invii come mes
 
 ## Pagine.
 
-nav-intel = Informazioni
+nav-intel = Scambio informativo
 home-intel-title = Scambio di informazioni
 home-intel-inbox = Messaggi in arrivo
 home-intel-hits = Riscontri della vostra agenzia
