@@ -204,7 +204,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
 /// (the figures the ministry entered by hand before the register counted them).
 async fn seed_courses(platform: &Platform) -> Result<()> {
     let ps = ctx_of(platform, "ita.officer").await?;
-    let today = rome_today(platform);
+    let today = host_today(platform);
     // Begun this year, on or before today: days before today, never before 1 January.
     let begun = |days: i64| {
         let first = jiff::civil::date(today.year(), 1, 1);
@@ -312,9 +312,10 @@ async fn seed_courses(platform: &Platform) -> Result<()> {
     Ok(())
 }
 
-/// Today in Italy (the host state), by the platform's clock.
-fn rome_today(platform: &Platform) -> jiff::civil::Date {
-    let zone = jiff::tz::TimeZone::get("Europe/Rome").unwrap_or(jiff::tz::TimeZone::UTC);
+/// Today in the host state's time zone (the platform's setting), by the platform's clock.
+fn host_today(platform: &Platform) -> jiff::civil::Date {
+    let zone = jiff::tz::TimeZone::get(&platform.settings.host_time_zone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
     platform.clock.now().to_zoned(zone).date()
 }
 
@@ -324,11 +325,7 @@ fn rome_today(platform: &Platform) -> jiff::civil::Date {
 /// shows in flows at once.)
 async fn seed_operation(platform: &Platform) -> Result<()> {
     let gc = ctx_of(platform, "ita.coastguard").await?;
-    let today = platform
-        .clock
-        .now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
+    let today = host_today(platform);
     let day = |n: i64| {
         today
             .checked_add(jiff::Span::new().days(n))

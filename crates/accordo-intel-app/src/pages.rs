@@ -408,14 +408,9 @@ async fn send(State(state): State<AppState>, form: SignedForm) -> Response {
     match messages::refusals(&state.platform, &v.ctx, &input).await {
         Err(e) => return viewer_error_page(&state, v, &e),
         Ok(refused) => {
-            for e in &refused {
-                if let Some(more) = FormErrors::from_service(&state, &v.lang, e, "subject") {
-                    for (field, error) in more.by_field {
-                        let field = entity_field(&field, f);
-                        errors.by_field.entry(field).or_insert(error);
-                    }
-                }
-            }
+            errors.add_refusals(&state, &v.lang, &refused, "subject", |field| {
+                entity_field(field, f)
+            });
         }
     }
     let given = (reply_to, case);

@@ -327,10 +327,18 @@ pub async fn visible_cases(
 
 /// The agencies of a case: its owner and its participants, in order.
 pub async fn case_agencies(conn: &mut Conn, case: &CaseRow) -> Result<Vec<String>> {
-    let mut out = vec![case.owner_agency.clone()];
-    for (_, agency) in
-        accordo_store::scope::addressees(conn, CASE_KIND, &case.id.to_string()).await?
-    {
+    owner_and_addressees(conn, CASE_KIND, case.id, &case.owner_agency).await
+}
+
+/// A record's owner, then its addressed agencies, each once.
+async fn owner_and_addressees(
+    conn: &mut Conn,
+    kind: &str,
+    id: Uuid,
+    owner: &str,
+) -> Result<Vec<String>> {
+    let mut out = vec![owner.to_owned()];
+    for (_, agency) in accordo_store::scope::addressees(conn, kind, &id.to_string()).await? {
         if !out.contains(&agency) {
             out.push(agency);
         }
@@ -1610,15 +1618,7 @@ pub async fn visible_operations(
 
 /// The agencies of an operation: its lead and the others, in order.
 pub async fn operation_agencies(conn: &mut Conn, op: &OperationRow) -> Result<Vec<String>> {
-    let mut out = vec![op.owner_agency.clone()];
-    for (_, agency) in
-        accordo_store::scope::addressees(conn, OPERATION_KIND, &op.id.to_string()).await?
-    {
-        if !out.contains(&agency) {
-            out.push(agency);
-        }
-    }
-    Ok(out)
+    owner_and_addressees(conn, OPERATION_KIND, op.id, &op.owner_agency).await
 }
 
 pub async fn insert_operation_event(tx: &mut Tx, e: &OperationEventRow) -> Result<()> {

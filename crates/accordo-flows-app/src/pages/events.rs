@@ -346,13 +346,7 @@ pub async fn record(State(state): State<AppState>, form: SignedForm) -> Response
     {
         Err(e) => return viewer_error_page(&state, v, &e),
         Ok(Err(refused)) => {
-            for e in &refused {
-                if let Some(more) = FormErrors::from_service(&state, &v.lang, e, "place") {
-                    for (field, error) in more.by_field {
-                        errors.by_field.entry(field).or_insert(error);
-                    }
-                }
-            }
+            errors.add_refusals(&state, &v.lang, &refused, "place", str::to_owned);
         }
         Ok(Ok(_)) => {}
     }

@@ -193,24 +193,6 @@ pub async fn operations_page(
     .await
 }
 
-/// Every refusal under its field, or the service's error page.
-async fn refused(
-    state: &AppState,
-    viewer: &Viewer,
-    refusals: Vec<accordo_service::ServiceError>,
-    first_field: &str,
-) -> FormErrors {
-    let mut errors = FormErrors::default();
-    for e in &refusals {
-        if let Some(more) = FormErrors::from_service(state, &viewer.lang, e, first_field) {
-            for (field, error) in more.by_field {
-                errors.by_field.entry(field).or_insert(error);
-            }
-        }
-    }
-    errors
-}
-
 pub async fn create_operation(State(state): State<AppState>, form: SignedForm) -> Response {
     let v = &form.viewer;
     let f = &form.fields;
@@ -239,7 +221,11 @@ pub async fn create_operation(State(state): State<AppState>, form: SignedForm) -
     };
     match operations::refusals(&state.platform, &v.ctx, &input).await {
         Err(e) => return viewer_error_page(&state, v, &e),
-        Ok(no) if !no.is_empty() => return kept(refused(&state, v, no, "name").await).await,
+        Ok(no) if !no.is_empty() => {
+            let mut errors = FormErrors::default();
+            errors.add_refusals(&state, &v.lang, &no, "name", str::to_owned);
+            return kept(errors).await;
+        }
         Ok(_) => {}
     }
     match operations::create(&state.platform, &v.ctx, &input).await {
@@ -393,11 +379,7 @@ pub async fn record_event(
     };
     match operations::event_refusals(&state.platform, &v.ctx, id, &input).await {
         Err(e) => return viewer_error_page(&state, v, &e),
-        Ok(no) => {
-            for (field, error) in refused(&state, v, no, "kind").await.by_field {
-                errors.by_field.entry(field).or_insert(error);
-            }
-        }
+        Ok(no) => errors.add_refusals(&state, &v.lang, &no, "kind", str::to_owned),
     }
     if !errors.is_empty() {
         return kept(errors).await;

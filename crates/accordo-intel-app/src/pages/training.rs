@@ -220,18 +220,9 @@ pub async fn add_course(State(state): State<AppState>, form: SignedForm) -> Resp
     };
     match training::refusals(&state.platform, &v.ctx, &input).await {
         Err(e) => return viewer_error_page(&state, v, &e),
-        Ok(no) => {
-            for e in &no {
-                if let Some(more) = FormErrors::from_service(&state, &v.lang, e, "title") {
-                    for (field, error) in more.by_field {
-                        errors
-                            .by_field
-                            .entry(row_field(&field, &filled))
-                            .or_insert(error);
-                    }
-                }
-            }
-        }
+        Ok(no) => errors.add_refusals(&state, &v.lang, &no, "title", |field| {
+            row_field(field, &filled)
+        }),
     }
     if errors.is_empty() {
         match training::add(&state.platform, &v.ctx, &input).await {

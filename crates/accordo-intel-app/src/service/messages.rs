@@ -20,6 +20,7 @@ use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifi
 
 use super::hits::{self, HitView};
 use super::index::{self, Matches};
+use super::refused;
 use super::{LIST_MAX, cases};
 use crate::policy;
 use crate::store::{self, EntityRow, MessageFilter, MessageRow, RelationRow};
@@ -286,15 +287,6 @@ pub fn may_read(ctx: &Ctx) -> Result<()> {
         Resource::collection(&policy::INTEL_MESSAGE),
     )?;
     Ok(())
-}
-
-fn refused(
-    field: &str,
-    id: &'static str,
-    args: Vec<(&'static str, String)>,
-    text: String,
-) -> ServiceError {
-    ServiceError::refused_value(field, id, args, text)
 }
 
 /// What a checked message writes.

@@ -8,14 +8,13 @@ use accordo_domain::access::{Action, Resource};
 use accordo_domain::{AgencyCode, Handling, RecordScope, can};
 use accordo_flows::event::EventInput;
 use accordo_intel::area::{Area, Point};
-use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id, notifications};
 
-use super::LIST_MAX;
+use super::{LIST_MAX, date_of, refused};
 use crate::policy;
 use crate::store::{self, OperationEventRow, OperationRow};
 
@@ -117,16 +116,6 @@ pub struct NewOperationEvent {
     pub nationalities: Vec<(String, i64)>,
 }
 
-/// A refusal of `field` by the rule `id` (its catalogue message `intel-error-<id>`).
-pub(super) fn refused(
-    field: &str,
-    id: &'static str,
-    args: Vec<(&'static str, String)>,
-    text: String,
-) -> ServiceError {
-    ServiceError::refused_value(field, id, args, text)
-}
-
 /// Whether the caller may lead operations for their agency.
 pub fn may_create(ctx: &Ctx) -> Result<()> {
     can(
@@ -148,22 +137,6 @@ pub fn may_read(ctx: &Ctx) -> Result<()> {
         Resource::collection(&policy::INTEL_OPERATION),
     )?;
     Ok(())
-}
-
-/// A date as written, or its refusal added to `no`.
-pub(super) fn date_of(field: &str, text: &str, no: &mut Vec<ServiceError>) -> Option<Date> {
-    match accordo_domain::dates::parse(text.trim()) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            no.push(refused(
-                field,
-                "date",
-                vec![("given", text.to_owned())],
-                e.to_string(),
-            ));
-            None
-        }
-    }
 }
 
 fn area_refusal(e: &accordo_intel::area::AreaError) -> ServiceError {

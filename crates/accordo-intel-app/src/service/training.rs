@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id};
 
-use super::operations::{date_of, refused};
+use super::{date_of, refused};
 use crate::policy;
 use crate::store::{self, CourseRow};
 

@@ -612,6 +612,26 @@ impl FormErrors {
         }
     }
 
+    /// Adds each of a service's `refusals` (every mistake of a form at once) beside its field,
+    /// the API's field name turned into the form's by `field_of` (a row's field, say); a field
+    /// keeps its first error. An error that is no fault of the form is left out.
+    pub fn add_refusals(
+        &mut self,
+        state: &AppState,
+        lang: &str,
+        refusals: &[ServiceError],
+        default_field: &str,
+        field_of: impl Fn(&str) -> String,
+    ) {
+        for e in refusals {
+            if let Some(more) = Self::from_service(state, lang, e, default_field) {
+                for (field, error) in more.by_field {
+                    self.by_field.entry(field_of(&field)).or_insert(error);
+                }
+            }
+        }
+    }
+
     /// A service's refusal, next to the field it names (or `form` when it names none).
     /// A service's refusal as the error of a field, in the reader's language where the
     /// refusal has a code (each rule by its catalogue message, `<module>-rule-<code>`);
