@@ -1,6 +1,7 @@
 //! Where the forecast pipeline's time goes, on synthetic monthly series like bench/flows'
 //! speed run (level, trend, multiplicative season, noise): `cargo run --release -p
-//! accordo-forecast --example speed -- [SERIES] [WHAT]`, WHAT one of ets, auto, fit-MAM.
+//! accordo-forecast --example speed -- [SERIES] [WHAT]`, WHAT one of ets, ets_theta, auto, or
+//! a spec (MAM…) to fit alone.
 use std::time::Instant;
 
 use accordo_forecast::{backtest, ets, numeric::Normal};
@@ -32,6 +33,9 @@ fn main() {
         check += match what {
             "auto" => backtest::forecast_chosen(y, 12, 12).map(|c| c.forecast.mean[11]),
             "ets" => ets::forecast(y, 12, 12).map(|(f, _)| f.mean[11]),
+            "ets_theta" => backtest::Model::Combination
+                .forecast(y, 12, 12)
+                .map(|f| f.mean[11]),
             spec => ets::fit(y, 12, ets::Spec::parse(spec).expect("a spec"))
                 .map(|f| f.forecast(12).mean[11]),
         }

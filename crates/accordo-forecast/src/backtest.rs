@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::{Forecast, ForecastError, ets, mstl, naive, theta};
+use crate::{BACKTEST_PATHS, Forecast, ForecastError, ets, mstl, naive, theta};
 
 /// The candidate models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -131,7 +131,8 @@ fn origins_of(n: usize, h: usize, origins: usize) -> Result<Vec<usize>, Forecast
 /// later ones with their parameters fixed (as statsforecast's `cross_validation(refit=False)`):
 /// fitting them again at each of 24 origins would cost the backtest 24 times as much.
 /// Exponential smoothing fits `spec` when given (the model AICc chose on the whole series), or
-/// chooses among all at the first origin.
+/// chooses among all at the first origin. Simulated intervals are read from
+/// [`BACKTEST_PATHS`] paths.
 fn from_origins(
     model: Model,
     y: &[f64],
@@ -151,19 +152,19 @@ fn from_origins(
                 Some(spec) => ets::fit(head, m, spec).or_else(|_| ets::auto(head, m))?,
                 None => ets::auto(head, m)?,
             };
-            out.push(fit.forecast(h));
+            out.push(fit.forecast_with(h, BACKTEST_PATHS));
             for &origin in later {
-                out.push(fit.extend(&y[..origin]).forecast(h));
+                out.push(fit.extend(&y[..origin]).forecast_with(h, BACKTEST_PATHS));
             }
         }
         Model::Theta => {
-            let (f, fit) = theta::forecast(head, m, h, None)?;
+            let (f, fit) = theta::forecast_with(head, m, h, None, BACKTEST_PATHS)?;
             out.push(f);
             for &origin in later {
                 let prefix = &y[..origin];
-                out.push(match theta::extend(&fit, prefix, m, h) {
+                out.push(match theta::extend(&fit, prefix, m, h, BACKTEST_PATHS) {
                     Ok(f) => f,
-                    Err(_) => theta::forecast(prefix, m, h, None)?.0,
+                    Err(_) => theta::forecast_with(prefix, m, h, None, BACKTEST_PATHS)?.0,
                 });
             }
         }

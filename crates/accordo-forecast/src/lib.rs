@@ -7,7 +7,8 @@
 //! - [`mstl`]: STL decomposition with exponential smoothing of the adjusted series (MSTL).
 //! - [`decompose`]: classical seasonal decomposition.
 //! - [`warning`]: surprises against one-step forecasts, and change points on the log scale.
-//! - [`numeric`]: the autocorrelation, normal quantiles, a seeded normal source, Nelder–Mead.
+//! - [`numeric`]: the autocorrelation, normal quantiles, a seeded normal source, Nelder–Mead
+//!   and Levenberg–Marquardt.
 //!
 //! Counts are never negative: a forecast and its intervals are cut at zero. Pure: no I/O.
 
@@ -21,6 +22,16 @@ pub mod theta;
 pub mod warning;
 
 use serde::Serialize;
+
+/// How many simulated paths a forecast's intervals are read from, where they are simulated
+/// (multiplicative seasons, the theta family).
+pub const PATHS: usize = 2000;
+
+/// How many a backtest's forecasts read theirs from: their intervals only count how often the
+/// held-out values fall inside (the choice reads the means), and a backtest makes dozens of
+/// forecasts a series. A quarter of [`PATHS`] puts each bound within about a sixth of a
+/// percentage point of coverage of where 2,000 paths put it.
+pub const BACKTEST_PATHS: usize = 500;
 
 /// A forecast: the mean path and its 80% and 95% prediction intervals, never below zero.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -23,6 +23,23 @@ pub fn acf(y: &[f64], lags: usize) -> Vec<f64> {
         .collect()
 }
 
+/// `Σ aᵢbᵢ` over the shorter of the two, in four running sums (the additions of one sum wait
+/// on each other; four run side by side, and in vector registers).
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut sums = [0.0f64; 4];
+    let (whole_a, rest_a) = a.split_at(n - n % 4);
+    let (whole_b, rest_b) = b.split_at(n - n % 4);
+    for (x, y) in whole_a.chunks_exact(4).zip(whole_b.chunks_exact(4)) {
+        for l in 0..4 {
+            sums[l] += x[l] * y[l];
+        }
+    }
+    let rest: f64 = rest_a.iter().zip(rest_b).map(|(x, y)| x * y).sum();
+    (sums[0] + sums[1]) + (sums[2] + sums[3]) + rest
+}
+
 /// The standard normal quantiles the intervals use: 90% (one-sided 95%), 80% and 95%.
 pub const Z_90_ONE_SIDED: f64 = 1.644_853_626_951_472_2;
 pub const Z_80: f64 = 1.281_551_565_544_600_5;
@@ -81,29 +98,48 @@ pub fn quantile(values: &mut [f64], q: f64) -> f64 {
     }
 }
 
-/// `[lo80, hi80, lo95, hi95]` of simulated values (sorted in place): the 10%, 90%, 2.5% and
-/// 97.5% quantiles.
+/// `[lo80, hi80, lo95, hi95]` of simulated values (reordered in place): the 10%, 90%, 2.5% and
+/// 97.5% quantiles, as [`quantile`] interpolates them.
 pub fn bands(values: &mut [f64]) -> [f64; 4] {
-    // Four quantiles need eight order statistics, not a sorted column: each is selected
-    // among the values at or beyond the one before (linear time each), and the next one up
-    // is the least of those beyond it. Simulated intervals read thousands of columns.
     let n = values.len();
     if n == 0 {
         return [f64::NAN; 4];
     }
-    let mut from = 0;
-    let [lo95, lo80, hi80, hi95] = [0.025, 0.1, 0.9, 0.975].map(|q: f64| {
+    // Four quantiles need eight order statistics, not a sorted column: the ones at and after
+    // each position, put in place by selection (simulated intervals read thousands of
+    // columns).
+    let at = [0.1, 0.9, 0.025, 0.975].map(|q: f64| {
         let pos = q * (n - 1) as f64;
-        let (lo, frac) = (pos.floor() as usize, pos - pos.floor());
-        let (_, at, beyond) = values[from..].select_nth_unstable_by(lo - from, f64::total_cmp);
-        let at = *at;
-        from = lo;
-        match beyond.iter().copied().min_by(f64::total_cmp) {
-            Some(next) => at + frac * (next - at),
-            None => at,
-        }
+        (pos.floor() as usize, pos - pos.floor())
     });
-    [lo80, hi80, lo95, hi95]
+    let mut ranks: Vec<usize> = at
+        .iter()
+        .flat_map(|&(lo, _)| [lo, (lo + 1).min(n - 1)])
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    select_ranks(values, &ranks);
+    at.map(|(lo, frac)| match values.get(lo + 1) {
+        Some(next) => values[lo] + frac * (next - values[lo]),
+        None => values[lo],
+    })
+}
+
+/// Puts the order statistics of the sorted, distinct `ranks` in their places, each part
+/// split at the rank nearest its middle (a tail's ranks are then found among few values).
+fn select_ranks(values: &mut [f64], ranks: &[usize]) {
+    if ranks.is_empty() || values.len() < 2 {
+        return;
+    }
+    let middle = values.len() / 2;
+    let i = (0..ranks.len())
+        .min_by_key(|&i| ranks[i].abs_diff(middle))
+        .unwrap_or(0);
+    let r = ranks[i];
+    let (left, _, right) = values.select_nth_unstable_by(r, f64::total_cmp);
+    select_ranks(left, &ranks[..i]);
+    let shifted: Vec<usize> = ranks[i + 1..].iter().map(|k| k - r - 1).collect();
+    select_ranks(right, &shifted);
 }
 
 /// The first `count` deviates of `Normal::seeded(seed)`, to `read`. Simulated intervals draw
@@ -249,6 +285,140 @@ pub fn nelder_mead(
     (simplex[best].clone(), values[best])
 }
 
+/// A least-squares objective linearised at a point: its value (any increasing function of the
+/// sum of squares `S = Σ r²`), and the Gauss–Newton normal equations `JᵀJ` (row-major, `k × k`)
+/// and `Jᵀr` of its residuals `r`, each up to one positive factor (the step they give does not
+/// depend on it).
+pub struct Linearised {
+    pub value: f64,
+    pub jtj: Vec<f64>,
+    pub jtr: Vec<f64>,
+}
+
+/// Solves `a·x = b` for a symmetric positive definite `a` (row-major, `n × n`) by Cholesky;
+/// `None` when `a` is not positive definite.
+fn cholesky_solve(mut a: Vec<f64>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    for j in 0..n {
+        let mut d = a[j * n + j];
+        for k in 0..j {
+            d -= a[j * n + k] * a[j * n + k];
+        }
+        if !(d > 0.0 && d.is_finite()) {
+            return None;
+        }
+        let d = d.sqrt();
+        a[j * n + j] = d;
+        for i in j + 1..n {
+            let mut v = a[i * n + j];
+            for k in 0..j {
+                v -= a[i * n + k] * a[j * n + k];
+            }
+            a[i * n + j] = v / d;
+        }
+    }
+    for i in 0..n {
+        let mut v = b[i];
+        for k in 0..i {
+            v -= a[i * n + k] * b[k];
+        }
+        b[i] = v / a[i * n + i];
+    }
+    for i in (0..n).rev() {
+        let mut v = b[i];
+        for k in i + 1..n {
+            v -= a[k * n + i] * b[k];
+        }
+        b[i] = v / a[i * n + i];
+    }
+    Some(b)
+}
+
+/// Minimises a least-squares objective over the box `lower..=upper` from `x0` by
+/// Levenberg–Marquardt (Marquardt's scaling by the diagonal of `JᵀJ`; the damping divided by
+/// three after a step that gains, multiplied by a factor that doubles after each one that
+/// does not), each trial point clamped into the box and the coordinates held at a bound the
+/// gradient pushes beyond left out of the step. `value` is the objective alone (a trial point),
+/// `linearise` the objective with its normal equations (an accepted point); `None` or a value
+/// that is not finite is a point outside the model's domain. Stops when an accepted step gains
+/// less than `tol`, when no step gains, or after `max_iter` steps. Returns the best point and
+/// its value.
+pub fn levenberg_marquardt(
+    value: &dyn Fn(&[f64]) -> f64,
+    linearise: &dyn Fn(&[f64]) -> Option<Linearised>,
+    x0: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+    tol: f64,
+    max_iter: usize,
+) -> (Vec<f64>, f64) {
+    let n = x0.len();
+    let mut x: Vec<f64> = (0..n).map(|i| x0[i].clamp(lower[i], upper[i])).collect();
+    let Some(mut here) = linearise(&x).filter(|l| l.value.is_finite()) else {
+        return (x, f64::INFINITY);
+    };
+    let (mut lambda, mut nu) = (1e-3, 2.0);
+    for _ in 0..max_iter {
+        // The coordinates that may move: not at a bound the descent direction leaves by.
+        let free: Vec<usize> = (0..n)
+            .filter(|&i| {
+                let g = here.jtr[i];
+                !((x[i] <= lower[i] && g > 0.0) || (x[i] >= upper[i] && g < 0.0))
+            })
+            .collect();
+        if free.is_empty() {
+            break;
+        }
+        let k = free.len();
+        let mut a = vec![0.0; k * k];
+        for (r, &i) in free.iter().enumerate() {
+            for (c, &j) in free.iter().enumerate() {
+                a[r * k + c] = here.jtj[i * n + j];
+            }
+            a[r * k + r] += lambda * here.jtj[i * n + i].max(1e-12);
+        }
+        let b: Vec<f64> = free.iter().map(|&i| -here.jtr[i]).collect();
+        // The step's point, if the objective is lower there and the model holds.
+        let accepted = cholesky_solve(a, b)
+            .map(|step| {
+                let mut trial = x.clone();
+                for (&i, d) in free.iter().zip(&step) {
+                    trial[i] = (x[i] + d).clamp(lower[i], upper[i]);
+                }
+                trial
+            })
+            .filter(|trial| {
+                let v = value(trial);
+                v.is_finite() && v < here.value
+            })
+            .and_then(|trial| {
+                let next = linearise(&trial).filter(|l| l.value.is_finite())?;
+                Some((trial, next))
+            });
+        match accepted {
+            Some((trial, next)) => {
+                let gain = here.value - next.value;
+                x = trial;
+                here = next;
+                lambda = (lambda / 3.0).max(1e-12);
+                nu = 2.0;
+                if gain < tol {
+                    break;
+                }
+            }
+            None => {
+                // Towards steepest descent, in ever shorter steps.
+                lambda *= nu;
+                nu *= 2.0;
+                if lambda > 1e16 {
+                    break;
+                }
+            }
+        }
+    }
+    (x, here.value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +435,69 @@ mod tests {
         // The box binds: the minimum over x ≤ 2 is at its edge.
         let (x, _) = nelder_mead(&f, &[0.5, 0.5], &[-10.0, -10.0], &[2.0, 10.0], 1e-12, 2000);
         assert!((x[0] - 2.0).abs() < 1e-6, "{x:?}");
+    }
+
+    #[test]
+    fn levenberg_marquardt_fits_a_curve_within_a_box() {
+        // y = a·exp(b·t) sampled without noise; the residuals' Jacobian by hand.
+        let t: Vec<f64> = (0..20).map(|i| i as f64 / 4.0).collect();
+        let y: Vec<f64> = t.iter().map(|t| 3.0 * (-0.7 * t).exp()).collect();
+        let sse = |x: &[f64]| -> f64 {
+            t.iter()
+                .zip(&y)
+                .map(|(t, y)| (x[0] * (x[1] * t).exp() - y).powi(2))
+                .sum()
+        };
+        let linearise = |x: &[f64]| {
+            let (mut jtj, mut jtr) = (vec![0.0; 4], vec![0.0; 2]);
+            for (t, y) in t.iter().zip(&y) {
+                let e = (x[1] * t).exp();
+                let r = x[0] * e - y;
+                let j = [e, x[0] * t * e];
+                for a in 0..2 {
+                    jtr[a] += j[a] * r;
+                    for b in 0..2 {
+                        jtj[a * 2 + b] += j[a] * j[b];
+                    }
+                }
+            }
+            Some(Linearised {
+                value: sse(x),
+                jtj,
+                jtr,
+            })
+        };
+        let (x, v) = levenberg_marquardt(
+            &sse,
+            &linearise,
+            &[1.0, 0.0],
+            &[0.0, -5.0],
+            &[10.0, 5.0],
+            0.0,
+            200,
+        );
+        assert!(
+            (x[0] - 3.0).abs() < 1e-6 && (x[1] + 0.7).abs() < 1e-6,
+            "{x:?}"
+        );
+        assert!(v < 1e-12);
+        // A bound that binds: with a at most 2, the best a is 2 and b follows.
+        let (x, _) = levenberg_marquardt(
+            &sse,
+            &linearise,
+            &[1.0, 0.0],
+            &[0.0, -5.0],
+            &[2.0, 5.0],
+            0.0,
+            200,
+        );
+        assert_eq!(x[0], 2.0, "{x:?}");
+        for d in [-1e-4, 1e-4] {
+            assert!(
+                sse(&x) < sse(&[2.0, x[1] + d]),
+                "{x:?} is not the least along b"
+            );
+        }
     }
 
     #[test]

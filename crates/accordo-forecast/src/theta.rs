@@ -252,12 +252,15 @@ impl Fit {
         }
         let p = self.params();
         let decays: Vec<f64> = (n..n + h).map(|i| decay(p, i)).collect();
+        // The paths advance together, a step at a time: independent work the processor
+        // overlaps, where one path's steps wait on each other.
+        let first = *self.states.last().unwrap_or_else(|| unreachable!("fitted"));
+        let mut states = vec![first; paths];
         numeric::with_draws(0x7E7A, paths * h, |draws| {
-            for path in draws.chunks_exact(h) {
-                let mut state = *self.states.last().unwrap_or_else(|| unreachable!("fitted"));
-                for (j, column) in by_step.iter_mut().enumerate() {
-                    let y = forecast_decayed(&state, p, decays[j]) + sd * path[j];
-                    state = step_decayed(&state, n + j, self.variant, p, Some(y), decays[j]);
+            for (j, column) in by_step.iter_mut().enumerate() {
+                for (i, state) in states.iter_mut().enumerate() {
+                    let y = forecast_decayed(state, p, decays[j]) + sd * draws[i * h + j];
+                    *state = step_decayed(state, n + j, self.variant, p, Some(y), decays[j]);
                     column.push(y);
                 }
             }
@@ -275,9 +278,6 @@ fn std_dev(v: &[f64]) -> f64 {
     (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
 }
 
-/// How many simulated paths the intervals are read from.
-const PATHS: usize = 2000;
-
 /// Fits the theta family to `y` with seasonal period `m` (1: none) and forecasts `h` steps:
 /// the four variants, or only `only`, after a seasonal adjustment when the series is seasonal.
 pub fn forecast(
@@ -285,6 +285,17 @@ pub fn forecast(
     m: usize,
     h: usize,
     only: Option<Variant>,
+) -> Result<(Forecast, Fit), ForecastError> {
+    forecast_with(y, m, h, only, crate::PATHS)
+}
+
+/// [`forecast`], the intervals read from `paths` simulated paths.
+pub fn forecast_with(
+    y: &[f64],
+    m: usize,
+    h: usize,
+    only: Option<Variant>,
+    paths: usize,
 ) -> Result<(Forecast, Fit), ForecastError> {
     let n = y.len();
     if n < 4 {
@@ -330,14 +341,20 @@ pub fn forecast(
     }
     let mut best = best.ok_or(ForecastError::NoFit)?;
     best.season = season.as_ref().map(|(_, kind)| *kind);
-    Ok((finish(&best, season, m, h), best))
+    Ok((finish(&best, season, m, h, paths), best))
 }
 
 /// The forecast of a fitted member: its mean and simulated intervals, the season put back.
-fn finish(best: &Fit, season: Option<(Vec<f64>, Kind)>, m: usize, h: usize) -> Forecast {
+fn finish(
+    best: &Fit,
+    season: Option<(Vec<f64>, Kind)>,
+    m: usize,
+    h: usize,
+    paths: usize,
+) -> Forecast {
     let mut mean = best.mean(h);
     let mut bands: Vec<[f64; 4]> = best
-        .paths(h, PATHS)
+        .paths(h, paths)
         .into_iter()
         .map(|mut column| numeric::bands(&mut column))
         .collect();
@@ -357,8 +374,15 @@ fn finish(best: &Fit, season: Option<(Vec<f64>, Kind)>, m: usize, h: usize) -> F
 
 /// The same member, its parameters (initial level, α, θ) and seasonal adjustment fixed,
 /// forecast from the end of `y` (the series it was fitted on with what came after): a later
-/// origin of a backtest without fitting again.
-pub fn extend(fitted: &Fit, y: &[f64], m: usize, h: usize) -> Result<Forecast, ForecastError> {
+/// origin of a backtest without fitting again. The intervals are read from `paths` simulated
+/// paths.
+pub fn extend(
+    fitted: &Fit,
+    y: &[f64],
+    m: usize,
+    h: usize,
+    paths: usize,
+) -> Result<Forecast, ForecastError> {
     if y.len() < 4 {
         return Err(ForecastError::TooShort {
             needed: 4,
@@ -405,6 +429,7 @@ pub fn extend(fitted: &Fit, y: &[f64], m: usize, h: usize) -> Result<Forecast, F
         season.map(|(s, kind)| (s[n - m..].to_vec(), kind)),
         m,
         h,
+        paths,
     ))
 }
 
@@ -428,9 +453,9 @@ mod tests {
         let y = seasonal(96);
         let (f, fit) = forecast(&y[..84], 12, 6, None).unwrap();
         assert!(fit.season.is_some(), "a seasonal series is adjusted");
-        assert_eq!(extend(&fit, &y[..84], 12, 6).unwrap(), f);
+        assert_eq!(extend(&fit, &y[..84], 12, 6, crate::PATHS).unwrap(), f);
         // Twelve months on: the forecast starts from the new end, a season later.
-        let later = extend(&fit, &y, 12, 6).unwrap();
+        let later = extend(&fit, &y, 12, 6, crate::PATHS).unwrap();
         assert_ne!(later, f);
         assert!((later.mean[0] - y[84]).abs() < 0.25 * y[84], "{later:?}");
     }

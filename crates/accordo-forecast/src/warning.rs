@@ -53,7 +53,7 @@ pub fn surprises(y: &[f64], m: usize, last: usize) -> Result<Vec<Surprise>, Fore
     }
     let (_, fitted) = theta::forecast(&y[..first], m, 1, None)?;
     for t in first..n {
-        let Ok(f) = theta::extend(&fitted, &y[..t], m, 1) else {
+        let Ok(f) = theta::extend(&fitted, &y[..t], m, 1, crate::PATHS) else {
             continue;
         };
         let (mean, lo, hi) = (f.mean[0], f.lo95[0], f.hi95[0]);
