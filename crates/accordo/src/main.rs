@@ -4,6 +4,7 @@
 
 mod forecast;
 mod mrz;
+mod online;
 mod quotas;
 
 use std::io::{BufRead, Write};
@@ -151,6 +152,9 @@ enum Command {
     /// Statistics of arrivals and detections by route and nationality.
     #[command(subcommand)]
     Flows(FlowsCommand),
+    /// Smugglers' adverts online: the images captured from them.
+    #[command(subcommand)]
+    Online(OnlineCommand),
     /// Legal-entry quotas.
     #[command(subcommand)]
     Quotas(QuotasCommand),
@@ -219,6 +223,19 @@ enum MrzCommand {
     /// JSON object per MRZ per line, with every check. Exit 0 when all are valid, 1 when any
     /// is not, 2 when the input cannot be read as text. Needs no database.
     Check { file: Option<PathBuf> },
+}
+
+#[derive(Subcommand)]
+enum OnlineCommand {
+    /// Print `HASH QUALITY FILE` for each image: its PDQ hash (64 hexadecimal digits, Meta's
+    /// perceptual hash; two images 31 bits apart or fewer are the same picture) and quality
+    /// (0 to 100; under 50 the hash is not to be trusted). A file that is not an image, or is
+    /// too large to decode, is named on standard error. Exit 0 when every file was hashed, 1
+    /// when any was not. Needs no database.
+    Pdq {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -489,6 +506,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Mrz(MrzCommand::Check { file }) => Ok(mrz::check(file.as_deref())),
+        Command::Online(OnlineCommand::Pdq { files }) => Ok(online::pdq(&files)),
         Command::Quotas(QuotasCommand::Apportion {
             method,
             seats,

@@ -10,6 +10,7 @@ mod cli;
 mod cli_documents;
 mod cli_flows;
 mod cli_mrz;
+mod cli_online;
 mod cli_quotas;
 mod common;
 mod crash;
