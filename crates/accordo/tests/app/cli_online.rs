@@ -60,6 +60,16 @@ fn pdq_prints_each_image_s_hash_and_quality_and_names_what_it_could_not_read() {
         stderr.contains(&format!("{}: not an image", not_an_image.display())),
         "{stderr}"
     );
+    // A file that cannot be read is named too, and nothing is printed for it.
+    let missing = dir.join("missing.jpg");
+    let out = run(std::slice::from_ref(&missing));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("{}: cannot read it", missing.display())),
+        "{stderr}"
+    );
     assert!(
         !dir.join("never-created").exists(),
         "pdq created a data directory"
