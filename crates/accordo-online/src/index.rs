@@ -7,9 +7,9 @@
 //! are within `tᵢ` on at least one chunk `i` (else they would differ by at least 32; the
 //! generalised pigeonhole principle of Qin et al. 2018). Each chunk has a table of every stored
 //! hash, bucketed by the chunk's first 16 bits, each entry holding the chunk's last 7 or 8 bits
-//! and the hash's number. A query visits, in each table, the buckets whose 16 bits are within
-//! the radius of its own (137 of 65,536 at radius 2), keeps the entries whose last bits are
-//! within what the radius has left, and only those are compared in full.
+//! and the hash's number (3 bytes). A query visits, in each table, the buckets whose 16 bits
+//! are within the radius of its own (137 of 65,536 at radius 2), keeps the entries whose last
+//! bits are within what the radius has left, and only those are compared in full.
 //!
 //! Against a plain multi-index hash of 16 chunks of 16 bits (radius 1 each), which compares in
 //! full the 152 hashes of each of 272 buckets (41,000 random reads of 10 million hashes a
@@ -73,10 +73,15 @@ struct Table {
     chunk: Chunk,
     /// Bucket `p` holds entries `offsets[p]..offsets[p + 1]`.
     offsets: Vec<u32>,
-    /// Each entry's last bits of the chunk, and the number of its hash.
+    /// Each entry's last bits of the chunk, and the number of its hash in three bytes (little
+    /// end first: [`MAX_HASHES`]).
     suffixes: Vec<u8>,
-    ids: Vec<u32>,
+    ids: Vec<[u8; 3]>,
 }
+
+/// The most hashes an index holds: numbers of three bytes, 16.7 million (the partners' bank of
+/// confirmed adverts is far smaller; a fourth byte would cost 11 bytes a hash).
+pub const MAX_HASHES: usize = 1 << 24;
 
 impl Table {
     fn build(chunk: Chunk, hashes: &[[u64; 4]]) -> Table {
@@ -92,14 +97,15 @@ impl Table {
         }
         let mut next: Vec<u32> = offsets[..buckets].to_vec();
         let mut suffixes = vec![0u8; hashes.len()];
-        let mut ids = vec![0u32; hashes.len()];
+        let mut ids = vec![[0u8; 3]; hashes.len()];
         for (id, v) in values.iter().enumerate() {
             let p = (v >> chunk.suffix_bits()) as usize;
             let at = next[p] as usize;
             next[p] += 1;
             // At most 8 bits: the mask keeps them.
             suffixes[at] = (v & mask) as u8;
-            ids[at] = id as u32;
+            let [a, b, c, _] = (id as u32).to_le_bytes();
+            ids[at] = [a, b, c];
         }
         Table {
             chunk,
@@ -219,9 +225,9 @@ pub struct TooMany {
 impl HashIndex {
     /// The index of `hashes`, numbered in their order.
     pub fn build(hashes: &[PdqHash]) -> Result<HashIndex, TooMany> {
-        if hashes.len() >= u32::MAX as usize {
+        if hashes.len() > MAX_HASHES {
             return Err(TooMany {
-                max: u32::MAX as usize - 1,
+                max: MAX_HASHES,
                 got: hashes.len(),
             });
         }
@@ -266,7 +272,10 @@ impl HashIndex {
         }
         let candidates: Vec<u32> = hits
             .iter()
-            .map(|&(t, at)| self.tables[t as usize].ids[at as usize])
+            .map(|&(t, at)| {
+                let [a, b, c] = self.tables[t as usize].ids[at as usize];
+                u32::from_le_bytes([a, b, c, 0])
+            })
             .collect();
         let mut out: Vec<Match> = candidates
             .iter()
@@ -290,7 +299,7 @@ impl HashIndex {
         let tables: usize = self
             .tables
             .iter()
-            .map(|t| t.offsets.len() * 4 + t.suffixes.len() + t.ids.len() * 4)
+            .map(|t| t.offsets.len() * 4 + t.suffixes.len() + t.ids.len() * 3)
             .sum();
         (self.hashes.len() * 32 + tables) as f64 / self.hashes.len().max(1) as f64
     }
@@ -386,6 +395,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn more_hashes_than_three_bytes_number_are_refused() {
+        let too_many = vec![PdqHash([0; 32]); MAX_HASHES + 1];
+        assert_eq!(
+            HashIndex::build(&too_many).err(),
+            Some(TooMany {
+                max: MAX_HASHES,
+                got: MAX_HASHES + 1
+            })
+        );
     }
 
     #[test]
