@@ -3,6 +3,7 @@
 //! repository (`tests/pdq/`; their source, licence and where the expected hashes come from
 //! are in `tests/pdq/PROVENANCE.md`, the hashes in `EXPECTED.txt`).
 
+use accordo_online::cluster::{Clusters, Why};
 use accordo_online::pdq::{self, MATCH_DISTANCE, PdqHash};
 use pdqhash::image::{self, DynamicImage, GenericImageView, ImageOutputFormat};
 
@@ -57,7 +58,7 @@ fn a_reposted_image_with_small_edits_stays_within_the_match_distance() {
             ),
         ),
         (
-            "3% cropped from each edge",
+            "1% cropped from each edge",
             hash_of(
                 &original.crop_imm(w / 100, h / 100, w * 98 / 100, h * 98 / 100),
                 ImageOutputFormat::Jpeg(85),
@@ -75,4 +76,20 @@ fn a_reposted_image_with_small_edits_stays_within_the_match_distance() {
         "{}",
         other.distance(&base)
     );
+
+    // Posted again with other words, each edited copy joins the original's cluster by its
+    // image; the other photograph starts a cluster of its own.
+    let mut clusters = Clusters::new();
+    clusters.add("Boat to Lampedusa from Zuwara, call now", &[base]);
+    clusters.add("A photograph of a bridge at dusk", &[other]);
+    for (what, hash) in &edits {
+        let placed = clusters.add("New departures every week, ask for the price", &[*hash]);
+        assert_eq!(placed.cluster, 0, "{what}: {placed:?}");
+        assert!(
+            // With the original or an earlier copy, whichever is nearest.
+            matches!(placed.joined, Some(Why::Image { .. })),
+            "{what}: {placed:?}"
+        );
+    }
+    assert_eq!(clusters.cluster_of(1), Some(1));
 }
