@@ -54,7 +54,7 @@ pub struct Placement {
 pub struct Clusters {
     hasher: MinHasher32<fnv::FnvBuildHasher>,
     text: MinHashIndex<u32, u32>,
-    images: Images,
+    images: ImageSet,
     cluster: Vec<u32>,
 }
 
@@ -69,7 +69,7 @@ impl Clusters {
         Clusters {
             hasher: MinHasher32::new(BANDS * BAND_WIDTH),
             text: MinHashIndex::new(BANDS, BAND_WIDTH, TEXT_SIMILARITY),
-            images: Images::default(),
+            images: ImageSet::default(),
             cluster: Vec::new(),
         }
     }
@@ -163,16 +163,19 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0980}'..='\u{09FF}' | '\u{200C}' | '\u{200D}')
 }
 
-/// The images added, searched exactly within [`MATCH_DISTANCE`].
+/// PDQ hashes added one at a time, each with a number of the caller's (a post, an entry of a
+/// bank), searched exactly within [`MATCH_DISTANCE`].
 #[derive(Default)]
-struct Images {
+pub struct ImageSet {
     /// Indexes of doubling sizes, each with the post of each of its hashes.
     runs: Vec<(HashIndex, Vec<PdqHash>, Vec<u32>)>,
     recent: Vec<(PdqHash, u32)>,
 }
 
-impl Images {
-    fn nearest(&self, h: &PdqHash) -> Option<(u32, u32)> {
+impl ImageSet {
+    /// The number and distance of the stored hash nearest `h` within [`MATCH_DISTANCE`] (the
+    /// lower number of those as near).
+    pub fn nearest(&self, h: &PdqHash) -> Option<(u32, u32)> {
         let mut best: Option<(u32, u32)> = None;
         let mut consider = |post: u32, d: u32| {
             if d <= MATCH_DISTANCE && best.is_none_or(|(p, b)| (d, post) < (b, p)) {
@@ -190,7 +193,17 @@ impl Images {
         best
     }
 
-    fn add(&mut self, h: PdqHash, post: u32) {
+    /// How many hashes were added.
+    pub fn len(&self) -> usize {
+        self.recent.len() + self.runs.iter().map(|(_, h, _)| h.len()).sum::<usize>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds `h` under the number `post`.
+    pub fn add(&mut self, h: PdqHash, post: u32) {
         self.recent.push((h, post));
         if self.recent.len() < RECENT {
             return;

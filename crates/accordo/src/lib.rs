@@ -16,4 +16,5 @@ pub static MODULES: &[&Module] = &[
     &accordo_intel_app::MODULE,
     // After intel: the index counts its joint courses.
     &accordo_cooperation_app::MODULE,
+    &accordo_online_app::MODULE,
 ];

@@ -152,7 +152,7 @@ enum Command {
     /// Statistics of arrivals and detections by route and nationality.
     #[command(subcommand)]
     Flows(FlowsCommand),
-    /// Smugglers' adverts online: the images captured from them.
+    /// Smugglers' adverts online: captured posts and their images.
     #[command(subcommand)]
     Online(OnlineCommand),
     /// Legal-entry quotas.
@@ -235,6 +235,20 @@ enum OnlineCommand {
     Pdq {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Record the posts of a capture tool's export as USER (an officer or analyst of the
+    /// referral unit, whose agency keeps them), all or nothing: a CSV with the header
+    /// `url,platform,account,captured_at,language,text`, or JSON Lines (one post a line, as
+    /// the API's `POST /api/v1/online/items` takes it, images in base64). A bad row refuses
+    /// the file, naming its line and field. Nothing is fetched from the addresses.
+    Import {
+        file: PathBuf,
+        /// The username of the officer or analyst capturing them.
+        #[arg(long = "as")]
+        user: String,
+        /// `csv` or `jsonl`; by the file's extension when not given.
+        #[arg(long)]
+        format: Option<String>,
     },
 }
 
@@ -507,6 +521,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Mrz(MrzCommand::Check { file }) => Ok(mrz::check(file.as_deref())),
         Command::Online(OnlineCommand::Pdq { files }) => Ok(online::pdq(&files)),
+        Command::Online(OnlineCommand::Import { file, user, format }) => {
+            let platform = platform(&cli.db).await?;
+            online::import(&platform, &file, &user, format.as_deref()).await
+        }
         Command::Quotas(QuotasCommand::Apportion {
             method,
             seats,

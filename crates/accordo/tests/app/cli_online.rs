@@ -76,3 +76,94 @@ fn pdq_prints_each_image_s_hash_and_quality_and_names_what_it_could_not_read() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn import_records_a_capture_tool_s_export_whole_or_refuses_it_naming_the_line() {
+    let dir = std::env::temp_dir().join(format!("accordo-online-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_accordo"))
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(args)
+            .env_remove("ACCORDO_DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let text = |o: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    let made = run(&[
+        "agency",
+        "add",
+        "--code",
+        "IT-PS",
+        "--name",
+        "Polizia",
+        "--country",
+        "ITA",
+        "--operator",
+    ]);
+    assert!(made.status.success(), "{}", text(&made));
+    let user = run(&[
+        "user",
+        "add",
+        "--username",
+        "iru.officer",
+        "--display-name",
+        "Referral Unit",
+        "--agency",
+        "IT-PS",
+        "--roles",
+        "officer",
+    ]);
+    assert!(user.status.success(), "{}", text(&user));
+    let header = "url,platform,account,captured_at,language,text\n";
+    let bad = dir.join("capture.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}https://t.me/route_x/1,telegram,route_x,2026-11-20T08:00:00Z,,Departure from Sfax tonight\nhttps://t.me/route_x/2,telegram,route_x,last week,,Boat to Italy\n"
+        ),
+    )
+    .unwrap();
+    let out = run(&[
+        "online",
+        "import",
+        bad.to_str().unwrap(),
+        "--as",
+        "iru.officer",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("nothing was imported") && text(&out).contains("line 3: captured_at"),
+        "{}",
+        text(&out)
+    );
+    let good = dir.join("capture2.csv");
+    std::fs::write(
+        &good,
+        std::fs::read_to_string(&bad)
+            .unwrap()
+            .replace("last week", "2026-11-21T09:30:00Z"),
+    )
+    .unwrap();
+    let out = run(&[
+        "online",
+        "import",
+        good.to_str().unwrap(),
+        "--as",
+        "iru.officer",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("imported 2 posts for IT-PS"),
+        "{}",
+        text(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

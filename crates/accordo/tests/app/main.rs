@@ -17,6 +17,7 @@ mod crash;
 mod documents;
 mod flows;
 mod intel;
+mod online;
 mod pages;
 mod policies;
 mod returns;

@@ -112,6 +112,12 @@ const EVERYONE: &[(&str, Action, &[Role], &str)] = &[
         &[Role::Officer, Role::Analyst],
         "joint training is the partnership's shared work: courses, agencies and counts, no trainee",
     ),
+    (
+        "online_referral",
+        Action::Read,
+        &[Role::Officer, Role::Analyst],
+        "one referral an address across the partnership (IRMa's merging): every unit sees that an address was referred and how it ended, the referrer only where it allows",
+    ),
 ];
 
 #[test]
