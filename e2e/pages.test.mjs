@@ -202,7 +202,7 @@ const ROLES = [
   { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/flows", "/intel/units", "/cooperation", "/audit", "/account"] },
   { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/flows", "/intel/units", "/cooperation", "/account"] },
   { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/flows", "/intel/units", "/cooperation", "/account"] },
-  { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/flows", "/intel", "/account"] },
+  { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/flows", "/intel", "/online", "/account"] },
 ];
 
 for (const { user, card, nav } of ROLES) {
@@ -1080,6 +1080,78 @@ test("an officer records a joint course on a phone, a refused form keeps its row
   assert.match(row, /17/);
   noNetworkFailures(page, "training on a phone");
   await page.context().close();
+});
+
+test("an internet referral unit captures an advert on a phone, a refused form keeps it, refers it, and Turkey's capture of the same post joins the referral", async () => {
+  const page = await newPage("it-IT", PHONE);
+  await signIn(page, "ita.officer");
+  await page.goto(`${base}/online`);
+  await page.getByRole("link", { name: "Acquisizione" }).click();
+  await page.waitForSelector('[data-testid="capture-form"]');
+  const advert = "Gommone da Sabratha per la Sicilia martedì notte, posti limitati, 2800 euro, scrivi a wa.me/218913334455";
+  await page.fill("#f-url", "https://www.facebook.com/groups/e2e/posts/4242/");
+  await page.fill("#f-account", "Viaggi Sicuri E2E");
+  await page.fill("#f-captured_at", "2026-11-20T10:30");
+  await page.fill("#f-text", advert);
+  // No platform chosen: refused beside its field, everything typed kept.
+  await page.getByRole("button", { name: "Registra l'acquisizione" }).click();
+  await page.waitForSelector("#f-platform-error");
+  assert.equal(await page.inputValue("#f-text"), advert);
+  assert.equal(await page.inputValue("#f-url"), "https://www.facebook.com/groups/e2e/posts/4242/");
+  let width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the capture page at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "capture, form with errors");
+  await page.selectOption("#f-platform", "facebook");
+  await page.getByRole("button", { name: "Registra l'acquisizione" }).click();
+  await page.waitForSelector('[data-testid="score-parts"]');
+  // The score says why, feature by feature.
+  const present = await page.locator('[data-testid="score-parts"] tbody tr.table-warning').count();
+  assert.ok(present >= 4, `${present} features present`);
+  assert.match(await page.locator('[data-testid="signals"]').textContent(), /Sabratha/);
+  width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the item page at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "item");
+  // Referring without a reason is refused; the choice is kept.
+  await page.click('label[for="f-decision-refer"]');
+  await page.fill("#f-notifier_email", "iru.e2e@example.org");
+  await page.getByRole("button", { name: "Registra la decisione" }).click();
+  await page.waitForSelector("#f-reason-error");
+  assert.equal(await page.isChecked("#f-decision-refer"), true);
+  assert.equal(await page.inputValue("#f-notifier_email"), "iru.e2e@example.org");
+  await page.fill("#f-reason", "Offerta di traversata irregolare a pagamento, con contatto.");
+  await page.getByRole("button", { name: "Registra la decisione" }).click();
+  await page.waitForSelector('[data-testid="referral"]');
+  await page.getByRole("link", { name: "Vedi la segnalazione" }).click();
+  await page.waitForSelector('[data-testid="notice"]');
+  const notice = await page.locator('[data-testid="notice"]').textContent();
+  assert.match(notice, /Article 16/);
+  assert.match(notice, /iru\.e2e@example\.org/);
+  await accessible(page, "referral");
+  noNetworkFailures(page, "online on a phone");
+  await page.context().close();
+
+  // Turkey's unit captures the same post under another spelling of its address: the item says
+  // it was referred by a partner, without naming Italy (which did not allow it).
+  const tur = await newPage("en-GB");
+  await signIn(tur, "tur.officer");
+  await tur.goto(`${base}/online/capture`);
+  await tur.fill("#f-url", "http://m.facebook.com/groups/e2e/posts/4242");
+  await tur.selectOption("#f-platform", "facebook");
+  await tur.fill("#f-account", "Viaggi Sicuri E2E");
+  await tur.fill("#f-captured_at", "2026-11-21T08:00");
+  await tur.fill("#f-text", "Boat to Sicily, write now");
+  await tur.getByRole("button", { name: "Record the capture" }).click();
+  await tur.waitForSelector('[data-testid="referral"]');
+  const said = await tur.locator('[data-testid="referral"]').textContent();
+  assert.match(said, /Already referred by a partner/);
+  assert.doesNotMatch(said, /IT-PS/);
+  // The referrals page draws the removal figures with their table.
+  await tur.goto(`${base}/online/referrals`);
+  await tur.waitForSelector('[data-testid="rate-chart"]');
+  assert.ok((await tur.locator('[data-testid="removals"] tbody tr').count()) > 0);
+  await accessible(tur, "referrals");
+  noNetworkFailures(tur, "online, Turkey");
+  await tur.context().close();
 });
 
 test("the network page draws only what its reader may read, on a phone, and a tap adds a node's links", async () => {

@@ -21,6 +21,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use accordo_server::Module;
+use accordo_server::pages::{NavItem, may_read};
 use accordo_service::{ModuleCore, Platform, Result};
 
 pub static MODULE: Module = Module {
@@ -39,10 +40,42 @@ pub static MODULE: Module = Module {
     },
     api: api::routes,
     pages: pages::routes,
-    // The pages come with the next change: no menu entry, no templates until then.
-    nav: &[],
+    nav: &[NavItem {
+        href: "/online",
+        label: "nav-online",
+        shown: |a| may_read(a, &policy::ONLINE_REFERRAL),
+    }],
     cards: None,
-    templates: &[],
+    templates: &[
+        (
+            "online/_tabs.html",
+            include_str!("../templates/online/_tabs.html"),
+        ),
+        (
+            "online/queue.html",
+            include_str!("../templates/online/queue.html"),
+        ),
+        (
+            "online/item.html",
+            include_str!("../templates/online/item.html"),
+        ),
+        (
+            "online/capture.html",
+            include_str!("../templates/online/capture.html"),
+        ),
+        (
+            "online/referrals.html",
+            include_str!("../templates/online/referrals.html"),
+        ),
+        (
+            "online/referral.html",
+            include_str!("../templates/online/referral.html"),
+        ),
+        (
+            "online/hits.html",
+            include_str!("../templates/online/hits.html"),
+        ),
+    ],
     locales: &[
         ("en", include_str!("../locales/en/online.ftl")),
         ("it", include_str!("../locales/it/online.ftl")),

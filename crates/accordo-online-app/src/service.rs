@@ -503,7 +503,8 @@ async fn place(
     Ok(c.row)
 }
 
-fn may_create(ctx: &Ctx) -> Result<()> {
+/// The refusal of a capture by the caller's roles, if any.
+pub fn may_create(ctx: &Ctx) -> Result<()> {
     can(
         &ctx.actor,
         Action::Create,
@@ -1305,8 +1306,9 @@ pub struct Notice {
 
 pub const GOOD_FAITH: &str = "The notifier states a bona fide belief that the information and allegations contained in this notice are accurate and complete.";
 
+/// RFC 3339 to the second, in UTC.
 fn rfc3339(us: i64) -> String {
-    jiff::Timestamp::from_microsecond(us)
+    jiff::Timestamp::from_microsecond(us - us.rem_euclid(1_000_000))
         .map(|t| t.to_string())
         .unwrap_or_default()
 }
@@ -1629,7 +1631,9 @@ pub struct HitView {
     pub id: String,
     /// The agency on the other side.
     pub other_agency: String,
-    /// The caller's own record: an item it captured, or a referral it made.
+    /// The caller's own record: an item it captured (`item`), or a referral it made whose
+    /// image was met (`referral`).
+    pub own_kind: String,
     pub own_record: String,
     pub distance: i64,
     pub found_at_us: i64,
@@ -1649,12 +1653,20 @@ pub async fn bank_hits(platform: &Platform, ctx: &Ctx) -> Result<Vec<HitView>> {
     Ok(store::hits(&mut conn, ctx.actor.agency.as_str())
         .await?
         .into_iter()
-        .map(|h| HitView {
-            id: h.id,
-            other_agency: h.other_agency,
-            own_record: h.own_record,
-            distance: h.distance,
-            found_at_us: h.created_at,
+        .map(|h| {
+            let (kind, record) = h
+                .own_record
+                .split_once(':')
+                .map(|(k, r)| (k.to_owned(), r.to_owned()))
+                .unwrap_or_else(|| ("item".to_owned(), h.own_record.clone()));
+            HitView {
+                id: h.id,
+                other_agency: h.other_agency,
+                own_kind: kind,
+                own_record: record,
+                distance: h.distance,
+                found_at_us: h.created_at,
+            }
         })
         .collect())
 }

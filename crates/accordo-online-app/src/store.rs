@@ -717,7 +717,7 @@ pub struct HitRow {
 }
 
 /// Adds a hit's two rows: `own` is the capturing side `(agency, item)`, `holder` the bank's
-/// `(agency, referral)`.
+/// `(agency, referral)`; each row's `own_record` is `item:<id>` or `referral:<id>`.
 pub fn hit_rows(
     rows: &mut Inserts,
     ids: (&str, &str),
@@ -727,7 +727,12 @@ pub fn hit_rows(
     at: i64,
 ) {
     let pair = ids.0;
-    for (id, (agency, record), other) in [(ids.0, own, holder.0), (ids.1, holder, own.0)] {
+    let own_record = format!("item:{}", own.1);
+    let holder_record = format!("referral:{}", holder.1);
+    for (id, (agency, record), other) in [
+        (ids.0, (own.0, own_record.as_str()), holder.0),
+        (ids.1, (holder.0, holder_record.as_str()), own.0),
+    ] {
         rows.row(
             "online_bank_hits",
             &[
