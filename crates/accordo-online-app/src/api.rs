@@ -21,8 +21,8 @@ use crate::service::{
     OutcomeView, ReferralView, RemovalFigures,
 };
 
-/// A capture carries its images in base64 within its JSON.
-const CAPTURE_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// A capture carries up to 8 images of 5 MB in base64 within its JSON.
+const CAPTURE_BODY_LIMIT: usize = 56 * 1024 * 1024;
 /// A bulk file of up to 32 MB, within its JSON.
 const IMPORT_BODY_LIMIT: usize = 48 * 1024 * 1024;
 

@@ -324,7 +324,8 @@ async fn decide(State(state): State<AppState>, Path(id): Path<Uuid>, form: Signe
         notifier_email: f.get("notifier_email").to_owned(),
     };
     let mut errors = FormErrors::default();
-    let no = service::decision_refusals_of(&d);
+    // The form says whether it joins a partner's referral; `decide` checks it again.
+    let no = service::decision_refusals_of(&d, f.get("joining") == "yes");
     errors.add_refusals(&state, &v.lang, &no, "decision", str::to_owned);
     if errors.is_empty() {
         match service::decide(&state.platform, &v.ctx, &id.to_string(), &d).await {

@@ -7,7 +7,7 @@
 //! through a cluster) in [`Platform::state`], built from the database on first use and brought
 //! up to date from it before each capture, so that several nodes on one PostgreSQL agree.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use accordo_domain::access::{Action, Resource};
 use accordo_domain::{RecordScope, can};
@@ -95,13 +95,18 @@ pub fn url_key(raw: &str) -> std::result::Result<String, String> {
         })
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let mut key = format!("{host}{}", parsed.path().trim_end_matches('/'));
+    // The host is case-blind; a path or a query may not be (Instagram's and YouTube's ids).
+    let mut key = format!(
+        "{}{}",
+        host.to_lowercase(),
+        parsed.path().trim_end_matches('/')
+    );
     if !kept.is_empty() {
         let q: Vec<String> = kept.iter().map(|(k, v)| format!("{k}={v}")).collect();
         key.push('?');
         key.push_str(&q.join("&"));
     }
-    Ok(key.to_lowercase())
+    Ok(key)
 }
 
 // ---- state --------------------------------------------------------------------------------
@@ -117,13 +122,23 @@ struct AgencyClusters {
 #[derive(Default)]
 struct Inner {
     agencies: HashMap<String, AgencyClusters>,
-    /// The bank: the n-th hash is `bank_entries[n]`, `(agency, referral)`.
+    /// The bank: the n-th hash is `bank_entries[n]`, `(agency, referral, shown)`.
     bank: ImageSet,
-    bank_entries: Vec<(String, String)>,
-    /// The last item and bank entry read from the database.
-    items_seen: (i64, String),
+    bank_entries: Vec<(String, String, bool)>,
+    /// What was read from the database, and the latest time stamp of each.
+    known_items: HashSet<String>,
+    known_bank: HashSet<(String, i64)>,
+    items_seen: i64,
     bank_seen: i64,
+    /// Items were placed here and their write has not committed (or was abandoned midway, a
+    /// request cancelled): the next user reads everything again.
+    dirty: bool,
 }
+
+/// How far back each catch-up reads again: a write stamps its rows before it commits (an
+/// import of 50,000 rows takes a while), so rows may commit in another order than their
+/// stamps. Rows already read are skipped.
+const CATCH_UP_WINDOW_US: i64 = 3_600_000_000;
 
 /// The online pillar's memory, one per platform.
 #[derive(Default)]
@@ -137,23 +152,32 @@ fn hash_of(text: &str) -> Option<PdqHash> {
 
 /// Reads what the database has that `inner` has not: other nodes' captures and referrals.
 async fn catch_up(platform: &Platform, inner: &mut Inner) -> Result<()> {
+    if inner.dirty {
+        *inner = Inner::default();
+    }
     let mut conn = platform.store.read().await?;
-    let after = inner.items_seen.clone();
-    for (agency, id, cluster, text, at, hashes) in
-        store::items_since(&mut conn, (after.0, &after.1)).await?
-    {
+    let from = (inner.items_seen - CATCH_UP_WINDOW_US).max(0);
+    for (agency, id, cluster, text, at, hashes) in store::items_since(&mut conn, from).await? {
+        if inner.known_items.contains(&id) {
+            continue;
+        }
         let images: Vec<PdqHash> = hashes.iter().filter_map(|h| hash_of(h)).collect();
         let a = inner.agencies.entry(agency).or_default();
         a.clusters.add(&text, &images);
         a.items.push((id.clone(), cluster));
-        inner.items_seen = (at, id);
+        inner.known_items.insert(id);
+        inner.items_seen = inner.items_seen.max(at);
     }
-    for (h, agency, referral, at) in store::bank_since(&mut conn, inner.bank_seen).await? {
+    let from = (inner.bank_seen - CATCH_UP_WINDOW_US).max(0);
+    for (referral, position, h, agency, shown, at) in store::bank_since(&mut conn, from).await? {
+        if !inner.known_bank.insert((referral.clone(), position)) {
+            continue;
+        }
         if let Some(h) = hash_of(&h) {
             inner.bank.add(h, inner.bank_entries.len() as u32);
-            inner.bank_entries.push((agency, referral));
+            inner.bank_entries.push((agency, referral, shown));
         }
-        inner.bank_seen = at;
+        inner.bank_seen = inner.bank_seen.max(at);
     }
     Ok(())
 }
@@ -200,13 +224,40 @@ struct Checked {
 
 /// Every refusal of `input` (fields named under `prefix`, e.g. `line 4: `), or it checked.
 fn check_item(
-    platform: &Platform,
+    now: i64,
     ctx: &Ctx,
     input: &NewItem,
     prefix: &str,
 ) -> std::result::Result<Checked, Vec<ServiceError>> {
     let f = |name: &str| format!("{prefix}{name}");
     let mut no = Vec::new();
+    for (name, value) in [
+        ("url", &input.url),
+        ("platform", &input.platform),
+        ("account", &input.account),
+        ("captured_at", &input.captured_at),
+        ("text", &input.text),
+    ] {
+        if value.contains('\0') {
+            no.push(refused(
+                &f(name),
+                "nul",
+                Vec::new(),
+                "a NUL character is not text".to_owned(),
+            ));
+        }
+    }
+    if input.language.as_deref().is_some_and(|l| l.contains('\0')) {
+        no.push(refused(
+            &f("language"),
+            "nul",
+            Vec::new(),
+            "a NUL character is not text".to_owned(),
+        ));
+    }
+    if !no.is_empty() {
+        return Err(no);
+    }
     let url_key = match url_key(&input.url) {
         Ok(k) => k,
         Err(e) => {
@@ -245,7 +296,6 @@ fn check_item(
             format!("expected the account that posted it, 1 to {ACCOUNT_MAX} characters"),
         ));
     }
-    let now = platform.now_us();
     let captured_at = match input.captured_at.trim().parse::<jiff::Timestamp>() {
         Ok(t) if t.as_microsecond() > now + 60_000_000 => {
             no.push(refused(
@@ -271,7 +321,7 @@ fn check_item(
         }
     };
     let text = input.text.trim();
-    if text.chars().count() > TEXT_MAX || text.contains('\0') {
+    if text.chars().count() > TEXT_MAX {
         no.push(refused(
             &f("text"),
             "text",
@@ -404,6 +454,8 @@ fn check_item(
 struct BankHit {
     agency: String,
     referral: String,
+    /// Whether the holder's referral names its referrer to the partners.
+    shown: bool,
     distance: u32,
 }
 
@@ -416,14 +468,18 @@ async fn place(
     rows: &mut Inserts,
 ) -> Result<ItemRow> {
     let agency = c.row.owner_agency.clone();
+    // Stamped as it is placed, under the state's lock: the stamps of one node follow the order
+    // its writes are placed in.
+    c.row.created_at = platform.now_us();
     let mut hits: Vec<BankHit> = Vec::new();
     for h in &c.hashes {
         if let Some((n, distance)) = inner.bank.nearest(h) {
-            let (holder, referral) = &inner.bank_entries[n as usize];
+            let (holder, referral, shown) = &inner.bank_entries[n as usize];
             if !hits.iter().any(|x| x.referral == *referral) {
                 hits.push(BankHit {
                     agency: holder.clone(),
                     referral: referral.clone(),
+                    shown: *shown || *holder == c.row.owner_agency,
                     distance,
                 });
             }
@@ -472,12 +528,13 @@ async fn place(
         "places": c.signals.places,
         "contact_links": c.signals.contact_links,
         "crossing_words": c.signals.crossing_words,
-        "bank_hits": hits.iter().map(|h| json!({"agency": h.agency, "distance": h.distance})).collect::<Vec<_>>(),
+        "bank_hits": hits.iter().map(|h| json!({"agency": h.shown.then_some(&h.agency), "distance": h.distance})).collect::<Vec<_>>(),
     })
     .to_string();
     a.clusters.add(&c.row.text, &c.hashes);
     a.items.push((c.row.id.clone(), cluster));
-    inner.items_seen = (c.row.created_at, c.row.id.clone());
+    inner.known_items.insert(c.row.id.clone());
+    inner.items_seen = inner.items_seen.max(c.row.created_at);
     store::item_rows(
         rows,
         &NewItemRows {
@@ -495,7 +552,7 @@ async fn place(
             rows,
             (&a_id, &b_id),
             (&agency, &c.row.id),
-            (&h.agency, &h.referral),
+            (&h.agency, &h.referral, h.shown),
             i64::from(h.distance),
             c.row.created_at,
         );
@@ -523,7 +580,7 @@ pub fn may_capture(ctx: &Ctx) -> bool {
 
 /// Every refusal of `input` (empty when it would be recorded).
 pub fn refusals(platform: &Platform, ctx: &Ctx, input: &NewItem) -> Vec<ServiceError> {
-    check_item(platform, ctx, input, "")
+    check_item(platform.now_us(), ctx, input, "")
         .err()
         .unwrap_or_default()
 }
@@ -533,7 +590,14 @@ pub fn refusals(platform: &Platform, ctx: &Ctx, input: &NewItem) -> Vec<ServiceE
 /// in one transaction with its audit entry.
 pub async fn capture(platform: &Platform, ctx: &Ctx, input: &NewItem) -> Result<ItemView> {
     may_create(ctx)?;
-    let checked = check_item(platform, ctx, input, "").map_err(|mut no| no.remove(0))?;
+    // Decoding and hashing images is work for a blocking thread, not the request's.
+    let (now, who, item) = (platform.now_us(), ctx.clone(), input.clone());
+    let checked = tokio::task::spawn_blocking(move || check_item(now, &who, &item, ""))
+        .await
+        .map_err(|e| {
+            ServiceError::invalid("images", format!("the capture could not be checked: {e}"))
+        })?
+        .map_err(|mut no| no.remove(0))?;
     let id = write_items(platform, ctx, vec![checked], &|_, _| {})
         .await?
         .remove(0);
@@ -708,14 +772,21 @@ pub async fn import(
 ) -> Result<usize> {
     may_create(ctx)?;
     let parsed = parse_import(format, bytes).map_err(|mut no| no.remove(0))?;
-    let mut checked = Vec::with_capacity(parsed.len());
-    let mut no = Vec::new();
-    for (line, item) in &parsed {
-        match check_item(platform, ctx, item, &format!("line {line}: ")) {
-            Ok(c) => checked.push(c),
-            Err(e) => no.extend(e),
+    let (now, who) = (platform.now_us(), ctx.clone());
+    // Decoding and hashing images is work for a blocking thread, not the request's.
+    let (checked, no) = tokio::task::spawn_blocking(move || {
+        let mut checked = Vec::with_capacity(parsed.len());
+        let mut no = Vec::new();
+        for (line, item) in &parsed {
+            match check_item(now, &who, item, &format!("line {line}: ")) {
+                Ok(c) => checked.push(c),
+                Err(e) => no.extend(e),
+            }
         }
-    }
+        (checked, no)
+    })
+    .await
+    .map_err(|e| ServiceError::invalid("file", format!("the file could not be checked: {e}")))?;
     if let Some(first) = no.into_iter().next() {
         return Err(first);
     }
@@ -743,6 +814,7 @@ async fn write_items(
     let state = platform.state::<State>();
     let mut inner = state.inner.lock().await;
     catch_up(platform, &mut inner).await?;
+    inner.dirty = true;
     let result = async {
         let mut rows = Inserts::new();
         let total = items.len();
@@ -774,10 +846,9 @@ async fn write_items(
         Ok::<_, ServiceError>(ids)
     }
     .await;
-    if result.is_err() {
-        // Placed in memory but not written: read everything again next time.
-        *inner = Inner::default();
-    }
+    // Placed in memory and written, or not written: then read everything again next time (as
+    // when this future is dropped midway, which leaves `dirty` set).
+    inner.dirty = result.is_err();
     result
 }
 
@@ -900,18 +971,27 @@ fn may_read_items(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// The caller's agency's items: pending first, by score, then the decided, newest first.
+/// The caller's agency's items (at most [`QUEUE_MAX`]): those waiting first, by score, then
+/// those decided, by score; audited as one read of them all.
 pub async fn queue(platform: &Platform, ctx: &Ctx) -> Result<Vec<ItemSummary>> {
     may_read_items(ctx)?;
     let mut conn = platform.store.read().await?;
     let rows = store::items(&mut conn, ctx.actor.agency.as_str(), QUEUE_MAX).await?;
-    let mut out: Vec<ItemSummary> = rows.iter().map(summary).collect();
-    out.sort_by(|a, b| {
-        (a.decision.is_empty(), a.score, a.captured_at_us)
-            .cmp(&(b.decision.is_empty(), b.score, b.captured_at_us))
-            .reverse()
-    });
-    Ok(out)
+    drop(conn);
+    // The queue names accounts: a list of personal records, audited as one read.
+    let mut tx = platform.store.write().await?;
+    let audited = audit::record(
+        platform,
+        &mut tx,
+        ctx,
+        "online_item.list",
+        policy::ONLINE_ITEM.kind,
+        None,
+        json!({"items": rows.len(), "ids": rows.iter().take(200).map(|r| r.id.as_str()).collect::<Vec<_>>()}),
+    )
+    .await?;
+    tx.commit(audited).await?;
+    Ok(rows.iter().map(summary).collect())
 }
 
 /// One item of the caller's agency, with its cluster and the referral of its address;
@@ -927,7 +1007,10 @@ pub async fn open(platform: &Platform, ctx: &Ctx, id: &str) -> Result<ItemView> 
     let images = store::images(&mut conn, id).await?;
     let entities = store::entities(&mut conn, id).await?;
     let referral = store::referral_at(&mut conn, &row.platform, &row.url_key).await?;
-    let supporters = store::supporters(&mut conn).await?;
+    let supporters = match &referral {
+        Some(r) => store::supporters(&mut conn, &[r.id.as_str()]).await?,
+        None => Vec::new(),
+    };
     drop(conn);
     let mut tx = platform.store.write().await?;
     if let Some(audited) =
@@ -1019,8 +1102,26 @@ pub struct Decision {
     pub notifier_email: String,
 }
 
-fn decision_refusals(d: &Decision) -> Vec<ServiceError> {
+/// Every refusal of `d`; `joining` when the address was referred by another agency already
+/// (its notice then names no new category or notifier).
+fn decision_refusals(d: &Decision, joining: bool) -> Vec<ServiceError> {
     let mut no = Vec::new();
+    for (name, value) in [
+        ("decision", &d.decision),
+        ("reason", &d.reason),
+        ("category", &d.category),
+        ("notifier_email", &d.notifier_email),
+    ] {
+        if value.contains('\0') {
+            no.push(refused(
+                name,
+                "nul",
+                Vec::new(),
+                "a NUL character is not text".to_owned(),
+            ));
+            return no;
+        }
+    }
     if !matches!(d.decision.as_str(), "refer" | "dismiss") {
         no.push(refused(
             "decision",
@@ -1038,7 +1139,7 @@ fn decision_refusals(d: &Decision) -> Vec<ServiceError> {
             format!("every decision has its reason, 1 to {REASON_MAX} characters"),
         ));
     }
-    if d.decision == "refer" {
+    if d.decision == "refer" && !joining {
         if !CATEGORIES.contains(&d.category.as_str()) {
             no.push(refused(
                 "category",
@@ -1064,9 +1165,9 @@ fn decision_refusals(d: &Decision) -> Vec<ServiceError> {
     no
 }
 
-/// Every refusal of a decision as written.
-pub fn decision_refusals_of(d: &Decision) -> Vec<ServiceError> {
-    decision_refusals(d)
+/// Every refusal of a decision as written (`joining`: see [`decide`]).
+pub fn decision_refusals_of(d: &Decision, joining: bool) -> Vec<ServiceError> {
+    decision_refusals(d, joining)
 }
 
 /// Records a person's decision on a pending item of their agency. Referring it makes the
@@ -1087,18 +1188,19 @@ pub async fn decide(platform: &Platform, ctx: &Ctx, id: &str, d: &Decision) -> R
     let item = store::item(&mut conn, &agency, id)
         .await?
         .ok_or_else(|| ServiceError::not_found("online_item", id))?;
-    if let Some(first) = decision_refusals(d).into_iter().next() {
+    let existing = store::referral_at(&mut conn, &item.platform, &item.url_key).await?;
+    let joining = existing.as_ref().is_some_and(|r| r.owner_agency != agency);
+    if let Some(first) = decision_refusals(d, joining).into_iter().next() {
         return Err(first);
     }
     if !item.decision.is_empty() {
         return Err(refused(
             "decision",
             "decided",
-            vec![("decision", item.decision.clone())],
+            Vec::new(),
             format!("this item was already decided: {}", item.decision),
         ));
     }
-    let existing = store::referral_at(&mut conn, &item.platform, &item.url_key).await?;
     let images = store::images(&mut conn, id).await?;
     let user =
         accordo_store::accounts::find_user_by_username(&mut conn, &ctx.actor.username).await?;
@@ -1110,8 +1212,11 @@ pub async fn decide(platform: &Platform, ctx: &Ctx, id: &str, d: &Decision) -> R
     let mut new_bank: Vec<PdqHash> = Vec::new();
     let (decision, referral_id, action) = if d.decision == "dismiss" {
         ("dismissed", String::new(), "online_item.dismiss")
+    } else if let Some(r) = existing.as_ref().filter(|r| r.owner_agency == agency) {
+        // The agency's own referral of the address: the item is linked to it, nothing more.
+        ("referred", r.id.clone(), "online_referral.join")
     } else if let Some(r) = &existing {
-        store::supporter_row(&mut rows, &r.id, &agency, id, now);
+        store::supporter_row(&mut rows, &r.id, &agency, id, now, d.show_referrer);
         ("referred", r.id.clone(), "online_referral.join")
     } else {
         let referral = ReferralRow {
@@ -1159,18 +1264,22 @@ pub async fn decide(platform: &Platform, ctx: &Ctx, id: &str, d: &Decision) -> R
         return Err(refused(
             "decision",
             "decided",
-            vec![("decision", "?".to_owned())],
+            Vec::new(),
             "this item was decided meanwhile".to_owned(),
         ));
     }
-    rows.run(&mut tx).await.map_err(|e| match ServiceError::from(e) {
-        ServiceError::Conflict(_) => refused(
-            "decision",
-            "referred-meanwhile",
-            Vec::new(),
-            "another partner referred this address meanwhile: send the decision again to join its referral".to_owned(),
-        ),
-        other => other,
+    rows.run(&mut tx).await.map_err(|e| match e {
+        accordo_store::StoreError::Database(sqlx::Error::Database(db))
+            if db.is_unique_violation() =>
+        {
+            refused(
+                "decision",
+                "referred-meanwhile",
+                Vec::new(),
+                "another partner referred this address meanwhile: send the decision again to join its referral".to_owned(),
+            )
+        }
+        other => ServiceError::from(other),
     })?;
     let audited = audit::record(
         platform,
@@ -1187,7 +1296,9 @@ pub async fn decide(platform: &Platform, ctx: &Ctx, id: &str, d: &Decision) -> R
         // The next capture reads the bank from the database as well; this spares it the query.
         let state = platform.state::<State>();
         let mut inner = state.inner.lock().await;
-        catch_up(platform, &mut inner).await?;
+        if let Err(e) = catch_up(platform, &mut inner).await {
+            tracing::warn!(error = %e, "the online bank will be read again at the next capture");
+        }
     }
     open(platform, ctx, id).await
 }
@@ -1215,8 +1326,13 @@ pub struct ReferralView {
     pub trusted_flagger: bool,
 }
 
-fn referral_view(ctx: &Ctx, r: &ReferralRow, supporters: &[(String, String)]) -> ReferralView {
+fn referral_view(
+    ctx: &Ctx,
+    r: &ReferralRow,
+    supporters: &[(String, String, bool)],
+) -> ReferralView {
     let own = r.owner_agency == ctx.actor.agency.as_str();
+    let visible = own || r.show_referrer;
     ReferralView {
         id: r.id.clone(),
         platform: r.platform.clone(),
@@ -1226,14 +1342,20 @@ fn referral_view(ctx: &Ctx, r: &ReferralRow, supporters: &[(String, String)]) ->
         recheck_on: r.recheck_on.clone(),
         referred_at_us: r.referred_at,
         resolved_at_us: (r.resolved_at > 0).then_some(r.resolved_at),
-        referrer: (own || r.show_referrer).then(|| r.owner_agency.clone()),
+        referrer: visible.then(|| r.owner_agency.clone()),
         own,
+        // Each supporter to itself, and to the others where it let them see.
         supporters: supporters
             .iter()
-            .filter(|(id, _)| *id == r.id)
-            .map(|(_, a)| a.clone())
+            .filter(|(id, agency, shown)| {
+                *id == r.id
+                    && *agency != r.owner_agency
+                    && (*shown || agency == ctx.actor.agency.as_str())
+            })
+            .map(|(_, a, _)| a.clone())
             .collect(),
-        trusted_flagger: r.trusted_flagger,
+        // Trusted-flagger status belongs to named agencies: shown with the referrer only.
+        trusted_flagger: visible && r.trusted_flagger,
     }
 }
 
@@ -1251,7 +1373,11 @@ pub async fn referrals(platform: &Platform, ctx: &Ctx) -> Result<Vec<ReferralVie
     may_read_referrals(ctx)?;
     let mut conn = platform.store.read().await?;
     let rows = store::referrals(&mut conn, 5_000).await?;
-    let supporters = store::supporters(&mut conn).await?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut supporters = Vec::new();
+    for chunk in ids.chunks(500) {
+        supporters.extend(store::supporters(&mut conn, chunk).await?);
+    }
     Ok(rows
         .iter()
         .map(|r| referral_view(ctx, r, &supporters))
@@ -1260,11 +1386,6 @@ pub async fn referrals(platform: &Platform, ctx: &Ctx) -> Result<Vec<ReferralVie
 
 /// A referral of the caller's agency (to export its notice or record an outcome).
 async fn own_referral(platform: &Platform, ctx: &Ctx, id: &str) -> Result<ReferralRow> {
-    let mut conn = platform.store.read().await?;
-    let r = store::referral(&mut conn, id)
-        .await?
-        .filter(|r| r.owner_agency == ctx.actor.agency.as_str())
-        .ok_or_else(|| ServiceError::not_found("online_referral", id))?;
     can(
         &ctx.actor,
         Action::Update,
@@ -1273,7 +1394,19 @@ async fn own_referral(platform: &Platform, ctx: &Ctx, id: &str) -> Result<Referr
             &RecordScope::owned_by(ctx.actor.agency.clone()),
         ),
     )?;
-    Ok(r)
+    let mut conn = platform.store.read().await?;
+    store::referral(&mut conn, id)
+        .await?
+        .filter(|r| r.owner_agency == ctx.actor.agency.as_str())
+        .ok_or_else(|| ServiceError::not_found("online_referral", id))
+}
+
+/// One referral of the caller's agency as the partnership sees it.
+pub async fn own_referral_view(platform: &Platform, ctx: &Ctx, id: &str) -> Result<ReferralView> {
+    let r = own_referral(platform, ctx, id).await?;
+    let mut conn = platform.store.read().await?;
+    let supporters = store::supporters(&mut conn, &[r.id.as_str()]).await?;
+    Ok(referral_view(ctx, &r, &supporters))
 }
 
 /// The notice to the platform, in the form of the Digital Services Act's article 16.
@@ -1321,6 +1454,14 @@ pub async fn notice(platform: &Platform, ctx: &Ctx, id: &str) -> Result<Notice> 
         .await?
         .ok_or_else(|| ServiceError::not_found("online_item", &r.item_id))?;
     let images = store::images(&mut conn, &r.item_id).await?;
+    drop(conn);
+    // The notice names the item's account: a read of the item, audited.
+    let mut tx = platform.store.write().await?;
+    if let Some(audited) =
+        audit::record_read(platform, &mut tx, ctx, &policy::ONLINE_ITEM, &r.item_id).await?
+    {
+        tx.commit(audited).await?;
+    }
     Ok(Notice {
         legal_basis: "Regulation (EU) 2022/2065 (Digital Services Act), Article 16".to_owned(),
         notice_id: r.id.clone(),
@@ -1421,10 +1562,26 @@ pub fn outcome_refusals(platform: &Platform, o: &NewOutcome) -> Vec<ServiceError
     if o.reason.chars().count() > REASON_MAX {
         no.push(refused(
             "reason",
-            "reason",
+            "outcome-reason-long",
             vec![("max", REASON_MAX.to_string())],
             format!("at most {REASON_MAX} characters"),
         ));
+    }
+    for (name, value) in [
+        ("status", &o.status),
+        ("reason", &o.reason),
+        ("checked_on", &o.checked_on),
+        ("recheck_on", &o.recheck_on),
+    ] {
+        if value.contains('\0') {
+            no.push(refused(
+                name,
+                "nul",
+                Vec::new(),
+                "a NUL character is not text".to_owned(),
+            ));
+            return no;
+        }
     }
     let today = jiff::Timestamp::from_microsecond(platform.now_us())
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
@@ -1524,11 +1681,7 @@ pub async fn record_outcome(
     )
     .await?;
     tx.commit(audited).await?;
-    referrals(platform, ctx)
-        .await?
-        .into_iter()
-        .find(|v| v.id == id)
-        .ok_or_else(|| ServiceError::not_found("online_referral", id))
+    own_referral_view(platform, ctx, id).await
 }
 
 /// A referral's outcomes, oldest first, for the agency that made it.
@@ -1629,8 +1782,9 @@ pub async fn removal_figures(platform: &Platform, ctx: &Ctx) -> Result<Vec<Remov
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HitView {
     pub id: String,
-    /// The agency on the other side.
-    pub other_agency: String,
+    /// The agency on the other side; none where its referral keeps its name from the
+    /// partners.
+    pub other_agency: Option<String>,
     /// The caller's own record: an item it captured (`item`), or a referral it made whose
     /// image was met (`referral`).
     pub own_kind: String,
@@ -1683,6 +1837,15 @@ mod tests {
         let b = url_key("http://m.facebook.com/groups/123/posts/456").expect("an address");
         assert_eq!(a, b);
         assert_eq!(a, "facebook.com/groups/123/posts/456");
+        // The host is case-blind, an id in the path is not.
+        assert_eq!(
+            url_key("https://WWW.Instagram.com/p/AbC/").expect("an address"),
+            "instagram.com/p/AbC"
+        );
+        assert_ne!(
+            url_key("https://instagram.com/p/abc").expect("an address"),
+            url_key("https://instagram.com/p/ABC").expect("an address")
+        );
         assert_ne!(
             url_key("https://t.me/channel/1").expect("an address"),
             url_key("https://t.me/channel/2").expect("an address")

@@ -2,16 +2,20 @@
 //! that returns one); referrals and the bank are the partnership's.
 
 use accordo_store::inserts::Inserts;
+use accordo_store::scope::Binds;
 use accordo_store::transfer::Col::{Int, Text};
 use accordo_store::{Conn, Result, Tx};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[accordo_store::migration!(
-    "../migrations",
-    2026120701,
-    "2026120701_online"
-)];
+pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
+    accordo_store::migration!("../migrations", 2026120701, "2026120701_online"),
+    accordo_store::migration!(
+        "../migrations",
+        2026120702,
+        "2026120702_online_supporters_shown"
+    ),
+];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
     accordo_store::transfer::TableSpec {
@@ -95,6 +99,7 @@ pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
             ("agency", Text),
             ("item_id", Text),
             ("joined_at", Int),
+            ("shown", Int),
         ],
         order_by: "referral_id, item_id",
     },
@@ -133,6 +138,7 @@ pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
             ("own_record", Text),
             ("distance", Int),
             ("created_at", Int),
+            ("other_shown", Int),
         ],
         order_by: "created_at, id",
     },
@@ -310,10 +316,13 @@ pub async fn item(conn: &mut Conn, agency: &str, id: &str) -> Result<Option<Item
     row.as_ref().map(item_of).transpose()
 }
 
-/// The newest `limit` items of `agency`.
+/// `limit` items of `agency` in the order of review: those waiting first, each by score, then
+/// the newest.
 pub async fn items(conn: &mut Conn, agency: &str, limit: i64) -> Result<Vec<ItemRow>> {
     let sql = format!(
-        "{} WHERE owner_agency = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        "{} WHERE owner_agency = $1
+         ORDER BY CASE WHEN decision = '' THEN 0 ELSE 1 END, score DESC, created_at DESC, id DESC
+         LIMIT $2",
         item_select()
     );
     let rows = sqlx::query(&sql)
@@ -338,21 +347,20 @@ pub async fn cluster_members(conn: &mut Conn, agency: &str, cluster: &str) -> Re
     rows.iter().map(item_of).collect()
 }
 
-/// Every item's agency, id, cluster and text after `after` (`created_at`, `id`), in order
-/// of capture, with its images' PDQ hashes: what the clusters are built from.
+/// Every item's agency, id, cluster and text from `from` (`created_at`), in order of
+/// capture, with its images' PDQ hashes: what the clusters are built from.
 pub async fn items_since(
     conn: &mut Conn,
-    after: (i64, &str),
+    from: i64,
 ) -> Result<Vec<(String, String, String, String, i64, Vec<String>)>> {
     let rows = sqlx::query(
         "SELECT i.owner_agency, i.id, i.cluster_id, i.text, i.created_at,
                 (SELECT COUNT(*) FROM online_images m WHERE m.item_id = i.id) AS images
          FROM online_items i
-         WHERE i.created_at > $1 OR (i.created_at = $1 AND i.id > $2)
+         WHERE i.created_at >= $1
          ORDER BY i.created_at, i.id",
     )
-    .bind(after.0)
-    .bind(after.1)
+    .bind(from)
     .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -574,24 +582,48 @@ pub async fn referrals(conn: &mut Conn, limit: i64) -> Result<Vec<ReferralRow>> 
     rows.iter().map(referral_of).collect()
 }
 
-/// The agencies supporting each referral: `(referral, agency)`, each once.
-pub async fn supporters(conn: &mut Conn) -> Result<Vec<(String, String)>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT referral_id, agency FROM online_referral_supporters
-         ORDER BY referral_id, agency",
-    )
-    .fetch_all(conn)
-    .await?;
+/// The agencies supporting the referrals `ids`: `(referral, agency, shown)`, each once.
+pub async fn supporters(conn: &mut Conn, ids: &[&str]) -> Result<Vec<(String, String, bool)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut binds = Binds::default();
+    let list: Vec<String> = ids.iter().map(|i| binds.text(i)).collect();
+    let sql = format!(
+        "SELECT referral_id, agency, MAX(shown) AS shown FROM online_referral_supporters
+         WHERE referral_id IN ({}) GROUP BY referral_id, agency ORDER BY referral_id, agency",
+        list.join(", ")
+    );
+    let rows = binds.bind_all(sqlx::query(&sql)).fetch_all(conn).await?;
     rows.iter()
-        .map(|r| Ok((r.try_get("referral_id")?, r.try_get("agency")?)))
+        .map(|r| {
+            Ok((
+                r.try_get("referral_id")?,
+                r.try_get("agency")?,
+                r.try_get::<i64, _>("shown")? != 0,
+            ))
+        })
         .collect()
 }
 
-pub fn supporter_row(rows: &mut Inserts, referral: &str, agency: &str, item: &str, at: i64) {
+pub fn supporter_row(
+    rows: &mut Inserts,
+    referral: &str,
+    agency: &str,
+    item: &str,
+    at: i64,
+    shown: bool,
+) {
     rows.row(
         "online_referral_supporters",
-        &["referral_id", "agency", "item_id", "joined_at"],
-        vec![referral.into(), agency.into(), item.into(), at.into()],
+        &["referral_id", "agency", "item_id", "joined_at", "shown"],
+        vec![
+            referral.into(),
+            agency.into(),
+            item.into(),
+            at.into(),
+            shown.into(),
+        ],
     );
 }
 
@@ -685,21 +717,28 @@ pub fn bank_rows(rows: &mut Inserts, referral: &str, hashes: &[String], agency: 
     }
 }
 
-/// The bank after `after` (`added_at`): `(pdq, agency, referral, added_at)` in order.
-pub async fn bank_since(conn: &mut Conn, after: i64) -> Result<Vec<(String, String, String, i64)>> {
+/// The bank from `from` (`added_at`): `(referral, position, pdq, agency, shown, added_at)` in
+/// order, `shown` whether the referral names its referrer to the others.
+pub async fn bank_since(
+    conn: &mut Conn,
+    from: i64,
+) -> Result<Vec<(String, i64, String, String, bool, i64)>> {
     let rows = sqlx::query(
-        "SELECT pdq, agency, referral_id, added_at FROM online_bank WHERE added_at > $1
-         ORDER BY added_at, referral_id, position",
+        "SELECT b.referral_id, b.position, b.pdq, b.agency, r.show_referrer, b.added_at
+         FROM online_bank b JOIN online_referrals r ON r.id = b.referral_id
+         WHERE b.added_at >= $1 ORDER BY b.added_at, b.referral_id, b.position",
     )
-    .bind(after)
+    .bind(from)
     .fetch_all(conn)
     .await?;
     rows.iter()
         .map(|r| {
             Ok((
+                r.try_get("referral_id")?,
+                r.try_get("position")?,
                 r.try_get("pdq")?,
                 r.try_get("agency")?,
-                r.try_get("referral_id")?,
+                r.try_get::<i64, _>("show_referrer")? != 0,
                 r.try_get("added_at")?,
             ))
         })
@@ -710,28 +749,30 @@ pub async fn bank_since(conn: &mut Conn, after: i64) -> Result<Vec<(String, Stri
 #[derive(Debug, Clone)]
 pub struct HitRow {
     pub id: String,
-    pub other_agency: String,
+    /// The other agency; `None` where it keeps its name from the partners (its referral does).
+    pub other_agency: Option<String>,
     pub own_record: String,
     pub distance: i64,
     pub created_at: i64,
 }
 
 /// Adds a hit's two rows: `own` is the capturing side `(agency, item)`, `holder` the bank's
-/// `(agency, referral)`; each row's `own_record` is `item:<id>` or `referral:<id>`.
+/// `(agency, referral, shown)`; each row's `own_record` is `item:<id>` or `referral:<id>`. The
+/// capturing side learns the holder's agency only where the holder's referral shows it.
 pub fn hit_rows(
     rows: &mut Inserts,
     ids: (&str, &str),
     own: (&str, &str),
-    holder: (&str, &str),
+    holder: (&str, &str, bool),
     distance: i64,
     at: i64,
 ) {
     let pair = ids.0;
     let own_record = format!("item:{}", own.1);
     let holder_record = format!("referral:{}", holder.1);
-    for (id, (agency, record), other) in [
-        (ids.0, (own.0, own_record.as_str()), holder.0),
-        (ids.1, (holder.0, holder_record.as_str()), own.0),
+    for (id, agency, record, other, shown) in [
+        (ids.0, own.0, own_record.as_str(), holder.0, holder.2),
+        (ids.1, holder.0, holder_record.as_str(), own.0, true),
     ] {
         rows.row(
             "online_bank_hits",
@@ -743,6 +784,7 @@ pub fn hit_rows(
                 "own_record",
                 "distance",
                 "created_at",
+                "other_shown",
             ],
             vec![
                 id.into(),
@@ -752,6 +794,7 @@ pub fn hit_rows(
                 record.into(),
                 distance.into(),
                 at.into(),
+                shown.into(),
             ],
         );
     }
@@ -759,17 +802,19 @@ pub fn hit_rows(
 
 pub async fn hits(conn: &mut Conn, agency: &str) -> Result<Vec<HitRow>> {
     let rows = sqlx::query(
-        "SELECT id, other_agency, own_record, distance, created_at FROM online_bank_hits
-         WHERE agency = $1 ORDER BY created_at DESC, id LIMIT 500",
+        "SELECT id, other_agency, other_shown, own_record, distance, created_at
+         FROM online_bank_hits WHERE agency = $1 ORDER BY created_at DESC, id LIMIT 500",
     )
     .bind(agency)
     .fetch_all(conn)
     .await?;
     rows.iter()
         .map(|r| {
+            let shown = r.try_get::<i64, _>("other_shown")? != 0;
+            let other: String = r.try_get("other_agency")?;
             Ok(HitRow {
                 id: r.try_get("id")?,
-                other_agency: r.try_get("other_agency")?,
+                other_agency: shown.then_some(other),
                 own_record: r.try_get("own_record")?,
                 distance: r.try_get("distance")?,
                 created_at: r.try_get("created_at")?,

@@ -94,12 +94,11 @@ impl FromStr for PdqHash {
     type Err = HashError;
 
     fn from_str(s: &str) -> Result<Self, HashError> {
-        if s.len() != 64 {
-            return Err(HashError::Length(s.chars().count()));
-        }
-        let chars: Vec<char> = s.chars().collect();
+        // By characters, not bytes: 64 characters one of which is not ASCII is a wrong digit,
+        // not a wrong length. (At most 65 are read, whatever the input's size.)
+        let chars: Vec<char> = s.chars().take(65).collect();
         if chars.len() != 64 {
-            return Err(HashError::Length(chars.len()));
+            return Err(HashError::Length(s.chars().count()));
         }
         let mut out = [0u8; 32];
         for (i, c) in chars.iter().enumerate() {
@@ -235,6 +234,15 @@ mod tests {
             HashError::Digit {
                 position: 64,
                 found: 'g'
+            }
+        );
+        // Sixty-four characters, one of them not ASCII: a wrong digit, not a wrong length.
+        let accented = format!("é{}", &text[1..]);
+        assert_eq!(
+            accented.parse::<PdqHash>().unwrap_err(),
+            HashError::Digit {
+                position: 1,
+                found: 'é'
             }
         );
     }

@@ -152,6 +152,70 @@ async fn one_referral_an_address_across_two_partners_the_referrer_named_only_if_
         assert_eq!(seen[0]["supporters"], json!(["TR-SG"]));
         assert_eq!(seen[0]["referrer"], Value::Null);
 
+        // Spain meets it too and keeps its name from the partners: Turkey does not see Spain,
+        // Spain sees itself; Italy meeting its own address again adds no supporter.
+        let esp = app.token("esp.officer").await;
+        let spain = captured(
+            &app,
+            &esp,
+            capture("https://facebook.com/groups/777/posts/888", "Seen again"),
+        )
+        .await;
+        let joined = app
+            .post(
+                &format!(
+                    "/api/v1/online/items/{}/decision",
+                    spain["id"].as_str().unwrap()
+                ),
+                Some(&esp),
+                json!({"decision": "refer", "reason": "The same offer.", "show_referrer": false}),
+            )
+            .await;
+        assert_eq!(
+            joined.status,
+            StatusCode::OK,
+            "joining needs no category or notifier: {}",
+            joined.text
+        );
+        let again = captured(
+            &app,
+            &ita,
+            capture(
+                "https://www.facebook.com/groups/777/posts/888",
+                "Italy meets it again",
+            ),
+        )
+        .await;
+        app.post(
+            &format!(
+                "/api/v1/online/items/{}/decision",
+                again["id"].as_str().unwrap()
+            ),
+            Some(&ita),
+            refer(true),
+        )
+        .await;
+        let supporters_for = |list: &Value| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == referral_id.as_str())
+                .unwrap()["supporters"]
+                .clone()
+        };
+        assert_eq!(
+            supporters_for(&app.get("/api/v1/online/referrals", &tur).await.json()),
+            json!(["TR-SG"])
+        );
+        assert_eq!(
+            supporters_for(&app.get("/api/v1/online/referrals", &esp).await.json()),
+            json!(["ES-PN", "TR-SG"])
+        );
+        assert_eq!(
+            supporters_for(&app.get("/api/v1/online/referrals", &ita).await.json()),
+            json!(["TR-SG"])
+        );
+
         // The notice is Italy's: art. 16's parts, as JSON and as a document; Turkey's is none.
         let notice = app
             .get(
@@ -303,7 +367,9 @@ async fn a_referred_advert_s_image_is_a_hit_for_another_partner_that_meets_it() 
         assert!(in_bank, "{theirs}");
         let tur_hits = app.get("/api/v1/online/bank/hits", &tur).await.json();
         assert_eq!(tur_hits.as_array().unwrap().len(), 1, "{tur_hits}");
-        assert_eq!(tur_hits[0]["other_agency"], "IT-PS");
+        // Italy's referral keeps its referrer from the partners: so does its hit.
+        assert_eq!(tur_hits[0]["other_agency"], Value::Null);
+        assert!(!tur_hits.to_string().contains("IT-PS"), "{tur_hits}");
         assert_eq!(tur_hits[0]["own_record"], theirs["id"]);
         let ita_hits = app.get("/api/v1/online/bank/hits", &ita).await.json();
         assert_eq!(ita_hits[0]["other_agency"], "TR-SG");
