@@ -166,13 +166,17 @@ async fn queue_page(
     )
 }
 
-/// A `datetime-local` value (`2026-11-30T14:05`), read as UTC, as the service takes it.
-fn utc_of(local: &str) -> String {
+/// A `datetime-local` value (`2026-11-30T14:05`), read in the reader's time zone, as the
+/// service takes it (RFC 3339); a value that is not one is passed on for the service to refuse.
+fn utc_of(local: &str, tz: &str) -> String {
     let local = local.trim();
-    match local.len() {
-        16 => format!("{local}:00Z"),
-        19 => format!("{local}Z"),
-        _ => local.to_owned(),
+    let zoned = local
+        .parse::<jiff::civil::DateTime>()
+        .ok()
+        .and_then(|dt| dt.in_tz(tz).ok());
+    match zoned {
+        Some(z) => z.timestamp().to_string(),
+        None => local.to_owned(),
     }
 }
 
@@ -225,7 +229,7 @@ async fn capture(State(state): State<AppState>, form: SignedForm) -> Response {
         url: f.get("url").to_owned(),
         platform: f.get("platform").to_owned(),
         account: f.get("account").to_owned(),
-        captured_at: utc_of(f.get("captured_at")),
+        captured_at: utc_of(f.get("captured_at"), v.tz()),
         language: Some(f.get("language").to_owned()).filter(|l| !l.trim().is_empty()),
         text: f.get("text").to_owned(),
         images: Vec::new(),
@@ -588,7 +592,11 @@ async fn notice_document(
     match service::notice(&state.platform, &viewer.ctx, &id.to_string()).await {
         // Shown as text where it opens; the page's link downloads it (`download`).
         Ok(n) => (
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                // It names the notifier: not for a shared cache.
+                (header::CACHE_CONTROL, "no-store"),
+            ],
             service::notice_document(&n),
         )
             .into_response(),

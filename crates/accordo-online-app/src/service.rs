@@ -498,11 +498,18 @@ async fn place(
         }
         None => (c.row.id.clone(), false),
     };
+    let address_referred = {
+        let mut conn = platform.store.read().await?;
+        store::referral_at(&mut conn, &c.row.platform, &c.row.url_key)
+            .await?
+            .is_some()
+    };
     let s = score::score(
         &c.signals,
         score::Known {
             image_in_bank: !hits.is_empty(),
             near_duplicate_of_referred: near_referred,
+            address_referred,
         },
     );
     c.row.score = i64::from(s.total);

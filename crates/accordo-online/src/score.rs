@@ -21,7 +21,7 @@ pub struct Weight {
 }
 
 /// Every feature, in the order an item's score lists them.
-pub const WEIGHTS: [Weight; 9] = [
+pub const WEIGHTS: [Weight; 10] = [
     Weight {
         feature: "contact_link",
         weight: 20,
@@ -58,15 +58,21 @@ pub const WEIGHTS: [Weight; 9] = [
         feature: "near_duplicate_of_referred",
         weight: 40,
     },
+    Weight {
+        feature: "address_referred",
+        weight: 40,
+    },
 ];
 
 /// What is known of an item beyond its own text: whether one of its images matches the
-/// shared bank of confirmed adverts, and whether it is a near-duplicate of an item already
-/// referred.
+/// shared bank of confirmed adverts, whether it is a near-duplicate of an item already
+/// referred, and whether its address was referred already.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Known {
     pub image_in_bank: bool,
     pub near_duplicate_of_referred: bool,
+    /// Its address was referred already, by any partner.
+    pub address_referred: bool,
 }
 
 /// One line of an item's score.
@@ -109,6 +115,7 @@ pub fn score(signals: &Signals, known: Known) -> Score {
             "crossing_words_several" => signals.crossing_words.len() >= 2,
             "image_in_bank" => known.image_in_bank,
             "near_duplicate_of_referred" => known.near_duplicate_of_referred,
+            "address_referred" => known.address_referred,
             _ => false,
         }
     };
@@ -155,6 +162,7 @@ mod tests {
             Known {
                 image_in_bank: true,
                 near_duplicate_of_referred: true,
+                address_referred: false,
             },
         );
         assert_eq!(hit.total, 80);
@@ -167,6 +175,7 @@ mod tests {
             Known {
                 image_in_bank: true,
                 near_duplicate_of_referred: true,
+                address_referred: true,
             },
         );
         assert_eq!(all.total, 100);

@@ -189,3 +189,6 @@ online-error-outcome-reason-long = The platform's reason has at most { $max } ch
 online-hours-unit = h
 online-hit-hidden = a partner
 online-decide-join-help = A partner already referred this address: referring it joins that referral (no second notice is sent). Say why; you choose whether the partners see that your agency met it too.
+online-joined-referral = Your unit joined a partner's referral of this address: { $status }.
+online-captured-local = Captured at (your time zone)
+online-feature-address_referred = Its address was already referred by a partner

@@ -129,6 +129,15 @@ async fn one_referral_an_address_across_two_partners_the_referrer_named_only_if_
             Value::Null,
             "Italy did not allow its name"
         );
+        // Its address was referred already: that weighs in its score.
+        assert!(
+            theirs["score_parts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["feature"] == "address_referred" && p["present"] == true),
+            "{theirs}"
+        );
         let joined = app
             .post(
                 &format!(
