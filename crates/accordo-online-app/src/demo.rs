@@ -6,7 +6,7 @@
 
 use accordo_service::{Ctx, Platform, Result, ServiceError};
 
-use crate::service::{self, Decision, NewItem, NewOutcome};
+use crate::service::{self, Decision, NewItem, NewOutcome, rfc3339};
 use crate::store;
 
 /// The labelled set of synthetic posts, shared with the score's tests.
@@ -22,12 +22,6 @@ async fn ctx_of(platform: &Platform, username: &str) -> Result<Ctx> {
         actor: accordo_service::auth::actor_for(platform, &user).await?,
         request_id: None,
     })
-}
-
-fn rfc3339(us: i64) -> String {
-    jiff::Timestamp::from_microsecond(us)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
 }
 
 const HOUR: i64 = 3_600_000_000;

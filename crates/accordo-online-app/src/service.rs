@@ -65,6 +65,23 @@ fn refused(
     ServiceError::refused_value(field, id, args, text)
 }
 
+/// A refusal of each field (named after `prefix`) holding a NUL character, which PostgreSQL
+/// cannot store in text and no one types.
+fn nul_refusals(prefix: &str, fields: &[(&str, &str)]) -> Vec<ServiceError> {
+    fields
+        .iter()
+        .filter(|(_, value)| value.contains('\0'))
+        .map(|(name, _)| {
+            refused(
+                &format!("{prefix}{name}"),
+                "nul",
+                Vec::new(),
+                "a NUL character is not text".to_owned(),
+            )
+        })
+        .collect()
+}
+
 // ---- addresses --------------------------------------------------------------------------
 
 /// An address as a referral unit means it: `https` or `http` with a host; its key drops what
@@ -230,31 +247,17 @@ fn check_item(
     prefix: &str,
 ) -> std::result::Result<Checked, Vec<ServiceError>> {
     let f = |name: &str| format!("{prefix}{name}");
-    let mut no = Vec::new();
-    for (name, value) in [
-        ("url", &input.url),
-        ("platform", &input.platform),
-        ("account", &input.account),
-        ("captured_at", &input.captured_at),
-        ("text", &input.text),
-    ] {
-        if value.contains('\0') {
-            no.push(refused(
-                &f(name),
-                "nul",
-                Vec::new(),
-                "a NUL character is not text".to_owned(),
-            ));
-        }
-    }
-    if input.language.as_deref().is_some_and(|l| l.contains('\0')) {
-        no.push(refused(
-            &f("language"),
-            "nul",
-            Vec::new(),
-            "a NUL character is not text".to_owned(),
-        ));
-    }
+    let mut no = nul_refusals(
+        prefix,
+        &[
+            ("url", &input.url),
+            ("platform", &input.platform),
+            ("account", &input.account),
+            ("captured_at", &input.captured_at),
+            ("text", &input.text),
+            ("language", input.language.as_deref().unwrap_or_default()),
+        ],
+    );
     if !no.is_empty() {
         return Err(no);
     }
@@ -1112,22 +1115,18 @@ pub struct Decision {
 /// Every refusal of `d`; `joining` when the address was referred by another agency already
 /// (its notice then names no new category or notifier).
 fn decision_refusals(d: &Decision, joining: bool) -> Vec<ServiceError> {
-    let mut no = Vec::new();
-    for (name, value) in [
-        ("decision", &d.decision),
-        ("reason", &d.reason),
-        ("category", &d.category),
-        ("notifier_email", &d.notifier_email),
-    ] {
-        if value.contains('\0') {
-            no.push(refused(
-                name,
-                "nul",
-                Vec::new(),
-                "a NUL character is not text".to_owned(),
-            ));
-            return no;
-        }
+    let mut no = nul_refusals(
+        "",
+        &[
+            ("decision", &d.decision),
+            ("reason", &d.reason),
+            ("category", &d.category),
+            ("notifier_email", &d.notifier_email),
+        ],
+    );
+    if !no.is_empty() {
+        no.truncate(1);
+        return no;
     }
     if !matches!(d.decision.as_str(), "refer" | "dismiss") {
         no.push(refused(
@@ -1447,7 +1446,7 @@ pub struct Notice {
 pub const GOOD_FAITH: &str = "The notifier states a bona fide belief that the information and allegations contained in this notice are accurate and complete.";
 
 /// RFC 3339 to the second, in UTC.
-fn rfc3339(us: i64) -> String {
+pub(crate) fn rfc3339(us: i64) -> String {
     jiff::Timestamp::from_microsecond(us - us.rem_euclid(1_000_000))
         .map(|t| t.to_string())
         .unwrap_or_default()
@@ -1574,21 +1573,20 @@ pub fn outcome_refusals(platform: &Platform, o: &NewOutcome) -> Vec<ServiceError
             format!("at most {REASON_MAX} characters"),
         ));
     }
-    for (name, value) in [
-        ("status", &o.status),
-        ("reason", &o.reason),
-        ("checked_on", &o.checked_on),
-        ("recheck_on", &o.recheck_on),
-    ] {
-        if value.contains('\0') {
-            no.push(refused(
-                name,
-                "nul",
-                Vec::new(),
-                "a NUL character is not text".to_owned(),
-            ));
-            return no;
-        }
+    if let Some(first) = nul_refusals(
+        "",
+        &[
+            ("status", &o.status),
+            ("reason", &o.reason),
+            ("checked_on", &o.checked_on),
+            ("recheck_on", &o.recheck_on),
+        ],
+    )
+    .into_iter()
+    .next()
+    {
+        no.push(first);
+        return no;
     }
     let today = jiff::Timestamp::from_microsecond(platform.now_us())
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
