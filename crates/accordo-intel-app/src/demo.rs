@@ -4,22 +4,12 @@
 //! account is made up; the IBAN and IMO check digits are computed, the telephone numbers are
 //! in ranges the numbering plans allocate, and none is known to be in use.
 
-use accordo_service::{Ctx, Platform, Result, ServiceError};
+use accordo_service::{Platform, Result};
 
 use crate::service::{cases, messages, operations, training, units};
 use crate::store;
 
-async fn ctx_of(platform: &Platform, username: &str) -> Result<Ctx> {
-    let mut conn = platform.store.read().await?;
-    let user = accordo_store::accounts::find_user_by_username(&mut conn, username)
-        .await?
-        .ok_or_else(|| ServiceError::invalid("demo", format!("no demo user {username}")))?;
-    drop(conn);
-    Ok(Ctx {
-        actor: accordo_service::auth::actor_for(platform, &user).await?,
-        request_id: None,
-    })
-}
+use accordo_service::demo::ctx_of;
 
 /// Relations as `(from, relation, to)`.
 fn relations(list: &[(&str, &str, &str)]) -> Vec<messages::NewRelation> {

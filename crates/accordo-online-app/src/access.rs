@@ -8,7 +8,7 @@ use std::pin::Pin;
 use accordo_domain::Role;
 use accordo_server::testing::TestApp;
 use accordo_server::testing::matrix::{
-    AccessMatrix, AccessRow, Arranged, At, CANARY, Who::*, victim_as,
+    AccessMatrix, AccessRow, Arranged, At, CANARY, Who::*, row, victim_as,
 };
 use serde_json::json;
 
@@ -22,24 +22,6 @@ pub const MATRIX: AccessMatrix = AccessMatrix {
 
 /// The officers and analysts of every agency work on the virtual dimension.
 const UNITS: &[(Role, At)] = &[(Role::Officer, At::Anywhere), (Role::Analyst, At::Anywhere)];
-
-fn row(
-    method: &'static str,
-    path: &'static str,
-    body: serde_json::Value,
-    who: Who,
-    sees: Who,
-) -> AccessRow {
-    AccessRow {
-        method,
-        path,
-        body,
-        who,
-        sees_canary: sees,
-    }
-}
-
-use accordo_server::testing::matrix::Who;
 
 fn rows() -> Vec<AccessRow> {
     vec![

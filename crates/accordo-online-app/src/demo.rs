@@ -4,7 +4,7 @@
 //! platforms did over the past weeks; Turkey captures one address Italy already referred, and
 //! joins its referral.
 
-use accordo_service::{Ctx, Platform, Result, ServiceError};
+use accordo_service::{Platform, Result};
 
 use crate::service::{self, Decision, NewItem, NewOutcome, rfc3339};
 use crate::store;
@@ -12,17 +12,7 @@ use crate::store;
 /// The labelled set of synthetic posts, shared with the score's tests.
 const POSTS: &str = include_str!("../../accordo-online/tests/labelled/posts.jsonl");
 
-async fn ctx_of(platform: &Platform, username: &str) -> Result<Ctx> {
-    let mut conn = platform.store.read().await?;
-    let user = accordo_store::accounts::find_user_by_username(&mut conn, username)
-        .await?
-        .ok_or_else(|| ServiceError::invalid("demo", format!("no demo user {username}")))?;
-    drop(conn);
-    Ok(Ctx {
-        actor: accordo_service::auth::actor_for(platform, &user).await?,
-        request_id: None,
-    })
-}
+use accordo_service::demo::ctx_of;
 
 const HOUR: i64 = 3_600_000_000;
 const DAY: i64 = 24 * HOUR;

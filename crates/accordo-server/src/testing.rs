@@ -378,6 +378,23 @@ pub mod matrix {
         pub sees_canary: Who,
     }
 
+    /// A row: who may use the route, and who may see IT-UI's canary in its answer.
+    pub fn row(
+        method: &'static str,
+        path: &'static str,
+        body: Value,
+        who: Who,
+        sees_canary: Who,
+    ) -> AccessRow {
+        AccessRow {
+            method,
+            path,
+            body,
+            who,
+            sees_canary,
+        }
+    }
+
     /// The records a module made for IT-UI: `(path prefix, id)`, e.g.
     /// `("/api/v1/returns/cases/", "…")` or `("/returns/requests/", "…")`.
     pub type Arranged = Vec<(&'static str, String)>;

@@ -97,6 +97,42 @@ pub async fn record_with(
     .await
 }
 
+/// One action of a batch written by [`record_each`].
+pub struct BatchEntry<'a> {
+    pub ctx: &'a Ctx,
+    pub action: &'a str,
+    pub kind: &'a str,
+    pub resource_id: Option<String>,
+    pub details: Value,
+}
+
+/// [`record_with`] for a batch of actions, each by its own actor (a click day's submissions,
+/// written together): one entry each, all with `rows` in one round trip.
+pub async fn record_each(
+    platform: &Platform,
+    tx: &mut Tx,
+    actions: Vec<BatchEntry<'_>>,
+    rows: accordo_store::inserts::Inserts,
+) -> Result<(Audited, Vec<Row>)> {
+    let at_us = platform.now_us();
+    let entries = actions
+        .into_iter()
+        .map(|a| NewEntry {
+            id: new_id(),
+            at_us,
+            actor_user: Some(a.ctx.actor.user_id),
+            actor_name: a.ctx.actor.username.clone(),
+            actor_agency: Some(a.ctx.actor.agency.to_string()),
+            action: a.action.to_owned(),
+            resource_kind: a.kind.to_owned(),
+            resource_id: a.resource_id,
+            request_id: a.ctx.request_id.clone(),
+            details: a.details.to_string(),
+        })
+        .collect();
+    Ok(accordo_store::audit::append_each(tx, entries, rows).await?)
+}
+
 /// Appends an entry for something done before an actor is known: a sign-in, successful or
 /// not, named by the username it gave.
 #[allow(clippy::too_many_arguments)] // one per column of the entry; a struct would only rename them

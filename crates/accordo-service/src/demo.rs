@@ -69,6 +69,22 @@ const AGENCIES: &[DemoAgency] = &[
         "Europe/Rome",
     ),
     (
+        "IT-SUI",
+        "Sportello Unico per l'Immigrazione – Prefettura di Latina",
+        Some("ITA"),
+        false,
+        "",
+        "Europe/Rome",
+    ),
+    (
+        "IT-CONF",
+        "Confagricoltura Latina (employers' association)",
+        Some("ITA"),
+        false,
+        "",
+        "Europe/Rome",
+    ),
+    (
         "ES-PN",
         "Policía Nacional",
         Some("ESP"),
@@ -95,6 +111,14 @@ const AGENCIES: &[DemoAgency] = &[
     (
         "PK-MOI",
         "Ministry of Interior – central readmission authority",
+        Some("PAK"),
+        false,
+        "",
+        "Asia/Karachi",
+    ),
+    (
+        "PK-BEOE",
+        "Bureau of Emigration and Overseas Employment",
         Some("PAK"),
         false,
         "",
@@ -181,6 +205,20 @@ pub const USERS: &[(&str, &str, &str, &str, &str)] = &[
         "it",
     ),
     (
+        "ita.labour",
+        "Chiara Modello (labour office)",
+        "IT-SUI",
+        "caseworker",
+        "it",
+    ),
+    (
+        "ita.association",
+        "Confagricoltura Demo (employers' association)",
+        "IT-CONF",
+        "employer",
+        "it",
+    ),
+    (
         "esp.officer",
         "Lucía Ejemplo (officer)",
         "ES-PN",
@@ -230,6 +268,13 @@ pub const USERS: &[(&str, &str, &str, &str, &str)] = &[
         "en",
     ),
     (
+        "pak.labour",
+        "Bilal Namuna (emigration)",
+        "PK-BEOE",
+        "partner_authority",
+        "en",
+    ),
+    (
         "unhcr.monitor",
         "Anna Sample (monitor)",
         "UNHCR",
@@ -240,6 +285,19 @@ pub const USERS: &[(&str, &str, &str, &str, &str)] = &[
 
 /// Roles that read RED material: outside the demo they need a second factor by default.
 const TOTP_BY_DEFAULT: &[Role] = &[Role::Admin, Role::Analyst, Role::Officer];
+
+/// The context of a demo user by name, for a module's demo to act as that user would.
+pub async fn ctx_of(platform: &Platform, username: &str) -> Result<Ctx> {
+    let mut conn = platform.store.read().await?;
+    let user = accounts::find_user_by_username(&mut conn, username)
+        .await?
+        .ok_or_else(|| ServiceError::invalid("demo", format!("no demo user {username}")))?;
+    drop(conn);
+    Ok(Ctx {
+        actor: crate::auth::actor_for(platform, &user).await?,
+        request_id: None,
+    })
+}
 
 /// The actor for command-line operations: whoever holds the database holds the platform.
 pub fn command_line_ctx() -> Ctx {

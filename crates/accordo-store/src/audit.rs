@@ -46,9 +46,32 @@ pub async fn append(tx: &mut Tx, new: NewEntry) -> Result<Audited> {
 pub async fn append_with(
     tx: &mut Tx,
     new: NewEntry,
+    rows: crate::inserts::Inserts,
+) -> Result<(Audited, Vec<AnyRow>)> {
+    append_each(tx, vec![new], rows).await
+}
+
+/// [`append_with`] for several entries (a batch of actions, each by its own actor), written
+/// with `rows` in one round trip. `entries` must not be empty.
+pub async fn append_each(
+    tx: &mut Tx,
+    entries: Vec<NewEntry>,
     mut rows: crate::inserts::Inserts,
 ) -> Result<(Audited, Vec<AnyRow>)> {
+    if entries.is_empty() {
+        return Err(StoreError::Invalid(
+            "a write to audit needs at least one entry".into(),
+        ));
+    }
     let audited = tx.audited();
+    for new in entries {
+        audit_row(&mut rows, new);
+    }
+    let selected = rows.run(tx).await?;
+    Ok((audited, selected))
+}
+
+fn audit_row(rows: &mut crate::inserts::Inserts, new: NewEntry) {
     rows.row(
         "audit_pending",
         &[
@@ -76,8 +99,6 @@ pub async fn append_with(
             new.details.into(),
         ],
     );
-    let selected = rows.run(tx).await?;
-    Ok((audited, selected))
 }
 
 /// Entries chained by one sealing transaction at most.

@@ -17,4 +17,6 @@ pub static MODULES: &[&Module] = &[
     // After intel: the index counts its joint courses.
     &accordo_cooperation_app::MODULE,
     &accordo_online_app::MODULE,
+    // After cooperation: a window's shares are its published allocations.
+    &accordo_pathways_app::MODULE,
 ];

@@ -32,6 +32,11 @@ use serde_json::{Value, json};
 const PUBLIC: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/token"),
     ("post", "/api/v1/auth/session"),
+    // The click day's figures, an application's status by its code, a certificate's
+    // validity: nothing of anyone (tested in tests/app/pathways.rs).
+    ("get", "/api/v1/pathways/click-day"),
+    ("get", "/api/v1/pathways/status/{code}"),
+    ("get", "/api/v1/pathways/certificates/{code}"),
 ];
 
 /// Pages anyone may open without signing in.

@@ -9,11 +9,23 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// One HTTP/1.1 request on a new connection; the status and the body.
-async fn http(
+pub(crate) async fn http(
     port: u16,
     method: &str,
     path: &str,
     token: Option<&str>,
+    body: &str,
+) -> Option<(u16, String)> {
+    http_with(port, method, path, token, "", body).await
+}
+
+/// [`http`] with more header lines (each ending in `\r\n`).
+pub(crate) async fn http_with(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    headers: &str,
     body: &str,
 ) -> Option<(u16, String)> {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -21,7 +33,7 @@ async fn http(
         .ok()?;
     let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{auth}{headers}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await.ok()?;
@@ -36,7 +48,7 @@ async fn http(
     Some((status, body))
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -44,7 +56,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start(dir: &std::path::Path, database_url: Option<&str>, port: u16) -> Child {
+pub(crate) fn start(dir: &std::path::Path, database_url: Option<&str>, port: u16) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_accordo"));
     cmd.arg("--data-dir")
         .arg(dir)
@@ -59,9 +71,8 @@ fn start(dir: &std::path::Path, database_url: Option<&str>, port: u16) -> Child 
         .unwrap()
 }
 
-/// Creates return cases from 16 writers until 120 are acknowledged, kills the server with
-/// SIGKILL while they still write, and returns the acknowledged ids.
-async fn burst_then_kill(mut server: Child, port: u16) -> Vec<String> {
+/// Waits until the server on `port` is ready and signs in as `username`: the token.
+pub(crate) async fn ready_token(port: u16, username: &str) -> String {
     let mut ready = false;
     for _ in 0..600 {
         if let Some((200, _)) = http(port, "GET", "/readyz", None, "").await {
@@ -76,15 +87,21 @@ async fn burst_then_kill(mut server: Child, port: u16) -> Vec<String> {
         "POST",
         "/api/v1/auth/token",
         None,
-        r#"{"username": "ita.caseworker", "password": "accordo-demo"}"#,
+        &format!(r#"{{"username": "{username}", "password": "accordo-demo"}}"#),
     )
     .await
     .unwrap();
     assert_eq!(status, 200, "{body}");
-    let token: String = serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
+    serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
         .as_str()
         .unwrap()
-        .to_owned();
+        .to_owned()
+}
+
+/// Creates return cases from 16 writers until 120 are acknowledged, kills the server with
+/// SIGKILL while they still write, and returns the acknowledged ids.
+async fn burst_then_kill(mut server: Child, port: u16) -> Vec<String> {
+    let token = ready_token(port, "ita.caseworker").await;
     let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let mut writers = Vec::new();
     for w in 0..16 {

@@ -2085,7 +2085,7 @@ async fn the_agency_list_is_the_same_list_component() {
     assert!(total > 10, "{total} agencies");
     let found = b.get("/admin/agencies?q=pak").await;
     let (narrowed, _) = list_count(&found.text);
-    assert_eq!(narrowed, 2, "PK-FIA and PK-MOI: {}", found.text);
+    assert_eq!(narrowed, 3, "PK-BEOE, PK-FIA and PK-MOI: {}", found.text);
     assert!(found.text.contains("<code>PK-MOI</code>"));
     assert!(!found.text.contains("<code>IT-PS</code>"));
     let international = b.get("/admin/agencies?reach=international").await;

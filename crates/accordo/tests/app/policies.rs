@@ -118,6 +118,19 @@ const EVERYONE: &[(&str, Action, &[Role], &str)] = &[
         &[Role::Officer, Role::Analyst],
         "one referral an address across the partnership (IRMa's merging): every unit sees that an address was referred and how it ended, the referrer only where it allows",
     ),
+    (
+        "pathways_window",
+        Action::Read,
+        &[
+            Role::Analyst,
+            Role::Officer,
+            Role::Caseworker,
+            Role::PartnerAuthority,
+            Role::Monitor,
+            Role::Employer,
+        ],
+        "a click day's instant, places, policy and count are public (the click-day page shows them to anyone)",
+    ),
 ];
 
 #[test]

@@ -1,0 +1,1439 @@
+//! The legal pathways' services: click-day windows, applications, their submission in the
+//! server's order of receipt, the assignment of places.
+//!
+//! **Submissions** go through one writer a node ([`Writer`]): every request hands its
+//! submission to a queue and waits; the writer takes everything queued, writes it in one
+//! transaction (group commit) that locks each window's counter row, numbers the new
+//! submissions after it, writes them with one audit entry each and moves the counter, then
+//! answers. A position is written before it is told, is given once on every node (the
+//! counter row is locked by whichever node writes), and an aborted batch gives none. A retry
+//! with the same key and body is told the first answer, whether the first is written already
+//! or queued beside it; a key is bound to its application and body.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use accordo_domain::access::{Action, Addressee, RecordScope, Resource};
+use accordo_domain::{AgencyCode, CountryCode, Handling, can};
+use accordo_pathways::{Category, Outcome, Places, Policy};
+use accordo_service::{Ctx, Platform, Result, ServiceError, audit, new_id};
+use accordo_store::inserts::Inserts;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use crate::policy;
+use crate::store::{self, ApplicationRow, Joined, SubmissionRow, WindowRow};
+
+/// The most applications one private employer may pre-fill a year (the decree's limit for
+/// employers who are not in an association).
+pub const EMPLOYER_LIMIT: i64 = 3;
+
+/// The most submissions one transaction writes.
+const BATCH_MAX: usize = 1_000;
+
+/// Submissions waiting for the writer, at most: past this a request waits to be queued.
+const QUEUE: usize = 65_536;
+
+// ---- the pillar's memory ----
+
+/// What the public click-day page shows without touching the database, and the writer's
+/// queue.
+#[derive(Default)]
+pub struct Live {
+    windows: RwLock<Vec<LiveWindow>>,
+    queue: OnceLock<mpsc::Sender<Job>>,
+}
+
+#[derive(Debug, Clone)]
+struct LiveWindow {
+    row: WindowRow,
+    shares: Vec<(String, i64)>,
+}
+
+/// Reads every window into memory (at start, and after another node's changes).
+pub async fn load(platform: &Platform) -> Result<()> {
+    let mut conn = platform.store.read().await?;
+    let rows = store::windows(&mut conn).await?;
+    let mut shares: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+    for (window, country, places) in store::shares(&mut conn).await? {
+        shares.entry(window).or_default().push((country, places));
+    }
+    let windows = rows
+        .into_iter()
+        .map(|row| LiveWindow {
+            shares: shares.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect();
+    *write_lock(&platform.state::<Live>().windows) = windows;
+    Ok(())
+}
+
+/// Follows other nodes' counts once a second: the public page's figure is at most a second
+/// behind a node that did not write it.
+pub async fn follow(platform: Platform) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let counts = async {
+            let mut conn = platform.store.read().await?;
+            store::counts(&mut conn).await
+        }
+        .await;
+        match counts {
+            Ok(counts) => {
+                let known = read_lock(&platform.state::<Live>().windows).len();
+                if counts.len() != known {
+                    if let Err(e) = load(&platform).await {
+                        tracing::warn!(error = %e, "the click-day windows could not be read");
+                    }
+                    continue;
+                }
+                let live = platform.state::<Live>();
+                let mut windows = write_lock(&live.windows);
+                for (id, received) in counts {
+                    if let Some(w) = windows.iter_mut().find(|w| w.row.id == id) {
+                        w.row.received = w.row.received.max(received);
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the click-day counts could not be read"),
+        }
+    }
+}
+
+fn read_lock<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    // A poisoned lock only means a panic elsewhere while writing whole values.
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write_lock<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
+}
+
+// ---- windows ----
+
+/// A click-day window as everyone at work reads it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WindowView {
+    pub id: String,
+    pub year: i64,
+    pub category: String,
+    /// RFC 3339.
+    pub opens_at: String,
+    pub closes_at: String,
+    /// `before`, `open` or `closed`, at the server's time.
+    pub state: String,
+    pub general_places: i64,
+    /// The places reserved to each nationality (`country` → places).
+    pub shares: BTreeMap<String, i64>,
+    pub places: i64,
+    #[schema(value_type = Object)]
+    pub policy: Policy,
+    /// Submissions received so far.
+    pub received: i64,
+    /// Whether the places have been assigned.
+    pub assigned: bool,
+}
+
+fn rfc3339(us: i64) -> String {
+    jiff::Timestamp::from_microsecond(us)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+fn state_at(row: &WindowRow, now: i64) -> &'static str {
+    if now < row.opens_at {
+        "before"
+    } else if now < row.closes_at {
+        "open"
+    } else {
+        "closed"
+    }
+}
+
+fn window_view(w: &LiveWindow, now: i64) -> WindowView {
+    let shares: BTreeMap<String, i64> = w.shares.iter().cloned().collect();
+    WindowView {
+        id: w.row.id.clone(),
+        year: w.row.year,
+        category: w.row.category.clone(),
+        opens_at: rfc3339(w.row.opens_at),
+        closes_at: rfc3339(w.row.closes_at),
+        state: state_at(&w.row, now).to_owned(),
+        general_places: w.row.general_places,
+        places: w.row.general_places + shares.values().sum::<i64>(),
+        shares,
+        policy: serde_json::from_str(&w.row.policy).unwrap_or(Policy::TimeOrder),
+        received: w.row.received,
+        assigned: w.row.assigned_at > 0,
+    }
+}
+
+/// The public click-day page's figures, from memory.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ClickDay {
+    /// The server's time, RFC 3339: the clock that decides, not the reader's.
+    pub server_time: String,
+    /// Whether any window is open now.
+    pub open: bool,
+    pub windows: Vec<WindowView>,
+}
+
+/// The windows, their state and counts: public, and served from memory.
+pub fn click_day(platform: &Platform) -> ClickDay {
+    let now = platform.now_us();
+    let live = platform.state::<Live>();
+    let windows: Vec<WindowView> = read_lock(&live.windows)
+        .iter()
+        .map(|w| window_view(w, now))
+        .collect();
+    ClickDay {
+        server_time: rfc3339(now),
+        open: windows.iter().any(|w| w.state == "open"),
+        windows,
+    }
+}
+
+/// The windows, for a reader at work.
+pub fn windows(platform: &Platform, ctx: &Ctx) -> Result<Vec<WindowView>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::PATHWAYS_WINDOW),
+    )?;
+    Ok(click_day(platform).windows)
+}
+
+/// What the ministry sets for a window.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"year": 2027, "category": "seasonal_tourism", "opens_at": "2027-02-05T09:00:00+01:00", "closes_at": "2027-12-31T18:00:00+01:00", "general_places": 13000, "policy": {"kind": "time_order"}}))]
+pub struct NewWindow {
+    pub year: i64,
+    /// One of the decree's categories, e.g. `seasonal_agriculture`.
+    pub category: String,
+    /// RFC 3339.
+    pub opens_at: String,
+    pub closes_at: String,
+    /// Places open to every nationality.
+    pub general_places: i64,
+    /// A published quota allocation whose lines are reserved shares, by nationality.
+    #[serde(default)]
+    pub allocation_id: Option<String>,
+    /// `{"kind": "time_order"}` (the default) or `{"kind": "lottery", "minutes": 30, "seed": 2026}`.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub policy: Option<Policy>,
+}
+
+fn instant(field: &str, text: &str) -> Result<i64> {
+    text.trim()
+        .parse::<jiff::Timestamp>()
+        .map(|t| t.as_microsecond())
+        .map_err(|_| {
+            ServiceError::refused_value(
+                field,
+                "instant",
+                Vec::new(),
+                "an instant in RFC 3339, e.g. 2027-02-05T09:00:00+01:00",
+            )
+        })
+}
+
+fn category_of(text: &str) -> Result<Category> {
+    Category::parse(text.trim()).ok_or_else(|| {
+        ServiceError::refused_value(
+            "category",
+            "category",
+            Vec::new(),
+            format!(
+                "one of the decree's categories: {}",
+                Category::ALL.map(Category::as_str).join(", ")
+            ),
+        )
+    })
+}
+
+/// Opens a window: its instant, its places, its policy.
+pub async fn create_window(platform: &Platform, ctx: &Ctx, input: NewWindow) -> Result<WindowView> {
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::collection(&policy::PATHWAYS_WINDOW),
+    )?;
+    let category = category_of(&input.category)?;
+    if !(2000..=2100).contains(&input.year) {
+        return Err(ServiceError::invalid(
+            "year",
+            "a year between 2000 and 2100",
+        ));
+    }
+    let opens = instant("opens_at", &input.opens_at)?;
+    let closes = instant("closes_at", &input.closes_at)?;
+    if closes <= opens {
+        return Err(ServiceError::refused_value(
+            "closes_at",
+            "closes-after-opens",
+            Vec::new(),
+            "a window closes after it opens",
+        ));
+    }
+    if !(0..=10_000_000).contains(&input.general_places) {
+        return Err(ServiceError::invalid(
+            "general_places",
+            "a number of places from 0 to 10,000,000",
+        ));
+    }
+    let policy = input.policy.unwrap_or(Policy::TimeOrder);
+    if let Policy::Lottery { minutes, .. } = policy
+        && !(1..=24 * 60).contains(&minutes)
+    {
+        return Err(ServiceError::invalid(
+            "policy.minutes",
+            "a lottery among the first 1 to 1,440 minutes",
+        ));
+    }
+    let mut shares = Vec::new();
+    let allocation_id = match input.allocation_id.as_deref().map(str::trim) {
+        None | Some("") => String::new(),
+        Some(id) => {
+            let uuid = Uuid::parse_str(id).map_err(|_| {
+                ServiceError::invalid("allocation_id", "a published allocation's id")
+            })?;
+            let allocation =
+                accordo_cooperation_app::service::allocation(platform, ctx, uuid).await?;
+            if i64::from(allocation.year) != input.year {
+                return Err(ServiceError::invalid(
+                    "allocation_id",
+                    format!(
+                        "an allocation of {}; this one is of {}",
+                        input.year, allocation.year
+                    ),
+                ));
+            }
+            for line in allocation.lines.iter().filter(|l| l.seats > 0) {
+                shares.push((line.country.clone(), line.seats as i64));
+            }
+            id.to_owned()
+        }
+    };
+    if shares.is_empty() && input.general_places == 0 {
+        return Err(ServiceError::refused_value(
+            "general_places",
+            "no-places",
+            Vec::new(),
+            "a window needs places: general ones or an allocation's shares",
+        ));
+    }
+    let mut conn = platform.store.read().await?;
+    if store::window_for(&mut conn, input.year, category.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(ServiceError::Conflict(format!(
+            "a window for {} in {}",
+            category.as_str(),
+            input.year
+        )));
+    }
+    drop(conn);
+    let row = WindowRow {
+        id: new_id().to_string(),
+        year: input.year,
+        category: category.as_str().to_owned(),
+        opens_at: opens,
+        closes_at: closes,
+        general_places: input.general_places,
+        policy: serde_json::to_string(&policy).unwrap_or_default(),
+        allocation_id,
+        received: 0,
+        assigned_at: 0,
+        created_by: ctx.actor.username.clone(),
+        created_at: platform.now_us(),
+    };
+    let mut rows = Inserts::new();
+    store::window_rows(&mut rows, &row, &shares);
+    let mut tx = platform.store.write().await?;
+    let (audited, _) = audit::record_with(
+        platform,
+        &mut tx,
+        ctx,
+        "pathways_window.create",
+        policy::PATHWAYS_WINDOW.kind,
+        Some(&row.id),
+        json!({"category": row.category, "year": row.year, "places": row.general_places, "shares": shares.len()}),
+        rows,
+    )
+    .await
+    .map_err(|e| unique_to_conflict(e, "a window for this category and year"))?;
+    tx.commit(audited).await?;
+    let live = LiveWindow { row, shares };
+    let view = window_view(&live, platform.now_us());
+    write_lock(&platform.state::<Live>().windows).push(live);
+    Ok(view)
+}
+
+fn unique_to_conflict(e: ServiceError, what: &str) -> ServiceError {
+    match &e {
+        ServiceError::Store(s) if s.to_string().to_lowercase().contains("unique") => {
+            ServiceError::Conflict(what.to_owned())
+        }
+        _ => e,
+    }
+}
+
+// ---- applications ----
+
+/// What an employer pre-fills.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewApplication {
+    /// One of the decree's categories, e.g. `seasonal_agriculture`.
+    pub category: String,
+    /// The year of the quota; this year's when absent.
+    #[serde(default)]
+    pub year: Option<i64>,
+    pub worker_name: String,
+    /// `YYYY-MM-DD`.
+    pub worker_birth_date: String,
+    /// ISO 3166-1 alpha-3.
+    pub worker_nationality: String,
+    /// The passport's machine-readable zone, two lines of 44.
+    pub worker_mrz: String,
+    /// `permanent`, `fixed_term` or `self_employed`.
+    pub contract: String,
+    pub monthly_wage_eur: i64,
+    /// Absent for a permanent contract.
+    #[serde(default)]
+    pub months: Option<u32>,
+    /// The province's two-letter code, e.g. `LT`.
+    pub province: String,
+    /// The worker's pre-departure certificate, if they hold one.
+    #[serde(default)]
+    pub certificate_code: Option<String>,
+}
+
+/// An application as its readers see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ApplicationView {
+    pub id: String,
+    /// For the public status page.
+    pub code: String,
+    pub employer: String,
+    pub category: String,
+    pub year: i64,
+    pub worker_name: String,
+    pub worker_birth_date: String,
+    pub worker_nationality: String,
+    pub worker_document: String,
+    pub contract: String,
+    pub monthly_wage_eur: i64,
+    pub months: Option<i64>,
+    pub province: String,
+    pub certified: bool,
+    /// `prefilled`, `received`, `assigned` or `reserve`.
+    pub status: String,
+    pub position: Option<i64>,
+    pub received_at: Option<String>,
+    /// The place's share (a nationality) or `general`, once assigned.
+    pub share: Option<String>,
+    /// The rank among the assigned or in the reserve.
+    pub rank: Option<i64>,
+    pub created_at: String,
+}
+
+fn scope_of(a: &ApplicationRow) -> RecordScope {
+    RecordScope {
+        owner_agency: AgencyCode::parse(&a.owner_agency)
+            .unwrap_or_else(|_| AgencyCode::parse("XXX").unwrap_or_else(|_| unreachable!())),
+        handling: Handling::Amber,
+        addressees: CountryCode::parse(&a.worker_nationality)
+            .map(|c| vec![Addressee::Country(c)])
+            .unwrap_or_default(),
+        subject_user: None,
+    }
+}
+
+fn status_of(j: &Joined) -> &'static str {
+    match (&j.submission, &j.assignment) {
+        (_, Some((o, _, _))) if o == "assigned" => "assigned",
+        (_, Some(_)) => "reserve",
+        (Some(_), None) => "received",
+        (None, None) => "prefilled",
+    }
+}
+
+fn view_of(j: &Joined, windows: &[LiveWindow]) -> ApplicationView {
+    let a = &j.application;
+    let window = windows.iter().find(|w| w.row.id == a.window_id);
+    ApplicationView {
+        id: a.id.clone(),
+        code: a.code.clone(),
+        employer: a.owner_agency.clone(),
+        category: window.map(|w| w.row.category.clone()).unwrap_or_default(),
+        year: window.map_or(0, |w| w.row.year),
+        worker_name: a.worker_name.clone(),
+        worker_birth_date: a.worker_birth_date.clone(),
+        worker_nationality: a.worker_nationality.clone(),
+        worker_document: a.worker_document.clone(),
+        contract: a.contract.clone(),
+        monthly_wage_eur: a.monthly_wage_eur,
+        months: (a.months > 0).then_some(a.months),
+        province: a.province.clone(),
+        certified: !a.certificate_code.is_empty(),
+        status: status_of(j).to_owned(),
+        position: j.submission.as_ref().map(|s| s.position),
+        received_at: j.submission.as_ref().map(|s| rfc3339(s.received_at)),
+        share: j.assignment.as_ref().and_then(|(o, share, _)| {
+            (o == "assigned").then(|| {
+                if share.is_empty() {
+                    "general".to_owned()
+                } else {
+                    share.clone()
+                }
+            })
+        }),
+        rank: j.assignment.as_ref().map(|(_, _, r)| *r),
+        created_at: rfc3339(a.created_at),
+    }
+}
+
+/// A code anyone can type: 12 letters and digits without look-alikes, in groups of four.
+fn public_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let chars: Vec<char> = (0..12)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn host_today(platform: &Platform) -> Date {
+    let tz = jiff::tz::TimeZone::get(&platform.settings.host_time_zone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    platform.clock.now().to_zoned(tz).date()
+}
+
+/// Refusals of the prefill rules as one error: the first's field, every rule in the words.
+fn refusals(found: &[accordo_pathways::prefill::Refusal]) -> ServiceError {
+    let words: Vec<String> = found
+        .iter()
+        .map(|r| format!("{} ({}): {}", r.rule, r.field, r.detail))
+        .collect();
+    ServiceError::refused_value(
+        found.first().map_or("application", |r| r.field),
+        "prefill",
+        vec![(
+            "rules",
+            found.iter().map(|r| r.rule).collect::<Vec<_>>().join(", "),
+        )],
+        words.join("; "),
+    )
+}
+
+/// Every rule `input` breaks, each with its field (for a form to show beside each field).
+pub fn prefill_refusals(
+    platform: &Platform,
+    input: &NewApplication,
+) -> Vec<accordo_pathways::prefill::Refusal> {
+    let today = host_today(platform);
+    let birth = accordo_domain::dates::parse(input.worker_birth_date.trim()).ok();
+    let mut out = Vec::new();
+    if birth.is_none() {
+        out.push(accordo_pathways::prefill::Refusal {
+            rule: "date",
+            field: "worker_birth_date",
+            detail: "a date as YYYY-MM-DD".into(),
+        });
+    }
+    if Category::parse(input.category.trim()).is_none() {
+        out.push(accordo_pathways::prefill::Refusal {
+            rule: "category",
+            field: "category",
+            detail: "one of the decree's categories".into(),
+        });
+    }
+    let category = Category::parse(input.category.trim()).unwrap_or(Category::NonSeasonal);
+    let worker = accordo_pathways::prefill::Worker {
+        name: &input.worker_name,
+        birth_date: birth.unwrap_or(today),
+        nationality: input.worker_nationality.trim(),
+        mrz: &input.worker_mrz,
+    };
+    let offer = accordo_pathways::prefill::Offer {
+        contract: input.contract.trim(),
+        monthly_wage_eur: input.monthly_wage_eur,
+        months: input.months,
+        province: input.province.trim(),
+    };
+    let mut rules = accordo_pathways::prefill::check(category, &worker, &offer, today);
+    if birth.is_none() {
+        rules.retain(|r| r.field != "worker_birth_date");
+    }
+    out.extend(rules);
+    out
+}
+
+/// Registers an employers' association (an agency whose users hold the employer role): it
+/// files for its members and is not held to a private employer's limit. The ministry's.
+pub async fn register_association(platform: &Platform, ctx: &Ctx, agency: &str) -> Result<()> {
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::collection(&policy::PATHWAYS_WINDOW),
+    )?;
+    let found = accordo_store::accounts::list_agencies(&platform.store)
+        .await?
+        .into_iter()
+        .find(|a| a.code == agency);
+    match found {
+        Some(a) if a.roles.iter().any(|r| r == "employer") => {}
+        _ => {
+            return Err(ServiceError::invalid(
+                "agency",
+                "an agency whose users may be employers",
+            ));
+        }
+    }
+    let mut rows = Inserts::new();
+    store::association_row(&mut rows, agency, &ctx.actor.username, platform.now_us());
+    let mut tx = platform.store.write().await?;
+    let (audited, _) = audit::record_with(
+        platform,
+        &mut tx,
+        ctx,
+        "pathways_association.register",
+        policy::PATHWAYS_WINDOW.kind,
+        Some(agency),
+        json!({}),
+        rows,
+    )
+    .await
+    .map_err(|e| unique_to_conflict(e, "this association"))?;
+    tx.commit(audited).await?;
+    Ok(())
+}
+
+/// An employer pre-fills an application: checked by the law's rules at pre-filling, for the
+/// window of its category and year, within the employer's limit.
+pub async fn prefill(
+    platform: &Platform,
+    ctx: &Ctx,
+    input: NewApplication,
+) -> Result<ApplicationView> {
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::record(
+            &policy::PATHWAYS_APPLICATION,
+            &RecordScope::owned_by(ctx.actor.agency.clone()),
+        ),
+    )?;
+    let found = prefill_refusals(platform, &input);
+    if !found.is_empty() {
+        return Err(refusals(&found));
+    }
+    let category = category_of(&input.category)?;
+    let year = input
+        .year
+        .unwrap_or_else(|| i64::from(host_today(platform).year()));
+    let agency = ctx.actor.agency.to_string();
+    let nationality = input.worker_nationality.trim().to_owned();
+    let window = {
+        let live = platform.state::<Live>();
+        let windows = read_lock(&live.windows);
+        windows
+            .iter()
+            .find(|w| w.row.year == year && w.row.category == category.as_str())
+            .cloned()
+    };
+    let Some(window) = window else {
+        return Err(ServiceError::refused_value(
+            "category",
+            "no-window",
+            vec![
+                ("category", category.as_str().to_owned()),
+                ("year", year.to_string()),
+            ],
+            format!("no click day is set for {} in {year}", category.as_str()),
+        ));
+    };
+    if window.row.general_places == 0 && !window.shares.iter().any(|(c, _)| *c == nationality) {
+        return Err(ServiceError::refused_value(
+            "worker_nationality",
+            "no-places-for-country",
+            vec![("country", nationality.clone())],
+            format!(
+                "this window's places are reserved to the countries of its allocation, and {nationality} has none"
+            ),
+        ));
+    }
+    if platform.now_us() >= window.row.closes_at {
+        return Err(ServiceError::refused_value(
+            "category",
+            "window-closed",
+            vec![("closed", rfc3339(window.row.closes_at))],
+            format!("the click day closed at {}", rfc3339(window.row.closes_at)),
+        ));
+    }
+    let certificate = input
+        .certificate_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_uppercase);
+    if let Some(code) = &certificate {
+        let check = crate::training::verify(platform, code).await?;
+        if !check.valid {
+            return Err(ServiceError::refused_value(
+                "certificate_code",
+                "certificate-invalid",
+                Vec::new(),
+                "a valid pre-departure certificate's code, or none",
+            ));
+        }
+    }
+    let mrz = input.worker_mrz.trim().replace("\r\n", "\n");
+    let document = accordo_mrz::check(&mrz, host_today(platform))
+        .fields
+        .map(|f| f.document_number)
+        .unwrap_or_default();
+    let row = ApplicationRow {
+        id: new_id().to_string(),
+        code: public_code(),
+        owner_agency: agency.clone(),
+        window_id: window.row.id.clone(),
+        worker_name: input.worker_name.trim().to_owned(),
+        worker_birth_date: input.worker_birth_date.trim().to_owned(),
+        worker_nationality: nationality,
+        worker_mrz: mrz,
+        worker_document: document,
+        contract: input.contract.trim().to_owned(),
+        monthly_wage_eur: input.monthly_wage_eur,
+        months: input.months.map_or(0, i64::from),
+        province: input.province.trim().to_owned(),
+        certificate_code: certificate.unwrap_or_default(),
+        created_by: ctx.actor.username.clone(),
+        created_at: platform.now_us(),
+    };
+    let mut rows = Inserts::new();
+    store::application_rows(&mut rows, &row);
+    // The limit is counted under the agency's lock, so two pre-fillings at once cannot both
+    // take the last place.
+    let mut tx = platform
+        .store
+        .write_locked(&[lock_key("pathways-employer", &agency)], None)
+        .await?;
+    let association = store::is_association(tx.conn(), &agency).await?;
+    let used = store::count_for_year(tx.conn(), &agency, year).await?;
+    if !association && used >= EMPLOYER_LIMIT {
+        return Err(ServiceError::Rules {
+            rules: vec!["employer-limit".into()],
+        });
+    }
+    let (audited, _) = audit::record_with(
+        platform,
+        &mut tx,
+        ctx,
+        "pathways_application.create",
+        policy::PATHWAYS_APPLICATION.kind,
+        Some(&row.id),
+        json!({"window": row.window_id}),
+        rows,
+    )
+    .await?;
+    tx.commit(audited).await?;
+    let joined = Joined {
+        application: row,
+        submission: None,
+        assignment: None,
+    };
+    let windows = [window];
+    Ok(view_of(&joined, &windows))
+}
+
+fn lock_key(space: &str, name: &str) -> u64 {
+    let digest = Sha256::digest(format!("{space}\0{name}").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(first)
+}
+
+/// The applications the actor may read, newest first: an employer's own, a partner's
+/// nationals', every one for the host state's labour offices.
+pub async fn applications(platform: &Platform, ctx: &Ctx) -> Result<Vec<ApplicationView>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::PATHWAYS_APPLICATION),
+    )?;
+    let agency = ctx.actor.agency.to_string();
+    let country = ctx.actor.country.map(|c| c.to_string());
+    let everything = can(
+        &ctx.actor,
+        Action::Read,
+        Resource::record(
+            &policy::PATHWAYS_APPLICATION,
+            &RecordScope::owned_by(AgencyCode::parse("ZZZ").unwrap_or_else(|_| unreachable!())),
+        ),
+    )
+    .is_ok();
+    let filter = if everything {
+        store::Filter::All
+    } else if ctx
+        .actor
+        .roles
+        .contains(accordo_domain::Role::PartnerAuthority)
+        && let Some(c) = country.as_deref()
+    {
+        store::Filter::Nationality(c)
+    } else {
+        store::Filter::Agency(&agency)
+    };
+    let mut conn = platform.store.read().await?;
+    let rows = store::applications(&mut conn, filter, 5_000).await?;
+    drop(conn);
+    let live = platform.state::<Live>();
+    let windows = read_lock(&live.windows).clone();
+    Ok(rows
+        .iter()
+        .filter(|j| {
+            can(
+                &ctx.actor,
+                Action::Read,
+                Resource::record(&policy::PATHWAYS_APPLICATION, &scope_of(&j.application)),
+            )
+            .is_ok()
+        })
+        .map(|j| view_of(j, &windows))
+        .collect())
+}
+
+/// One application, its reading audited.
+pub async fn application(platform: &Platform, ctx: &Ctx, id: &str) -> Result<ApplicationView> {
+    let mut conn = platform.store.read().await?;
+    let joined = store::application(&mut conn, id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("pathways_application", id))?;
+    drop(conn);
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::record(
+            &policy::PATHWAYS_APPLICATION,
+            &scope_of(&joined.application),
+        ),
+    )
+    .map_err(|_| ServiceError::not_found("pathways_application", id))?;
+    let mut tx = platform.store.write().await?;
+    if let Some(audited) =
+        audit::record_read(platform, &mut tx, ctx, &policy::PATHWAYS_APPLICATION, id).await?
+    {
+        tx.commit(audited).await?;
+    }
+    let live = platform.state::<Live>();
+    let windows = read_lock(&live.windows).clone();
+    Ok(view_of(&joined, &windows))
+}
+
+/// What the public status page says of an application by its code: nothing about the worker
+/// or the employer.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicStatus {
+    pub code: String,
+    pub category: String,
+    pub year: i64,
+    pub status: String,
+    pub position: Option<i64>,
+    pub received_at: Option<String>,
+    pub rank: Option<i64>,
+    /// The steps recorded after the assignment, in order (`step`, date).
+    pub steps: Vec<(String, String)>,
+}
+
+/// The status of the application with this code (public).
+pub async fn public_status(platform: &Platform, code: &str) -> Result<PublicStatus> {
+    let code = code.trim().to_uppercase();
+    let mut conn = platform.store.read().await?;
+    let joined = store::application_by_code(&mut conn, &code)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("pathways_application", &code))?;
+    drop(conn);
+    let live = platform.state::<Live>();
+    let windows = read_lock(&live.windows).clone();
+    let view = view_of(&joined, &windows);
+    Ok(PublicStatus {
+        code,
+        category: view.category,
+        year: view.year,
+        status: view.status,
+        position: view.position,
+        received_at: view.received_at,
+        rank: view.rank,
+        steps: Vec::new(),
+    })
+}
+
+// ---- submission ----
+
+/// The acknowledgement of a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Receipt {
+    pub id: String,
+    /// The server's order of receipt in the window, from 1, gap-free.
+    pub position: i64,
+    /// RFC 3339, the server's clock.
+    pub received_at: String,
+}
+
+/// A submission handed to the writer.
+struct Job {
+    application: String,
+    window: String,
+    agency: String,
+    key: String,
+    sha: String,
+    ctx: Ctx,
+    reply: oneshot::Sender<Result<Receipt>>,
+}
+
+/// The longest idempotency key accepted.
+pub const KEY_MAX: usize = 255;
+
+/// Submits an application: the server numbers it in its order of receipt. `key` is the
+/// client's idempotency key, bound to this application and `body`.
+pub async fn submit(
+    platform: &Platform,
+    ctx: &Ctx,
+    id: &str,
+    key: Option<&str>,
+    body: &serde_json::Value,
+) -> Result<Receipt> {
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::collection(&policy::PATHWAYS_SUBMISSION),
+    )?;
+    let mut conn = platform.store.read().await?;
+    let keys = store::application_keys(&mut conn, id).await?;
+    drop(conn);
+    let Some((agency, window, _)) = keys else {
+        return Err(ServiceError::not_found("pathways_application", id));
+    };
+    // Only its employer submits it; anyone else is told there is no such application.
+    let owner = AgencyCode::parse(&agency)
+        .map_err(|_| ServiceError::not_found("pathways_application", id))?;
+    can(
+        &ctx.actor,
+        Action::Create,
+        Resource::record(&policy::PATHWAYS_SUBMISSION, &RecordScope::owned_by(owner)),
+    )
+    .map_err(|_| ServiceError::not_found("pathways_application", id))?;
+    let key = key.map(str::trim).unwrap_or_default();
+    if key.is_empty() || key.len() > KEY_MAX || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ServiceError::refused_value(
+            "Idempotency-Key",
+            "idempotency-key",
+            Vec::new(),
+            format!(
+                "a header Idempotency-Key of 1 to {KEY_MAX} visible ASCII characters, the same for every retry (e.g. a UUID)"
+            ),
+        ));
+    }
+    if !body.is_object() {
+        return Err(ServiceError::invalid(
+            "body",
+            "a JSON object ({} is enough)",
+        ));
+    }
+    // serde_json's maps are ordered: the same object gives the same text.
+    let sha = hex::encode(Sha256::digest(body.to_string().as_bytes()));
+    let (reply, answer) = oneshot::channel();
+    let job = Job {
+        application: id.to_owned(),
+        window,
+        agency,
+        key: key.to_owned(),
+        sha,
+        ctx: ctx.clone(),
+        reply,
+    };
+    queue(platform).send(job).await.map_err(|_| writer_gone())?;
+    answer.await.map_err(|_| writer_gone())?
+}
+
+fn writer_gone() -> ServiceError {
+    ServiceError::Store(accordo_store::StoreError::Invalid(
+        "the submission writer stopped".into(),
+    ))
+}
+
+/// The writer's queue, the writer started on first use (in the runtime of that use).
+fn queue(platform: &Platform) -> mpsc::Sender<Job> {
+    let live = platform.state::<Live>();
+    live.queue
+        .get_or_init(|| {
+            let (tx, rx) = mpsc::channel(QUEUE);
+            tokio::spawn(Writer::run(platform.clone(), rx));
+            tx
+        })
+        .clone()
+}
+
+/// The one writer of a node's submissions.
+struct Writer;
+
+impl Writer {
+    async fn run(platform: Platform, mut rx: mpsc::Receiver<Job>) {
+        let mut batch = Vec::with_capacity(BATCH_MAX);
+        while rx.recv_many(&mut batch, BATCH_MAX).await > 0 {
+            let jobs = std::mem::take(&mut batch);
+            match write_batch(&platform, &jobs).await {
+                Ok(answers) => answer(jobs, answers),
+                Err(e) if jobs.len() == 1 => answer(jobs, vec![Err(e)]),
+                Err(e) => {
+                    // One submission's fault (say another node took its key at the same
+                    // moment) must not fail the others: each alone, in order.
+                    tracing::warn!(error = %e, batch = jobs.len(), "a batch of submissions failed; writing them one by one");
+                    for job in jobs {
+                        let one = [job];
+                        let result = write_batch(&platform, &one)
+                            .await
+                            .and_then(|mut r| r.pop().unwrap_or_else(|| Err(writer_gone())));
+                        answer(Vec::from(one), vec![result]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn answer(jobs: Vec<Job>, answers: Vec<Result<Receipt>>) {
+    for (job, result) in jobs.into_iter().zip(answers) {
+        // A client that went away is told nothing; its submission stands.
+        let _ = job.reply.send(result);
+    }
+}
+
+/// Writes a batch in one transaction and says what each job is answered.
+async fn write_batch(platform: &Platform, jobs: &[Job]) -> Result<Vec<Result<Receipt>>> {
+    let mut tx = platform.store.write().await?;
+    let now = platform.now_us();
+    // The counters, in one order on every node.
+    let windows: BTreeSet<&str> = jobs.iter().map(|j| j.window.as_str()).collect();
+    let mut counters: HashMap<&str, (i64, i64, i64)> = HashMap::new();
+    for w in &windows {
+        if let Some(c) = store::lock_window(&mut tx, w).await? {
+            counters.insert(w, c);
+        }
+    }
+    let ids: Vec<&str> = jobs.iter().map(|j| j.application.as_str()).collect();
+    let keys: Vec<&str> = jobs.iter().map(|j| j.key.as_str()).collect();
+    let mut by_application: HashMap<String, SubmissionRow> = HashMap::new();
+    let mut by_key: HashMap<(String, String), String> = HashMap::new();
+    for (application, agency, row) in store::existing(&mut tx, &ids, &keys).await? {
+        by_key.insert((agency, row.idempotency_key.clone()), application.clone());
+        by_application.insert(application, row);
+    }
+    let mut answers = Vec::with_capacity(jobs.len());
+    let mut rows = Inserts::new();
+    let mut entries = Vec::new();
+    let mut written = Vec::new();
+    for job in jobs {
+        let receipt = |row: &SubmissionRow| Receipt {
+            id: job.application.clone(),
+            position: row.position,
+            received_at: rfc3339(row.received_at),
+        };
+        if let Some(row) = by_application.get(&job.application) {
+            answers.push(
+                if row.idempotency_key == job.key && row.body_sha256 == job.sha {
+                    Ok(receipt(row))
+                } else if row.idempotency_key == job.key {
+                    Err(ServiceError::refused_value(
+                        "Idempotency-Key",
+                        "key-other-body",
+                        Vec::new(),
+                        "this key was used with another body: a retry sends the same body",
+                    ))
+                } else {
+                    Err(ServiceError::refused_value(
+                        "application",
+                        "already-submitted",
+                        vec![("position", row.position.to_string())],
+                        format!(
+                            "submitted already, at position {}, under another key",
+                            row.position
+                        ),
+                    ))
+                },
+            );
+            continue;
+        }
+        if by_key.contains_key(&(job.agency.clone(), job.key.clone())) {
+            answers.push(Err(ServiceError::refused_value(
+                "Idempotency-Key",
+                "key-other-application",
+                Vec::new(),
+                "this key was used for another application: each application has its own",
+            )));
+            continue;
+        }
+        let Some((received, opens, closes)) = counters.get_mut(job.window.as_str()) else {
+            answers.push(Err(ServiceError::not_found("pathways_window", &job.window)));
+            continue;
+        };
+        if now < *opens {
+            answers.push(Err(ServiceError::refused_value(
+                "window",
+                "window-not-open",
+                vec![("opens", rfc3339(*opens))],
+                format!("the click day opens at {}", rfc3339(*opens)),
+            )));
+            continue;
+        }
+        if now >= *closes {
+            answers.push(Err(ServiceError::refused_value(
+                "window",
+                "window-closed",
+                vec![("closed", rfc3339(*closes))],
+                format!("the click day closed at {}", rfc3339(*closes)),
+            )));
+            continue;
+        }
+        *received += 1;
+        let row = SubmissionRow {
+            position: *received,
+            received_at: now,
+            idempotency_key: job.key.clone(),
+            body_sha256: job.sha.clone(),
+        };
+        store::submission_rows(
+            &mut rows,
+            &store::NewSubmission {
+                application_id: &job.application,
+                window_id: &job.window,
+                owner_agency: &job.agency,
+                submitted_by: &job.ctx.actor.username,
+                row: &row,
+            },
+        );
+        entries.push(audit::BatchEntry {
+            ctx: &job.ctx,
+            action: "pathways_application.submit",
+            kind: policy::PATHWAYS_APPLICATION.kind,
+            resource_id: Some(job.application.clone()),
+            details: json!({"position": row.position, "window": job.window}),
+        });
+        answers.push(Ok(receipt(&row)));
+        by_key.insert(
+            (job.agency.clone(), job.key.clone()),
+            job.application.clone(),
+        );
+        by_application.insert(job.application.clone(), row);
+        written.push(job.window.as_str());
+    }
+    if entries.is_empty() {
+        // Nothing new: the transaction ends without a write.
+        return Ok(answers);
+    }
+    for (w, (received, _, _)) in &counters {
+        if written.contains(w) {
+            store::set_received(&mut tx, w, *received).await?;
+        }
+    }
+    let (audited, _) = audit::record_each(platform, &mut tx, entries, rows).await?;
+    tx.commit(audited).await?;
+    let live = platform.state::<Live>();
+    let mut memory = write_lock(&live.windows);
+    for w in memory.iter_mut() {
+        if let Some((received, _, _)) = counters.get(w.row.id.as_str()) {
+            w.row.received = w.row.received.max(*received);
+        }
+    }
+    Ok(answers)
+}
+
+// ---- assignment ----
+
+/// What an assignment gave.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssignmentSummary {
+    pub window: String,
+    pub policy: String,
+    pub received: i64,
+    pub assigned: i64,
+    pub reserve: i64,
+    /// Places given from each share (`general` for those open to all).
+    pub by_share: BTreeMap<String, i64>,
+}
+
+/// Assigns a closed window's places under its policy, once.
+pub async fn assign(platform: &Platform, ctx: &Ctx, window_id: &str) -> Result<AssignmentSummary> {
+    can(
+        &ctx.actor,
+        Action::Update,
+        Resource::collection(&policy::PATHWAYS_WINDOW),
+    )?;
+    let window = {
+        let live = platform.state::<Live>();
+        let windows = read_lock(&live.windows);
+        windows.iter().find(|w| w.row.id == window_id).cloned()
+    }
+    .ok_or_else(|| ServiceError::not_found("pathways_window", window_id))?;
+    if platform.now_us() < window.row.closes_at {
+        return Err(ServiceError::refused_value(
+            "window",
+            "window-still-open",
+            vec![("closes", rfc3339(window.row.closes_at))],
+            format!(
+                "places are assigned once the window closes, at {}",
+                rfc3339(window.row.closes_at)
+            ),
+        ));
+    }
+    let policy: Policy = serde_json::from_str(&window.row.policy).unwrap_or(Policy::TimeOrder);
+    let mut tx = platform
+        .store
+        .write_locked(&[lock_key("pathways-assign", window_id)], None)
+        .await?;
+    let Some(_) = store::lock_window(&mut tx, window_id).await? else {
+        return Err(ServiceError::not_found("pathways_window", window_id));
+    };
+    let current = store::window(tx.conn(), window_id).await?;
+    if current.is_some_and(|w| w.assigned_at > 0) {
+        return Err(ServiceError::Rules {
+            rules: vec!["assigned-once".into()],
+        });
+    }
+    let rows = store::entries(tx.conn(), window_id).await?;
+    let entries: Vec<accordo_pathways::Entry> = rows
+        .iter()
+        .map(
+            |(_, position, received, nationality, certified)| accordo_pathways::Entry {
+                position: *position as u64,
+                received_us: *received,
+                nationality: nationality.clone(),
+                certified: *certified,
+            },
+        )
+        .collect();
+    let places = Places {
+        general: window.row.general_places as u64,
+        shares: window
+            .shares
+            .iter()
+            .map(|(c, n)| (c.clone(), *n as u64))
+            .collect(),
+    };
+    let outcomes = accordo_pathways::assign(&entries, &places, &policy, window.row.opens_at);
+    let mut inserts = Inserts::new();
+    let mut summary = AssignmentSummary {
+        window: window_id.to_owned(),
+        policy: policy.name().to_owned(),
+        received: rows.len() as i64,
+        assigned: 0,
+        reserve: 0,
+        by_share: BTreeMap::new(),
+    };
+    for ((application, ..), outcome) in rows.iter().zip(&outcomes) {
+        match outcome {
+            Outcome::Assigned { share, rank } => {
+                summary.assigned += 1;
+                *summary
+                    .by_share
+                    .entry(share.clone().unwrap_or_else(|| "general".into()))
+                    .or_default() += 1;
+                store::assignment_row(
+                    &mut inserts,
+                    application,
+                    window_id,
+                    "assigned",
+                    share.as_deref().unwrap_or(""),
+                    *rank as i64,
+                );
+            }
+            Outcome::Reserve { rank } => {
+                summary.reserve += 1;
+                store::assignment_row(
+                    &mut inserts,
+                    application,
+                    window_id,
+                    "reserve",
+                    "",
+                    *rank as i64,
+                );
+            }
+        }
+    }
+    let now = platform.now_us();
+    store::set_assigned(&mut tx, window_id, now).await?;
+    let (audited, _) = audit::record_with(
+        platform,
+        &mut tx,
+        ctx,
+        "pathways_window.assign",
+        policy::PATHWAYS_WINDOW.kind,
+        Some(window_id),
+        json!({"policy": summary.policy, "assigned": summary.assigned, "reserve": summary.reserve}),
+        inserts,
+    )
+    .await?;
+    tx.commit(audited).await?;
+    let live = platform.state::<Live>();
+    if let Some(w) = write_lock(&live.windows)
+        .iter_mut()
+        .find(|w| w.row.id == window_id)
+    {
+        w.row.assigned_at = now;
+    }
+    Ok(summary)
+}
+
+/// The gap-free check: every position of a window from 1 to its count, once, in the order
+/// of receipt. For tests and the load benchmark's check after a restart.
+pub async fn positions(platform: &Platform, window_id: &str) -> Result<Vec<(i64, i64)>> {
+    let mut conn = platform.store.read().await?;
+    Ok(store::positions(&mut conn, window_id).await?)
+}
+
+/// A shared handle the pages use to know the windows without a query.
+pub fn window_of(platform: &Platform, id: &str) -> Option<WindowView> {
+    let now = platform.now_us();
+    let live: Arc<Live> = platform.state::<Live>();
+    read_lock(&live.windows)
+        .iter()
+        .find(|w| w.row.id == id)
+        .map(|w| window_view(w, now))
+}
+
+// ---- simulation ----
+
+/// The same day of demand under both policies.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Simulation {
+    pub places: u64,
+    pub applications: u64,
+    pub seed: u64,
+    pub lottery_minutes: u32,
+    /// Where the day's figures come from, and what is assumed.
+    pub source: String,
+    #[schema(value_type = Vec<Object>)]
+    pub time_order: Vec<accordo_pathways::simulate::Share>,
+    #[schema(value_type = Vec<Object>)]
+    pub lottery: Vec<accordo_pathways::simulate::Share>,
+}
+
+/// The shipped days of demand: (name, demand, source).
+pub fn scenarios() -> Vec<(
+    &'static str,
+    accordo_pathways::simulate::Demand,
+    &'static str,
+)> {
+    use accordo_pathways::simulate::{Demand, Group};
+    let group = |name: &str, applications: u64, median_seconds: f64, spread: f64| Group {
+        name: name.to_owned(),
+        applications,
+        median_seconds,
+        spread,
+    };
+    vec![(
+        "march-2024",
+        Demand {
+            places: 151_000,
+            groups: vec![
+                group("automated", 103_500, 3.0, 1.0),
+                group("associations", 241_500, 120.0, 1.0),
+                group("by_hand", 345_000, 1_800.0, 1.2),
+            ],
+        },
+        "690,000 applications for 151,000 places (the click days of March 2024, as the issue quotes them; data/pathways/PROVENANCE.md). How fast each kind of submitter sends (15% by software in seconds, 35% through associations in minutes, 50% by hand over the morning) is an assumption, not a statistic.",
+    )]
+}
+
+/// Both policies on a shipped scenario or a given day of demand.
+pub fn simulate(
+    platform: &Platform,
+    ctx: &Ctx,
+    scenario: Option<&str>,
+    demand: Option<accordo_pathways::simulate::Demand>,
+    seed: u64,
+    lottery_minutes: u32,
+) -> Result<Simulation> {
+    let _ = platform;
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::PATHWAYS_WINDOW),
+    )?;
+    let (demand, source) = match (scenario.map(str::trim), demand) {
+        (Some(name), None) => scenarios()
+            .into_iter()
+            .find(|(n, ..)| *n == name)
+            .map(|(_, d, s)| (d, s.to_owned()))
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "scenario",
+                    format!(
+                        "one of: {}",
+                        scenarios()
+                            .iter()
+                            .map(|s| s.0)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?,
+        (None, Some(d)) => (d, "the demand given".to_owned()),
+        _ => {
+            return Err(ServiceError::invalid(
+                "scenario",
+                "a scenario's name or a demand, one of the two",
+            ));
+        }
+    };
+    if !(1..=24 * 60).contains(&lottery_minutes) {
+        return Err(ServiceError::invalid(
+            "lottery_minutes",
+            "1 to 1,440 minutes",
+        ));
+    }
+    let refused = || {
+        ServiceError::invalid(
+            "demand",
+            format!(
+                "at most {} applications, each group's median a positive number of seconds and its spread 0 or more",
+                accordo_pathways::simulate::MAX_APPLICATIONS
+            ),
+        )
+    };
+    let time_order = accordo_pathways::simulate::simulate(&demand, &Policy::TimeOrder, seed)
+        .ok_or_else(refused)?;
+    let lottery = accordo_pathways::simulate::simulate(
+        &demand,
+        &Policy::Lottery {
+            minutes: lottery_minutes,
+            seed,
+        },
+        seed,
+    )
+    .ok_or_else(refused)?;
+    Ok(Simulation {
+        places: demand.places,
+        applications: demand.groups.iter().map(|g| g.applications).sum(),
+        seed,
+        lottery_minutes,
+        source,
+        time_order,
+        lottery,
+    })
+}
