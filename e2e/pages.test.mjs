@@ -196,12 +196,12 @@ test("a wrong password is shown next to its field, the username kept", async () 
 });
 
 const ROLES = [
-  { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/returns", "/flows", "/cooperation", "/admin/users", "/audit", "/account"] },
+  { user: "ita.admin", card: "admin", nav: ["/home", "/documents/check", "/returns", "/flows", "/cooperation", "/pathways", "/admin/users", "/audit", "/account"] },
   // The units' directory has an entry of its own for those who read it but exchange no
   // intelligence (officers find it under Intelligence).
   { user: "unhcr.monitor", card: "returns", nav: ["/home", "/returns", "/flows", "/intel/units", "/cooperation", "/audit", "/account"] },
-  { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/flows", "/intel/units", "/cooperation", "/account"] },
-  { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/flows", "/intel/units", "/cooperation", "/account"] },
+  { user: "ita.caseworker", card: "returns", nav: ["/home", "/documents/check", "/returns", "/flows", "/intel/units", "/cooperation", "/pathways", "/account"] },
+  { user: "pak.partner_authority", card: "returns", nav: ["/home", "/documents/check", "/returns", "/flows", "/intel/units", "/cooperation", "/pathways", "/account"] },
   { user: "ita.officer", card: "documents", nav: ["/home", "/documents/check", "/flows", "/intel", "/online", "/account"] },
 ];
 
@@ -1152,6 +1152,76 @@ test("an internet referral unit captures an advert on a phone, a refused form ke
   await accessible(tur, "referrals");
   noNetworkFailures(tur, "online, Turkey");
   await tur.context().close();
+});
+
+test("an employer pre-fills on a phone in Italian, a refused form keeps it, sends it on the click day, and the public pages show only its status", async () => {
+  const page = await newPage("it-IT", PHONE);
+  await signIn(page, "ita.employer");
+  await page.goto(`${base}/pathways`);
+  await page.getByRole("link", { name: "Precompila una domanda" }).click();
+  await page.waitForSelector('[data-testid="prefill-form"]');
+  const category = await page.locator("#f-category option").nth(1).getAttribute("value");
+  await page.selectOption("#f-category", category);
+  await page.fill("#f-worker_name", "Karim Prova");
+  await page.fill("#f-worker_birth_date", "1994-11-30");
+  await page.fill("#f-worker_nationality", "TUN");
+  // A digit of the passport number mistyped: its check digit no longer agrees.
+  const mrz = "P<TUNPROVA<<KARIM<<<<<<<<<<<<<<<<<<<<<<<<<<<\nTN77123451TUN9411302M3106305<<<<<<<<<<<<<<00";
+  await page.fill("#f-worker_mrz", mrz.replace("TN77123451", "TN77123481"));
+  await page.fill("#f-months", "6");
+  await page.fill("#f-monthly_wage_eur", "1400");
+  await page.selectOption("#f-province", "FG");
+  await page.getByRole("button", { name: "Salva la domanda" }).click();
+  await page.waitForSelector("#f-worker_mrz-error");
+  assert.equal(await page.inputValue("#f-worker_name"), "Karim Prova");
+  assert.equal(await page.inputValue("#f-province"), "FG");
+  assert.equal(await page.inputValue("#f-category"), category);
+  let width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the pre-filling page at ${PHONE.width} px: ${width} px wide`);
+  await accessible(page, "pre-filling, form with errors");
+  await page.fill("#f-worker_mrz", mrz);
+  await page.getByRole("button", { name: "Salva la domanda" }).click();
+  await page.waitForSelector('[data-testid="submit-form"]');
+  const code = (await page.locator('[data-testid="application"] code').first().textContent()).trim();
+  await accessible(page, "application before sending");
+  await page.getByRole("button", { name: "Invia la domanda" }).click();
+  await page.waitForSelector('[data-testid="position"]');
+  const position = (await page.locator('[data-testid="position"]').textContent()).trim();
+  assert.match(position, /^\d+/);
+  assert.equal(await page.locator('[data-testid="submit-form"]').count(), 0);
+  width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the application page at ${PHONE.width} px: ${width} px wide`);
+  noNetworkFailures(page, "pathways on a phone");
+  await page.context().close();
+
+  // Without signing in, on a phone: the click day's figures and the status by code.
+  const pub = await newPage("it-IT", PHONE);
+  await pub.goto(`${base}/click-day`);
+  await pub.waitForSelector('[data-testid="click-day"] tr[data-state="open"]');
+  await accessible(pub, "click day");
+  await pub.goto(`${base}/pathways/status`);
+  await pub.fill("#f-code", code.toLowerCase());
+  await pub.getByRole("button", { name: "Cerca" }).click();
+  await pub.waitForSelector('[data-testid="status"]');
+  const status = await pub.locator('[data-testid="status"]').textContent();
+  assert.match(status, /ricevuta/);
+  assert.doesNotMatch(status, /Karim|Prova|IT-EMP/);
+  width = await pub.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `the status page at ${PHONE.width} px: ${width} px wide`);
+  await accessible(pub, "status by code");
+  await pub.context().close();
+
+  // The ministry's analyst reads the outcomes: a chart with its axis and the table beside it.
+  const analyst = await newPage("en-GB");
+  await signIn(analyst, "ita.admin");
+  await analyst.goto(`${base}/pathways/outcomes`);
+  await analyst.waitForSelector('[data-testid="funnel-chart"]');
+  assert.ok(await analyst.locator('[data-testid="outcomes"] tbody tr').count() > 3);
+  await accessible(analyst, "outcomes");
+  await analyst.goto(`${base}/pathways/simulation`);
+  await analyst.waitForSelector('[data-testid="simulation-chart"]');
+  await accessible(analyst, "simulation");
+  await analyst.context().close();
 });
 
 test("the network page draws only what its reader may read, on a phone, and a tap adds a node's links", async () => {

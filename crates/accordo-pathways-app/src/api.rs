@@ -29,6 +29,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_applications, prefill))
         .routes(routes!(get_application))
         .routes(routes!(submit))
+        .routes(routes!(record_step))
+        .routes(routes!(outcomes))
         .routes(routes!(public_status))
         .routes(routes!(verify_certificate))
         .routes(routes!(list_courses, create_course))
@@ -256,6 +258,55 @@ async fn submit(
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     Ok(axum::Json(
         service::submit(&state.platform, &caller.ctx, &id.to_string(), key, &body).await?,
+    ))
+}
+
+/// The next step of an application's path.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"step": "authorisation", "on": "2026-11-20"}))]
+pub struct StepIn {
+    /// `authorisation` (nulla osta), `visa`, `arrival`, `residence_permit` or
+    /// `contract_signed`, in that order.
+    step: String,
+    /// `YYYY-MM-DD`, not in the future.
+    on: String,
+}
+
+/// Records the next step of an assigned application, with its date; the recording office is
+/// the caller's agency. The host state's offices'. Audited.
+#[utoipa::path(post, path = "/api/v1/pathways/applications/{id}/steps", tag = "pathways", request_body = StepIn,
+    params(("id" = Uuid, Path, description = "the application")),
+    responses((status = 200, description = "the steps so far", body = Vec<service::StepView>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn record_step(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(input): Json<StepIn>,
+) -> ApiResult<axum::Json<Vec<service::StepView>>> {
+    Ok(axum::Json(
+        service::record_step(
+            &state.platform,
+            &caller.ctx,
+            &id.to_string(),
+            &input.step,
+            &input.on,
+        )
+        .await?,
+    ))
+}
+
+/// How far each window's assigned places went (authorisation, visa, arrival, residence
+/// permit, contract), whole and by nationality and province: the share of quotas that became
+/// permits. A partner's authorities see their nationals' lines only.
+#[utoipa::path(get, path = "/api/v1/pathways/outcomes", tag = "pathways",
+    responses((status = 200, description = "the funnels", body = Vec<service::Funnel>), (status = 403, body = Problem)))]
+async fn outcomes(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Vec<service::Funnel>>> {
+    Ok(axum::Json(
+        service::outcomes(&state.platform, &caller.ctx).await?,
     ))
 }
 

@@ -14,6 +14,7 @@
 pub mod access;
 pub mod api;
 pub mod demo;
+pub mod pages;
 pub mod policy;
 pub mod service;
 mod store;
@@ -23,7 +24,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use accordo_server::Module;
-use accordo_server::pages::PageRoutes;
+use accordo_server::pages::{NavItem, may_read};
 use accordo_service::{ModuleCore, Platform, Result};
 
 pub static MODULE: Module = Module {
@@ -42,10 +43,67 @@ pub static MODULE: Module = Module {
         seed: Some(seed),
     },
     api: api::routes,
-    pages: PageRoutes::new,
-    nav: &[],
+    pages: pages::routes,
+    nav: &[NavItem {
+        href: "/pathways",
+        label: "nav-pathways",
+        // Those who work on it: employers, labour offices, partners' authorities, the
+        // ministry and its analysts. (Anyone at work may still open the click days.)
+        shown: |a| {
+            may_read(a, &policy::PATHWAYS_APPLICATION)
+                || may_read(a, &policy::PATHWAYS_COURSE)
+                || (may_read(a, &policy::PATHWAYS_WINDOW)
+                    && (a.roles.contains(accordo_domain::Role::Admin)
+                        || a.roles.contains(accordo_domain::Role::Analyst)))
+        },
+    }],
     cards: None,
-    templates: &[],
+    templates: &[
+        (
+            "pathways/_tabs.html",
+            include_str!("../templates/pathways/_tabs.html"),
+        ),
+        (
+            "pathways/applications.html",
+            include_str!("../templates/pathways/applications.html"),
+        ),
+        (
+            "pathways/new.html",
+            include_str!("../templates/pathways/new.html"),
+        ),
+        (
+            "pathways/application.html",
+            include_str!("../templates/pathways/application.html"),
+        ),
+        (
+            "pathways/windows.html",
+            include_str!("../templates/pathways/windows.html"),
+        ),
+        (
+            "pathways/outcomes.html",
+            include_str!("../templates/pathways/outcomes.html"),
+        ),
+        (
+            "pathways/simulation.html",
+            include_str!("../templates/pathways/simulation.html"),
+        ),
+        (
+            "pathways/courses.html",
+            include_str!("../templates/pathways/courses.html"),
+        ),
+        (
+            "pathways/click_day.html",
+            include_str!("../templates/pathways/click_day.html"),
+        ),
+        (
+            "pathways/status.html",
+            include_str!("../templates/pathways/status.html"),
+        ),
+        (
+            "pathways/certificate.html",
+            include_str!("../templates/pathways/certificate.html"),
+        ),
+    ],
     locales: &[
         ("en", include_str!("../locales/en/pathways.ftl")),
         ("it", include_str!("../locales/it/pathways.ftl")),

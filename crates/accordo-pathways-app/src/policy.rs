@@ -25,14 +25,14 @@ pub static PATHWAYS_WINDOW: KindPolicy = KindPolicy {
     ],
 };
 
-/// An application: it names a worker, so every opening is audited.
+/// An application: it names a worker, so every opening is audited. Updating it is recording
+/// its path after the click day: the host state's offices'.
 pub static PATHWAYS_APPLICATION: KindPolicy = KindPolicy {
     kind: "pathways_application",
     personal: true,
     grants: &[
         Grant::new(Employer, Read, OwnAgency),
         Grant::new(Employer, Create, OwnAgency),
-        Grant::new(Employer, Update, OwnAgency),
         Grant::new(Caseworker, Read, HostState),
         Grant::new(Caseworker, Update, HostState),
         Grant::new(PartnerAuthority, Read, Shared),

@@ -46,7 +46,28 @@ const QUEUE: usize = 65_536;
 pub struct Live {
     windows: RwLock<Vec<LiveWindow>>,
     queue: OnceLock<mpsc::Sender<Job>>,
+    /// The shipped scenarios' simulations by (scenario, seed, minutes): deterministic, so
+    /// a page reloaded is not computed again (at most `SIMULATIONS_KEPT`).
+    simulations: std::sync::Mutex<HashMap<(String, u64, u32), Simulation>>,
+    /// Each application's employer and window, which never change: a submission reads them
+    /// from here rather than from the database (at most `OWNERS_KEPT`).
+    owners: RwLock<HashMap<String, (String, String)>>,
 }
+
+/// Applications whose employer and window are kept in memory.
+const OWNERS_KEPT: usize = 2_000_000;
+
+fn remember_owner(platform: &Platform, id: &str, agency: &str, window: &str) {
+    let live = platform.state::<Live>();
+    let mut owners = write_lock(&live.owners);
+    if owners.len() >= OWNERS_KEPT {
+        owners.clear();
+    }
+    owners.insert(id.to_owned(), (agency.to_owned(), window.to_owned()));
+}
+
+/// Simulations kept in memory.
+const SIMULATIONS_KEPT: usize = 32;
 
 #[derive(Debug, Clone)]
 struct LiveWindow {
@@ -125,6 +146,9 @@ pub struct WindowView {
     /// RFC 3339.
     pub opens_at: String,
     pub closes_at: String,
+    /// The same in microseconds, for the pages.
+    pub opens_at_us: i64,
+    pub closes_at_us: i64,
     /// `before`, `open` or `closed`, at the server's time.
     pub state: String,
     pub general_places: i64,
@@ -163,6 +187,8 @@ fn window_view(w: &LiveWindow, now: i64) -> WindowView {
         category: w.row.category.clone(),
         opens_at: rfc3339(w.row.opens_at),
         closes_at: rfc3339(w.row.closes_at),
+        opens_at_us: w.row.opens_at,
+        closes_at_us: w.row.closes_at,
         state: state_at(&w.row, now).to_owned(),
         general_places: w.row.general_places,
         places: w.row.general_places + shares.values().sum::<i64>(),
@@ -187,10 +213,27 @@ pub struct ClickDay {
 pub fn click_day(platform: &Platform) -> ClickDay {
     let now = platform.now_us();
     let live = platform.state::<Live>();
-    let windows: Vec<WindowView> = read_lock(&live.windows)
+    let mut windows: Vec<WindowView> = read_lock(&live.windows)
         .iter()
         .map(|w| window_view(w, now))
         .collect();
+    // Those open first, then those to come, then those closed, the latest first.
+    let rank = |w: &WindowView| match w.state.as_str() {
+        "open" => 0,
+        "before" => 1,
+        _ => 2,
+    };
+    windows.sort_by_key(|w| {
+        let r = rank(w);
+        (
+            r,
+            if r == 2 {
+                -w.opens_at_us
+            } else {
+                w.opens_at_us
+            },
+        )
+    });
     ClickDay {
         server_time: rfc3339(now),
         open: windows.iter().any(|w| w.state == "open"),
@@ -439,11 +482,16 @@ pub struct ApplicationView {
     pub status: String,
     pub position: Option<i64>,
     pub received_at: Option<String>,
+    /// The same in microseconds, for the pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at_us: Option<i64>,
     /// The place's share (a nationality) or `general`, once assigned.
     pub share: Option<String>,
     /// The rank among the assigned or in the reserve.
     pub rank: Option<i64>,
     pub created_at: String,
+    /// The path after the click day (when one application is read; empty in lists).
+    pub steps: Vec<StepView>,
 }
 
 fn scope_of(a: &ApplicationRow) -> RecordScope {
@@ -488,6 +536,7 @@ fn view_of(j: &Joined, windows: &[LiveWindow]) -> ApplicationView {
         status: status_of(j).to_owned(),
         position: j.submission.as_ref().map(|s| s.position),
         received_at: j.submission.as_ref().map(|s| rfc3339(s.received_at)),
+        received_at_us: j.submission.as_ref().map(|s| s.received_at),
         share: j.assignment.as_ref().and_then(|(o, share, _)| {
             (o == "assigned").then(|| {
                 if share.is_empty() {
@@ -499,6 +548,7 @@ fn view_of(j: &Joined, windows: &[LiveWindow]) -> ApplicationView {
         }),
         rank: j.assignment.as_ref().map(|(_, _, r)| *r),
         created_at: rfc3339(a.created_at),
+        steps: Vec::new(),
     }
 }
 
@@ -752,6 +802,7 @@ pub async fn prefill(
     )
     .await?;
     tx.commit(audited).await?;
+    remember_owner(platform, &row.id, &row.owner_agency, &row.window_id);
     let joined = Joined {
         application: row,
         submission: None,
@@ -842,7 +893,9 @@ pub async fn application(platform: &Platform, ctx: &Ctx, id: &str) -> Result<App
     }
     let live = platform.state::<Live>();
     let windows = read_lock(&live.windows).clone();
-    Ok(view_of(&joined, &windows))
+    let mut view = view_of(&joined, &windows);
+    view.steps = steps(platform, id).await?;
+    Ok(view)
 }
 
 /// What the public status page says of an application by its code: nothing about the worker
@@ -856,8 +909,10 @@ pub struct PublicStatus {
     pub position: Option<i64>,
     pub received_at: Option<String>,
     pub rank: Option<i64>,
-    /// The steps recorded after the assignment, in order (`step`, date).
-    pub steps: Vec<(String, String)>,
+    /// The steps recorded after the assignment, in order: the step and its date (not the
+    /// office).
+    #[schema(value_type = Vec<Object>)]
+    pub steps: Vec<serde_json::Value>,
 }
 
 /// The status of the application with this code (public).
@@ -879,7 +934,11 @@ pub async fn public_status(platform: &Platform, code: &str) -> Result<PublicStat
         position: view.position,
         received_at: view.received_at,
         rank: view.rank,
-        steps: Vec::new(),
+        steps: steps(platform, &joined.application.id)
+            .await?
+            .into_iter()
+            .map(|s| json!({"step": s.step, "on": s.on}))
+            .collect(),
     })
 }
 
@@ -923,11 +982,19 @@ pub async fn submit(
         Action::Create,
         Resource::collection(&policy::PATHWAYS_SUBMISSION),
     )?;
-    let mut conn = platform.store.read().await?;
-    let keys = store::application_keys(&mut conn, id).await?;
-    drop(conn);
-    let Some((agency, window, _)) = keys else {
-        return Err(ServiceError::not_found("pathways_application", id));
+    let known = read_lock(&platform.state::<Live>().owners).get(id).cloned();
+    let (agency, window) = match known {
+        Some(k) => k,
+        None => {
+            let mut conn = platform.store.read().await?;
+            let keys = store::application_keys(&mut conn, id).await?;
+            drop(conn);
+            let Some((agency, window, _)) = keys else {
+                return Err(ServiceError::not_found("pathways_application", id));
+            };
+            remember_owner(platform, id, &agency, &window);
+            (agency, window)
+        }
     };
     // Only its employer submits it; anyone else is told there is no such application.
     let owner = AgencyCode::parse(&agency)
@@ -1333,6 +1400,28 @@ pub struct Simulation {
     pub lottery: Vec<accordo_pathways::simulate::Share>,
 }
 
+/// The Ministry's published counts of the click days (data/click-days, with its provenance).
+const CLICK_DAYS: &str = include_str!("../data/click-days/click_days.csv");
+
+/// The places of the three click days of March 2024 together (the source gives the total only).
+const MARCH_2024_PLACES: u64 = 151_000;
+
+/// March 2024's click days as published: (submissions in all, in the first five minutes).
+pub fn march_2024() -> (u64, u64) {
+    CLICK_DAYS
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("2024-03-"))
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            Some((
+                f.get(5)?.parse::<u64>().ok()?,
+                f.get(4)?.parse::<u64>().ok()?,
+            ))
+        })
+        .fold((0, 0), |(t, e), (total, early)| (t + total, e + early))
+}
+
 /// The shipped days of demand: (name, demand, source).
 pub fn scenarios() -> Vec<(
     &'static str,
@@ -1340,23 +1429,32 @@ pub fn scenarios() -> Vec<(
     &'static str,
 )> {
     use accordo_pathways::simulate::{Demand, Group};
-    let group = |name: &str, applications: u64, median_seconds: f64, spread: f64| Group {
+    let (total, _) = march_2024();
+    let group = |name: &str, share: f64, median_seconds: f64, spread: f64| Group {
         name: name.to_owned(),
-        applications,
+        applications: (total as f64 * share).round() as u64,
         median_seconds,
         spread,
     };
+    // The split and the delays are assumptions, chosen so that the share received in the first
+    // five minutes is the Ministry's (a test holds them to it).
+    let mut groups = vec![
+        group("automated", 0.10, 3.0, 1.0),
+        group("associations", 0.20, 150.0, 1.0),
+        group("by_hand", 0.70, 14_400.0, 1.5),
+    ];
+    // The rounding's remainder to those by hand: the total is the published one.
+    let drawn: u64 = groups.iter().map(|g| g.applications).sum();
+    if let Some(last) = groups.last_mut() {
+        last.applications = (last.applications + total).saturating_sub(drawn);
+    }
     vec![(
         "march-2024",
         Demand {
-            places: 151_000,
-            groups: vec![
-                group("automated", 103_500, 3.0, 1.0),
-                group("associations", 241_500, 120.0, 1.0),
-                group("by_hand", 345_000, 1_800.0, 1.2),
-            ],
+            places: MARCH_2024_PLACES,
+            groups,
         },
-        "690,000 applications for 151,000 places (the click days of March 2024, as the issue quotes them; data/pathways/PROVENANCE.md). How fast each kind of submitter sends (15% by software in seconds, 35% through associations in minutes, 50% by hand over the morning) is an assumption, not a statistic.",
+        "689,047 submissions for 151,000 places on the click days of March 2024, 25.6% of them in the first five minutes (Ministry of the Interior, 27 March 2024; data/click-days/PROVENANCE.md). How fast each kind of submitter sends (10% by software in seconds, 20% through associations in minutes, 70% by hand over the day) is an assumption fitted to that share, not a statistic.",
     )]
 }
 
@@ -1369,12 +1467,19 @@ pub fn simulate(
     seed: u64,
     lottery_minutes: u32,
 ) -> Result<Simulation> {
-    let _ = platform;
     can(
         &ctx.actor,
         Action::Read,
         Resource::collection(&policy::PATHWAYS_WINDOW),
     )?;
+    let key = scenario.map(|n| (n.trim().to_owned(), seed, lottery_minutes));
+    if let Some(key) = &key {
+        let live = platform.state::<Live>();
+        let kept = live.simulations.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = kept.get(key) {
+            return Ok(found.clone());
+        }
+    }
     let (demand, source) = match (scenario.map(str::trim), demand) {
         (Some(name), None) => scenarios()
             .into_iter()
@@ -1427,7 +1532,7 @@ pub fn simulate(
         seed,
     )
     .ok_or_else(refused)?;
-    Ok(Simulation {
+    let simulation = Simulation {
         places: demand.places,
         applications: demand.groups.iter().map(|g| g.applications).sum(),
         seed,
@@ -1435,5 +1540,309 @@ pub fn simulate(
         source,
         time_order,
         lottery,
-    })
+    };
+    if let Some(key) = key {
+        let live = platform.state::<Live>();
+        let mut kept = live.simulations.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= SIMULATIONS_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, simulation.clone());
+    }
+    Ok(simulation)
+}
+
+// ---- after the click day ----
+
+/// One step of an application's path.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StepView {
+    /// `authorisation` (nulla osta), `visa`, `arrival`, `residence_permit`, `contract_signed`.
+    pub step: String,
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    /// The agency that recorded it.
+    pub office: String,
+}
+
+/// The steps of an application, in order.
+pub async fn steps(platform: &Platform, id: &str) -> Result<Vec<StepView>> {
+    let mut conn = platform.store.read().await?;
+    Ok(store::steps(&mut conn, id)
+        .await?
+        .into_iter()
+        .map(|(step, on, office)| StepView { step, on, office })
+        .collect())
+}
+
+/// Records the next step of an assigned application's path, with its date: the host state's
+/// offices, each step after the one before it, never in the future. Audited.
+pub async fn record_step(
+    platform: &Platform,
+    ctx: &Ctx,
+    id: &str,
+    step: &str,
+    on: &str,
+) -> Result<Vec<StepView>> {
+    let mut conn = platform.store.read().await?;
+    let joined = store::application(&mut conn, id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("pathways_application", id))?;
+    let done = store::steps(&mut conn, id).await?;
+    drop(conn);
+    let scope = scope_of(&joined.application);
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::record(&policy::PATHWAYS_APPLICATION, &scope),
+    )
+    .map_err(|_| ServiceError::not_found("pathways_application", id))?;
+    can(
+        &ctx.actor,
+        Action::Update,
+        Resource::record(&policy::PATHWAYS_APPLICATION, &scope),
+    )?;
+    if status_of(&joined) != "assigned" {
+        return Err(ServiceError::Rules {
+            rules: vec!["step-needs-place".into()],
+        });
+    }
+    let Some(index) = accordo_pathways::STEPS
+        .iter()
+        .position(|s| *s == step.trim())
+    else {
+        return Err(ServiceError::invalid(
+            "step",
+            format!("one of: {}", accordo_pathways::STEPS.join(", ")),
+        ));
+    };
+    if done.len() != index {
+        return Err(ServiceError::refused_value(
+            "step",
+            "step-order",
+            vec![(
+                "next",
+                accordo_pathways::STEPS
+                    .get(done.len())
+                    .copied()
+                    .unwrap_or("none")
+                    .to_owned(),
+            )],
+            format!(
+                "the steps follow one another: the next is {}",
+                accordo_pathways::STEPS
+                    .get(done.len())
+                    .copied()
+                    .unwrap_or("none (the path is complete)")
+            ),
+        ));
+    }
+    let date = accordo_domain::dates::parse(on.trim())
+        .map_err(|e| ServiceError::invalid("on", e.to_string()))?;
+    if date > host_today(platform) {
+        return Err(ServiceError::refused_value(
+            "on",
+            "step-future",
+            Vec::new(),
+            "a step is recorded once it has happened: not a future date",
+        ));
+    }
+    if let Some((_, last, _)) = done.last()
+        && date.to_string() < *last
+    {
+        return Err(ServiceError::refused_value(
+            "on",
+            "step-before-previous",
+            vec![("previous", last.clone())],
+            format!("on or after the previous step's date, {last}"),
+        ));
+    }
+    let mut rows = Inserts::new();
+    store::step_row(
+        &mut rows,
+        id,
+        accordo_pathways::STEPS[index],
+        &date.to_string(),
+        ctx.actor.agency.as_str(),
+        &ctx.actor.username,
+        platform.now_us(),
+    );
+    let mut tx = platform.store.write().await?;
+    let (audited, _) = audit::record_with(
+        platform,
+        &mut tx,
+        ctx,
+        "pathways_application.step",
+        policy::PATHWAYS_APPLICATION.kind,
+        Some(id),
+        json!({"step": accordo_pathways::STEPS[index], "on": date.to_string()}),
+        rows,
+    )
+    .await
+    .map_err(|e| unique_to_conflict(e, "this step"))?;
+    tx.commit(audited).await?;
+    steps(platform, id).await
+}
+
+/// How far a group of assigned places went: the figure that shows where quotas stop becoming
+/// permits.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Funnel {
+    pub category: String,
+    pub year: i64,
+    /// The nationality, or `all`.
+    pub country: String,
+    /// The province, or `all`.
+    pub province: String,
+    /// The window's places (for `all` and `all`), else `None`.
+    pub places: Option<i64>,
+    pub assigned: i64,
+    pub authorisation: i64,
+    pub visa: i64,
+    pub arrival: i64,
+    pub residence_permit: i64,
+    pub contract_signed: i64,
+    /// Residence permits over places (over assigned places below the window's line).
+    pub permit_share: f64,
+}
+
+/// The path of every window's assigned places, whole and by nationality and province. A
+/// partner's authorities see their nationals' lines only.
+pub async fn outcomes(platform: &Platform, ctx: &Ctx) -> Result<Vec<Funnel>> {
+    can(
+        &ctx.actor,
+        Action::Read,
+        Resource::collection(&policy::PATHWAYS_WINDOW),
+    )?;
+    let own_country = (!ctx.actor.host_state
+        && ctx
+            .actor
+            .roles
+            .contains(accordo_domain::Role::PartnerAuthority))
+    .then(|| ctx.actor.country.map(|c| c.to_string()))
+    .flatten();
+    let partner_only = !ctx.actor.host_state && !ctx.actor.operator;
+    let mut conn = platform.store.read().await?;
+    let paths = store::paths(&mut conn).await?;
+    drop(conn);
+    let live = platform.state::<Live>();
+    let windows = read_lock(&live.windows).clone();
+    let mut lines: BTreeMap<(String, String, String, String), Funnel> = BTreeMap::new();
+    for (window, nationality, province, reached) in paths {
+        let Some(w) = windows.iter().find(|w| w.row.id == window) else {
+            continue;
+        };
+        let keys = [
+            ("all".to_owned(), "all".to_owned()),
+            (nationality.clone(), "all".to_owned()),
+            ("all".to_owned(), province.clone()),
+        ];
+        for (country, prov) in keys {
+            let f = lines
+                .entry((
+                    w.row.id.clone(),
+                    w.row.category.clone(),
+                    country.clone(),
+                    prov.clone(),
+                ))
+                .or_insert_with(|| Funnel {
+                    category: w.row.category.clone(),
+                    year: w.row.year,
+                    country,
+                    province: prov,
+                    ..Funnel::default()
+                });
+            f.assigned += 1;
+            for step in &reached {
+                match step.as_str() {
+                    "authorisation" => f.authorisation += 1,
+                    "visa" => f.visa += 1,
+                    "arrival" => f.arrival += 1,
+                    "residence_permit" => f.residence_permit += 1,
+                    "contract_signed" => f.contract_signed += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut out: Vec<Funnel> = lines
+        .into_iter()
+        .map(|((window, ..), mut f)| {
+            if f.country == "all" && f.province == "all" {
+                let places = windows
+                    .iter()
+                    .find(|w| w.row.id == window)
+                    .map(|w| w.row.general_places + w.shares.iter().map(|s| s.1).sum::<i64>());
+                f.places = places;
+            }
+            let base = f.places.unwrap_or(f.assigned).max(1);
+            f.permit_share = f.residence_permit as f64 / base as f64;
+            f
+        })
+        .collect();
+    if partner_only {
+        // A partner sees its nationals' lines, nothing of another's.
+        out.retain(|f| own_country.as_deref() == Some(f.country.as_str()));
+    }
+    out.sort_by(|a, b| {
+        (
+            b.year,
+            &a.category,
+            a.country != "all",
+            &a.country,
+            a.province != "all",
+            &a.province,
+        )
+            .cmp(&(
+                a.year,
+                &b.category,
+                b.country != "all",
+                &b.country,
+                b.province != "all",
+                &b.province,
+            ))
+    });
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn march_2024_is_the_ministrys_count_and_the_scenario_fits_its_first_five_minutes() {
+        let (total, early) = march_2024();
+        assert_eq!((total, early), (689_047, 176_650));
+        let (_, demand, _) = scenarios().remove(0);
+        assert_eq!(
+            demand.groups.iter().map(|g| g.applications).sum::<u64>(),
+            total
+        );
+        // The share the scenario's delays put in the first five minutes, in expectation: the
+        // normal distribution's function at each group's log-delay.
+        let phi = |z: f64| 0.5 * (1.0 + erf(z / std::f64::consts::SQRT_2));
+        let expected: f64 = demand
+            .groups
+            .iter()
+            .map(|g| g.applications as f64 * phi((300.0_f64 / g.median_seconds).ln() / g.spread))
+            .sum::<f64>()
+            / total as f64;
+        let published = early as f64 / total as f64;
+        assert!(
+            (expected - published).abs() < 0.01,
+            "the scenario puts {expected:.3} in the first five minutes, the Ministry {published:.3}"
+        );
+    }
+
+    /// The error function (Abramowitz and Stegun 7.1.26, error below 1.5e-7).
+    fn erf(x: f64) -> f64 {
+        let t = 1.0 / (1.0 + 0.327_591_1 * x.abs());
+        let y = 1.0
+            - (((((1.061_405_429 * t - 1.453_152_027) * t) + 1.421_413_741) * t - 0.284_496_736)
+                * t
+                + 0.254_829_592)
+                * t
+                * (-x * x).exp();
+        y.copysign(x)
+    }
 }

@@ -914,3 +914,81 @@ pub async fn certified_by_country(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect()
 }
+
+// ---- the path after the click day ----
+
+/// An application's steps: (`step`, `on_date`, `office`).
+pub async fn steps(conn: &mut Conn, application: &str) -> Result<Vec<(String, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT step, on_date, office FROM pathways_steps WHERE application_id = $1 ORDER BY on_date, recorded_at",
+    )
+    .bind(application)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
+
+pub fn step_row(
+    rows: &mut Inserts,
+    application: &str,
+    step: &str,
+    on: &str,
+    office: &str,
+    by: &str,
+    at: i64,
+) {
+    rows.row(
+        "pathways_steps",
+        &[
+            "application_id",
+            "step",
+            "on_date",
+            "office",
+            "recorded_by",
+            "recorded_at",
+        ],
+        vec![
+            application.into(),
+            step.into(),
+            on.into(),
+            office.into(),
+            by.into(),
+            at.into(),
+        ],
+    );
+}
+
+/// Every assigned application's window, nationality and province with the steps it reached:
+/// (`window_id`, nationality, province, steps).
+pub async fn paths(conn: &mut Conn) -> Result<Vec<(String, String, String, Vec<String>)>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.window_id, a.worker_nationality, a.province, s.step \
+         FROM pathways_applications a \
+         JOIN pathways_assignments g ON g.application_id = a.id AND g.outcome = 'assigned' \
+         LEFT JOIN pathways_steps s ON s.application_id = a.id \
+         ORDER BY a.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: Vec<(String, String, String, String, Vec<String>)> = Vec::new();
+    for r in &rows {
+        let id: String = r.try_get(0)?;
+        let step: Option<String> = r.try_get(4)?;
+        match out.last_mut() {
+            Some(last) if last.0 == id => last.4.extend(step),
+            _ => out.push((
+                id,
+                r.try_get(1)?,
+                r.try_get(2)?,
+                r.try_get(3)?,
+                step.into_iter().collect(),
+            )),
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(_, w, n, p, s)| (w, n, p, s))
+        .collect())
+}

@@ -46,6 +46,10 @@ const PUBLIC_PAGES: &[(&str, &str)] = &[
     ("get", "/sign-in"),
     ("post", "/sign-in"),
     ("get", "/language"),
+    // The click day's figures, an application's status by code, a certificate's validity.
+    ("get", "/click-day"),
+    ("get", "/pathways/status"),
+    ("get", "/pathways/certificates"),
 ];
 
 /// Every role at ES-PN, which IT-UI's AMBER forgery alert is addressed to (and notified).

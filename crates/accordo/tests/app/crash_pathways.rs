@@ -105,13 +105,16 @@ async fn burst_then_kill(
 
 /// Every position written, by application.
 async fn written(store: &accordo_store::Store) -> BTreeMap<String, i64> {
-    sqlx::query("SELECT application_id, position FROM pathways_submissions")
-        .fetch_all(store.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
-        .collect()
+    sqlx::query(
+        "SELECT application_id, position FROM pathways_submissions WHERE window_id IN \
+         (SELECT id FROM pathways_windows WHERE category = 'seasonal_agriculture')",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
+    .collect()
 }
 
 fn gap_free(positions: &BTreeMap<String, i64>) {

@@ -2667,3 +2667,145 @@ async fn a_reader_follows_a_routes_warnings_and_finds_them_on_the_home_page() {
         home.text
     );
 }
+
+/// The text between `before` and the next `"` or `<` after it.
+fn after<'t>(html: &'t str, before: &str) -> &'t str {
+    let at = html
+        .find(before)
+        .unwrap_or_else(|| panic!("no {before} in {html}"))
+        + before.len();
+    let rest = &html[at..];
+    &rest[..rest.find(['"', '<']).unwrap()]
+}
+
+#[tokio::test]
+async fn an_employer_prefills_and_sends_on_the_click_day_and_the_public_pages_show_only_a_status() {
+    let app = common::app_sqlite().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ita.employer").await;
+    let list = b.get("/pathways").await;
+    assert_eq!(list.status, StatusCode::OK);
+    // Italian first: the demo employer reads Italian.
+    assert!(
+        list.text.contains("Precompila una domanda"),
+        "{}",
+        list.text
+    );
+    let good = accordo_pathways_app::demo::application_for(0, "seasonal_agriculture");
+    let fields = |mrz: &str| {
+        vec![
+            ("category", "2026|seasonal_agriculture".to_owned()),
+            ("worker_name", good.worker_name.clone()),
+            ("worker_birth_date", good.worker_birth_date.clone()),
+            ("worker_nationality", "pak".to_owned()),
+            ("worker_mrz", mrz.to_owned()),
+            ("contract", "fixed_term".to_owned()),
+            ("months", "6".to_owned()),
+            ("monthly_wage_eur", "1450".to_owned()),
+            ("province", "LT".to_owned()),
+        ]
+    };
+    // A passport whose check digit fails: refused beside its field, what was typed kept.
+    let bad_mrz = good.worker_mrz.replace("AK04123451", "AK04123459");
+    let bad: Vec<(&str, String)> = fields(&bad_mrz);
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = b
+        .submit("/pathways/new", "/pathways/applications", &bad)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text.contains(r#"id="f-worker_mrz-error""#),
+        "{}",
+        refused.text
+    );
+    assert!(refused.text.contains("Ali Esempio"));
+    assert!(refused.text.contains(r#"<option value="LT" selected>"#));
+    let ok: Vec<(&str, String)> = fields(&good.worker_mrz);
+    let ok: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = b
+        .submit("/pathways/new", "/pathways/applications", &ok)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let page_path = location(&saved).to_owned();
+    let page = b.get(&page_path).await;
+    assert!(
+        page.text.contains(r#"data-testid="submit-form""#),
+        "{}",
+        page.text
+    );
+    let key = after(&page.text, r#"name="key" value=""#).to_owned();
+    let code = after(&page.text, r#"<code translate="no">"#).to_owned();
+    let sent = b
+        .submit(&page_path, &format!("{page_path}/submit"), &[("key", &key)])
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    let page = b.get(&page_path).await;
+    assert!(
+        page.text.contains(r#"data-testid="position">1 "#),
+        "{}",
+        page.text
+    );
+    // Sent once: the page no longer offers to send it.
+    assert!(!page.text.contains(r#"data-testid="submit-form""#));
+
+    // Without signing in: the click day's count, the status by code, nothing of the worker.
+    let mut public = Browser::new(&app);
+    let day = public.get("/click-day").await;
+    assert_eq!(day.status, StatusCode::OK);
+    assert!(day.text.contains(r#"data-state="open""#), "{}", day.text);
+    let status = public.get(&format!("/pathways/status?code={code}")).await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert!(
+        status.text.contains(r#"data-testid="status""#),
+        "{}",
+        status.text
+    );
+    assert!(!status.text.contains("Esempio") && !status.text.contains("IT-EMP"));
+    let missing = public.get("/pathways/status?code=NONE-NONE-NONE").await;
+    assert!(missing.text.contains("alert-warning"));
+    let certificate = public
+        .get("/pathways/certificates?code=PDT-NOTACODE1")
+        .await;
+    assert!(
+        certificate.text.contains("alert-danger"),
+        "{}",
+        certificate.text
+    );
+    // The demo's certified trainee's code is valid.
+    let mut labour = Browser::new(&app);
+    labour.sign_in("pak.labour").await;
+    let courses = labour.get("/pathways/courses").await;
+    assert_eq!(courses.status, StatusCode::OK);
+    let valid = after(&courses.text, r#"<code translate="no">"#).to_owned();
+    let checked = public
+        .get(&format!("/pathways/certificates?code={valid}"))
+        .await;
+    assert!(checked.text.contains("alert-success"), "{}", checked.text);
+    // Every page of the pillar answers for the readers it has.
+    for (user, paths) in [
+        (
+            "ita.admin",
+            vec![
+                "/pathways/windows",
+                "/pathways/outcomes",
+                "/pathways/simulation",
+            ],
+        ),
+        (
+            "ita.labour",
+            vec!["/pathways", "/pathways/outcomes", "/pathways/courses"],
+        ),
+        (
+            "pak.labour",
+            vec!["/pathways", "/pathways/courses", "/pathways/outcomes"],
+        ),
+    ] {
+        let mut b = Browser::new(&app);
+        b.sign_in(user).await;
+        for path in paths {
+            let page = b.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{user} {path}: {}", page.text);
+        }
+    }
+    app.finish().await;
+}

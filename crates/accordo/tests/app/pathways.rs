@@ -126,10 +126,18 @@ async fn the_documented_example_prefills_twice_and_every_broken_rule_is_named() 
         .json();
     assert_eq!(problem["field"], "category", "{problem}");
     assert!(problem["detail"].as_str().unwrap().contains("no click day"));
-    // Nothing refused was written: 1 of the demo, 2 of the employer, 4 of the association.
+    // Nothing refused was written: 1 of the demo, 2 of the employer, 4 of the association
+    // this year (last year's demo window holds 48 more: 12 of each of four nationalities).
+    let this_year = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["category"] == "seasonal_agriculture")
+            .count()
+    };
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM pathways_applications").await,
-        7
+        7 + 48
     );
     // Another employer reads nothing of these; the labour office reads them all.
     let labour = app.token("ita.labour").await;
@@ -137,19 +145,40 @@ async fn the_documented_example_prefills_twice_and_every_broken_rule_is_named() 
         .get("/api/v1/pathways/applications", &labour)
         .await
         .json();
-    assert_eq!(all.as_array().unwrap().len(), 7);
+    assert_eq!((this_year(&all), all.as_array().unwrap().len()), (7, 55));
     let own = app
         .get("/api/v1/pathways/applications", &employer)
         .await
         .json();
     assert_eq!(own.as_array().unwrap().len(), 3);
-    // Pakistan's emigration bureau reads its nationals' (every one here is Pakistani).
+    // Pakistan's emigration bureau reads its nationals' (every one this year is Pakistani);
+    // Tunisia's authority only Tunisians (last year's).
     let pak = app.token("pak.labour").await;
     let theirs = app.get("/api/v1/pathways/applications", &pak).await.json();
-    assert_eq!(theirs.as_array().unwrap().len(), 7);
+    assert_eq!(
+        (this_year(&theirs), theirs.as_array().unwrap().len()),
+        (7, 19)
+    );
+    assert!(
+        theirs
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["worker_nationality"] == "PAK")
+    );
     let tun = app.token("tun.partner_authority").await;
-    let none = app.get("/api/v1/pathways/applications", &tun).await.json();
-    assert_eq!(none.as_array().unwrap().len(), 0);
+    let tunisians = app.get("/api/v1/pathways/applications", &tun).await.json();
+    assert_eq!(
+        (this_year(&tunisians), tunisians.as_array().unwrap().len()),
+        (0, 12)
+    );
+    assert!(
+        tunisians
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["worker_nationality"] == "TUN")
+    );
 }
 
 #[tokio::test]
@@ -196,11 +225,11 @@ async fn positions_are_gap_free_under_concurrent_submissions_and_retries_on_both
         assert_eq!(got, (1..=40).collect::<Vec<_>>(), "gap-free, each once");
         // As written: one submission an application, positions 1..40.
         assert_eq!(
-            count(&app, "SELECT COUNT(*) FROM pathways_submissions").await,
+            count(&app, "SELECT COUNT(*) FROM pathways_submissions WHERE window_id IN (SELECT id FROM pathways_windows WHERE category IN ('seasonal_agriculture', 'care_work'))").await,
             40
         );
         assert_eq!(
-            count(&app, "SELECT MAX(position) FROM pathways_submissions").await,
+            count(&app, "SELECT MAX(position) FROM pathways_submissions WHERE window_id IN (SELECT id FROM pathways_windows WHERE category = 'seasonal_agriculture')").await,
             40
         );
         assert_eq!(
@@ -260,7 +289,7 @@ async fn positions_are_gap_free_under_concurrent_submissions_and_retries_on_both
         assert_eq!(keyless.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(keyless.json()["field"], "Idempotency-Key");
         assert_eq!(
-            count(&app, "SELECT COUNT(*) FROM pathways_submissions").await,
+            count(&app, "SELECT COUNT(*) FROM pathways_submissions WHERE window_id IN (SELECT id FROM pathways_windows WHERE category IN ('seasonal_agriculture', 'care_work'))").await,
             40
         );
         // The next one is 41.
@@ -344,7 +373,7 @@ async fn before_the_window_a_submission_is_refused_with_the_time_it_opens() {
         early.text
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM pathways_submissions").await,
+        count(&app, "SELECT COUNT(*) FROM pathways_submissions WHERE window_id IN (SELECT id FROM pathways_windows WHERE category IN ('seasonal_agriculture', 'care_work'))").await,
         0
     );
     // Once open, the early key is free: nothing was counted.
@@ -402,6 +431,129 @@ async fn before_the_window_a_submission_is_refused_with_the_time_it_opens() {
     let again = app.post(&path, Some(&admin), json!(null)).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.json()["rules"], json!(["assigned-once"]));
+
+    // The path after: the labour office records each step in order, with its date.
+    let labour = app.token("ita.labour").await;
+    let steps = |id: &str| format!("/api/v1/pathways/applications/{id}/steps");
+    let first = app
+        .post(
+            &steps(&ids[0]),
+            Some(&labour),
+            json!({"step": "authorisation", "on": "2026-12-20"}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(first.json()[0]["office"], "IT-SUI");
+    let skipped = app
+        .post(
+            &steps(&ids[0]),
+            Some(&labour),
+            json!({"step": "arrival", "on": "2026-12-21"}),
+        )
+        .await;
+    assert_eq!(skipped.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        skipped.text.contains("the next is visa"),
+        "{}",
+        skipped.text
+    );
+    let future = app
+        .post(
+            &steps(&ids[0]),
+            Some(&labour),
+            json!({"step": "visa", "on": "2027-06-01"}),
+        )
+        .await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let earlier = app
+        .post(
+            &steps(&ids[0]),
+            Some(&labour),
+            json!({"step": "visa", "on": "2026-12-19"}),
+        )
+        .await;
+    assert!(earlier.text.contains("2026-12-20"), "{}", earlier.text);
+    let reserve = app
+        .post(
+            &steps(&ids[2]),
+            Some(&labour),
+            json!({"step": "authorisation", "on": "2026-12-20"}),
+        )
+        .await;
+    assert_eq!(reserve.status, StatusCode::CONFLICT);
+    let by_employer = app
+        .post(
+            &steps(&ids[1]),
+            Some(&association),
+            json!({"step": "authorisation", "on": "2026-12-20"}),
+        )
+        .await;
+    assert_eq!(
+        by_employer.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        by_employer.text
+    );
+    // The public status shows the step, not the office.
+    let code = app
+        .get(
+            &format!("/api/v1/pathways/applications/{}", ids[0]),
+            &association,
+        )
+        .await
+        .json()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let public = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/pathways/status/{code}"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        public["steps"],
+        json!([{"step": "authorisation", "on": "2026-12-20"}])
+    );
+    // The funnel: of 2 places, 1 authorised; the window's line and its nationality's.
+    let outcomes = app.get("/api/v1/pathways/outcomes", &labour).await.json();
+    let line = outcomes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["category"] == "care_work" && f["country"] == "all" && f["province"] == "all")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            line["places"].as_i64(),
+            line["assigned"].as_i64(),
+            line["authorisation"].as_i64()
+        ),
+        (Some(2), Some(2), Some(1))
+    );
+    // A partner sees its nationals' lines only: the demo's past window has Tunisians too.
+    let pak = app.token("pak.labour").await;
+    let theirs = app.get("/api/v1/pathways/outcomes", &pak).await.json();
+    assert!(!theirs.as_array().unwrap().is_empty());
+    assert!(
+        theirs
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["country"] == "PAK"),
+        "{theirs}"
+    );
+    assert!(
+        outcomes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["country"] == "TUN")
+    );
 }
 
 #[tokio::test]
