@@ -211,6 +211,37 @@ async fn partners(platform: &Platform) -> Result<Vec<(String, Vec<String>)>> {
     Ok(by_country.into_iter().collect())
 }
 
+/// A value another pillar measures for the index: the partner's value, its source in English
+/// words, and the same as a message of the catalogues (`{id, args}`).
+#[derive(Debug, Clone)]
+pub struct Contributed {
+    pub value: f64,
+    pub english: String,
+    pub message: serde_json::Value,
+}
+
+/// What a [`Contributor`] answers: the values by partner country (ISO 3166-1 alpha-3).
+pub type ContributedValues<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<BTreeMap<String, Contributed>>> + Send + 'a>,
+>;
+
+/// The values of one indicator for `year` by partner country.
+pub type Contributor = for<'a> fn(&'a Platform, i32) -> ContributedValues<'a>;
+
+/// The indicators other pillars measure, registered by them when the platform starts (a
+/// pillar composed after this one, whose records this one cannot name): `(indicator, how)`.
+#[derive(Default)]
+pub struct Contributors(std::sync::RwLock<Vec<(&'static str, Contributor)>>);
+
+/// Registers `indicator`, measured by `how` (a pillar's `prepare` hook calls it); a second
+/// registration of one indicator replaces the first.
+pub fn contribute(platform: &Platform, indicator: &'static str, how: Contributor) {
+    let contributors = platform.state::<Contributors>();
+    let mut list = contributors.0.write().unwrap_or_else(|e| e.into_inner());
+    list.retain(|(id, _)| *id != indicator);
+    list.push((indicator, how));
+}
+
 /// The indicator values of every partner for `year`, as of today.
 /// Each partner's indicator values, and their sources (English words and a message).
 type Sources = BTreeMap<String, (String, serde_json::Value)>;
@@ -250,6 +281,16 @@ async fn indicator_values(
         &last,
     )
     .await?;
+    let contributors: Vec<(&'static str, Contributor)> = platform
+        .state::<Contributors>()
+        .0
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let mut contributed: Vec<(&'static str, BTreeMap<String, Contributed>)> = Vec::new();
+    for (indicator, how) in contributors {
+        contributed.push((indicator, how(platform, year).await?));
+    }
     let mut conn = platform.store.read().await?;
     let mut out = Vec::new();
     for (country, authorities) in partners {
@@ -428,6 +469,16 @@ async fn indicator_values(
                     format!("entered by {}: {}", m.created_by, m.source),
                     "cooperation-source-manual",
                     json!({"user": m.created_by, "source": m.source}),
+                );
+            }
+        }
+        // Measured by another pillar.
+        for (indicator, values_of) in &contributed {
+            if let Some(c) = values_of.get(&country) {
+                values.insert((*indicator).to_owned(), c.value);
+                sources.insert(
+                    (*indicator).to_owned(),
+                    (c.english.clone(), c.message.clone()),
                 );
             }
         }

@@ -73,6 +73,13 @@ pub const INDICATORS: &[IndicatorKind] = &[
         source: Source::Platform,
     },
     IndicatorKind {
+        id: "pre_departure_certified",
+        unit: "count",
+        // The legal-pathways pillar's course register: the partner's trainees certified
+        // before departure in the year.
+        source: Source::Platform,
+    },
+    IndicatorKind {
         id: "departures_prevented",
         unit: "count",
         source: Source::Manual,

@@ -186,6 +186,40 @@ pub async fn seed(platform: &Platform) -> Result<()> {
     if let Some(trainee) = first {
         training::certify(platform, &labour, &course.id, &trainee).await?;
     }
+    second_policy(platform).await
+}
+
+/// The index's second policy: the first, with trainees certified before departure counted
+/// (5%, from answered in time's 25%), as the ministry's analyst would make it.
+async fn second_policy(platform: &Platform) -> Result<()> {
+    let analyst = ctx_of(platform, "ita.analyst").await?;
+    let first = accordo_cooperation_app::service::policies(platform, &analyst).await?;
+    let Some(latest) = first.first() else {
+        return Ok(());
+    };
+    let mut policy = latest.policy.clone();
+    for w in &mut policy.indicators {
+        if w.indicator == "answered_in_time" {
+            w.weight -= 0.05;
+        }
+    }
+    policy
+        .indicators
+        .push(accordo_cooperation::index::Weighted {
+            indicator: "pre_departure_certified".into(),
+            weight: 0.05,
+            worst: 0.0,
+            best: 100.0,
+            target: Some(50.0),
+        });
+    accordo_cooperation_app::service::new_policy(
+        platform,
+        &analyst,
+        policy,
+        // Written by the Italian ministry's analyst, in Italian.
+        "Conta la formazione pre-partenza: 5%, tolto dal 25% delle richieste con risposta nei termini.",
+    )
+    .await?;
     Ok(())
 }
 

@@ -112,8 +112,14 @@ pub static MODULE: Module = Module {
     access: access::MATRIX,
 };
 
-/// The windows, read into memory at every start.
+/// The windows, read into memory at every start; the cooperation index told how to count
+/// trainees certified before departure.
 fn prepare(platform: &Platform) -> Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
+    accordo_cooperation_app::service::contribute(
+        platform,
+        "pre_departure_certified",
+        training::certified_for_index,
+    );
     Box::pin(service::load(platform))
 }
 

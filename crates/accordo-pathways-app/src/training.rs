@@ -381,3 +381,27 @@ pub async fn certified_by_country(
     )
     .await?)
 }
+
+/// The cooperation index's `pre_departure_certified`: each partner's trainees certified in
+/// `year`, with the source in words.
+pub fn certified_for_index(
+    platform: &Platform,
+    year: i32,
+) -> accordo_cooperation_app::service::ContributedValues<'_> {
+    Box::pin(async move {
+        Ok(certified_by_country(platform, year)
+            .await?
+            .into_iter()
+            .map(|(country, trainees)| {
+                let contributed = accordo_cooperation_app::service::Contributed {
+                    value: trainees as f64,
+                    english: format!(
+                        "{trainees} trainees certified in pre-departure courses in {year}, from the course register"
+                    ),
+                    message: json!({"id": "pathways-source-certified", "args": {"trainees": trainees, "year": year.to_string()}}),
+                };
+                (country, contributed)
+            })
+            .collect())
+    })
+}

@@ -27,6 +27,7 @@ cooperation-indicator-returns_per_decision = Returns per return decision
 cooperation-indicator-eurostat_return_rate = Return rate (Eurostat)
 cooperation-indicator-awareness_campaigns = Awareness campaigns
 cooperation-indicator-joint_trainings = Joint trainings
+cooperation-indicator-pre_departure_certified = Trainees certified before departure
 cooperation-indicator-departures_prevented = Departures prevented
 cooperation-quotas-help = Quotas reserved for cooperating countries are divided by the partners' scores, with exact whole numbers. A what-if computes the allocation with other weights, totals, floors or caps, and shows it beside the stored policy's weights on the same totals; it writes nothing. Publishing makes an allocation final.
 cooperation-allocate = Divide quotas

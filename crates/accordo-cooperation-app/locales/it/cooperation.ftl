@@ -27,6 +27,7 @@ cooperation-indicator-returns_per_decision = Rimpatri per decisione di rimpatrio
 cooperation-indicator-eurostat_return_rate = Tasso di rimpatrio (Eurostat)
 cooperation-indicator-awareness_campaigns = Campagne informative
 cooperation-indicator-joint_trainings = Formazioni congiunte
+cooperation-indicator-pre_departure_certified = Lavoratori formati prima della partenza
 cooperation-indicator-departures_prevented = Partenze impedite
 cooperation-quotas-help = Le quote riservate ai paesi che cooperano sono ripartite secondo i punteggi dei partner, in numeri interi esatti. Una simulazione calcola la ripartizione con altri pesi, totali, minimi o massimi e la mostra accanto a quella con i pesi della politica salvata sugli stessi totali; non salva nulla. La pubblicazione rende definitiva una ripartizione.
 cooperation-allocate = Ripartisci le quote

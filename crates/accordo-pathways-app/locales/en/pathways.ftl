@@ -185,3 +185,4 @@ pathways-rule-province = Choose the province of work.
 pathways-rule-date = A date.
 pathways-rule-category = Choose a category.
 pathways-table-region = Table (scrolls sideways on a narrow screen)
+pathways-source-certified = { $trainees } trainees certified in pre-departure courses in { $year }, from the course register

@@ -185,3 +185,4 @@ pathways-rule-province = Scegliere la provincia di lavoro.
 pathways-rule-date = Una data.
 pathways-rule-category = Scegliere una categoria.
 pathways-table-region = Tabella (scorre di lato su uno schermo stretto)
+pathways-source-certified = { $trainees } lavoratori con attestato di formazione pre-partenza nel { $year }, dal registro dei corsi

@@ -601,3 +601,125 @@ async fn the_simulation_is_the_same_for_a_seed_and_shows_who_gets_places() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["field"], "scenario");
 }
+
+#[tokio::test]
+async fn trainees_certified_before_departure_are_an_indicator_of_the_index_in_its_second_policy() {
+    let app = crate::common::app_sqlite().await;
+    let analyst = app.token("ita.analyst").await;
+    let year = 2026;
+    let scores = |version: i64| {
+        let app = &app;
+        let analyst = analyst.clone();
+        async move {
+            app.get(
+                &format!("/api/v1/cooperation/scores?year={year}&policy_version={version}"),
+                &analyst,
+            )
+            .await
+            .json()
+        }
+    };
+    let pak = |all: &Value| {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["country"] == "PAK")
+            .unwrap()
+            .clone()
+    };
+    // The demo's Bureau of Emigration certified one trainee this year.
+    let second = pak(&scores(2).await);
+    assert_eq!(second["values"]["pre_departure_certified"], 1.0, "{second}");
+    assert!(
+        second["sources"]["pre_departure_certified"]
+            .as_str()
+            .unwrap()
+            .contains("1 trainees certified")
+    );
+    let counted = second["contributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["indicator"] == "pre_departure_certified");
+    assert!(counted, "the second policy weighs it: {second}");
+    // Certifying another moves the value.
+    let labour = app.token("pak.labour").await;
+    let courses = app.get("/api/v1/pathways/courses", &labour).await.json();
+    let course = &courses[0];
+    let waiting = course["trainees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["certificate_code"].is_null())
+        .unwrap();
+    let certified = app
+        .post(
+            &format!(
+                "/api/v1/pathways/courses/{}/certificates",
+                course["id"].as_str().unwrap()
+            ),
+            Some(&labour),
+            json!({"trainee": waiting["id"]}),
+        )
+        .await;
+    assert_eq!(certified.status, StatusCode::OK, "{}", certified.text);
+    let code = certified.json()["certificate_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        pak(&scores(2).await)["values"]["pre_departure_certified"],
+        2.0
+    );
+    // Its code is valid to anyone; a certificate is given once.
+    let check = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/pathways/certificates/{code}"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (check["valid"].as_bool(), check["kind"].as_str()),
+        (Some(true), Some("language"))
+    );
+    assert!(
+        !check.to_string().contains("Modello"),
+        "nothing of the holder: {check}"
+    );
+    let again = app
+        .post(
+            &format!(
+                "/api/v1/pathways/courses/{}/certificates",
+                course["id"].as_str().unwrap()
+            ),
+            Some(&labour),
+            json!({"trainee": waiting["id"]}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    // A worker's certificate is kept with the application (the assignment serves them first:
+    // accordo-pathways' tests); a code that is none is refused.
+    let association = app.token("ita.association").await;
+    let body = example(&app, &association).await;
+    prefilled(&app, &association, &body).await;
+    let mut with = body.clone();
+    with["certificate_code"] = json!(code.to_lowercase());
+    let second = prefilled(&app, &association, &with).await;
+    let got = app
+        .get(
+            &format!("/api/v1/pathways/applications/{second}"),
+            &association,
+        )
+        .await
+        .json();
+    assert_eq!(got["certified"], true);
+    let mut bad = body.clone();
+    bad["certificate_code"] = json!("PDT-NOTACODE1");
+    let refused = app
+        .post("/api/v1/pathways/applications", Some(&association), bad)
+        .await;
+    assert_eq!(refused.json()["field"], "certificate_code");
+}
