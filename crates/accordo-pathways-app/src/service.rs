@@ -783,9 +783,10 @@ pub async fn prefill(
         .store
         .write_locked(&[lock_key("pathways-employer", &agency)], None)
         .await?;
-    let association = store::is_association(tx.conn(), &agency).await?;
-    let used = store::count_for_year(tx.conn(), &agency, year).await?;
-    if !association && used >= EMPLOYER_LIMIT {
+    // An association files for its members: its applications are not counted (a click day's
+    // association may have hundreds of thousands).
+    let limited = !store::is_association(tx.conn(), &agency).await?;
+    if limited && store::count_for_year(tx.conn(), &agency, year).await? >= EMPLOYER_LIMIT {
         return Err(ServiceError::Rules {
             rules: vec!["employer-limit".into()],
         });
@@ -1104,7 +1105,10 @@ async fn write_batch(platform: &Platform, jobs: &[Job]) -> Result<Vec<Result<Rec
         }
     }
     let ids: Vec<&str> = jobs.iter().map(|j| j.application.as_str()).collect();
-    let keys: Vec<&str> = jobs.iter().map(|j| j.key.as_str()).collect();
+    let keys: Vec<(&str, &str)> = jobs
+        .iter()
+        .map(|j| (j.agency.as_str(), j.key.as_str()))
+        .collect();
     let mut by_application: HashMap<String, SubmissionRow> = HashMap::new();
     let mut by_key: HashMap<(String, String), String> = HashMap::new();
     for (application, agency, row) in store::existing(&mut tx, &ids, &keys).await? {

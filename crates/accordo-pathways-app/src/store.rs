@@ -9,11 +9,10 @@ use accordo_store::{Conn, Result, Tx};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[accordo_store::migration!(
-    "../migrations",
-    2026120801,
-    "2026120801_pathways"
-)];
+pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
+    accordo_store::migration!("../migrations", 2026120801, "2026120801_pathways"),
+    accordo_store::migration!("../migrations", 2026120802, "2026120802_pathways_indexes"),
+];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
     accordo_store::transfer::TableSpec {
@@ -559,26 +558,51 @@ pub async fn application_keys(
 /// A submission already written: (`application_id`, `owner_agency`, submission).
 pub type Existing = (String, String, SubmissionRow);
 
-/// The submissions of these applications, and those holding these keys.
-pub async fn existing(tx: &mut Tx, applications: &[&str], keys: &[&str]) -> Result<Vec<Existing>> {
-    let placeholders = |from: usize, n: usize| {
-        (from..from + n)
+/// The submissions of these applications, and those holding these keys of these agencies
+/// (`keys`: (agency, key)). Each part reads an index (the primary key; the unique
+/// (owner_agency, idempotency_key)): an `OR` of the two would scan the table, slower with
+/// every submission a click day adds.
+pub async fn existing(
+    tx: &mut Tx,
+    applications: &[&str],
+    keys: &[(&str, &str)],
+) -> Result<Vec<Existing>> {
+    const COLUMNS: &str =
+        "application_id, owner_agency, position, received_at, idempotency_key, body_sha256";
+    let mut next = 1;
+    let mut placeholders = |n: usize| {
+        let list = (next..next + n)
             .map(|i| format!("${i}"))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        next += n;
+        list
     };
-    let sql = format!(
-        "SELECT application_id, owner_agency, position, received_at, idempotency_key, body_sha256 \
-         FROM pathways_submissions WHERE application_id IN ({}) OR idempotency_key IN ({})",
-        placeholders(1, applications.len()),
-        placeholders(applications.len() + 1, keys.len())
-    );
+    let mut parts = vec![format!(
+        "SELECT {COLUMNS} FROM pathways_submissions WHERE application_id IN ({})",
+        placeholders(applications.len())
+    )];
+    let mut by_agency: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for (agency, key) in keys {
+        by_agency.entry(agency).or_default().push(key);
+    }
+    for keys in by_agency.values() {
+        let agency = placeholders(1);
+        parts.push(format!(
+            "SELECT {COLUMNS} FROM pathways_submissions WHERE owner_agency = {agency} AND idempotency_key IN ({})",
+            placeholders(keys.len())
+        ));
+    }
+    let sql = parts.join(" UNION ");
     let mut q = sqlx::query(&sql);
     for id in applications {
         q = q.bind(*id);
     }
-    for key in keys {
-        q = q.bind(*key);
+    for (agency, keys) in &by_agency {
+        q = q.bind(*agency);
+        for key in keys {
+            q = q.bind(*key);
+        }
     }
     let rows = q.fetch_all(tx.conn()).await?;
     rows.iter()
