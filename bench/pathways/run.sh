@@ -8,8 +8,9 @@
 # killed run; KILL_AFTER (KILL_N/2) acknowledgements before the kill; VERIFY (1) re-submits
 # every id of the first run after its burst and checks the positions; PORT (8097);
 # BIN (target/release/accordo); PG_URL (postgres://postgres@127.0.0.1:5432);
-# PHASES ("throughput kill") chooses the runs; BUILD (1) builds what is missing or stale; PREFILL (api up to 20000, sql above): how the
-# applications are pre-filled (sql: one through the API, cloned in the database; README.md).
+# PHASES ("throughput kill") chooses the runs; BUILD (1) builds what is missing or stale;
+# PREFILL (api up to 20000, sql above): how the applications are pre-filled (sql: one
+# through the API, cloned in the database; README.md).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -162,14 +163,14 @@ run_engine() {
   mkdir -p "$e"
   local slog="$e/server.log"
 
+  if [ "$engine" = postgres ]; then
+    echo "postgres synchronous_commit=$(psql -h 127.0.0.1 -U postgres -Atc 'SHOW synchronous_commit') fsync=$(psql -h 127.0.0.1 -U postgres -Atc 'SHOW fsync')" | tee -a "$summary" >&2
+  fi
   local verify="-"
   if [[ " $PHASES " == *" throughput "* ]]; then
   say "$engine: throughput run, N=$N"
   fresh "$engine" a
   start_server "$DATA_DIR" "$DB_URL" "$slog"
-  if [ "$engine" = postgres ]; then
-    echo "postgres synchronous_commit=$(psql -h 127.0.0.1 -U postgres -Atc 'SHOW synchronous_commit') fsync=$(psql -h 127.0.0.1 -U postgres -Atc 'SHOW fsync')" | tee -a "$summary" >&2
-  fi
   say "$engine: pre-filling $N ($PREFILL)"
   prefill "$engine" "$N" "$e/a.ids" "$e/prefill.out" "$e/prefill.err"
   # The burst, with CPU seconds of the server, the generator and PostgreSQL over it.
