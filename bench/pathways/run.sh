@@ -166,7 +166,7 @@ run_engine() {
   if [ "$engine" = postgres ]; then
     echo "postgres synchronous_commit=$(psql -h 127.0.0.1 -U postgres -Atc 'SHOW synchronous_commit') fsync=$(psql -h 127.0.0.1 -U postgres -Atc 'SHOW fsync')" | tee -a "$summary" >&2
   fi
-  local verify="-"
+  local verify="-" kcheck="-"
   if [[ " $PHASES " == *" throughput "* ]]; then
   say "$engine: throughput run, N=$N"
   fresh "$engine" a
@@ -221,7 +221,7 @@ run_engine() {
   SPID=""
   say "$engine: restarting on the same data, then checking every id"
   start_server "$DATA_DIR" "$DB_URL" "$klog"
-  local kcheck
+
   if "$LOADGEN" --addr "127.0.0.1:$PORT" --conns "$CONNS" check --ids "$e/b.ids" --log "$e/b.acks" \
     2> >(tee "$e/kill-check.err" >&2) | tee "$e/kill-check.out"; then kcheck=ok; else kcheck=FAILED; fi
   stop_server

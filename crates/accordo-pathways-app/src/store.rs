@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
     accordo_store::migration!("../migrations", 2026120801, "2026120801_pathways"),
     accordo_store::migration!("../migrations", 2026120802, "2026120802_pathways_indexes"),
+    accordo_store::migration!("../migrations", 2026120901, "2026120901_pathways_key_index"),
 ];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[
