@@ -16,11 +16,10 @@ cargo build --quiet --profile bench-lto -p accordo-online --example match_bench 
 bin="${CARGO_TARGET_DIR:-$root/target}/bench-lto/examples/match_bench"
 {
     echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(git rev-parse --short HEAD) $(rustc --version), bench-lto; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-    echo "# memory in 4 KiB pages (the allocator's default; transparent huge pages: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null))"
+    echo "# as a node runs: HashIndex maps its arrays in huge pages itself, the peers on the allocator's 4 KiB pages (transparent huge pages: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null))"
     taskset -c "${CPU:-1}" "$bin" "${1:-10000000}" "${2:-4000}" "${3:-5}"
-    # The same, the allocator asked for transparent huge pages (glibc 2.35 and later): the
-    # indexes' random reads then miss the TLB far less. A node serving a large bank can run
-    # with this setting; it changes nothing else.
-    echo "# memory in transparent huge pages: GLIBC_TUNABLES=glibc.malloc.hugetlb=1"
+    # The same, the allocator asked for transparent huge pages too (glibc 2.35 and later),
+    # which gives them to the peers: their random reads then miss the TLB far less.
+    echo "# all in transparent huge pages: GLIBC_TUNABLES=glibc.malloc.hugetlb=1"
     GLIBC_TUNABLES=glibc.malloc.hugetlb=1 taskset -c "${CPU:-1}" "$bin" "${1:-10000000}" "${2:-4000}" "${3:-5}"
 } | tee "$here/results/match.tsv"
