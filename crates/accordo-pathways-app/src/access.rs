@@ -199,15 +199,17 @@ fn arrange<'a>(
         )
         .await
         .unwrap_or_else(|e| panic!("IT-UI's course: {e}"));
-        // A closed window to assign (nobody's record: the ministry's).
+        // A window to assign (nobody's record: the ministry's). A window is set before it
+        // closes, so this one is still to come: its assignment is refused by the rule
+        // (`window-still-open`), not by access, which is what the matrix looks at.
         let window = service::create_window(
             &app.platform,
             &accordo_service::demo::command_line_ctx(),
             service::NewWindow {
-                year: 2024,
+                year: 2027,
                 category: "seasonal_agriculture".into(),
-                opens_at: "2024-03-01T09:00:00+01:00".into(),
-                closes_at: "2024-03-02T09:00:00+01:00".into(),
+                opens_at: "2027-03-01T09:00:00+01:00".into(),
+                closes_at: "2027-03-02T09:00:00+01:00".into(),
                 general_places: 10,
                 allocation_id: None,
                 policy: None,

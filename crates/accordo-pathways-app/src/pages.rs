@@ -242,6 +242,11 @@ async fn new_with(
         .filter(|w| w.state != "closed")
         .collect();
     let (values, errors) = form;
+    // An employer with no room left this year is told so, not given a form it cannot send.
+    let room = match service::room(&state.platform, &viewer.ctx).await {
+        Ok(r) => r,
+        Err(e) => return viewer_error_page(state, viewer, &e),
+    };
     render(
         state,
         &Chrome::signed_in(viewer, "/pathways/new", headers),
@@ -254,6 +259,7 @@ async fn new_with(
             values => values.map(Fields::kept),
             errors => errors.map(|e| &e.by_field),
             limit => service::EMPLOYER_LIMIT,
+            room => room,
             tabs => tabs(viewer),
             tab => "applications",
         },
@@ -503,6 +509,23 @@ async fn windows_with(
     };
     let (values, errors) = form;
     let now = state.platform.now_us();
+    let may_set = may(viewer, Action::Create, &policy::PATHWAYS_WINDOW);
+    // The published allocations a window's shares may come from, to choose by name.
+    let allocations: Vec<serde_json::Value> = if may_set {
+        match accordo_cooperation_app::service::allocations(&state.platform, &viewer.ctx).await {
+            Ok(all) => all
+                .into_iter()
+                .filter_map(|a| {
+                    a.id.map(|id| {
+                        json!({"id": id.to_string(), "year": a.year, "category": a.category, "seats": a.seats})
+                    })
+                })
+                .collect(),
+            Err(e) => return viewer_error_page(state, viewer, &e),
+        }
+    } else {
+        Vec::new()
+    };
     render(
         state,
         &Chrome::signed_in(viewer, "/pathways/windows", headers),
@@ -511,7 +534,8 @@ async fn windows_with(
         context! {
             windows => windows,
             server_time => now,
-            may_set => may(viewer, Action::Create, &policy::PATHWAYS_WINDOW),
+            may_set => may_set,
+            allocations => allocations,
             categories => accordo_pathways::Category::ALL.map(accordo_pathways::Category::as_str),
             values => values.map(Fields::kept),
             errors => errors.map(|e| &e.by_field),
@@ -642,10 +666,19 @@ async fn outcomes_page(
         Ok(f) => f,
         Err(e) => return viewer_error_page(&state, &viewer, &e),
     };
-    // The chart: each window's places and how many reached each step.
-    let charts: Vec<serde_json::Value> = funnels
+    // The chart: each window's places and how many reached each step, whole; a partner, who
+    // sees only its nationals' lines, has its own.
+    let whole: std::collections::HashSet<(&str, i64)> = funnels
         .iter()
         .filter(|f| f.country == "all" && f.province == "all")
+        .map(|f| (f.category.as_str(), f.year))
+        .collect();
+    let charts: Vec<serde_json::Value> = funnels
+        .iter()
+        .filter(|f| {
+            f.province == "all"
+                && (f.country == "all" || !whole.contains(&(f.category.as_str(), f.year)))
+        })
         .map(|f| {
             let values = [
                 ("places", f.places.unwrap_or(f.assigned)),
@@ -665,7 +698,7 @@ async fn outcomes_page(
                     width: *value as f64 / top.top as f64 * 100.0,
                 })
                 .collect();
-            json!({"category": f.category, "year": f.year, "bars": bars, "ticks": top.ticks, "top": top.top, "share": f.permit_share})
+            json!({"category": f.category, "year": f.year, "country": f.country, "bars": bars, "ticks": top.ticks, "top": top.top, "share": f.permit_share})
         })
         .collect();
     render(

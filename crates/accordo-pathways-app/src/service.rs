@@ -325,6 +325,14 @@ pub async fn create_window(platform: &Platform, ctx: &Ctx, input: NewWindow) -> 
             "a window closes after it opens",
         ));
     }
+    if closes <= platform.now_us() {
+        return Err(ServiceError::refused_value(
+            "closes_at",
+            "window-in-past",
+            Vec::new(),
+            "a window that has not closed yet: this one closes in the past",
+        ));
+    }
     if !(0..=10_000_000).contains(&input.general_places) {
         return Err(ServiceError::invalid(
             "general_places",
@@ -335,8 +343,10 @@ pub async fn create_window(platform: &Platform, ctx: &Ctx, input: NewWindow) -> 
     if let Policy::Lottery { minutes, .. } = policy
         && !(1..=24 * 60).contains(&minutes)
     {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "policy.minutes",
+            "lottery-minutes",
+            Vec::new(),
             "a lottery among the first 1 to 1,440 minutes",
         ));
     }
@@ -345,13 +355,23 @@ pub async fn create_window(platform: &Platform, ctx: &Ctx, input: NewWindow) -> 
         None | Some("") => String::new(),
         Some(id) => {
             let uuid = Uuid::parse_str(id).map_err(|_| {
-                ServiceError::invalid("allocation_id", "a published allocation's id")
+                ServiceError::refused_value(
+                    "allocation_id",
+                    "allocation-id",
+                    Vec::new(),
+                    "a published allocation's id",
+                )
             })?;
             let allocation =
                 accordo_cooperation_app::service::allocation(platform, ctx, uuid).await?;
             if i64::from(allocation.year) != input.year {
-                return Err(ServiceError::invalid(
+                return Err(ServiceError::refused_value(
                     "allocation_id",
+                    "allocation-year",
+                    vec![
+                        ("year", input.year.to_string()),
+                        ("allocation", allocation.year.to_string()),
+                    ],
                     format!(
                         "an allocation of {}; this one is of {}",
                         input.year, allocation.year
@@ -553,6 +573,25 @@ fn view_of(j: &Joined, windows: &[LiveWindow]) -> ApplicationView {
 }
 
 /// A code anyone can type: 12 letters and digits without look-alikes, in groups of four.
+/// A public code as people type it (lower case, spaces, without or with hyphens) in the form
+/// it is given: 12 letters and digits in groups of four joined by hyphens. Anything else is
+/// left as typed (upper case), to be found by nothing.
+pub fn normal_code(typed: &str) -> String {
+    let chars: Vec<char> = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect();
+    if chars.len() != 12 || !chars.iter().all(char::is_ascii_alphanumeric) {
+        return typed.trim().to_uppercase();
+    }
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 fn public_code() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -571,6 +610,28 @@ fn host_today(platform: &Platform) -> Date {
     let tz = jiff::tz::TimeZone::get(&platform.settings.host_time_zone)
         .unwrap_or(jiff::tz::TimeZone::UTC);
     platform.clock.now().to_zoned(tz).date()
+}
+
+/// How many more applications the caller's agency may pre-fill this year (the host state's
+/// year): `None` for a registered association, which has no limit.
+pub async fn room(platform: &Platform, ctx: &Ctx) -> Result<Option<i64>> {
+    let agency = ctx.actor.agency.to_string();
+    let year = i64::from(host_today(platform).year());
+    let mut conn = platform.store.read().await?;
+    if store::is_association(&mut conn, &agency).await? {
+        return Ok(None);
+    }
+    let used = store::count_for_year(&mut conn, &agency, year).await?;
+    Ok(Some((EMPLOYER_LIMIT - used).max(0)))
+}
+
+/// The host state's day of an instant (microseconds since 1970).
+fn host_day(platform: &Platform, us: i64) -> Option<Date> {
+    let tz = jiff::tz::TimeZone::get(&platform.settings.host_time_zone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_microsecond(us)
+        .ok()
+        .map(|t| t.to_zoned(tz).date())
 }
 
 /// Refusals of the prefill rules as one error: the first's field, every rule in the words.
@@ -741,22 +802,38 @@ pub async fn prefill(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .map(str::to_uppercase);
+    let mrz = input.worker_mrz.trim().replace("\r\n", "\n");
+    let document = accordo_mrz::check(&mrz, host_today(platform))
+        .fields
+        .map(|f| f.document_number)
+        .unwrap_or_default();
     if let Some(code) = &certificate {
-        let check = crate::training::verify(platform, code).await?;
-        if !check.valid {
+        let found = {
+            let mut conn = platform.store.read().await?;
+            crate::store::certificate(&mut conn, code).await?
+        };
+        let Some((trainee, _)) = found.filter(|(t, _)| t.revoked_on.is_empty()) else {
             return Err(ServiceError::refused_value(
                 "certificate_code",
                 "certificate-invalid",
                 Vec::new(),
                 "a valid pre-departure certificate's code, or none",
             ));
+        };
+        // The priority is the certified worker's: the certificate must be this worker's, by
+        // the passport the course enrolled and the birth date and nationality typed here.
+        if trainee.document_number != document
+            || trainee.birth_date != input.worker_birth_date.trim()
+            || trainee.nationality != nationality
+        {
+            return Err(ServiceError::refused_value(
+                "certificate_code",
+                "certificate-other-worker",
+                Vec::new(),
+                "this certificate was given to another worker: its passport number, birth date and nationality must be this worker's",
+            ));
         }
     }
-    let mrz = input.worker_mrz.trim().replace("\r\n", "\n");
-    let document = accordo_mrz::check(&mrz, host_today(platform))
-        .fields
-        .map(|f| f.document_number)
-        .unwrap_or_default();
     let row = ApplicationRow {
         id: new_id().to_string(),
         code: public_code(),
@@ -918,7 +995,7 @@ pub struct PublicStatus {
 
 /// The status of the application with this code (public).
 pub async fn public_status(platform: &Platform, code: &str) -> Result<PublicStatus> {
-    let code = code.trim().to_uppercase();
+    let code = normal_code(code);
     let mut conn = platform.store.read().await?;
     let joined = store::application_by_code(&mut conn, &code)
         .await?
@@ -1661,6 +1738,21 @@ pub async fn record_step(
             format!("on or after the previous step's date, {last}"),
         ));
     }
+    // The first step follows the click day: not before the day the application was received.
+    if done.is_empty()
+        && let Some(received) = joined
+            .submission
+            .as_ref()
+            .and_then(|s| host_day(platform, s.received_at))
+        && date < received
+    {
+        return Err(ServiceError::refused_value(
+            "on",
+            "step-before-receipt",
+            vec![("received", received.to_string())],
+            format!("on or after the day the application was received, {received}"),
+        ));
+    }
     let mut rows = Inserts::new();
     store::step_row(
         &mut rows,
@@ -1812,6 +1904,22 @@ pub async fn outcomes(platform: &Platform, ctx: &Ctx) -> Result<Vec<Funnel>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_public_code_is_found_however_it_is_typed() {
+        for typed in [
+            "8SSP-UCVK-RU9U",
+            "8sspucvkru9u",
+            " 8SSP UCVK RU9U ",
+            "8ssp-ucvk ru9u",
+        ] {
+            assert_eq!(normal_code(typed), "8SSP-UCVK-RU9U", "{typed:?}");
+        }
+        // Not a code: left as it was typed, found by nothing.
+        assert_eq!(normal_code("abc"), "ABC");
+        assert_eq!(normal_code("8SSP-UCVK-RU9U-X"), "8SSP-UCVK-RU9U-X");
+        assert_eq!(normal_code("ÀSSP UCVK RU9U"), "ÀSSP UCVK RU9U");
+    }
 
     #[test]
     fn march_2024_is_the_ministrys_count_and_the_scenario_fits_its_first_five_minutes() {

@@ -143,8 +143,10 @@ pub async fn create_course(platform: &Platform, ctx: &Ctx, input: NewCourse) -> 
     let starts_on = date("starts_on", &input.starts_on)?;
     let ends_on = date("ends_on", &input.ends_on)?;
     if ends_on < starts_on {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "ends_on",
+            "course-dates",
+            Vec::new(),
             "a course ends on or after the day it starts",
         ));
     }
@@ -269,10 +271,42 @@ pub async fn enrol(
         .map_err(|e| ServiceError::invalid("nationality", e.to_string()))?
         .to_string();
     let document_number = text("document_number", &input.document_number, 20)?.to_uppercase();
-    if !document_number.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ServiceError::invalid(
+    // A passport's number is 9 characters at most in its machine-readable zone (ICAO 9303).
+    if !(5..=9).contains(&document_number.len())
+        || !document_number.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return Err(ServiceError::refused_value(
             "document_number",
-            "letters and digits, as in the passport",
+            "trainee-document",
+            Vec::new(),
+            "5 to 9 letters and digits, as in the passport",
+        ));
+    }
+    // A course prepares a worker for a job: an adult on the day the course starts.
+    let adult_from = accordo_domain::dates::parse(&course.starts_on)
+        .ok()
+        .and_then(|d| d.checked_sub(jiff::Span::new().years(18)).ok());
+    if adult_from.is_some_and(|limit| birth_date > limit.to_string()) {
+        return Err(ServiceError::refused_value(
+            "birth_date",
+            "trainee-adult",
+            Vec::new(),
+            "a trainee of 18 or more on the day the course starts",
+        ));
+    }
+    let enrolled = {
+        let mut conn = platform.store.read().await?;
+        store::trainees(&mut conn, &course.id).await?
+    };
+    if enrolled
+        .iter()
+        .any(|t| t.document_number == document_number && t.nationality == nationality)
+    {
+        return Err(ServiceError::refused_value(
+            "document_number",
+            "trainee-enrolled",
+            Vec::new(),
+            "this passport is enrolled in this course already",
         ));
     }
     let row = TraineeRow {

@@ -435,6 +435,21 @@ async fn before_the_window_a_submission_is_refused_with_the_time_it_opens() {
     // The path after: the labour office records each step in order, with its date.
     let labour = app.token("ita.labour").await;
     let steps = |id: &str| format!("/api/v1/pathways/applications/{id}/steps");
+    let before_receipt = app
+        .post(
+            &steps(&ids[0]),
+            Some(&labour),
+            json!({"step": "authorisation", "on": "2020-01-01"}),
+        )
+        .await;
+    assert_eq!(before_receipt.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        before_receipt
+            .text
+            .contains("the day the application was received"),
+        "{}",
+        before_receipt.text
+    );
     let first = app
         .post(
             &steps(&ids[0]),
@@ -646,11 +661,49 @@ async fn trainees_certified_before_departure_are_an_indicator_of_the_index_in_it
     let labour = app.token("pak.labour").await;
     let courses = app.get("/api/v1/pathways/courses", &labour).await.json();
     let course = &courses[0];
+    // Enrolling: a passport's number as in its zone, an adult, once a course.
+    let enrol = format!(
+        "/api/v1/pathways/courses/{}/trainees",
+        course["id"].as_str().unwrap()
+    );
+    let trainee = |name: &str, birth: &str, document: &str| json!({"name": name, "birth_date": birth, "nationality": "PAK", "document_number": document});
+    for (body, field) in [
+        (
+            trainee("Ali Esempio", "1996-03-14", "AK0412345"),
+            "document_number",
+        ),
+        (
+            trainee("Bambino Prova", "2015-01-01", "AK0555555"),
+            "birth_date",
+        ),
+        (
+            trainee("Corto Prova", "1990-01-01", "ZP1"),
+            "document_number",
+        ),
+    ] {
+        let refused = app.post(&enrol, Some(&labour), body.clone()).await;
+        assert_eq!(
+            (refused.status, refused.json()["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{body}: {}",
+            refused.text
+        );
+    }
+    let enrolled = app
+        .post(
+            &enrol,
+            Some(&labour),
+            trainee("Nadia Prova", "1998-05-05", "AK0666666"),
+        )
+        .await;
+    assert_eq!(enrolled.status, StatusCode::CREATED, "{}", enrolled.text);
+    let courses = app.get("/api/v1/pathways/courses", &labour).await.json();
+    let course = &courses[0];
     let waiting = course["trainees"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["certificate_code"].is_null())
+        .find(|t| t["certificate_code"].is_null() && t["name"] == "Sana Modello")
         .unwrap();
     let certified = app
         .post(
@@ -705,7 +758,37 @@ async fn trainees_certified_before_departure_are_an_indicator_of_the_index_in_it
     let association = app.token("ita.association").await;
     let body = example(&app, &association).await;
     prefilled(&app, &association, &body).await;
+    // The certificate is its holder's: on another worker's application it is refused.
+    let mut someone_else = body.clone();
+    someone_else["certificate_code"] = json!(code);
+    let refused = app
+        .post(
+            "/api/v1/pathways/applications",
+            Some(&association),
+            someone_else,
+        )
+        .await;
+    assert_eq!(
+        refused.json()["field"],
+        "certificate_code",
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("another worker"),
+        "{}",
+        refused.text
+    );
+    let (name, birth, nationality, mrz) = accordo_pathways_app::demo::WORKERS[1];
+    assert_eq!(waiting["name"], name, "the demo's second trainee");
     let mut with = body.clone();
+    with["worker_name"] = json!(name);
+    with["worker_birth_date"] = json!(birth);
+    with["worker_nationality"] = json!(nationality);
+    with["worker_mrz"] = json!(mrz);
     with["certificate_code"] = json!(code.to_lowercase());
     let second = prefilled(&app, &association, &with).await;
     let got = app
