@@ -182,7 +182,8 @@ fn arrange<'a>(
 ) -> Pin<Box<dyn Future<Output = Arranged> + Send + 'a>> {
     Box::pin(async move {
         let mut input = demo::application_for(0, "seasonal_agriculture");
-        input.worker_name = format!("Ali {CANARY}");
+        // The canary in the name, the passport's surname kept (the name must hold it).
+        input.worker_name = format!("Ali {CANARY} Esempio");
         let application = service::prefill(&app.platform, &victim_as(Role::Employer), input)
             .await
             .unwrap_or_else(|e| panic!("IT-UI's application: {e}"));

@@ -612,7 +612,13 @@ async fn create_window(State(state): State<AppState>, form: SignedForm) -> Respo
         match service::create_window(&state.platform, &v.ctx, input).await {
             Ok(_) => return done("/pathways/windows", "pathways-window-set"),
             Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "category") {
-                Some(more) => errors = more,
+                Some(mut more) => {
+                    // The API's `policy.minutes` is the form's `lottery_minutes`.
+                    if let Some(minutes) = more.by_field.remove("policy.minutes") {
+                        more.by_field.insert("lottery_minutes".to_owned(), minutes);
+                    }
+                    errors = more;
+                }
                 None => return viewer_error_page(&state, v, &e),
             },
         }
@@ -680,15 +686,19 @@ async fn outcomes_page(
                 && (f.country == "all" || !whole.contains(&(f.category.as_str(), f.year)))
         })
         .map(|f| {
-            let values = [
-                ("places", f.places.unwrap_or(f.assigned)),
+            // A nationality's line has no places of its own: its bars start at the assigned.
+            let places = f.places.map(|p| ("places", p));
+            let values: Vec<(&str, i64)> = places
+                .into_iter()
+                .chain([
                 ("assigned", f.assigned),
                 ("authorisation", f.authorisation),
                 ("visa", f.visa),
                 ("arrival", f.arrival),
                 ("residence_permit", f.residence_permit),
                 ("contract_signed", f.contract_signed),
-            ];
+                ])
+                .collect();
             let top = chart::scale(values.iter().map(|v| v.1).max().unwrap_or(0));
             let bars: Vec<Bar> = values
                 .iter()

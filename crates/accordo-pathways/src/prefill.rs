@@ -180,6 +180,16 @@ fn passport(worker: &Worker, today: Date) -> Vec<Refusal> {
             ),
         ));
     }
+    if !worker.name.trim().is_empty() && !surname_in(worker.name, &fields.names) {
+        out.push(refuse(
+            "mrz-name",
+            "worker_name",
+            format!(
+                "the name as in the passport, whose surname is {}",
+                fields.names.primary
+            ),
+        ));
+    }
     if fields.birth_date != Some(worker.birth_date) {
         out.push(refuse(
             "mrz-birth-date",
@@ -191,6 +201,57 @@ fn passport(worker: &Worker, today: Date) -> Vec<Refusal> {
         ));
     }
     out
+}
+
+/// Whether the name typed holds every word of the passport's surname (its primary
+/// identifier), as the zone writes words: Latin capitals without accents, apostrophes dropped,
+/// anything else between words. The given names are not compared (their order and spelling
+/// vary more), nor is the surname's order; a surname the zone truncated may end a typed word.
+/// ICAO 9303 writes Ä, Ö, Ü and Å as AE, OE, UE and AA or as A, O, U and A: either passes.
+fn surname_in(typed: &str, names: &accordo_mrz::Names) -> bool {
+    let surname: Vec<&str> = names.primary.split_whitespace().collect();
+    if surname.is_empty() {
+        return true;
+    }
+    let last = surname.len() - 1;
+    [false, true].into_iter().any(|long| {
+        let words = zone_words(typed, long);
+        surname.iter().enumerate().all(|(i, s)| {
+            words
+                .iter()
+                .any(|w| w == s || (names.truncated && i == last && w.starts_with(s)))
+        })
+    })
+}
+
+/// A name's words as a machine-readable zone writes them; `long` spells Ä, Ö, Ü and Å in two
+/// letters.
+fn zone_words(name: &str, long: bool) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut text = String::new();
+    for c in name.chars().flat_map(char::to_uppercase) {
+        match (long, c) {
+            (true, 'Ä') => text.push_str("AE"),
+            (true, 'Ö') => text.push_str("OE"),
+            (true, 'Ü') => text.push_str("UE"),
+            (true, 'Å') => text.push_str("AA"),
+            (_, 'Æ') => text.push_str("AE"),
+            (_, 'Ø' | 'Œ') => text.push_str("OE"),
+            (_, 'Þ') => text.push_str("TH"),
+            (_, '\'' | '\u{2019}') => {}
+            _ => {
+                for d in std::iter::once(c).nfd() {
+                    if d.is_ascii_uppercase() {
+                        text.push(d);
+                    } else if !is_combining_mark(d) {
+                        text.push(' ');
+                    }
+                }
+            }
+        }
+    }
+    text.split_whitespace().map(str::to_owned).collect()
 }
 
 #[cfg(test)]
@@ -278,6 +339,54 @@ mod tests {
                 ("wage", "monthly_wage_eur"),
                 ("province", "province"),
             ]
+        );
+    }
+
+    #[test]
+    fn the_name_must_hold_the_passports_surname_as_the_zone_writes_it() {
+        let names = |primary: &str, truncated: bool| accordo_mrz::Names {
+            primary: primary.into(),
+            secondary: "ALI".into(),
+            truncated,
+        };
+        for (typed, primary, truncated) in [
+            ("Ali Esempio", "ESEMPIO", false),
+            ("ali esempio", "ESEMPIO", false),
+            ("Esempio, Ali", "ESEMPIO", false),
+            ("Jürgen Müller", "MUELLER", false),
+            ("Jürgen Müller", "MULLER", false),
+            ("Zoë D'Angelo", "DANGELO", false),
+            ("Nadia Prova-Esempio", "PROVA ESEMPIO", false),
+            ("Ahmad Abdulrahmanbinmohammed", "ABDULRAHMANBINMOH", true),
+        ] {
+            assert!(
+                surname_in(typed, &names(primary, truncated)),
+                "{typed} with {primary}"
+            );
+        }
+        for (typed, primary) in [
+            ("Mario Rossi", "PROVA"),
+            ("Nadia Prova", "PROVA ESEMPIO"),
+            ("نادية", "PROVA"),
+            ("Ahmad Abdulrahmanbinmohammed", "ABDULRAHMANBINMOH"),
+        ] {
+            assert!(
+                !surname_in(typed, &names(primary, false)),
+                "{typed} is not {primary}"
+            );
+        }
+        // Through the rules: another person's passport is refused on the name's field.
+        let m = mrz("PAK", date(1995, 3, 14), date(2030, 1, 1));
+        let w = Worker {
+            name: "Mario Rossi",
+            birth_date: date(1995, 3, 14),
+            nationality: "PAK",
+            mrz: &m,
+        };
+        let found = check(Category::SeasonalAgriculture, &w, &offer(), TODAY);
+        assert_eq!(
+            found.iter().map(|r| (r.rule, r.field)).collect::<Vec<_>>(),
+            vec![("mrz-name", "worker_name")]
         );
     }
 

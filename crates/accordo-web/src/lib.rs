@@ -183,6 +183,17 @@ impl Web {
         env.add_filter("number", |n: i64| {
             READER.with(|r| group_thousands(n, if r.borrow().0 == "en" { ',' } else { '.' }))
         });
+        // A share (0 to 1) as a percentage with one decimal, in the reader's decimal mark.
+        env.add_filter("percent", |share: f64| {
+            let text = format!("{:.1}%", share * 100.0);
+            READER.with(|r| {
+                if r.borrow().0 == "en" {
+                    text
+                } else {
+                    text.replace('.', ",")
+                }
+            })
+        });
         Ok(Self {
             env,
             catalogues,

@@ -107,7 +107,7 @@ pathways-employer = Employer
 pathways-ends = Last day
 pathways-enrol = Enrol a trainee
 pathways-enrolled = Trainee enrolled.
-pathways-funnel-caption = How far the assigned places went; { $share }% of the places became residence permits.
+pathways-funnel-caption = How far the assigned places went; { $share } of the places became residence permits.
 pathways-general-places = Places open to every nationality
 pathways-look-up = Look up
 pathways-lottery-minutes = Lottery among the first (minutes)
@@ -131,9 +131,12 @@ pathways-outcomes-table = The same figures, by nationality and by province
 pathways-path = After the click day
 pathways-permit-share = Became permits
 pathways-places = Places
-pathways-places-count = { $count } places
+pathways-places-count = { $count ->
+    [one] { $n } place
+   *[other] { $n } places
+}
 pathways-position = Position
-pathways-prefill-help = Pre-fill the application before the click day; send it once the day opens. A private employer pre-fills at most { $limit } a year. The worker's passport is checked as the documents pillar checks it.
+pathways-prefill-help = Pre-fill the application before the click day; it is sent from its page while the click day is open. A private employer pre-fills at most { $limit } a year. The worker's passport is checked as in the documents pillar.
 pathways-prefill-one = Pre-fill an application
 pathways-prefill-save = Save the application
 pathways-prefilled = Application saved. It is sent from this page while its click day is open.
@@ -142,7 +145,10 @@ pathways-public-help = Public pages:
 pathways-rank = Rank
 pathways-received = Received
 pathways-received-at = received
-pathways-received-count = { $count } received
+pathways-received-count = { $count ->
+    [one] { $n } received
+   *[other] { $n } received
+}
 pathways-search = Search by worker, code, nationality or province
 pathways-seed = Seed
 pathways-server-time = Server time:
@@ -203,3 +209,4 @@ pathways-error-trainee-adult = A trainee of 18 or more on the day the course sta
 pathways-error-trainee-enrolled = This passport is enrolled in this course already.
 pathways-no-room = Your agency has pre-filled its { $limit } applications for this year: a private employer may pre-fill no more.
 pathways-room = Your agency may pre-fill { $room } more this year (of { $limit }).
+pathways-rule-mrz-name = The name must be the passport's: its surname is not in it.

@@ -107,7 +107,7 @@ pathways-employer = Datore di lavoro
 pathways-ends = Ultimo giorno
 pathways-enrol = Iscrivi un partecipante
 pathways-enrolled = Partecipante iscritto.
-pathways-funnel-caption = Fin dove sono arrivate le quote assegnate; il { $share }% delle quote è diventato permesso di soggiorno.
+pathways-funnel-caption = Fin dove sono arrivate le quote assegnate; il { $share } delle quote è diventato permesso di soggiorno.
 pathways-general-places = Quote aperte a ogni nazionalità
 pathways-look-up = Cerca
 pathways-lottery-minutes = Sorteggio tra i primi (minuti)
@@ -131,9 +131,12 @@ pathways-outcomes-table = Gli stessi dati, per cittadinanza e per provincia
 pathways-path = Dopo il click day
 pathways-permit-share = Diventate permessi
 pathways-places = Quote
-pathways-places-count = { $count } quote
+pathways-places-count = { $count ->
+    [one] { $n } quota
+   *[other] { $n } quote
+}
 pathways-position = Posizione
-pathways-prefill-help = Precompilare la domanda prima del click day e inviarla quando si apre. Un datore di lavoro privato ne precompila al massimo { $limit } l'anno. Il passaporto del lavoratore è verificato come nel pilastro documenti.
+pathways-prefill-help = Precompilare la domanda prima del click day; si invia dalla sua pagina mentre il click day è aperto. Un datore di lavoro privato ne precompila al massimo { $limit } l'anno. Il passaporto del lavoratore è verificato come nel pilastro documenti.
 pathways-prefill-one = Precompila una domanda
 pathways-prefill-save = Salva la domanda
 pathways-prefilled = Domanda salvata. Si invia da questa pagina mentre il suo click day è aperto.
@@ -142,7 +145,10 @@ pathways-public-help = Pagine pubbliche:
 pathways-rank = Graduatoria
 pathways-received = Ricevute
 pathways-received-at = ricevuta il
-pathways-received-count = { $count } ricevute
+pathways-received-count = { $count ->
+    [one] { $n } ricevuta
+   *[other] { $n } ricevute
+}
 pathways-search = Cerca per lavoratore, codice, cittadinanza o provincia
 pathways-seed = Seme
 pathways-server-time = Ora del server:
@@ -203,3 +209,4 @@ pathways-error-trainee-adult = Un partecipante di almeno 18 anni il giorno in cu
 pathways-error-trainee-enrolled = Questo passaporto è già iscritto a questo corso.
 pathways-no-room = La sua organizzazione ha già precompilato le { $limit } domande di quest'anno: un datore di lavoro privato non può precompilarne altre.
 pathways-room = La sua organizzazione può precompilarne ancora { $room } quest'anno (su { $limit }).
+pathways-rule-mrz-name = Il nome deve essere quello del passaporto: non contiene il cognome del passaporto.

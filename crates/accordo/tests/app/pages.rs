@@ -2780,6 +2780,31 @@ async fn an_employer_prefills_and_sends_on_the_click_day_and_the_public_pages_sh
     let courses = labour.get("/pathways/courses").await;
     assert_eq!(courses.status, StatusCode::OK);
     let valid = after(&courses.text, r#"<code translate="no">"#).to_owned();
+    // A refused enrolment: its course's form open again, what was typed kept, the error beside
+    // the field the summary links to.
+    let course = after(&courses.text, r#"<section class="mb-4" data-id=""#).to_owned();
+    let refused = labour
+        .submit(
+            "/pathways/courses",
+            &format!("/pathways/courses/{course}/trainees"),
+            &[
+                ("course", course.as_str()),
+                ("name", "Nadia Prova"),
+                ("birth_date", "1998-05-05"),
+                ("nationality", "PAK"),
+                ("document_number", "ZP1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for kept in [
+        "<details open>",
+        r#"value="Nadia Prova""#,
+        r#"id="f-document_number-error""#,
+        "href=\"#f-document_number\"",
+    ] {
+        assert!(refused.text.contains(kept), "{kept}: {}", refused.text);
+    }
     let checked = public
         .get(&format!("/pathways/certificates?code={valid}"))
         .await;
@@ -2808,6 +2833,23 @@ async fn an_employer_prefills_and_sends_on_the_click_day_and_the_public_pages_sh
         for path in paths {
             let page = b.get(path).await;
             assert_eq!(page.status, StatusCode::OK, "{user} {path}: {}", page.text);
+            if path == "/pathways/simulation" {
+                // The Ministry's 689,047 as the reader writes numbers, never bare.
+                assert!(
+                    (page.text.contains("689.047") || page.text.contains("689,047"))
+                        && !page.text.contains("689047 "),
+                    "{}",
+                    page.text
+                );
+            }
+            if path == "/pathways/outcomes" {
+                // Every reader has a chart: a partner its own nationals' line.
+                assert!(
+                    page.text.contains(r#"data-testid="funnel-chart""#),
+                    "{user}: {}",
+                    page.text
+                );
+            }
         }
     }
     app.finish().await;
