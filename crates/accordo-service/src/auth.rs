@@ -37,6 +37,38 @@ pub struct IssuedSecret {
     pub expires_at_us: i64,
 }
 
+/// How often a credential's `last_used_at` is written at most.
+const TOUCH_EVERY_US: i64 = 60_000_000;
+
+/// When this node last noted each credential's use. Every request that finds a credential's
+/// `last_used_at` over a minute old would write it: a client with many connections on one
+/// token sent a crowd of writes at once, every minute (up to 3 s each on SQLite in the click
+/// day's benchmark). The first notes it; the others find it here.
+#[derive(Debug, Default)]
+struct Touched(Mutex<HashMap<Uuid, i64>>);
+
+impl Touched {
+    /// Whether a use at `now_us` is the first this node notes within [`TOUCH_EVERY_US`].
+    fn first(&self, credential: Uuid, now_us: i64) -> bool {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if map
+            .get(&credential)
+            .is_some_and(|at| now_us - at <= TOUCH_EVERY_US)
+        {
+            return false;
+        }
+        // Bounded: the credentials not used within the last minute are forgotten.
+        if map.len() >= 10_000 {
+            map.retain(|_, at| now_us - *at <= TOUCH_EVERY_US);
+        }
+        map.insert(credential, now_us);
+        true
+    }
+}
+
 /// Failed sign-ins per client address, in this node's memory: many names tried from one
 /// address (password spraying) block the address for a while.
 #[derive(Debug, Default)]
@@ -605,8 +637,13 @@ pub async fn authenticate(
     if user.disabled {
         return Err(AuthFailure::Disabled.into());
     }
-    // Note the use at most once a minute, so reads do not each cost a write.
-    if credential.last_used_at.is_none_or(|t| now - t > 60_000_000) {
+    // Note the use at most once a minute, so reads do not each cost a write; and once on this
+    // node, not by every request that arrives in the same moment with the same credential.
+    if credential
+        .last_used_at
+        .is_none_or(|t| now - t > TOUCH_EVERY_US)
+        && platform.state::<Touched>().first(credential.id, now)
+    {
         creds::touch(&mut conn, kind, credential.id, now).await?;
     }
     // The actor last, after the checks that say why a credential no longer works.
@@ -923,4 +960,28 @@ pub fn otpauth_uri(username: &str, secret: &str) -> String {
     format!(
         "otpauth://totp/accordo:{username}?secret={secret}&issuer=accordo&algorithm=SHA1&digits=6&period=30"
     )
+}
+
+#[cfg(test)]
+mod touched_tests {
+    use super::*;
+
+    #[test]
+    fn a_credentials_use_is_noted_once_a_minute_on_a_node() {
+        let touched = Touched::default();
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        assert!(touched.first(a, 0));
+        assert!(!touched.first(a, 1), "the same moment: noted already");
+        assert!(touched.first(b, 1), "another credential");
+        assert!(!touched.first(a, TOUCH_EVERY_US));
+        assert!(touched.first(a, TOUCH_EVERY_US + 1), "a minute on");
+        // Many credentials: once 10,000 are held, those not used within a minute are
+        // forgotten.
+        for i in 0..10_000 {
+            assert!(touched.first(Uuid::now_v7(), TOUCH_EVERY_US + i));
+        }
+        assert!(touched.first(Uuid::now_v7(), 3 * TOUCH_EVERY_US));
+        let held = touched.0.lock().unwrap_or_else(|p| p.into_inner()).len();
+        assert_eq!(held, 1, "only the newest is within a minute");
+    }
 }
