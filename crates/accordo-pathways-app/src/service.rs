@@ -572,7 +572,6 @@ fn view_of(j: &Joined, windows: &[LiveWindow]) -> ApplicationView {
     }
 }
 
-/// A code anyone can type: 12 letters and digits without look-alikes, in groups of four.
 /// A public code as people type it (lower case, spaces, without or with hyphens) in the form
 /// it is given: 12 letters and digits in groups of four joined by hyphens. Anything else is
 /// left as typed (upper case), to be found by nothing.
@@ -592,6 +591,7 @@ pub fn normal_code(typed: &str) -> String {
         .join("-")
 }
 
+/// A code anyone can type: 12 letters and digits without look-alikes, in groups of four.
 fn public_code() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
