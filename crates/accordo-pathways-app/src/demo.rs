@@ -75,8 +75,7 @@ pub async fn seed(platform: &Platform) -> Result<()> {
     let admin = ctx_of(platform, "ita.admin").await?;
     let employer = ctx_of(platform, "ita.employer").await?;
     let labour = ctx_of(platform, "pak.labour").await?;
-    let tz = jiff::tz::TimeZone::get(&platform.settings.host_time_zone)
-        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = crate::service::host_tz(platform);
     let now = platform.clock.now().to_zoned(tz.clone());
     let year = now.year();
     // Opened at 09:00 today, or yesterday if it is not yet 09:00; open for four weeks.
@@ -248,8 +247,7 @@ fn title_case(word: &str) -> String {
 async fn past_window(platform: &Platform, admin: &accordo_service::Ctx, year: i64) -> Result<()> {
     use crate::store::{self, ApplicationRow, NewSubmission, SubmissionRow, WindowRow};
     let invalid = |e: String| accordo_service::ServiceError::invalid("demo", e);
-    let tz = jiff::tz::TimeZone::get(&platform.settings.host_time_zone)
-        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = crate::service::host_tz(platform);
     let at = |month: i8, day: i8, hour: i8| -> Result<jiff::Zoned> {
         i16::try_from(year)
             .map_err(|e| invalid(e.to_string()))

@@ -584,6 +584,11 @@ pub fn normal_code(typed: &str) -> String {
     if chars.len() != 12 || !chars.iter().all(char::is_ascii_alphanumeric) {
         return typed.trim().to_uppercase();
     }
+    in_fours(&chars)
+}
+
+/// `chars` in groups of four joined by hyphens, as public codes are written.
+fn in_fours(chars: &[char]) -> String {
     chars
         .chunks(4)
         .map(|c| c.iter().collect::<String>())
@@ -599,17 +604,16 @@ fn public_code() -> String {
     let chars: Vec<char> = (0..12)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
+    in_fours(&chars)
+}
+
+/// The host state's time zone (UTC if the setting names none known).
+pub(crate) fn host_tz(platform: &Platform) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(&platform.settings.host_time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
 fn host_today(platform: &Platform) -> Date {
-    let tz = jiff::tz::TimeZone::get(&platform.settings.host_time_zone)
-        .unwrap_or(jiff::tz::TimeZone::UTC);
-    platform.clock.now().to_zoned(tz).date()
+    platform.clock.now().to_zoned(host_tz(platform)).date()
 }
 
 /// How many more applications the caller's agency may pre-fill this year (the host state's
@@ -627,11 +631,9 @@ pub async fn room(platform: &Platform, ctx: &Ctx) -> Result<Option<i64>> {
 
 /// The host state's day of an instant (microseconds since 1970).
 fn host_day(platform: &Platform, us: i64) -> Option<Date> {
-    let tz = jiff::tz::TimeZone::get(&platform.settings.host_time_zone)
-        .unwrap_or(jiff::tz::TimeZone::UTC);
     jiff::Timestamp::from_microsecond(us)
         .ok()
-        .map(|t| t.to_zoned(tz).date())
+        .map(|t| t.to_zoned(host_tz(platform)).date())
 }
 
 /// Refusals of the prefill rules as one error: the first's field, every rule in the words.

@@ -359,8 +359,7 @@ pub async fn certify(
     trainee_id: &str,
 ) -> Result<TraineeView> {
     let course = own_course(platform, ctx, course_id).await?;
-    let tz = jiff::tz::TimeZone::get(&platform.settings.host_time_zone)
-        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = crate::service::host_tz(platform);
     let today = platform.clock.now().to_zoned(tz).date().to_string();
     if today < course.ends_on {
         return Err(ServiceError::refused_value(
