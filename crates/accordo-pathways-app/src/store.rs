@@ -13,6 +13,11 @@ pub static MIGRATIONS: &[accordo_store::migrate::Migration] = &[
     accordo_store::migration!("../migrations", 2026120801, "2026120801_pathways"),
     accordo_store::migration!("../migrations", 2026120802, "2026120802_pathways_indexes"),
     accordo_store::migration!("../migrations", 2026120901, "2026120901_pathways_key_index"),
+    accordo_store::migration!(
+        "../migrations",
+        2026121001,
+        "2026121001_pathways_trainee_once"
+    ),
 ];
 
 pub static TABLES: &[accordo_store::transfer::TableSpec] = &[

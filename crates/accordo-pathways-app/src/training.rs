@@ -294,21 +294,6 @@ pub async fn enrol(
             "a trainee of 18 or more on the day the course starts",
         ));
     }
-    let enrolled = {
-        let mut conn = platform.store.read().await?;
-        store::trainees(&mut conn, &course.id).await?
-    };
-    if enrolled
-        .iter()
-        .any(|t| t.document_number == document_number && t.nationality == nationality)
-    {
-        return Err(ServiceError::refused_value(
-            "document_number",
-            "trainee-enrolled",
-            Vec::new(),
-            "this passport is enrolled in this course already",
-        ));
-    }
     let row = TraineeRow {
         id: new_id().to_string(),
         course_id: course.id.clone(),
@@ -325,6 +310,8 @@ pub async fn enrol(
     let mut rows = Inserts::new();
     store::trainee_rows(&mut rows, &row);
     let mut tx = platform.store.write().await?;
+    // Once a passport a course: the index `pathways_trainees_once` refuses the second, even
+    // when two arrive at the same instant.
     let (audited, _) = audit::record_with(
         platform,
         &mut tx,
@@ -335,7 +322,16 @@ pub async fn enrol(
         json!({"trainee": row.id}),
         rows,
     )
-    .await?;
+    .await
+    .map_err(|e| match e {
+        ServiceError::Store(s) if s.is_unique_violation() => ServiceError::refused_value(
+            "document_number",
+            "trainee-enrolled",
+            Vec::new(),
+            "this passport is enrolled in this course already",
+        ),
+        e => e,
+    })?;
     tx.commit(audited).await?;
     Ok(course_view(course, vec![row]).trainees.remove(0))
 }

@@ -85,6 +85,11 @@ impl StoreError {
             _ => StoreError::Database(err),
         }
     }
+
+    /// Whether the engine refused a write because it would break a unique index.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation())
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -697,7 +697,50 @@ async fn trainees_certified_before_departure_are_an_indicator_of_the_index_in_it
         )
         .await;
     assert_eq!(enrolled.status, StatusCode::CREATED, "{}", enrolled.text);
+    // The same passport again, twice at the same instant: both are refused, by the index that
+    // the two writers cannot both pass.
+    let again = trainee("Nadia Prova", "1998-05-05", "ak0666666");
+    let (first, second) = tokio::join!(
+        app.post(&enrol, Some(&labour), again.clone()),
+        app.post(&enrol, Some(&labour), again.clone()),
+    );
+    for refused in [first, second] {
+        assert_eq!(
+            (refused.status, refused.json()["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("document_number")),
+            "{}",
+            refused.text
+        );
+    }
+    let (first, second) = tokio::join!(
+        app.post(
+            &enrol,
+            Some(&labour),
+            trainee("Omar Prova", "1994-02-02", "AK0777777")
+        ),
+        app.post(
+            &enrol,
+            Some(&labour),
+            trainee("Omar Prova", "1994-02-02", "AK0777777")
+        ),
+    );
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::CREATED, StatusCode::UNPROCESSABLE_ENTITY],
+        "{} / {}",
+        first.text,
+        second.text
+    );
     let courses = app.get("/api/v1/pathways/courses", &labour).await.json();
+    let omar = courses[0]["trainees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["name"] == "Omar Prova")
+        .count();
+    assert_eq!(omar, 1, "one enrolment of the passport: {}", courses[0]);
     let course = &courses[0];
     let waiting = course["trainees"]
         .as_array()
