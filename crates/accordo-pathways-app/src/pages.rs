@@ -242,11 +242,24 @@ async fn new_with(
         .filter(|w| w.state != "closed")
         .collect();
     let (values, errors) = form;
-    // An employer with no room left this year is told so, not given a form it cannot send.
-    let room = match service::room(&state.platform, &viewer.ctx).await {
-        Ok(r) => r,
-        Err(e) => return viewer_error_page(state, viewer, &e),
-    };
+    // An employer with no room left in the years it can pre-fill for is told so, not given a
+    // form it cannot send; otherwise how many are left, a line a decree's year.
+    let mut years: Vec<i64> = windows.iter().map(|w| w.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut rooms = Vec::new();
+    for year in years {
+        match service::room(&state.platform, &viewer.ctx, year).await {
+            Ok(Some(room)) => rooms.push((year, room)),
+            Ok(None) => {}
+            Err(e) => return viewer_error_page(state, viewer, &e),
+        }
+    }
+    let no_room = !rooms.is_empty() && rooms.iter().all(|&(_, room)| room == 0);
+    let rooms: Vec<_> = rooms
+        .into_iter()
+        .map(|(year, room)| context! { year => year.to_string(), room => room })
+        .collect();
     render(
         state,
         &Chrome::signed_in(viewer, "/pathways/new", headers),
@@ -259,7 +272,8 @@ async fn new_with(
             values => values.map(Fields::kept),
             errors => errors.map(|e| &e.by_field),
             limit => service::EMPLOYER_LIMIT,
-            room => room,
+            rooms => rooms,
+            no_room => no_room,
             tabs => tabs(viewer),
             tab => "applications",
         },

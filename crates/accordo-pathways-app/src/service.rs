@@ -616,11 +616,11 @@ fn host_today(platform: &Platform) -> Date {
     platform.clock.now().to_zoned(host_tz(platform)).date()
 }
 
-/// How many more applications the caller's agency may pre-fill this year (the host state's
-/// year): `None` for a registered association, which has no limit.
-pub async fn room(platform: &Platform, ctx: &Ctx) -> Result<Option<i64>> {
+/// How many more applications the caller's agency may pre-fill for the windows of `year` (the
+/// limit counts a decree's year, as [`prefill`] does): `None` for a registered association,
+/// which has no limit.
+pub async fn room(platform: &Platform, ctx: &Ctx, year: i64) -> Result<Option<i64>> {
     let agency = ctx.actor.agency.to_string();
-    let year = i64::from(host_today(platform).year());
     let mut conn = platform.store.read().await?;
     if store::is_association(&mut conn, &agency).await? {
         return Ok(None);

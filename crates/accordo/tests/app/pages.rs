@@ -2723,13 +2723,35 @@ async fn an_employer_prefills_and_sends_on_the_click_day_and_the_public_pages_sh
     );
     assert!(refused.text.contains("Ali Esempio"));
     assert!(refused.text.contains(r#"<option value="LT" selected>"#));
+    // The room left is counted for the year of the open windows, the limit's own year.
+    let room = |html: &str| -> i64 {
+        after(html, r#"data-testid="room" data-year="2026" data-room=""#)
+            .parse()
+            .unwrap()
+    };
+    let before = room(&b.get("/pathways/new").await.text);
     let ok: Vec<(&str, String)> = fields(&good.worker_mrz);
     let ok: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let saved = b
         .submit("/pathways/new", "/pathways/applications", &ok)
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let new_page = b.get("/pathways/new").await.text;
+    assert_eq!(room(&new_page), before - 1, "{new_page}");
+    assert!(new_page.contains("Per il 2026,"), "{new_page}");
     let page_path = location(&saved).to_owned();
+    // The last places taken, the page says so and offers no form that could only fail.
+    let mut left = before - 1;
+    while left > 0 {
+        let more = b
+            .submit("/pathways/new", "/pathways/applications", &ok)
+            .await;
+        assert_eq!(more.status, StatusCode::SEE_OTHER, "{}", more.text);
+        left -= 1;
+    }
+    let full = b.get("/pathways/new").await.text;
+    assert!(full.contains(r#"data-testid="no-room""#), "{full}");
+    assert!(!full.contains(r#"data-testid="prefill-form""#), "{full}");
     let page = b.get(&page_path).await;
     assert!(
         page.text.contains(r#"data-testid="submit-form""#),
