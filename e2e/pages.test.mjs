@@ -1224,6 +1224,57 @@ test("an employer pre-fills on a phone in Italian, a refused form keeps it, send
   await analyst.context().close();
 });
 
+test("a table wider than a phone fades where columns are hidden and scrolls by keyboard; on a desktop it does not", async () => {
+  const phone = await newPage("it-IT", PHONE);
+  await signIn(phone, "ita.admin");
+  await phone.goto(`${base}/pathways/outcomes`);
+  const box = phone.locator('.table-responsive:has([data-testid="outcomes"])');
+  await box.waitFor();
+  const cue = () => box.evaluate((b) => ({
+    start: b.classList.contains("scroll-more-start"),
+    end: b.classList.contains("scroll-more-end"),
+    tabindex: b.getAttribute("tabindex"),
+    role: b.getAttribute("role"),
+    label: b.getAttribute("aria-label"),
+    mask: getComputedStyle(b).maskImage || getComputedStyle(b).webkitMaskImage,
+  }));
+  let seen = await cue();
+  assert.deepEqual(
+    { start: seen.start, end: seen.end, tabindex: seen.tabindex, role: seen.role, label: seen.label },
+    { start: false, end: true, tabindex: "0", role: "region", label: "Tabella (scorre di lato)" },
+  );
+  assert.match(seen.mask, /linear-gradient/, "the hidden side fades");
+  // By keyboard: the region takes the focus, the arrow keys scroll it, and the cue follows.
+  await box.focus();
+  for (let i = 0; i < 60; i++) await phone.keyboard.press("ArrowRight");
+  await phone.waitForFunction(
+    (sel) => document.querySelector(sel).classList.contains("scroll-more-start"),
+    '.table-responsive:has([data-testid="outcomes"])',
+  );
+  seen = await cue();
+  assert.equal(seen.start, true, "columns hidden at the start once scrolled");
+  await box.evaluate((b) => { b.scrollLeft = b.scrollWidth; });
+  await phone.waitForFunction(
+    (sel) => !document.querySelector(sel).classList.contains("scroll-more-end"),
+    '.table-responsive:has([data-testid="outcomes"])',
+  );
+  await accessible(phone, "outcomes on a phone");
+  await phone.context().close();
+
+  const desk = await newPage("en-GB", { width: 1366, height: 900 });
+  await signIn(desk, "ita.admin");
+  await desk.goto(`${base}/pathways/windows`);
+  const wide = desk.locator(".table-responsive").first();
+  await wide.waitFor();
+  const fits = await wide.evaluate((b) => ({
+    fits: b.scrollWidth <= b.clientWidth,
+    classes: b.className,
+    tabindex: b.getAttribute("tabindex"),
+  }));
+  assert.deepEqual(fits, { fits: true, classes: "table-responsive", tabindex: null });
+  await desk.context().close();
+});
+
 test("the network page draws only what its reader may read, on a phone, and a tap adds a node's links", async () => {
   // A context that enforces the pages' Content-Security-Policy (newPage bypasses it for axe):
   // the vendored drawing script must work under it.

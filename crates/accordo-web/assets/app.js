@@ -15,7 +15,32 @@
       if (!accepted) { input.checked = false; }
     });
   }
+  // A table wider than its box: the sides where columns are hidden are marked (app.css fades
+  // them), and the box can be reached and scrolled by keyboard, named for screen readers.
+  function scrollCue(box) {
+    var hidden = box.scrollWidth - box.clientWidth;
+    var from = Math.abs(box.scrollLeft); // negative on right-to-left pages
+    box.classList.toggle("scroll-more-start", hidden > 1 && from > 1);
+    box.classList.toggle("scroll-more-end", hidden > 1 && from < hidden - 1);
+    if (hidden > 1 && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", document.body.getAttribute("data-table-region") || "");
+    }
+  }
+  function scrollCues(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (!box.hasAttribute("data-scroll-cue")) {
+        box.setAttribute("data-scroll-cue", "");
+        box.addEventListener("scroll", function () { scrollCue(box); }, { passive: true });
+      }
+      scrollCue(box);
+    });
+  }
+  window.addEventListener("resize", function () { scrollCues(document); });
+  document.addEventListener("htmx:afterSettle", function () { scrollCues(document); });
   document.addEventListener("DOMContentLoaded", function () {
+    scrollCues(document);
     // After a refused form, take the reader to the list of what to fix.
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }

@@ -190,7 +190,6 @@ pathways-rule-wage = A gross monthly wage in whole euros, from 1 to 100,000.
 pathways-rule-province = Choose the province of work.
 pathways-rule-date = A date.
 pathways-rule-category = Choose a category.
-pathways-table-region = Table (scrolls sideways on a narrow screen)
 pathways-source-certified = { $trainees } trainees certified in pre-departure courses in { $year }, from the course register
 pathways-error-certificate-other-worker = This certificate was given to another worker: its passport number, birth date and nationality must be this worker's.
 pathways-error-step-before-receipt = On or after the day the application was received, { $received }.

@@ -190,7 +190,6 @@ pathways-rule-wage = Una retribuzione lorda mensile in euro interi, da 1 a 100.0
 pathways-rule-province = Scegliere la provincia di lavoro.
 pathways-rule-date = Una data.
 pathways-rule-category = Scegliere una categoria.
-pathways-table-region = Tabella (scorre di lato su uno schermo stretto)
 pathways-source-certified = { $trainees } lavoratori con attestato di formazione pre-partenza nel { $year }, dal registro dei corsi
 pathways-error-certificate-other-worker = Questo attestato è stato rilasciato a un altro lavoratore: numero di passaporto, data di nascita e cittadinanza devono essere quelli di questo lavoratore.
 pathways-error-step-before-receipt = Nello stesso giorno o dopo quello in cui la domanda è stata ricevuta, il { $received }.
