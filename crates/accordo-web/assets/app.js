@@ -39,11 +39,38 @@
   }
   window.addEventListener("resize", function () { scrollCues(document); });
   document.addEventListener("htmx:afterSettle", function () { scrollCues(document); });
+  // A refused form's summary names each field before its error ("Category: required"), in the
+  // words of the field's own label or legend, and lists them in the form's order; without this
+  // script it lists the errors alone, by the fields' names.
+  function nameSummaryLinks(summary) {
+    var items = [];
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) { return; }
+      if (link.parentElement.tagName === "LI") { items.push({ item: link.parentElement, field: field }); }
+      var label = document.querySelector("label[for='" + field.id + "']");
+      if (!label && field.closest("fieldset")) { label = field.closest("fieldset").querySelector("legend"); }
+      if (!label) { return; }
+      var words = label.cloneNode(true);
+      words.querySelectorAll(".required-mark").forEach(function (mark) { mark.remove(); });
+      var name = words.textContent.replace(/\s+/g, " ").trim();
+      if (name && link.textContent.trim().indexOf(name) !== 0) {
+        var named = document.createElement("span");
+        named.className = "fw-semibold";
+        named.textContent = name + ": ";
+        link.insertBefore(named, link.firstChild);
+      }
+    });
+    items.sort(function (a, b) {
+      return a.field.compareDocumentPosition(b.field) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    });
+    items.forEach(function (entry) { entry.item.parentElement.appendChild(entry.item); });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     scrollCues(document);
     // After a refused form, take the reader to the list of what to fix.
     var summary = document.querySelector(".error-summary");
-    if (summary) { summary.focus(); }
+    if (summary) { nameSummaryLinks(summary); summary.focus(); }
     document.querySelectorAll("select[data-evidence-filter]").forEach(function (select) {
       filterEvidence(select);
       select.addEventListener("change", function () { filterEvidence(select); });
