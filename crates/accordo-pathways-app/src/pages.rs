@@ -324,16 +324,17 @@ async fn prefill(State(state): State<AppState>, form: SignedForm) -> Response {
         certificate_code: Some(f.get("certificate_code").to_owned())
             .filter(|c| !c.trim().is_empty()),
     };
-    if errors.is_empty() {
-        for r in service::prefill_refusals(&state.platform, &input) {
-            let id = format!("pathways-rule-{}", r.rule);
-            errors.by_field.entry(r.field.to_owned()).or_insert(
-                accordo_server::pages::FieldError {
-                    id: Some(id),
-                    text: None,
-                },
-            );
-        }
+    // Every mistake at once: the rules' refusals beside the fields the page found empty (a field
+    // keeps its first error).
+    for r in service::prefill_refusals(&state.platform, &input) {
+        let id = format!("pathways-rule-{}", r.rule);
+        errors
+            .by_field
+            .entry(r.field.to_owned())
+            .or_insert(accordo_server::pages::FieldError {
+                id: Some(id),
+                text: None,
+            });
     }
     if errors.is_empty() {
         match service::prefill(&state.platform, &v.ctx, input).await {
@@ -613,28 +614,35 @@ async fn create_window(State(state): State<AppState>, form: SignedForm) -> Respo
         }),
         _ => Some(accordo_pathways::Policy::TimeOrder),
     };
+    let input = NewWindow {
+        year: f.get("year").trim().parse().unwrap_or(0),
+        category: f.get("category").to_owned(),
+        opens_at: instant_of(f.get("opens_at"), v.tz()),
+        closes_at: instant_of(f.get("closes_at"), v.tz()),
+        general_places: f.get("general_places").trim().parse().unwrap_or(-1),
+        allocation_id: Some(f.get("allocation_id").to_owned()),
+        policy,
+    };
+    // Every mistake of the fields at once, beside the ones the page found empty (a field keeps
+    // its first error); the API's `policy.minutes` is the form's `lottery_minutes`.
+    let field_of = |field: &str| match field {
+        "policy.minutes" => "lottery_minutes".to_owned(),
+        other => other.to_owned(),
+    };
+    errors.add_refusals(
+        &state,
+        &v.lang,
+        &service::window_refusals(&state.platform, &input),
+        "category",
+        field_of,
+    );
     if errors.is_empty() {
-        let input = NewWindow {
-            year: f.get("year").trim().parse().unwrap_or(0),
-            category: f.get("category").to_owned(),
-            opens_at: instant_of(f.get("opens_at"), v.tz()),
-            closes_at: instant_of(f.get("closes_at"), v.tz()),
-            general_places: f.get("general_places").trim().parse().unwrap_or(-1),
-            allocation_id: Some(f.get("allocation_id").to_owned()),
-            policy,
-        };
         match service::create_window(&state.platform, &v.ctx, input).await {
             Ok(_) => return done("/pathways/windows", "pathways-window-set"),
-            Err(e) => match FormErrors::from_service(&state, &v.lang, &e, "category") {
-                Some(mut more) => {
-                    // The API's `policy.minutes` is the form's `lottery_minutes`.
-                    if let Some(minutes) = more.by_field.remove("policy.minutes") {
-                        more.by_field.insert("lottery_minutes".to_owned(), minutes);
-                    }
-                    errors = more;
-                }
-                None => return viewer_error_page(&state, v, &e),
-            },
+            Err(e) if FormErrors::from_service(&state, &v.lang, &e, "category").is_none() => {
+                return viewer_error_page(&state, v, &e);
+            }
+            Err(e) => errors.add_refusals(&state, &v.lang, &[e], "category", field_of),
         }
     }
     windows_with(

@@ -301,6 +301,59 @@ fn category_of(text: &str) -> Result<Category> {
     })
 }
 
+/// Every refusal of a new window's own fields, in the form's order: a form shows them all at
+/// once, [`create_window`] answers the first. The allocation's and the duplicate's checks,
+/// which read the database, come after them in [`create_window`].
+pub fn window_refusals(platform: &Platform, input: &NewWindow) -> Vec<ServiceError> {
+    let mut out = Vec::new();
+    if let Err(e) = category_of(&input.category) {
+        out.push(e);
+    }
+    if !(2000..=2100).contains(&input.year) {
+        out.push(ServiceError::invalid(
+            "year",
+            "a year between 2000 and 2100",
+        ));
+    }
+    let opens = instant("opens_at", &input.opens_at).map_err(|e| out.push(e));
+    let closes = instant("closes_at", &input.closes_at).map_err(|e| out.push(e));
+    if let (Ok(opens), Ok(closes)) = (opens, closes)
+        && closes <= opens
+    {
+        out.push(ServiceError::refused_value(
+            "closes_at",
+            "closes-after-opens",
+            Vec::new(),
+            "a window closes after it opens",
+        ));
+    }
+    if closes.is_ok_and(|closes| closes <= platform.now_us()) {
+        out.push(ServiceError::refused_value(
+            "closes_at",
+            "window-in-past",
+            Vec::new(),
+            "a window that has not closed yet: this one closes in the past",
+        ));
+    }
+    if !(0..=10_000_000).contains(&input.general_places) {
+        out.push(ServiceError::invalid(
+            "general_places",
+            "a number of places from 0 to 10,000,000",
+        ));
+    }
+    if let Some(Policy::Lottery { minutes, .. }) = input.policy
+        && !(1..=24 * 60).contains(&minutes)
+    {
+        out.push(ServiceError::refused_value(
+            "policy.minutes",
+            "lottery-minutes",
+            Vec::new(),
+            "a lottery among the first 1 to 1,440 minutes",
+        ));
+    }
+    out
+}
+
 /// Opens a window: its instant, its places, its policy.
 pub async fn create_window(platform: &Platform, ctx: &Ctx, input: NewWindow) -> Result<WindowView> {
     can(
@@ -309,47 +362,12 @@ pub async fn create_window(platform: &Platform, ctx: &Ctx, input: NewWindow) -> 
         Resource::collection(&policy::PATHWAYS_WINDOW),
     )?;
     let category = category_of(&input.category)?;
-    if !(2000..=2100).contains(&input.year) {
-        return Err(ServiceError::invalid(
-            "year",
-            "a year between 2000 and 2100",
-        ));
+    if let Some(first) = window_refusals(platform, &input).into_iter().next() {
+        return Err(first);
     }
     let opens = instant("opens_at", &input.opens_at)?;
     let closes = instant("closes_at", &input.closes_at)?;
-    if closes <= opens {
-        return Err(ServiceError::refused_value(
-            "closes_at",
-            "closes-after-opens",
-            Vec::new(),
-            "a window closes after it opens",
-        ));
-    }
-    if closes <= platform.now_us() {
-        return Err(ServiceError::refused_value(
-            "closes_at",
-            "window-in-past",
-            Vec::new(),
-            "a window that has not closed yet: this one closes in the past",
-        ));
-    }
-    if !(0..=10_000_000).contains(&input.general_places) {
-        return Err(ServiceError::invalid(
-            "general_places",
-            "a number of places from 0 to 10,000,000",
-        ));
-    }
     let policy = input.policy.unwrap_or(Policy::TimeOrder);
-    if let Policy::Lottery { minutes, .. } = policy
-        && !(1..=24 * 60).contains(&minutes)
-    {
-        return Err(ServiceError::refused_value(
-            "policy.minutes",
-            "lottery-minutes",
-            Vec::new(),
-            "a lottery among the first 1 to 1,440 minutes",
-        ));
-    }
     let mut shares = Vec::new();
     let allocation_id = match input.allocation_id.as_deref().map(str::trim) {
         None | Some("") => String::new(),
@@ -689,8 +707,17 @@ pub fn prefill_refusals(
         province: input.province.trim(),
     };
     let mut rules = accordo_pathways::prefill::check(category, &worker, &offer, today);
+    // A rule that compares with a value missing or refused above would say what misleads: the
+    // birth date's, a contract's and a duration's without their category, a duration's
+    // without its contract.
     if birth.is_none() {
         rules.retain(|r| r.field != "worker_birth_date");
+    }
+    if Category::parse(input.category.trim()).is_none() {
+        rules.retain(|r| !matches!(r.rule, "contract-category" | "duration"));
+    }
+    if accordo_pathways::Contract::parse(input.contract.trim()).is_none() {
+        rules.retain(|r| r.rule != "duration");
     }
     out.extend(rules);
     out

@@ -2876,3 +2876,70 @@ async fn an_employer_prefills_and_sends_on_the_click_day_and_the_public_pages_sh
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_click_day_and_pre_filling_forms_name_every_mistake_at_once() {
+    let app = common::app_sqlite().await;
+    let mut admin = Browser::new(&app);
+    admin.sign_in("ita.admin").await;
+    // A year missing, a close before the opening, no places, a lottery of no minutes: all four
+    // beside their fields in one answer, and what was typed kept.
+    let refused = admin
+        .submit(
+            "/pathways/windows",
+            "/pathways/windows",
+            &[
+                ("year", ""),
+                ("category", "seasonal_tourism"),
+                ("opens_at", "2027-03-02T09:00"),
+                ("closes_at", "2027-03-01T09:00"),
+                ("general_places", "-5"),
+                ("allocation_id", ""),
+                ("policy", "lottery"),
+                ("lottery_minutes", "0"),
+                ("lottery_seed", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["year", "closes_at", "general_places", "lottery_minutes"] {
+        assert!(
+            refused.text.contains(&format!(r#"id="f-{field}-error""#)),
+            "{field}: {}",
+            refused.text
+        );
+    }
+    assert!(refused.text.contains(r#"value="2027-03-02T09:00""#));
+    // Pre-filling: the wage left empty and a duration the category does not allow, both said.
+    let mut employer = Browser::new(&app);
+    employer.sign_in("ita.employer").await;
+    let good = accordo_pathways_app::demo::application_for(0, "seasonal_agriculture");
+    let refused = employer
+        .submit(
+            "/pathways/new",
+            "/pathways/applications",
+            &[
+                ("category", "2026|seasonal_agriculture"),
+                ("worker_name", &good.worker_name),
+                ("worker_birth_date", &good.worker_birth_date),
+                ("worker_nationality", "PAK"),
+                ("worker_mrz", &good.worker_mrz),
+                ("contract", "fixed_term"),
+                ("months", "30"),
+                ("monthly_wage_eur", ""),
+                ("province", "LT"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["monthly_wage_eur", "months"] {
+        assert!(
+            refused.text.contains(&format!(r#"id="f-{field}-error""#)),
+            "{field}: {}",
+            refused.text
+        );
+    }
+    // Nothing else is blamed: the worker's fields were right.
+    assert!(!refused.text.contains(r#"id="f-worker_mrz-error""#));
+    app.finish().await;
+}
