@@ -257,7 +257,7 @@ async fn list_events(
         ),
     };
     let filter = events::EventFilter {
-        id: None,
+        ids: None,
         from: day("from", &p.from)?,
         to: day("to", &p.to)?,
         route: route_param(p.route.as_deref())?,

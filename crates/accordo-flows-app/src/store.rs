@@ -384,7 +384,8 @@ pub const EVENTS_MAX: i64 = 5000;
 /// Which events a list asks for, beyond what the reader may read.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
-    pub id: Option<Uuid>,
+    /// Only these events (none when empty).
+    pub ids: Option<Vec<Uuid>>,
     /// `YYYY-MM-DD`, both ends included.
     pub from: Option<String>,
     pub to: Option<String>,
@@ -401,8 +402,13 @@ fn event_condition(
     binds: &mut accordo_store::scope::Binds,
 ) -> String {
     let mut cond = accordo_store::scope::shared_record_filter(scope, "e", binds);
-    if let Some(id) = filter.id {
-        cond.push_str(&format!(" AND e.id = {}", binds.text(&id.to_string())));
+    if let Some(ids) = &filter.ids {
+        let listed: Vec<String> = ids.iter().map(|id| binds.text(&id.to_string())).collect();
+        if listed.is_empty() {
+            cond.push_str(" AND 1 = 0");
+        } else {
+            cond.push_str(&format!(" AND e.id IN ({})", listed.join(", ")));
+        }
     }
     if let Some(from) = &filter.from {
         cond.push_str(&format!(" AND e.occurred_on >= {}", binds.text(from)));

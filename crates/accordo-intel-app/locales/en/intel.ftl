@@ -336,6 +336,7 @@ intel-operation-arrested-count = { $count } arrested
 intel-operation-description = Description
 intel-operation-description-help = What was seized, or what else the partners should know.
 intel-operation-flow-event = Event in flows
+intel-operation-flow-hidden = Recorded in the flows pillar, not shared with your agency.
 intel-operation-withdrawn = withdrawn
 intel-operation-record = Record an event
 intel-operation-record-help = An interception or a rescue is also recorded as an event of the flows pillar, shared with the other agencies taking part (AMBER+STRICT), and counted in its series once.

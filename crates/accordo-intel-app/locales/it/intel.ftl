@@ -336,6 +336,7 @@ intel-operation-arrested-count = { $count } arrestati
 intel-operation-description = Descrizione
 intel-operation-description-help = Che cosa è stato sequestrato, o che altro devono sapere i partner.
 intel-operation-flow-event = Evento nei flussi
+intel-operation-flow-hidden = Registrato nel pilastro dei flussi, non condiviso con la sua organizzazione.
 intel-operation-withdrawn = ritirato
 intel-operation-record = Registra un evento
 intel-operation-record-help = Un'intercettazione o un soccorso è registrato anche come evento del pilastro dei flussi, condiviso con le altre agenzie partecipanti (AMBER+STRICT), e contato nelle sue serie una volta sola.

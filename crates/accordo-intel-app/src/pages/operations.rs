@@ -256,15 +256,15 @@ async fn operation_with(
         .events
         .iter()
         .flatten()
-        .filter(|e| !e.date.is_empty() && !e.withdrawn)
-        .map(|e| {
-            (
+        .filter(|e| !e.withdrawn)
+        .filter_map(|e| {
+            Some((
                 e.id,
                 e.kind.as_str(),
-                e.date.as_str(),
-                e.latitude,
-                e.longitude,
-            )
+                e.date.as_deref()?,
+                e.latitude?,
+                e.longitude?,
+            ))
         })
         .collect();
     let drawn = map(&window_of(&op.area), &op.area, &dots);

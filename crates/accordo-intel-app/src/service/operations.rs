@@ -4,6 +4,8 @@
 //! the same transaction, and counted there once (the operation keeps only the link); an
 //! arrest or a seizure is the operation's own record.
 
+use std::collections::HashMap;
+
 use accordo_domain::access::{Action, Resource};
 use accordo_domain::{AgencyCode, Handling, RecordScope, can};
 use accordo_flows::event::EventInput;
@@ -64,11 +66,12 @@ pub struct OperationEventView {
     pub kind: String,
     /// The participating agency that recorded it.
     pub agency: String,
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    pub place: String,
-    pub latitude: f64,
-    pub longitude: f64,
+    /// `YYYY-MM-DD`; `None` when the event is the flows pillar's and not shared with the
+    /// caller's agency (`hidden`), as are the place and position then.
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
     /// People intercepted or rescued (the flows pillar's count).
     pub people: Option<i64>,
     /// People arrested.
@@ -78,6 +81,9 @@ pub struct OperationEventView {
     pub flow_event: Option<Uuid>,
     /// Whether that event was withdrawn as recorded in error (out of every sum).
     pub withdrawn: bool,
+    /// Whether that event is not shared with the caller's agency (the flows pillar's rules):
+    /// its date, place, position and people are then not shown.
+    pub hidden: bool,
     pub recorded_by: String,
     pub recorded_at_us: i64,
 }
@@ -374,51 +380,71 @@ pub async fn get(platform: &Platform, ctx: &Ctx, id: Uuid) -> Result<OperationVi
     let mut conn = platform.store.read().await?;
     let rows = store::operation_events(&mut conn, id).await?;
     drop(conn);
-    let mut events = Vec::with_capacity(rows.len());
-    for r in rows {
-        events.push(event_view(platform, ctx, r).await?);
-    }
-    events.sort_by(|a, b| (&a.date, a.recorded_at_us).cmp(&(&b.date, b.recorded_at_us)));
+    let flows = flow_events(platform, ctx, &rows).await?;
+    let mut events: Vec<OperationEventView> =
+        rows.into_iter().map(|r| event_view(r, &flows)).collect();
+    // By date, the events whose date is not the caller's to read last.
+    events.sort_by(|a, b| {
+        (a.date.is_none(), &a.date, a.recorded_at_us).cmp(&(
+            b.date.is_none(),
+            &b.date,
+            b.recorded_at_us,
+        ))
+    });
     Ok(view(row, agencies, Some(events)))
 }
 
-async fn event_view(
+/// The flows pillar's events of `rows` the caller may read, under that pillar's rules (every
+/// participant is an addressee), read together.
+async fn flow_events(
     platform: &Platform,
     ctx: &Ctx,
+    rows: &[OperationEventRow],
+) -> Result<HashMap<Uuid, accordo_flows_app::service::events::EventView>> {
+    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.flow_event_id).collect();
+    match accordo_flows_app::service::events::among(platform, ctx, &ids).await {
+        Ok(events) => Ok(events.into_iter().map(|e| (e.id, e)).collect()),
+        // A reader of operations who may read no flows event sees none of them.
+        Err(ServiceError::Forbidden { .. }) => Ok(HashMap::new()),
+        Err(e) => Err(e),
+    }
+}
+
+fn event_view(
     r: OperationEventRow,
-) -> Result<OperationEventView> {
+    flows: &HashMap<Uuid, accordo_flows_app::service::events::EventView>,
+) -> OperationEventView {
     let mut v = OperationEventView {
         id: r.id,
         kind: r.kind,
         agency: r.agency,
-        date: r.occurred_on.unwrap_or_default(),
-        place: r.place.unwrap_or_default(),
-        latitude: r.latitude_e6.unwrap_or_default() as f64 / 1e6,
-        longitude: r.longitude_e6.unwrap_or_default() as f64 / 1e6,
+        date: r.occurred_on,
+        place: r.place,
+        latitude: r.latitude_e6.map(|l| l as f64 / 1e6),
+        longitude: r.longitude_e6.map(|l| l as f64 / 1e6),
         people: None,
         arrested: r.arrested,
         description: r.description,
         flow_event: r.flow_event_id,
         withdrawn: false,
+        hidden: false,
         recorded_by: r.created_by,
         recorded_at_us: r.created_at,
     };
     if let Some(flow) = r.flow_event_id {
-        // Read under the flows pillar's own rules: every participant is its addressee.
-        match accordo_flows_app::service::events::get(platform, ctx, flow).await {
-            Ok(e) => {
-                v.date = e.date;
-                v.place = e.place;
-                v.latitude = e.latitude;
-                v.longitude = e.longitude;
+        match flows.get(&flow) {
+            Some(e) => {
+                v.date = Some(e.date.clone());
+                v.place = Some(e.place.clone());
+                v.latitude = Some(e.latitude);
+                v.longitude = Some(e.longitude);
                 v.people = Some(e.people);
                 v.withdrawn = e.withdrawn;
             }
-            Err(ServiceError::NotFound { .. } | ServiceError::Forbidden { .. }) => {}
-            Err(e) => return Err(e),
+            None => v.hidden = true,
         }
     }
-    Ok(v)
+    v
 }
 
 /// An interception's or a rescue's event of the flows pillar, checked there, with its
@@ -652,5 +678,6 @@ pub async fn record_event(
     )
     .await?;
     tx.commit(audited).await?;
-    event_view(platform, ctx, checked.row).await
+    let flows = flow_events(platform, ctx, std::slice::from_ref(&checked.row)).await?;
+    Ok(event_view(checked.row, &flows))
 }

@@ -1951,6 +1951,39 @@ async fn an_interception_recorded_in_an_operation_appears_once_in_flows_series()
                 == StatusCode::NOT_FOUND
         );
 
+        // A flows event no longer shared with a participant (its addressees changed there):
+        // Turkey still sees the operation's entry, but neither its date, its place nor its
+        // position (they were 0,0 and an empty date), listed after the dated ones.
+        sqlx::query("DELETE FROM record_addressees WHERE kind = 'flow_event' AND record_id = $1")
+            .bind(&flow)
+            .execute(app.store().pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            app.get(&flow_path, &tur).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let seen = app
+            .get(&format!("/api/v1/intel/operations/{id}"), &tur)
+            .await
+            .json();
+        let events = seen["events"].as_array().unwrap();
+        assert_eq!(events[0]["kind"], "arrest");
+        assert_eq!(events[0]["date"], "2026-11-14");
+        let hidden = &events[1];
+        assert_eq!(
+            (
+                hidden["kind"].as_str(),
+                hidden["hidden"].as_bool(),
+                hidden["date"].is_null(),
+                hidden["latitude"].is_null(),
+                hidden["longitude"].is_null(),
+                hidden["people"].is_null()
+            ),
+            (Some("interception"), Some(true), true, true, true, true),
+            "{hidden}"
+        );
+
         // Withdrawn in flows, it leaves the series, and the operation says so.
         let withdrawn = app
             .post(&format!("{flow_path}/withdraw"), Some(&gc), json!(null))
