@@ -61,7 +61,7 @@ async fn demo_users(state: &AppState) -> Vec<minijinja::Value> {
     demo::USERS
         .iter()
         .map(|(username, display, agency, roles, _)| {
-            context! { username => username, display_name => display, agency => agency, roles => roles }
+            context! { username => username, display_name => display, agency => agency, roles => roles.split(',').collect::<Vec<_>>() }
         })
         .collect()
 }

@@ -2943,3 +2943,32 @@ async fn the_click_day_and_pre_filling_forms_name_every_mistake_at_once() {
     assert!(!refused.text.contains(r#"id="f-worker_mrz-error""#));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_header_names_the_reader_and_their_role_in_the_readers_language() {
+    let app = common::app_sqlite().await;
+    for (user, italian, english) in [
+        ("ita.caseworker", "Istruttore della pratica", "Caseworker"),
+        (
+            "unhcr.monitor",
+            "Osservatore indipendente",
+            "Independent monitor",
+        ),
+    ] {
+        let mut b = Browser::new(&app);
+        b.sign_in(user).await;
+        let home = b.get("/home").await.text;
+        let header = &home[home.find(r#"data-testid="signed-in-as""#).unwrap()..];
+        let header = &header[..header.find("</span>").unwrap()];
+        // The demo reader's own language first: ita.* read Italian, the others English.
+        let role = if user.starts_with("ita.") {
+            italian
+        } else {
+            english
+        };
+        assert!(header.contains(role), "{user}: {header}");
+        // A name is a name: no role in English beside it.
+        assert!(!header.contains('('), "{user}: {header}");
+    }
+    app.finish().await;
+}
