@@ -1172,12 +1172,14 @@ pub async fn units(conn: &mut Conn, id: Option<Uuid>) -> Result<Vec<UnitRow>> {
 
 /// Writes a unit, new or changed (by its id).
 pub async fn put_unit(tx: &mut Tx, u: &UnitRow) -> Result<()> {
-    sqlx::query("DELETE FROM intel_units WHERE id = $1")
-        .bind(u.id.to_string())
-        .execute(tx.conn())
-        .await?;
+    // One statement, the row changed in place (a delete and an insert would drop it for a
+    // moment, and any row that came to refer to it).
     sqlx::query(&format!(
-        "INSERT INTO intel_units ({UNIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        "INSERT INTO intel_units ({UNIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (id) DO UPDATE SET agency = excluded.agency, name = excluded.name, \
+         country = excluded.country, competences = excluded.competences, \
+         languages = excluded.languages, contact = excluded.contact, phone = excluded.phone, \
+         email = excluded.email, updated_by = excluded.updated_by, updated_at = excluded.updated_at"
     ))
     .bind(u.id.to_string())
     .bind(&u.agency)
