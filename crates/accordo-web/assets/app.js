@@ -38,6 +38,8 @@
     });
   }
   window.addEventListener("resize", function () { scrollCues(document); });
+  // A table in a closed <details> has no width until it opens (toggle does not bubble).
+  document.addEventListener("toggle", function () { scrollCues(document); }, true);
   document.addEventListener("htmx:afterSettle", function () { scrollCues(document); });
   // A refused form's summary names each field before its error ("Category: required"), in the
   // words of the field's own label or legend, and lists them in the form's order; without this

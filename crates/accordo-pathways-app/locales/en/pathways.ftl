@@ -206,6 +206,6 @@ pathways-allocation-seats = { $seats } places
 pathways-error-trainee-document = 5 to 9 letters and digits, as in the passport.
 pathways-error-trainee-adult = A trainee of 18 or more on the day the course starts.
 pathways-error-trainee-enrolled = This passport is enrolled in this course already.
-pathways-no-room = Your agency has pre-filled its { $limit } applications for the years of the open click days: a private employer may pre-fill no more.
+pathways-no-room = Your agency has pre-filled the { $limit } applications a private employer may pre-fill a year, for every click day it can pre-fill for now.
 pathways-room = For { $year }, your agency may pre-fill { $room } more (of { $limit }).
 pathways-rule-mrz-name = The name must be the passport's: its surname is not in it.

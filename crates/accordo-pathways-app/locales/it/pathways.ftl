@@ -206,6 +206,6 @@ pathways-allocation-seats = { $seats } quote
 pathways-error-trainee-document = Da 5 a 9 lettere e cifre, come nel passaporto.
 pathways-error-trainee-adult = Un partecipante di almeno 18 anni il giorno in cui il corso inizia.
 pathways-error-trainee-enrolled = Questo passaporto è già iscritto a questo corso.
-pathways-no-room = La sua organizzazione ha già precompilato le { $limit } domande per l'anno dei click day aperti: un datore di lavoro privato non può precompilarne altre.
+pathways-no-room = La sua organizzazione ha già precompilato le { $limit } domande che un datore di lavoro privato può precompilare in un anno, per ogni click day per cui ora si può precompilare.
 pathways-room = Per il { $year }, la sua organizzazione può precompilarne ancora { $room } (su { $limit }).
 pathways-rule-mrz-name = Il nome deve essere quello del passaporto: non contiene il cognome del passaporto.
