@@ -1261,7 +1261,7 @@ test("a table wider than a phone fades where columns are hidden and scrolls by k
   let seen = await cue();
   assert.deepEqual(
     { start: seen.start, end: seen.end, tabindex: seen.tabindex, role: seen.role, label: seen.label },
-    { start: false, end: true, tabindex: "0", role: "region", label: "Tabella (scorre di lato)" },
+    { start: false, end: true, tabindex: "0", role: "region", label: "Gli stessi dati, per cittadinanza e per provincia · Tabella (scorre di lato)" },
   );
   assert.match(seen.mask, /linear-gradient/, "the hidden side fades");
   // By keyboard: the region takes the focus, the arrow keys scroll it, and the cue follows.
@@ -1278,6 +1278,9 @@ test("a table wider than a phone fades where columns are hidden and scrolls by k
     (sel) => !document.querySelector(sel).classList.contains("scroll-more-end"),
     '.table-responsive:has([data-testid="outcomes"])',
   );
+  // Focused, the box shows its focus ring: the fade, which would hide it, gives way.
+  await box.focus();
+  assert.equal(await box.evaluate((b) => getComputedStyle(b).maskImage), "none");
   await accessible(phone, "outcomes on a phone");
   await phone.context().close();
 

@@ -15,21 +15,37 @@
       if (!accepted) { input.checked = false; }
     });
   }
-  // A table wider than its box: the sides where columns are hidden are marked (app.css fades
-  // them), and the box can be reached and scrolled by keyboard, named for screen readers.
+  // A table or a chart wider than its box: the sides where something is hidden are marked,
+  // with how much (app.css fades them), and the box can be reached and scrolled by keyboard,
+  // named for screen readers by its caption; all undone when it fits again.
+  var FADE_MAX = 40;
+  function regionName(box) {
+    var caption = box.querySelector("caption, figcaption");
+    var words = caption ? caption.textContent.replace(/\s+/g, " ").trim() : "";
+    var generic = document.body.getAttribute("data-table-region") || "";
+    if (box.tagName === "FIGURE") { return words || generic; }
+    return words ? words + " · " + generic : generic;
+  }
   function scrollCue(box) {
     var hidden = box.scrollWidth - box.clientWidth;
     var from = Math.abs(box.scrollLeft); // negative on right-to-left pages
-    box.classList.toggle("scroll-more-start", hidden > 1 && from > 1);
-    box.classList.toggle("scroll-more-end", hidden > 1 && from < hidden - 1);
+    var before = hidden > 1 ? Math.min(from, FADE_MAX) : 0;
+    var after = hidden > 1 ? Math.min(hidden - from, FADE_MAX) : 0;
+    box.classList.toggle("scroll-more-start", before > 1);
+    box.classList.toggle("scroll-more-end", after > 1);
+    box.style.setProperty("--fade-start-size", before + "px");
+    box.style.setProperty("--fade-end-size", after + "px");
     if (hidden > 1 && !box.hasAttribute("tabindex")) {
       box.tabIndex = 0;
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", document.body.getAttribute("data-table-region") || "");
+      box.setAttribute("aria-label", regionName(box));
+      box.setAttribute("data-scroll-region", "");
+    } else if (hidden <= 1 && box.hasAttribute("data-scroll-region")) {
+      ["tabindex", "role", "aria-label", "data-scroll-region"].forEach(function (name) { box.removeAttribute(name); });
     }
   }
   function scrollCues(root) {
-    root.querySelectorAll(".table-responsive").forEach(function (box) {
+    root.querySelectorAll(".table-responsive, .chart-scroll").forEach(function (box) {
       if (!box.hasAttribute("data-scroll-cue")) {
         box.setAttribute("data-scroll-cue", "");
         box.addEventListener("scroll", function () { scrollCue(box); }, { passive: true });
