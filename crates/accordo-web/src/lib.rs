@@ -183,6 +183,11 @@ impl Web {
         env.add_filter("number", |n: i64| {
             READER.with(|r| group_thousands(n, if r.borrow().0 == "en" { ',' } else { '.' }))
         });
+        // A number with `places` decimals (1 unless told), grouped and marked as the reader
+        // writes numbers: 1,234.5 in English, 1.234,5 in Italian.
+        env.add_filter("decimal", |x: f64, places: Option<usize>| {
+            READER.with(|r| decimal(x, places.unwrap_or(1), r.borrow().0 == "en"))
+        });
         // A share (0 to 1) as a percentage with one decimal, in the reader's decimal mark.
         env.add_filter("percent", |share: f64| {
             let text = format!("{:.1}%", share * 100.0);
@@ -245,6 +250,26 @@ pub fn group_thousands(n: i64, sep: char) -> String {
             out.push(sep);
         }
         out.push(c);
+    }
+    out
+}
+
+/// `x` with `places` decimals, its thousands grouped: English's marks (`1,234.5`) when `en`,
+/// otherwise the Italian and continental ones (`1.234,5`).
+pub fn decimal(x: f64, places: usize, en: bool) -> String {
+    let text = format!("{x:.places$}");
+    let (whole, fraction) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let (sign, digits) = whole
+        .strip_prefix('-')
+        .map_or(("", whole), |digits| ("-", digits));
+    let Ok(n) = digits.parse::<i64>() else {
+        return text; // not finite, or beyond any count a page shows
+    };
+    let (thousands, mark) = if en { (',', '.') } else { ('.', ',') };
+    let mut out = format!("{sign}{}", group_thousands(n, thousands));
+    if !fraction.is_empty() {
+        out.push(mark);
+        out.push_str(fraction);
     }
     out
 }

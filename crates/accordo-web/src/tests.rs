@@ -221,3 +221,14 @@ fn thousands_are_grouped_as_the_reader_writes_them() {
     assert_eq!(crate::group_thousands(-1_234_567, ','), "-1,234,567");
     assert_eq!(crate::group_thousands(0, ','), "0");
 }
+
+#[test]
+fn decimals_are_marked_as_the_reader_writes_them() {
+    assert_eq!(crate::decimal(83.46, 1, false), "83,5");
+    assert_eq!(crate::decimal(83.46, 1, true), "83.5");
+    assert_eq!(crate::decimal(1225.0, 2, false), "1.225,00");
+    assert_eq!(crate::decimal(-1_234_567.891, 2, true), "-1,234,567.89");
+    assert_eq!(crate::decimal(-0.04, 1, false), "-0,0");
+    assert_eq!(crate::decimal(7.0, 0, false), "7");
+    assert_eq!(crate::decimal(f64::NAN, 1, false), "NaN");
+}
