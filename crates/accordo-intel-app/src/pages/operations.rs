@@ -222,7 +222,9 @@ pub async fn create_operation(State(state): State<AppState>, form: SignedForm) -
     match operations::refusals(&state.platform, &v.ctx, &input).await {
         Err(e) => return viewer_error_page(&state, v, &e),
         Ok(no) if !no.is_empty() => {
+            // A field left empty is said to be required, not to be malformed.
             let mut errors = FormErrors::default();
+            errors.require(f, &["name", "starts_on", "ends_on"]);
             errors.add_refusals(&state, &v.lang, &no, "name", str::to_owned);
             return kept(errors).await;
         }
