@@ -200,8 +200,20 @@ async fn applications_page(
         list::Outcome::Csv(csv) => return csv,
     };
     let windows = service::click_day(&state.platform).windows;
-    let may_prefill = may(&viewer, Action::Create, &policy::PATHWAYS_APPLICATION)
-        && windows.iter().any(|w| w.state != "closed");
+    // Offered only where it can succeed: a window still to pre-fill for, and room left in it.
+    let may_prefill = if may(&viewer, Action::Create, &policy::PATHWAYS_APPLICATION) {
+        let open: Vec<service::WindowView> = windows
+            .iter()
+            .filter(|w| w.state != "closed")
+            .cloned()
+            .collect();
+        match rooms(&state, &viewer, &open).await {
+            Ok((_, no_room)) => !open.is_empty() && !no_room,
+            Err(e) => return viewer_error_page(&state, &viewer, &e),
+        }
+    } else {
+        false
+    };
     render(
         &state,
         &Chrome::signed_in(&viewer, "/pathways", Some(&headers)),
@@ -218,6 +230,26 @@ async fn applications_page(
 }
 
 // ---- pre-filling ----
+
+/// The room the viewer's agency has left in each year of `windows` (none for an association,
+/// which has no limit), and whether it has none left in any.
+async fn rooms(
+    state: &AppState,
+    viewer: &Viewer,
+    windows: &[service::WindowView],
+) -> accordo_service::Result<(Vec<(i64, i64)>, bool)> {
+    let mut years: Vec<i64> = windows.iter().map(|w| w.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut rooms = Vec::new();
+    for year in years {
+        if let Some(room) = service::room(&state.platform, &viewer.ctx, year).await? {
+            rooms.push((year, room));
+        }
+    }
+    let no_room = !rooms.is_empty() && rooms.iter().all(|&(_, room)| room == 0);
+    Ok((rooms, no_room))
+}
 
 async fn new_with(
     state: &AppState,
@@ -244,18 +276,10 @@ async fn new_with(
     let (values, errors) = form;
     // An employer with no room left in the years it can pre-fill for is told so, not given a
     // form it cannot send; otherwise how many are left, a line a decree's year.
-    let mut years: Vec<i64> = windows.iter().map(|w| w.year).collect();
-    years.sort_unstable();
-    years.dedup();
-    let mut rooms = Vec::new();
-    for year in years {
-        match service::room(&state.platform, &viewer.ctx, year).await {
-            Ok(Some(room)) => rooms.push((year, room)),
-            Ok(None) => {}
-            Err(e) => return viewer_error_page(state, viewer, &e),
-        }
-    }
-    let no_room = !rooms.is_empty() && rooms.iter().all(|&(_, room)| room == 0);
+    let (rooms, no_room) = match rooms(state, viewer, &windows).await {
+        Ok(found) => found,
+        Err(e) => return viewer_error_page(state, viewer, &e),
+    };
     let rooms: Vec<_> = rooms
         .into_iter()
         .map(|(year, room)| context! { year => year.to_string(), room => room })

@@ -269,6 +269,29 @@ pub struct NewAccount {
     pub must_change_password: bool,
 }
 
+/// Every refusal of a new account's own fields, for a form to show at once (`create_user`
+/// checks them too, with what needs the database, and answers the first).
+pub fn user_refusals(new: &NewAccount) -> Vec<ServiceError> {
+    let mut out = Vec::new();
+    out.extend(check_username(&new.username).err());
+    out.extend(parse_roles(&new.roles).err());
+    out.extend(
+        AgencyCode::parse(&new.agency)
+            .err()
+            .map(|e| ServiceError::invalid("agency", e.to_string())),
+    );
+    out.extend(passwords::check_policy("password", &new.password, &new.username).err());
+    if new.display_name.trim().is_empty() {
+        out.push(ServiceError::refused_value(
+            "display_name",
+            "empty",
+            Vec::new(),
+            "must not be empty",
+        ));
+    }
+    out
+}
+
 pub fn check_username(username: &str) -> Result<()> {
     let ok = (3..=64).contains(&username.len())
         && username

@@ -260,6 +260,22 @@ async fn create_user(State(state): State<AppState>, form: SignedForm) -> Respons
     if roles.is_empty() {
         errors.add("roles", "admin-roles-required");
     }
+    let new = NewAccount {
+        username: f.get("username").to_owned(),
+        display_name: f.get("display_name").to_owned(),
+        agency: f.get("agency").to_owned(),
+        roles,
+        password: f.raw("password").to_owned(),
+        must_change_password: true,
+    };
+    // Every mistake at once, beside the fields found empty (a field keeps its first error).
+    errors.add_refusals(
+        &state,
+        &v.lang,
+        &accounts::user_refusals(&new),
+        "username",
+        str::to_owned,
+    );
     if !errors.is_empty() {
         return users_view(
             &state,
@@ -272,14 +288,6 @@ async fn create_user(State(state): State<AppState>, form: SignedForm) -> Respons
         )
         .await;
     }
-    let new = NewAccount {
-        username: f.get("username").to_owned(),
-        display_name: f.get("display_name").to_owned(),
-        agency: f.get("agency").to_owned(),
-        roles,
-        password: f.raw("password").to_owned(),
-        must_change_password: true,
-    };
     match accounts::create_user(&state.platform, &v.ctx, new).await {
         Ok(created) => done(
             &format!("/admin/users/{}", created.id),

@@ -615,6 +615,27 @@ async fn an_admin_creates_a_user_and_a_bad_form_keeps_what_was_typed() {
         assert!(reply.text.contains(r#"value="ita.newcomer""#));
         assert!(reply.text.contains(r#"value="Nuova Persona""#));
         assert!(reply.text.contains(r#"<option value="IT-PS" selected>"#));
+        // A username the rules refuse, a short password and no role: all three at once.
+        let reply = b
+            .submit(
+                "/admin/users",
+                "/admin/users",
+                &[
+                    ("username", "A"),
+                    ("display_name", "Nuova Persona"),
+                    ("agency", "IT-PS"),
+                    ("password", "short"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for field in ["username", "password", "roles"] {
+            assert!(
+                reply.text.contains(&format!(r#"id="f-{field}-error""#)),
+                "{field}: {}",
+                reply.text
+            );
+        }
         let operator = app.token("ita.admin").await;
         let users = app.get("/api/v1/users", &operator).await.json();
         assert!(
@@ -2730,6 +2751,12 @@ async fn an_employer_prefills_and_sends_on_the_click_day_and_the_public_pages_sh
             .unwrap()
     };
     let before = room(&b.get("/pathways/new").await.text);
+    assert!(
+        b.get("/pathways")
+            .await
+            .text
+            .contains(r#"href="/pathways/new""#)
+    );
     let ok: Vec<(&str, String)> = fields(&good.worker_mrz);
     let ok: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let saved = b
@@ -2752,6 +2779,9 @@ async fn an_employer_prefills_and_sends_on_the_click_day_and_the_public_pages_sh
     let full = b.get("/pathways/new").await.text;
     assert!(full.contains(r#"data-testid="no-room""#), "{full}");
     assert!(!full.contains(r#"data-testid="prefill-form""#), "{full}");
+    // Nor does the list offer to pre-fill (it did before the last place was taken).
+    let listed = b.get("/pathways").await.text;
+    assert!(!listed.contains(r#"href="/pathways/new""#), "{listed}");
     let page = b.get(&page_path).await;
     assert!(
         page.text.contains(r#"data-testid="submit-form""#),
