@@ -324,23 +324,32 @@ async fn create_case(State(state): State<AppState>, form: SignedForm) -> Respons
     let f = &form.fields;
     let mut errors = FormErrors::default();
     errors.require(f, &["surname", "claimed_nationality", "asylum"]);
+    let input = NewCase {
+        surname: f.get("surname").to_owned(),
+        given_names: f.get("given_names").to_owned(),
+        date_of_birth: optional(f, "date_of_birth"),
+        claimed_nationality: f.get("claimed_nationality").to_owned(),
+        vulnerabilities: f
+            .all("vulnerabilities")
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        asylum: f.get("asylum").to_owned(),
+        return_decision_date: optional(f, "return_decision_date"),
+        biometric_ref: optional(f, "biometric_ref"),
+        centre: f.get("centre").parse().ok(),
+        centre_from: optional(f, "centre_from"),
+    };
+    // Every mistake of the fields at once, beside the ones found empty (a field keeps its
+    // first error); the API's `person.surname` is the form's `surname`.
+    errors.add_refusals(
+        &state,
+        &v.lang,
+        &service::case_refusals(&state.platform, &input),
+        "surname",
+        |field| field.trim_start_matches("person.").to_owned(),
+    );
     if errors.is_empty() {
-        let input = NewCase {
-            surname: f.get("surname").to_owned(),
-            given_names: f.get("given_names").to_owned(),
-            date_of_birth: optional(f, "date_of_birth"),
-            claimed_nationality: f.get("claimed_nationality").to_owned(),
-            vulnerabilities: f
-                .all("vulnerabilities")
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            asylum: f.get("asylum").to_owned(),
-            return_decision_date: optional(f, "return_decision_date"),
-            biometric_ref: optional(f, "biometric_ref"),
-            centre: f.get("centre").parse().ok(),
-            centre_from: optional(f, "centre_from"),
-        };
         match service::create_case(&state.platform, &v.ctx, input).await {
             Ok(row) => return done(&format!("/returns/cases/{}", row.id), "returns-case-opened"),
             Err(e) => match form_errors(&state, &v.lang, &e, "surname") {

@@ -82,6 +82,67 @@ pub(crate) async fn load_case(
     Ok(row)
 }
 
+/// The claimed nationality as ISO 3166-1 alpha-3.
+fn nationality_of(text: &str) -> Result<CountryCode> {
+    CountryCode::parse(text.trim()).map_err(|e| {
+        ServiceError::refused_value(
+            "person.claimed_nationality",
+            "country",
+            Vec::new(),
+            e.to_string(),
+        )
+    })
+}
+
+/// Every refusal of a new case's own fields, in the form's order: a form shows them all at
+/// once, [`create_case`] answers the first. The centre, which needs the database, is checked
+/// in [`create_case`].
+pub fn case_refusals(platform: &Platform, input: &NewCase) -> Vec<ServiceError> {
+    let today = host_today(platform);
+    let mut out = Vec::new();
+    if input.surname.trim().is_empty() {
+        out.push(ServiceError::refused_value(
+            "person.surname",
+            "surname-required",
+            Vec::new(),
+            "the surname is required",
+        ));
+    }
+    let birth = parse_optional_date("person.date_of_birth", input.date_of_birth.as_deref())
+        .map_err(|e| out.push(e))
+        .ok()
+        .flatten();
+    if birth.is_some_and(|b| b > today) {
+        out.push(ServiceError::refused_value(
+            "person.date_of_birth",
+            "birth-future",
+            Vec::new(),
+            "the date of birth is in the future",
+        ));
+    }
+    out.extend(nationality_of(&input.claimed_nationality).err());
+    out.extend(parse_vulnerabilities(&input.vulnerabilities).err());
+    out.extend(parse_asylum(&input.asylum).err());
+    let decision = parse_optional_date(
+        "return_decision_date",
+        input.return_decision_date.as_deref(),
+    )
+    .map_err(|e| out.push(e))
+    .ok()
+    .flatten();
+    if decision.is_some_and(|d| d > today) {
+        out.push(ServiceError::refused_value(
+            "return_decision_date",
+            "decision-future",
+            Vec::new(),
+            "the return decision is dated in the future",
+        ));
+    }
+    out.extend(decision_after_birth(decision, birth).err());
+    out.extend(parse_optional_date("centre_from", input.centre_from.as_deref()).err());
+    out
+}
+
 /// Opens a case. The person is synthetic in every test and demo.
 pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Result<CaseRow> {
     can(
@@ -89,49 +150,20 @@ pub async fn create_case(platform: &Platform, ctx: &Ctx, input: NewCase) -> Resu
         Action::Create,
         Resource::collection(&policy::RETURN_CASE),
     )?;
+    if let Some(first) = case_refusals(platform, &input).into_iter().next() {
+        return Err(first);
+    }
     let today = host_today(platform);
     let surname = input.surname.trim().to_uppercase();
-    if surname.is_empty() {
-        return Err(ServiceError::refused_value(
-            "person.surname",
-            "surname-required",
-            Vec::new(),
-            "the surname is required",
-        ));
-    }
     let given_names = input.given_names.trim().to_uppercase();
     let birth = parse_optional_date("person.date_of_birth", input.date_of_birth.as_deref())?;
-    if birth.is_some_and(|b| b > today) {
-        return Err(ServiceError::refused_value(
-            "person.date_of_birth",
-            "birth-future",
-            Vec::new(),
-            "the date of birth is in the future",
-        ));
-    }
-    let nationality = CountryCode::parse(input.claimed_nationality.trim()).map_err(|e| {
-        ServiceError::refused_value(
-            "person.claimed_nationality",
-            "country",
-            Vec::new(),
-            e.to_string(),
-        )
-    })?;
+    let nationality = nationality_of(&input.claimed_nationality)?;
     let vulnerabilities = parse_vulnerabilities(&input.vulnerabilities)?;
     let asylum = parse_asylum(&input.asylum)?;
     let decision = parse_optional_date(
         "return_decision_date",
         input.return_decision_date.as_deref(),
     )?;
-    if decision.is_some_and(|d| d > today) {
-        return Err(ServiceError::refused_value(
-            "return_decision_date",
-            "decision-future",
-            Vec::new(),
-            "the return decision is dated in the future",
-        ));
-    }
-    decision_after_birth(decision, birth)?;
     let centre = match input.centre {
         Some(id) => Some(centre_for_write(platform, id).await?),
         None => None,

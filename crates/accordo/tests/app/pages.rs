@@ -1024,17 +1024,21 @@ async fn a_caseworker_opens_a_case_and_sees_every_rule_that_blocks_the_return() 
             "/returns/cases",
             &[
                 ("surname", "nuovo"),
+                ("date_of_birth", "2999-01-01"),
                 ("claimed_nationality", "XYZ"),
                 ("asylum", "none"),
             ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        bad.text.contains(r#"id="f-claimed_nationality-error""#),
-        "{}",
-        bad.text
-    );
+    // Both mistakes at once: the birth date in the future did not hide the nationality.
+    for field in ["date_of_birth", "claimed_nationality"] {
+        assert!(
+            bad.text.contains(&format!(r#"id="f-{field}-error""#)),
+            "{field}: {}",
+            bad.text
+        );
+    }
     assert!(bad.text.contains(r#"value="nuovo""#));
     let made = b
         .submit(
