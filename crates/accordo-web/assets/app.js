@@ -19,11 +19,19 @@
   // with how much (app.css fades them), and the box can be reached and scrolled by keyboard,
   // named for screen readers by its caption; all undone when it fits again.
   var FADE_MAX = 40;
+  function wordsOf(element) {
+    if (!element) { return ""; }
+    var words = element.cloneNode(true);
+    words.querySelectorAll("a, button").forEach(function (part) { part.remove(); });
+    // Without its links, a caption's separators would stand alone ("Events · · ·").
+    return words.textContent.replace(/\s+/g, " ").replace(/(\s*·\s*)+$/, "").replace(/(\s*·\s*){2,}/g, " · ").trim();
+  }
   function regionName(box) {
-    var caption = box.querySelector("caption, figcaption");
-    var words = caption ? caption.textContent.replace(/\s+/g, " ").trim() : "";
-    var generic = document.body.getAttribute("data-table-region") || "";
-    if (box.tagName === "FIGURE") { return words || generic; }
+    var chart = box.tagName === "FIGURE";
+    var words = chart
+      ? wordsOf(box.querySelector("svg > title")) || wordsOf(box.querySelector("figcaption"))
+      : wordsOf(box.querySelector("caption"));
+    var generic = document.body.getAttribute(chart ? "data-chart-region" : "data-table-region") || "";
     return words ? words + " · " + generic : generic;
   }
   function scrollCue(box) {

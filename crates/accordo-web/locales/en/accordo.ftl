@@ -6,6 +6,7 @@ brand-owner = Migration partnership · Shared operational platform
 brand-tagline = The partnership's shared operational platform
 skip-to-content = Skip to the main content
 table-region = Table (scrolls sideways)
+chart-region = Chart (scrolls sideways)
 nav-label = Main navigation
 nav-open = Open the menu
 nav-close = Close the menu

@@ -6,6 +6,7 @@ brand-owner = Partenariato per la migrazione · Piattaforma operativa condivisa
 brand-tagline = La piattaforma operativa condivisa del partenariato
 skip-to-content = Vai al contenuto principale
 table-region = Tabella (scorre di lato)
+chart-region = Grafico (scorre di lato)
 nav-label = Navigazione principale
 nav-open = Apri il menu
 nav-close = Chiudi il menu
