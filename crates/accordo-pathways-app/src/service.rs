@@ -310,8 +310,10 @@ pub fn window_refusals(platform: &Platform, input: &NewWindow) -> Vec<ServiceErr
         out.push(e);
     }
     if !(2000..=2100).contains(&input.year) {
-        out.push(ServiceError::invalid(
+        out.push(ServiceError::refused_value(
             "year",
+            "window-year",
+            Vec::new(),
             "a year between 2000 and 2100",
         ));
     }
@@ -336,8 +338,10 @@ pub fn window_refusals(platform: &Platform, input: &NewWindow) -> Vec<ServiceErr
         ));
     }
     if !(0..=10_000_000).contains(&input.general_places) {
-        out.push(ServiceError::invalid(
+        out.push(ServiceError::refused_value(
             "general_places",
+            "window-places",
+            Vec::new(),
             "a number of places from 0 to 10,000,000",
         ));
     }
@@ -684,6 +688,15 @@ pub fn prefill_refusals(
             rule: "date",
             field: "worker_birth_date",
             detail: "a date as YYYY-MM-DD".into(),
+        });
+    }
+    // A nationality that is no country's code: said at once, not only once the passport it
+    // is compared with reads.
+    if accordo_domain::CountryCode::parse(input.worker_nationality.trim()).is_err() {
+        out.push(accordo_pathways::prefill::Refusal {
+            rule: "nationality",
+            field: "worker_nationality",
+            detail: "a nationality as ISO 3166-1 alpha-3, e.g. PAK".into(),
         });
     }
     if Category::parse(input.category.trim()).is_none() {

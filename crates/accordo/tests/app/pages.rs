@@ -2944,6 +2944,14 @@ async fn the_click_day_and_pre_filling_forms_name_every_mistake_at_once() {
         );
     }
     assert!(refused.text.contains(r#"value="2027-03-02T09:00""#));
+    // In the reader's language, the numbers as they write them.
+    assert!(
+        refused
+            .text
+            .contains("Un numero di quote da 0 a 10.000.000"),
+        "{}",
+        refused.text
+    );
     // Pre-filling: the wage left empty and a duration the category does not allow, both said.
     let mut employer = Browser::new(&app);
     employer.sign_in("ita.employer").await;
@@ -2956,7 +2964,7 @@ async fn the_click_day_and_pre_filling_forms_name_every_mistake_at_once() {
                 ("category", "2026|seasonal_agriculture"),
                 ("worker_name", &good.worker_name),
                 ("worker_birth_date", &good.worker_birth_date),
-                ("worker_nationality", "PAK"),
+                ("worker_nationality", "QQQ"),
                 ("worker_mrz", &good.worker_mrz),
                 ("contract", "fixed_term"),
                 ("months", "30"),
@@ -2966,14 +2974,14 @@ async fn the_click_day_and_pre_filling_forms_name_every_mistake_at_once() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for field in ["monthly_wage_eur", "months"] {
+    for field in ["monthly_wage_eur", "months", "worker_nationality"] {
         assert!(
             refused.text.contains(&format!(r#"id="f-{field}-error""#)),
             "{field}: {}",
             refused.text
         );
     }
-    // Nothing else is blamed: the worker's fields were right.
+    // The passport itself is not blamed: its zone was right.
     assert!(!refused.text.contains(r#"id="f-worker_mrz-error""#));
     app.finish().await;
 }
