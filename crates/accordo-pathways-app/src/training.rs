@@ -107,14 +107,16 @@ fn scope_of(course: &CourseRow) -> RecordScope {
 fn date(field: &str, text: &str) -> Result<String> {
     accordo_domain::dates::parse(text.trim())
         .map(|d| d.to_string())
-        .map_err(|e| ServiceError::invalid(field, e.to_string()))
+        .map_err(|e| ServiceError::refused_value(field, "date", Vec::new(), e.to_string()))
 }
 
 fn text(field: &str, value: &str, max: usize) -> Result<String> {
     let v = value.trim();
     if v.is_empty() || v.chars().count() > max || v.contains('\0') {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             field,
+            "text-length",
+            vec![("max", max.to_string())],
             format!("1 to {max} characters"),
         ));
     }
@@ -129,8 +131,10 @@ pub async fn create_course(platform: &Platform, ctx: &Ctx, input: NewCourse) -> 
         Resource::record(&policy::PATHWAYS_COURSE, &own(ctx)),
     )?;
     let Some(country) = ctx.actor.country else {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::refused_value(
             "agency",
+            "course-country",
+            Vec::new(),
             "courses are run by an agency of a country",
         ));
     };
@@ -138,7 +142,12 @@ pub async fn create_course(platform: &Platform, ctx: &Ctx, input: NewCourse) -> 
     let place = text("place", &input.place, 200)?;
     let kind = input.kind.trim();
     if !KINDS.contains(&kind) {
-        return Err(ServiceError::invalid("kind", "language, safety or trade"));
+        return Err(ServiceError::refused_value(
+            "kind",
+            "course-kind",
+            Vec::new(),
+            "language, safety or trade",
+        ));
     }
     let starts_on = date("starts_on", &input.starts_on)?;
     let ends_on = date("ends_on", &input.ends_on)?;

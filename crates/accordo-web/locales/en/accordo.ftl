@@ -272,6 +272,7 @@ error-password-has-username = The password must not contain the username.
 error-password-unchanged = The new password must differ from the current one.
 error-password-not-current = This is not your current password.
 error-empty = This field must not be empty.
+error-text-length = From 1 to { $max } characters.
 error-username-form = 3 to 64 characters a-z, 0-9, '.', '_' or '-', starting with a letter.
 error-roles-none = At least one role is needed.
 error-roles-operator = The operator's agency holds every role.

@@ -272,6 +272,7 @@ error-password-has-username = La password non deve contenere il nome utente.
 error-password-unchanged = La nuova password deve essere diversa da quella attuale.
 error-password-not-current = Questa non è la tua password attuale.
 error-empty = Questo campo non può essere vuoto.
+error-text-length = Da 1 a { $max } caratteri.
 error-username-form = Da 3 a 64 caratteri a-z, 0-9, '.', '_' o '-', che inizino con una lettera.
 error-roles-none = Serve almeno un ruolo.
 error-roles-operator = L'agenzia che gestisce la piattaforma ha tutti i ruoli.

@@ -2981,6 +2981,30 @@ async fn the_click_day_and_pre_filling_forms_name_every_mistake_at_once() {
             refused.text
         );
     }
+    // A partner's course with a title too long: refused in the reader's words from the
+    // catalogue (error-text-length), not in the service's own.
+    let mut partner = Browser::new(&app);
+    partner.sign_in("pak.labour").await;
+    let long = "T".repeat(201);
+    let refused_course = partner
+        .submit(
+            "/pathways/courses",
+            "/pathways/courses",
+            &[
+                ("title", long.as_str()),
+                ("kind", "language"),
+                ("place", "Lahore"),
+                ("starts_on", "2027-01-10"),
+                ("ends_on", "2027-01-20"),
+            ],
+        )
+        .await;
+    assert_eq!(refused_course.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused_course.text.contains("From 1 to 200 characters."),
+        "{}",
+        refused_course.text
+    );
     // The passport itself is not blamed: its zone was right.
     assert!(!refused.text.contains(r#"id="f-worker_mrz-error""#));
     app.finish().await;
