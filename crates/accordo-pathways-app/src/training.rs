@@ -277,7 +277,9 @@ pub async fn enrol(
     let name = text("name", &input.name, 200)?;
     let birth_date = date("birth_date", &input.birth_date)?;
     let nationality = accordo_domain::CountryCode::parse(input.nationality.trim())
-        .map_err(|e| ServiceError::invalid("nationality", e.to_string()))?
+        .map_err(|e| {
+            ServiceError::refused_value("nationality", "country", Vec::new(), e.to_string())
+        })?
         .to_string();
     let document_number = text("document_number", &input.document_number, 20)?.to_uppercase();
     // A passport's number is 9 characters at most in its machine-readable zone (ICAO 9303).

@@ -3005,6 +3005,30 @@ async fn the_click_day_and_pre_filling_forms_name_every_mistake_at_once() {
         "{}",
         refused_course.text
     );
+    // An enrolment's nationality that is no country's code, in the catalogue's words too.
+    let courses = partner.get("/pathways/courses").await;
+    let course = after(&courses.text, r#"<section class="mb-4" data-id=""#).to_owned();
+    let refused_trainee = partner
+        .submit(
+            "/pathways/courses",
+            &format!("/pathways/courses/{course}/trainees"),
+            &[
+                ("course", course.as_str()),
+                ("name", "Nadia Prova"),
+                ("birth_date", "1998-05-05"),
+                ("nationality", "QQQ"),
+                ("document_number", "AK0888888"),
+            ],
+        )
+        .await;
+    assert_eq!(refused_trainee.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused_trainee
+            .text
+            .contains("A country as its ISO 3166-1 alpha-3 code"),
+        "{}",
+        refused_trainee.text
+    );
     // The passport itself is not blamed: its zone was right.
     assert!(!refused.text.contains(r#"id="f-worker_mrz-error""#));
     app.finish().await;
