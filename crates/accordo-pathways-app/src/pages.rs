@@ -351,14 +351,7 @@ async fn prefill(State(state): State<AppState>, form: SignedForm) -> Response {
     // Every mistake at once: the rules' refusals beside the fields the page found empty (a field
     // keeps its first error).
     for r in service::prefill_refusals(&state.platform, &input) {
-        let id = format!("pathways-rule-{}", r.rule);
-        errors
-            .by_field
-            .entry(r.field.to_owned())
-            .or_insert(accordo_server::pages::FieldError {
-                id: Some(id),
-                text: None,
-            });
+        errors.add(r.field, &format!("pathways-rule-{}", r.rule));
     }
     if errors.is_empty() {
         match service::prefill(&state.platform, &v.ctx, input).await {

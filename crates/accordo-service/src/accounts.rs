@@ -335,14 +335,9 @@ pub async fn create_user(platform: &Platform, ctx: &Ctx, new: NewAccount) -> Res
         Action::Create,
         Resource::record(&policy::USER, &scope),
     )?;
-    passwords::check_policy("password", &new.password, &new.username)?;
-    if new.display_name.trim().is_empty() {
-        return Err(ServiceError::refused_value(
-            "display_name",
-            "empty",
-            Vec::new(),
-            "must not be empty",
-        ));
+    // The rest of the fields' checks, as the form shows them (the ones above passed).
+    if let Some(first) = user_refusals(&new).into_iter().next() {
+        return Err(first);
     }
     let mut conn = platform.store.read().await?;
     let agency_row = accounts::find_agency(&mut conn, agency.as_str())
